@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ArrivalsConfig(AppConfig):
+    """The operational day: flights, segments, manifest import, arrival steps, the board."""
+
+    name = "arrivals"

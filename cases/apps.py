@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    """Who travels: cases by ABN, individuals, their needs, bookings and vendors."""
+
+    name = "cases"

@@ -1,0 +1,107 @@
+"""The audit log's one entry point: services call ``log_action``; views of personal data call
+``log_personal_data_access``.
+
+Actions are dotted names, most general first (``poe.individual.step.met``), and ``changes``
+holds only the fields that changed, as ``{field: [before, after]}``.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from poe_ops.models import AuditEvent, Port
+
+current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "current_request_id", default=""
+)
+
+PERSONAL_DATA_VIEWED = "poe.personal_data.viewed"
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, Iterable):
+        return [_jsonable(v) for v in value]
+    return str(value)
+
+
+def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [before, after]}`` for each field whose value differs."""
+    changes: dict[str, list[Any]] = {}
+    for field in sorted(set(before) | set(after)):
+        old, new = _jsonable(before.get(field)), _jsonable(after.get(field))
+        if old != new:
+            changes[field] = [old, new]
+    return changes
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The named fields' current values, to pass to ``changed_fields`` before and after."""
+    return {name: getattr(obj, name) for name in fields}
+
+
+def log_action(
+    actor: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    port: Port | None = None,
+    changes: Mapping[str, Any] | None = None,
+    data: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Record that ``actor`` did ``action`` to ``obj`` (at ``port``). Call inside the service's
+    transaction so the event and the change it describes commit or roll back together."""
+    if port is None and isinstance(obj, Port):
+        port = obj
+    elif port is None and obj is not None:
+        port = getattr(obj, "port", None)
+    event = AuditEvent(
+        actor=actor if actor is not None and actor.is_authenticated else None,  # type: ignore[misc]
+        action=action,
+        port=port,
+        changes=_jsonable(dict(changes or {})),
+        data=_jsonable(dict(data or {})),
+        request_id=current_request_id.get(),
+    )
+    if obj is not None:
+        event.content_type = ContentType.objects.get_for_model(obj)
+        event.object_id = str(obj.pk)
+        event.object_repr = str(obj)[:200]
+    event.full_clean(exclude=["actor", "content_type", "port"])
+    event.save()
+    return event
+
+
+def log_personal_data_access(
+    actor: AbstractBaseUser | AnonymousUser,
+    obj: models.Model,
+    *,
+    port: Port | None = None,
+    purpose: str = "",
+) -> AuditEvent:
+    """Record that ``actor`` was shown the personal data held on ``obj`` (a case, a person).
+
+    Views call this after the permission check and before rendering, so every access to the
+    data of the people we serve is accountable."""
+    return log_action(
+        actor, PERSONAL_DATA_VIEWED, obj, port=port, data={"purpose": purpose} if purpose else None
+    )

@@ -1,0 +1,25 @@
+"""Template context every page needs: the navigation for the signed-in user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from poe_ops.roles import hq_offices
+from poe_ops.scoping import ports_for
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    def nav_ports() -> list[Any]:
+        return list(ports_for(user))
+
+    def is_hq() -> bool:
+        return user.is_superuser or bool(hq_offices(user))
+
+    # Callables: evaluated only when a template uses them (the login page does not).
+    return {"nav_ports": nav_ports, "nav_is_hq": is_hq}

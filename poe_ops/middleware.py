@@ -1,0 +1,90 @@
+"""Request id, session time-outs, and no caching of pages that carry personal data."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+from poe_ops.audit import current_request_id
+
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+# Session keys.
+LOGGED_IN_AT = "poe_logged_in_at"
+LAST_SEEN_AT = "poe_last_seen_at"
+# Writing the session on every request would cost a database write per htmx poll; a minute's
+# precision is plenty for an idle time-out measured in tens of minutes.
+LAST_SEEN_RESOLUTION = 60
+
+
+class RequestIdMiddleware:
+    """Give every request an id (or keep a well-formed one from the proxy) for the audit log."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = current_request_id.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request_id.reset(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class SessionTimeoutMiddleware:
+    """Sign out a session left idle too long, or older than a shift, whatever its activity."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            session = request.session
+            logged_in_at = session.get(LOGGED_IN_AT, now)
+            last_seen = session.get(LAST_SEEN_AT, now)
+            idle = now - last_seen > settings.SESSION_IDLE_MINUTES * 60
+            too_old = now - logged_in_at > settings.SESSION_MAX_HOURS * 3600
+            if idle or too_old:
+                logout(request)
+                messages.info(
+                    request,
+                    "You were signed out after a period without activity. Please sign in again."
+                    if idle
+                    else "Your session ended at the end of the shift. Please sign in again.",
+                )
+                return redirect_to_login(request.get_full_path())
+            session.setdefault(LOGGED_IN_AT, now)
+            if now - last_seen >= LAST_SEEN_RESOLUTION or LAST_SEEN_AT not in session:
+                session[LAST_SEEN_AT] = now
+        return self.get_response(request)
+
+
+class NoStoreForAuthenticatedMiddleware:
+    """Pages seen by a signed-in user hold personal data: never keep them in a browser cache."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            add_never_cache_headers(response)
+            patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -1,0 +1,109 @@
+"""Roles (Django groups) and the port-scoped permissions they carry (django-guardian).
+
+A role says what a person does; an object permission on a ``Port`` says where. Field staff get
+their role's permissions on each port they work at; Operations HQ staff belong to their office's
+group, which holds ``view_port`` and ``coordinate_port`` on every port that office oversees
+(kept in step with ``Port.office`` by ``sync_office_permissions``).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, Group, Permission
+from django.db import models, transaction
+from guardian.shortcuts import assign_perm, get_perms_for_model, remove_perm
+
+from poe_ops.models import OperationsOffice, Port
+
+VIEW = "view_port"
+OPERATE = "operate_port"
+COORDINATE = "coordinate_port"
+SUPERVISE = "supervise_port"
+PORT_PERMISSIONS = (VIEW, OPERATE, COORDINATE, SUPERVISE)
+
+
+class Role(models.TextChoices):
+    ASSOCIATE = "associate", "Associate"
+    SENIOR = "senior", "Senior associate"
+    OFFICER = "officer", "Officer"
+    HQ = "hq", "Operations HQ"
+    ADMIN = "admin", "Administrator"
+
+
+PORT_ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    Role.ASSOCIATE: (VIEW, OPERATE),
+    Role.SENIOR: (VIEW, OPERATE, COORDINATE),
+    Role.OFFICER: (VIEW, OPERATE, COORDINATE, SUPERVISE),
+}
+HQ_PERMISSIONS: tuple[str, ...] = (VIEW, COORDINATE)
+
+# Administrators keep reference data in Django admin. Their global permissions do not reach any
+# port's operational data: the scoping helper only honours object permissions (and superusers).
+ADMIN_APP_LABELS = ("poe_ops", "auth")
+
+
+def role_group(role: Role) -> Group:
+    group, _ = Group.objects.get_or_create(name=role.label)
+    return group
+
+
+def ensure_role_groups() -> None:
+    """Create the role groups; give Administrators their admin-site permissions. Idempotent."""
+    for role in Role:
+        role_group(role)
+    admin_perms = Permission.objects.filter(content_type__app_label__in=ADMIN_APP_LABELS).exclude(
+        codename__in=["add_auditevent", "change_auditevent", "delete_auditevent"]
+    )
+    role_group(Role.ADMIN).permissions.set(admin_perms)
+
+
+def assign_port_role(user: AbstractBaseUser, port: Port, role: Role) -> None:
+    """Give ``user`` the ``role`` at ``port`` (associate, senior associate or officer)."""
+    if role not in PORT_ROLE_PERMISSIONS:
+        raise ValueError(f"{role.label} is not a port role; use add_to_office for HQ staff.")
+    with transaction.atomic():
+        user.groups.add(role_group(role))  # type: ignore[attr-defined]
+        for perm in PORT_ROLE_PERMISSIONS[role]:
+            assign_perm(perm, user, port)
+
+
+def remove_from_port(user: AbstractBaseUser, port: Port) -> None:
+    for perm in PORT_PERMISSIONS:
+        remove_perm(perm, user, port)
+
+
+def office_group(office: OperationsOffice) -> Group:
+    group, _ = Group.objects.get_or_create(name=office.hq_group_name)
+    return group
+
+
+def add_to_office(user: AbstractBaseUser, office: OperationsOffice) -> None:
+    """Make ``user`` Operations HQ staff of ``office``: they see every port it oversees."""
+    with transaction.atomic():
+        user.groups.add(role_group(Role.HQ), office_group(office))  # type: ignore[attr-defined]
+
+
+def sync_office_permissions() -> None:
+    """Give each office's HQ group the HQ permissions on exactly the ports it oversees.
+
+    Called after migrations and whenever a port changes office, so moving a port from DC to NY
+    in admin moves its visibility with it."""
+    known = {p.codename for p in get_perms_for_model(Port)}
+    if not set(HQ_PERMISSIONS) <= known:
+        return  # permissions not created yet (first migrate); post_migrate calls again
+    offices = list(OperationsOffice.objects.all())
+    ports = list(Port.objects.select_related("office"))
+    with transaction.atomic():
+        for office in offices:
+            group = office_group(office)
+            for port in ports:
+                for perm in HQ_PERMISSIONS:
+                    if port.office_id == office.pk:
+                        assign_perm(perm, group, port)
+                    else:
+                        remove_perm(perm, group, port)
+
+
+def hq_offices(user: AbstractBaseUser) -> list[OperationsOffice]:
+    """The offices whose HQ group ``user`` belongs to."""
+    names = set(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
+    return [o for o in OperationsOffice.objects.all() if o.hq_group_name in names]

@@ -1,0 +1,26 @@
+"""Root URLs. The paths here are stable: users bookmark them and acceptance tests use them."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from poe_ops import views
+from poe_ops.forms import LoginForm
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("healthz", views.healthz, name="healthz"),
+    path("", include("arrivals.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "poe_ops.errors.bad_request"
+handler403 = "poe_ops.errors.permission_denied"
+handler404 = "poe_ops.errors.page_not_found"
+handler500 = "poe_ops.errors.server_error"
