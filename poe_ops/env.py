@@ -33,7 +33,9 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if lowered in _FALSE:
         return False
-    raise ImproperlyConfigured(f"{name} must be true or false (1/0, yes/no, on/off), not {value!r}.")
+    raise ImproperlyConfigured(
+        f"{name} must be true or false (1/0, yes/no, on/off), not {value!r}."
+    )
 
 
 def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
@@ -72,7 +74,9 @@ def env_url(name: str, schemes: set[str], *, default: str | None = None) -> str 
     try:
         parts.port  # noqa: B018 - property access validates the port
     except ValueError:
-        raise ImproperlyConfigured(f"{name} has a port that is not a number: {_redact(value)}.") from None
+        raise ImproperlyConfigured(
+            f"{name} has a port that is not a number: {_redact(value)}."
+        ) from None
     return value
 
 

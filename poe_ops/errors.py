@@ -19,9 +19,7 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     # Our own PermissionDenied messages are written for the user; anything else stays generic.
     reason = str(exception) if exception and str(exception) else ""
-    return _page(
-        request, 403, "Not allowed", reason or "You do not have permission to do this."
-    )
+    return _page(request, 403, "Not allowed", reason or "You do not have permission to do this.")
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

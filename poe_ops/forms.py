@@ -9,8 +9,12 @@ class LoginForm(AuthenticationForm):
 
     username = forms.CharField(
         widget=forms.TextInput(
-            attrs={"autofocus": True, "autocapitalize": "none", "autocomplete": "username",
-                   "spellcheck": "false"}
+            attrs={
+                "autofocus": True,
+                "autocapitalize": "none",
+                "autocomplete": "username",
+                "spellcheck": "false",
+            }
         )
     )
     password = forms.CharField(

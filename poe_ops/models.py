@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import zoneinfo
-from typing import Any
+from typing import Any, cast
 
 import airportsdata
 from django.conf import settings
@@ -52,7 +52,7 @@ def _airport(iata: str) -> dict[str, Any] | None:
 @functools.cache
 def _airports_by_iata() -> dict[str, dict[str, Any]]:
     """airportsdata's table, loaded once (it is several MB of reference data)."""
-    return dict(airportsdata.load("IATA"))
+    return cast(dict[str, dict[str, Any]], airportsdata.load("IATA"))
 
 
 def validate_time_zone(value: str) -> None:
@@ -67,7 +67,9 @@ class Port(models.Model):
         "IATA code",
         max_length=3,
         unique=True,
-        validators=[RegexValidator(r"^[A-Z]{3}$", "An IATA airport code is three capital letters.")],
+        validators=[
+            RegexValidator(r"^[A-Z]{3}$", "An IATA airport code is three capital letters.")
+        ],
     )
     name = models.CharField(max_length=120, blank=True)
     time_zone = models.CharField(
@@ -95,6 +97,14 @@ class Port(models.Model):
     def __str__(self) -> str:
         return f"{self.iata} — {self.name}" if self.name else self.iata
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.name or not self.time_zone:
+            airport = _airport(self.iata)
+            if airport:
+                self.name = self.name or airport["name"]
+                self.time_zone = self.time_zone or airport["tz"]
+        super().save(*args, **kwargs)
+
     def clean_fields(self, exclude: Any = None) -> None:
         self.iata = (self.iata or "").strip().upper()
         super().clean_fields(exclude=exclude)
@@ -106,14 +116,6 @@ class Port(models.Model):
         if airport:
             self.name = self.name or airport["name"]
             self.time_zone = self.time_zone or airport["tz"]
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self.name or not self.time_zone:
-            airport = _airport(self.iata)
-            if airport:
-                self.name = self.name or airport["name"]
-                self.time_zone = self.time_zone or airport["tz"]
-        super().save(*args, **kwargs)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

@@ -8,7 +8,7 @@ group, which holds ``view_port`` and ``coordinate_port`` on every port that offi
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, Group, Permission
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
 from django.db import models, transaction
 from guardian.shortcuts import assign_perm, get_perms_for_model, remove_perm
 
@@ -103,7 +103,9 @@ def sync_office_permissions() -> None:
                         remove_perm(perm, group, port)
 
 
-def hq_offices(user: AbstractBaseUser) -> list[OperationsOffice]:
+def hq_offices(user: AbstractBaseUser | AnonymousUser) -> list[OperationsOffice]:
     """The offices whose HQ group ``user`` belongs to."""
-    names = set(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
+    if not user.is_authenticated:
+        return []
+    names = set(Group.objects.filter(user__pk=user.pk).values_list("name", flat=True))
     return [o for o in OperationsOffice.objects.all() if o.hq_group_name in names]

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.models import AnonymousUser, PermissionsMixin
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
@@ -62,7 +62,7 @@ def get_scoped_or_404(
     but ``perm`` is missing)."""
     try:
         obj = scope(queryset, user, VIEW, via=via).get(**lookup)
-    except queryset.model.DoesNotExist:
+    except ObjectDoesNotExist:
         raise Http404(f"No {queryset.model._meta.verbose_name} matches.") from None
     if perm != VIEW:
         port = obj
@@ -78,7 +78,9 @@ def has_port_perm(user: User, port: Port, perm: str) -> bool:
         raise ValueError(f"Unknown port permission {perm!r}.")
     if not user.is_authenticated or not user.is_active:
         return False
-    return bool(user.has_perm(f"poe_ops.{perm}", port))
+    if not isinstance(user, PermissionsMixin):
+        return False
+    return user.has_perm(f"poe_ops.{perm}", port)
 
 
 _DENIED = {

@@ -65,9 +65,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "poe_ops.middleware.SessionTimeoutMiddleware",
     "poe_ops.middleware.NoStoreForAuthenticatedMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -110,7 +110,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "poe_ops.sqlite3",
+            "NAME": str(VAR_DIR / "poe_ops.sqlite3"),
         }
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -253,6 +253,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")) or "staticfiles")
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
+if not STATIC_MANIFEST:
+    # Without collectstatic, WhiteNoise serves straight from the source folders.
+    WHITENOISE_USE_FINDERS = True
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     # Generated paperwork holds personal data: it has no public URL and is served by a view
     # that checks the port permission.
@@ -263,7 +268,7 @@ STORAGES = {
     "staticfiles": {
         # Hashed, compressed names need `collectstatic`; the quick start and the tests skip it.
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if env_bool("STATIC_MANIFEST", not DEBUG)
+        if STATIC_MANIFEST
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }

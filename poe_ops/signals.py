@@ -21,7 +21,9 @@ def after_migrate(sender: AppConfig, **kwargs: Any) -> None:
     sync_office_permissions()
 
 
-def port_saved(sender: type, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
+def port_saved(
+    sender: type, instance: Any, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
     if raw:
         return
     from poe_ops.roles import sync_office_permissions

@@ -8,11 +8,11 @@ from __future__ import annotations
 import os
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
 
 from poe_ops.models import OperationsOffice, Port
-from poe_ops.roles import Role, add_to_office, assign_port_role
-from tests.factories import UserFactory
+from poe_ops.reference import load_reference_data
+from poe_ops.roles import Role, add_to_office, assign_port_role, sync_office_permissions
+from tests.factories import make_user
 
 BROWSER_ARGS = [
     "--no-sandbox",
@@ -34,65 +34,84 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": BROWSER_ARGS}
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": BROWSER_ARGS,
+    }
 
 
 @pytest.fixture
-def atl(db) -> Port:
+def reference_data(db) -> None:
+    """The offices and ports the data migration loads. Transactional tests (browser, worker,
+    concurrency) empty every table after each test, so they are put back when missing."""
+    if not Port.objects.exists():
+        load_reference_data(OperationsOffice, Port)
+        sync_office_permissions()
+
+
+@pytest.fixture
+def atl(reference_data) -> Port:
     return Port.objects.get(iata="ATL")
 
 
 @pytest.fixture
-def jfk(db) -> Port:
+def jfk(reference_data) -> Port:
     return Port.objects.get(iata="JFK")
 
 
-def _port_user(username: str, port: Port, role: Role) -> AbstractBaseUser:
-    user = UserFactory(username=username)
+def _port_user(username: str, port: Port, role: Role):
+    user = make_user(username)
     assign_port_role(user, port, role)
     return user
 
 
 @pytest.fixture
-def atl_associate(atl) -> AbstractBaseUser:
+def atl_associate(atl):
     return _port_user("atl.associate", atl, Role.ASSOCIATE)
 
 
 @pytest.fixture
-def atl_senior(atl) -> AbstractBaseUser:
+def atl_senior(atl):
     return _port_user("atl.senior", atl, Role.SENIOR)
 
 
 @pytest.fixture
-def atl_officer(atl) -> AbstractBaseUser:
+def atl_officer(atl):
     return _port_user("atl.officer", atl, Role.OFFICER)
 
 
 @pytest.fixture
-def jfk_associate(jfk) -> AbstractBaseUser:
+def jfk_associate(jfk):
     return _port_user("jfk.associate", jfk, Role.ASSOCIATE)
 
 
 @pytest.fixture
-def jfk_officer(jfk) -> AbstractBaseUser:
+def jfk_officer(jfk):
     return _port_user("jfk.officer", jfk, Role.OFFICER)
 
 
 @pytest.fixture
-def dc_ops(db) -> AbstractBaseUser:
-    user = UserFactory(username="dc.ops")
+def dc_ops(reference_data):
+    user = make_user("dc.ops")
     add_to_office(user, OperationsOffice.objects.get(code="DC"))
     return user
 
 
 @pytest.fixture
-def ny_ops(db) -> AbstractBaseUser:
-    user = UserFactory(username="ny.ops")
+def ny_ops(reference_data):
+    user = make_user("ny.ops")
     add_to_office(user, OperationsOffice.objects.get(code="NY"))
     return user
 
 
 @pytest.fixture
-def outsider(db) -> AbstractBaseUser:
+def outsider(db):
     """Has an account, holds no port and no office."""
-    return UserFactory(username="outsider")
+    return make_user("outsider")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """PBKDF2's deliberate slowness is for attackers, not for a test suite of many logins."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -16,8 +16,13 @@ pytestmark = pytest.mark.django_db
 def test_it_seeds_the_seven_ports_with_their_offices():
     offices = {p.iata: p.office.code for p in Port.objects.select_related("office")}
     assert offices == {
-        "ATL": "DC", "EWR": "DC", "IAD": "DC", "IAH": "DC",
-        "JFK": "NY", "ORD": "NY", "LAX": "NY",
+        "ATL": "DC",
+        "EWR": "DC",
+        "IAD": "DC",
+        "IAH": "DC",
+        "JFK": "NY",
+        "ORD": "NY",
+        "LAX": "NY",
     }
 
 

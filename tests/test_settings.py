@@ -108,8 +108,12 @@ def test_it_falls_back_to_sqlite_and_eager_tasks_for_the_quick_start(tmp_path):
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env={**base, "DJANGO_SETTINGS_MODULE": "poe_ops.settings", "DEBUG": "true",
-             "POE_VAR_DIR": str(tmp_path)},
+        env={
+            **base,
+            "DJANGO_SETTINGS_MODULE": "poe_ops.settings",
+            "DEBUG": "true",
+            "POE_VAR_DIR": str(tmp_path),
+        },
         capture_output=True,
         text=True,
         timeout=60,

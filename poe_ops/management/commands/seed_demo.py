@@ -33,7 +33,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--force", action="store_true", help="Seed even though DEBUG is off (never in production)."
+            "--force",
+            action="store_true",
+            help="Seed even though DEBUG is off (never in production).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -53,8 +55,12 @@ class Command(BaseCommand):
         created = 0
         admin, is_new = User.objects.get_or_create(
             username="admin",
-            defaults={"is_staff": True, "is_superuser": True, "first_name": "Demo",
-                      "last_name": "Administrator"},
+            defaults={
+                "is_staff": True,
+                "is_superuser": True,
+                "first_name": "Demo",
+                "last_name": "Administrator",
+            },
         )
         if is_new:
             admin.set_password(DEMO_PASSWORD)

@@ -1,0 +1,61 @@
+"""manage.py seed_demo: the quick start's demo users, idempotent, refused in production."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from poe_ops.management.commands.seed_demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+DEMO_HOMES = {
+    "admin": "/board/",
+    "atl.associate": "/ports/ATL/today/",
+    "atl.senior": "/ports/ATL/today/",
+    "atl.officer": "/ports/ATL/today/",
+    "jfk.associate": "/ports/JFK/today/",
+    "jfk.officer": "/ports/JFK/today/",
+    "dc.ops": "/board/",
+    "ny.ops": "/board/",
+}
+
+
+def seed(**options):
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out, **options)
+    return out.getvalue()
+
+
+def test_it_is_refused_when_debug_is_off():
+    with pytest.raises(CommandError, match="refused when DEBUG is off"):
+        seed()
+    assert not get_user_model().objects.exists()
+
+
+def test_it_creates_the_demo_users_and_prints_the_logins():
+    output = seed(force=True)
+    assert "Demo logins (password: poe-demo-2026)" in output
+    for username in DEMO_HOMES:
+        assert username in output
+    assert set(get_user_model().objects.values_list("username", flat=True)) == set(DEMO_HOMES)
+
+
+def test_it_is_idempotent():
+    seed(force=True)
+    from guardian.models import UserObjectPermission
+
+    counts = (get_user_model().objects.count(), UserObjectPermission.objects.count())
+    assert "0 new users" in seed(force=True)
+    assert (get_user_model().objects.count(), UserObjectPermission.objects.count()) == counts
+
+
+@pytest.mark.parametrize(("username", "home"), sorted(DEMO_HOMES.items()))
+def test_every_demo_user_signs_in_and_lands_home(client, username, home):
+    seed(force=True)
+    response = client.post("/accounts/login/", {"username": username, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/").headers["Location"] == home

@@ -1,0 +1,135 @@
+"""The permission harness: every URL the project defines is walked and classified.
+
+- Anonymous users are sent to the login page from every URL that is not public.
+- A user of another port gets 404 from every port-scoped URL, for GET and POST alike, while the
+  port's own staff reach the same URL built for their own port (so a 404 here means the check
+  works, not that the URL is wrong).
+
+A new URL that is not listed below fails ``test_every_url_is_classified``: add it to PUBLIC,
+SIGNED_IN or PORT_SCOPED. A port-scoped URL gives a function that builds its path arguments for
+an object belonging to the given port (create the case, flight… there).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from poe_ops.models import Port
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC: set[str] = {"login", "healthz"}
+
+# Signed-in users only; the view itself shows only what the user's ports allow.
+SIGNED_IN: set[str] = {"home", "logout", "arrivals:board"}
+
+# Actions that answer only POST: a GET is refused with 405 before anything else.
+POST_ONLY: set[str] = {"logout"}
+
+# name -> builds the URL's kwargs for an object that belongs to ``port``.
+PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
+    "arrivals:port_today": lambda port: {"iata": port.iata},
+}
+
+
+def _named_patterns(resolvers, namespace=""):
+    for entry in resolvers:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue  # Django admin guards itself; see test_admin_requires_staff
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _named_patterns(entry.url_patterns, ns)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name}" if entry.name else f"<unnamed {entry.pattern}>"
+
+
+def all_url_names() -> list[str]:
+    return sorted(set(_named_patterns(get_resolver().url_patterns)))
+
+
+def url_for(name: str, port: Port | None = None) -> str:
+    if name in PORT_SCOPED:
+        assert port is not None
+        return reverse(name, kwargs=PORT_SCOPED[name](port))
+    return reverse(name)
+
+
+def test_every_url_is_classified():
+    registered = PUBLIC | SIGNED_IN | set(PORT_SCOPED)
+    unclassified = [n for n in all_url_names() if n not in registered]
+    assert not unclassified, (
+        f"Add these URLs to the permission harness (tests/test_url_permissions.py): {unclassified}"
+    )
+    stale = registered - set(all_url_names())
+    assert not stale, f"These harness entries name no URL any more: {sorted(stale)}"
+
+
+@pytest.mark.parametrize("name", sorted(SIGNED_IN | set(PORT_SCOPED)))
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_anonymous_is_sent_to_login(client, name, method):
+    url = url_for(name, Port.objects.get(iata="ATL"))
+    response = getattr(client, method)(url)
+    if name in POST_ONLY and method == "get":
+        assert response.status_code == 405
+        return
+    assert response.status_code == 302, f"{method.upper()} {url} gave {response.status_code}"
+    assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("name", sorted(PORT_SCOPED))
+@pytest.mark.parametrize("outsider_fixture", ["atl_officer", "dc_ops"])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_another_ports_user_gets_404(client, request, name, outsider_fixture, method):
+    jfk = Port.objects.get(iata="JFK")
+    url = url_for(name, jfk)
+    client.force_login(request.getfixturevalue(outsider_fixture))
+    response = getattr(client, method)(url)
+    assert response.status_code == 404, f"{method.upper()} {url} gave {response.status_code}"
+
+
+@pytest.mark.parametrize("name", sorted(PORT_SCOPED))
+def test_the_ports_own_staff_reach_the_same_url(client, jfk_officer, name):
+    url = url_for(name, Port.objects.get(iata="JFK"))
+    client.force_login(jfk_officer)
+    response = client.get(url)
+    assert response.status_code in {200, 302, 405}, f"GET {url} gave {response.status_code}"
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_public_urls_answer_without_login(client, name):
+    assert client.get(reverse(name)).status_code == 200
+
+
+def test_admin_requires_staff(client, atl_officer):
+    assert client.get("/admin/").status_code == 302
+    client.force_login(atl_officer)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_the_harness_catches_a_port_url_that_forgets_its_check(client, request, monkeypatch):
+    """A view that looks a port up without the scoping helper must make the harness fail."""
+    from django.contrib.auth.decorators import login_required
+    from django.http import HttpResponse
+    from django.test import override_settings
+    from django.urls import path
+
+    from tests.urlconf import urlconf_with
+
+    @login_required
+    def leaky(request, iata):
+        port = Port.objects.get(iata=iata)  # no scoping: any signed-in user sees any port
+        return HttpResponse(port.name)
+
+    module = urlconf_with(path("leak/<str:iata>/", leaky, name="leak"))
+    monkeypatch.setitem(PORT_SCOPED, "leak", lambda port: {"iata": port.iata})
+    with override_settings(ROOT_URLCONF=module), pytest.raises(AssertionError, match="gave 200"):
+        test_another_ports_user_gets_404(client, request, "leak", "atl_officer", "get")
+    monkeypatch.delitem(PORT_SCOPED, "leak")
+    with override_settings(ROOT_URLCONF=module), pytest.raises(AssertionError, match="leak"):
+        test_every_url_is_classified()
