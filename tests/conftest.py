@@ -9,6 +9,8 @@ import os
 
 import pytest
 
+from cases.models import ResettlementAgency
+from cases.reference import load_agencies
 from poe_ops.models import OperationsOffice, Port
 from poe_ops.reference import load_reference_data
 from poe_ops.roles import Role, add_to_office, assign_port_role, sync_office_permissions
@@ -48,6 +50,8 @@ def reference_data(db) -> None:
     if not Port.objects.exists():
         load_reference_data(OperationsOffice, Port)
         sync_office_permissions()
+    if not ResettlementAgency.objects.exists():
+        load_agencies(ResettlementAgency)
 
 
 @pytest.fixture

@@ -1,0 +1,155 @@
+"""The operational day: flights, segments (who is on which flight), arrival step events, imports."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+
+from cases.models import ArrivalStep, Case, Individual
+from poe_ops.models import Port
+
+iata_airport = RegexValidator(r"^[A-Z]{3}$", "An airport code is three capital letters.")
+
+
+class Flight(models.Model):
+    """A flight as the airline schedules it: carrier + number + scheduled date."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        DELAYED = "delayed", "Delayed"
+        LANDED = "landed", "Landed"
+        CANCELLED = "cancelled", "Cancelled"
+        DIVERTED = "diverted", "Diverted"
+
+    carrier = models.CharField(
+        max_length=3, validators=[RegexValidator(r"^[A-Z0-9]{2,3}$", "Airline code, e.g. QR.")]
+    )
+    number = models.CharField(
+        max_length=5, validators=[RegexValidator(r"^[0-9]{1,4}[A-Z]?$", "Flight number, e.g. 747.")]
+    )
+    scheduled_date = models.DateField(help_text="The flight's date at its origin.")
+    port = models.ForeignKey(
+        Port,
+        on_delete=models.PROTECT,
+        related_name="flights",
+        help_text="The Port of Entry handling it: where it lands, or where an onward leg leaves.",
+    )
+    origin = models.CharField(max_length=3, validators=[iata_airport])
+    destination = models.CharField(max_length=3, validators=[iata_airport])
+    scheduled_departure = models.DateTimeField(null=True, blank=True)
+    scheduled_arrival = models.DateTimeField(null=True, blank=True)
+    estimated_arrival = models.DateTimeField(null=True, blank=True)
+    actual_arrival = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["scheduled_arrival", "carrier", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["carrier", "number", "scheduled_date"], name="flight_unique_per_day"
+            )
+        ]
+        indexes = [models.Index(fields=["port", "scheduled_arrival"])]
+
+    def __str__(self) -> str:
+        return f"{self.carrier}{self.number} {self.scheduled_date:%d %b}"
+
+    @property
+    def code(self) -> str:
+        return f"{self.carrier}{self.number}"
+
+    @property
+    def latest_arrival(self) -> object:
+        """The best-known arrival time: actual, else estimated, else scheduled."""
+        return self.actual_arrival or self.estimated_arrival or self.scheduled_arrival
+
+
+class Segment(models.Model):
+    """A case — or some of its people — booked on a flight. Rebooking replaces a segment and
+    keeps the old one (``replaced_by``) so the itinerary shows what changed."""
+
+    class Direction(models.TextChoices):
+        INBOUND = "inbound", "Inbound international"
+        ONWARD = "onward", "Onward domestic"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="segments")
+    flight = models.ForeignKey(Flight, on_delete=models.PROTECT, related_name="segments")
+    individuals = models.ManyToManyField(
+        Individual, blank=True, related_name="segments", help_text="Empty: the whole case."
+    )
+    direction = models.CharField(max_length=8, choices=Direction.choices)
+    replaced_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaces"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["case", "flight__scheduled_departure", "flight__scheduled_arrival"]
+        indexes = [models.Index(fields=["flight", "direction"])]
+
+    def __str__(self) -> str:
+        return f"{self.case} on {self.flight}"
+
+    @property
+    def is_replaced(self) -> bool:
+        return self.replaced_by_id is not None
+
+
+class StepEvent(models.Model):
+    """One tap on the tablet: a person moved from one arrival step to another (append-only).
+
+    A repeated submit carries the same ``idempotency_key`` and is answered with the event it
+    already made. Refused moves are recorded too (``accepted=False`` with the reason), so the
+    history explains what the tablet showed."""
+
+    individual = models.ForeignKey(Individual, on_delete=models.PROTECT, related_name="steps")
+    port = models.ForeignKey(Port, on_delete=models.PROTECT, related_name="+")
+    from_step = models.CharField(max_length=16, choices=ArrivalStep.choices)
+    to_step = models.CharField(max_length=16, choices=ArrivalStep.choices)
+    accepted = models.BooleanField(default=True)
+    refusal_reason = models.CharField(max_length=200, blank=True)
+    undoes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="undone_by"
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    device = models.CharField(max_length=300, blank=True, help_text="The browser's user agent.")
+    idempotency_key = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["individual", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.individual}: {self.from_step} → {self.to_step}"
+
+
+class ImportBatch(models.Model):
+    """One uploaded ABN manifest and what it did (or why it was refused)."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", "Applied"
+        REFUSED = "refused", "Refused"
+
+    port = models.ForeignKey(Port, on_delete=models.PROTECT, related_name="imports")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    row_count = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=8, choices=Status.choices)
+    errors = models.JSONField(default=list, blank=True, help_text="[{row, column, message}]")
+    summary = models.JSONField(
+        default=dict, blank=True, help_text="What was created, updated and left unchanged."
+    )
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"

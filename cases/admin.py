@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from cases.models import Case, CaseRevision, Individual, ResettlementAgency
+
+
+@admin.register(ResettlementAgency)
+class ResettlementAgencyAdmin(admin.ModelAdmin[ResettlementAgency]):
+    list_display = ["code", "name", "active"]
+    list_editable = ["active"]
+
+
+class IndividualInline(admin.TabularInline[Individual, Case]):
+    model = Individual
+    extra = 0
+    fields = ["person_number", "given_names", "surname", "date_of_birth", "current_step"]
+    readonly_fields = ["current_step"]
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin[Case]):
+    list_display = ["case_number", "abn_number", "abn_version", "port", "agency", "status"]
+    list_filter = ["port", "agency", "status"]
+    search_fields = ["case_number", "abn_number"]
+    inlines = [IndividualInline]
+
+
+@admin.register(CaseRevision)
+class CaseRevisionAdmin(admin.ModelAdmin[CaseRevision]):
+    list_display = ["case", "abn_version", "replaced_at", "replaced_by"]
