@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
+_FALSE = {"0", "false", "no", "off"}
 
 
 def env_str(name: str, default: str | None = None, *, required: bool = False) -> str | None:
@@ -26,8 +26,8 @@ def env_str(name: str, default: str | None = None, *, required: bool = False) ->
 
 def env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
-    if value is None:
-        return default
+    if value is None or value.strip() == "":
+        return default  # an empty value (e.g. `${VAR:-}` in compose) never turns a protection off
     lowered = value.strip().lower()
     if lowered in _TRUE:
         return True

@@ -92,6 +92,26 @@ def test_it_refuses_a_malformed_value(name, value, message):
     assert message in result.stderr
 
 
+def test_an_empty_security_switch_keeps_its_production_default():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE)"
+    )
+    base = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+    env = {
+        **base,
+        **PRODUCTION,
+        "DJANGO_SETTINGS_MODULE": "poe_ops.settings",
+        "SECURE_SSL_REDIRECT": "",
+        "SECURE_COOKIES": " ",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True"]
+
+
 def test_it_never_shows_a_database_password_in_errors():
     result = load_settings({**PRODUCTION, "DATABASE_URL": "postgres://poe:hunter2@db:notaport/x"})
     assert result.returncode != 0
