@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as AccountUser
 from django.db.models import Q
 from django.utils import timezone
 
@@ -49,7 +50,7 @@ PERSON_FIELDS = (
 FLIGHT_FIELDS = ("origin", "destination", "scheduled_departure", "scheduled_arrival")
 
 
-class ImportRefused(Exception):  # noqa: N818 — it is an outcome, not a bug
+class ImportRefused(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(f"{len(problems)} problem(s)")
         self.problems = problems
@@ -121,9 +122,7 @@ def apply_manifest(
             unchanged.append(number)
         else:
             updated.append((rows, case))
-    flights, flight_problems = _load_flights(
-        port, [r for r in created] + [r for r, _ in updated]
-    )
+    flights, flight_problems = _load_flights(port, [r for r in created] + [r for r, _ in updated])
     problems += flight_problems
     if problems:
         raise ImportRefused(sorted(problems, key=lambda p: p.row or 0))
@@ -166,7 +165,7 @@ def _load_flights(
     problems = []
     for key, flight in existing.items():
         if flight.port_id != port.pk:
-            row = next(c.first_row for c in cases if key in {leg.key for leg in _legs([c])})
+            row = next(c.first_row for c in cases if key in _legs([c]))
             problems.append(
                 Problem(
                     row,
@@ -283,7 +282,11 @@ def _update_cases(
         .select_related("flight")
         .order_by("created_at", "pk")
     }
-    revisions, new_people, changed_people, new_segments, replaced = [], [], [], [], []
+    revisions: list[CaseRevision] = []
+    new_people: list[Individual] = []
+    changed_people: list[Individual] = []
+    new_segments: list[Segment] = []
+    replaced: list[tuple[Segment, Segment]] = []
     summary = []
     for rows, case in updates:
         before_case = {f: getattr(case, f) for f in CASE_FIELDS}
@@ -292,7 +295,7 @@ def _update_cases(
                 case=case,
                 abn_version=case.abn_version,
                 replaced_at=now,
-                replaced_by=user,
+                replaced_by=cast(AccountUser, user),
                 values={
                     **{f: _jsonable(v) for f, v in before_case.items()},
                     "people": [
@@ -313,11 +316,12 @@ def _update_cases(
             setattr(case, name, value)
         case.updated_at = now
         for p in rows.people:
-            person = people[case.pk].get(p.person_number)
-            if person is None:
+            found = people[case.pk].get(p.person_number)
+            if found is None:
                 new_people.append(_person(case, p.person_number, p.values))
                 changes[f"person {p.person_number}"] = [None, "added"]
                 continue
+            person = found
             before = {f: getattr(person, f) for f in PERSON_FIELDS}
             person_changes = changed_fields(before, p.values)
             if person_changes:
@@ -370,9 +374,7 @@ def _update_cases(
     CaseRevision.objects.bulk_create(revisions)
     Case.objects.bulk_update([c for _, c in updates], [*CASE_FIELDS, "updated_at"])
     Individual.objects.bulk_create(new_people)
-    Individual.objects.bulk_update(
-        changed_people, [*PERSON_FIELDS, "name_folded"], batch_size=1000
-    )
+    Individual.objects.bulk_update(changed_people, [*PERSON_FIELDS, "name_folded"], batch_size=1000)
     Segment.objects.bulk_create(new_segments)
     for old, new in replaced:
         old.replaced_by = new

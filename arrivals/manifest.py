@@ -18,8 +18,8 @@ from typing import Any
 from arrivals.manifest_values import (
     CASE_COLUMNS,
     INBOUND_COLUMNS,
-    FlightLeg,
     ONWARD_COLUMNS,
+    FlightLeg,
     Problem,
     RowReader,
 )
@@ -279,9 +279,7 @@ def parse_manifest(
                 )
         case = cases.get(case_number)
         if case is None:
-            case = cases[case_number] = CaseRows(
-                case_number, number, case_values, inbound, onward
-            )
+            case = cases[case_number] = CaseRows(case_number, number, case_values, inbound, onward)
         else:
             for column in CASE_COLUMNS:
                 key = "agency_code" if column == "agency" else column
@@ -298,5 +296,5 @@ def parse_manifest(
             )
             continue
         case.people.append(PersonRow(number, person_number, person_values))
-    problems.sort(key=lambda p: (p.row or 0))
+    problems.sort(key=lambda p: p.row or 0)
     return Manifest(cases=cases, problems=problems, row_count=len(table.rows))

@@ -14,7 +14,14 @@ from poe_ops.models import Port
 
 from .localtime import LocalTimeError, parse_offset, to_utc
 
-CASE_COLUMNS = ("abn_number", "abn_version", "poe", "agency", "local_affiliate", "final_destination")
+CASE_COLUMNS = (
+    "abn_number",
+    "abn_version",
+    "poe",
+    "agency",
+    "local_affiliate",
+    "final_destination",
+)
 INBOUND_COLUMNS = (
     "inbound_flight",
     "inbound_date",
@@ -86,8 +93,9 @@ class Problem:
 
 @functools.cache
 def _language_ok(code: str) -> bool:
-    from cases.models import validate_language
     from django.core.exceptions import ValidationError
+
+    from cases.models import validate_language
 
     try:
         validate_language(code)
@@ -299,7 +307,12 @@ class RowReader:
         departure = self.local_time(
             "onward_departure_local", self.port_zone, "onward_departure_utc_offset", required=True
         )
-        if departure and inbound and inbound.scheduled_arrival and departure <= inbound.scheduled_arrival:
+        if (
+            departure
+            and inbound
+            and inbound.scheduled_arrival
+            and departure <= inbound.scheduled_arrival
+        ):
             self.problem("onward_departure_local", "is before the inbound flight lands.")
         if code is None or day is None or not destination or departure is None:
             return None

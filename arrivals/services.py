@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as AccountUser
 from django.db import transaction
 
 from arrivals.importing import ImportRefused, apply_manifest
@@ -56,7 +57,7 @@ def import_manifest(user: User, port: Port, uploaded_file: IO[bytes] | Any) -> I
         with transaction.atomic():
             batch = ImportBatch.objects.create(
                 port=port,
-                uploaded_by=user,
+                uploaded_by=cast(AccountUser, user),
                 file_name=file_name,
                 sha256=hashlib.sha256(data).hexdigest(),
                 row_count=manifest.row_count,
@@ -82,7 +83,7 @@ def _refuse(
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             port=port,
-            uploaded_by=user,
+            uploaded_by=cast(AccountUser, user),
             file_name=file_name,
             sha256=hashlib.sha256(data).hexdigest(),
             row_count=rows,
@@ -90,7 +91,5 @@ def _refuse(
             errors=[p.as_dict() for p in problems[:MAX_STORED_ERRORS]],
             summary={"error_count": len(problems)},
         )
-        log_action(
-            user, "poe.import.refused", batch, port=port, data={"errors": len(problems)}
-        )
+        log_action(user, "poe.import.refused", batch, port=port, data={"errors": len(problems)})
     return batch

@@ -81,7 +81,9 @@ def to_csv(rows: list[dict[str, Any]], columns: tuple[str, ...] | list[str] = AL
     return out.getvalue().encode("utf-8")
 
 
-def to_xlsx(rows: list[dict[str, Any]], columns: tuple[str, ...] | list[str] = ALL_COLUMNS) -> bytes:
+def to_xlsx(
+    rows: list[dict[str, Any]], columns: tuple[str, ...] | list[str] = ALL_COLUMNS
+) -> bytes:
     import openpyxl
 
     book = openpyxl.Workbook()

@@ -72,7 +72,9 @@ def test_it_stores_the_samples_people_needs_and_times(atl, atl_senior):
 
     grandfather = Individual.objects.get(person_number="SY260074-03")
     assert grandfather.needs_wheelchair and grandfather.elderly and grandfather.medical
-    assert grandfather.vulnerability_notes.startswith("-WCHR")  # stored as given: data, not a formula
+    # Stored as given: cells are data; only exports defuse formula-like text.
+    assert grandfather.vulnerability_notes.startswith("-WCHR")
+    assert grandfather.case.agency is not None
     assert grandfather.case.agency.code == "GR"  # LIRS is an alias of Global Refuge
     minor = Individual.objects.get(person_number="AF260355-01")
     assert minor.unaccompanied_minor and "UMNR" in minor.ssr_codes
@@ -91,7 +93,9 @@ def test_it_writes_one_audit_event_per_created_case(atl, atl_senior):
 
     events = AuditEvent.objects.filter(action="poe.case.imported")
     assert events.count() == 6
-    assert {e.object_repr for e in events} == set(Case.objects.values_list("case_number", flat=True))
+    assert {e.object_repr for e in events} == set(
+        Case.objects.values_list("case_number", flat=True)
+    )
     assert all(e.actor == atl_senior and e.port == atl for e in events)
 
 
@@ -285,3 +289,16 @@ def test_another_ports_officer_gets_404_importing_here(atl, jfk_officer):
 
 def test_operations_hq_imports_for_its_offices_port(atl, dc_ops):
     assert import_manifest(dc_ops, atl, sample_upload()).status == ImportBatch.Status.APPLIED
+
+
+def test_it_refuses_a_flight_another_port_already_handles(atl, jfk, atl_senior, jfk_officer):
+    import_manifest(jfk_officer, jfk, upload(to_csv(manifest_rows(cases=1, poe="JFK", prefix="J"))))
+
+    batch = import_manifest(atl_senior, atl, upload(to_csv(manifest_rows(cases=1))))
+
+    assert refused_messages(batch) == [
+        "Row 2, inbound_flight: QR755 on 2026-04-14 is already handled by JFK; "
+        "check the flight number and date.",
+        "Row 2, onward_flight: DL1820 on 2026-04-14 is already handled by JFK; "
+        "check the flight number and date.",
+    ]

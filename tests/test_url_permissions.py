@@ -30,7 +30,7 @@ SIGNED_IN: set[str] = {"home", "logout", "arrivals:board", "arrivals:imports"}
 # Actions that answer only POST: a GET is refused with 405 before anything else.
 POST_ONLY: set[str] = {"logout"}
 
-# name -> builds the URL's kwargs for an object that belongs to ``port``.
+
 def _import_batch(port: Port) -> dict[str, Any]:
     from arrivals.models import ImportBatch
     from tests.factories import make_user
@@ -45,6 +45,7 @@ def _import_batch(port: Port) -> dict[str, Any]:
     return {"pk": batch.pk}
 
 
+# name -> builds the URL's kwargs for an object that belongs to ``port``.
 PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
     "arrivals:port_today": lambda port: {"iata": port.iata},
     "arrivals:import_detail": _import_batch,
