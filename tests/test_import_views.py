@@ -25,7 +25,7 @@ def test_it_imports_the_sample_and_shows_what_was_created(client, atl, atl_senio
     content = response.content.decode()
     assert "Created: 6 cases" in content
     assert "AF260355" in content
-    assert "QR755 2026-04-14" in content
+    assert "<li>QR755 2026-04-14</li>" in content
 
 
 def test_it_shows_the_errors_table_of_a_refused_import(client, atl, atl_senior):
