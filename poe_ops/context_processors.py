@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from poe_ops.roles import hq_offices
+from poe_ops.roles import COORDINATE, hq_offices
 from poe_ops.scoping import ports_for
 
 
@@ -21,5 +21,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     def is_hq() -> bool:
         return user.is_superuser or bool(hq_offices(user))
 
+    def may_import() -> bool:
+        return ports_for(user, COORDINATE).exists()
+
     # Callables: evaluated only when a template uses them (the login page does not).
-    return {"nav_ports": nav_ports, "nav_is_hq": is_hq}
+    return {"nav_ports": nav_ports, "nav_is_hq": is_hq, "nav_may_import": may_import}

@@ -25,14 +25,30 @@ pytestmark = pytest.mark.django_db
 PUBLIC: set[str] = {"login", "healthz"}
 
 # Signed-in users only; the view itself shows only what the user's ports allow.
-SIGNED_IN: set[str] = {"home", "logout", "arrivals:board"}
+SIGNED_IN: set[str] = {"home", "logout", "arrivals:board", "arrivals:imports"}
 
 # Actions that answer only POST: a GET is refused with 405 before anything else.
 POST_ONLY: set[str] = {"logout"}
 
+
+def _import_batch(port: Port) -> dict[str, Any]:
+    from arrivals.models import ImportBatch
+    from tests.factories import make_user
+
+    batch = ImportBatch.objects.create(
+        port=port,
+        uploaded_by=make_user(f"{port.iata.lower()}.uploader"),
+        file_name="manifest.csv",
+        sha256="0" * 64,
+        status=ImportBatch.Status.REFUSED,
+    )
+    return {"pk": batch.pk}
+
+
 # name -> builds the URL's kwargs for an object that belongs to ``port``.
 PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
     "arrivals:port_today": lambda port: {"iata": port.iata},
+    "arrivals:import_detail": _import_batch,
 }
 
 
