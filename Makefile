@@ -32,6 +32,11 @@ test: $(VENV)/.dev-installed
 	scripts/system-deps.sh test
 	scripts/test.sh $(PYTEST_ARGS)
 
+# Benchmarks against the same throwaway PostgreSQL and Redis; figures go to docs/performance.md.
+bench: $(VENV)/.dev-installed
+	scripts/system-deps.sh test
+	scripts/with-services.sh $(PY) bench/bench_import.py
+
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

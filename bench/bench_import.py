@@ -1,6 +1,6 @@
 """Benchmark: import a 5,000-row ABN manifest (target: under 5 s).
 
-Run from the repository root with the environment's settings::
+`make bench` runs it on a throwaway PostgreSQL and Redis. By hand, from the repository root::
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/poe_bench SECRET_KEY=... \
     ALLOWED_HOSTS=localhost python bench/bench_import.py
