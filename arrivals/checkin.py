@@ -12,9 +12,11 @@ import datetime as dt
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -78,6 +80,13 @@ class CaseStepResult:
             parts.append(f"Nobody in case {self.case} was moved to {step}.")
         parts += [f"{person} not moved: {reason}" for person, reason in self.not_moved]
         return " ".join(parts)
+
+
+def _actor(user: User) -> Any:
+    """The signed-in user who taps; the scoping helpers have already refused anyone else."""
+    if not user.is_authenticated:
+        raise PermissionDenied("Sign in to record arrival steps.")
+    return user
 
 
 def _check_input(to_step: str, idempotency_key: str) -> None:
@@ -177,7 +186,7 @@ def _move_locked(
         to_step=to_step,
         accepted=not reason,
         refusal_reason=_explain_refusal(individual, to_step, reason, port) if reason else "",
-        actor=user,
+        actor=_actor(user),
         device=device[:300],
         idempotency_key=key,
     )
@@ -201,7 +210,9 @@ def _move_locked(
     return StepResult(event=saved, individual=individual)
 
 
-def _lock(case_id: int, individual_ids: Collection[int] | None = None) -> tuple[Case, list[Individual]]:
+def _lock(
+    case_id: int, individual_ids: Collection[int] | None = None
+) -> tuple[Case, list[Individual]]:
     """Lock the case row, then its people in id order: every check-in takes locks in this order,
     so two tablets cannot deadlock, and moves within one case are serialised."""
     case = Case.objects.select_for_update().select_related("port").get(pk=case_id)
@@ -274,9 +285,17 @@ def move_case(
         return result
 
 
-def undo_refusal(user: User, event: StepEvent, latest: StepEvent | None, now: dt.datetime) -> str:
+def undo_refusal(
+    user: User,
+    event: StepEvent,
+    latest: StepEvent | None,
+    now: dt.datetime,
+    *,
+    may_coordinate: bool | None = None,
+) -> str:
     """Why ``user`` may not undo ``event`` (``latest``: the person's latest accepted event);
-    empty when they may. Also used by the flight page to decide where an Undo button goes."""
+    empty when they may. Also used by the flight page to decide where an Undo button goes
+    (it passes ``may_coordinate``, known once for the page, to save a query per row)."""
     port = event.port
     if not event.accepted:
         return "This tap was refused, so there is nothing to undo."
@@ -292,15 +311,15 @@ def undo_refusal(user: User, event: StepEvent, latest: StepEvent | None, now: dt
             f"Too late to undo: a step can be undone for {UNDO_WINDOW_SECONDS // 60} minutes, "
             f"and this one was {_who_and_when(event, port)}."
         )
-    if event.actor_id != user.pk and not has_port_perm(user, port, COORDINATE):
+    if may_coordinate is None:
+        may_coordinate = has_port_perm(user, port, COORDINATE)
+    if event.actor_id != user.pk and not may_coordinate:
         author = event.actor.get_full_name() or event.actor.get_username()
         return f"Only {author}, who recorded this step, or a senior associate can undo it."
     return ""
 
 
-def undo_step(
-    user: User, event_id: int, *, idempotency_key: str, device: str = ""
-) -> StepResult:
+def undo_step(user: User, event_id: int, *, idempotency_key: str, device: str = "") -> StepResult:
     """Undo a mistaken tap: recorded as a new event that ``undoes`` the original (nothing is
     deleted) and puts the person back where they were."""
     if not _KEY.match(idempotency_key or ""):
@@ -328,7 +347,7 @@ def undo_step(
             refusal_reason=reason[:200],
             undoes=None if reason else original,
             at=now,
-            actor=user,
+            actor=_actor(user),
             device=device[:300],
             idempotency_key=idempotency_key,
         )

@@ -20,8 +20,10 @@ from django.utils import timezone
 from arrivals.checkin import undo_refusal
 from arrivals.models import Flight, Segment, StepEvent
 from arrivals.steps import ALLOWED_MOVES, EXCEPTIONS, NEXT_STEP
-from cases.models import WHEELCHAIR_CODES, SSR, ArrivalStep, Case, Individual, language_name
+from cases.models import SSR, WHEELCHAIR_CODES, ArrivalStep, Case, Individual, language_name
 from poe_ops.models import Port
+from poe_ops.roles import COORDINATE
+from poe_ops.scoping import has_port_perm
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -65,10 +67,8 @@ def _people_by_flight(flight_ids: Iterable[int]) -> dict[int, list[dict[str, Any
         segment_id__in=[s["id"] for s in segments]
     ).values("segment_id", "individual_id"):
         named[row["segment_id"]].add(row["individual_id"])
-    by_case: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for person in Individual.objects.filter(
-        case_id__in={s["case_id"] for s in segments}
-    ).values(
+    by_case: dict[int, list[Any]] = defaultdict(list)
+    for person in Individual.objects.filter(case_id__in={s["case_id"] for s in segments}).values(
         "id",
         "case_id",
         "current_step",
@@ -184,21 +184,35 @@ def _moves(current: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     return big, small
 
 
-def person_rows(user: User, port: Port, people: list[Individual]) -> list[PersonRow]:
+def latest_events(people: Iterable[Individual]) -> dict[int, StepEvent]:
+    """The latest accepted step of each of ``people`` (annotated by ``with_latest_event``),
+    by event id, in one query."""
+    ids = [getattr(p, "latest_event_id", None) for p in people]
+    ids = [i for i in ids if i]
+    return {e.pk: e for e in StepEvent.objects.filter(pk__in=ids).select_related("actor", "port")}
+
+
+def person_rows(
+    user: User,
+    port: Port,
+    people: list[Individual],
+    events: dict[int, StepEvent] | None = None,
+    may_coordinate: bool | None = None,
+) -> list[PersonRow]:
     """Rows for ``people`` (annotated with ``latest_event_id``), with an Undo where ``user``
-    may still undo the person's latest step. One query for those events."""
-    latest_ids = [p.latest_event_id for p in people if getattr(p, "latest_event_id", None)]
-    events = {
-        e.pk: e for e in StepEvent.objects.filter(pk__in=latest_ids).select_related("actor", "port")
-    }
+    may still undo the person's latest step."""
+    if events is None:
+        events = latest_events(people)
     now, today = timezone.now(), port.local_today()
+    if may_coordinate is None:
+        may_coordinate = has_port_perm(user, port, COORDINATE)
     rows = []
     for person in people:
         latest = events.get(getattr(person, "latest_event_id", None) or 0)
         undo = None
         if latest is not None:
             latest.individual = person
-            if not undo_refusal(user, latest, latest, now):
+            if not undo_refusal(user, latest, latest, now, may_coordinate=may_coordinate):
                 undo = latest
         big, small = _moves(person.current_step)
         rows.append(PersonRow(person, _age(person.date_of_birth, today), big, small, undo))
@@ -215,8 +229,15 @@ def with_latest_event(people: Any) -> Any:
     return people.annotate(latest_event_id=Subquery(latest))
 
 
-def case_block(user: User, port: Port, case: Case, people: list[Individual]) -> CaseBlock:
-    rows = person_rows(user, port, people)
+def case_block(
+    user: User,
+    port: Port,
+    case: Case,
+    people: list[Individual],
+    events: dict[int, StepEvent] | None = None,
+    may_coordinate: bool | None = None,
+) -> CaseBlock:
+    rows = person_rows(user, port, people, events, may_coordinate)
     counts: Counter[str] = Counter()
     for row in rows:
         counts.update(step for step, _ in row.big_moves)
@@ -233,8 +254,7 @@ def flight_blocks(user: User, flight: Flight, *, case_id: int | None = None) -> 
     if case_id is not None:
         segments_qs = segments_qs.filter(case_id=case_id)
     segments = list(
-        segments_qs
-        .select_related("case")
+        segments_qs.select_related("case")
         .prefetch_related("individuals")
         .order_by("case__case_number")
     )
@@ -255,7 +275,9 @@ def flight_blocks(user: User, flight: Flight, *, case_id: int | None = None) -> 
         for p in by_case[s.case_id]:
             if not named or p.pk in named:
                 found[p.pk] = p
+    events = latest_events(people)
+    may_coordinate = has_port_perm(user, flight.port, COORDINATE)
     return [
-        case_block(user, flight.port, cases[case_id], list(found.values()))
+        case_block(user, flight.port, cases[case_id], list(found.values()), events, may_coordinate)
         for case_id, found in on_flight.items()
     ]

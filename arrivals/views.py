@@ -78,6 +78,10 @@ def flight(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
     )
 
 
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))  # set by django_htmx's middleware
+
+
 def _device(request: HttpRequest) -> str:
     return request.META.get("HTTP_USER_AGENT", "")[:300]
 
@@ -102,7 +106,9 @@ def _person_row(
     row = portday.person_rows(request.user, port, people)[0]
     row.message, row.is_refusal = message, refused
     flight_id = request.POST.get("flight", "")
-    the_flight = Flight.objects.filter(port=port, pk=flight_id).first() if flight_id.isdigit() else None
+    the_flight = (
+        Flight.objects.filter(port=port, pk=flight_id).first() if flight_id.isdigit() else None
+    )
     return render(
         request,
         f"{FLIGHT_PAGE}#person",
@@ -113,7 +119,7 @@ def _person_row(
 def _step_response(
     request: HttpRequest, port: Port, individual_id: int, message: str, refused: bool
 ) -> HttpResponse:
-    if request.htmx:
+    if _is_htmx(request):
         return _person_row(request, port, individual_id, message, refused)
     (messages.error if refused else messages.success)(request, message)
     return _back_to_flight(request, port, f"person-{individual_id}")
@@ -146,7 +152,10 @@ def undo_step(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
     event = get_scoped_or_404(StepEvent.objects.filter(port=port), request.user, OPERATE, pk=pk)
     try:
         result = checkin.undo_step(
-            request.user, event.pk, idempotency_key=request.POST.get("key", ""), device=_device(request)
+            request.user,
+            event.pk,
+            idempotency_key=request.POST.get("key", ""),
+            device=_device(request),
         )
     except checkin.StepInputError as error:
         return _step_response(request, port, event.individual_id, str(error), refused=True)
@@ -173,7 +182,7 @@ def case_step(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
         message, refused = result.message, not result.moved
     except checkin.StepInputError as error:
         message, refused = str(error), True
-    if not request.htmx:
+    if not _is_htmx(request):
         (messages.error if refused else messages.success)(request, message)
         return _back_to_flight(request, port, f"case-{case.pk}")
     block = portday.flight_blocks(request.user, the_flight, case_id=case.pk)[0]

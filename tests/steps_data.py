@@ -18,7 +18,7 @@ def key() -> str:
 
 def inbound_flight(port: Port, arrival: dt.datetime | None = None, **fields: Any) -> Flight:
     arrival = arrival or dt.datetime.now(dt.UTC)
-    return FlightFactory(
+    return FlightFactory.create(
         port=port, scheduled_arrival=arrival, scheduled_date=arrival.date(), **fields
     )
 
@@ -28,7 +28,7 @@ def family_on_flight(
 ) -> tuple[Case, list[Individual]]:
     """A case of ``size`` people booked (whole case) on ``flight``'s inbound segment."""
     flight = flight or inbound_flight(port)
-    case = CaseFactory(port=port)
-    people = [IndividualFactory(case=case, **person_fields) for _ in range(size)]
+    case = CaseFactory.create(port=port)
+    people = [IndividualFactory.create(case=case, **person_fields) for _ in range(size)]
     Segment.objects.create(case=case, flight=flight, direction=Segment.Direction.INBOUND)
     return case, people

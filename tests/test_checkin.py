@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def person(atl):
-    return IndividualFactory(case__port=atl, given_names="Amina", surname="Karimi")
+    return IndividualFactory.create(case__port=atl, given_names="Amina", surname="Karimi")
 
 
 def test_it_moves_a_person_and_records_the_event_and_the_audit(atl_associate, person):
@@ -32,7 +32,10 @@ def test_it_moves_a_person_and_records_the_event_and_the_audit(atl_associate, pe
     assert person.current_step_at == result.event.at
     event = StepEvent.objects.get()
     assert (event.from_step, event.to_step, event.actor, event.device) == (
-        "expected", "met", atl_associate, "iPad"
+        "expected",
+        "met",
+        atl_associate,
+        "iPad",
     )
     audit = AuditEvent.objects.get(action="poe.individual.step.met")
     assert audit.changes == {"current_step": ["expected", "met"]}
@@ -186,7 +189,7 @@ def test_a_jfk_associate_gets_404_on_undoing_an_atl_step(atl_associate, jfk_asso
 
 
 def test_one_tap_moves_a_whole_family(atl_associate, atl):
-    case, people = family_on_flight(atl, size=4)
+    case, _people = family_on_flight(atl, size=4)
     result = move_case(atl_associate, case.pk, "met", idempotency_key=key())
     assert len(result.moved) == 4 and not result.not_moved
     assert {p.current_step for p in case.individuals.all()} == {"met"}
@@ -203,9 +206,9 @@ def test_a_whole_case_tap_skips_who_it_makes_no_sense_for_and_says_why(atl_assoc
     move_individual(atl_associate, people[1].pk, "hospital", idempotency_key=key())
     result = move_case(atl_associate, case.pk, "cbp_cleared", idempotency_key=key())
     assert [r.individual for r in result.moved] == [people[0], people[2]]
-    assert [(p, "Cannot go from hospital to cbp cleared." in why) for p, why in result.not_moved] == [
-        (people[1], True)
-    ]
+    assert [
+        (p, "Cannot go from hospital to cbp cleared." in why) for p, why in result.not_moved
+    ] == [(people[1], True)]
 
 
 def test_a_repeated_whole_case_tap_moves_nobody_twice(atl_associate, atl):
@@ -219,9 +222,7 @@ def test_a_repeated_whole_case_tap_moves_nobody_twice(atl_associate, atl):
 
 def test_a_whole_case_tap_can_be_limited_to_the_people_on_a_flight(atl_associate, atl):
     case, people = family_on_flight(atl, size=3)
-    result = move_case(
-        atl_associate, case.pk, "met", idempotency_key=key(), only=[people[0].pk]
-    )
+    result = move_case(atl_associate, case.pk, "met", idempotency_key=key(), only=[people[0].pk])
     assert [r.individual for r in result.moved] == [people[0]]
 
 

@@ -42,7 +42,7 @@ def run_together(*calls: Callable[[], Any]) -> list[Any]:
 
 @pytest.mark.parametrize("attempt", range(3))
 def test_two_tablets_sending_the_same_key_make_one_event(atl, atl_associate, attempt):
-    person = IndividualFactory(case__port=atl)
+    person = IndividualFactory.create(case__port=atl)
     tap = key()
     results = run_together(
         lambda: move_individual(atl_associate, person.pk, "met", idempotency_key=tap),
@@ -59,7 +59,7 @@ def test_two_tablets_sending_the_same_key_make_one_event(atl, atl_associate, att
 def test_two_tablets_meeting_the_same_person_make_one_accepted_event(
     atl, atl_associate, atl_senior, attempt
 ):
-    person = IndividualFactory(case__port=atl)
+    person = IndividualFactory.create(case__port=atl)
     results = run_together(
         lambda: move_individual(atl_associate, person.pk, "met", idempotency_key=key()),
         lambda: move_individual(atl_senior, person.pk, "met", idempotency_key=key()),

@@ -31,16 +31,27 @@ def day_page(client, user, day: dt.date = DAY) -> str:
 
 
 def card(html: str, flight) -> str:
-    match = re.search(rf'id="flight-{flight.pk}".*?</li>\s*(?=<li class="flight-card|</ul>\s*</section>)', html, re.S)
+    match = re.search(
+        rf'id="flight-{flight.pk}".*?</li>\s*(?=<li class="flight-card|</ul>\s*</section>)',
+        html,
+        re.S,
+    )
     assert match, f"no card for {flight}"
     return match.group(0)
 
 
-def test_it_lists_the_local_days_flights_in_arrival_order_with_local_times(client, atl, atl_associate):
+def test_it_lists_the_local_days_flights_in_arrival_order_with_local_times(
+    client, atl, atl_associate
+):
     late = inbound_flight(atl, at_atl(23, 30), carrier="EK", number="201")
     early = inbound_flight(atl, at_atl(0, 15), carrier="QR", number="747")
     delayed = inbound_flight(
-        atl, at_atl(9, 0), carrier="TK", number="31", estimated_arrival=at_atl(10, 40), status="delayed"
+        atl,
+        at_atl(9, 0),
+        carrier="TK",
+        number="31",
+        estimated_arrival=at_atl(10, 40),
+        status="delayed",
     )
     inbound_flight(atl, at_atl(0, 5, DAY + dt.timedelta(days=1)), carrier="LH", number="444")
     inbound_flight(atl, at_atl(23, 55, DAY - dt.timedelta(days=1)), carrier="AF", number="688")
@@ -58,10 +69,10 @@ def test_each_flight_counts_its_people_by_step_and_flags_their_needs(client, atl
     flight = inbound_flight(atl, at_atl(14))
     _, family = family_on_flight(atl, flight, size=3)
     _, (minor,) = family_on_flight(atl, flight, size=1, unaccompanied_minor=True)
-    _, (wheelchair,) = family_on_flight(
+    _, (_wheelchair,) = family_on_flight(
         atl, flight, size=1, ssr_codes=["WCHR"], interpreter_needed=True, primary_language="ps"
     )
-    _, (medical,) = family_on_flight(atl, flight, size=1, ssr_codes=["MEDA"])
+    _, (_medical,) = family_on_flight(atl, flight, size=1, ssr_codes=["MEDA"])
     family[0].current_step = "met"
     family[0].save()
     minor.current_step = "met"
@@ -123,7 +134,9 @@ def flight_page(client, user, flight) -> str:
     return response.content.decode()
 
 
-def test_the_flight_page_lists_each_case_and_person_with_their_next_moves(client, atl, atl_associate):
+def test_the_flight_page_lists_each_case_and_person_with_their_next_moves(
+    client, atl, atl_associate
+):
     flight = inbound_flight(atl, at_atl(14))
     case, people = family_on_flight(atl, flight, size=2, ssr_codes=["WCHS"])
     html = flight_page(client, atl_associate, flight)
@@ -148,7 +161,10 @@ def test_viewing_a_flights_people_is_audited(client, atl, atl_associate):
 def test_each_render_carries_a_fresh_idempotency_key(client, atl, atl_associate):
     flight = inbound_flight(atl, at_atl(14))
     family_on_flight(atl, flight, size=1)
-    keys = [re.findall(r'name="key" value="([\w-]+)"', flight_page(client, atl_associate, flight)) for _ in range(2)]
+    keys = [
+        re.findall(r'name="key" value="([\w-]+)"', flight_page(client, atl_associate, flight))
+        for _ in range(2)
+    ]
     assert keys[0] and not set(keys[0]) & set(keys[1])
 
 
@@ -193,7 +209,7 @@ def test_a_resent_tap_records_one_event_and_shows_the_same_result(client, atl, a
     again = step(client, person, "met", tap, flight).content.decode()
     assert StepEvent.objects.count() == 1
     message = re.compile(r'<p class="step-message"[^>]*>([^<]*)</p>')
-    assert message.search(first).group(1) == message.search(again).group(1)
+    assert message.findall(first) == message.findall(again) == [f"{person}: met."]
 
 
 def test_a_refused_tap_shows_the_reason_in_the_row_as_an_alert(client, atl, atl_associate):
@@ -217,7 +233,7 @@ def test_without_javascript_a_tap_redirects_back_to_the_flight(client, atl, atl_
 
 def test_a_case_tap_swaps_the_case_block(client, atl, atl_associate):
     flight = inbound_flight(atl, at_atl(14))
-    case, people = family_on_flight(atl, flight, size=3)
+    case, _people = family_on_flight(atl, flight, size=3)
     client.force_login(atl_associate)
     response = client.post(
         f"/ports/ATL/cases/{case.pk}/step/",
@@ -236,7 +252,9 @@ def test_an_undo_tap_puts_the_person_back(client, atl, atl_associate):
     step(client, person, "met", key(), flight)
     event = StepEvent.objects.get()
     response = client.post(
-        f"/ports/ATL/steps/{event.pk}/undo/", {"key": key(), "flight": flight.pk}, HTTP_HX_REQUEST="true"
+        f"/ports/ATL/steps/{event.pk}/undo/",
+        {"key": key(), "flight": flight.pk},
+        HTTP_HX_REQUEST="true",
     )
     assert 'class="person-row step-expected"' in response.content.decode()
     person.refresh_from_db()
@@ -244,19 +262,25 @@ def test_an_undo_tap_puts_the_person_back(client, atl, atl_associate):
 
 
 def test_a_jfk_associate_gets_404_on_an_atl_step(client, atl, jfk_associate):
-    person = IndividualFactory(case__port=atl)
+    person = IndividualFactory.create(case__port=atl)
     client.force_login(jfk_associate)
-    response = client.post(f"/ports/ATL/individuals/{person.pk}/step/", {"step": "met", "key": key()})
+    response = client.post(
+        f"/ports/ATL/individuals/{person.pk}/step/", {"step": "met", "key": key()}
+    )
     assert response.status_code == 404
-    response = client.post(f"/ports/JFK/individuals/{person.pk}/step/", {"step": "met", "key": key()})
+    response = client.post(
+        f"/ports/JFK/individuals/{person.pk}/step/", {"step": "met", "key": key()}
+    )
     assert response.status_code == 404
     assert not StepEvent.objects.exists()
 
 
 def test_hq_gets_403_on_a_step(client, atl, dc_ops):
-    person = IndividualFactory(case__port=atl)
+    person = IndividualFactory.create(case__port=atl)
     client.force_login(dc_ops)
-    response = client.post(f"/ports/ATL/individuals/{person.pk}/step/", {"step": "met", "key": key()})
+    response = client.post(
+        f"/ports/ATL/individuals/{person.pk}/step/", {"step": "met", "key": key()}
+    )
     assert response.status_code == 403
     assert not StepEvent.objects.exists()
 
@@ -269,10 +293,14 @@ def test_the_flight_page_takes_a_fixed_number_of_queries(
     for _ in range(families):
         _, people = family_on_flight(atl, flight, size=3)
         StepEvent.objects.create(
-            individual=people[0], port=atl, from_step="expected", to_step="met",
-            actor=atl_associate, idempotency_key=key(),
+            individual=people[0],
+            port=atl,
+            from_step="expected",
+            to_step="met",
+            actor=atl_associate,
+            idempotency_key=key(),
         )
     client.force_login(atl_associate)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(20):
         response = client.get(f"/ports/ATL/flights/{flight.pk}/")
     assert response.content.decode().count('class="person-row') == families * 3

@@ -39,19 +39,19 @@ POST_ONLY: set[str] = {
 def _flight_at(port: Port) -> dict[str, Any]:
     from tests.factories import FlightFactory
 
-    return {"iata": port.iata, "pk": FlightFactory(port=port).pk}
+    return {"iata": port.iata, "pk": FlightFactory.create(port=port).pk}
 
 
 def _individual_at(port: Port) -> dict[str, Any]:
     from tests.factories import IndividualFactory
 
-    return {"iata": port.iata, "pk": IndividualFactory(case__port=port).pk}
+    return {"iata": port.iata, "pk": IndividualFactory.create(case__port=port).pk}
 
 
 def _case_at(port: Port) -> dict[str, Any]:
     from tests.factories import CaseFactory
 
-    return {"iata": port.iata, "pk": CaseFactory(port=port).pk}
+    return {"iata": port.iata, "pk": CaseFactory.create(port=port).pk}
 
 
 def _step_event_at(port: Port) -> dict[str, Any]:
@@ -61,7 +61,7 @@ def _step_event_at(port: Port) -> dict[str, Any]:
     from tests.factories import IndividualFactory, make_user
 
     event = StepEvent.objects.create(
-        individual=IndividualFactory(case__port=port),
+        individual=IndividualFactory.create(case__port=port),
         port=port,
         from_step="expected",
         to_step="met",
