@@ -71,13 +71,13 @@ class CaseStepResult:
 
     @property
     def message(self) -> str:
-        step = ArrivalStep(self.to_step).label.lower()
+        label = ArrivalStep(self.to_step).label
         parts = []
         if self.moved:
             names = ", ".join(str(r.individual) for r in self.moved)
-            parts.append(f"{step.capitalize()}: {names}.")
+            parts.append(f"{label}: {names}.")
         else:
-            parts.append(f"Nobody in case {self.case} was moved to {step}.")
+            parts.append(f"Nobody in case {self.case} was moved to {label.lower()}.")
         parts += [f"{person} not moved: {reason}" for person, reason in self.not_moved]
         return " ".join(parts)
 
