@@ -1,15 +1,26 @@
-"""The operational day: a port's today view and the HQ board."""
+"""The operational day: a port's today view, a flight's people with their arrival steps, the
+step taps themselves, and the HQ board. Views parse, call a service, render."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
+from arrivals import checkin, portday
+from arrivals.models import Flight, StepEvent
+from cases.models import Case, Individual
+from poe_ops.audit import log_personal_data_access
 from poe_ops.models import Port
-from poe_ops.scoping import get_port_or_404, ports_for
+from poe_ops.roles import OPERATE
+from poe_ops.scoping import get_port_or_404, get_scoped_or_404, has_port_perm, ports_for
+
+FLIGHT_PAGE = "arrivals/flight.html"
 
 
 def _requested_date(request: HttpRequest, default: dt.date) -> tuple[dt.date, str]:
@@ -36,7 +47,150 @@ def port_today(request: HttpRequest, iata: str) -> HttpResponse:
             "date_error": date_error,
             "is_today": day == port.local_today(),
             "local_now": port.local_now(),
+            "flights": portday.flights_of_day(port, day),
         },
+    )
+
+
+def _flight_or_404(request: HttpRequest, port: Port, flight_id: object) -> Flight:
+    return get_scoped_or_404(
+        Flight.objects.select_related("port").filter(port=port),
+        request.user,
+        pk=flight_id if str(flight_id).isdigit() else 0,
+    )
+
+
+@login_required
+def flight(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
+    port = get_port_or_404(request.user, iata)
+    the_flight = _flight_or_404(request, port, pk)
+    log_personal_data_access(request.user, the_flight, port=port, purpose="flight arrivals list")
+    return render(
+        request,
+        FLIGHT_PAGE,
+        {
+            "port": port,
+            "flight": the_flight,
+            "blocks": portday.flight_blocks(request.user, the_flight),
+            "may_operate": has_port_perm(request.user, port, OPERATE),
+            "day": the_flight.latest_arrival,
+        },
+    )
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))  # set by django_htmx's middleware
+
+
+def _device(request: HttpRequest) -> str:
+    return request.META.get("HTTP_USER_AGENT", "")[:300]
+
+
+def _back_to_flight(request: HttpRequest, port: Port, anchor: str) -> HttpResponse:
+    """Where a form posted without JavaScript lands: the flight page at the row it changed."""
+    flight_id = request.POST.get("flight", "")
+    if not flight_id.isdigit():
+        return redirect("arrivals:port_today", iata=port.iata)
+    url = reverse("arrivals:flight", kwargs={"iata": port.iata, "pk": int(flight_id)})
+    return redirect(f"{url}#{anchor}")
+
+
+def _person_row(
+    request: HttpRequest, port: Port, individual_id: int, message: str, refused: bool
+) -> HttpResponse:
+    people = list(
+        portday.with_latest_event(Individual.objects.filter(pk=individual_id)).select_related(
+            "case"
+        )
+    )
+    row = portday.person_rows(request.user, port, people)[0]
+    row.message, row.is_refusal = message, refused
+    flight_id = request.POST.get("flight", "")
+    the_flight = (
+        Flight.objects.filter(port=port, pk=flight_id).first() if flight_id.isdigit() else None
+    )
+    return render(
+        request,
+        f"{FLIGHT_PAGE}#person",
+        {"row": row, "port": port, "flight": the_flight, "may_operate": True},
+    )
+
+
+def _step_response(
+    request: HttpRequest, port: Port, individual_id: int, message: str, refused: bool
+) -> HttpResponse:
+    if _is_htmx(request):
+        return _person_row(request, port, individual_id, message, refused)
+    (messages.error if refused else messages.success)(request, message)
+    return _back_to_flight(request, port, f"person-{individual_id}")
+
+
+@require_POST
+@login_required
+def individual_step(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
+    port = get_port_or_404(request.user, iata, OPERATE)
+    person = get_scoped_or_404(
+        Individual.objects.filter(case__port=port), request.user, OPERATE, via="case__port", pk=pk
+    )
+    try:
+        result = checkin.move_individual(
+            request.user,
+            person.pk,
+            request.POST.get("step", ""),
+            idempotency_key=request.POST.get("key", ""),
+            device=_device(request),
+        )
+    except checkin.StepInputError as error:
+        return _step_response(request, port, person.pk, str(error), refused=True)
+    return _step_response(request, port, person.pk, result.message, not result.accepted)
+
+
+@require_POST
+@login_required
+def undo_step(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
+    port = get_port_or_404(request.user, iata, OPERATE)
+    event = get_scoped_or_404(StepEvent.objects.filter(port=port), request.user, OPERATE, pk=pk)
+    try:
+        result = checkin.undo_step(
+            request.user,
+            event.pk,
+            idempotency_key=request.POST.get("key", ""),
+            device=_device(request),
+        )
+    except checkin.StepInputError as error:
+        return _step_response(request, port, event.individual_id, str(error), refused=True)
+    return _step_response(request, port, event.individual_id, result.message, not result.accepted)
+
+
+@require_POST
+@login_required
+def case_step(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
+    port = get_port_or_404(request.user, iata, OPERATE)
+    case = get_scoped_or_404(Case.objects.filter(port=port), request.user, OPERATE, pk=pk)
+    the_flight = _flight_or_404(request, port, request.POST.get("flight"))
+    on_flight = portday.flight_blocks(request.user, the_flight, case_id=case.pk)
+    only = on_flight[0].individual_ids if on_flight else []
+    try:
+        result = checkin.move_case(
+            request.user,
+            case.pk,
+            request.POST.get("step", ""),
+            idempotency_key=request.POST.get("key", ""),
+            device=_device(request),
+            only=only,
+        )
+        message, refused = result.message, not result.moved
+    except checkin.StepInputError as error:
+        message, refused = str(error), True
+    if not _is_htmx(request):
+        (messages.error if refused else messages.success)(request, message)
+        return _back_to_flight(request, port, f"case-{case.pk}")
+    block = portday.flight_blocks(request.user, the_flight, case_id=case.pk)[0]
+    block.message, block.is_refusal = message, refused
+    return render(
+        request,
+        f"{FLIGHT_PAGE}#case_block",
+        {"block": block, "port": port, "flight": the_flight, "may_operate": True},
     )
 
 

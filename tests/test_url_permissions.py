@@ -28,7 +28,47 @@ PUBLIC: set[str] = {"login", "healthz"}
 SIGNED_IN: set[str] = {"home", "logout", "arrivals:board", "arrivals:imports"}
 
 # Actions that answer only POST: a GET is refused with 405 before anything else.
-POST_ONLY: set[str] = {"logout"}
+POST_ONLY: set[str] = {
+    "logout",
+    "arrivals:individual_step",
+    "arrivals:case_step",
+    "arrivals:undo_step",
+}
+
+
+def _flight_at(port: Port) -> dict[str, Any]:
+    from tests.factories import FlightFactory
+
+    return {"iata": port.iata, "pk": FlightFactory.create(port=port).pk}
+
+
+def _individual_at(port: Port) -> dict[str, Any]:
+    from tests.factories import IndividualFactory
+
+    return {"iata": port.iata, "pk": IndividualFactory.create(case__port=port).pk}
+
+
+def _case_at(port: Port) -> dict[str, Any]:
+    from tests.factories import CaseFactory
+
+    return {"iata": port.iata, "pk": CaseFactory.create(port=port).pk}
+
+
+def _step_event_at(port: Port) -> dict[str, Any]:
+    import uuid
+
+    from arrivals.models import StepEvent
+    from tests.factories import IndividualFactory, make_user
+
+    event = StepEvent.objects.create(
+        individual=IndividualFactory.create(case__port=port),
+        port=port,
+        from_step="expected",
+        to_step="met",
+        actor=make_user(f"harness.{port.iata.lower()}"),
+        idempotency_key=str(uuid.uuid4()),
+    )
+    return {"iata": port.iata, "pk": event.pk}
 
 
 def _import_batch(port: Port) -> dict[str, Any]:
@@ -49,6 +89,10 @@ def _import_batch(port: Port) -> dict[str, Any]:
 PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
     "arrivals:port_today": lambda port: {"iata": port.iata},
     "arrivals:import_detail": _import_batch,
+    "arrivals:flight": _flight_at,
+    "arrivals:individual_step": _individual_at,
+    "arrivals:case_step": _case_at,
+    "arrivals:undo_step": _step_event_at,
 }
 
 
@@ -104,6 +148,9 @@ def test_another_ports_user_gets_404(client, request, name, outsider_fixture, me
     url = url_for(name, jfk)
     client.force_login(request.getfixturevalue(outsider_fixture))
     response = getattr(client, method)(url)
+    if name in POST_ONLY and method == "get":
+        assert response.status_code == 405  # refused before any lookup: nothing leaks
+        return
     assert response.status_code == 404, f"{method.upper()} {url} gave {response.status_code}"
 
 

@@ -1,0 +1,373 @@
+"""Check-in on the tablet: moving people through the arrival steps, and undoing a mistaken tap.
+
+Shaped like pretix's ``perform_checkin``: inside one transaction, a repeated idempotency key is
+answered with the event it already made; then the case and person rows are locked (so two
+tablets moving the same person are served one after the other), the move is checked, and an
+append-only ``StepEvent`` is written — refused attempts too, with the reason the tablet showed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from arrivals.models import StepEvent
+from arrivals.steps import OUTCOMES, UNDO_WINDOW_SECONDS, refusal_reason
+from cases.models import ArrivalStep, Case, Individual
+from poe_ops.audit import log_action
+from poe_ops.models import Port
+from poe_ops.roles import COORDINATE, OPERATE
+from poe_ops.scoping import get_scoped_or_404, has_port_perm
+
+User = AbstractBaseUser | AnonymousUser
+
+_KEY = re.compile(r"^[A-Za-z0-9-]{8,48}$")
+
+
+class StepInputError(ValueError):
+    """The request itself is malformed (unknown step, missing key): nothing was recorded."""
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What a tap did. ``repeated`` when the same idempotency key had been seen before."""
+
+    event: StepEvent
+    individual: Individual
+    repeated: bool = False
+
+    @property
+    def accepted(self) -> bool:
+        return self.event.accepted
+
+    @property
+    def message(self) -> str:
+        if not self.event.accepted:
+            return self.event.refusal_reason
+        step = ArrivalStep(self.event.to_step).label
+        if self.event.undoes_id is not None:
+            return f"Undone: {self.individual} is back to {step.lower()}."
+        return f"{self.individual}: {step.lower()}."
+
+
+@dataclass
+class CaseStepResult:
+    """A whole-case tap: who was moved and who was not, and why."""
+
+    case: Case
+    to_step: str
+    moved: list[StepResult] = field(default_factory=list)
+    not_moved: list[tuple[Individual, str]] = field(default_factory=list)
+    repeated: bool = False
+
+    @property
+    def message(self) -> str:
+        label = ArrivalStep(self.to_step).label
+        parts = []
+        if self.moved:
+            names = ", ".join(str(r.individual) for r in self.moved)
+            parts.append(f"{label}: {names}.")
+        else:
+            parts.append(f"Nobody in case {self.case} was moved to {label.lower()}.")
+        parts += [f"{person} not moved: {reason}" for person, reason in self.not_moved]
+        return " ".join(parts)
+
+
+def _actor(user: User) -> Any:
+    """The signed-in user who taps; the scoping helpers have already refused anyone else."""
+    if not user.is_authenticated:
+        raise PermissionDenied("Sign in to record arrival steps.")
+    return user
+
+
+def _check_input(to_step: str, idempotency_key: str) -> None:
+    if to_step not in ArrivalStep.values:
+        raise StepInputError(f"“{to_step}” is not an arrival step.")
+    if not _KEY.match(idempotency_key or ""):
+        raise StepInputError(
+            "This form has no valid idempotency key; reload the page and tap again."
+        )
+
+
+def _who_and_when(event: StepEvent | None, port: Port) -> str:
+    if event is None:
+        return ""
+    actor = event.actor
+    name = actor.get_full_name() or actor.get_username()
+    return f"recorded by {name} at {event.at.astimezone(port.zone):%H:%M}"
+
+
+def _latest_accepted(individual: Individual) -> StepEvent | None:
+    return (
+        StepEvent.objects.filter(individual=individual, accepted=True)
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+def _explain_refusal(individual: Individual, to_step: str, reason: str, port: Port) -> str:
+    """The plain reason, with who set the person's current step and when, so the associate
+    whose tap lost a race to another tablet understands what happened."""
+    who = _who_and_when(_latest_accepted(individual), port)
+    if not who:
+        return reason
+    if individual.current_step == to_step:
+        label = ArrivalStep(to_step).label
+        return f"Already {label.lower()} — {who}."[:200]
+    return f"{reason} ({ArrivalStep(individual.current_step).label} {who}.)"[:200]
+
+
+def _existing(idempotency_key: str) -> StepEvent | None:
+    return (
+        StepEvent.objects.select_related("individual", "actor")
+        .filter(idempotency_key=idempotency_key)
+        .first()
+    )
+
+
+def _repeat(event: StepEvent, individual_id: int, to_step: str) -> StepResult:
+    if event.individual_id != individual_id or event.to_step != to_step:
+        raise StepInputError(
+            "This form was already used for another move; reload the page and tap again."
+        )
+    return StepResult(event=event, individual=event.individual, repeated=True)
+
+
+def _record(event: StepEvent) -> StepEvent | None:
+    """Save ``event``; None if another request saved the same idempotency key first."""
+    try:
+        with transaction.atomic():
+            event.save()
+    except IntegrityError:
+        if _existing(event.idempotency_key) is None:
+            raise  # some other constraint: a real error
+        return None
+    return event
+
+
+def _sync_case_status(user: User, case: Case) -> None:
+    """In progress once anyone has been met; completed when everyone reached an outcome."""
+    if case.status == Case.Status.CANCELLED:
+        return
+    steps = set(case.individuals.values_list("current_step", flat=True))
+    if not steps or steps == {ArrivalStep.EXPECTED}:
+        status = Case.Status.EXPECTED
+    elif steps <= OUTCOMES:
+        status = Case.Status.COMPLETED
+    else:
+        status = Case.Status.IN_PROGRESS
+    if status != case.status:
+        before = case.status
+        case.status = status
+        case.save(update_fields=["status", "updated_at"])
+        log_action(user, "poe.case.status", case, changes={"status": [before, status]})
+
+
+def _move_locked(
+    user: User, individual: Individual, to_step: str, key: str, device: str, port: Port
+) -> StepResult:
+    """The move itself, with the case and person rows already locked by the caller."""
+    from_step = individual.current_step
+    reason = refusal_reason(from_step, to_step)
+    event = StepEvent(
+        individual=individual,
+        port=port,
+        from_step=from_step,
+        to_step=to_step,
+        accepted=not reason,
+        refusal_reason=_explain_refusal(individual, to_step, reason, port) if reason else "",
+        actor=_actor(user),
+        device=device[:300],
+        idempotency_key=key,
+    )
+    saved = _record(event)
+    if saved is None:
+        first = _existing(key)
+        assert first is not None
+        return _repeat(first, individual.pk, to_step)
+    if saved.accepted:
+        individual.current_step = to_step
+        individual.current_step_at = saved.at
+        individual.save(update_fields=["current_step", "current_step_at"])
+        log_action(
+            user,
+            f"poe.individual.step.{to_step}",
+            individual,
+            port=port,
+            changes={"current_step": [from_step, to_step]},
+            data={"step_event": saved.pk, "device": device[:300]},
+        )
+    return StepResult(event=saved, individual=individual)
+
+
+def _lock(
+    case_id: int, individual_ids: Collection[int] | None = None
+) -> tuple[Case, list[Individual]]:
+    """Lock the case row, then its people in id order: every check-in takes locks in this order,
+    so two tablets cannot deadlock, and moves within one case are serialised."""
+    case = Case.objects.select_for_update().select_related("port").get(pk=case_id)
+    people = Individual.objects.select_for_update().filter(case_id=case_id).order_by("pk")
+    if individual_ids is not None:
+        people = people.filter(pk__in=individual_ids)
+    return case, list(people)
+
+
+def move_individual(
+    user: User, individual_id: int, to_step: str, *, idempotency_key: str, device: str = ""
+) -> StepResult:
+    """Move one person to ``to_step``. Another port's person is a 404, view-only a 403; a move
+    that makes no sense is recorded as refused with the reason; a repeated key changes nothing
+    and returns the first result."""
+    _check_input(to_step, idempotency_key)
+    scoped = get_scoped_or_404(
+        Individual.objects.all(), user, OPERATE, via="case__port", pk=individual_id
+    )
+    with transaction.atomic():
+        if (seen := _existing(idempotency_key)) is not None:
+            return _repeat(seen, individual_id, to_step)
+        case, people = _lock(scoped.case_id, [individual_id])
+        # The lock may have waited for another tablet that sent this very key: look again.
+        if (seen := _existing(idempotency_key)) is not None:
+            return _repeat(seen, individual_id, to_step)
+        result = _move_locked(user, people[0], to_step, idempotency_key, device, case.port)
+        if result.accepted and not result.repeated:
+            _sync_case_status(user, case)
+        return result
+
+
+def move_case(
+    user: User,
+    case_id: int,
+    to_step: str,
+    *,
+    idempotency_key: str,
+    device: str = "",
+    only: Collection[int] | None = None,
+) -> CaseStepResult:
+    """Move every person of the case (or of ``only``, e.g. those on one flight) for whom the
+    move makes sense. Each event's key is derived from the tap's key, so a retry of the same
+    tap moves nobody new and reports what the first one did."""
+    _check_input(to_step, idempotency_key)
+    scoped = get_scoped_or_404(Case.objects.all(), user, OPERATE, via="port", pk=case_id)
+    with transaction.atomic():
+        case, people = _lock(scoped.pk, only)
+        result = CaseStepResult(case=case, to_step=to_step)
+        keys = {f"{idempotency_key}:{person.pk}": person for person in people}
+        earlier = {
+            e.idempotency_key: e
+            for e in StepEvent.objects.filter(idempotency_key__in=keys).select_related("actor")
+        }
+        result.repeated = bool(earlier)
+        for key, person in keys.items():
+            if key in earlier:
+                result.moved.append(StepResult(earlier[key], person, repeated=True))
+                continue
+            reason = refusal_reason(person.current_step, to_step)
+            if reason or result.repeated:
+                reason = reason or "not part of the first tap; tap again to move."
+                result.not_moved.append(
+                    (person, _explain_refusal(person, to_step, reason, case.port))
+                )
+                continue
+            result.moved.append(_move_locked(user, person, to_step, key, device, case.port))
+        if result.moved and not result.repeated:
+            _sync_case_status(user, case)
+        return result
+
+
+def undo_refusal(
+    user: User,
+    event: StepEvent,
+    latest: StepEvent | None,
+    now: dt.datetime,
+    *,
+    may_coordinate: bool | None = None,
+) -> str:
+    """Why ``user`` may not undo ``event`` (``latest``: the person's latest accepted event);
+    empty when they may. Also used by the flight page to decide where an Undo button goes
+    (it passes ``may_coordinate``, known once for the page, to save a query per row)."""
+    port = event.port
+    if not event.accepted:
+        return "This tap was refused, so there is nothing to undo."
+    if event.undoes_id is not None:
+        return "An undo cannot be undone; tap the step again instead."
+    if latest is None or latest.pk != event.pk:
+        return (
+            f"Only the latest step can be undone; {event.individual} is now "
+            f"{ArrivalStep(event.individual.current_step).label.lower()}."
+        )
+    if (now - event.at).total_seconds() > UNDO_WINDOW_SECONDS:
+        return (
+            f"Too late to undo: a step can be undone for {UNDO_WINDOW_SECONDS // 60} minutes, "
+            f"and this one was {_who_and_when(event, port)}."
+        )
+    if may_coordinate is None:
+        may_coordinate = has_port_perm(user, port, COORDINATE)
+    if event.actor_id != user.pk and not may_coordinate:
+        author = event.actor.get_full_name() or event.actor.get_username()
+        return f"Only {author}, who recorded this step, or a senior associate can undo it."
+    return ""
+
+
+def undo_step(user: User, event_id: int, *, idempotency_key: str, device: str = "") -> StepResult:
+    """Undo a mistaken tap: recorded as a new event that ``undoes`` the original (nothing is
+    deleted) and puts the person back where they were."""
+    if not _KEY.match(idempotency_key or ""):
+        raise StepInputError("This form has no valid idempotency key; reload the page.")
+    scoped = get_scoped_or_404(
+        StepEvent.objects.select_related("individual"), user, OPERATE, via="port", pk=event_id
+    )
+    with transaction.atomic():
+        if (seen := _existing(idempotency_key)) is not None:
+            return _repeat(seen, scoped.individual_id, scoped.from_step)
+        case, people = _lock(scoped.individual.case_id, [scoped.individual_id])
+        if (seen := _existing(idempotency_key)) is not None:
+            return _repeat(seen, scoped.individual_id, scoped.from_step)
+        person = people[0]
+        original = StepEvent.objects.select_related("actor", "port").get(pk=event_id)
+        original.individual = person
+        now = timezone.now()
+        reason = undo_refusal(user, original, _latest_accepted(person), now)
+        event = StepEvent(
+            individual=person,
+            port=case.port,
+            from_step=person.current_step,
+            to_step=original.from_step,
+            accepted=not reason,
+            refusal_reason=reason[:200],
+            undoes=None if reason else original,
+            at=now,
+            actor=_actor(user),
+            device=device[:300],
+            idempotency_key=idempotency_key,
+        )
+        saved = _record(event)
+        if saved is None:
+            first = _existing(idempotency_key)
+            assert first is not None
+            return _repeat(first, person.pk, original.from_step)
+        if saved.accepted:
+            before = person.current_step
+            person.current_step = original.from_step
+            person.current_step_at = now
+            person.save(update_fields=["current_step", "current_step_at"])
+            log_action(
+                user,
+                "poe.individual.step.undo",
+                person,
+                port=case.port,
+                changes={"current_step": [before, original.from_step]},
+                data={"undoes": original.pk, "step_event": saved.pk, "device": device[:300]},
+            )
+            _sync_case_status(user, case)
+        return StepResult(event=saved, individual=person)

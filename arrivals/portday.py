@@ -1,0 +1,283 @@
+"""What the tablet shows: a port's flights of a local day with who is where, and one flight's
+people with the moves open to them. Read-only; a constant handful of queries however many
+flights and people there are."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from arrivals.checkin import undo_refusal
+from arrivals.models import Flight, Segment, StepEvent
+from arrivals.steps import ALLOWED_MOVES, EXCEPTIONS, NEXT_STEP
+from cases.models import SSR, WHEELCHAIR_CODES, ArrivalStep, Case, Individual, language_name
+from poe_ops.models import Port
+from poe_ops.roles import COORDINATE
+from poe_ops.scoping import has_port_perm
+
+User = AbstractBaseUser | AnonymousUser
+
+STEP_ORDER = list(ArrivalStep.values)
+# Short words for the buttons; the full labels are in ArrivalStep.
+BUTTON_LABELS: dict[str, str] = {
+    ArrivalStep.EXPECTED: "Back to expected",
+    ArrivalStep.MET: "Met",
+    ArrivalStep.CBP_CLEARED: "CBP cleared",
+    ArrivalStep.CONNECTED: "Connected",
+    ArrivalStep.HOTEL: "To hotel",
+    ArrivalStep.HANDED_OVER: "Handed over",
+    ArrivalStep.NO_SHOW: "No-show",
+    ArrivalStep.HOSPITAL: "Hospital",
+    ArrivalStep.CBP_REFERRAL: "CBP referral",
+    ArrivalStep.REBOOKED: "Rebooked",
+}
+
+
+def local_day_bounds(port: Port, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The UTC instants where ``day`` begins and ends at ``port`` (23 or 25 hours on a
+    daylight-saving change day)."""
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=port.zone)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=port.zone)
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+def _people_by_flight(flight_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each flight's people from its active inbound segments (no individuals: the whole case).
+
+    Three queries: segments, their named individuals, and the people of the cases involved."""
+    segments = list(
+        Segment.objects.filter(
+            flight_id__in=list(flight_ids),
+            direction=Segment.Direction.INBOUND,
+            replaced_by__isnull=True,
+        ).values("id", "flight_id", "case_id")
+    )
+    named: dict[int, set[int]] = defaultdict(set)
+    for row in Segment.individuals.through.objects.filter(
+        segment_id__in=[s["id"] for s in segments]
+    ).values("segment_id", "individual_id"):
+        named[row["segment_id"]].add(row["individual_id"])
+    by_case: dict[int, list[Any]] = defaultdict(list)
+    for person in Individual.objects.filter(case_id__in={s["case_id"] for s in segments}).values(
+        "id",
+        "case_id",
+        "current_step",
+        "ssr_codes",
+        "unaccompanied_minor",
+        "medical",
+        "interpreter_needed",
+        "primary_language",
+    ):
+        by_case[person["case_id"]].append(person)
+    people: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
+    for s in segments:
+        for person in by_case[s["case_id"]]:
+            if not named[s["id"]] or person["id"] in named[s["id"]]:
+                people[s["flight_id"]][person["id"]] = person
+    return {flight_id: list(found.values()) for flight_id, found in people.items()}
+
+
+@dataclass
+class FlightSummary:
+    flight: Flight
+    people: int = 0
+    by_step: list[tuple[str, str, int]] = field(default_factory=list)  # (step, label, count)
+    urm: int = 0
+    wheelchair: int = 0
+    medical: int = 0
+    languages: list[str] = field(default_factory=list)
+
+
+def _summarise(flight: Flight, people: list[dict[str, Any]]) -> FlightSummary:
+    steps = Counter(p["current_step"] for p in people)
+    languages = sorted(
+        {language_name(p["primary_language"]) for p in people if p["interpreter_needed"]}
+    )
+    return FlightSummary(
+        flight=flight,
+        people=len(people),
+        by_step=[(s, ArrivalStep(s).label, steps[s]) for s in STEP_ORDER if steps[s]],
+        urm=sum(1 for p in people if p["unaccompanied_minor"] or SSR.UMNR in p["ssr_codes"]),
+        wheelchair=sum(1 for p in people if WHEELCHAIR_CODES & set(p["ssr_codes"])),
+        medical=sum(1 for p in people if p["medical"] or SSR.MEDA in p["ssr_codes"]),
+        languages=[name or "?" for name in languages],
+    )
+
+
+def flights_of_day(port: Port, day: dt.date) -> list[FlightSummary]:
+    """Inbound flights landing at ``port`` on its local ``day``, in expected arrival order."""
+    start, end = local_day_bounds(port, day)
+    flights = list(
+        Flight.objects.filter(port=port, destination=port.iata)
+        .filter(
+            Q(scheduled_arrival__gte=start, scheduled_arrival__lt=end)
+            | Q(scheduled_arrival__isnull=True, scheduled_date=day)
+        )
+        .annotate(eta=Coalesce("actual_arrival", "estimated_arrival", "scheduled_arrival"))
+        .order_by(F("eta").asc(nulls_last=True), "carrier", "number")
+    )
+    people = _people_by_flight(f.pk for f in flights)
+    return [_summarise(f, people.get(f.pk, [])) for f in flights]
+
+
+@dataclass
+class PersonRow:
+    """One person's row on the flight page, with a fresh idempotency key for its forms."""
+
+    individual: Individual
+    age: int | None
+    big_moves: list[tuple[str, str]]  # (step, button label); the first is the normal next step
+    small_moves: list[tuple[str, str]]
+    undo_event: StepEvent | None
+    key: str = field(default_factory=lambda: str(uuid.uuid4()))
+    message: str = ""
+    is_refusal: bool = False
+
+    undo_key: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+    @property
+    def step_label(self) -> str:
+        return ArrivalStep(self.individual.current_step).label
+
+    @property
+    def undo_label(self) -> str:
+        if self.undo_event is None:
+            return ""
+        return f"Undo {BUTTON_LABELS[self.undo_event.to_step].lower()}"
+
+
+@dataclass
+class CaseBlock:
+    case: Case
+    rows: list[PersonRow]
+    case_moves: list[tuple[str, str, int]]  # (step, label, how many it would move)
+    key: str = field(default_factory=lambda: str(uuid.uuid4()))
+    message: str = ""
+    is_refusal: bool = False
+
+    @property
+    def individual_ids(self) -> list[int]:
+        return [r.individual.pk for r in self.rows]
+
+
+def _age(born: dt.date | None, today: dt.date) -> int | None:
+    if born is None:
+        return None
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _moves(current: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    allowed = ALLOWED_MOVES.get(current, frozenset())
+    ordered = sorted(allowed, key=lambda s: (s != NEXT_STEP.get(current), STEP_ORDER.index(s)))
+    big = [(s, BUTTON_LABELS[s]) for s in ordered if s not in EXCEPTIONS]
+    small = [(s, BUTTON_LABELS[s]) for s in ordered if s in EXCEPTIONS]
+    return big, small
+
+
+def latest_events(people: Iterable[Individual]) -> dict[int, StepEvent]:
+    """The latest accepted step of each of ``people`` (annotated by ``with_latest_event``),
+    by event id, in one query."""
+    ids = [getattr(p, "latest_event_id", None) for p in people]
+    ids = [i for i in ids if i]
+    return {e.pk: e for e in StepEvent.objects.filter(pk__in=ids).select_related("actor", "port")}
+
+
+def person_rows(
+    user: User,
+    port: Port,
+    people: list[Individual],
+    events: dict[int, StepEvent] | None = None,
+    may_coordinate: bool | None = None,
+) -> list[PersonRow]:
+    """Rows for ``people`` (annotated with ``latest_event_id``), with an Undo where ``user``
+    may still undo the person's latest step."""
+    if events is None:
+        events = latest_events(people)
+    now, today = timezone.now(), port.local_today()
+    if may_coordinate is None:
+        may_coordinate = has_port_perm(user, port, COORDINATE)
+    rows = []
+    for person in people:
+        latest = events.get(getattr(person, "latest_event_id", None) or 0)
+        undo = None
+        if latest is not None:
+            latest.individual = person
+            if not undo_refusal(user, latest, latest, now, may_coordinate=may_coordinate):
+                undo = latest
+        big, small = _moves(person.current_step)
+        rows.append(PersonRow(person, _age(person.date_of_birth, today), big, small, undo))
+    return rows
+
+
+def with_latest_event(people: Any) -> Any:
+    """Annotate an Individual queryset with the id of each person's latest accepted step."""
+    latest = (
+        StepEvent.objects.filter(individual=OuterRef("pk"), accepted=True)
+        .order_by("-at", "-id")
+        .values("id")[:1]
+    )
+    return people.annotate(latest_event_id=Subquery(latest))
+
+
+def case_block(
+    user: User,
+    port: Port,
+    case: Case,
+    people: list[Individual],
+    events: dict[int, StepEvent] | None = None,
+    may_coordinate: bool | None = None,
+) -> CaseBlock:
+    rows = person_rows(user, port, people, events, may_coordinate)
+    counts: Counter[str] = Counter()
+    for row in rows:
+        counts.update(step for step, _ in row.big_moves)
+    moves = [(s, BUTTON_LABELS[s], counts[s]) for s in STEP_ORDER if counts[s]]
+    return CaseBlock(case, rows, moves if len(rows) > 1 else [])
+
+
+def flight_blocks(user: User, flight: Flight, *, case_id: int | None = None) -> list[CaseBlock]:
+    """The flight's cases (or the one ``case_id``), each with the people on this flight, in
+    case-number order."""
+    segments_qs = Segment.objects.filter(
+        flight=flight, direction=Segment.Direction.INBOUND, replaced_by__isnull=True
+    )
+    if case_id is not None:
+        segments_qs = segments_qs.filter(case_id=case_id)
+    segments = list(
+        segments_qs.select_related("case")
+        .prefetch_related("individuals")
+        .order_by("case__case_number")
+    )
+    people = list(
+        with_latest_event(Individual.objects.filter(case_id__in=[s.case_id for s in segments]))
+        .select_related("case")
+        .order_by("case_id", "person_number")
+    )
+    by_case: dict[int, list[Individual]] = defaultdict(list)
+    for person in people:
+        by_case[person.case_id].append(person)
+    on_flight: dict[int, dict[int, Individual]] = {}
+    cases: dict[int, Case] = {}
+    for s in segments:
+        named = {i.pk for i in s.individuals.all()}
+        cases[s.case_id] = s.case
+        found = on_flight.setdefault(s.case_id, {})
+        for p in by_case[s.case_id]:
+            if not named or p.pk in named:
+                found[p.pk] = p
+    events = latest_events(people)
+    may_coordinate = has_port_perm(user, flight.port, COORDINATE)
+    return [
+        case_block(user, flight.port, cases[case_id], list(found.values()), events, may_coordinate)
+        for case_id, found in on_flight.items()
+    ]

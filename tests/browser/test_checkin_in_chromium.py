@@ -1,0 +1,110 @@
+"""Check-in on a tablet in real Chromium: open the day, open a flight, move a family through
+the steps, undo one, and a double tap that records one event."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import expect
+
+from arrivals.models import StepEvent
+from cases.models import Individual
+from tests.browser.test_shell_in_chromium import ARTIFACTS, sign_in, small_targets
+from tests.steps_data import family_on_flight, inbound_flight
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def family(atl):
+    soon = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    flight = inbound_flight(atl, soon, carrier="QR", number="747")
+    case, people = family_on_flight(atl, flight, size=3)
+    people[2].ssr_codes = ["WCHR"]
+    people[2].interpreter_needed = True
+    people[2].save()
+    family_on_flight(atl, flight, size=1, unaccompanied_minor=True)
+    return flight, case, people
+
+
+def shoot(page, name, width, height):
+    page.set_viewport_size({"width": width, "height": height})
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-{width}x{height}.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, "horizontal scroll"
+    assert small_targets(page) == []
+
+
+def steps_of(people):
+    return [Individual.objects.get(pk=p.pk).current_step for p in people]
+
+
+def test_an_associate_moves_a_family_through_the_steps_and_undoes_one(
+    page, live_server, atl_associate, family
+):
+    flight, case, people = family
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.set_viewport_size({"width": 1024, "height": 768})
+    sign_in(page, live_server, "atl.associate")
+    page.wait_for_url(f"{live_server.url}/ports/ATL/today/")
+    shoot(page, "port-day", 1024, 768)
+    shoot(page, "port-day", 768, 1024)
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.click(f"#flight-{flight.pk} a.flight-link")
+    page.wait_for_url(f"{live_server.url}/ports/ATL/flights/{flight.pk}/")
+    url = page.url
+    shoot(page, "flight", 1024, 768)
+    page.set_viewport_size({"width": 1024, "height": 768})
+
+    block = page.locator(f"#case-{case.pk}")
+    block.locator("button", has_text="All 3 → Met").click()
+    expect(block.locator(".person-row.step-met")).to_have_count(3)
+    assert page.url == url, "htmx swapped the block; no page load"
+    block = page.locator(f"#case-{case.pk}")
+    block.locator("button", has_text="All 3 → CBP cleared").click()
+    expect(block.locator(".person-row.step-cbp_cleared")).to_have_count(3)
+    for person in people:
+        row = page.locator(f"#person-{person.pk}")
+        row.locator("button[value=handed_over]").click()
+        page.wait_for_selector(f"#person-{person.pk}.step-handed_over")
+    assert steps_of(people) == ["handed_over"] * 3
+    shoot(page, "flight-after-steps", 1024, 768)
+    shoot(page, "flight-after-steps", 768, 1024)
+
+    last = page.locator(f"#person-{people[2].pk}")
+    last.locator("button", has_text="Undo handed over").click()
+    page.wait_for_selector(f"#person-{people[2].pk}.step-cbp_cleared")
+    assert steps_of(people) == ["handed_over", "handed_over", "cbp_cleared"]
+    undo = StepEvent.objects.get(undoes__isnull=False)
+    assert undo.actor == atl_associate
+    assert "Chrom" in undo.device
+
+    # The smaller exception buttons work the same way.
+    page.locator(f"#person-{people[2].pk} button[value=hospital]").click()
+    page.wait_for_selector(f"#person-{people[2].pk}.step-hospital")
+    assert errors == []
+
+
+def test_a_double_tap_and_a_resent_form_record_one_event(page, live_server, atl_associate, family):
+    flight, _, people = family
+    page.set_viewport_size({"width": 1024, "height": 768})
+    sign_in(page, live_server, "atl.associate")
+    page.wait_for_url(f"{live_server.url}/ports/ATL/today/")
+    page.goto(f"{live_server.url}/ports/ATL/flights/{flight.pk}/")
+    row = page.locator(f"#person-{people[0].pk}")
+    key = row.locator("input[name=key]").input_value()
+    token = row.locator("input[name=csrfmiddlewaretoken]").first.input_value()
+    row.locator("button[value=met]").dblclick()
+    page.wait_for_selector(f"#person-{people[0].pk}.step-met")
+    # The Wi-Fi retry: the very same form, sent again after it already succeeded.
+    response = page.request.post(
+        f"{live_server.url}/ports/ATL/individuals/{people[0].pk}/step/",
+        form={"csrfmiddlewaretoken": token, "step": "met", "key": key, "flight": str(flight.pk)},
+        headers={"HX-Request": "true", "Referer": page.url},
+    )
+    assert response.ok
+    assert f"{people[0]}: met." in response.text()
+    assert StepEvent.objects.filter(individual_id=people[0].pk).count() == 1
+    assert steps_of(people[:1]) == ["met"]

@@ -1,0 +1,73 @@
+"""Two tablets at once, against PostgreSQL with real concurrent connections."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from arrivals.checkin import move_individual
+from arrivals.models import StepEvent
+from tests.factories import IndividualFactory
+from tests.steps_data import key
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_together(*calls: Callable[[], Any]) -> list[Any]:
+    """Run each call in its own thread (own database connection), released at the same
+    moment by a barrier; return each call's result or the exception it raised."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(i: int, call: Callable[[], Any]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[i] = call()
+        except Exception as error:  # reported to the test, not swallowed
+            results[i] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return results
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_two_tablets_sending_the_same_key_make_one_event(atl, atl_associate, attempt):
+    person = IndividualFactory.create(case__port=atl)
+    tap = key()
+    results = run_together(
+        lambda: move_individual(atl_associate, person.pk, "met", idempotency_key=tap),
+        lambda: move_individual(atl_associate, person.pk, "met", idempotency_key=tap),
+    )
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert StepEvent.objects.count() == 1
+    assert {r.event.pk for r in results} == {StepEvent.objects.get().pk}
+    assert all(r.accepted for r in results)
+    assert sorted(r.repeated for r in results) == [False, True]
+
+
+@pytest.mark.parametrize("attempt", range(5))
+def test_two_tablets_meeting_the_same_person_make_one_accepted_event(
+    atl, atl_associate, atl_senior, attempt
+):
+    person = IndividualFactory.create(case__port=atl)
+    results = run_together(
+        lambda: move_individual(atl_associate, person.pk, "met", idempotency_key=key()),
+        lambda: move_individual(atl_senior, person.pk, "met", idempotency_key=key()),
+    )
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert StepEvent.objects.filter(accepted=True).count() == 1
+    refused = [r for r in results if not r.accepted]
+    assert len(refused) == 1
+    assert refused[0].message.startswith("Already met — recorded by ")
+    person.refresh_from_db()
+    assert person.current_step == "met"
