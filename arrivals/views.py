@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -109,11 +110,17 @@ def _person_row(
     the_flight = (
         Flight.objects.filter(port=port, pk=flight_id).first() if flight_id.isdigit() else None
     )
-    return render(
-        request,
-        f"{FLIGHT_PAGE}#person",
-        {"row": row, "port": port, "flight": the_flight, "may_operate": True},
-    )
+    context = {"row": row, "port": port, "flight": the_flight, "may_operate": True}
+    response = render(request, f"{FLIGHT_PAGE}#person", context)
+    if the_flight is not None:
+        # The case's "All N → …" buttons depend on everyone's step: refresh them out of band.
+        blocks = portday.flight_blocks(request.user, the_flight, case_id=row.individual.case_id)
+        if blocks:
+            oob = render_to_string(
+                f"{FLIGHT_PAGE}#case_moves", {**context, "block": blocks[0], "oob": True}, request
+            )
+            response.content += oob.encode()
+    return response
 
 
 def _step_response(

@@ -196,10 +196,29 @@ def test_an_htmx_tap_returns_only_the_changed_row_with_a_new_key(client, atl, at
     html = response.content.decode()
     assert response.status_code == 200
     assert html.strip().startswith(f'<li class="person-row step-met" id="person-{person.pk}"')
+    assert html.count('class="person-row') == 1
     assert "<html" not in html
     assert 'value="cbp_cleared"' in html
     assert tap not in html, "the re-rendered row carries a new key"
     assert "Undo met" in html
+
+
+def test_a_persons_tap_refreshes_the_cases_all_buttons_out_of_band(client, atl, atl_associate):
+    flight = inbound_flight(atl, at_atl(14))
+    case, (first, second) = family_on_flight(atl, flight, size=2)
+    client.force_login(atl_associate)
+    html = step(client, first, "met", key(), flight).content.decode()
+    oob = re.search(
+        rf'<div class="case-moves-wrap" id="case-moves-{case.pk}" hx-swap-oob="true">'
+        r"(.*?)</div>",
+        html,
+        re.S,
+    )
+    assert oob, "the row response carries the case's buttons out of band"
+    assert "All 1 → Met" in oob.group(1)  # only the second person is still expected
+    html = step(client, second, "met", key(), flight).content.decode()
+    assert "All 2 → CBP cleared" in html
+    assert "→ Met" not in html
 
 
 def test_a_resent_tap_records_one_event_and_shows_the_same_result(client, atl, atl_associate):
