@@ -19,6 +19,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from poe_ops.models import Port
+from tests.factories import CaseFactory, FlightFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,9 @@ POST_ONLY: set[str] = {"logout"}
 # name -> builds the URL's kwargs for an object that belongs to ``port``.
 PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
     "arrivals:port_today": lambda port: {"iata": port.iata},
+    "arrivals:flight_status": lambda port: {"iata": port.iata, "pk": FlightFactory(port=port).pk},
+    "cases:search": lambda port: {"iata": port.iata},
+    "cases:detail": lambda port: {"case_number": CaseFactory(port=port).case_number},
 }
 
 
