@@ -59,15 +59,15 @@ def _query_filter(query: str) -> Q:
     text = query.strip()
     condition = Q(case_number__icontains=text) | Q(abn_number__icontains=text)
     compact = text.upper().replace(" ", "")
-    flight_code = FLIGHT_CODE.match(compact)
     flight_number = FLIGHT_NUMBER.match(compact)
-    if flight_code:
+    flight_code = None if flight_number else FLIGHT_CODE.match(compact)
+    if flight_number:
+        condition |= Q(segments__flight__number=flight_number.group(1))
+    elif flight_code:
         condition |= Q(
             segments__flight__carrier=flight_code.group(1),
             segments__flight__number=flight_code.group(2),
         )
-    elif flight_number:
-        condition |= Q(segments__flight__number=flight_number.group(1))
     tokens = fold(text).split()
     if tokens:
         # Every word must appear in the same person's name, in any order.
