@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def make_case(port, actor, people=2, steps_each=2, case_number="AF200001"):
-    case = CaseFactory(
+    case = CaseFactory.create(
         port=port,
         case_number=case_number,
         abn_number="ABN300001",
@@ -30,7 +30,9 @@ def make_case(port, actor, people=2, steps_each=2, case_number="AF200001"):
         notes="Mother pregnant.",
     )
     individuals = [
-        IndividualFactory(case=case, given_names=f"Amina{n}", surname="Karimi", ssr_codes=["WCHR"])
+        IndividualFactory.create(
+            case=case, given_names=f"Amina{n}", surname="Karimi", ssr_codes=["WCHR"]
+        )
         for n in range(people)
     ]
     at = timezone.now() - dt.timedelta(hours=1)
@@ -57,7 +59,7 @@ def page(client, case_number="AF200001"):
 
 def test_it_shows_the_case_header_and_people_with_their_needs(client, atl, atl_associate):
     case = make_case(atl, atl_associate)
-    IndividualFactory(
+    IndividualFactory.create(
         case=case,
         given_names="Zainab",
         surname="Karimi",
@@ -107,11 +109,13 @@ def test_viewing_it_writes_a_personal_data_access_event(client, atl, atl_associa
 def test_a_replaced_segment_is_struck_through_and_names_its_replacement(client, atl, atl_associate):
     case = make_case(atl, atl_associate)
     new = Segment.objects.create(
-        case=case, flight=FlightFactory(port=atl, carrier="TK", number="31"), direction="inbound"
+        case=case,
+        flight=FlightFactory.create(port=atl, carrier="TK", number="31"),
+        direction="inbound",
     )
     Segment.objects.create(
         case=case,
-        flight=FlightFactory(port=atl, carrier="QR", number="747"),
+        flight=FlightFactory.create(port=atl, carrier="QR", number="747"),
         direction="inbound",
         replaced_by=new,
     )
@@ -184,8 +188,10 @@ def test_it_shows_the_audit_of_the_case_and_its_people(client, atl, atl_senior, 
 
 def _queries_for_a_case(client, port, actor, case_number, people):
     case = make_case(port, actor, people=people, case_number=case_number)
-    for n in range(people):
-        Segment.objects.create(case=case, flight=FlightFactory(port=port), direction="inbound")
+    for _n in range(people):
+        Segment.objects.create(
+            case=case, flight=FlightFactory.create(port=port), direction="inbound"
+        )
     page(client, case_number)  # the first view caches content types
     with CaptureQueriesContext(connection) as queries:
         assert page(client, case_number).status_code == 200

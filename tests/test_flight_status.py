@@ -26,7 +26,7 @@ def flight(atl):
     """QR 747 due at ATL at 14:30 local yesterday (so a landing time is in the past)."""
     day = atl.local_today() - dt.timedelta(days=1)
     due = dt.datetime.combine(day, dt.time(14, 30), tzinfo=NEW_YORK)
-    return FlightFactory(
+    return FlightFactory.create(
         port=atl, carrier="QR", number="747", scheduled_date=day, scheduled_arrival=due
     )
 
@@ -82,7 +82,7 @@ def test_another_ports_officer_gets_404(jfk_officer, ny_ops, flight):
 
 def test_a_time_that_does_not_exist_is_refused(atl):
     spring_forward = dt.date(2026, 3, 8)  # 02:00 → 03:00 in Atlanta
-    gap_flight = FlightFactory(
+    gap_flight = FlightFactory.create(
         port=atl,
         scheduled_date=spring_forward,
         scheduled_arrival=dt.datetime(2026, 3, 8, 1, 0, tzinfo=NEW_YORK),
@@ -94,7 +94,7 @@ def test_a_time_that_does_not_exist_is_refused(atl):
 
 
 def test_a_time_that_happens_twice_is_refused(atl):
-    fall_back = FlightFactory(
+    fall_back = FlightFactory.create(
         port=atl,
         scheduled_date=dt.date(2026, 11, 1),
         scheduled_arrival=dt.datetime(2026, 11, 1, 1, 0, tzinfo=NEW_YORK),
@@ -104,7 +104,7 @@ def test_a_time_that_happens_twice_is_refused(atl):
 
 
 def test_a_bare_time_after_midnight_means_the_next_day(atl):
-    late = FlightFactory(
+    late = FlightFactory.create(
         port=atl,
         scheduled_date=dt.date(2026, 6, 1),
         scheduled_arrival=dt.datetime(2026, 6, 1, 23, 50, tzinfo=NEW_YORK),

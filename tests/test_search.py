@@ -12,10 +12,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def atl_family(atl):
-    case = CaseFactory(port=atl, case_number="AF123456", abn_number="ABN778899")
-    IndividualFactory(case=case, given_names="Béatrice", surname="Nyiramana")
-    IndividualFactory(case=case, given_names="Jean-Claude", surname="Habimana", sex="M")
-    flight = FlightFactory(port=atl, carrier="QR", number="747")
+    case = CaseFactory.create(port=atl, case_number="AF123456", abn_number="ABN778899")
+    IndividualFactory.create(case=case, given_names="Béatrice", surname="Nyiramana")
+    IndividualFactory.create(case=case, given_names="Jean-Claude", surname="Habimana", sex="M")
+    flight = FlightFactory.create(port=atl, carrier="QR", number="747")
     case.segments.create(flight=flight, direction="inbound")
     return case
 

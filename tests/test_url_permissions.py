@@ -34,9 +34,12 @@ POST_ONLY: set[str] = {"logout"}
 # name -> builds the URL's kwargs for an object that belongs to ``port``.
 PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
     "arrivals:port_today": lambda port: {"iata": port.iata},
-    "arrivals:flight_status": lambda port: {"iata": port.iata, "pk": FlightFactory(port=port).pk},
+    "arrivals:flight_status": lambda port: {
+        "iata": port.iata,
+        "pk": FlightFactory.create(port=port).pk,
+    },
     "cases:search": lambda port: {"iata": port.iata},
-    "cases:detail": lambda port: {"case_number": CaseFactory(port=port).case_number},
+    "cases:detail": lambda port: {"case_number": CaseFactory.create(port=port).case_number},
 }
 
 
