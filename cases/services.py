@@ -149,6 +149,21 @@ class PersonRow:
 
 
 @dataclass
+class SegmentRow:
+    """A segment with the time zones its departure and arrival are shown in (each airport's
+    own local time, as on a boarding pass)."""
+
+    segment: Segment
+    departs_tz: str
+    arrives_tz: str
+
+
+def _airport_tz(iata: str) -> str:
+    record = Port.airport_record(iata)
+    return str(record["tz"]) if record else "UTC"
+
+
+@dataclass
 class RevisionRow:
     revision: CaseRevision
     values: list[tuple[str, str]]
@@ -174,7 +189,7 @@ def _revision_values(values: Any) -> list[tuple[str, str]]:
 class CasePage:
     case: Case
     people: list[PersonRow]
-    segments: list[Segment]
+    segments: list[SegmentRow]
     steps: list[StepEvent]
     revisions: list[RevisionRow]
     audit_events: list[AuditEvent]
@@ -219,7 +234,10 @@ def case_page(case: Case) -> CasePage:
     return CasePage(
         case=case,
         people=[PersonRow(p, age_on(p.date_of_birth, today)) for p in people],
-        segments=segments,
+        segments=[
+            SegmentRow(s, _airport_tz(s.flight.origin), _airport_tz(s.flight.destination))
+            for s in segments
+        ],
         steps=steps,
         revisions=[RevisionRow(r, _revision_values(r.values)) for r in revisions],
         audit_events=audit[:AUDIT_LIMIT],
