@@ -18,3 +18,14 @@ urlpatterns = [
     path("imports/", import_views.imports, name="imports"),
     path("imports/<int:pk>/", import_views.import_detail, name="import_detail"),
 ]
+
+# Flight status updates (appended so parallel edits above merge cleanly).
+from arrivals import flight_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "ports/<str:iata>/flights/<int:pk>/status/",
+        flight_views.flight_status,
+        name="flight_status",
+    ),
+]

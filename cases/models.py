@@ -45,7 +45,7 @@ def language_name(code: str) -> str:
         if len(code) == 2
         else pycountry.languages.get(alpha_3=code)
     )
-    return str(lang.name) if lang is not None else code
+    return str(lang.name).removesuffix(" (macrolanguage)") if lang is not None else code
 
 
 class ResettlementAgency(models.Model):

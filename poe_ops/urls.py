@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", views.healthz, name="healthz"),
     path("", include("arrivals.urls")),
+    path("", include("cases.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -19,6 +19,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from poe_ops.models import Port
+from tests.factories import CaseFactory, FlightFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +94,12 @@ PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
     "arrivals:individual_step": _individual_at,
     "arrivals:case_step": _case_at,
     "arrivals:undo_step": _step_event_at,
+    "arrivals:flight_status": lambda port: {
+        "iata": port.iata,
+        "pk": FlightFactory.create(port=port).pk,
+    },
+    "cases:search": lambda port: {"iata": port.iata},
+    "cases:detail": lambda port: {"case_number": CaseFactory.create(port=port).case_number},
 }
 
 

@@ -4,6 +4,7 @@ Idempotent: running it again changes nothing that is already there."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -47,7 +48,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             ensure_role_groups()
             created = self.seed_users()
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new users)."))
+        cases = self.seed_days()
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready ({created} new users, {cases} new cases).")
+        )
         self.stdout.write(self.logins_table())
 
     def seed_users(self) -> int:
@@ -79,6 +83,20 @@ class Command(BaseCommand):
                 add_to_office(user, OperationsOffice.objects.get(code=where))
             else:
                 assign_port_role(user, Port.objects.get(iata=where), role)
+        return created
+
+    def seed_days(self) -> int:
+        """Today and tomorrow (port-local) at every port; a day already seeded is skipped."""
+        from arrivals.demo import seed_demo_day  # arrivals sits above poe_ops
+
+        User = get_user_model()
+        admin = User.objects.filter(username="admin").first()
+        created = 0
+        for port in Port.objects.all():
+            actor = User.objects.filter(username=f"{port.iata.lower()}.associate").first()
+            today = port.local_today()
+            for day in (today, today + dt.timedelta(days=1)):
+                created += seed_demo_day(port, day, actor=actor or admin)
         return created
 
     @staticmethod

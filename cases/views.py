@@ -1,0 +1,44 @@
+"""Search and the case page. Thin: scope, one service call, audit the access, render."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+from django_htmx.middleware import HtmxDetails
+
+from cases import services
+from poe_ops.audit import log_personal_data_access
+from poe_ops.scoping import get_port_or_404
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def search(request: HtmxHttpRequest, iata: str) -> HttpResponse:
+    """The query comes by POST so that names never sit in URLs, history or access logs."""
+    port = get_port_or_404(request.user, iata)
+    outcome = None
+    if request.method == "POST":
+        outcome = services.search_cases(request.user, request.POST.get("q", ""), port=port)
+    context = {"port": port, "current_port": port, "outcome": outcome}
+    template = "cases/search.html#results" if request.htmx else "cases/search.html"
+    return render(request, template, context)
+
+
+@login_required
+def detail(request: HttpRequest, case_number: str) -> HttpResponse:
+    case = services.case_for_page(request.user, case_number)
+    if request.method not in {"GET", "HEAD"}:  # after the scope check: another port's is a 404
+        return HttpResponseNotAllowed(["GET"])
+    log_personal_data_access(request.user, case, port=case.port, purpose="case page")
+    page = services.case_page(case)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {"page": page, "case": case, "port": case.port, "current_port": case.port},
+    )
