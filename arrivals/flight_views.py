@@ -56,7 +56,7 @@ def flight_status(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
                 messages.success(request, f"{flight.code} updated: {flight.get_status_display()}.")
             else:
                 messages.info(request, f"{flight.code}: nothing changed.")
-            return redirect("arrivals:port_today", iata=port.iata)
+            return redirect("arrivals:flight", iata=port.iata, pk=flight.pk)
     return render(
         request,
         "arrivals/flight_status.html",

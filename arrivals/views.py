@@ -18,7 +18,7 @@ from arrivals.models import Flight, StepEvent
 from cases.models import Case, Individual
 from poe_ops.audit import log_personal_data_access
 from poe_ops.models import Port
-from poe_ops.roles import OPERATE
+from poe_ops.roles import COORDINATE, OPERATE
 from poe_ops.scoping import get_port_or_404, get_scoped_or_404, has_port_perm, ports_for
 
 FLIGHT_PAGE = "arrivals/flight.html"
@@ -74,6 +74,7 @@ def flight(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
             "flight": the_flight,
             "blocks": portday.flight_blocks(request.user, the_flight),
             "may_operate": has_port_perm(request.user, port, OPERATE),
+            "may_coordinate": has_port_perm(request.user, port, COORDINATE),
             "day": the_flight.latest_arrival,
         },
     )

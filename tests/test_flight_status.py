@@ -152,14 +152,14 @@ def test_the_form_shows_the_current_values_in_local_time(client, atl_senior, fli
     assert "ATL local time" in html
 
 
-def test_posting_the_form_updates_and_returns_to_the_day(client, atl_senior, flight):
+def test_posting_the_form_updates_and_returns_to_the_flight(client, atl_senior, flight):
     client.force_login(atl_senior)
     day = flight.scheduled_date.isoformat()
     response = client.post(
         url(flight), {"status": "landed", "estimated_arrival": "", "actual_arrival": f"{day}T14:41"}
     )
     assert response.status_code == 302
-    assert response["Location"] == "/ports/ATL/today/"
+    assert response["Location"] == f"/ports/ATL/flights/{flight.pk}/"
     flight.refresh_from_db()
     assert flight.actual_arrival == dt.datetime.combine(
         flight.scheduled_date, dt.time(14, 41), tzinfo=NEW_YORK

@@ -170,6 +170,21 @@ def test_each_render_carries_a_fresh_idempotency_key(client, atl, atl_associate)
     assert keys[0] and not set(keys[0]) & set(keys[1])
 
 
+def test_seniors_get_an_update_status_link_and_associates_do_not(
+    client, atl, atl_associate, atl_senior
+):
+    flight = inbound_flight(atl, at_atl(14))
+    link = f'href="/ports/ATL/flights/{flight.pk}/status/"'
+    assert link not in flight_page(client, atl_associate, flight)
+    assert link in flight_page(client, atl_senior, flight)
+
+
+def test_the_day_page_offers_the_search_box(client, atl, atl_associate):
+    html = day_page(client, atl_associate)
+    assert 'action="/ports/ATL/search/"' in html
+    assert 'method="post"' in html
+
+
 def test_hq_sees_the_flight_but_no_step_buttons(client, atl, dc_ops):
     flight = inbound_flight(atl, at_atl(14))
     family_on_flight(atl, flight, size=1)
@@ -322,6 +337,6 @@ def test_the_flight_page_takes_a_fixed_number_of_queries(
             idempotency_key=key(),
         )
     client.force_login(atl_associate)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(24):
         response = client.get(f"/ports/ATL/flights/{flight.pk}/")
     assert response.content.decode().count('class="person-row') == families * 3
