@@ -98,12 +98,14 @@ def _check_input(to_step: str, idempotency_key: str) -> None:
         )
 
 
+def _name(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username())
+
+
 def _who_and_when(event: StepEvent | None, port: Port) -> str:
     if event is None:
         return ""
-    actor = event.actor
-    name = actor.get_full_name() or actor.get_username()
-    return f"recorded by {name} at {event.at.astimezone(port.zone):%H:%M}"
+    return f"recorded by {_name(event.actor)} at {event.at.astimezone(port.zone):%H:%M}"
 
 
 def _latest_accepted(individual: Individual) -> StepEvent | None:
@@ -155,6 +157,34 @@ def _record(event: StepEvent) -> StepEvent | None:
     return event
 
 
+def _save_and_apply(
+    user: User, event: StepEvent, action: str, data: dict[str, Any] | None = None
+) -> StepResult:
+    """Record ``event`` (a move or an undo) and, when accepted, put the person on its step and
+    write the audit event. A key another request saved first is answered with that request's
+    result. The caller holds the locks on the case and the person."""
+    saved = _record(event)
+    if saved is None:
+        first = _existing(event.idempotency_key)
+        assert first is not None
+        return _repeat(first, event.individual_id, event.to_step)
+    person = saved.individual
+    if saved.accepted:
+        before = person.current_step
+        person.current_step = saved.to_step
+        person.current_step_at = saved.at
+        person.save(update_fields=["current_step", "current_step_at"])
+        log_action(
+            user,
+            action,
+            person,
+            port=saved.port,
+            changes={"current_step": [before, saved.to_step]},
+            data={**(data or {}), "step_event": saved.pk, "device": saved.device},
+        )
+    return StepResult(event=saved, individual=person)
+
+
 def _sync_case_status(user: User, case: Case) -> None:
     """In progress once anyone has been met; completed when everyone reached an outcome."""
     if case.status == Case.Status.CANCELLED:
@@ -190,24 +220,7 @@ def _move_locked(
         device=device[:300],
         idempotency_key=key,
     )
-    saved = _record(event)
-    if saved is None:
-        first = _existing(key)
-        assert first is not None
-        return _repeat(first, individual.pk, to_step)
-    if saved.accepted:
-        individual.current_step = to_step
-        individual.current_step_at = saved.at
-        individual.save(update_fields=["current_step", "current_step_at"])
-        log_action(
-            user,
-            f"poe.individual.step.{to_step}",
-            individual,
-            port=port,
-            changes={"current_step": [from_step, to_step]},
-            data={"step_event": saved.pk, "device": device[:300]},
-        )
-    return StepResult(event=saved, individual=individual)
+    return _save_and_apply(user, event, f"poe.individual.step.{to_step}")
 
 
 def _lock(
@@ -314,8 +327,9 @@ def undo_refusal(
     if may_coordinate is None:
         may_coordinate = has_port_perm(user, port, COORDINATE)
     if event.actor_id != user.pk and not may_coordinate:
-        author = event.actor.get_full_name() or event.actor.get_username()
-        return f"Only {author}, who recorded this step, or a senior associate can undo it."
+        return (
+            f"Only {_name(event.actor)}, who recorded this step, or a senior associate can undo it."
+        )
     return ""
 
 
@@ -351,23 +365,7 @@ def undo_step(user: User, event_id: int, *, idempotency_key: str, device: str = 
             device=device[:300],
             idempotency_key=idempotency_key,
         )
-        saved = _record(event)
-        if saved is None:
-            first = _existing(idempotency_key)
-            assert first is not None
-            return _repeat(first, person.pk, original.from_step)
-        if saved.accepted:
-            before = person.current_step
-            person.current_step = original.from_step
-            person.current_step_at = now
-            person.save(update_fields=["current_step", "current_step_at"])
-            log_action(
-                user,
-                "poe.individual.step.undo",
-                person,
-                port=case.port,
-                changes={"current_step": [before, original.from_step]},
-                data={"undoes": original.pk, "step_event": saved.pk, "device": device[:300]},
-            )
+        result = _save_and_apply(user, event, "poe.individual.step.undo", {"undoes": original.pk})
+        if result.accepted and not result.repeated:
             _sync_case_status(user, case)
-        return StepResult(event=saved, individual=person)
+        return result

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from arrivals.localtime import LocalTimeError, to_utc
 from arrivals.models import Flight
 from poe_ops.audit import changed_fields, log_action, snapshot
 from poe_ops.models import Port
@@ -43,21 +44,19 @@ def _anchor(flight: Flight, zone: zoneinfo.ZoneInfo) -> dt.datetime:
 def _aware(naive: dt.datetime, zone: zoneinfo.ZoneInfo, label: str, port: Port) -> dt.datetime:
     """``naive`` read as wall-clock time in ``zone``; refused when the clocks skip it (spring
     forward) or show it twice (fall back)."""
-    first = naive.replace(tzinfo=zone, fold=0)
-    second = naive.replace(tzinfo=zone, fold=1)
-    shown = naive.strftime("%d %b %Y %H:%M")
-    round_trip = first.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None)
-    if round_trip != naive:
-        raise ValidationError(
-            f"{label}: {shown} does not exist at {port.iata} — the clocks jump forward that "
-            "night. Enter the time as the airport's clocks showed it."
-        )
-    if first.utcoffset() != second.utcoffset():
+    try:
+        return to_utc(naive, port.time_zone).astimezone(zone)
+    except LocalTimeError as error:
+        shown = naive.strftime("%d %b %Y %H:%M")
+        if error.kind == LocalTimeError.NONEXISTENT:
+            raise ValidationError(
+                f"{label}: {shown} does not exist at {port.iata} — the clocks jump forward that "
+                "night. Enter the time as the airport's clocks showed it."
+            ) from None
         raise ValidationError(
             f"{label}: {shown} happens twice at {port.iata} — the clocks go back that night. "
             "Ask the airline which one, and enter a time just before or after the change."
-        )
-    return first
+        ) from None
 
 
 def parse_local_time(value: str, flight: Flight, label: str = "Time") -> dt.datetime | None:

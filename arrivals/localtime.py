@@ -15,7 +15,17 @@ OFFSET_RE = re.compile(r"^(?:UTC)?([+-])(\d{1,2}):?(\d{2})$")
 
 
 class LocalTimeError(ValueError):
-    """A local time that cannot be placed on the UTC timeline without more information."""
+    """A local time that cannot be placed on the UTC timeline without more information.
+
+    ``kind`` says why, so each screen can word it for its own reader."""
+
+    NONEXISTENT = "nonexistent"  # skipped when the clocks jump forward
+    REPEATED = "repeated"  # shown twice when the clocks go back
+    WRONG_OFFSET = "wrong_offset"  # an offset the zone cannot have then
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 def parse_offset(text: str) -> dt.timedelta:
@@ -53,7 +63,8 @@ def to_utc(naive: dt.datetime, zone_name: str, offset: dt.timedelta | None = Non
             allowed = " or ".join(sorted(format_offset(o) for o in possible))
             raise LocalTimeError(
                 f"the offset {format_offset(offset)} does not apply in {zone_name} "
-                f"at that time (it is {allowed})."
+                f"at that time (it is {allowed}).",
+                LocalTimeError.WRONG_OFFSET,
             )
         return (naive - offset).replace(tzinfo=dt.UTC)
     if len(possible) == 1:
@@ -64,10 +75,12 @@ def to_utc(naive: dt.datetime, zone_name: str, offset: dt.timedelta | None = Non
         raise LocalTimeError(
             f"{naive:%Y-%m-%d %H:%M} does not exist in {zone_name}: the clocks jump forward "
             f"that night. Check the time, or give the UTC offset "
-            f"({format_offset(before)} or {format_offset(after)})."
+            f"({format_offset(before)} or {format_offset(after)}).",
+            LocalTimeError.NONEXISTENT,
         )
     raise LocalTimeError(
         f"{naive:%Y-%m-%d %H:%M} happens twice in {zone_name}: the clocks go back that night. "
         f"Give the UTC offset ({format_offset(before)} for the first, "
-        f"{format_offset(after)} for the second)."
+        f"{format_offset(after)} for the second).",
+        LocalTimeError.REPEATED,
     )
