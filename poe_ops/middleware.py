@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from poe_ops.audit import current_request_id
+from poe_ops.scoping import request_permission_cache
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -45,6 +46,17 @@ class RequestIdMiddleware:
             current_request_id.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class PortPermissionCacheMiddleware:
+    """Read the user's port permissions at most once per request (see poe_ops.scoping)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with request_permission_cache():
+            return self.get_response(request)
 
 
 class SessionTimeoutMiddleware:

@@ -6,14 +6,18 @@ exist, so an outsider learns nothing. A user who may view but not act gets a 403
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+from collections.abc import Iterator
 from typing import Any, TypeVar
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser, PermissionsMixin
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404
-from guardian.shortcuts import get_objects_for_user
+from guardian.models import GroupObjectPermission, UserObjectPermission
 
 from poe_ops.models import Port
 from poe_ops.roles import PORT_PERMISSIONS, SUPERVISE, VIEW
@@ -22,15 +26,67 @@ M = TypeVar("M", bound=models.Model)
 User = AbstractBaseUser | AnonymousUser
 
 
+PortPermissions = dict[int, frozenset[str]]
+
+# Within one request a user's port permissions are read once (two queries) and then answered
+# from memory: the navigation, the view and its services all ask. Outside a request (tests,
+# commands, tasks) every question reads the database afresh.
+_request_cache: contextvars.ContextVar[dict[int, PortPermissions] | None] = contextvars.ContextVar(
+    "poe_port_permissions", default=None
+)
+
+
+@contextlib.contextmanager
+def request_permission_cache() -> Iterator[None]:
+    """Remember port permissions until the block ends (``PortPermissionCacheMiddleware``)."""
+    token = _request_cache.set({})
+    try:
+        yield
+    finally:
+        _request_cache.reset(token)
+
+
+def _load_port_permissions(user: AbstractBaseUser) -> PortPermissions:
+    if getattr(user, "is_superuser", False):
+        everything = frozenset(PORT_PERMISSIONS)
+        return {pk: everything for pk in Port.objects.values_list("pk", flat=True)}
+    # Object permissions only: a global permission (an administrator's) opens no port.
+    port_type = ContentType.objects.get_for_model(Port)
+    wanted = {"content_type": port_type, "permission__codename__in": PORT_PERMISSIONS}
+    rows = list(
+        UserObjectPermission.objects.filter(user_id=user.pk, **wanted).values_list(
+            "object_pk", "permission__codename"
+        )
+    )
+    rows += GroupObjectPermission.objects.filter(group__user__pk=user.pk, **wanted).values_list(
+        "object_pk", "permission__codename"
+    )
+    found: dict[int, set[str]] = {}
+    for object_pk, codename in rows:
+        found.setdefault(int(object_pk), set()).add(codename)
+    return {pk: frozenset(perms) for pk, perms in found.items()}
+
+
+def port_permissions(user: User) -> PortPermissions:
+    """``{port id: the port permissions user holds there}``; empty for anonymous or inactive."""
+    if not user.is_authenticated or not user.is_active:
+        return {}
+    assert isinstance(user, AbstractBaseUser)
+    cache = _request_cache.get()
+    if cache is not None and user.pk in cache:
+        return cache[user.pk]
+    perms = _load_port_permissions(user)
+    if cache is not None:
+        cache[user.pk] = perms
+    return perms
+
+
 def ports_for(user: User, perm: str = VIEW) -> models.QuerySet[Port]:
     """The ports on which ``user`` holds ``perm`` (superusers: all; anonymous: none)."""
     if perm not in PORT_PERMISSIONS:
         raise ValueError(f"Unknown port permission {perm!r}.")
-    if not user.is_authenticated or not user.is_active:
-        return Port.objects.none()
-    return get_objects_for_user(
-        user, f"poe_ops.{perm}", klass=Port, accept_global_perms=False, with_superuser=True
-    )
+    ids = [pk for pk, perms in port_permissions(user).items() if perm in perms]
+    return Port.objects.filter(pk__in=ids)
 
 
 def scope(
@@ -76,11 +132,7 @@ def get_scoped_or_404(
 def has_port_perm(user: User, port: Port, perm: str) -> bool:
     if perm not in PORT_PERMISSIONS:
         raise ValueError(f"Unknown port permission {perm!r}.")
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if not isinstance(user, PermissionsMixin):
-        return False
-    return user.has_perm(f"poe_ops.{perm}", port)
+    return perm in port_permissions(user).get(port.pk, frozenset())
 
 
 _DENIED = {
