@@ -6,6 +6,8 @@ DC and NY Operations HQ staff, and an outsider with an account but no port."""
 from __future__ import annotations
 
 import os
+import subprocess
+import time
 
 import pytest
 
@@ -119,3 +121,65 @@ def outsider(db):
 def fast_password_hashing(settings):
     """PBKDF2's deliberate slowness is for attackers, not for a test suite of many logins."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class Broker:
+    """The test run's own Redis (started by scripts/with-services.sh), stopped and started
+    again for real to show what an outage does."""
+
+    def __init__(self) -> None:
+        self.port = os.environ["POE_TEST_REDIS_PORT"]
+        self.work = os.environ["POE_TEST_WORK_DIR"]
+        self.down = False
+
+    def _answers(self) -> bool:
+        ping = subprocess.run(
+            ["redis-cli", "-p", self.port, "ping"], capture_output=True, text=True, check=False
+        )
+        return ping.stdout.strip() == "PONG"
+
+    def stop(self) -> None:
+        subprocess.run(["redis-cli", "-p", self.port, "shutdown", "nosave"], capture_output=True)
+        for _ in range(50):
+            if not self._answers():
+                break
+            time.sleep(0.1)
+        self.down = True
+
+    def start(self) -> None:
+        subprocess.run(
+            [
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                self.port,
+                "--daemonize",
+                "yes",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                self.work,
+                "--pidfile",
+                f"{self.work}/redis.pid",
+                "--logfile",
+                f"{self.work}/redis.log",
+            ],
+            check=True,
+        )
+        for _ in range(50):
+            if self._answers():
+                break
+            time.sleep(0.1)
+        self.down = False
+
+
+@pytest.fixture
+def broker():
+    """Stop and start the real broker; it is always running again after the test."""
+    handle = Broker()
+    yield handle
+    if handle.down:
+        handle.start()
