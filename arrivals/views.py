@@ -19,12 +19,12 @@ from cases.models import Case, Individual
 from poe_ops.audit import log_personal_data_access
 from poe_ops.models import Port
 from poe_ops.roles import COORDINATE, OPERATE
-from poe_ops.scoping import get_port_or_404, get_scoped_or_404, has_port_perm, ports_for
+from poe_ops.scoping import get_port_or_404, get_scoped_or_404, has_port_perm
 
 FLIGHT_PAGE = "arrivals/flight.html"
 
 
-def _requested_date(request: HttpRequest, default: dt.date) -> tuple[dt.date, str]:
+def requested_date(request: HttpRequest, default: dt.date) -> tuple[dt.date, str]:
     """The ``?date=YYYY-MM-DD`` asked for, or ``default``; with an error message when malformed."""
     raw = request.GET.get("date", "").strip()
     if not raw:
@@ -38,7 +38,7 @@ def _requested_date(request: HttpRequest, default: dt.date) -> tuple[dt.date, st
 @login_required
 def port_today(request: HttpRequest, iata: str) -> HttpResponse:
     port = get_port_or_404(request.user, iata)
-    day, date_error = _requested_date(request, port.local_today())
+    day, date_error = requested_date(request, port.local_today())
     return render(
         request,
         "arrivals/port_today.html",
@@ -199,20 +199,4 @@ def case_step(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
         request,
         f"{FLIGHT_PAGE}#case_block",
         {"block": block, "port": port, "flight": the_flight, "may_operate": True},
-    )
-
-
-@login_required
-def board(request: HttpRequest) -> HttpResponse:
-    ports: list[Port] = list(ports_for(request.user).select_related("office"))
-    utc_today = dt.datetime.now(dt.UTC).date()
-    day, date_error = _requested_date(request, ports[0].local_today() if ports else utc_today)
-    return render(
-        request,
-        "arrivals/board.html",
-        {
-            "ports": [(port, port.local_now()) for port in ports],
-            "day": day,
-            "date_error": date_error,
-        },
     )

@@ -84,6 +84,16 @@ class Port(models.Model):
         related_name="ports",
         help_text="The Operations HQ this port reports to.",
     )
+    cbp_allowance_minutes = models.PositiveSmallIntegerField(
+        "CBP allowance (minutes)",
+        default=60,
+        help_text="How long arriving refugees usually take from landing through CBP.",
+    )
+    min_connection_minutes = models.PositiveSmallIntegerField(
+        "minimum connection (minutes)",
+        default=90,
+        help_text="The least time from leaving CBP to an onward domestic departure.",
+    )
 
     class Meta:
         ordering = ["iata"]

@@ -193,6 +193,9 @@ AXES_VERBOSE = False
 
 # Sessions: a shift is 12 hours; a tablet left alone for POE_SESSION_IDLE_MINUTES is signed out,
 # and no session outlives POE_SESSION_MAX_HOURS however busy it is.
+# How often the HQ arrival board refreshes itself while its tab is visible.
+POE_BOARD_REFRESH_SECONDS = env_int("POE_BOARD_REFRESH_SECONDS", 30, minimum=1)
+
 SESSION_IDLE_MINUTES = env_int("POE_SESSION_IDLE_MINUTES", 60, minimum=1)
 SESSION_MAX_HOURS = env_int("POE_SESSION_MAX_HOURS", 13, minimum=1)
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600

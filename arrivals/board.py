@@ -1,0 +1,293 @@
+"""The daily arrival board for Operations HQ: every port the user may view, its flights of the
+port-local day, who is where, what stands out, and who may miss their onward connection.
+
+Read-only, and a fixed number of queries whatever the number of flights and people: one for the
+flights of all ports together, three for the people on them (``portday._people_by_flight``),
+one each for cases' agencies, onward legs and their named travellers, and one for the names of
+people at risk."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from arrivals.models import Flight, Segment
+from arrivals.portday import STEP_ORDER, _people_by_flight, local_day_bounds
+from cases.models import SSR, WHEELCHAIR_CODES, ArrivalStep, Case, Individual, language_name
+from poe_ops.models import Port
+
+# People whose arrival is still under way: they can still miss a connection or be forgotten.
+IN_PROGRESS = frozenset(
+    {ArrivalStep.EXPECTED, ArrivalStep.MET, ArrivalStep.CBP_CLEARED, ArrivalStep.CBP_REFERRAL}
+)
+EXCEPTION_STEPS = (ArrivalStep.HOSPITAL, ArrivalStep.CBP_REFERRAL, ArrivalStep.NO_SHOW)
+TROUBLED = frozenset({Flight.Status.DELAYED, Flight.Status.CANCELLED, Flight.Status.DIVERTED})
+
+FLAGS = {
+    "urm": "Unaccompanied minors",
+    "wheelchair": "Wheelchair",
+    "medical": "Medical",
+    "interpreter": "Interpreter needed",
+}
+
+
+@dataclass(frozen=True)
+class BoardFilters:
+    port: str = ""  # IATA code, or "" for every port
+    agency: str = ""  # agency code, or ""
+    flag: str = ""  # a key of FLAGS, or ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.port or self.agency or self.flag)
+
+    def matches(self, person: dict[str, Any]) -> bool:
+        if self.agency and person["agency"] != self.agency:
+            return False
+        return not self.flag or self.flag in _flags_of(person)
+
+
+def _flags_of(person: dict[str, Any]) -> set[str]:
+    codes = set(person["ssr_codes"])
+    found = set()
+    if person["unaccompanied_minor"] or SSR.UMNR in codes:
+        found.add("urm")
+    if WHEELCHAIR_CODES & codes:
+        found.add("wheelchair")
+    if person["medical"] or SSR.MEDA in codes:
+        found.add("medical")
+    if person["interpreter_needed"]:
+        found.add("interpreter")
+    return found
+
+
+@dataclass
+class AtRisk:
+    """A person whose onward domestic flight leaves too soon after their arrival."""
+
+    name: str
+    case_number: str
+    inbound: Flight
+    onward_code: str
+    onward_departure: dt.datetime
+    margin_minutes: int  # departure minus (latest ETA + CBP allowance); below the minimum
+
+
+@dataclass
+class BoardFlight:
+    flight: Flight
+    cases: int
+    people: int
+    by_step: list[tuple[str, str, int]]
+    urm: int
+    wheelchair: int
+    medical: int
+    languages: list[str]
+    waiting_after_landing: int  # still "expected" although the flight has landed
+    exceptions: list[tuple[str, int]]  # (label, count) for hospital, CBP referral, no-show
+    at_risk: int
+
+    @property
+    def troubled(self) -> bool:
+        return self.flight.status in TROUBLED
+
+    @property
+    def stands_out(self) -> bool:
+        return self.troubled or bool(self.waiting_after_landing or self.exceptions or self.at_risk)
+
+    @property
+    def bar(self) -> list[tuple[str, str, int, int]]:
+        """(step, label, count, share of the bar in steps of 5 %) for the progress bar."""
+        if not self.people:
+            return []
+        return [
+            (step, label, count, max(5, round(20 * count / self.people) * 5))
+            for step, label, count in self.by_step
+        ]
+
+
+@dataclass
+class BoardPort:
+    port: Port
+    local_now: dt.datetime
+    flights: list[BoardFlight] = field(default_factory=list)
+    at_risk: list[AtRisk] = field(default_factory=list)
+
+    @property
+    def people(self) -> int:
+        return sum(f.people for f in self.flights)
+
+    @property
+    def cases(self) -> int:
+        return sum(f.cases for f in self.flights)
+
+    @property
+    def by_step(self) -> list[tuple[str, str, int]]:
+        return _sum_steps(f.by_step for f in self.flights)
+
+    @property
+    def alerts(self) -> int:
+        return sum(1 for f in self.flights if f.stands_out)
+
+
+@dataclass
+class Board:
+    day: dt.date
+    ports: list[BoardPort]
+    filters: BoardFilters
+    generated_at: dt.datetime
+
+    @property
+    def flights(self) -> int:
+        return sum(len(p.flights) for p in self.ports)
+
+    @property
+    def people(self) -> int:
+        return sum(p.people for p in self.ports)
+
+    @property
+    def cases(self) -> int:
+        return sum(p.cases for p in self.ports)
+
+    @property
+    def by_step(self) -> list[tuple[str, str, int]]:
+        return _sum_steps(p.by_step for p in self.ports)
+
+    @property
+    def at_risk(self) -> int:
+        return sum(len(p.at_risk) for p in self.ports)
+
+
+def _sum_steps(groups: Any) -> list[tuple[str, str, int]]:
+    total: Counter[str] = Counter()
+    for group in groups:
+        for step, _label, count in group:
+            total[step] += count
+    return [(s, ArrivalStep(s).label, total[s]) for s in STEP_ORDER if total[s]]
+
+
+def _flights(ports: list[Port], day: dt.date) -> list[Flight]:
+    """Inbound flights landing on ``day`` in each port's own local time, in one query."""
+    if not ports:
+        return []
+    window = Q()
+    for port in ports:
+        start, end = local_day_bounds(port, day)
+        window |= Q(port=port, destination=port.iata) & (
+            Q(scheduled_arrival__gte=start, scheduled_arrival__lt=end)
+            | Q(scheduled_arrival__isnull=True, scheduled_date=day)
+        )
+    return list(
+        Flight.objects.filter(window)
+        .annotate(eta=Coalesce("actual_arrival", "estimated_arrival", "scheduled_arrival"))
+        .order_by(F("eta").asc(nulls_last=True), "carrier", "number")
+    )
+
+
+def _onward_departures(case_ids: set[int]) -> dict[int, list[tuple[Flight, set[int]]]]:
+    """Each case's current onward legs: (flight, named individuals — empty means everyone)."""
+    onward = list(
+        Segment.objects.filter(
+            case_id__in=case_ids, direction=Segment.Direction.ONWARD, replaced_by__isnull=True
+        ).select_related("flight")
+    )
+    named: dict[int, set[int]] = defaultdict(set)
+    for row in Segment.individuals.through.objects.filter(
+        segment_id__in=[s.pk for s in onward]
+    ).values("segment_id", "individual_id"):
+        named[row["segment_id"]].add(row["individual_id"])
+    legs: dict[int, list[tuple[Flight, set[int]]]] = defaultdict(list)
+    for segment in onward:
+        legs[segment.case_id].append((segment.flight, named[segment.pk]))
+    return legs
+
+
+def _risk_margin(port: Port, inbound: Flight, departure: dt.datetime | None) -> int | None:
+    """Minutes left over after CBP and the minimum connection; None when there is no risk."""
+    if departure is None:
+        return None
+    if inbound.status in {Flight.Status.CANCELLED, Flight.Status.DIVERTED}:
+        return -port.min_connection_minutes  # the inbound flight will not bring them in time
+    eta = inbound.actual_arrival or inbound.estimated_arrival or inbound.scheduled_arrival
+    if eta is None:
+        return None
+    out_of_cbp = eta + dt.timedelta(minutes=port.cbp_allowance_minutes)
+    margin = int((departure - out_of_cbp).total_seconds() // 60)
+    return margin if margin < port.min_connection_minutes else None
+
+
+def build_board(ports: list[Port], day: dt.date, filters: BoardFilters) -> Board:
+    if filters.port:
+        ports = [p for p in ports if p.iata == filters.port]
+    flights = _flights(ports, day)
+    people_by_flight = _people_by_flight(f.pk for f in flights)
+    case_ids = {p["case_id"] for people in people_by_flight.values() for p in people}
+    agencies = dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "agency__code"))
+    onward = _onward_departures(case_ids)
+    now = timezone.now()
+
+    by_port = {p.pk: BoardPort(port=p, local_now=now.astimezone(p.zone)) for p in ports}
+    risky: list[tuple[BoardPort, Flight, dict[str, Any], Flight, int]] = []
+    for flight in flights:
+        board_port = by_port[flight.port_id]
+        people = []
+        for person in people_by_flight.get(flight.pk, []):
+            person["agency"] = agencies.get(person["case_id"]) or ""
+            if filters.matches(person):
+                people.append(person)
+        if filters.active and not people:
+            continue
+        landed = flight.actual_arrival is not None or flight.status == Flight.Status.LANDED
+        at_risk_here = 0
+        for person in people:
+            if person["current_step"] not in IN_PROGRESS:
+                continue
+            for leg, named in onward.get(person["case_id"], []):
+                if named and person["id"] not in named:
+                    continue
+                margin = _risk_margin(board_port.port, flight, leg.scheduled_departure)
+                if margin is not None:
+                    risky.append((board_port, flight, person, leg, margin))
+                    at_risk_here += 1
+                    break
+        steps = Counter(p["current_step"] for p in people)
+        interpreters = {
+            language_name(p["primary_language"]) for p in people if p["interpreter_needed"]
+        }
+        board_port.flights.append(
+            BoardFlight(
+                flight=flight,
+                cases=len({p["case_id"] for p in people}),
+                people=len(people),
+                by_step=[(s, ArrivalStep(s).label, steps[s]) for s in STEP_ORDER if steps[s]],
+                urm=sum(1 for p in people if "urm" in _flags_of(p)),
+                wheelchair=sum(1 for p in people if "wheelchair" in _flags_of(p)),
+                medical=sum(1 for p in people if "medical" in _flags_of(p)),
+                languages=sorted(name or "?" for name in interpreters),
+                waiting_after_landing=steps[ArrivalStep.EXPECTED] if landed else 0,
+                exceptions=[(ArrivalStep(s).label, steps[s]) for s in EXCEPTION_STEPS if steps[s]],
+                at_risk=at_risk_here,
+            )
+        )
+
+    names = {
+        pk: (f"{given} {surname}".strip(), case_number)
+        for pk, given, surname, case_number in Individual.objects.filter(
+            pk__in=[person["id"] for _bp, _f, person, _leg, _m in risky]
+        ).values_list("pk", "given_names", "surname", "case__case_number")
+    }
+    for board_port, flight, person, leg, margin in risky:
+        name, case_number = names[person["id"]]
+        assert leg.scheduled_departure is not None
+        board_port.at_risk.append(
+            AtRisk(name, case_number, flight, leg.code, leg.scheduled_departure, margin)
+        )
+    for board_port in by_port.values():
+        board_port.at_risk.sort(key=lambda r: (r.onward_departure, r.name))
+    return Board(day=day, ports=list(by_port.values()), filters=filters, generated_at=now)
