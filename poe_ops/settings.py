@@ -158,7 +158,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Re-queues notifications left pending (broker outage, lost task) or held by a dead worker.
+    "sweep-notifications": {"task": "poe_ops.sweep_notifications", "schedule": 60.0},
+}
 
 # --- Authentication and roles -----------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
