@@ -242,7 +242,11 @@ def read_up_to(user: User) -> dt.datetime | None:
 
 def unread_count(user: User) -> int:
     """One query: the user's feed newer than what they last marked read."""
-    read_at = NotificationPreference.objects.filter(user_id=user.pk).values("feed_read_at")[:1]
+    if not user.is_authenticated:
+        return 0
+    read_at = NotificationPreference.objects.filter(user_id=_signed_in(user)).values(
+        "feed_read_at"
+    )[:1]
     since = Coalesce(
         models.Subquery(read_at), models.Value(NEVER), output_field=models.DateTimeField()
     )
@@ -263,7 +267,7 @@ def mark_all_read(user: User) -> None:
 
 def muted_kinds(user: User) -> set[str]:
     kinds = (
-        NotificationPreference.objects.filter(user_id=user.pk)
+        NotificationPreference.objects.filter(user_id=_signed_in(user))
         .values_list("muted_kinds", flat=True)
         .first()
     )
