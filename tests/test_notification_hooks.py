@@ -61,7 +61,7 @@ def test_it_notifies_every_emergency_with_the_persons_name(atl, atl_senior):
 
 
 def test_it_notifies_a_cbp_referral_as_an_emergency(atl, atl_senior):
-    case, people = family_on_flight(atl, size=1, given_names="Amina", surname="Haidari")
+    case, _people = family_on_flight(atl, size=1, given_names="Amina", surname="Haidari")
     move_case(atl_senior, case.pk, "met", idempotency_key=key())
     move_case(atl_senior, case.pk, "cbp_referral", idempotency_key=key())
     notice = Notification.objects.get()
@@ -70,13 +70,13 @@ def test_it_notifies_a_cbp_referral_as_an_emergency(atl, atl_senior):
 
 
 def test_it_notifies_a_rebooking(atl, atl_senior):
-    case, people = family_on_flight(atl, size=1)
+    _case, people = family_on_flight(atl, size=1)
     move_individual(atl_senior, people[0].pk, "rebooked", idempotency_key=key())
     assert _kinds() == ["rebooking"]
 
 
 def test_ordinary_steps_and_a_repeated_tap_notify_nothing(atl, atl_senior):
-    case, people = family_on_flight(atl, size=2)
+    case, _people = family_on_flight(atl, size=2)
     tap = key()
     move_case(atl_senior, case.pk, "met", idempotency_key=tap)
     move_case(atl_senior, case.pk, "met", idempotency_key=tap)

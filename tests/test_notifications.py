@@ -157,7 +157,7 @@ def test_it_counts_unread_until_marked_read(client, atl, dc_ops):
 
 def test_it_counts_unread_in_one_query(atl, dc_ops, django_assert_num_queries):
     _notice(atl)
-    from poe_ops.scoping import request_permission_cache, port_permissions
+    from poe_ops.scoping import port_permissions, request_permission_cache
 
     with request_permission_cache():
         port_permissions(dc_ops)  # the navigation has read them already in a request
