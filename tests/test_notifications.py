@@ -39,7 +39,7 @@ def test_it_delivers_one_email_with_text_and_html_to_the_office_list(atl):
     (email,) = mail.outbox
     assert sorted(email.to) == sorted(DC_LIST)
     assert "<b>Amina</b> & family" in email.body
-    html, mime = email.alternatives[0]
+    html, mime = email.alternatives[0]  # type: ignore[attr-defined]
     assert mime == "text/html"
     assert "&lt;b&gt;Amina&lt;/b&gt; &amp; family" in html and "<b>Amina" not in html
     notice.refresh_from_db()
@@ -95,7 +95,7 @@ def test_it_backs_off_after_a_failure_and_gives_up_after_the_last_attempt(atl, s
     assert notice.next_attempt_at >= before + dt.timedelta(seconds=30)
     assert "ConnectionRefusedError" in notice.last_error
     assert notifications.deliver(notice.pk).outcome == "skipped", "not due before its backoff"
-    waits = [first.retry_in]
+    waits: list[int | None] = [first.retry_in]
     for _ in range(notifications.MAX_ATTEMPTS - 1):
         Notification.objects.filter(pk=notice.pk).update(next_attempt_at=timezone.now())
         waits.append(notifications.deliver(notice.pk).retry_in)

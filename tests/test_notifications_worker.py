@@ -57,7 +57,7 @@ def test_a_worker_emails_the_arrival_once_and_hq_sees_it_in_the_feed(
     (email,) = mail.outbox
     assert sorted(email.to) == sorted(DC_LIST)
     assert case.case_number in email.subject and case.case_number in email.body
-    assert email.alternatives[0][1] == "text/html"
+    assert email.alternatives[0][1] == "text/html"  # type: ignore[attr-defined]
     client.force_login(dc_ops)
     page = client.get("/notifications/")
     assert case.case_number in page.text
