@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from arrivals import notices
 from arrivals.models import StepEvent
 from arrivals.steps import OUTCOMES, UNDO_WINDOW_SECONDS, refusal_reason
 from cases.models import ArrivalStep, Case, Individual
@@ -190,6 +191,7 @@ def _sync_case_status(user: User, case: Case) -> None:
     if case.status == Case.Status.CANCELLED:
         return
     steps = set(case.individuals.values_list("current_step", flat=True))
+    notices.case_progressed(case, steps)
     if not steps or steps == {ArrivalStep.EXPECTED}:
         status = Case.Status.EXPECTED
     elif steps <= OUTCOMES:
@@ -220,7 +222,10 @@ def _move_locked(
         device=device[:300],
         idempotency_key=key,
     )
-    return _save_and_apply(user, event, f"poe.individual.step.{to_step}")
+    result = _save_and_apply(user, event, f"poe.individual.step.{to_step}")
+    if result.accepted and not result.repeated:
+        notices.person_moved(result.event)
+    return result
 
 
 def _lock(

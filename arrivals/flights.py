@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from arrivals import notices
 from arrivals.localtime import LocalTimeError, to_utc
 from arrivals.models import Flight
 from poe_ops.audit import changed_fields, log_action, snapshot
@@ -159,6 +160,7 @@ def update_flight(
             return {}
         locked.save(update_fields=[*UPDATED_FIELDS, "updated_at"])
         log_action(user, "poe.flight.updated", locked, port=locked.port, changes=changes)
+        notices.flight_changed(locked, before)
     for name in UPDATED_FIELDS:
         setattr(flight, name, getattr(locked, name))
     return changes

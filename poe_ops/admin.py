@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from guardian.admin import GuardedModelAdmin
 
-from poe_ops.models import AuditEvent, OperationsOffice, Port
+from poe_ops.models import AuditEvent, Notification, OperationsOffice, Port
 
 
 @admin.register(OperationsOffice)
@@ -38,3 +38,14 @@ class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin[Notification]):
+    """Failed deliveries show here; set one back to pending to have the sweep try again."""
+
+    list_display = ["created_at", "kind", "port", "subject", "state", "attempts", "sent_at"]
+    list_filter = ["state", "kind", "port"]
+    search_fields = ["subject"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["attempt_log", "last_error", "claimed_at", "sent_at", "created_at"]

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from poe_ops.notifications import unread_count
 from poe_ops.roles import COORDINATE, hq_offices
 from poe_ops.scoping import ports_for
 
@@ -24,5 +25,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     def may_import() -> bool:
         return ports_for(user, COORDINATE).exists()
 
+    def unread_notifications() -> int:
+        return unread_count(user)
+
     # Callables: evaluated only when a template uses them (the login page does not).
-    return {"nav_ports": nav_ports, "nav_is_hq": is_hq, "nav_may_import": may_import}
+    return {
+        "nav_ports": nav_ports,
+        "nav_is_hq": is_hq,
+        "nav_may_import": may_import,
+        "nav_unread_notifications": unread_notifications,
+    }

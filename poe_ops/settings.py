@@ -158,7 +158,13 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# Celery's Django fixup otherwise closes the database connection after every task: a worker
+# delivering notifications would spend more time connecting to PostgreSQL than sending.
+CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 500, minimum=0)
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Re-queues notifications left pending (broker outage, lost task) or held by a dead worker.
+    "sweep-notifications": {"task": "poe_ops.sweep_notifications", "schedule": 60.0},
+}
 
 # --- Authentication and roles -----------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

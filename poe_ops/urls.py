@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from poe_ops import views
+from poe_ops import notification_views, views
 from poe_ops.forms import LoginForm
 
 urlpatterns = [
@@ -18,6 +18,13 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", views.healthz, name="healthz"),
+    path("notifications/", notification_views.feed, name="notifications"),
+    path("notifications/read/", notification_views.mark_all_read, name="notifications_read"),
+    path(
+        "notifications/settings/",
+        notification_views.email_settings,
+        name="notification_settings",
+    ),
     path("", include("arrivals.urls")),
     path("", include("cases.urls")),
     path("admin/", admin.site.urls),

@@ -26,7 +26,16 @@ pytestmark = pytest.mark.django_db
 PUBLIC: set[str] = {"login", "healthz"}
 
 # Signed-in users only; the view itself shows only what the user's ports allow.
-SIGNED_IN: set[str] = {"home", "logout", "arrivals:board", "arrivals:board_csv", "arrivals:imports"}
+SIGNED_IN: set[str] = {
+    "home",
+    "logout",
+    "arrivals:board",
+    "arrivals:board_csv",
+    "arrivals:imports",
+    "notifications",
+    "notifications_read",
+    "notification_settings",
+}
 
 # Actions that answer only POST: a GET is refused with 405 before anything else.
 POST_ONLY: set[str] = {
@@ -34,6 +43,7 @@ POST_ONLY: set[str] = {
     "arrivals:individual_step",
     "arrivals:case_step",
     "arrivals:undo_step",
+    "notifications_read",
 }
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('poe_ops', '0003_audit_append_only'),
+        ('poe_ops', '0004_notifications'),
     ]
 
     operations = [

@@ -1,0 +1,57 @@
+"""The in-app notification feed and each user's email settings."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from poe_ops import notifications
+from poe_ops.models import UNMUTABLE_KINDS, NotificationKind
+
+
+@login_required
+def feed(request: HttpRequest) -> HttpResponse:
+    """Newest first; what arrived since the user last marked the feed read is highlighted."""
+    read_at = notifications.read_up_to(request.user)
+    items = list(notifications.feed(request.user)[: notifications.FEED_LENGTH])
+    rows = [(n, read_at is None or n.created_at > read_at) for n in items]
+    return render(
+        request,
+        "notifications/feed.html",
+        {"rows": rows, "unread": sum(unread for _, unread in rows)},
+    )
+
+
+@require_POST
+@login_required
+def mark_all_read(request: HttpRequest) -> HttpResponse:
+    notifications.mark_all_read(request.user)
+    return redirect("notifications")
+
+
+@login_required
+def email_settings(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        muted = notifications.set_muted_kinds(
+            request.user, set(NotificationKind.values) - set(request.POST.getlist("email"))
+        )
+        if muted:
+            labels = ", ".join(NotificationKind(k).label.lower() for k in sorted(muted))
+            messages.success(request, f"Saved. No email for: {labels}.")
+        else:
+            messages.success(request, "Saved. You get every notification by email.")
+        return redirect("notification_settings")
+    muted = notifications.muted_kinds(request.user)
+    kinds = [
+        {
+            "value": kind.value,
+            "label": kind.label,
+            "emailed": kind not in muted or kind in UNMUTABLE_KINDS,
+            "locked": kind in UNMUTABLE_KINDS,
+        }
+        for kind in NotificationKind
+    ]
+    return render(request, "notifications/settings.html", {"kinds": kinds})

@@ -1,0 +1,283 @@
+"""The notification outbox: write a row with the change, deliver it by email after commit.
+
+``notify`` is called inside the service's ``transaction.atomic()``: the row exists if and only if
+the change does. After commit a task (``poe_ops.tasks.deliver_notification``) claims the row with
+a conditional UPDATE — like healthchecks' ``sendalerts`` — so two workers, a late task and the
+periodic sweep never send the same notification twice. A worker killed mid-delivery leaves the
+row 'sending'; once its claim is older than ``CLAIM_TIMEOUT`` the sweep hands it to another.
+(Delivery is at-least-once in one narrow case: a worker killed after the mail server accepted the
+message but before the row was marked sent.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from poe_ops.dispatch import send_on_commit
+from poe_ops.models import (
+    UNMUTABLE_KINDS,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    Port,
+)
+from poe_ops.scoping import scope
+
+User = AbstractBaseUser | AnonymousUser
+
+CLAIM_TIMEOUT = dt.timedelta(minutes=5)
+MAX_ATTEMPTS = 8
+BACKOFF_BASE_SECONDS = 30
+BACKOFF_MAX_SECONDS = 3600
+SEND_TIMEOUT_SECONDS = 60
+SWEEP_BATCH = 1000
+FEED_LENGTH = 100
+NEVER = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+# --- Writing ---------------------------------------------------------------------------------
+
+
+def notify(
+    kind: str,
+    port: Port,
+    obj: models.Model | None,
+    subject: str,
+    context: Mapping[str, Any],
+    *,
+    dedupe_key: str = "",
+) -> Notification | None:
+    """Write a notification in the current transaction and queue its delivery after commit.
+
+    ``context`` must be JSON: ``summary`` (one sentence), ``details`` ([label, value] pairs) and
+    ``path`` (where in the app to look). With ``dedupe_key``, an event already reported under
+    that key is not reported again (returns ``None``)."""
+    if kind not in NotificationKind.values:
+        raise ValueError(f"Unknown notification kind {kind!r}.")
+    if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
+        return None
+    context = dict(context)
+    notification = Notification(
+        kind=kind,
+        port=port,
+        office_id=port.office_id,
+        subject=subject[:200],
+        context=context,
+        body=render_to_string("notifications/email.txt", _template_context(port, context)),
+        dedupe_key=dedupe_key,
+    )
+    if obj is not None:
+        notification.content_type = ContentType.objects.get_for_model(obj)
+        notification.object_id = str(obj.pk)
+    try:
+        with transaction.atomic():  # a savepoint: losing a dedupe race must not spoil the caller
+            notification.save()
+    except IntegrityError:
+        if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
+            return None
+        raise
+    from poe_ops.tasks import deliver_notification  # tasks import this module
+
+    send_on_commit(deliver_notification, notification.pk)
+    return notification
+
+
+def _template_context(port: Port, context: Mapping[str, Any]) -> dict[str, Any]:
+    path = str(context.get("path", ""))
+    base = str(getattr(settings, "POE_SITE_URL", "") or "").rstrip("/")
+    return {
+        "port": port,
+        "summary": context.get("summary", ""),
+        "details": context.get("details", []),
+        "link": f"{base}{path}" if path else "",
+    }
+
+
+# --- Delivering ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What one delivery attempt did. ``retry_in``: seconds until the next try, if any."""
+
+    outcome: str
+    retry_in: int | None = None
+
+
+def backoff_seconds(attempts: int) -> int:
+    """30 s, 1 min, 2 min, … after the 1st, 2nd, 3rd failed attempt, at most an hour."""
+    return int(min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS))
+
+
+def _claimable(now: dt.datetime) -> Q:
+    """Due and pending, or claimed so long ago that its worker must have died."""
+    return Q(state=Notification.State.PENDING, next_attempt_at__lte=now) | Q(
+        state=Notification.State.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
+    )
+
+
+def claim(notification_id: int) -> bool:
+    """Take the notification for delivery; ``False`` when another worker has it, it is not yet
+    due, or it is already done. The row count of one conditional UPDATE decides."""
+    now = timezone.now()
+    won = Notification.objects.filter(_claimable(now), pk=notification_id).update(
+        state=Notification.State.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    return won == 1
+
+
+def recipients(notification: Notification) -> list[str]:
+    """The office's list plus its HQ staff, without anyone who muted this kind by email."""
+    office = notification.office
+    hq_users = (
+        get_user_model()
+        .objects.filter(groups__name=office.hq_group_name, is_active=True)
+        .exclude(email="")
+    )
+    staff = {u.email.strip().lower(): u.pk for u in hq_users.only("pk", "email")}
+    wanted = [address.lower() for address in office.recipient_list()] + list(staff)
+    muted: set[str] = set()
+    if notification.kind not in UNMUTABLE_KINDS:
+        # Few people mute anything; reading their settings beats a JSON query SQLite lacks.
+        muting = (
+            NotificationPreference.objects.exclude(muted_kinds=[])
+            .exclude(user__email="")
+            .values_list("user__email", "muted_kinds")
+        )
+        muted = {email.strip().lower() for email, kinds in muting if notification.kind in kinds}
+    return sorted(set(wanted) - muted)
+
+
+def _send(notification: Notification, to: list[str]) -> None:
+    context = _template_context(notification.port, notification.context)
+    context["subject"] = notification.subject
+    message = EmailMultiAlternatives(
+        subject=notification.subject,
+        body=notification.body,
+        to=to,
+        connection=get_connection(timeout=SEND_TIMEOUT_SECONDS),
+    )
+    message.attach_alternative(render_to_string("notifications/email.html", context), "text/html")
+    message.send()
+
+
+def _log(notification: Notification, outcome: str, error: str = "") -> list[dict[str, str]]:
+    entries = list(notification.attempt_log)
+    # An attempt counted but never logged was a worker that died holding the claim.
+    for _ in range(notification.attempts - 1 - len(entries)):
+        entries.append({"at": "", "outcome": "lost", "error": "worker stopped mid-delivery"})
+    entries.append({"at": timezone.now().isoformat(), "outcome": outcome, "error": error})
+    return entries
+
+
+def deliver(notification_id: int) -> Delivery:
+    """Claim, send one email, record the attempt. Running it twice sends once."""
+    if not claim(notification_id):
+        return Delivery("skipped")
+    notification = Notification.objects.select_related("port", "office").get(pk=notification_id)
+    try:
+        to = recipients(notification)
+        if to:
+            _send(notification, to)
+    except Exception as error:  # SMTP, DNS, templates: all mean "try again later"
+        text = f"{type(error).__name__}: {error}"[:1000]
+        final = notification.attempts >= MAX_ATTEMPTS
+        wait = backoff_seconds(notification.attempts)
+        Notification.objects.filter(pk=notification.pk).update(
+            state=Notification.State.FAILED if final else Notification.State.PENDING,
+            next_attempt_at=timezone.now() + dt.timedelta(seconds=wait),
+            last_error=text,
+            attempt_log=_log(notification, "failed" if final else "error", text),
+        )
+        return Delivery("failed") if final else Delivery("retry", retry_in=wait)
+    outcome = "sent" if to else "sent (no recipients)"
+    Notification.objects.filter(pk=notification.pk).update(
+        state=Notification.State.SENT,
+        sent_at=timezone.now(),
+        last_error="" if to else "Nobody to email: the office has no recipients.",
+        attempt_log=_log(notification, outcome),
+    )
+    return Delivery(outcome)
+
+
+def due_for_delivery(limit: int = SWEEP_BATCH) -> list[int]:
+    """Ids the sweep queues again: due pending rows and rows whose claim has gone stale."""
+    rows = Notification.objects.filter(_claimable(timezone.now())).order_by("next_attempt_at")
+    return list(rows.values_list("pk", flat=True)[:limit])
+
+
+# --- The in-app feed and each user's settings -------------------------------------------------
+
+
+def feed(user: User) -> models.QuerySet[Notification]:
+    """Notifications of the ports ``user`` may view, newest first."""
+    return scope(Notification.objects.select_related("port"), user).order_by("-created_at", "-id")
+
+
+def read_up_to(user: User) -> dt.datetime | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        NotificationPreference.objects.filter(user_id=user.pk)
+        .values_list("feed_read_at", flat=True)
+        .first()
+    )
+
+
+def unread_count(user: User) -> int:
+    """One query: the user's feed newer than what they last marked read."""
+    if not user.is_authenticated:
+        return 0
+    read_at = NotificationPreference.objects.filter(user_id=_signed_in(user)).values(
+        "feed_read_at"
+    )[:1]
+    since = Coalesce(
+        models.Subquery(read_at), models.Value(NEVER), output_field=models.DateTimeField()
+    )
+    return feed(user).filter(created_at__gt=since).count()
+
+
+def _signed_in(user: User) -> int:
+    if not user.is_authenticated or user.pk is None:
+        raise PermissionDenied("Sign in to change your notification settings.")
+    return int(user.pk)
+
+
+def mark_all_read(user: User) -> None:
+    NotificationPreference.objects.update_or_create(
+        user_id=_signed_in(user), defaults={"feed_read_at": timezone.now()}
+    )
+
+
+def muted_kinds(user: User) -> set[str]:
+    kinds = (
+        NotificationPreference.objects.filter(user_id=_signed_in(user))
+        .values_list("muted_kinds", flat=True)
+        .first()
+    )
+    return set(kinds or [])
+
+
+def set_muted_kinds(user: User, kinds: Iterable[str]) -> set[str]:
+    """Mute email for ``kinds``; emergencies and unknown kinds are ignored. Returns the mutes."""
+    wanted = sorted(set(kinds) & set(NotificationKind.values) - UNMUTABLE_KINDS)
+    NotificationPreference.objects.update_or_create(
+        user_id=_signed_in(user), defaults={"muted_kinds": wanted}
+    )
+    return set(wanted)
