@@ -100,7 +100,7 @@ def notify(
 
 def _template_context(port: Port, context: Mapping[str, Any]) -> dict[str, Any]:
     path = str(context.get("path", ""))
-    base = str(getattr(settings, "POE_SITE_URL", "") or "").rstrip("/")
+    base = settings.POE_SITE_URL.rstrip("/")
     return {
         "port": port,
         "summary": context.get("summary", ""),

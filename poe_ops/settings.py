@@ -199,6 +199,9 @@ AXES_VERBOSE = False
 
 # Sessions: a shift is 12 hours; a tablet left alone for POE_SESSION_IDLE_MINUTES is signed out,
 # and no session outlives POE_SESSION_MAX_HOURS however busy it is.
+# Where POE Ops is served, for links in notification emails (e.g. https://poe-ops.example.org).
+POE_SITE_URL = env_url("POE_SITE_URL", {"https", "http"}, default=None) or ""
+
 # How often the HQ arrival board refreshes itself while its tab is visible.
 POE_BOARD_REFRESH_SECONDS = env_int("POE_BOARD_REFRESH_SECONDS", 30, minimum=1)
 

@@ -47,6 +47,14 @@ def test_it_delivers_one_email_with_text_and_html_to_the_office_list(atl):
     assert notice.attempt_log[0]["outcome"] == "sent"
 
 
+def test_email_links_are_full_addresses_when_the_site_url_is_set(atl, settings):
+    give_dc_a_list()
+    settings.POE_SITE_URL = "https://poe-ops.example.org/"
+    notice = _notice(atl, path="/cases/AF1/")
+    notifications.deliver(notice.pk)
+    assert "https://poe-ops.example.org/cases/AF1/" in mail.outbox[0].body
+
+
 def test_it_sends_once_when_delivered_twice(atl):
     give_dc_a_list()
     notice = _notice(atl)
