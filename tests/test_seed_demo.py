@@ -59,3 +59,11 @@ def test_every_demo_user_signs_in_and_lands_home(client, username, home):
     response = client.post("/accounts/login/", {"username": username, "password": DEMO_PASSWORD})
     assert response.status_code == 302
     assert client.get("/").headers["Location"] == home
+
+
+def test_it_gives_offices_and_demo_staff_addresses_so_notifications_show_in_make_run():
+    from poe_ops.models import OperationsOffice
+
+    seed(force=True)
+    assert OperationsOffice.objects.get(code="DC").recipient_list() == ["dc-operations@example.org"]
+    assert get_user_model().objects.get(username="dc.ops").email == "dc.ops@example.org"

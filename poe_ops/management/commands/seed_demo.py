@@ -47,12 +47,20 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             ensure_role_groups()
+            self.seed_office_recipients()
             created = self.seed_users()
         cases = self.seed_days()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready ({created} new users, {cases} new cases).")
         )
         self.stdout.write(self.logins_table())
+
+    @staticmethod
+    def seed_office_recipients() -> None:
+        """Give each office a demo recipient list, so `make run` prints notification emails."""
+        for office in OperationsOffice.objects.filter(notification_emails=""):
+            office.notification_emails = f"{office.code.lower()}-operations@example.org"
+            office.save(update_fields=["notification_emails"])
 
     def seed_users(self) -> int:
         User = get_user_model()
@@ -73,7 +81,12 @@ class Command(BaseCommand):
             created += 1
         for username, first, last, role, where in DEMO_USERS:
             user, is_new = User.objects.get_or_create(
-                username=username, defaults={"first_name": first, "last_name": last}
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@example.org",
+                },
             )
             if is_new:
                 user.set_password(DEMO_PASSWORD)
