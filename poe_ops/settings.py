@@ -159,6 +159,11 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# Paperwork left pending by a broker outage or a lost task is queued again.
+CELERY_BEAT_SCHEDULE["reports.sweep_documents"] = {
+    "task": "reports.sweep_documents",
+    "schedule": 60.0,
+}
 
 # --- Authentication and roles -----------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -20,6 +20,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("arrivals.urls")),
     path("", include("cases.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
 
