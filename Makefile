@@ -36,6 +36,7 @@ test: $(VENV)/.dev-installed
 bench: $(VENV)/.dev-installed
 	scripts/system-deps.sh test
 	scripts/with-services.sh $(PY) bench/bench_import.py
+	scripts/with-services.sh $(PY) bench/bench_pdf.py
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .

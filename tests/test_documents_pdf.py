@@ -42,7 +42,7 @@ def test_it_lists_everyone_on_the_days_flights_with_counts_per_flight_and_a_tota
     data = port_day(atl)
     text = "\n".join(pdf_text(_manifest(atl, data.day)))
     for person in data.people:
-        assert f"{person.surname}, {person.given_names}" in text.replace("\n", " ")
+        assert f"{person.surname.upper()}, {person.given_names}" in text.replace("\n", " ")
     assert re.search(r"QR747 from DOH · Scheduled .* · 5 people", text)
     assert re.search(r"TK33 from IST · Scheduled .* · 2 people", text)
     assert "Total: 7 people on 2 flights." in text
@@ -60,7 +60,7 @@ def test_it_shows_needs_step_and_onward_leg(atl):
     text = "\n".join(pdf_text(_manifest(atl, data.day))).replace("\n", " ")
     assert "WCHR" in text and "Interpreter: Dari" in text and "Document in custody" in text
     assert "URM" in text
-    assert "DL1234 → BOI" in text and "dep. Mon" in text and "19:45" in text
+    assert "DL1234 → BOI 19:45" in text
     assert "Expected" in text
 
 

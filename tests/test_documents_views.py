@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -212,7 +213,8 @@ def test_another_ports_user_cannot_ask_for_its_paperwork(client, jfk_associate, 
 
 
 def test_files_have_no_public_url_and_live_outside_the_static_files(client, atl_associate, atl):
-    assert settings.STORAGES["default"]["OPTIONS"]["base_url"] is None
+    storage: Any = settings.STORAGES["default"]
+    assert storage["OPTIONS"]["base_url"] is None
     port_day(atl)
     document = request_document(
         atl_associate, Document.Kind.DAILY_MANIFEST, atl, day=atl.local_today()
@@ -236,7 +238,7 @@ def test_files_have_no_public_url_and_live_outside_the_static_files(client, atl_
 def test_the_real_settings_keep_documents_private():
     from poe_ops import settings as real
 
-    storage = real.STORAGES["default"]
+    storage: Any = real.STORAGES["default"]
     assert storage["OPTIONS"]["base_url"] is None
     assert Path(storage["OPTIONS"]["location"]).resolve().name == "private"
 
