@@ -37,6 +37,7 @@ bench: $(VENV)/.dev-installed
 	scripts/system-deps.sh test
 	scripts/with-services.sh $(PY) bench/bench_import.py
 	scripts/with-services.sh $(PY) bench/bench_notifications.py
+	scripts/with-services.sh $(PY) bench/bench_pdf.py
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .

@@ -163,7 +163,9 @@ CELERY_TIMEZONE = "UTC"
 CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 500, minimum=0)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Re-queues notifications left pending (broker outage, lost task) or held by a dead worker.
-    "sweep-notifications": {"task": "poe_ops.sweep_notifications", "schedule": 60.0},
+    "poe_ops.sweep_notifications": {"task": "poe_ops.sweep_notifications", "schedule": 60.0},
+    # Paperwork left pending by a broker outage or a lost task is queued again.
+    "reports.sweep_documents": {"task": "reports.sweep_documents", "schedule": 60.0},
 }
 
 # --- Authentication and roles -----------------------------------------------------------------
@@ -299,5 +301,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint logs every layout step at INFO; only its warnings matter.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }

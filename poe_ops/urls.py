@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path("", include("arrivals.urls")),
     path("", include("cases.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
 

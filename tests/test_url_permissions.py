@@ -44,6 +44,8 @@ POST_ONLY: set[str] = {
     "arrivals:case_step",
     "arrivals:undo_step",
     "notifications_read",
+    "reports:request_manifest",
+    "reports:request_case_sheet",
 }
 
 
@@ -96,6 +98,20 @@ def _import_batch(port: Port) -> dict[str, Any]:
     return {"pk": batch.pk}
 
 
+def _document_at(port: Port) -> dict[str, Any]:
+    from reports.models import Document
+    from tests.factories import make_user
+
+    document = Document.objects.create(
+        kind=Document.Kind.DAILY_MANIFEST,
+        port=port,
+        day=port.local_today(),
+        subject=port.iata,
+        requested_by=make_user(f"{port.iata.lower()}.document.asker"),
+    )
+    return {"pk": document.pk}
+
+
 # name -> builds the URL's kwargs for an object that belongs to ``port``.
 PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
     "arrivals:port_today": lambda port: {"iata": port.iata},
@@ -110,6 +126,12 @@ PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
     },
     "cases:search": lambda port: {"iata": port.iata},
     "cases:detail": lambda port: {"case_number": CaseFactory.create(port=port).case_number},
+    "reports:request_manifest": lambda port: {"iata": port.iata},
+    "reports:request_case_sheet": lambda port: {
+        "case_number": CaseFactory.create(port=port).case_number
+    },
+    "reports:document": _document_at,
+    "reports:download": _document_at,
 }
 
 

@@ -1,0 +1,79 @@
+"""A real Celery worker against the real Redis renders the paperwork, also after an outage."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.utils import timezone
+
+from poe_ops.celery import app
+from reports import tasks
+from reports.models import Document
+from reports.services import request_document
+from tests.documents_data import pdf_text, port_day
+
+pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def private_storage(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+    }
+
+
+def _wait_until_finished(document: Document, seconds: float = 30) -> Document:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        document.refresh_from_db()
+        if document.status != Document.Status.PENDING:
+            return document
+        time.sleep(0.2)
+    raise AssertionError(f"document {document.pk} still pending after {seconds} s")
+
+
+def test_a_worker_renders_a_requested_manifest(atl, atl_associate):
+    data = port_day(atl)
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        document = request_document(atl_associate, Document.Kind.DAILY_MANIFEST, atl, day=data.day)
+        document = _wait_until_finished(document)
+    assert document.status == Document.Status.READY, document.error
+    with document.file.open("rb") as handle:
+        text = "".join(pdf_text(handle.read()))
+    assert "Total: 7 people on 2 flights." in text
+    assert document.page_count == 1 and document.attempts == 1
+
+
+def test_a_document_asked_for_while_the_broker_is_down_is_rendered_once_it_is_back(
+    atl, atl_associate, broker
+):
+    data = port_day(atl)
+    broker.stop()
+    started = time.monotonic()
+    document = request_document(atl_associate, Document.Kind.CASE_SHEET, atl, case=data.cases[0])
+    assert time.monotonic() - started < 5, "asking must not hang on a dead broker"
+    document.refresh_from_db()
+    assert document.status == Document.Status.PENDING and document.attempts == 0
+
+    assert tasks.sweep_documents() == 0  # not a minute old yet: its own task may still come
+    Document.objects.filter(pk=document.pk).update(
+        requested_at=timezone.now() - tasks.SWEEP_AFTER - dt.timedelta(seconds=1)
+    )
+    assert tasks.sweep_documents() == 0  # still down: nothing queued, nothing lost
+    document.refresh_from_db()
+    assert document.status == Document.Status.PENDING
+
+    broker.start()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        assert tasks.sweep_documents() == 1
+        document = _wait_until_finished(document)
+    assert document.status == Document.Status.READY, document.error
+    with document.file.open("rb") as handle:
+        assert "Haidari" in "".join(pdf_text(handle.read()))
