@@ -266,3 +266,23 @@ def test_the_board_takes_a_fixed_number_of_queries(
     html = response.content.decode()
     assert f"<dt>People</dt><dd>{people}</dd>" in html
     assert "At risk of missing their connection" in html
+
+
+def test_each_port_offers_its_daily_manifest_pdf_for_the_boards_day(client, atl, dc_ops):
+    html = board(client, dc_ops)
+    form = found(r'<form method="post" action="/ports/ATL/documents/manifest/".*?</form>', html)
+    assert 'hx-target="#board-documents"' in form
+    assert f'name="date" value="{DAY}"' in form
+    body = found(r'<div id="board-body".*', html)
+    assert 'id="board-documents"' not in body, "requested PDFs survive the board's refresh"
+
+
+def test_a_manifest_requested_from_the_board_is_for_that_port_and_day(client, atl, dc_ops):
+    from reports.models import Document
+
+    family_on_flight(atl, inbound_flight(atl, at(9)), size=2)
+    client.force_login(dc_ops)
+    response = client.post("/ports/ATL/documents/manifest/", {"date": DAY.isoformat()})
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert document.port == atl and document.day == DAY
