@@ -28,6 +28,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "poe_ops.settings")
 
 import django  # noqa: E402
 
+import bench._checkout  # noqa: E402, F401  (this checkout's code, not an installed copy)
+
 django.setup()
 
 from django.db import connection  # noqa: E402

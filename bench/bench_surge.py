@@ -38,6 +38,8 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 
 import django  # noqa: E402
 
+import bench._checkout  # noqa: E402, F401
+
 django.setup()
 
 from django.db import connection  # noqa: E402
@@ -158,8 +160,8 @@ def _start_gunicorn() -> tuple[subprocess.Popen[bytes], int]:
     process = subprocess.Popen(
         [
             sys.executable,
-            "-m",
-            "gunicorn",
+            "-c",
+            "import bench._checkout; from gunicorn.app.wsgiapp import run; run()",
             "poe_ops.wsgi:application",
             "--bind",
             f"127.0.0.1:{port}",

@@ -16,8 +16,8 @@ def test_it_has_no_floor_in_the_production_urlconf():
 
 
 def test_it_adds_the_floor_to_the_project_urls_in_the_bench_urlconf():
-    assert resolve("/" + bench_urls.FLOOR_PATH, urlconf=bench_urls).func is bench_urls.floor
-    assert resolve("/board/", urlconf=bench_urls).url_name == "board"
+    assert resolve("/" + bench_urls.FLOOR_PATH, urlconf="bench.urls").func is bench_urls.floor
+    assert resolve("/board/", urlconf="bench.urls").url_name == "board"
 
 
 def test_it_points_the_bench_settings_at_the_bench_urlconf():
