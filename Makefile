@@ -32,12 +32,11 @@ test: $(VENV)/.dev-installed
 	scripts/system-deps.sh test
 	scripts/test.sh $(PYTEST_ARGS)
 
-# Benchmarks against the same throwaway PostgreSQL and Redis; figures go to docs/performance.md.
+# Benchmarks against the same throwaway PostgreSQL and Redis (about 2 minutes): prints one table
+# and writes it to docs/performance.md. See bench/README.md. Profiles too: make bench BENCH_ARGS=--profile
 bench: $(VENV)/.dev-installed
 	scripts/system-deps.sh test
-	scripts/with-services.sh $(PY) bench/bench_import.py
-	scripts/with-services.sh $(PY) bench/bench_notifications.py
-	scripts/with-services.sh $(PY) bench/bench_pdf.py
+	scripts/with-services.sh $(PY) bench/run.py $(BENCH_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .

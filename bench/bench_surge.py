@@ -1,0 +1,430 @@
+"""Benchmark: the HQ board on a surge day and tablet check-in under 32 clients, against a floor.
+
+`make bench` runs it (through ``bench/run.py``) on a throwaway PostgreSQL and Redis. By hand,
+from the repository root, with DATABASE_URL, REDIS_URL, SECRET_KEY and ALLOWED_HOSTS set::
+
+    python bench/bench_surge.py [--profile]
+
+It creates a throwaway test database, seeds the surge day (``bench/surge.py``) and a quiet day
+of 30 people, then measures (see bench/README.md): the board through the Django test client and
+through gunicorn on loopback, the floor (a signed-in POST doing one row update), and check-in
+taps from 32 signed-in clients; it counts lost and doubled steps in the database, stops gunicorn
+and destroys the database. Each figure is printed as a ``BENCH-ROW`` JSON line for the runner.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import datetime as dt
+import io
+import json
+import os
+import pstats
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+
+import django  # noqa: E402
+
+import bench._checkout  # noqa: E402, F401
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    CaptureQueriesContext,
+    setup_test_environment,
+    teardown_test_environment,
+)
+
+from bench.load import LoadResult, Session, login, repeat, run_clients, wait_until_up  # noqa: E402
+
+REPEATS = 30
+CLIENTS = 32
+TAPS_PER_CLIENT = 40  # 20 people each: expected → met → CBP cleared
+FLOOR_PER_CLIENT = 100
+WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "3"))  # as the Dockerfile runs it
+PASSWORD = "bench-password-not-secret"  # noqa: S105
+PROFILE = "--profile" in sys.argv
+
+
+def emit(
+    key: str, what: str, value: float, unit: str, target: str = "", ok: Any = None, **extra: Any
+) -> None:
+    row = {
+        "key": key,
+        "what": what,
+        "value": round(value, 2),
+        "unit": unit,
+        "target": target,
+        "ok": ok,
+        **extra,
+    }
+    print("BENCH-ROW " + json.dumps(row), flush=True)
+
+
+def main() -> int:
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        return run()
+    finally:
+        connection.close()
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()
+
+
+def _users() -> tuple[Any, list[Any]]:
+    from poe_ops.models import OperationsOffice, Port
+    from poe_ops.roles import Role, add_to_office, assign_port_role
+    from tests.factories import make_user
+
+    hq = make_user("bench.hq")
+    hq.set_password(PASSWORD)
+    hq.save()
+    for office in OperationsOffice.objects.all():
+        add_to_office(hq, office)  # sees all seven ports
+    atl = Port.objects.get(iata="ATL")
+    associates = []
+    for i in range(CLIENTS):
+        user = make_user(f"bench.associate{i:02d}")
+        user.set_password(PASSWORD)
+        user.save()
+        assign_port_role(user, atl, Role.ASSOCIATE)
+        associates.append(user)
+    return hq, associates
+
+
+def _timed_get(client: Client, url: str, expect: str = "") -> Callable[[], float]:
+    def call() -> float:
+        started = time.perf_counter()
+        response = client.get(url)
+        elapsed = time.perf_counter() - started
+        assert response.status_code == 200, (url, response.status_code)
+        assert not expect or expect in response.content.decode(), f"{url}: no {expect!r}"
+        return elapsed
+
+    return call
+
+
+def _profile(label: str, call: Callable[[], object]) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        profiler = cProfile.Profile()
+        started = time.perf_counter()
+        profiler.enable()
+        call()
+        profiler.disable()
+        elapsed = time.perf_counter() - started
+    sql = sum(float(q["time"]) for q in queries.captured_queries)
+    print(
+        f"\n=== profile: {label}: {elapsed * 1000:.0f} ms under cProfile, "
+        f"{len(queries)} queries, {sql * 1000:.0f} ms in SQL ==="
+    )
+    for q in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:5]:
+        print(f"  {float(q['time']) * 1000:6.1f} ms  {q['sql'][:150]}")
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(45)
+    stats.sort_stats("tottime").print_stats(15)
+    print(out.getvalue())
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _start_gunicorn() -> tuple[subprocess.Popen[bytes], int]:
+    port = _free_port()
+    url = urllib.parse.urlsplit(os.environ["DATABASE_URL"])
+    test_db = connection.settings_dict["NAME"]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": urllib.parse.urlunsplit(url._replace(path=f"/{test_db}")),
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import bench._checkout; from gunicorn.app.wsgiapp import run; run()",
+            "poe_ops.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(WORKERS),
+            "--worker-tmp-dir",
+            "/dev/shm",  # noqa: S108 — as the Dockerfile runs it
+            "--no-control-socket",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    wait_until_up(port)
+    return process, port
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def run() -> int:
+    from bench.surge import seed_quiet, seed_surge
+
+    surge_day = dt.date.today()
+    quiet_day = surge_day + dt.timedelta(days=1)
+    started = time.perf_counter()
+    surge = seed_surge(surge_day)
+    seed_quiet(quiet_day)
+    hq, associates = _users()
+    emit(
+        "seed",
+        "seed the surge day (3,000 people, 800 cases, 90 flights, 7 ports) and a quiet day",
+        time.perf_counter() - started,
+        "s",
+    )
+    board_url = f"/board/?date={surge_day}"
+    quiet_url = f"/board/?date={quiet_day}"
+
+    # --- Django test client: server time, in process -----------------------------------------
+    client = Client()
+    client.force_login(hq)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(board_url)
+    board_queries = len(captured.captured_queries)
+    surge_tc = repeat(_timed_get(client, board_url, "<dt>People</dt><dd>3000</dd>"), REPEATS)
+    quiet_tc = repeat(_timed_get(client, quiet_url, "<dt>People</dt><dd>30</dd>"), REPEATS)
+    floor_client = Client()
+    floor_client.force_login(associates[0])
+
+    def floor_call() -> float:
+        t = time.perf_counter()
+        assert floor_client.post("/bench/floor/").status_code == 200
+        return time.perf_counter() - t
+
+    floor_tc = repeat(floor_call, REPEATS)
+    emit("floor_tc", "floor (one row update), Django test client, p50", floor_tc.p50_ms, "ms")
+    emit(
+        "board_tc",
+        "board, surge day, Django test client, p50 (p95)",
+        surge_tc.p50_ms,
+        "ms",
+        "p50 ≤ 150 ms",
+        surge_tc.p50_ms <= 150,
+        p95=round(surge_tc.p95_ms, 1),
+        ratio=f"{surge_tc.p50_ms / floor_tc.p50_ms:.0f}× floor",
+        queries=board_queries,
+    )
+    emit(
+        "board_quiet_tc",
+        "board, 30 people, Django test client, p50 (p95)",
+        quiet_tc.p50_ms,
+        "ms",
+        p95=round(quiet_tc.p95_ms, 1),
+        ratio=f"{quiet_tc.p50_ms / floor_tc.p50_ms:.0f}× floor",
+    )
+    scale = surge_tc.p50_ms / quiet_tc.p50_ms
+    emit(
+        "board_scale",
+        "board 3,000 people ÷ board 30 people (p50, test client)",
+        scale,
+        "×",
+        "≤ 3×",
+        scale <= 3,
+    )
+
+    if PROFILE:
+        _profile("board, surge day", lambda: client.get(board_url))
+        case_id, people = next(iter(surge.expected_atl.items()))
+        surge.expected_atl.pop(case_id)
+        tablet = Client()
+        tablet.force_login(associates[0])
+        tablet.post("/bench/floor/")  # the first request loads the middleware: not profiled
+        pk, flight = people[0]
+        _profile(
+            "check-in step (expected → met), htmx",
+            lambda: tablet.post(
+                f"/ports/ATL/individuals/{pk}/step/",
+                {"step": "met", "key": str(uuid.uuid4()), "flight": str(flight)},
+                headers={"HX-Request": "true"},
+            ),
+        )
+
+    # --- gunicorn on loopback ----------------------------------------------------------------
+    process, port = _start_gunicorn()
+    try:
+        hq_session = login(port, "bench.hq", PASSWORD)
+
+        def get(url: str) -> Callable[[], float]:
+            def call() -> float:
+                status, _body, elapsed = hq_session.request("GET", url)
+                assert status == 200, (url, status)
+                return elapsed
+
+            return call
+
+        surge_gu = repeat(get(board_url), REPEATS, warmup=2 * WORKERS)
+        quiet_gu = repeat(get(quiet_url), REPEATS, warmup=2 * WORKERS)
+        sessions = [login(port, u.username, PASSWORD) for u in associates]
+
+        def floor_post(s: Session) -> Callable[[], float]:
+            def call() -> float:
+                status, elapsed = s.post("/bench/floor/", {}, htmx=False)
+                assert status == 200, status
+                return elapsed
+
+            return call
+
+        floor_seq = repeat(floor_post(sessions[0]), REPEATS, warmup=2 * WORKERS)
+        emit("floor_seq", "floor, gunicorn, one client, p50", floor_seq.p50_ms, "ms")
+        emit(
+            "board_gu",
+            "board, surge day, gunicorn, one client, p50 (p95)",
+            surge_gu.p50_ms,
+            "ms",
+            p95=round(surge_gu.p95_ms, 1),
+            ratio=f"{surge_gu.p50_ms / floor_seq.p50_ms:.0f}× floor",
+        )
+        emit(
+            "board_quiet_gu",
+            "board, 30 people, gunicorn, one client, p50 (p95)",
+            quiet_gu.p50_ms,
+            "ms",
+            p95=round(quiet_gu.p95_ms, 1),
+            ratio=f"{quiet_gu.p50_ms / floor_seq.p50_ms:.0f}× floor",
+        )
+
+        def floor_task(i: int) -> list[Callable[[], tuple[str, int, float]]]:
+            def one() -> tuple[str, int, float]:
+                status, elapsed = sessions[i].post("/bench/floor/", {}, htmx=False)
+                return "", status, elapsed
+
+            return [one] * FLOOR_PER_CLIENT
+
+        floor_load = run_clients(sessions, floor_task)
+        emit(
+            "floor_load",
+            f"floor, gunicorn, {CLIENTS} clients: requests/s (p95)",
+            floor_load.rate,
+            "req/s",
+            p95=round(floor_load.latencies.p95_ms, 1),
+            errors=len(floor_load.latencies.seconds) - floor_load.ok,
+        )
+
+        checkin = run_clients(sessions, _checkin_task(sessions, surge.expected_atl))
+    finally:
+        _stop(process)
+    return _report_checkin(checkin, floor_load)
+
+
+def _checkin_task(
+    sessions: list[Session], expected: dict[int, list[tuple[int, int]]]
+) -> Callable[[int], list[Callable[[], tuple[str, int, float]]]]:
+    """Each client moves its own families (cases dealt round-robin): every person expected →
+    met, then met → CBP cleared, one fresh key per tap, as the tablet posts it."""
+    cases = sorted(expected.items())
+    people_per_client = TAPS_PER_CLIENT // 2
+    if sum(len(p) for _c, p in cases) < people_per_client * len(sessions):
+        raise RuntimeError("not enough people still expected at ATL for the check-in load")
+
+    def task(i: int) -> list[Callable[[], tuple[str, int, float]]]:
+        mine = [person for _case, people in cases[i :: len(sessions)] for person in people]
+        steps: list[Callable[[], tuple[str, int, float]]] = []
+        for pk, flight in mine[:people_per_client]:
+            for step in ("met", "cbp_cleared"):
+                steps.append(_tap(sessions[i], pk, flight, step))
+        return steps
+
+    return task
+
+
+def _tap(session: Session, pk: int, flight: int, step: str) -> Callable[[], tuple[str, int, float]]:
+    def call() -> tuple[str, int, float]:
+        key = str(uuid.uuid4())
+        status, elapsed = session.post(
+            f"/ports/ATL/individuals/{pk}/step/", {"step": step, "key": key, "flight": str(flight)}
+        )
+        return json.dumps([key, pk, step]), status, elapsed
+
+    return call
+
+
+def _report_checkin(checkin: LoadResult, floor_load: LoadResult) -> int:
+    from arrivals.models import StepEvent
+
+    taps = [(json.loads(label), status) for label, status in checkin.log if label]
+    ok_keys = {key: (pk, step) for (key, pk, step), status in taps if 200 <= status < 300}
+    events = list(
+        StepEvent.objects.filter(idempotency_key__in=[key for (key, _p, _s), _st in taps]).values(
+            "idempotency_key", "individual_id", "to_step", "accepted"
+        )
+    )
+    per_key = Counter(e["idempotency_key"] for e in events)
+    lost = sum(1 for key in ok_keys if per_key[key] == 0)
+    doubled_keys = sum(1 for n in per_key.values() if n > 1)
+    moves = Counter((e["individual_id"], e["to_step"]) for e in events if e["accepted"])
+    doubled_moves = sum(n - 1 for n in moves.values() if n > 1)
+    refused = sum(1 for e in events if not e["accepted"])
+    errors = len(taps) - len(ok_keys)
+    ratio = checkin.rate / floor_load.rate
+    p95 = checkin.latencies.p95_ms
+    emit(
+        "checkin_rate",
+        f"check-in taps, gunicorn, {CLIENTS} clients: taps/s",
+        checkin.rate,
+        "taps/s",
+        "≥ 0.3× floor",
+        ratio >= 0.3,
+        ratio=f"{ratio:.2f}× floor",
+        taps=len(taps),
+        elapsed=round(checkin.elapsed, 2),
+    )
+    emit(
+        "checkin_p95",
+        f"check-in tap latency, {CLIENTS} clients, p95 (p50)",
+        p95,
+        "ms",
+        "≤ 200 ms",
+        p95 <= 200,
+        p50=round(checkin.latencies.p50_ms, 1),
+        ratio=f"{p95 / floor_load.latencies.p95_ms:.1f}× floor p95",
+    )
+    emit(
+        "checkin_integrity",
+        "check-in: lost / doubled / refused / HTTP errors",
+        lost + doubled_keys + doubled_moves,
+        "lost+doubled",
+        "0 lost, 0 doubled",
+        lost == 0 and doubled_keys == 0 and doubled_moves == 0,
+        detail=(
+            f"{lost} lost, {doubled_keys + doubled_moves} doubled, {refused} refused, "
+            f"{errors} HTTP errors of {len(taps)} taps"
+        ),
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
