@@ -237,24 +237,31 @@ def _lock(
     people = Individual.objects.select_for_update().filter(case_id=case_id).order_by("pk")
     if individual_ids is not None:
         people = people.filter(pk__in=individual_ids)
-    return case, list(people)
+    locked = list(people)
+    for person in locked:
+        person.case = case  # already loaded and locked: spare a query for whoever reads it
+    return case, locked
 
 
 def move_individual(
-    user: User, individual_id: int, to_step: str, *, idempotency_key: str, device: str = ""
+    user: User,
+    individual_id: int,
+    to_step: str,
+    *,
+    idempotency_key: str,
+    device: str = "",
+    port: Port | None = None,
 ) -> StepResult:
-    """Move one person to ``to_step``. Another port's person is a 404, view-only a 403; a move
-    that makes no sense is recorded as refused with the reason; a repeated key changes nothing
-    and returns the first result."""
+    """Move one person to ``to_step``. Another port's person (or, given ``port``, a person of
+    any other port) is a 404, view-only a 403; a move that makes no sense is recorded as refused
+    with the reason; a repeated key changes nothing and returns the first result."""
     _check_input(to_step, idempotency_key)
-    scoped = get_scoped_or_404(
-        Individual.objects.all(), user, OPERATE, via="case__port", pk=individual_id
-    )
+    people_here = Individual.objects.filter(case__port=port) if port else Individual.objects
+    scoped = get_scoped_or_404(people_here.all(), user, OPERATE, via="case__port", pk=individual_id)
     with transaction.atomic():
-        if (seen := _existing(idempotency_key)) is not None:
-            return _repeat(seen, individual_id, to_step)
         case, people = _lock(scoped.case_id, [individual_id])
-        # The lock may have waited for another tablet that sent this very key: look again.
+        # Looked up under the lock, so a tablet resending this very key while the first request
+        # was still at work sees the event that request made.
         if (seen := _existing(idempotency_key)) is not None:
             return _repeat(seen, individual_id, to_step)
         result = _move_locked(user, people[0], to_step, idempotency_key, device, case.port)
@@ -347,8 +354,6 @@ def undo_step(user: User, event_id: int, *, idempotency_key: str, device: str = 
         StepEvent.objects.select_related("individual"), user, OPERATE, via="port", pk=event_id
     )
     with transaction.atomic():
-        if (seen := _existing(idempotency_key)) is not None:
-            return _repeat(seen, scoped.individual_id, scoped.from_step)
         case, people = _lock(scoped.individual.case_id, [scoped.individual_id])
         if (seen := _existing(idempotency_key)) is not None:
             return _repeat(seen, scoped.individual_id, scoped.from_step)

@@ -238,11 +238,35 @@ def case_block(
     may_coordinate: bool | None = None,
 ) -> CaseBlock:
     rows = person_rows(user, port, people, events, may_coordinate)
+    return CaseBlock(case, rows, moves_for_steps([r.individual.current_step for r in rows]))
+
+
+def moves_for_steps(steps: list[str]) -> list[tuple[str, str, int]]:
+    """The "All N → …" buttons of a case whose people on a flight are at ``steps`` (none for
+    one person: their own row has the buttons)."""
+    if len(steps) < 2:
+        return []
     counts: Counter[str] = Counter()
-    for row in rows:
-        counts.update(step for step, _ in row.big_moves)
-    moves = [(s, BUTTON_LABELS[s], counts[s]) for s in STEP_ORDER if counts[s]]
-    return CaseBlock(case, rows, moves if len(rows) > 1 else [])
+    for step in steps:
+        counts.update(s for s, _ in _moves(step)[0])
+    return [(s, BUTTON_LABELS[s], counts[s]) for s in STEP_ORDER if counts[s]]
+
+
+def case_moves_on_flight(flight: Flight, case: Case) -> CaseBlock:
+    """Just the case's all-at-once buttons for one flight, in two queries (for refreshing them
+    after one person's tap, without rebuilding the whole block)."""
+    named = list(
+        Segment.objects.filter(
+            flight=flight, case=case, direction=Segment.Direction.INBOUND, replaced_by__isnull=True
+        ).values_list("individuals", flat=True)
+    )
+    whole_case = None in named  # a segment without named people carries everyone
+    steps = [
+        step
+        for pk, step in Individual.objects.filter(case=case).values_list("pk", "current_step")
+        if whole_case or pk in named
+    ]
+    return CaseBlock(case, [], moves_for_steps(steps) if named else [])
 
 
 def flight_blocks(user: User, flight: Flight, *, case_id: int | None = None) -> list[CaseBlock]:

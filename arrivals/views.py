@@ -98,14 +98,26 @@ def _back_to_flight(request: HttpRequest, port: Port, anchor: str) -> HttpRespon
 
 
 def _person_row(
-    request: HttpRequest, port: Port, individual_id: int, message: str, refused: bool
+    request: HttpRequest,
+    port: Port,
+    individual_id: int,
+    message: str,
+    refused: bool,
+    result: checkin.StepResult | None = None,
 ) -> HttpResponse:
-    people = list(
-        portday.with_latest_event(Individual.objects.filter(pk=individual_id)).select_related(
-            "case"
+    if result is not None and result.accepted and not result.repeated:
+        # The tap just made the person's latest step: the row needs nothing more from the DB.
+        person = result.individual
+        person.latest_event_id = result.event.pk  # type: ignore[attr-defined]
+        rows = portday.person_rows(request.user, port, [person], {result.event.pk: result.event})
+    else:
+        people = list(
+            portday.with_latest_event(Individual.objects.filter(pk=individual_id)).select_related(
+                "case"
+            )
         )
-    )
-    row = portday.person_rows(request.user, port, people)[0]
+        rows = portday.person_rows(request.user, port, people)
+    row = rows[0]
     row.message, row.is_refusal = message, refused
     flight_id = request.POST.get("flight", "")
     the_flight = (
@@ -115,20 +127,24 @@ def _person_row(
     response = render(request, f"{FLIGHT_PAGE}#person", context)
     if the_flight is not None:
         # The case's "All N → …" buttons depend on everyone's step: refresh them out of band.
-        blocks = portday.flight_blocks(request.user, the_flight, case_id=row.individual.case_id)
-        if blocks:
-            oob = render_to_string(
-                f"{FLIGHT_PAGE}#case_moves", {**context, "block": blocks[0], "oob": True}, request
-            )
-            response.content += oob.encode()
+        block = portday.case_moves_on_flight(the_flight, row.individual.case)
+        oob = render_to_string(
+            f"{FLIGHT_PAGE}#case_moves", {**context, "block": block, "oob": True}, request
+        )
+        response.content += oob.encode()
     return response
 
 
 def _step_response(
-    request: HttpRequest, port: Port, individual_id: int, message: str, refused: bool
+    request: HttpRequest,
+    port: Port,
+    individual_id: int,
+    message: str,
+    refused: bool,
+    result: checkin.StepResult | None = None,
 ) -> HttpResponse:
     if _is_htmx(request):
-        return _person_row(request, port, individual_id, message, refused)
+        return _person_row(request, port, individual_id, message, refused, result)
     (messages.error if refused else messages.success)(request, message)
     return _back_to_flight(request, port, f"person-{individual_id}")
 
@@ -137,20 +153,22 @@ def _step_response(
 @login_required
 def individual_step(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
     port = get_port_or_404(request.user, iata, OPERATE)
-    person = get_scoped_or_404(
-        Individual.objects.filter(case__port=port), request.user, OPERATE, via="case__port", pk=pk
-    )
     try:
+        # The service finds the person among this port's arrivals (404 otherwise).
         result = checkin.move_individual(
             request.user,
-            person.pk,
+            pk,
             request.POST.get("step", ""),
             idempotency_key=request.POST.get("key", ""),
             device=_device(request),
+            port=port,
         )
     except checkin.StepInputError as error:
-        return _step_response(request, port, person.pk, str(error), refused=True)
-    return _step_response(request, port, person.pk, result.message, not result.accepted)
+        get_scoped_or_404(
+            Individual.objects.filter(case__port=port), request.user, pk=pk, via="case__port"
+        )
+        return _step_response(request, port, pk, str(error), refused=True)
+    return _step_response(request, port, pk, result.message, not result.accepted, result)
 
 
 @require_POST
@@ -167,7 +185,9 @@ def undo_step(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
         )
     except checkin.StepInputError as error:
         return _step_response(request, port, event.individual_id, str(error), refused=True)
-    return _step_response(request, port, event.individual_id, result.message, not result.accepted)
+    return _step_response(
+        request, port, event.individual_id, result.message, not result.accepted, result
+    )
 
 
 @require_POST

@@ -116,6 +116,8 @@ def get_scoped_or_404(
 ) -> M:
     """One object, found within the ports ``user`` may view; 404 otherwise (403 when visible
     but ``perm`` is missing)."""
+    if perm != VIEW:
+        queryset = queryset.select_related(via)  # the port comes with the object
     try:
         obj = scope(queryset, user, VIEW, via=via).get(**lookup)
     except ObjectDoesNotExist:

@@ -340,3 +340,18 @@ def test_the_flight_page_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(24):
         response = client.get(f"/ports/ATL/flights/{flight.pk}/")
     assert response.content.decode().count('class="person-row') == families * 3
+
+
+def test_a_tap_takes_a_fixed_small_number_of_queries(
+    client, atl, atl_associate, django_assert_max_num_queries
+):
+    """A tap is the hot path of a busy night: its reply is built from what the move already
+    loaded, and the case's buttons are refreshed from two small queries."""
+    flight = inbound_flight(atl, at_atl(14))
+    _case, people = family_on_flight(atl, flight, size=6)
+    client.force_login(atl_associate)
+    step(client, people[1], "met", key(), flight)  # the session's first request is dearer
+    with django_assert_max_num_queries(21):
+        response = step(client, people[0], "met", key(), flight)
+    assert "Undo met" in response.content.decode()
+    assert "All 4 → Met" in response.content.decode()
