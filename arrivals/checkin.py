@@ -233,7 +233,9 @@ def _lock(
 ) -> tuple[Case, list[Individual]]:
     """Lock the case row, then its people in id order: every check-in takes locks in this order,
     so two tablets cannot deadlock, and moves within one case are serialised."""
-    case = Case.objects.select_for_update().select_related("port").get(pk=case_id)
+    # of=("self",): lock the case only, not the port row joined in (that would make every tap
+    # at a port wait for every other).
+    case = Case.objects.select_for_update(of=("self",)).select_related("port").get(pk=case_id)
     people = Individual.objects.select_for_update().filter(case_id=case_id).order_by("pk")
     if individual_ids is not None:
         people = people.filter(pk__in=individual_ids)

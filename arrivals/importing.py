@@ -160,7 +160,7 @@ def _load_flights(
         query |= Q(carrier=carrier, number=number, scheduled_date=day)
     existing = {
         (f.carrier, f.number, f.scheduled_date): f
-        for f in Flight.objects.select_for_update().select_related("port").filter(query)
+        for f in Flight.objects.select_for_update(of=("self",)).select_related("port").filter(query)
     }
     problems = []
     for key, flight in existing.items():

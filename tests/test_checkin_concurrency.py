@@ -71,3 +71,40 @@ def test_two_tablets_meeting_the_same_person_make_one_accepted_event(
     assert refused[0].message.startswith("Already met — recorded by ")
     person.refresh_from_db()
     assert person.current_step == "met"
+
+
+def test_a_tap_in_one_family_never_waits_for_another_family_at_the_same_port(atl, atl_associate):
+    """Taps lock their own case and person only: a slow tap on one family (held open here)
+    must not hold up the tablet meeting another family at the same port."""
+    from django.db import transaction
+
+    from arrivals.checkin import _lock
+
+    held, other = (IndividualFactory.create(case__port=atl) for _ in range(2))
+    locked, release = threading.Event(), threading.Event()
+
+    def slow_tap() -> None:
+        try:
+            with transaction.atomic():
+                _lock(held.case_id, [held.pk])
+                locked.set()
+                release.wait(timeout=10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=slow_tap)
+    holder.start()
+    try:
+        assert locked.wait(timeout=10)
+
+        def quick_tap() -> Any:
+            with connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '2s'")
+            return move_individual(atl_associate, other.pk, "met", idempotency_key=key())
+
+        (result,) = run_together(quick_tap)
+        assert not isinstance(result, Exception), result
+        assert result.accepted
+    finally:
+        release.set()
+        holder.join(timeout=10)
