@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 
 from arrivals import notices
@@ -26,8 +27,13 @@ from arrivals.steps import OUTCOMES, UNDO_WINDOW_SECONDS, refusal_reason
 from cases.models import ArrivalStep, Case, Individual
 from poe_ops.audit import log_action
 from poe_ops.models import Port
-from poe_ops.roles import COORDINATE, OPERATE
-from poe_ops.scoping import get_scoped_or_404, has_port_perm
+from poe_ops.roles import COORDINATE, OPERATE, VIEW
+from poe_ops.scoping import (
+    get_scoped_or_404,
+    has_port_perm,
+    port_permissions,
+    require_port_perm,
+)
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -45,6 +51,9 @@ class StepResult:
     event: StepEvent
     individual: Individual
     repeated: bool = False
+    # Where everyone in the case is after this tap ({person id: step}); read for the case status
+    # anyway, and handed to the page so it can refresh the case's buttons without asking again.
+    case_steps: dict[int, str] | None = None
 
     @property
     def accepted(self) -> bool:
@@ -186,11 +195,13 @@ def _save_and_apply(
     return StepResult(event=saved, individual=person)
 
 
-def _sync_case_status(user: User, case: Case) -> None:
-    """In progress once anyone has been met; completed when everyone reached an outcome."""
+def _sync_case_status(user: User, case: Case) -> dict[int, str]:
+    """In progress once anyone has been met; completed when everyone reached an outcome.
+    Returns where everyone in the case now is."""
+    case_steps = dict(case.individuals.values_list("pk", "current_step"))
     if case.status == Case.Status.CANCELLED:
-        return
-    steps = set(case.individuals.values_list("current_step", flat=True))
+        return case_steps
+    steps = set(case_steps.values())
     notices.case_progressed(case, steps)
     if not steps or steps == {ArrivalStep.EXPECTED}:
         status = Case.Status.EXPECTED
@@ -203,6 +214,7 @@ def _sync_case_status(user: User, case: Case) -> None:
         case.status = status
         case.save(update_fields=["status", "updated_at"])
         log_action(user, "poe.case.status", case, changes={"status": [before, status]})
+    return case_steps
 
 
 def _move_locked(
@@ -228,6 +240,32 @@ def _move_locked(
     return result
 
 
+def _lock_case_of(user: User, individual_id: int, port: Port | None) -> Case:
+    """Lock and return the case of a person the user may check in (at ``port`` if given):
+    404 when it is not among the ports they may view, 403 when they may only view it."""
+    visible = [pk for pk, perms in port_permissions(user).items() if VIEW in perms]
+    cases = Case.objects.select_for_update(of=("self",)).select_related("port")
+    cases = cases.filter(individuals__pk=individual_id, port_id__in=visible)
+    if port is not None:
+        cases = cases.filter(port=port)
+    case = cases.first()
+    if case is None:
+        raise Http404("No individual matches.")
+    require_port_perm(user, case.port, OPERATE)
+    return case
+
+
+def _lock_people(case: Case, individual_ids: Collection[int] | None = None) -> list[Individual]:
+    """Lock the case's people (or some of them) in id order, after the case."""
+    people = Individual.objects.select_for_update().filter(case=case).order_by("pk")
+    if individual_ids is not None:
+        people = people.filter(pk__in=individual_ids)
+    locked = list(people)
+    for person in locked:
+        person.case = case  # already loaded and locked: spare a query for whoever reads it
+    return locked
+
+
 def _lock(
     case_id: int, individual_ids: Collection[int] | None = None
 ) -> tuple[Case, list[Individual]]:
@@ -236,13 +274,7 @@ def _lock(
     # of=("self",): lock the case only, not the port row joined in (that would make every tap
     # at a port wait for every other).
     case = Case.objects.select_for_update(of=("self",)).select_related("port").get(pk=case_id)
-    people = Individual.objects.select_for_update().filter(case_id=case_id).order_by("pk")
-    if individual_ids is not None:
-        people = people.filter(pk__in=individual_ids)
-    locked = list(people)
-    for person in locked:
-        person.case = case  # already loaded and locked: spare a query for whoever reads it
-    return case, locked
+    return case, _lock_people(case, individual_ids)
 
 
 def move_individual(
@@ -258,17 +290,14 @@ def move_individual(
     any other port) is a 404, view-only a 403; a move that makes no sense is recorded as refused
     with the reason; a repeated key changes nothing and returns the first result."""
     _check_input(to_step, idempotency_key)
-    people_here = Individual.objects.filter(case__port=port) if port else Individual.objects
-    scoped = get_scoped_or_404(people_here.all(), user, OPERATE, via="case__port", pk=individual_id)
     with transaction.atomic():
-        case, people = _lock(scoped.case_id, [individual_id])
-        # Looked up under the lock, so a tablet resending this very key while the first request
-        # was still at work sees the event that request made.
-        if (seen := _existing(idempotency_key)) is not None:
-            return _repeat(seen, individual_id, to_step)
-        result = _move_locked(user, people[0], to_step, idempotency_key, device, case.port)
+        case = _lock_case_of(user, individual_id, port)
+        (person,) = _lock_people(case, [individual_id])
+        # A resent key meets the unique constraint on insert and gets the first result back; the
+        # locks make a resend that arrives while the first is still at work wait for it.
+        result = _move_locked(user, person, to_step, idempotency_key, device, case.port)
         if result.accepted and not result.repeated:
-            _sync_case_status(user, case)
+            result = replace(result, case_steps=_sync_case_status(user, case))
         return result
 
 

@@ -150,7 +150,9 @@ def update_flight(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        locked = Flight.objects.select_for_update(of=("self",)).select_related("port").get(pk=flight.pk)
+        locked = (
+            Flight.objects.select_for_update(of=("self",)).select_related("port").get(pk=flight.pk)
+        )
         before = snapshot(locked, UPDATED_FIELDS)
         locked.status = status
         locked.estimated_arrival = estimated

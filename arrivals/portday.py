@@ -252,20 +252,21 @@ def moves_for_steps(steps: list[str]) -> list[tuple[str, str, int]]:
     return [(s, BUTTON_LABELS[s], counts[s]) for s in STEP_ORDER if counts[s]]
 
 
-def case_moves_on_flight(flight: Flight, case: Case) -> CaseBlock:
-    """Just the case's all-at-once buttons for one flight, in two queries (for refreshing them
-    after one person's tap, without rebuilding the whole block)."""
+def case_moves_on_flight(
+    flight: Flight, case: Case, case_steps: dict[int, str] | None = None
+) -> CaseBlock:
+    """Just the case's all-at-once buttons for one flight (for refreshing them after one
+    person's tap, without rebuilding the whole block): one query, two without ``case_steps``
+    ({person id: step} for everyone in the case)."""
     named = list(
         Segment.objects.filter(
             flight=flight, case=case, direction=Segment.Direction.INBOUND, replaced_by__isnull=True
         ).values_list("individuals", flat=True)
     )
     whole_case = None in named  # a segment without named people carries everyone
-    steps = [
-        step
-        for pk, step in Individual.objects.filter(case=case).values_list("pk", "current_step")
-        if whole_case or pk in named
-    ]
+    if case_steps is None:
+        case_steps = dict(Individual.objects.filter(case=case).values_list("pk", "current_step"))
+    steps = [step for pk, step in case_steps.items() if whole_case or pk in named]
     return CaseBlock(case, [], moves_for_steps(steps) if named else [])
 
 

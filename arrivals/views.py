@@ -127,7 +127,8 @@ def _person_row(
     response = render(request, f"{FLIGHT_PAGE}#person", context)
     if the_flight is not None:
         # The case's "All N → …" buttons depend on everyone's step: refresh them out of band.
-        block = portday.case_moves_on_flight(the_flight, row.individual.case)
+        case_steps = result.case_steps if result is not None else None
+        block = portday.case_moves_on_flight(the_flight, row.individual.case, case_steps)
         oob = render_to_string(
             f"{FLIGHT_PAGE}#case_moves", {**context, "block": block, "oob": True}, request
         )

@@ -53,13 +53,10 @@ def _load_port_permissions(user: AbstractBaseUser) -> PortPermissions:
     # Object permissions only: a global permission (an administrator's) opens no port.
     port_type = ContentType.objects.get_for_model(Port)
     wanted = {"content_type": port_type, "permission__codename__in": PORT_PERMISSIONS}
-    rows = list(
-        UserObjectPermission.objects.filter(user_id=user.pk, **wanted).values_list(
-            "object_pk", "permission__codename"
-        )
-    )
-    rows += GroupObjectPermission.objects.filter(group__user__pk=user.pk, **wanted).values_list(
-        "object_pk", "permission__codename"
+    own = UserObjectPermission.objects.filter(user_id=user.pk, **wanted)
+    via_groups = GroupObjectPermission.objects.filter(group__user__pk=user.pk, **wanted)
+    rows = own.values_list("object_pk", "permission__codename").union(
+        via_groups.values_list("object_pk", "permission__codename")
     )
     found: dict[int, set[str]] = {}
     for object_pk, codename in rows:
@@ -68,7 +65,8 @@ def _load_port_permissions(user: AbstractBaseUser) -> PortPermissions:
 
 
 def port_permissions(user: User) -> PortPermissions:
-    """``{port id: the port permissions user holds there}``; empty for anonymous or inactive."""
+    """``{port id: the port permissions user holds there}``; empty for anonymous or inactive.
+    One query (the user's own and their groups' object permissions together)."""
     if not user.is_authenticated or not user.is_active:
         return {}
     assert isinstance(user, AbstractBaseUser)

@@ -351,7 +351,7 @@ def test_a_tap_takes_a_fixed_small_number_of_queries(
     _case, people = family_on_flight(atl, flight, size=6)
     client.force_login(atl_associate)
     step(client, people[1], "met", key(), flight)  # the session's first request is dearer
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(16):
         response = step(client, people[0], "met", key(), flight)
     assert "Undo met" in response.content.decode()
     assert "All 4 → Met" in response.content.decode()
