@@ -50,7 +50,7 @@ class BoardFilters:
     def matches(self, person: dict[str, Any]) -> bool:
         if self.agency and person["agency"] != self.agency:
             return False
-        return not self.flag or self.flag in _flags_of(person)
+        return not self.flag or self.flag in person["flags"]
 
 
 def _flags_of(person: dict[str, Any]) -> set[str]:
@@ -239,6 +239,7 @@ def build_board(ports: list[Port], day: dt.date, filters: BoardFilters) -> Board
         people = []
         for person in people_by_flight.get(flight.pk, []):
             person["agency"] = agencies.get(person["case_id"]) or ""
+            person["flags"] = _flags_of(person)  # once per person, whatever asks later
             if filters.matches(person):
                 people.append(person)
         if filters.active and not people:
@@ -266,9 +267,9 @@ def build_board(ports: list[Port], day: dt.date, filters: BoardFilters) -> Board
                 cases=len({p["case_id"] for p in people}),
                 people=len(people),
                 by_step=[(s, ArrivalStep(s).label, steps[s]) for s in STEP_ORDER if steps[s]],
-                urm=sum(1 for p in people if "urm" in _flags_of(p)),
-                wheelchair=sum(1 for p in people if "wheelchair" in _flags_of(p)),
-                medical=sum(1 for p in people if "medical" in _flags_of(p)),
+                urm=sum(1 for p in people if "urm" in p["flags"]),
+                wheelchair=sum(1 for p in people if "wheelchair" in p["flags"]),
+                medical=sum(1 for p in people if "medical" in p["flags"]),
                 languages=sorted(name or "?" for name in interpreters),
                 waiting_after_landing=steps[ArrivalStep.EXPECTED] if landed else 0,
                 exceptions=[(ArrivalStep(s).label, steps[s]) for s in EXCEPTION_STEPS if steps[s]],
