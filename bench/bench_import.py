@@ -26,27 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "poe_ops.settings")
 
-import django  # noqa: E402
-
-import bench._checkout  # noqa: E402, F401  (this checkout's code, not an installed copy)
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
+from bench._setup import on_throwaway_database  # noqa: E402
 
 ROWS = 5_000
 TARGET_SECONDS = 5.0
-
-
-def main() -> int:
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        return run()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
 
 
 def run() -> int:
@@ -95,4 +78,4 @@ def run() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(on_throwaway_database(run))

@@ -19,25 +19,10 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "poe_ops.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")  # a log line per task would be the bulk of the work
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
+from bench._setup import on_throwaway_database  # noqa: E402
 
 COUNT = 1_000
 TARGET_SECONDS = 10.0
-
-
-def main() -> int:
-    setup_test_environment()  # locmem email backend
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        return run()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
 
 
 def run() -> int:
@@ -84,4 +69,4 @@ def run() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(on_throwaway_database(run))

@@ -24,27 +24,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "poe_ops.settings")
 
-import django  # noqa: E402
-
-django.setup()
-
 from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
+
+from bench._setup import on_throwaway_database  # noqa: E402
 
 PEOPLE = 500
 FLIGHTS = 5
 TARGET_SECONDS = 3.0
 RUNS = 3
-
-
-def main() -> int:
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        return run()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
 
 
 def make_day(port: Any, day: Any) -> None:
@@ -160,4 +147,4 @@ def run() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(on_throwaway_database(run))

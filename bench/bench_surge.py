@@ -36,20 +36,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 
-import django  # noqa: E402
-
-import bench._checkout  # noqa: E402, F401
-
-django.setup()
-
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
-    setup_test_environment,
-    teardown_test_environment,
-)
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from bench._setup import on_throwaway_database  # noqa: E402
 from bench.load import LoadResult, Session, login, repeat, run_clients, wait_until_up  # noqa: E402
 
 REPEATS = 30
@@ -74,17 +65,6 @@ def emit(
         **extra,
     }
     print("BENCH-ROW " + json.dumps(row), flush=True)
-
-
-def main() -> int:
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        return run()
-    finally:
-        connection.close()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
 
 
 def _users() -> tuple[Any, list[Any]]:
@@ -427,4 +407,4 @@ def _report_checkin(checkin: LoadResult, floor_load: LoadResult) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(on_throwaway_database(run))
