@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -123,17 +122,20 @@ def _person_row(
     the_flight = (
         Flight.objects.filter(port=port, pk=flight_id).first() if flight_id.isdigit() else None
     )
-    context = {"row": row, "port": port, "flight": the_flight, "may_operate": True}
-    response = render(request, f"{FLIGHT_PAGE}#person", context)
+    block = None
     if the_flight is not None:
         # The case's "All N → …" buttons depend on everyone's step: refresh them out of band.
         case_steps = result.case_steps if result is not None else None
         block = portday.case_moves_on_flight(the_flight, row.individual.case, case_steps)
-        oob = render_to_string(
-            f"{FLIGHT_PAGE}#case_moves", {**context, "block": block, "oob": True}, request
-        )
-        response.content += oob.encode()
-    return response
+    context = {
+        "row": row,
+        "port": port,
+        "flight": the_flight,
+        "may_operate": True,
+        "block": block,
+        "oob": True,
+    }
+    return render(request, "arrivals/_tap_reply.html", context)
 
 
 def _step_response(
