@@ -37,11 +37,17 @@ FLAGS = {
 }
 
 
+# A port's at-risk list shows the soonest departures first; past this many, the rest are one
+# click away ("show all"), so a surge day's hundreds of names do not bury the urgent ones.
+AT_RISK_SHOWN = 25
+
+
 @dataclass(frozen=True)
 class BoardFilters:
     port: str = ""  # IATA code, or "" for every port
     agency: str = ""  # agency code, or ""
     flag: str = ""  # a key of FLAGS, or ""
+    all_at_risk: bool = False  # list every person at risk, not only the soonest
 
     @property
     def active(self) -> bool:
@@ -119,6 +125,8 @@ class BoardPort:
     flights: list[BoardFlight] = field(default_factory=list)
     at_risk: list[AtRisk] = field(default_factory=list)
 
+    show_all_at_risk: bool = False
+
     @property
     def people(self) -> int:
         return sum(f.people for f in self.flights)
@@ -126,6 +134,14 @@ class BoardPort:
     @property
     def cases(self) -> int:
         return sum(f.cases for f in self.flights)
+
+    @property
+    def at_risk_shown(self) -> list[AtRisk]:
+        return self.at_risk if self.show_all_at_risk else self.at_risk[:AT_RISK_SHOWN]
+
+    @property
+    def at_risk_hidden(self) -> int:
+        return len(self.at_risk) - len(self.at_risk_shown)
 
     @property
     def by_step(self) -> list[tuple[str, str, int]]:
@@ -232,7 +248,12 @@ def build_board(ports: list[Port], day: dt.date, filters: BoardFilters) -> Board
     onward = _onward_departures(case_ids)
     now = timezone.now()
 
-    by_port = {p.pk: BoardPort(port=p, local_now=now.astimezone(p.zone)) for p in ports}
+    by_port = {
+        p.pk: BoardPort(
+            port=p, local_now=now.astimezone(p.zone), show_all_at_risk=filters.all_at_risk
+        )
+        for p in ports
+    }
     risky: list[tuple[BoardPort, Flight, dict[str, Any], Flight, int]] = []
     for flight in flights:
         board_port = by_port[flight.port_id]

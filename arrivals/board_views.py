@@ -28,10 +28,13 @@ def _board_for(request: HttpRequest) -> tuple[Board, list[Port], str]:
         port=request.GET.get("port", "").strip().upper()[:3],
         agency=request.GET.get("agency", "").strip().upper()[:16],
         flag=flag if flag in FLAGS else "",
+        all_at_risk=request.GET.get("risk") == "all",
     )
     if filters.port and filters.port not in {p.iata for p in ports}:
         error = f"{filters.port} is not one of the ports on your board; showing them all."
-        filters = BoardFilters(agency=filters.agency, flag=filters.flag)
+        filters = BoardFilters(
+            agency=filters.agency, flag=filters.flag, all_at_risk=filters.all_at_risk
+        )
     return build_board(ports, day, filters), ports, error
 
 

@@ -286,3 +286,23 @@ def test_a_manifest_requested_from_the_board_is_for_that_port_and_day(client, at
     assert response.status_code == 302
     document = Document.objects.get()
     assert document.port == atl and document.day == DAY
+
+
+def test_a_long_at_risk_list_shows_the_soonest_first_and_the_rest_on_request(client, atl, dc_ops):
+    from arrivals.board import AT_RISK_SHOWN
+
+    flight = inbound_flight(atl, at(10), status=Flight.Status.CANCELLED)
+    for i in range(AT_RISK_SHOWN + 5):
+        case, _ = family_on_flight(atl, flight, size=1)
+        onward_leg(case, at(12, i), atl)
+    html = section(board(client, dc_ops), "ATL")
+    flights_table = '<div class="table-wrap"><table class="data-table board-flights'
+    risk = html[html.index('<div class="at-risk"') : html.index(flights_table)]
+    assert f"At risk of missing their connection ({AT_RISK_SHOWN + 5})" in risk
+    assert risk.count("<tr><td>") == AT_RISK_SHOWN
+    assert "12:00" in risk and f"12:{AT_RISK_SHOWN + 4:02d}" not in risk, "soonest first"
+    assert "Show all 30 at risk at ATL" in risk and "(5 more, leaving later)" in risk
+    everyone = section(board(client, dc_ops, port="ATL", risk="all"), "ATL")
+    assert (
+        found(r'<div class="at-risk".*?</table>', everyone).count("<tr><td>") == AT_RISK_SHOWN + 5
+    )
