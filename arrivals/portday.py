@@ -17,9 +17,9 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from arrivals.checkin import undo_refusal
 from arrivals.models import Flight, Segment, StepEvent
 from arrivals.steps import ALLOWED_MOVES, EXCEPTIONS, NEXT_STEP
+from arrivals.undo import undo_refusal
 from cases.models import SSR, WHEELCHAIR_CODES, ArrivalStep, Case, Individual, language_name
 from poe_ops.models import Port
 from poe_ops.roles import COORDINATE

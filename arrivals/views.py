@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from arrivals import checkin, portday
+from arrivals import checkin, portday, undo
 from arrivals.models import Flight, StepEvent
 from cases.models import Case, Individual
 from poe_ops.audit import log_personal_data_access
@@ -180,7 +180,7 @@ def undo_step(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
     port = get_port_or_404(request.user, iata, OPERATE)
     event = get_scoped_or_404(StepEvent.objects.filter(port=port), request.user, OPERATE, pk=pk)
     try:
-        result = checkin.undo_step(
+        result = undo.undo_step(
             request.user,
             event.pk,
             idempotency_key=request.POST.get("key", ""),

@@ -9,8 +9,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from arrivals.checkin import StepInputError, move_case, move_individual, undo_step
+from arrivals.checkin import StepInputError, move_case, move_individual
 from arrivals.models import StepEvent
+from arrivals.undo import undo_step
 from cases.models import Case
 from poe_ops.models import AuditEvent
 from tests.factories import IndividualFactory
