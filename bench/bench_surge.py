@@ -20,12 +20,8 @@ import io
 import json
 import os
 import pstats
-import signal
-import socket
-import subprocess
 import sys
 import time
-import urllib.parse
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -41,7 +37,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench._setup import on_throwaway_database  # noqa: E402
-from bench.load import LoadResult, Session, login, repeat, run_clients, wait_until_up  # noqa: E402
+from bench.load import LoadResult, Session, login, repeat, run_clients  # noqa: E402
+from bench.server import start_gunicorn, stop_gunicorn  # noqa: E402
 
 REPEATS = 30
 CLIENTS = 32
@@ -120,54 +117,6 @@ def _profile(label: str, call: Callable[[], object]) -> None:
     stats.sort_stats("cumulative").print_stats(45)
     stats.sort_stats("tottime").print_stats(15)
     print(out.getvalue())
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _start_gunicorn() -> tuple[subprocess.Popen[bytes], int]:
-    port = _free_port()
-    url = urllib.parse.urlsplit(os.environ["DATABASE_URL"])
-    test_db = connection.settings_dict["NAME"]
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DATABASE_URL": urllib.parse.urlunsplit(url._replace(path=f"/{test_db}")),
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import bench._checkout; from gunicorn.app.wsgiapp import run; run()",
-            "poe_ops.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(WORKERS),
-            "--worker-tmp-dir",
-            "/dev/shm",  # noqa: S108 — as the Dockerfile runs it
-            "--no-control-socket",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    wait_until_up(port)
-    return process, port
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def run() -> int:
@@ -253,7 +202,7 @@ def run() -> int:
         )
 
     # --- gunicorn on loopback ----------------------------------------------------------------
-    process, port = _start_gunicorn()
+    process, port = start_gunicorn(WORKERS)
     try:
         hq_session = login(port, "bench.hq", PASSWORD)
 
@@ -315,7 +264,7 @@ def run() -> int:
 
         checkin = run_clients(sessions, _checkin_task(sessions, surge.expected_atl))
     finally:
-        _stop(process)
+        stop_gunicorn(process)
     return _report_checkin(checkin, floor_load)
 
 
