@@ -6,9 +6,10 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from poe_ops.approvals import awaiting_count
 from poe_ops.notifications import unread_count
-from poe_ops.roles import COORDINATE, hq_offices
-from poe_ops.scoping import ports_for
+from poe_ops.roles import COORDINATE, SUPERVISE, hq_offices
+from poe_ops.scoping import port_permissions, ports_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -28,10 +29,18 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     def unread_notifications() -> int:
         return unread_count(user)
 
+    def supervises() -> bool:
+        return any(SUPERVISE in perms for perms in port_permissions(user).values())
+
+    def awaiting_approval() -> int:
+        return awaiting_count(user)
+
     # Callables: evaluated only when a template uses them (the login page does not).
     return {
         "nav_ports": nav_ports,
         "nav_is_hq": is_hq,
         "nav_may_import": may_import,
         "nav_unread_notifications": unread_notifications,
+        "nav_supervises": supervises,
+        "nav_awaiting_approval": awaiting_approval,
     }

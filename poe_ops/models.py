@@ -15,6 +15,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
+HQ_GROUP_PREFIX = "Operations HQ "
+
 
 class OperationsOffice(models.Model):
     """Operations HQ (DC or NY): oversees a set of ports and receives their notifications."""
@@ -39,7 +41,7 @@ class OperationsOffice(models.Model):
     @property
     def hq_group_name(self) -> str:
         """The group whose members hold ``view_port`` on every port this office oversees."""
-        return f"Operations HQ {self.code}"
+        return f"{HQ_GROUP_PREFIX}{self.code}"
 
     def recipient_list(self) -> list[str]:
         return [line.strip() for line in self.notification_emails.splitlines() if line.strip()]
@@ -211,10 +213,13 @@ class NotificationKind(models.TextChoices):
     FLIGHT_CHANGE = "flight_change", "Flight change"
     REBOOKING = "rebooking", "Rebooking"
     EMERGENCY = "emergency", "Emergency"
+    INCIDENT = "incident", "Incident report"
+    REVIEW = "review", "Approved or returned"
+    CREDENTIAL = "credential", "Credential expiring"
 
 
 # Nobody may mute these by email: someone at HQ must always hear of them.
-UNMUTABLE_KINDS = frozenset({NotificationKind.EMERGENCY})
+UNMUTABLE_KINDS = frozenset({NotificationKind.EMERGENCY, NotificationKind.INCIDENT})
 
 
 class Notification(models.Model):
@@ -242,6 +247,20 @@ class Notification(models.Model):
         ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     object_id = models.CharField(max_length=64, blank=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Set for a message to one person (their report was approved): only they see "
+        "it and only they are emailed. Empty: the port's office and viewers.",
+    )
+    restricted = models.BooleanField(
+        default=False,
+        help_text="Sensitive (a protection concern): shown only to HQ and the port's officers, "
+        "not to everyone who may view the port.",
+    )
     dedupe_key = models.CharField(
         max_length=100,
         blank=True,

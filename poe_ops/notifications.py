@@ -19,25 +19,27 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Substr
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from poe_ops.dispatch import send_on_commit
 from poe_ops.models import (
+    HQ_GROUP_PREFIX,
     UNMUTABLE_KINDS,
     Notification,
     NotificationKind,
     NotificationPreference,
     Port,
 )
-from poe_ops.scoping import scope
+from poe_ops.roles import SUPERVISE
+from poe_ops.scoping import ports_for
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -62,12 +64,19 @@ def notify(
     context: Mapping[str, Any],
     *,
     dedupe_key: str = "",
+    recipient: AbstractBaseUser | None = None,
+    restricted: bool = False,
 ) -> Notification | None:
     """Write a notification in the current transaction and queue its delivery after commit.
 
     ``context`` must be JSON: ``summary`` (one sentence), ``details`` ([label, value] pairs) and
     ``path`` (where in the app to look). With ``dedupe_key``, an event already reported under
-    that key is not reported again (returns ``None``)."""
+    that key is not reported again (returns ``None``).
+
+    By default the port's operations office is emailed and everyone who may view the port sees
+    it in their feed. ``recipient`` addresses one person instead (only they see it and are
+    emailed); ``restricted`` keeps a sensitive one from the port's associates: the office is
+    emailed, and only HQ and the port's officers see it."""
     if kind not in NotificationKind.values:
         raise ValueError(f"Unknown notification kind {kind!r}.")
     if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
@@ -81,6 +90,8 @@ def notify(
         context=context,
         body=render_to_string("notifications/email.txt", _template_context(port, context)),
         dedupe_key=dedupe_key,
+        recipient=recipient,  # type: ignore[misc]
+        restricted=restricted,
     )
     if obj is not None:
         notification.content_type = ContentType.objects.get_for_model(obj)
@@ -143,15 +154,21 @@ def claim(notification_id: int) -> bool:
 
 
 def recipients(notification: Notification) -> list[str]:
-    """The office's list plus its HQ staff, without anyone who muted this kind by email."""
+    """The office's list plus its HQ staff (or the one addressee), without anyone who muted this
+    kind by email."""
     office = notification.office
-    hq_users = (
-        get_user_model()
-        .objects.filter(groups__name=office.hq_group_name, is_active=True)
-        .exclude(email="")
-    )
-    staff = {u.email.strip().lower(): u.pk for u in hq_users.only("pk", "email")}
-    wanted = [address.lower() for address in office.recipient_list()] + list(staff)
+    if notification.recipient_id is not None:
+        person = get_user_model().objects.filter(pk=notification.recipient_id, is_active=True)
+        emails = person.exclude(email="").values_list("email", flat=True)
+        wanted = [email.strip().lower() for email in emails]
+    else:
+        hq_users = (
+            get_user_model()
+            .objects.filter(groups__name=office.hq_group_name, is_active=True)
+            .exclude(email="")
+        )
+        staff = {u.email.strip().lower(): u.pk for u in hq_users.only("pk", "email")}
+        wanted = [address.lower() for address in office.recipient_list()] + list(staff)
     muted: set[str] = set()
     if notification.kind not in UNMUTABLE_KINDS:
         # Few people mute anything; reading their settings beats a JSON query SQLite lacks.
@@ -226,8 +243,23 @@ def due_for_delivery(limit: int = SWEEP_BATCH) -> list[int]:
 
 
 def feed(user: User) -> models.QuerySet[Notification]:
-    """Notifications of the ports ``user`` may view, newest first."""
-    return scope(Notification.objects.select_related("port"), user).order_by("-created_at", "-id")
+    """What ``user`` may read, newest first: the notifications of the ports they may view, the
+    sensitive ones only if they are HQ for the port or supervise it, and those addressed to
+    them. One query (the port permissions come from the request's cache)."""
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    hq_office_codes = (
+        Group.objects.filter(user__pk=user.pk, name__startswith=HQ_GROUP_PREFIX)
+        .annotate(code=Substr("name", len(HQ_GROUP_PREFIX) + 1))
+        .values("code")
+    )
+    for_port = Q(recipient__isnull=True, port__in=ports_for(user)) & (
+        Q(restricted=False)
+        | Q(port__in=ports_for(user, SUPERVISE))
+        | Q(port__office__code__in=hq_office_codes)
+    )
+    visible = Notification.objects.filter(for_port | Q(recipient_id=user.pk))
+    return visible.select_related("port").order_by("-created_at", "-id")
 
 
 def read_up_to(user: User) -> dt.datetime | None:

@@ -26,6 +26,11 @@ class Document(models.Model):
         # Later issues add their paperwork here and in reports.registry.
         DAILY_MANIFEST = "daily_manifest", "Daily arrival manifest"
         CASE_SHEET = "case_sheet", "Case arrival sheet"
+        INCIDENT_REPORT = "incident_report", "Incident report"
+        TIMESHEET = "timesheet", "Timesheet"
+        HOTEL_FORM = "hotel_form", "Hotel booking and meal order form"
+        TRANSPORT_MANIFEST = "transport_manifest", "Ground transport manifest"
+        CUSTODY_FORM = "custody_form", "Custody handover form"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Preparing"
@@ -39,6 +44,12 @@ class Document(models.Model):
         Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="documents"
     )
     day = models.DateField(null=True, blank=True, help_text="The port-local day it covers.")
+    object_id = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The record it is made from, for kinds about neither a case nor a day "
+        "(an incident report's id, a timesheet's id); the kind says which model.",
+    )
     subject = models.CharField(max_length=200, help_text="What it is about, e.g. a case number.")
     status = models.CharField(
         max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True

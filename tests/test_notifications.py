@@ -133,6 +133,8 @@ def test_it_never_mutes_emergencies(atl, dc_ops):
         "transit",
         "flight_change",
         "rebooking",
+        "review",
+        "credential",
     }
     emergency = _notice(atl, kind=NotificationKind.EMERGENCY)
     assert notifications.recipients(emergency) == ["dc.ops@example.org"]
@@ -176,10 +178,16 @@ def test_it_counts_unread_in_one_query(atl, dc_ops, django_assert_num_queries):
 def test_it_saves_email_mutes_but_keeps_emergencies_on(client, dc_ops):
     client.force_login(dc_ops)
     page = client.get(reverse("notification_settings"))
-    assert "Emergencies are always sent" in page.text
+    assert 'id="why-emergency">Always sent' in page.text
+    assert 'value="incident" id="email-incident" checked disabled' in page.text
     assert 'value="emergency" id="email-emergency" checked disabled' in page.text
     client.post(reverse("notification_settings"), {"email": ["arrival", "transit"]})
-    assert notifications.muted_kinds(dc_ops) == {"flight_change", "rebooking"}
+    assert notifications.muted_kinds(dc_ops) == {
+        "flight_change",
+        "rebooking",
+        "review",
+        "credential",
+    }
     page = client.get(reverse("notification_settings"))
     assert 'value="rebooking" id="email-rebooking">' in page.text
 

@@ -1,0 +1,74 @@
+"""The officers' inbox (``/approvals/``): what awaits a decision across the ports they supervise.
+
+Each kind of reviewable record registers an ``ApprovalSource`` from its app's ``ready()``
+(incident reports from ``reports``, timesheets and leave from ``staffing``), so this core module
+never imports the apps above it. A source says which model, how an officer decides one (the
+app's service, with its notifications), and which template renders its row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db import models
+
+from poe_ops.review import Reviewable, ReviewStatus
+from poe_ops.roles import SUPERVISE
+from poe_ops.scoping import port_permissions, ports_for
+
+User = AbstractBaseUser | AnonymousUser
+
+
+@dataclass(frozen=True)
+class ApprovalSource:
+    key: str  # in URLs: /approvals/<key>/<pk>/approve/
+    label: str  # "Incident report"
+    model: type[Reviewable]
+    row_template: str  # renders one awaiting record as ``item``
+    # decide(actor, record, approve, comment) -> record: the app's service, which calls
+    # poe_ops.review.decide and adds its notifications.
+    decide: Callable[[Any, Any, bool, str], Reviewable]
+    select_related: tuple[str, ...] = ("port", "author")
+    # Narrows what an officer may see beyond the port (sensitive categories), if needed.
+    visible_to: Callable[[models.QuerySet[Any], Any], models.QuerySet[Any]] | None = field(
+        default=None
+    )
+
+
+SOURCES: dict[str, ApprovalSource] = {}
+
+
+def register(source: ApprovalSource) -> None:
+    SOURCES[source.key] = source
+
+
+def awaiting_queryset(source: ApprovalSource, user: User) -> models.QuerySet[Any]:
+    """Records of this source awaiting ``user``'s decision: submitted, at a port they supervise,
+    not their own."""
+    qs = source.model._default_manager.filter(
+        status=ReviewStatus.SUBMITTED, port__in=ports_for(user, SUPERVISE)
+    ).exclude(author_id=user.pk)
+    if source.visible_to is not None:
+        qs = source.visible_to(qs, user)
+    return qs
+
+
+def awaiting(user: User) -> list[tuple[ApprovalSource, Reviewable]]:
+    """Everything awaiting ``user``, oldest submission first (one query per source)."""
+    items: list[tuple[ApprovalSource, Reviewable]] = []
+    for source in SOURCES.values():
+        qs = awaiting_queryset(source, user).select_related(*source.select_related)
+        items.extend((source, record) for record in qs)
+    items.sort(key=lambda pair: (pair[1].submitted_at is None, pair[1].submitted_at, pair[1].pk))
+    return items
+
+
+def awaiting_count(user: User) -> int:
+    """For the navigation bar; zero without a query for users who supervise nothing."""
+    if not any(SUPERVISE in perms for perms in port_permissions(user).values()):
+        return 0
+    return sum(awaiting_queryset(source, user).count() for source in SOURCES.values())

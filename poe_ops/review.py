@@ -1,0 +1,178 @@
+"""The one review workflow shared by incident reports, timesheets and leave requests.
+
+    draft ──submit──▶ submitted ──approve──▶ approved
+                         │  ▲
+                  return │  │ resubmit
+                         ▼  │
+                       returned
+
+A model takes part by inheriting ``Reviewable`` (which gives it ``status``, ``author`` and the
+decision fields) and by having a ``port``. Apps wrap these functions in their own services
+(``approve_incident``, ``approve_timesheet``) to add their checks and notifications; the
+transitions, the one-decision-wins rule, the no-self-approval rule and the audit events live
+here, once.
+
+Two officers deciding at once: the decision is a conditional UPDATE (``WHERE status =
+'submitted'``), so exactly one wins; the other gets ``ReviewConflict`` saying who decided what
+and when — the healthchecks ``sendalerts`` habit.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from poe_ops.audit import log_action
+from poe_ops.models import AuditEvent, Port
+from poe_ops.scoping import ensure_may_approve
+
+User = AbstractBaseUser | AnonymousUser
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Awaiting approval"
+    RETURNED = "returned", "Returned for changes"
+    APPROVED = "approved", "Approved"
+
+
+class Reviewable(models.Model):
+    """Abstract: the fields of a record that an officer approves or returns.
+
+    Subclasses set ``audit_name`` (the middle of the audit action: ``poe.<audit_name>.approved``)
+    and have a ``port`` foreign key."""
+
+    audit_name: ClassVar[str]
+    port: models.ForeignKey[Port, Port]
+
+    status = models.CharField(
+        max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT, db_index=True
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who wrote it and submits it; they may never approve it.",
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_comment = models.TextField(
+        blank=True, help_text="The officer's words: required when returning."
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_editable(self) -> bool:
+        """Drafts and returned records may still be changed by their author."""
+        return self.status in (ReviewStatus.DRAFT, ReviewStatus.RETURNED)
+
+    @property
+    def awaits_decision(self) -> bool:
+        return self.status == ReviewStatus.SUBMITTED
+
+
+class ReviewConflict(Exception):
+    """The record was not in the state the action needs (usually: another officer decided it
+    a moment ago). The message says what happened, for the person who tried."""
+
+
+def _describe(record: Reviewable) -> str:
+    return f"{record._meta.verbose_name} {record}".strip()
+
+
+def _already(record: Reviewable) -> ReviewConflict:
+    """The message for someone whose action lost to another's."""
+    record.refresh_from_db()
+    what = _describe(record).capitalize()
+    if record.status in (ReviewStatus.APPROVED, ReviewStatus.RETURNED) and record.decided_by:
+        who = record.decided_by.get_full_name() or record.decided_by.get_username()
+        at = timezone.localtime(record.decided_at, record.port.zone) if record.decided_at else None
+        when = f" at {at:%H:%M}" if at else ""
+        verb = "approved" if record.status == ReviewStatus.APPROVED else "returned"
+        return ReviewConflict(f"{what} was already {verb} by {who}{when}. Nothing was changed.")
+    status = ReviewStatus(record.status).label.lower()
+    return ReviewConflict(f"{what} is {status}. Nothing was changed.")
+
+
+def submit(actor: User, record: Reviewable, *, data: dict[str, Any] | None = None) -> Reviewable:
+    """The author sends a draft (or a returned record) to the port's officers."""
+    if not actor.is_authenticated or actor.pk != record.author_id:  # type: ignore[attr-defined]
+        raise PermissionDenied("Only the author can submit this.")
+    with transaction.atomic():
+        before = record.status
+        now = timezone.now()
+        won = (
+            type(record)
+            ._default_manager.filter(
+                pk=record.pk, status__in=(ReviewStatus.DRAFT, ReviewStatus.RETURNED)
+            )
+            .update(status=ReviewStatus.SUBMITTED, submitted_at=now)
+        )
+        if not won:
+            raise _already(record)
+        record.status, record.submitted_at = ReviewStatus.SUBMITTED, now
+        action = "resubmitted" if before == ReviewStatus.RETURNED else "submitted"
+        log_action(
+            actor,
+            f"poe.{record.audit_name}.{action}",
+            record,
+            port=record.port,
+            changes={"status": [before, ReviewStatus.SUBMITTED]},
+            data=data,
+        )
+    return record
+
+
+def decide(actor: User, record: Reviewable, *, approve: bool, comment: str = "") -> Reviewable:
+    """An officer of the record's port approves it, or returns it with a comment.
+
+    Refused (``PermissionDenied``) for anyone who does not supervise the port or who wrote it;
+    ``ValidationError`` when returning without a comment; ``ReviewConflict`` when it is no
+    longer awaiting a decision (another officer was first)."""
+    ensure_may_approve(actor, record.port, record.author)
+    comment = comment.strip()
+    if not approve and not comment:
+        raise ValidationError({"comment": "Say what needs changing before returning it."})
+    new = ReviewStatus.APPROVED if approve else ReviewStatus.RETURNED
+    with transaction.atomic():
+        now = timezone.now()
+        won = (
+            type(record)
+            ._default_manager.filter(pk=record.pk, status=ReviewStatus.SUBMITTED)
+            .update(status=new, decided_by=actor, decided_at=now, decision_comment=comment)
+        )
+        if not won:
+            raise _already(record)
+        record.status, record.decided_at, record.decision_comment = new, now, comment
+        record.decided_by = actor
+        log_action(
+            actor,
+            f"poe.{record.audit_name}.{'approved' if approve else 'returned'}",
+            record,
+            port=record.port,
+            changes={"status": [ReviewStatus.SUBMITTED, new]},
+            data={"comment": comment} if comment else None,
+        )
+    return record
+
+
+REVIEW_ACTIONS = ("created", "updated", "submitted", "resubmitted", "approved", "returned")
+
+
+def history(record: Reviewable) -> list[AuditEvent]:
+    """The record's audited life, oldest first: created, edited, submitted, returned (with the
+    comment in ``data``), resubmitted, approved. For the page and the official PDF."""
+    names = [f"poe.{record.audit_name}.{action}" for action in REVIEW_ACTIONS]
+    events = AuditEvent.objects.for_object(record).filter(action__in=names)
+    return list(events.select_related("actor").order_by("at", "pk"))
