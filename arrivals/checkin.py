@@ -193,10 +193,16 @@ def _save_and_apply(
     return StepResult(event=saved, individual=person)
 
 
-def _sync_case_status(user: User, case: Case) -> dict[int, str]:
+def _sync_case_status(
+    user: User, case: Case, everyone: list[Individual] | None = None
+) -> dict[int, str]:
     """In progress once anyone has been met; completed when everyone reached an outcome.
-    Returns where everyone in the case now is."""
-    case_steps = dict(case.individuals.values_list("pk", "current_step"))
+    Returns where everyone in the case now is (from ``everyone``, the case's people already
+    locked and up to date, when given)."""
+    if everyone is not None:
+        case_steps = {person.pk: person.current_step for person in everyone}
+    else:
+        case_steps = dict(case.individuals.values_list("pk", "current_step"))
     if case.status == Case.Status.CANCELLED:
         return case_steps
     steps = set(case_steps.values())
@@ -238,14 +244,19 @@ def _move_locked(
     return result
 
 
-def _lock_case_of(user: User, individual_id: int, port: Port | None) -> Case:
-    """Lock and return the case of a person the user may check in (at ``port`` if given):
-    404 when it is not among the ports they may view, 403 when they may only view it."""
+def _lock_case_of(
+    user: User, individual_id: int, port: Port | None, iata: str | None = None
+) -> Case:
+    """Lock and return the case of a person the user may check in (at ``port``, or the port
+    with code ``iata``, if given): 404 when it is not among the ports they may view, 403 when
+    they may only view it."""
     visible = [pk for pk, perms in port_permissions(user).items() if VIEW in perms]
     cases = Case.objects.select_for_update(of=("self",)).select_related("port")
     cases = cases.filter(individuals__pk=individual_id, port_id__in=visible)
     if port is not None:
         cases = cases.filter(port=port)
+    if iata is not None:
+        cases = cases.filter(port__iata=iata.upper())
     case = cases.first()
     if case is None:
         raise Http404("No individual matches.")
@@ -283,19 +294,24 @@ def move_individual(
     idempotency_key: str,
     device: str = "",
     port: Port | None = None,
+    iata: str | None = None,
 ) -> StepResult:
-    """Move one person to ``to_step``. Another port's person (or, given ``port``, a person of
-    any other port) is a 404, view-only a 403; a move that makes no sense is recorded as refused
-    with the reason; a repeated key changes nothing and returns the first result."""
+    """Move one person to ``to_step``. Another port's person (or, given ``port`` or its
+    ``iata`` code, a person of any other port) is a 404, view-only a 403; a move that makes no
+    sense is recorded as refused with the reason; a repeated key changes nothing and returns
+    the first result. The person's case comes back with its port (``individual.case.port``)."""
     _check_input(to_step, idempotency_key)
     with transaction.atomic():
-        case = _lock_case_of(user, individual_id, port)
-        (person,) = _lock_people(case, [individual_id])
+        case = _lock_case_of(user, individual_id, port, iata)
+        # The whole family is locked (taps in one case are serialised by the case lock anyway):
+        # their steps, needed for the case's status and buttons, come with the lock.
+        everyone = _lock_people(case)
+        (person,) = [p for p in everyone if p.pk == individual_id]
         # A resent key meets the unique constraint on insert and gets the first result back; the
         # locks make a resend that arrives while the first is still at work wait for it.
         result = _move_locked(user, person, to_step, idempotency_key, device, case.port)
         if result.accepted and not result.repeated:
-            result = replace(result, case_steps=_sync_case_status(user, case))
+            result = replace(result, case_steps=_sync_case_status(user, case, everyone))
         return result
 
 
