@@ -9,6 +9,7 @@ append-only ``StepEvent`` is written — refused attempts too, with the reason t
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
@@ -17,7 +18,8 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
+from django.db.models import Field
 from django.http import Http404
 
 from arrivals import notices
@@ -153,15 +155,39 @@ def _repeat(event: StepEvent, individual_id: int, to_step: str) -> StepResult:
     return StepResult(event=event, individual=event.individual, repeated=True)
 
 
+@functools.cache
+def _insert_unless_key_taken() -> tuple[str, list[Field[Any, Any]]]:
+    """``INSERT … ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`` for a StepEvent, with
+    the fields in the order of its placeholders (PostgreSQL, and SQLite since 3.35)."""
+    meta = StepEvent._meta
+    fields = [f for f in meta.local_concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    key = meta.get_field("idempotency_key")
+    assert isinstance(key, Field) and key.unique  # the conflict this statement expects
+    # Names from the model's own metadata; every value is a parameter.
+    columns = ", ".join(quote(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608
+        f"ON CONFLICT ({quote(key.column)}) DO NOTHING RETURNING {quote(meta.pk.column)}"
+    )
+    return sql, fields
+
+
 def _record(event: StepEvent) -> StepEvent | None:
-    """Save ``event``; None if another request saved the same idempotency key first."""
-    try:
-        with transaction.atomic():
-            event.save()
-    except IntegrityError:
-        if _existing(event.idempotency_key) is None:
-            raise  # some other constraint: a real error
+    """Save ``event``; None if another request saved the same idempotency key first.
+
+    One statement: the key's unique constraint decides, without a savepoint around a plain
+    insert (two more round trips on every tap). Any other constraint still raises."""
+    sql, fields = _insert_unless_key_taken()
+    values = [f.get_db_prep_save(f.pre_save(event, add=True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
         return None
+    event.pk = row[0]
+    event._state.adding, event._state.db = False, connection.alias
     return event
 
 

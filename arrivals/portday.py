@@ -286,14 +286,13 @@ def moves_for_steps(steps: list[str]) -> list[tuple[str, str, int]]:
 def case_moves_on_flight(
     port: Port, flight_id: int, case: Case, case_steps: dict[int, str] | None = None
 ) -> CaseBlock | None:
-    """Just the case's all-at-once buttons for one flight of ``port`` (for refreshing them after
-    one person's tap, without rebuilding the whole block); None when the case is not booked on
-    that flight there. One query, two without ``case_steps`` ({person id: step} for everyone
-    in the case)."""
+    """Just the case's all-at-once buttons for one flight (for refreshing them after one
+    person's tap, without rebuilding the whole block); None when the case is not booked on
+    that flight. One query, two without ``case_steps`` ({person id: step} for everyone in the
+    case). The case is one of ``port``'s, so its inbound segments are on ``port``'s flights."""
     named = list(
         Segment.objects.filter(
             flight_id=flight_id,
-            flight__port=port,
             case=case,
             direction=Segment.Direction.INBOUND,
             replaced_by__isnull=True,
