@@ -296,7 +296,9 @@ def case_moves_on_flight(
             case=case,
             direction=Segment.Direction.INBOUND,
             replaced_by__isnull=True,
-        ).values_list("individuals", flat=True)
+        )
+        .order_by()  # no default ordering: it would join the case and flight tables
+        .values_list("individuals", flat=True)
     )
     if not named:
         return None
