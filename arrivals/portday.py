@@ -17,6 +17,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from arrivals import escorts
 from arrivals.models import Flight, Segment, StepEvent
 from arrivals.steps import ALLOWED_MOVES, EXCEPTIONS, NEXT_STEP
 from arrivals.undo import undo_refusal
@@ -54,7 +55,8 @@ def local_day_bounds(port: Port, day: dt.date) -> tuple[dt.datetime, dt.datetime
 def _people_by_flight(flight_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
     """Each flight's people from its active inbound segments (no individuals: the whole case).
 
-    Three queries: segments, their named individuals, and the people of the cases involved."""
+    Three queries: segments, their named individuals, and the people of the cases involved;
+    a fourth when anyone needs an escort (``escort_missing`` is set on each person)."""
     segments = list(
         Segment.objects.filter(
             flight_id__in=list(flight_ids),
@@ -79,6 +81,9 @@ def _people_by_flight(flight_ids: Iterable[int]) -> dict[int, list[dict[str, Any
         "primary_language",
     ):
         by_case[person["case_id"]].append(person)
+    # Who needs an escort and has none: from the cached flags, one more query only when someone
+    # on these flights needs one.
+    escorts.mark_missing_escorts(p for found in by_case.values() for p in found)
     people: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
     for s in segments:
         for person in by_case[s["case_id"]]:
@@ -96,6 +101,7 @@ class FlightSummary:
     wheelchair: int = 0
     medical: int = 0
     languages: list[str] = field(default_factory=list)
+    no_escort: int = 0  # minors and MEDA/STCR travellers with no escort assigned
 
 
 def _summarise(flight: Flight, people: list[dict[str, Any]]) -> FlightSummary:
@@ -111,6 +117,7 @@ def _summarise(flight: Flight, people: list[dict[str, Any]]) -> FlightSummary:
         wheelchair=sum(1 for p in people if WHEELCHAIR_CODES & set(p["ssr_codes"])),
         medical=sum(1 for p in people if p["medical"] or SSR.MEDA in p["ssr_codes"]),
         languages=[name or "?" for name in languages],
+        no_escort=sum(1 for p in people if p["escort_missing"]),
     )
 
 
@@ -300,6 +307,16 @@ def flight_blocks(user: User, flight: Flight, *, case_id: int | None = None) -> 
         for p in by_case[s.case_id]:
             if not named or p.pk in named:
                 found[p.pk] = p
+    needing = {
+        p.pk
+        for found in on_flight.values()
+        for p in found.values()
+        if escorts.needs_escort(vars(p))
+    }
+    escorted = escorts.escorted_among(needing)
+    for person in people:
+        missing = person.pk in needing and person.pk not in escorted
+        person.escort_missing = missing
     events = latest_events(people)
     may_coordinate = has_port_perm(user, flight.port, COORDINATE)
     return [
