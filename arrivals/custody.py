@@ -8,8 +8,9 @@ from django.db import transaction
 
 from arrivals import checkin
 from arrivals.steps import refusal_reason
-from cases.booking_services import BookingError, Party, record_handover
+from cases.booking_common import BookingError
 from cases.bookings import CustodyHandover
+from cases.escort_services import Party, record_handover
 from cases.models import ArrivalStep, Individual
 from poe_ops.models import Port
 from poe_ops.roles import OPERATE

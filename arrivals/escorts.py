@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from cases.booking_services import named_receiver
 from cases.bookings import EscortAssignment
+from cases.escort_services import named_receiver
 from cases.models import SSR, ArrivalStep, Individual
 
 ESCORT_CODES = frozenset({SSR.UMNR, SSR.MEDA, SSR.STCR})

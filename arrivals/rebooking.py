@@ -18,7 +18,8 @@ from django.urls import reverse
 from arrivals import checkin
 from arrivals.models import Flight, Rebooking, Segment
 from arrivals.steps import refusal_reason
-from cases.booking_services import BookingError, Saved, book_hotel, book_transport
+from cases.booking_common import BookingError, Saved
+from cases.booking_services import book_hotel, book_transport
 from cases.models import ArrivalStep, Case, Individual
 from poe_ops.audit import log_action
 from poe_ops.models import NotificationKind

@@ -6,19 +6,25 @@ wrong (nothing is changed then). A repeated idempotency key returns the first re
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, models, transaction
-from django.urls import reverse
-from django.utils import timezone
+from django.db import models, transaction
 
+from cases.booking_common import (
+    BookingError,
+    Saved,
+    User,
+    _actor,
+    _case_path,
+    _check_key,
+    _money,
+    _once,
+    _people,
+    _vendor,
+)
 from cases.bookings import (
     CustodyHandover,
     EscortAssignment,
@@ -26,20 +32,13 @@ from cases.bookings import (
     HotelBooking,
     MealOrder,
     Vendor,
-    VendorProblem,
-    VendorRating,
 )
 from cases.models import Case, Individual
 from poe_ops.audit import changed_fields, log_action
 from poe_ops.models import NotificationKind
 from poe_ops.notifications import notify
-from poe_ops.roles import OPERATE, SUPERVISE
+from poe_ops.roles import OPERATE
 from poe_ops.scoping import require_port_perm
-
-User = AbstractBaseUser | AnonymousUser
-B = TypeVar("B", HotelBooking, GroundTransportBooking, EscortAssignment, CustodyHandover)
-
-_KEY = re.compile(r"^[A-Za-z0-9:-]{8,64}$")
 
 HOTEL_MOVES: dict[str, frozenset[str]] = {
     HotelBooking.Status.REQUESTED: frozenset(
@@ -64,87 +63,12 @@ TRANSPORT_MOVES: dict[str, frozenset[str]] = {
 }
 
 
-class BookingError(ValueError):
-    """Refused: the message says what is wrong and where. Nothing was changed."""
-
-
-@dataclass(frozen=True)
-class Saved:
-    """What a create call made; ``repeated`` when the key had been used before."""
-
-    obj: Any
-    repeated: bool = False
-
-
 @dataclass
 class MealLine:
     individual: Individual
     meal: str = MealOrder.Meal.REGULAR
     count: int = 3
     allergies: str = ""
-
-
-def _actor(user: User) -> Any:
-    if not user.is_authenticated:
-        raise PermissionDenied("Sign in first.")
-    return user
-
-
-def _check_key(key: str) -> None:
-    if not _KEY.match(key or ""):
-        raise BookingError("This form has no valid idempotency key; reload the page and try again.")
-
-
-def _earlier(model: type[B], key: str, case: Case) -> Saved | None:
-    found = model.objects.filter(idempotency_key=key).first()
-    if found is None:
-        return None
-    if found.case_id != case.pk:
-        raise BookingError("This form was already used for another case; reload the page.")
-    return Saved(found, repeated=True)
-
-
-def _once(model: type[B], key: str, case: Case, create: Callable[[], B]) -> Saved:
-    """``create()`` unless ``key`` was used before; a racing duplicate gets the first one."""
-    earlier = _earlier(model, key, case)
-    if earlier is not None:
-        return earlier
-    try:
-        with transaction.atomic():
-            return Saved(create())
-    except IntegrityError:
-        earlier = _earlier(model, key, case)
-        if earlier is None:
-            raise
-        return earlier
-
-
-def _people(case: Case, individuals: Sequence[Individual]) -> list[Individual]:
-    strangers = [str(p) for p in individuals if p.case_id != case.pk]
-    if strangers:
-        raise BookingError(f"Not in case {case.case_number}: {', '.join(strangers)}.")
-    return list(individuals)
-
-
-def _vendor(case: Case, vendor: Vendor | None, kind: str, what: str) -> Vendor:
-    if vendor is None:
-        raise BookingError(f"Choose the {what}.")
-    if vendor.port_id != case.port_id or vendor.kind != kind:
-        raise BookingError(f"{vendor} is not a {what} of {case.port.iata}.")
-    if not vendor.active:
-        raise BookingError(f"{vendor} is no longer in use at {case.port.iata}; choose another.")
-    return vendor
-
-
-def _money(value: Decimal | None, what: str) -> Decimal:
-    value = Decimal("0") if value is None else value
-    if value < 0:
-        raise BookingError(f"The {what} cannot be negative.")
-    return value
-
-
-def _case_path(case: Case) -> str:
-    return reverse("cases:detail", args=[case.case_number])
 
 
 # --- hotel ------------------------------------------------------------------------------------
@@ -393,263 +317,6 @@ def change_transport_status(user: User, booking_id: int, to_status: str) -> Grou
         "poe.booking.transport.status",
     )
     return booking
-
-
-# --- vendor quality ---------------------------------------------------------------------------
-
-
-def _booking_fields(booking: HotelBooking | GroundTransportBooking) -> dict[str, Any]:
-    if isinstance(booking, HotelBooking):
-        return {"hotel_booking": booking}
-    return {"transport_booking": booking}
-
-
-def rate_vendor(
-    user: User,
-    booking: HotelBooking | GroundTransportBooking,
-    rating: int,
-    comment: str = "",
-) -> VendorRating:
-    require_port_perm(user, booking.case.port, OPERATE)
-    if not 1 <= rating <= 5:
-        raise BookingError("Rating: from 1 (poor) to 5 (excellent).")
-    with transaction.atomic():
-        made = VendorRating.objects.create(
-            vendor=booking.vendor,
-            rating=rating,
-            comment=comment.strip(),
-            rated_by=_actor(user),
-            **_booking_fields(booking),
-        )
-        log_action(
-            user,
-            "poe.vendor.rated",
-            booking.vendor,
-            port=booking.case.port,
-            data={"rating": rating, "booking": booking.pk, "case": booking.case.case_number},
-        )
-    return made
-
-
-def log_problem(
-    user: User,
-    booking: HotelBooking | GroundTransportBooking,
-    kind: str,
-    description: str,
-) -> VendorProblem:
-    require_port_perm(user, booking.case.port, OPERATE)
-    if kind not in VendorProblem.Kind.values:
-        raise BookingError("Problem: choose late pickup, no room, no interpreter or other.")
-    if not description.strip():
-        raise BookingError("Problem: say in a few words what happened.")
-    with transaction.atomic():
-        problem = VendorProblem.objects.create(
-            vendor=booking.vendor,
-            kind=kind,
-            description=description.strip(),
-            reported_by=_actor(user),
-            **_booking_fields(booking),
-        )
-        log_action(
-            user,
-            "poe.vendor.problem.logged",
-            booking.vendor,
-            port=booking.case.port,
-            data={"problem": problem.pk, "kind": kind, "case": booking.case.case_number},
-        )
-    return problem
-
-
-def resolve_problem(user: User, problem_id: int, resolution: str) -> VendorProblem:
-    """An officer closes an open problem with what was done."""
-    with transaction.atomic():
-        problem = (
-            VendorProblem.objects.select_for_update(of=("self",))
-            .select_related("vendor__port")
-            .get(pk=problem_id)
-        )
-        require_port_perm(user, problem.vendor.port, SUPERVISE)
-        if problem.status == VendorProblem.Status.RESOLVED:
-            return problem
-        if not resolution.strip():
-            raise BookingError("Resolution: say what was done.")
-        problem.status = VendorProblem.Status.RESOLVED
-        problem.resolution = resolution.strip()
-        problem.resolved_by = _actor(user)
-        problem.resolved_at = timezone.now()
-        problem.save()
-        log_action(
-            user,
-            "poe.vendor.problem.resolved",
-            problem.vendor,
-            port=problem.vendor.port,
-            changes={"status": ["open", "resolved"]},
-            data={"problem": problem.pk},
-        )
-    return problem
-
-
-# --- escorts ---------------------------------------------------------------------------------
-
-
-def assign_escort(
-    user: User,
-    case: Case,
-    *,
-    individuals: Sequence[Individual],
-    kind: str,
-    name: str,
-    idempotency_key: str,
-    organisation: str = "",
-    escort_user: Any = None,
-    purpose: str = EscortAssignment.Purpose.LEG,
-    leg: str = "",
-) -> Saved:
-    require_port_perm(user, case.port, OPERATE)
-    _check_key(idempotency_key)
-    if kind not in EscortAssignment.Kind.values:
-        raise BookingError("Escort: choose IOM staff, medical escort or agency representative.")
-    if purpose not in EscortAssignment.Purpose.values:
-        raise BookingError("Escort for: a leg of the journey or the handover.")
-    if escort_user is not None:
-        name = name.strip() or str(escort_user.get_full_name() or escort_user.get_username())
-    if not name.strip():
-        raise BookingError("Escort name: who is it?")
-    if kind == EscortAssignment.Kind.AGENCY and not organisation.strip():
-        raise BookingError("Organisation: which agency does the representative work for?")
-    people = _people(case, individuals)
-    if not people:
-        raise BookingError("Choose who the escort accompanies.")
-    actor = _actor(user)
-
-    def create() -> EscortAssignment:
-        escort = EscortAssignment.objects.create(
-            case=case,
-            kind=kind,
-            name=name.strip(),
-            organisation=organisation.strip()
-            or ("IOM" if kind == EscortAssignment.Kind.IOM_STAFF else ""),
-            user=escort_user,
-            purpose=purpose,
-            leg=leg.strip(),
-            idempotency_key=idempotency_key,
-            assigned_by=actor,
-        )
-        escort.individuals.set(people)
-        log_action(
-            user,
-            "poe.escort.assigned",
-            case,
-            data={
-                "escort": escort.pk,
-                "kind": kind,
-                "name": escort.name,
-                "organisation": escort.organisation,
-                "people": [p.pk for p in people],
-            },
-        )
-        return escort
-
-    with transaction.atomic():
-        return _once(EscortAssignment, idempotency_key, case, create)
-
-
-# --- custody -----------------------------------------------------------------------------------
-
-
-@dataclass
-class Party:
-    kind: str
-    name: str
-    organisation: str = ""
-
-
-def record_handover(
-    user: User,
-    case: Case,
-    *,
-    subject: str,
-    from_party: Party,
-    to_party: Party,
-    place: str,
-    idempotency_key: str,
-    individual: Individual | None = None,
-    at: dt.datetime | None = None,
-) -> Saved:
-    """Who handed a minor (or a case's documents in custody) to whom, when and where. The
-    receiving party must be named with their organisation: custody is never "nobody"."""
-    require_port_perm(user, case.port, OPERATE)
-    _check_key(idempotency_key)
-    if subject not in CustodyHandover.Subject.values:
-        raise BookingError("Handover of: a minor or documents held in custody.")
-    if individual is not None:
-        _people(case, [individual])
-    if subject == CustodyHandover.Subject.MINOR:
-        if individual is None:
-            raise BookingError("Choose the minor who is handed over.")
-        if not (individual.unaccompanied_minor or "UMNR" in individual.ssr_codes):
-            raise BookingError(f"{individual} is not recorded as an unaccompanied minor.")
-    for label, party in (("From", from_party), ("To", to_party)):
-        if party.kind not in CustodyHandover.Party.values:
-            raise BookingError(f"{label}: IOM staff, escort or agency representative.")
-        if not party.name.strip():
-            raise BookingError(f"{label}: name the person.")
-    if not to_party.organisation.strip():
-        raise BookingError("To: name the receiving person's organisation.")
-    if not place.strip():
-        raise BookingError("Place: where did the handover happen?")
-    when = at or timezone.now()
-    if when > timezone.now() + dt.timedelta(minutes=5):
-        raise BookingError("Time: a handover cannot be recorded in the future.")
-    actor = _actor(user)
-
-    def create() -> CustodyHandover:
-        handover = CustodyHandover.objects.create(
-            case=case,
-            subject=subject,
-            individual=individual,
-            from_kind=from_party.kind,
-            from_name=from_party.name.strip(),
-            from_organisation=from_party.organisation.strip(),
-            to_kind=to_party.kind,
-            to_name=to_party.name.strip(),
-            to_organisation=to_party.organisation.strip(),
-            at=when,
-            place=place.strip(),
-            idempotency_key=idempotency_key,
-            recorded_by=actor,
-        )
-        log_action(
-            user,
-            "poe.custody.handover",
-            individual or case,
-            port=case.port,
-            data={
-                "handover": handover.pk,
-                "subject": subject,
-                "from": [from_party.kind, handover.from_name, handover.from_organisation],
-                "to": [to_party.kind, handover.to_name, handover.to_organisation],
-                "place": handover.place,
-                "at": when,
-            },
-        )
-        return handover
-
-    with transaction.atomic():
-        return _once(CustodyHandover, idempotency_key, case, create)
-
-
-def named_receiver(individual: Individual) -> CustodyHandover | None:
-    """The latest handover of this minor to someone outside the POE team, if any."""
-    return (
-        CustodyHandover.objects.filter(
-            individual=individual,
-            subject=CustodyHandover.Subject.MINOR,
-            to_kind__in=[CustodyHandover.Party.ESCORT, CustodyHandover.Party.AGENCY],
-        )
-        .order_by("-at", "-id")
-        .first()
-    )
 
 
 # --- what a case costs -------------------------------------------------------------------------
