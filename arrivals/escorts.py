@@ -11,14 +11,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from cases.bookings import EscortAssignment
-from cases.escort_services import named_receiver
+from cases.escort_services import named_receiver, needs_escort
 from cases.models import SSR, ArrivalStep, Individual
 
-ESCORT_CODES = frozenset({SSR.UMNR, SSR.MEDA, SSR.STCR})
-# Past these steps the person no longer needs an escort from the POE (or is not here).
-ESCORT_SETTLED = frozenset(
-    {ArrivalStep.CONNECTED, ArrivalStep.HANDED_OVER, ArrivalStep.NO_SHOW, ArrivalStep.REBOOKED}
-)
+__all__ = ["needs_escort"]
+
 MINOR_NEEDS_RECEIVER = (
     "An unaccompanied minor cannot be marked handed over until the receiving person is named: "
     "record the custody handover (who receives the minor, their organisation, where)."
@@ -29,13 +26,6 @@ def is_minor(person: Individual | dict[str, Any]) -> bool:
     if isinstance(person, dict):
         return bool(person["unaccompanied_minor"] or SSR.UMNR in person["ssr_codes"])
     return bool(person.unaccompanied_minor or SSR.UMNR in person.ssr_codes)
-
-
-def needs_escort(person: dict[str, Any]) -> bool:
-    """From the cached flags alone (no query): a minor travelling alone or a MEDA/STCR case."""
-    if person["current_step"] in ESCORT_SETTLED:
-        return False
-    return bool(person["unaccompanied_minor"] or ESCORT_CODES & set(person["ssr_codes"]))
 
 
 def escorted_among(person_ids: Iterable[int]) -> set[int]:

@@ -123,10 +123,10 @@ class HotelForm(KeyedForm):
             for p in self.people
         ]
 
-    def service_kwargs(self) -> dict[str, Any]:
+    def service_kwargs(self, people: list[Individual] | None = None) -> dict[str, Any]:
+        """The ``book_hotel`` arguments; meals for ``people`` (default: those ticked, or all)."""
         data = self.cleaned_data
-        chosen = list(data["individuals"])
-        eaters = chosen or self.people
+        eaters = people or list(data.get("individuals") or []) or self.people
         return {
             "vendor": data["vendor"],
             "check_in": data["check_in"],

@@ -33,6 +33,7 @@ from cases.bookings import (
     MealOrder,
     Vendor,
 )
+from cases.escort_services import needs_escort
 from cases.models import Case, Individual
 from poe_ops.audit import changed_fields, log_action
 from poe_ops.models import NotificationKind
@@ -356,9 +357,10 @@ class CaseBookings:
     escorts: list[EscortAssignment] = field(default_factory=list)
     custody: list[CustodyHandover] = field(default_factory=list)
     costs: Costs = field(default_factory=Costs)
+    needing_escort: list[Individual] = field(default_factory=list)
 
 
-def case_bookings(case: Case) -> CaseBookings:
+def case_bookings(case: Case, people: Sequence[Individual] = ()) -> CaseBookings:
     """The case page's bookings, escorts, custody chain and costs in a fixed number of queries."""
     hotels = list(
         HotelBooking.objects.filter(case=case)
@@ -383,7 +385,24 @@ def case_bookings(case: Case) -> CaseBookings:
     for ride in transport:
         if ride.status != GroundTransportBooking.Status.CANCELLED:
             costs.ground += ride.cost
-    return CaseBookings(hotels, transport, escorts, custody, costs)
+    escorted = {p.pk for escort in escorts for p in escort.individuals.all()}
+    needing = [
+        p
+        for p in people
+        if p.pk not in escorted
+        and needs_escort(
+            {
+                "current_step": p.current_step,
+                "unaccompanied_minor": p.unaccompanied_minor,
+                "ssr_codes": p.ssr_codes,
+            }
+        )
+    ]
+    for hotel in hotels:
+        hotel.moves = hotel_status_moves(hotel)  # type: ignore[attr-defined]
+    for ride in transport:
+        ride.moves = transport_status_moves(ride)  # type: ignore[attr-defined]
+    return CaseBookings(hotels, transport, escorts, custody, costs, needing)
 
 
 def hotel_status_moves(booking: HotelBooking) -> list[tuple[str, str]]:

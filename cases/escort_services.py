@@ -23,10 +23,24 @@ from cases.bookings import (
     CustodyHandover,
     EscortAssignment,
 )
-from cases.models import Case, Individual
+from cases.models import SSR, ArrivalStep, Case, Individual
 from poe_ops.audit import log_action
 from poe_ops.roles import OPERATE
 from poe_ops.scoping import require_port_perm
+
+ESCORT_CODES = frozenset({SSR.UMNR, SSR.MEDA, SSR.STCR})
+# Past these steps the person no longer needs an escort from the POE (or is not here).
+ESCORT_SETTLED = frozenset(
+    {ArrivalStep.CONNECTED, ArrivalStep.HANDED_OVER, ArrivalStep.NO_SHOW, ArrivalStep.REBOOKED}
+)
+
+
+def needs_escort(person: dict[str, Any]) -> bool:
+    """From the cached flags alone (no query): a minor travelling alone or a MEDA/STCR case."""
+    if person["current_step"] in ESCORT_SETTLED:
+        return False
+    return bool(person["unaccompanied_minor"] or ESCORT_CODES & set(person["ssr_codes"]))
+
 
 # --- escorts ---------------------------------------------------------------------------------
 
