@@ -44,6 +44,11 @@ def rebook(request: HttpRequest, case_number: str) -> HttpResponse:
         .prefetch_related("individuals")
         .order_by("flight__scheduled_departure", "flight__scheduled_date")
     )
+    if request.method == "POST":
+        done = rebooking.already_done(case, request.POST.get("key", ""))
+        if done is not None:  # a double submit: the first one counts, and its form is stale
+            messages.info(request, rebooking.RebookingResult(done, repeated=True).message)
+            return redirect("cases:detail", case_number=case.case_number)
     person = None
     if request.GET.get("person", "").isdigit():
         person = case.individuals.filter(pk=request.GET["person"]).first()

@@ -58,6 +58,13 @@ class RebookingResult:
         return " ".join(parts)
 
 
+def already_done(case: Case, key: str) -> Rebooking | None:
+    """The rebooking an earlier submit of the same form made, if any."""
+    if not key:
+        return None
+    return Rebooking.objects.filter(case=case, idempotency_key=key).first()
+
+
 def travellers(segment: Segment) -> list[Individual]:
     """Who the segment carries: its named people, or everyone in the case."""
     named = list(segment.individuals.all())
