@@ -42,6 +42,19 @@ def hand_over_minor(
             "To: a minor is handed over to an escort or an agency representative, not kept by "
             "IOM staff."
         )
+    earlier = CustodyHandover.objects.filter(idempotency_key=f"{idempotency_key}:custody").first()
+    if earlier is not None:  # a double submit: answered with what the first one did
+        if earlier.individual_id != person.pk:
+            raise BookingError("This form was already used for someone else; reload the page.")
+        step = checkin.move_individual(
+            user,
+            person.pk,
+            ArrivalStep.HANDED_OVER,
+            idempotency_key=idempotency_key,
+            device=device,
+            port=port,
+        )
+        return earlier, step
     with transaction.atomic():
         reason = refusal_reason(person.current_step, ArrivalStep.HANDED_OVER)
         if reason:
