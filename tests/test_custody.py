@@ -14,7 +14,7 @@ from reports import tasks
 from reports.models import Document
 from tests.bookings_data import handover
 from tests.documents_data import pdf_text
-from tests.steps_data import family_on_flight, inbound_flight, key
+from tests.steps_data import family_on_flight, key
 
 pytestmark = pytest.mark.django_db
 
@@ -176,7 +176,7 @@ def test_handing_over_an_adult_asks_nothing_about_custody(atl, atl_associate):
 
 
 def test_a_custody_handover_of_documents_is_recorded_from_the_case_page(client, atl, atl_associate):
-    case, people = family_on_flight(atl, size=2, document_in_custody=True)
+    case, _people = family_on_flight(atl, size=2, document_in_custody=True)
     client.force_login(atl_associate)
     url = f"/cases/{case.case_number}/custody/"
     assert client.get(url).status_code == 200

@@ -61,7 +61,7 @@ def test_a_person_handed_over_no_longer_counts(client, atl, atl_associate):
 
 def test_the_flight_page_flags_the_person_without_escort(client, atl, atl_associate):
     flight = inbound_flight(atl, at(14))
-    _case, (minor,) = family_on_flight(atl, flight, size=1, unaccompanied_minor=True)
+    _case, (_minor,) = family_on_flight(atl, flight, size=1, unaccompanied_minor=True)
     client.force_login(atl_associate)
     html = client.get(f"/ports/ATL/flights/{flight.pk}/").content.decode()
     assert html.count('data-warning="no-escort">No escort') == 1
@@ -76,7 +76,7 @@ def test_the_board_warns_per_flight(client, atl, dc_ops):
 
 
 def test_the_case_page_names_who_needs_an_escort(client, atl, atl_associate):
-    case, (minor,) = family_on_flight(atl, size=1, unaccompanied_minor=True, given_names="Aline")
+    case, (_minor,) = family_on_flight(atl, size=1, unaccompanied_minor=True, given_names="Aline")
     client.force_login(atl_associate)
     html = client.get(f"/cases/{case.case_number}/").content.decode()
     assert "Needs an escort and has none: <strong>Aline" in html
@@ -147,7 +147,7 @@ def test_the_port_day_with_escort_warnings_keeps_a_fixed_number_of_queries(
 
 
 def test_an_escort_is_assigned_from_the_case_page(client, atl, atl_associate):
-    case, (minor, adult) = family_on_flight(atl, size=2)
+    case, (minor, _adult) = family_on_flight(atl, size=2)
     minor.unaccompanied_minor = True
     minor.save()
     client.force_login(atl_associate)
