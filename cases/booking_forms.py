@@ -117,6 +117,13 @@ class HotelForm(KeyedForm):
                 required=False, max_length=200, label="Allergies"
             )
 
+    def main_fields(self) -> list[Any]:
+        """The booking's own fields, without the per-person meal fields (shown as a table)."""
+        meal_fields = {
+            f"{kind}_{p.pk}" for p in self.people for kind in ("meal", "count", "allergies")
+        }
+        return [self[name] for name in self.fields if name not in meal_fields]
+
     def meal_rows(self) -> list[tuple[Individual, Any, Any, Any]]:
         return [
             (p, self[f"meal_{p.pk}"], self[f"count_{p.pk}"], self[f"allergies_{p.pk}"])

@@ -405,12 +405,21 @@ def case_bookings(case: Case, people: Sequence[Individual] = ()) -> CaseBookings
     return CaseBookings(hotels, transport, escorts, custody, costs, needing)
 
 
+STATUS_VERBS = {
+    "confirmed": "Mark confirmed",
+    "checked_in": "Mark checked in",
+    "checked_out": "Mark checked out",
+    "completed": "Mark completed",
+    "cancelled": "Cancel booking",
+}
+
+
 def hotel_status_moves(booking: HotelBooking) -> list[tuple[str, str]]:
-    labels = dict(HotelBooking.Status.choices)
-    return [(s, labels[s]) for s in HotelBooking.Status.values if s in HOTEL_MOVES[booking.status]]
+    """(status, button label) for the moves open to the booking, in the order of the path."""
+    moves = HOTEL_MOVES[booking.status]
+    return [(s, STATUS_VERBS[s]) for s in HotelBooking.Status.values if s in moves]
 
 
 def transport_status_moves(booking: GroundTransportBooking) -> list[tuple[str, str]]:
-    labels = dict(GroundTransportBooking.Status.choices)
     moves = TRANSPORT_MOVES[booking.status]
-    return [(s, labels[s]) for s in GroundTransportBooking.Status.values if s in moves]
+    return [(s, STATUS_VERBS[s]) for s in GroundTransportBooking.Status.values if s in moves]
