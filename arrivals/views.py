@@ -17,7 +17,7 @@ from arrivals.models import Flight, StepEvent
 from cases.models import Case, Individual
 from poe_ops.audit import log_personal_data_access
 from poe_ops.models import Port
-from poe_ops.roles import COORDINATE, OPERATE
+from poe_ops.roles import COORDINATE, OPERATE, SUPERVISE
 from poe_ops.scoping import get_port_or_404, get_scoped_or_404, has_port_perm
 
 FLIGHT_PAGE = "arrivals/flight.html"
@@ -48,6 +48,9 @@ def port_today(request: HttpRequest, iata: str) -> HttpResponse:
             "is_today": day == port.local_today(),
             "local_now": port.local_now(),
             "flights": portday.flights_of_day(port, day),
+            "may_operate": has_port_perm(request.user, port, OPERATE),
+            "may_coordinate": has_port_perm(request.user, port, COORDINATE),
+            "may_supervise": has_port_perm(request.user, port, SUPERVISE),
         },
     )
 

@@ -329,6 +329,21 @@ class FeedbackForm(forms.Form):
         return data
 
 
+class VendorFeedbackForm(FeedbackForm):
+    """Feedback on a vendor that was not booked here (an interpreter service, typically)."""
+
+    field_order = ["vendor", "rating", "comment", "problem", "description"]
+
+    def __init__(self, *args: Any, port: Port, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["vendor"] = forms.ModelChoiceField(
+            queryset=Vendor.objects.filter(port=port, active=True).order_by("kind", "name"),
+            empty_label="Choose…",
+            label="Vendor",
+        )
+        self.order_fields(self.field_order)
+
+
 class ResolveForm(forms.Form):
     resolution = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="What was done")
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +26,7 @@ from cases.booking_forms import (
     PeriodForm,
     ResolveForm,
     TransportForm,
+    VendorFeedbackForm,
 )
 from cases.bookings import GroundTransportBooking, HotelBooking, Vendor, VendorProblem
 from cases.models import Case
@@ -209,6 +211,22 @@ def booking_status(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     return _to_case(booking.case, "case-bookings")
 
 
+def _record_feedback(request: HttpRequest, form: FeedbackForm, target: Any) -> str:
+    """Record the rating and/or problem; the refusal's words, or "" when recorded."""
+    data = form.cleaned_data
+    try:
+        with transaction.atomic():  # a rating without its problem is not half-recorded
+            if data["rating"] is not None:
+                vendor_services.rate_vendor(request.user, target, data["rating"], data["comment"])
+            if data["problem"]:
+                vendor_services.log_problem(
+                    request.user, target, data["problem"], data["description"]
+                )
+    except BookingError as error:
+        return str(error)
+    return ""
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def booking_feedback(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
@@ -216,17 +234,8 @@ def booking_feedback(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     form = FeedbackForm(request.POST or None)
     refusal = ""
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if data["rating"] is not None:
-                vendor_services.rate_vendor(request.user, booking, data["rating"], data["comment"])
-            if data["problem"]:
-                vendor_services.log_problem(
-                    request.user, booking, data["problem"], data["description"]
-                )
-        except BookingError as error:
-            refusal = str(error)
-        else:
+        refusal = _record_feedback(request, form, booking)
+        if not refusal:
             messages.success(request, f"Thank you: feedback on {booking.vendor} recorded.")
             return _to_case(booking.case, "case-bookings")
     return _form_page(
@@ -238,6 +247,33 @@ def booking_feedback(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         intro=str(booking),
         submit_label="Record",
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def vendor_feedback(request: HttpRequest, iata: str) -> HttpResponse:
+    """Feedback on any vendor of the port, e.g. an interpreter service that did not call in."""
+    port = get_port_or_404(request.user, iata, OPERATE)
+    form = VendorFeedbackForm(request.POST or None, port=port)
+    refusal = ""
+    if request.method == "POST" and form.is_valid():
+        vendor = form.cleaned_data["vendor"]
+        refusal = _record_feedback(request, form, vendor)
+        if not refusal:
+            messages.success(request, f"Thank you: feedback on {vendor} recorded.")
+            return redirect("arrivals:port_today", iata=port.iata)
+    context = {
+        "port": port,
+        "current_port": port,
+        "form": form,
+        "title": f"Vendor feedback · {port.iata}",
+        "refusal": refusal,
+        "intro": "Rate a hotel, transport company or interpreter service, or log a problem.",
+        "submit_label": "Record",
+        "back": reverse("arrivals:port_today", args=[port.iata]),
+    }
+    bad = request.method == "POST"
+    return render(request, FORM, context, status=400 if bad else 200)
 
 
 # --- the officer's vendor pages ----------------------------------------------------------------

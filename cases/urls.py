@@ -20,6 +20,9 @@ urlpatterns = [
         name="booking_feedback",
     ),
     path("ports/<str:iata>/vendors/", booking_views.vendors, name="vendors"),
+    path(
+        "ports/<str:iata>/vendor-feedback/", booking_views.vendor_feedback, name="vendor_feedback"
+    ),
     path("ports/<str:iata>/vendors/<int:pk>/", booking_views.vendor_detail, name="vendor"),
     path(
         "vendor-problems/<int:pk>/resolve/", booking_views.resolve_problem, name="resolve_problem"

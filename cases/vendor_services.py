@@ -31,64 +31,54 @@ from poe_ops.scoping import require_port_perm
 # --- vendor quality ---------------------------------------------------------------------------
 
 
-def _booking_fields(booking: HotelBooking | GroundTransportBooking) -> dict[str, Any]:
-    if isinstance(booking, HotelBooking):
-        return {"hotel_booking": booking}
-    return {"transport_booking": booking}
+Rated = HotelBooking | GroundTransportBooking | Vendor
 
 
-def rate_vendor(
-    user: User,
-    booking: HotelBooking | GroundTransportBooking,
-    rating: int,
-    comment: str = "",
-) -> VendorRating:
-    require_port_perm(user, booking.case.port, OPERATE)
+def _about(target: Rated) -> tuple[Vendor, Port, dict[str, Any], dict[str, Any]]:
+    """The vendor, its port, the booking fields and the audit data for what is rated."""
+    if isinstance(target, Vendor):
+        return target, target.port, {}, {}
+    booking = {"hotel_booking" if isinstance(target, HotelBooking) else "transport_booking": target}
+    data = {"booking": target.pk, "case": target.case.case_number}
+    return target.vendor, target.case.port, booking, data
+
+
+def rate_vendor(user: User, target: Rated, rating: int, comment: str = "") -> VendorRating:
+    """Rate a vendor's service, after a booking (``target`` is the booking) or in general (an
+    interpreter service, which is not booked here)."""
+    vendor, port, booking, data = _about(target)
+    require_port_perm(user, port, OPERATE)
     if not 1 <= rating <= 5:
         raise BookingError("Rating: from 1 (poor) to 5 (excellent).")
     with transaction.atomic():
         made = VendorRating.objects.create(
-            vendor=booking.vendor,
-            rating=rating,
-            comment=comment.strip(),
-            rated_by=_actor(user),
-            **_booking_fields(booking),
+            vendor=vendor, rating=rating, comment=comment.strip(), rated_by=_actor(user), **booking
         )
-        log_action(
-            user,
-            "poe.vendor.rated",
-            booking.vendor,
-            port=booking.case.port,
-            data={"rating": rating, "booking": booking.pk, "case": booking.case.case_number},
-        )
+        log_action(user, "poe.vendor.rated", vendor, port=port, data={"rating": rating, **data})
     return made
 
 
-def log_problem(
-    user: User,
-    booking: HotelBooking | GroundTransportBooking,
-    kind: str,
-    description: str,
-) -> VendorProblem:
-    require_port_perm(user, booking.case.port, OPERATE)
+def log_problem(user: User, target: Rated, kind: str, description: str) -> VendorProblem:
+    vendor, port, booking, data = _about(target)
+    require_port_perm(user, port, OPERATE)
     if kind not in VendorProblem.Kind.values:
         raise BookingError("Problem: choose late pickup, no room, no interpreter or other.")
     if not description.strip():
         raise BookingError("Problem: say in a few words what happened.")
     with transaction.atomic():
         problem = VendorProblem.objects.create(
-            vendor=booking.vendor,
+            vendor=vendor,
             kind=kind,
             description=description.strip(),
             reported_by=_actor(user),
-            **_booking_fields(booking),
+            **booking,
         )
         log_action(
             user,
             "poe.vendor.problem.logged",
-            booking.vendor,
-            port=booking.case.port,
-            data={"problem": problem.pk, "kind": kind, "case": booking.case.case_number},
+            vendor,
+            port=port,
+            data={"problem": problem.pk, "kind": kind, **data},
         )
     return problem
 

@@ -20,7 +20,7 @@ from reports.models import Document
 from tests.bookings_data import hotel_booking, transport_booking, vendor
 from tests.documents_data import pdf_text
 from tests.factories import CaseFactory
-from tests.steps_data import family_on_flight, key
+from tests.steps_data import family_on_flight, inbound_flight, key
 
 pytestmark = pytest.mark.django_db
 
@@ -281,3 +281,37 @@ def test_a_transport_manifest_of_another_ports_company_is_refused(client, atl, j
     )
     assert response.status_code == 302
     assert not Document.objects.exists()
+
+
+def test_an_interpreter_service_is_rated_from_the_port_without_a_booking(
+    client, atl, jfk, atl_associate
+):
+    service = vendor(atl, Vendor.Kind.INTERPRETER, "Language Line South")
+    vendor(jfk, Vendor.Kind.INTERPRETER, "Metro Interpreting NY")
+    client.force_login(atl_associate)
+    page = client.get("/ports/ATL/vendor-feedback/").content.decode()
+    assert "Language Line South" in page and "Metro Interpreting NY" not in page
+    assert 'href="/ports/ATL/vendor-feedback/"' in client.get("/ports/ATL/today/").content.decode()
+    data = {
+        "vendor": service.pk,
+        "rating": "1",
+        "problem": "no_interpreter",
+        "description": "No Dari interpreter for 40 minutes",
+    }
+    assert client.post("/ports/ATL/vendor-feedback/", data).status_code == 302
+    problem = VendorProblem.objects.get()
+    assert (problem.vendor, problem.kind, problem.hotel_booking) == (
+        service,
+        "no_interpreter",
+        None,
+    )
+    assert VendorRating.objects.get().vendor == service
+
+
+def test_the_board_csv_counts_who_needs_an_escort(client, atl, dc_ops):
+    noon = dt.datetime.combine(atl.local_today(), dt.time(12), tzinfo=atl.zone)
+    family_on_flight(atl, inbound_flight(atl, noon), size=2, unaccompanied_minor=True)
+    client.force_login(dc_ops)
+    response = client.get(f"/board/export.csv?date={atl.local_today()}")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows[0]["needing an escort, without one"] == "2"

@@ -153,6 +153,7 @@ PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
         "pk": transport_booking(port).pk,
     },
     "cases:vendors": lambda port: {"iata": port.iata},
+    "cases:vendor_feedback": lambda port: {"iata": port.iata},
     "cases:vendor": lambda port: {"iata": port.iata, "pk": vendor(port).pk},
     "cases:resolve_problem": lambda port: {"pk": problem(port).pk},
     "arrivals:hand_over": _individual_at,
