@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from arrivals import checkin, portday, undo
+from arrivals import checkin, escorts, portday, undo
 from arrivals.models import Flight, StepEvent
 from cases.models import Case, Individual
 from poe_ops.audit import log_personal_data_access
@@ -121,6 +121,9 @@ def _person_row(
         rows = portday.person_rows(request.user, port, people)
     row = rows[0]
     row.message, row.is_refusal = message, refused
+    if escorts.needs_escort(vars(row.individual)):  # from the cached flags: adults cost nothing
+        missing = not escorts.escorted_among([row.individual.pk])
+        row.individual.escort_missing = missing  # type: ignore[attr-defined]
     flight_id = request.POST.get("flight", "")
     the_flight = (
         Flight.objects.filter(port=port, pk=flight_id).first() if flight_id.isdigit() else None

@@ -280,8 +280,8 @@ def vendor_feedback(request: HttpRequest, iata: str) -> HttpResponse:
 
 
 def _period(request: HttpRequest, today: dt.date) -> tuple[PeriodForm, dt.date, dt.date]:
-    form = PeriodForm(request.GET or None)
     start, end = today - dt.timedelta(days=30), today
+    form = PeriodForm(request.GET or None, initial={"start": start, "end": end})
     if form.is_bound and form.is_valid():
         start = form.cleaned_data["start"] or start
         end = form.cleaned_data["end"] or end
