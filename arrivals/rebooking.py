@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -75,6 +76,23 @@ def _flight(case: Case, new: NewFlight, old: Flight) -> Flight:
     carrier, number = new.carrier.strip().upper(), new.number.strip().upper().lstrip("0")
     if not carrier or not number:
         raise BookingError("New flight: give the airline code and flight number, e.g. DL 1234.")
+    destination = new.destination.strip().upper() or old.destination
+    candidate = Flight(
+        carrier=carrier,
+        number=number,
+        scheduled_date=new.date,
+        port=case.port,
+        origin=old.origin,
+        destination=destination,
+    )
+    try:
+        candidate.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{Flight._meta.get_field(name).verbose_name}: {' '.join(messages)}"
+            for name, messages in error.message_dict.items()
+        )
+        raise BookingError(f"New flight: {problems}") from None
     flight, _created = Flight.objects.get_or_create(
         carrier=carrier,
         number=number,
@@ -82,7 +100,7 @@ def _flight(case: Case, new: NewFlight, old: Flight) -> Flight:
         defaults={
             "port": case.port,
             "origin": old.origin,
-            "destination": new.destination.strip().upper() or old.destination,
+            "destination": destination,
             "scheduled_departure": new.departure,
             "scheduled_arrival": new.arrival,
         },
@@ -91,7 +109,6 @@ def _flight(case: Case, new: NewFlight, old: Flight) -> Flight:
         raise BookingError(f"{flight.code} on {new.date:%d %b} is the flight being replaced.")
     if flight.status == Flight.Status.CANCELLED:
         raise BookingError(f"{flight.code} on {new.date:%d %b} is cancelled; choose another.")
-    flight.full_clean(validate_unique=False, validate_constraints=False)
     return flight
 
 

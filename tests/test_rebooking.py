@@ -252,3 +252,15 @@ def test_the_tablet_row_links_to_the_rebooking_of_its_case(client, atl, atl_asso
     client.force_login(atl_associate)
     html = client.get(f"/ports/ATL/flights/{inbound.pk}/").content.decode()
     assert f'href="/cases/{case.case_number}/rebook/?person={people[0].pk}"' in html
+
+
+def test_a_malformed_flight_is_refused_in_words_and_nothing_is_created(client, atl, atl_associate):
+    case, people, old = missed_connection(atl)
+    client.force_login(atl_associate)
+    data = form_data(atl, case, people, old, carrier="D!", destination="bo1")
+    response = client.post(f"/cases/{case.case_number}/rebook/", data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "New flight: carrier: Airline code, e.g. QR." in html
+    assert "An airport code is three capital letters." in html
+    assert not Flight.objects.filter(carrier="D!").exists()
