@@ -190,3 +190,28 @@ def test_an_escort_assignment_is_404_for_another_port_and_403_for_hq(
     client.force_login(dc_ops)
     assert client.post(f"/cases/{case.case_number}/escorts/", data).status_code == 403
     assert not EscortAssignment.objects.exists()
+
+
+@pytest.mark.parametrize("families", [1, 20])
+def test_the_flight_page_with_minors_keeps_a_fixed_number_of_queries(
+    client, atl, atl_associate, families, django_assert_max_num_queries
+):
+    flight = inbound_flight(atl, at(14))
+    for _ in range(families):
+        family_on_flight(atl, flight, size=2, unaccompanied_minor=True)
+    client.force_login(atl_associate)
+    with django_assert_max_num_queries(24):  # the flight page's pin, escorts included
+        html = client.get(f"/ports/ATL/flights/{flight.pk}/").content.decode()
+    assert html.count('data-warning="no-escort">No escort') == 2 * families
+
+
+def test_a_tap_on_a_minor_refreshes_the_escort_flag_on_the_row(client, atl, atl_associate):
+    flight = inbound_flight(atl, at(14))
+    _case, (minor,) = family_on_flight(atl, flight, size=1, unaccompanied_minor=True)
+    client.force_login(atl_associate)
+    response = client.post(
+        f"/ports/ATL/individuals/{minor.pk}/step/",
+        {"step": "met", "key": key(), "flight": flight.pk},
+        HTTP_HX_REQUEST="true",
+    )
+    assert 'data-warning="no-escort">No escort' in response.content.decode()
