@@ -89,7 +89,7 @@ def _flight(case: Case, new: NewFlight, old: Flight) -> Flight:
         candidate.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         problems = "; ".join(
-            f"{Flight._meta.get_field(name).verbose_name}: {' '.join(messages)}"
+            f"{name.replace('_', ' ')}: {' '.join(messages)}"
             for name, messages in error.message_dict.items()
         )
         raise BookingError(f"New flight: {problems}") from None
