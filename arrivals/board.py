@@ -101,6 +101,7 @@ class BoardFlight:
     waiting_after_landing: int  # still "expected" although the flight has landed
     exceptions: list[tuple[str, int]]  # (label, count) for hospital, CBP referral, no-show
     at_risk: int
+    no_escort: int = 0  # minors and MEDA/STCR travellers with no escort assigned
 
     @property
     def troubled(self) -> bool:
@@ -108,7 +109,9 @@ class BoardFlight:
 
     @property
     def stands_out(self) -> bool:
-        return self.troubled or bool(self.waiting_after_landing or self.exceptions or self.at_risk)
+        return self.troubled or bool(
+            self.waiting_after_landing or self.exceptions or self.at_risk or self.no_escort
+        )
 
     @property
     def bar(self) -> list[tuple[str, str, int, int]]:
@@ -159,6 +162,10 @@ class BoardPort:
     @property
     def by_step(self) -> list[tuple[str, str, int]]:
         return _sum_steps(f.by_step for f in self.flights)
+
+    @property
+    def no_escort(self) -> int:
+        return sum(f.no_escort for f in self.flights)
 
     @property
     def alerts(self) -> int:
@@ -328,6 +335,7 @@ def build_board(ports: list[Port], day: dt.date, filters: BoardFilters) -> Board
                 waiting_after_landing=steps[ArrivalStep.EXPECTED] if landed else 0,
                 exceptions=[(ArrivalStep(s).label, steps[s]) for s in EXCEPTION_STEPS if steps[s]],
                 at_risk=at_risk_here,
+                no_escort=sum(1 for p in people if p["escort_missing"]),
             )
         )
 

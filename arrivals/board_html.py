@@ -63,6 +63,11 @@ def _attention_cell(row: BoardFlightLike) -> str:
     )
     if row.at_risk:
         parts.append(f'<span class="alert-text">{row.at_risk:d} may miss connection</span>')
+    if row.no_escort:
+        parts.append(
+            '<span class="alert-text" data-alert="no-escort">'
+            f"{row.no_escort:d} without escort</span>"
+        )
     return "\n".join(parts)
 
 
@@ -163,6 +168,7 @@ class BoardFlightLike(Protocol):
     waiting_after_landing: int
     exceptions: list[tuple[str, int]]
     at_risk: int
+    no_escort: int
 
     @property
     def stands_out(self) -> bool: ...

@@ -84,6 +84,7 @@ def board_csv(request: HttpRequest) -> HttpResponse:
             "interpreter languages",
             "expected after landing",
             "at risk of missing connection",
+            "needing an escort, without one",
         ]
     )
 
@@ -115,6 +116,7 @@ def board_csv(request: HttpRequest) -> HttpResponse:
                         "; ".join(row.languages),
                         row.waiting_after_landing,
                         row.at_risk,
+                        row.no_escort,
                     ]
                 )
             )

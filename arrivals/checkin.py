@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Field
 from django.http import Http404
 
-from arrivals import notices
+from arrivals import escorts, notices
 from arrivals.models import StepEvent
 from arrivals.steps import OUTCOMES, refusal_reason
 from cases.models import ArrivalStep, Case, Individual
@@ -252,7 +252,7 @@ def _move_locked(
 ) -> StepResult:
     """The move itself, with the case and person rows already locked by the caller."""
     from_step = individual.current_step
-    reason = refusal_reason(from_step, to_step)
+    reason = refusal_reason(from_step, to_step) or escorts.custody_refusal(individual, to_step)
     event = StepEvent(
         individual=individual,
         port=port,
@@ -369,6 +369,7 @@ def move_case(
                 result.moved.append(StepResult(earlier[key], person, repeated=True))
                 continue
             reason = refusal_reason(person.current_step, to_step)
+            reason = reason or escorts.custody_refusal(person, to_step)
             if reason or result.repeated:
                 reason = reason or "not part of the first tap; tap again to move."
                 result.not_moved.append(

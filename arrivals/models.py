@@ -153,3 +153,34 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"
+
+
+class Rebooking(models.Model):
+    """A missed (or about to be missed) flight replaced by another: the old segment is kept,
+    ``replaced_by`` the new one. ``idempotency_key`` makes a double submit one rebooking."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="rebookings")
+    old_segment = models.ForeignKey(Segment, on_delete=models.PROTECT, related_name="+")
+    new_segment = models.OneToOneField(Segment, on_delete=models.PROTECT, related_name="rebooking")
+    reason = models.CharField(max_length=200, blank=True)
+    hotel_booking = models.ForeignKey(
+        "cases.HotelBooking", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    transport_booking = models.ForeignKey(
+        "cases.GroundTransportBooking",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    rebooked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    rebooked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-rebooked_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.old_segment.flight} → {self.new_segment.flight}"

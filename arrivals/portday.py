@@ -19,6 +19,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from arrivals import escorts
 from arrivals.models import Flight, Segment, StepEvent
 from arrivals.steps import ALLOWED_MOVES, EXCEPTIONS, NEXT_STEP
 from arrivals.undo import undo_refusal
@@ -92,8 +93,8 @@ _PERSON_KEYS = (
 
 def people_by_flight(flight_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
     """Each flight's people from its active inbound segments (no individuals named: the whole
-    case), as dicts with ``_PERSON_KEYS`` (``agency`` is the case's agency code or ""). One
-    query."""
+    case), as dicts with ``_PERSON_KEYS`` (``agency`` is the case's agency code or "") and
+    ``escort_missing``. One query; a second when anyone on them needs an escort."""
     ids = [int(pk) for pk in flight_ids]
     if not ids:
         return {}
@@ -115,6 +116,9 @@ def people_by_flight(flight_ids: Iterable[int]) -> dict[int, list[dict[str, Any]
             person["agency"] = person["agency"] or ""
             # Two segments of one flight may bring the same person: count them once.
             people[flight_id].setdefault(person["id"], person)
+    # Who needs an escort and has none: from the cached flags, one more query only when someone
+    # on these flights needs one.
+    escorts.mark_missing_escorts(p for found in people.values() for p in found.values())
     return {flight_id: list(found.values()) for flight_id, found in people.items()}
 
 
@@ -127,6 +131,7 @@ class FlightSummary:
     wheelchair: int = 0
     medical: int = 0
     languages: list[str] = field(default_factory=list)
+    no_escort: int = 0  # minors and MEDA/STCR travellers with no escort assigned
 
 
 def _summarise(flight: Flight, people: list[dict[str, Any]]) -> FlightSummary:
@@ -142,6 +147,7 @@ def _summarise(flight: Flight, people: list[dict[str, Any]]) -> FlightSummary:
         wheelchair=sum(1 for p in people if WHEELCHAIR_CODES & set(p["ssr_codes"])),
         medical=sum(1 for p in people if p["medical"] or SSR.MEDA in p["ssr_codes"]),
         languages=[name or "?" for name in languages],
+        no_escort=sum(1 for p in people if p["escort_missing"]),
     )
 
 
@@ -339,6 +345,16 @@ def flight_blocks(user: User, flight: Flight, *, case_id: int | None = None) -> 
         for p in by_case[s.case_id]:
             if not named or p.pk in named:
                 found[p.pk] = p
+    needing = {
+        p.pk
+        for found in on_flight.values()
+        for p in found.values()
+        if escorts.needs_escort(vars(p))
+    }
+    escorted = escorts.escorted_among(needing)
+    for person in people:
+        missing = person.pk in needing and person.pk not in escorted
+        person.escort_missing = missing
     events = latest_events(people)
     may_coordinate = has_port_perm(user, flight.port, COORDINATE)
     return [

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from arrivals import board_views, flight_views, import_views, views
+from arrivals import board_views, booking_views, flight_views, import_views, views
 
 app_name = "arrivals"
 
@@ -19,6 +19,13 @@ urlpatterns = [
     ),
     path("ports/<str:iata>/cases/<int:pk>/step/", views.case_step, name="case_step"),
     path("ports/<str:iata>/steps/<int:pk>/undo/", views.undo_step, name="undo_step"),
+    path(
+        "ports/<str:iata>/individuals/<int:pk>/hand-over/",
+        booking_views.hand_over,
+        name="hand_over",
+    ),
+    path("ports/<str:iata>/costs.csv", booking_views.costs_csv, name="costs_csv"),
+    path("cases/<str:case_number>/rebook/", booking_views.rebook, name="rebook"),
     path("board/", board_views.board, name="board"),
     path("board/export.csv", board_views.board_csv, name="board_csv"),
     path("imports/", import_views.imports, name="imports"),

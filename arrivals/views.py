@@ -12,12 +12,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from arrivals import checkin, portday, undo
+from arrivals import checkin, escorts, portday, undo
 from arrivals.models import Flight, StepEvent
 from cases.models import Case, Individual
 from poe_ops.audit import log_personal_data_access
 from poe_ops.models import Port
-from poe_ops.roles import COORDINATE, OPERATE
+from poe_ops.roles import COORDINATE, OPERATE, SUPERVISE
 from poe_ops.scoping import get_port_or_404, get_scoped_or_404, has_port_perm
 
 FLIGHT_PAGE = "arrivals/flight.html"
@@ -48,6 +48,9 @@ def port_today(request: HttpRequest, iata: str) -> HttpResponse:
             "is_today": day == port.local_today(),
             "local_now": port.local_now(),
             "flights": portday.flights_of_day(port, day),
+            "may_operate": has_port_perm(request.user, port, OPERATE),
+            "may_coordinate": has_port_perm(request.user, port, COORDINATE),
+            "may_supervise": has_port_perm(request.user, port, SUPERVISE),
         },
     )
 
@@ -118,6 +121,9 @@ def _person_row(
         rows = portday.person_rows(request.user, port, people)
     row = rows[0]
     row.message, row.is_refusal = message, refused
+    if escorts.needs_escort(vars(row.individual)):  # from the cached flags: adults cost nothing
+        missing = not escorts.escorted_among([row.individual.pk])
+        row.individual.escort_missing = missing  # type: ignore[attr-defined]
     flight_id = request.POST.get("flight", "")
     block = None
     if flight_id.isdigit() and len(flight_id) < 19:  # a bigint

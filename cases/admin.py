@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from cases.models import Case, CaseRevision, Individual, ResettlementAgency
+from cases.models import Case, CaseRevision, Individual, ResettlementAgency, Vendor
 
 
 @admin.register(ResettlementAgency)
@@ -29,3 +29,10 @@ class CaseAdmin(admin.ModelAdmin[Case]):
 @admin.register(CaseRevision)
 class CaseRevisionAdmin(admin.ModelAdmin[CaseRevision]):
     list_display = ["case", "abn_version", "replaced_at", "replaced_by"]
+
+
+@admin.register(Vendor)
+class VendorAdmin(admin.ModelAdmin[Vendor]):
+    list_display = ["name", "kind", "port", "phone", "active"]
+    list_filter = ["port", "kind", "active"]
+    search_fields = ["name"]

@@ -261,3 +261,28 @@ class Individual(models.Model):
         if self.interpreter_needed:
             labels.append(f"Interpreter: {self.language_name or '?'}")
         return labels
+
+
+# Bookings, vendors, escorts and custody live in their own module; importing it here registers
+# them with the app.
+from cases.bookings import (  # noqa: E402
+    CustodyHandover,
+    EscortAssignment,
+    GroundTransportBooking,
+    HotelBooking,
+    MealOrder,
+    Vendor,
+    VendorProblem,
+    VendorRating,
+)
+
+__all__ = [
+    "CustodyHandover",
+    "EscortAssignment",
+    "GroundTransportBooking",
+    "HotelBooking",
+    "MealOrder",
+    "Vendor",
+    "VendorProblem",
+    "VendorRating",
+]

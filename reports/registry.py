@@ -12,6 +12,7 @@ from django.utils.text import get_valid_filename
 
 from cases.models import Case
 from cases.services import case_page
+from reports import booking_documents
 from reports.manifest import manifest_context
 from reports.models import Document
 
@@ -62,6 +63,16 @@ def _case_sheet(document: Document) -> dict[str, Any]:
     }
 
 
+def _record(build: Callable[[Document], dict[str, Any]]) -> Callable[[Document], dict[str, Any]]:
+    def wrapped(document: Document) -> dict[str, Any]:
+        try:
+            return build(document)
+        except booking_documents.RecordGone as gone:
+            raise DocumentUnavailable(str(gone)) from None
+
+    return wrapped
+
+
 REGISTRY: dict[str, DocumentSpec] = {
     Document.Kind.DAILY_MANIFEST: DocumentSpec(
         template="reports/pdf/daily_manifest.html",
@@ -72,5 +83,20 @@ REGISTRY: dict[str, DocumentSpec] = {
         template="reports/pdf/case_sheet.html",
         build_context=_case_sheet,
         file_name=lambda d: get_valid_filename(f"arrival-sheet-{d.subject}.pdf"),
+    ),
+    Document.Kind.HOTEL_FORM: DocumentSpec(
+        template="reports/pdf/hotel_form.html",
+        build_context=_record(booking_documents.hotel_form),
+        file_name=lambda d: get_valid_filename(f"hotel-form-{d.subject}.pdf"),
+    ),
+    Document.Kind.TRANSPORT_MANIFEST: DocumentSpec(
+        template="reports/pdf/transport_manifest.html",
+        build_context=_record(booking_documents.transport_manifest),
+        file_name=lambda d: get_valid_filename(f"transport-manifest-{d.subject}.pdf"),
+    ),
+    Document.Kind.CUSTODY_FORM: DocumentSpec(
+        template="reports/pdf/custody_form.html",
+        build_context=_record(booking_documents.custody_form),
+        file_name=lambda d: get_valid_filename(f"custody-handover-{d.subject}.pdf"),
     ),
 }

@@ -25,7 +25,19 @@ class DocumentRequestError(ValueError):
     """The request is incomplete (no day for a manifest, no case for a sheet)."""
 
 
-def _subject(kind: str, port: Port, day: dt.date | None, case: Case | None) -> str:
+# Paperwork about one record (a booking, a handover…): the caller names it and gives its id.
+ABOUT_A_RECORD = frozenset(
+    {Document.Kind.HOTEL_FORM, Document.Kind.TRANSPORT_MANIFEST, Document.Kind.CUSTODY_FORM}
+)
+
+
+def _subject(
+    kind: str, port: Port, day: dt.date | None, case: Case | None, subject: str, object_id: str
+) -> str:
+    if kind in ABOUT_A_RECORD:
+        if not object_id or not subject:
+            raise DocumentRequestError("Choose the record the document is about.")
+        return subject
     if kind == Document.Kind.DAILY_MANIFEST:
         if day is None:
             raise DocumentRequestError("Choose the day the manifest is for.")
@@ -44,13 +56,15 @@ def request_document(
     *,
     day: dt.date | None = None,
     case: Case | None = None,
+    object_id: str = "",
+    subject: str = "",
 ) -> Document:
     """Record ``user``'s request for a ``kind`` document about ``port`` (and ``day`` or
     ``case``) and queue its rendering once the request commits. 404 for another port."""
     require_port_perm(user, port, VIEW)
     if case is not None and case.port_id != port.pk:
         raise DocumentRequestError(f"Case {case.case_number} is not at {port.iata}.")
-    subject = _subject(kind, port, day, case)
+    subject = _subject(kind, port, day, case, subject, object_id)
     assert isinstance(user, AbstractBaseUser)
     with transaction.atomic():
         document = Document.objects.create(
@@ -58,7 +72,8 @@ def request_document(
             port=port,
             case=case,
             day=day,
-            subject=subject,
+            object_id=object_id,
+            subject=subject[:200],
             requested_by=user,  # type: ignore[misc]
         )
         log_action(
@@ -66,7 +81,7 @@ def request_document(
             "poe.document.requested",
             document,
             port=port,
-            data={"kind": kind, "subject": subject},
+            data={"kind": kind, "subject": subject, "object_id": object_id},
         )
         send_on_commit(render_document, document.pk)
     return document

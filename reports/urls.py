@@ -11,6 +11,21 @@ urlpatterns = [
         views.request_case_sheet,
         name="request_case_sheet",
     ),
+    path(
+        "hotel-bookings/<int:pk>/documents/form/",
+        views.request_hotel_form,
+        name="request_hotel_form",
+    ),
+    path(
+        "custody-handovers/<int:pk>/documents/form/",
+        views.request_custody_form,
+        name="request_custody_form",
+    ),
+    path(
+        "ports/<str:iata>/documents/transport-manifest/",
+        views.request_transport_manifest,
+        name="request_transport_manifest",
+    ),
     path("documents/<int:pk>/", views.document, name="document"),
     path("documents/<int:pk>/download/", views.download, name="download"),
 ]

@@ -18,9 +18,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from cases.bookings import CustodyHandover, HotelBooking, Vendor
 from cases.services import case_for_page
 from poe_ops.audit import log_personal_data_access
-from poe_ops.scoping import get_port_or_404
+from poe_ops.scoping import get_port_or_404, get_scoped_or_404
 from reports import services
 from reports.models import Document
 
@@ -99,3 +100,68 @@ def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+@require_POST
+@login_required
+def request_hotel_form(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = get_scoped_or_404(
+        HotelBooking.objects.select_related("case__port"), request.user, via="case__port", pk=pk
+    )
+    document = services.request_document(
+        request.user,
+        Document.Kind.HOTEL_FORM,
+        booking.case.port,
+        case=booking.case,
+        object_id=str(booking.pk),
+        subject=f"{booking.case.case_number}-{booking.pk}",
+    )
+    return _answer(request, document)
+
+
+@require_POST
+@login_required
+def request_custody_form(request: HttpRequest, pk: int) -> HttpResponse:
+    handover = get_scoped_or_404(
+        CustodyHandover.objects.select_related("case__port"),
+        request.user,
+        via="case__port",
+        pk=pk,
+    )
+    document = services.request_document(
+        request.user,
+        Document.Kind.CUSTODY_FORM,
+        handover.case.port,
+        case=handover.case,
+        object_id=str(handover.pk),
+        subject=f"{handover.case.case_number}-{handover.pk}",
+    )
+    return _answer(request, document)
+
+
+@require_POST
+@login_required
+def request_transport_manifest(request: HttpRequest, iata: str) -> HttpResponse:
+    port = get_port_or_404(request.user, iata)
+    back = reverse("arrivals:port_today", args=[port.iata])
+    raw_vendor = request.POST.get("vendor", "")
+    vendor = Vendor.objects.filter(
+        port=port, kind=Vendor.Kind.GROUND_TRANSPORT, pk=raw_vendor if raw_vendor.isdigit() else 0
+    ).first()
+    if vendor is None:
+        return _refused(request, "Choose a ground-transport company of this port.", back)
+    raw = request.POST.get("date", "").strip()
+    try:
+        day = dt.date.fromisoformat(raw) if raw else port.local_today()
+    except ValueError:
+        message = f"“{raw}” is not a date in the form YYYY-MM-DD; no manifest was made."
+        return _refused(request, message, back)
+    document = services.request_document(
+        request.user,
+        Document.Kind.TRANSPORT_MANIFEST,
+        port,
+        day=day,
+        object_id=str(vendor.pk),
+        subject=f"{vendor.name} {day:%Y-%m-%d}",
+    )
+    return _answer(request, document)

@@ -67,3 +67,24 @@ def test_it_gives_offices_and_demo_staff_addresses_so_notifications_show_in_make
     seed(force=True)
     assert OperationsOffice.objects.get(code="DC").recipient_list() == ["dc-operations@example.org"]
     assert get_user_model().objects.get(username="dc.ops").email == "dc.ops@example.org"
+
+
+def test_it_seeds_vendors_and_overnight_transits_at_atl_and_jfk_once():
+    from cases.bookings import GroundTransportBooking, HotelBooking, Vendor
+
+    seed(force=True)
+    counts = (
+        Vendor.objects.count(),
+        HotelBooking.objects.count(),
+        GroundTransportBooking.objects.count(),
+    )
+    assert set(Vendor.objects.values_list("port__iata", flat=True)) == {"ATL", "JFK"}
+    assert set(HotelBooking.objects.values_list("case__port__iata", flat=True)) == {"ATL", "JFK"}
+    assert counts[1] >= 2 and counts[2] == counts[1]
+    assert all(h.meals.exists() for h in HotelBooking.objects.all())
+    seed(force=True)
+    assert counts == (
+        Vendor.objects.count(),
+        HotelBooking.objects.count(),
+        GroundTransportBooking.objects.count(),
+    )

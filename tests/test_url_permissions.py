@@ -19,6 +19,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from poe_ops.models import Port
+from tests.bookings_data import handover, hotel_booking, problem, transport_booking, vendor
 from tests.factories import CaseFactory, FlightFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +47,11 @@ POST_ONLY: set[str] = {
     "notifications_read",
     "reports:request_manifest",
     "reports:request_case_sheet",
+    "reports:request_hotel_form",
+    "reports:request_custody_form",
+    "reports:request_transport_manifest",
+    "cases:booking_status",
+    "cases:resolve_problem",
 }
 
 
@@ -112,6 +118,10 @@ def _document_at(port: Port) -> dict[str, Any]:
     return {"pk": document.pk}
 
 
+def _case_number_at(port: Port) -> dict[str, Any]:
+    return {"case_number": CaseFactory.create(port=port).case_number}
+
+
 # name -> builds the URL's kwargs for an object that belongs to ``port``.
 PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
     "arrivals:port_today": lambda port: {"iata": port.iata},
@@ -131,6 +141,26 @@ PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
         "case_number": CaseFactory.create(port=port).case_number
     },
     "reports:document": _document_at,
+    # Bookings, vendors, escorts, custody, rebooking (issue 8)
+    "cases:book_hotel": _case_number_at,
+    "cases:book_transport": _case_number_at,
+    "cases:assign_escort": _case_number_at,
+    "cases:record_custody": _case_number_at,
+    "arrivals:rebook": _case_number_at,
+    "cases:booking_status": lambda port: {"kind": "hotel", "pk": hotel_booking(port).pk},
+    "cases:booking_feedback": lambda port: {
+        "kind": "transport",
+        "pk": transport_booking(port).pk,
+    },
+    "cases:vendors": lambda port: {"iata": port.iata},
+    "cases:vendor_feedback": lambda port: {"iata": port.iata},
+    "cases:vendor": lambda port: {"iata": port.iata, "pk": vendor(port).pk},
+    "cases:resolve_problem": lambda port: {"pk": problem(port).pk},
+    "arrivals:hand_over": _individual_at,
+    "arrivals:costs_csv": lambda port: {"iata": port.iata},
+    "reports:request_hotel_form": lambda port: {"pk": hotel_booking(port).pk},
+    "reports:request_custody_form": lambda port: {"pk": handover(port).pk},
+    "reports:request_transport_manifest": lambda port: {"iata": port.iata},
     "reports:download": _document_at,
 }
 

@@ -50,6 +50,7 @@ class Command(BaseCommand):
             self.seed_office_recipients()
             created = self.seed_users()
         cases = self.seed_days()
+        self.seed_bookings()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready ({created} new users, {cases} new cases).")
         )
@@ -111,6 +112,16 @@ class Command(BaseCommand):
             for day in (today, today + dt.timedelta(days=1)):
                 created += seed_demo_day(port, day, actor=actor or admin)
         return created
+
+    def seed_bookings(self) -> None:
+        """Vendors and a few overnight transits with bookings at ATL and JFK."""
+        from arrivals.demo_bookings import seed_demo_bookings  # arrivals sits above poe_ops
+
+        User = get_user_model()
+        for port in Port.objects.filter(iata__in=["ATL", "JFK"]):
+            actor = User.objects.filter(username=f"{port.iata.lower()}.associate").first()
+            with transaction.atomic():
+                seed_demo_bookings(port, actor)
 
     @staticmethod
     def logins_table() -> str:

@@ -1,0 +1,425 @@
+"""Booking hotels and ground transport, rating vendors, assigning escorts and recording custody
+handovers. Each function takes the acting user, checks the port permission, changes state in one
+transaction with its audit event, and refuses bad input with a ``BookingError`` saying what is
+wrong (nothing is changed then). A repeated idempotency key returns the first result."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import models, transaction
+
+from cases.booking_common import (
+    BookingError,
+    Saved,
+    User,
+    _actor,
+    _case_path,
+    _check_key,
+    _money,
+    _once,
+    _people,
+    _vendor,
+)
+from cases.bookings import (
+    CustodyHandover,
+    EscortAssignment,
+    GroundTransportBooking,
+    HotelBooking,
+    MealOrder,
+    Vendor,
+)
+from cases.escort_services import needs_escort
+from cases.models import Case, Individual
+from poe_ops.audit import changed_fields, log_action
+from poe_ops.models import NotificationKind
+from poe_ops.notifications import notify
+from poe_ops.roles import OPERATE
+from poe_ops.scoping import require_port_perm
+
+HOTEL_MOVES: dict[str, frozenset[str]] = {
+    HotelBooking.Status.REQUESTED: frozenset(
+        {HotelBooking.Status.CONFIRMED, HotelBooking.Status.CANCELLED}
+    ),
+    HotelBooking.Status.CONFIRMED: frozenset(
+        {HotelBooking.Status.CHECKED_IN, HotelBooking.Status.CANCELLED}
+    ),
+    HotelBooking.Status.CHECKED_IN: frozenset({HotelBooking.Status.CHECKED_OUT}),
+    HotelBooking.Status.CHECKED_OUT: frozenset(),
+    HotelBooking.Status.CANCELLED: frozenset(),
+}
+TRANSPORT_MOVES: dict[str, frozenset[str]] = {
+    GroundTransportBooking.Status.REQUESTED: frozenset(
+        {GroundTransportBooking.Status.CONFIRMED, GroundTransportBooking.Status.CANCELLED}
+    ),
+    GroundTransportBooking.Status.CONFIRMED: frozenset(
+        {GroundTransportBooking.Status.COMPLETED, GroundTransportBooking.Status.CANCELLED}
+    ),
+    GroundTransportBooking.Status.COMPLETED: frozenset(),
+    GroundTransportBooking.Status.CANCELLED: frozenset(),
+}
+
+
+@dataclass
+class MealLine:
+    individual: Individual
+    meal: str = MealOrder.Meal.REGULAR
+    count: int = 3
+    allergies: str = ""
+
+
+# --- hotel ------------------------------------------------------------------------------------
+
+
+def transit_notice(case: Case, night: dt.date, hotel: str, by: Any) -> None:
+    """HQ hears once per case and night that the case stays overnight (the same key as the
+    "to hotel" step's notice, so a booking and the step report it once)."""
+    port = case.port
+    subject = f"{port.iata} · Transit: case {case.case_number} to hotel overnight"
+    context = {
+        "summary": f"Case {case.case_number} is staying overnight in a hotel at {port.iata}.",
+        "details": [
+            ["Case", case.case_number],
+            ["Final destination", case.final_destination or "—"],
+            ["Hotel", hotel],
+            ["Night of", f"{night:%d %b %Y}"],
+            ["Booked by", str(by.get_full_name() or by.get_username())],
+        ],
+        "path": _case_path(case),
+    }
+    key = f"transit:{case.pk}:{night.isoformat()}"
+    notify(NotificationKind.TRANSIT, port, case, subject, context, dedupe_key=key)
+
+
+def book_hotel(
+    user: User,
+    case: Case,
+    *,
+    vendor: Vendor | None,
+    check_in: dt.date,
+    nights: int,
+    rooms: int,
+    idempotency_key: str,
+    individuals: Sequence[Individual] = (),
+    meals: Sequence[MealLine] = (),
+    accessible_room: bool = False,
+    crib: bool = False,
+    cost: Decimal | None = None,
+    meal_cost: Decimal | None = None,
+    notes: str = "",
+) -> Saved:
+    """Book a hotel for the case (or ``individuals`` of it) with each person's meals; tells HQ
+    of the overnight transit."""
+    require_port_perm(user, case.port, OPERATE)
+    _check_key(idempotency_key)
+    hotel = _vendor(case, vendor, Vendor.Kind.HOTEL, "hotel")
+    if not 1 <= nights <= 30:
+        raise BookingError("Nights: between 1 and 30.")
+    if not 1 <= rooms <= 20:
+        raise BookingError("Rooms: between 1 and 20.")
+    people = _people(case, individuals)
+    eaters = _people(case, [line.individual for line in meals])
+    if len({p.pk for p in eaters}) != len(eaters):
+        raise BookingError("Each person can have one meal order per booking.")
+    for line in meals:
+        if line.meal not in MealOrder.Meal.values:
+            raise BookingError(f"Meals for {line.individual}: “{line.meal}” is not a meal kind.")
+        if not 0 <= line.count <= 60:
+            raise BookingError(f"Meals for {line.individual}: between 0 and 60.")
+    actor = _actor(user)
+
+    def create() -> HotelBooking:
+        booking = HotelBooking.objects.create(
+            case=case,
+            vendor=hotel,
+            check_in=check_in,
+            nights=nights,
+            rooms=rooms,
+            accessible_room=accessible_room,
+            crib=crib,
+            cost=_money(cost, "room cost"),
+            meal_cost=_money(meal_cost, "meal cost"),
+            notes=notes,
+            idempotency_key=idempotency_key,
+            created_by=actor,
+        )
+        booking.individuals.set(people)
+        MealOrder.objects.bulk_create(
+            MealOrder(
+                booking=booking,
+                individual=line.individual,
+                meal=line.meal,
+                count=line.count,
+                allergies=line.allergies.strip()[:200],
+            )
+            for line in meals
+        )
+        log_action(
+            user,
+            "poe.booking.hotel.created",
+            booking,
+            port=case.port,
+            data={
+                "case": case.case_number,
+                "hotel": hotel.name,
+                "check_in": check_in,
+                "nights": nights,
+                "rooms": rooms,
+                "people": [p.pk for p in people] or "whole case",
+                "meals": {str(line.individual.pk): [line.meal, line.count] for line in meals},
+                "cost": booking.cost,
+                "meal_cost": booking.meal_cost,
+            },
+        )
+        transit_notice(case, check_in, hotel.name, actor)
+        return booking
+
+    with transaction.atomic():
+        return _once(HotelBooking, idempotency_key, case, create)
+
+
+# --- ground transport --------------------------------------------------------------------------
+
+
+def book_transport(
+    user: User,
+    case: Case,
+    *,
+    vendor: Vendor | None,
+    pickup_at: dt.datetime,
+    pickup_place: str,
+    dropoff: str,
+    idempotency_key: str,
+    dropoff_detail: str = "",
+    individuals: Sequence[Individual] = (),
+    wheelchair_accessible: bool = False,
+    child_seats: int = 0,
+    luggage_count: int = 0,
+    cost: Decimal | None = None,
+    notes: str = "",
+) -> Saved:
+    require_port_perm(user, case.port, OPERATE)
+    _check_key(idempotency_key)
+    company = _vendor(case, vendor, Vendor.Kind.GROUND_TRANSPORT, "ground-transport company")
+    if not pickup_place.strip():
+        raise BookingError("Pickup place: say where the car picks them up.")
+    if dropoff not in GroundTransportBooking.DropOff.values:
+        raise BookingError("Drop-off: choose terminal, hotel, final destination or agency office.")
+    needs_detail = dropoff in {
+        GroundTransportBooking.DropOff.FINAL_DESTINATION,
+        GroundTransportBooking.DropOff.AGENCY_OFFICE,
+    }
+    if needs_detail and not dropoff_detail.strip():
+        raise BookingError("Drop-off details: give the address.")
+    if not 0 <= child_seats <= 10 or not 0 <= luggage_count <= 60:
+        raise BookingError("Child seats: 0 to 10; luggage: 0 to 60 pieces.")
+    people = _people(case, individuals)
+    actor = _actor(user)
+
+    def create() -> GroundTransportBooking:
+        booking = GroundTransportBooking.objects.create(
+            case=case,
+            vendor=company,
+            pickup_at=pickup_at,
+            pickup_place=pickup_place.strip(),
+            dropoff=dropoff,
+            dropoff_detail=dropoff_detail.strip(),
+            wheelchair_accessible=wheelchair_accessible,
+            child_seats=child_seats,
+            luggage_count=luggage_count,
+            cost=_money(cost, "cost"),
+            notes=notes,
+            idempotency_key=idempotency_key,
+            created_by=actor,
+        )
+        booking.individuals.set(people)
+        log_action(
+            user,
+            "poe.booking.transport.created",
+            booking,
+            port=case.port,
+            data={
+                "case": case.case_number,
+                "company": company.name,
+                "pickup_at": pickup_at,
+                "dropoff": dropoff,
+                "people": [p.pk for p in people] or "whole case",
+                "cost": booking.cost,
+            },
+        )
+        return booking
+
+    with transaction.atomic():
+        return _once(GroundTransportBooking, idempotency_key, case, create)
+
+
+# --- status changes ----------------------------------------------------------------------------
+
+
+def _change_status(
+    user: User,
+    model: type[HotelBooking] | type[GroundTransportBooking],
+    pk: int,
+    to_status: str,
+    moves: dict[str, frozenset[str]],
+    action: str,
+) -> Any:
+    with transaction.atomic():
+        booking = (
+            model.objects.select_for_update(of=("self",))
+            .select_related("case__port", "vendor")
+            .get(pk=pk)
+        )
+        require_port_perm(user, booking.case.port, OPERATE)
+        labels = dict(model.Status.choices)
+        if to_status not in labels:
+            raise BookingError(f"“{to_status}” is not a booking status.")
+        if booking.status == to_status:
+            return booking  # a double tap: already there
+        if to_status not in moves[booking.status]:
+            raise BookingError(
+                f"This booking is {labels[booking.status].lower()}; it cannot become "
+                f"{labels[to_status].lower()}."
+            )
+        before = booking.status
+        booking.status = to_status
+        booking.save(update_fields=["status", "updated_at"])
+        log_action(
+            user,
+            action,
+            booking,
+            port=booking.case.port,
+            changes=changed_fields({"status": before}, {"status": to_status}),
+            data={"case": booking.case.case_number},
+        )
+        return booking
+
+
+def change_hotel_status(user: User, booking_id: int, to_status: str) -> HotelBooking:
+    """requested → confirmed → checked in → checked out; cancelled before check-in."""
+    booking: HotelBooking = _change_status(
+        user, HotelBooking, booking_id, to_status, HOTEL_MOVES, "poe.booking.hotel.status"
+    )
+    return booking
+
+
+def change_transport_status(user: User, booking_id: int, to_status: str) -> GroundTransportBooking:
+    """requested → confirmed → completed; cancelled before completion."""
+    booking: GroundTransportBooking = _change_status(
+        user,
+        GroundTransportBooking,
+        booking_id,
+        to_status,
+        TRANSPORT_MOVES,
+        "poe.booking.transport.status",
+    )
+    return booking
+
+
+# --- what a case costs -------------------------------------------------------------------------
+
+
+@dataclass
+class Costs:
+    ground: Decimal = Decimal("0.00")
+    hotel: Decimal = Decimal("0.00")
+    meals: Decimal = Decimal("0.00")
+
+    @property
+    def total(self) -> Decimal:
+        return self.ground + self.hotel + self.meals
+
+
+def _sum(queryset: models.QuerySet[Any], field_name: str) -> Decimal:
+    value = queryset.aggregate(total=models.Sum(field_name))["total"]
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
+def case_costs(case: Case) -> Costs:
+    """What was spent on the case; cancelled bookings cost nothing."""
+    hotels = HotelBooking.objects.filter(case=case).exclude(status=HotelBooking.Status.CANCELLED)
+    rides = GroundTransportBooking.objects.filter(case=case).exclude(
+        status=GroundTransportBooking.Status.CANCELLED
+    )
+    return Costs(
+        ground=_sum(rides, "cost"), hotel=_sum(hotels, "cost"), meals=_sum(hotels, "meal_cost")
+    )
+
+
+@dataclass
+class CaseBookings:
+    hotels: list[HotelBooking] = field(default_factory=list)
+    transport: list[GroundTransportBooking] = field(default_factory=list)
+    escorts: list[EscortAssignment] = field(default_factory=list)
+    custody: list[CustodyHandover] = field(default_factory=list)
+    costs: Costs = field(default_factory=Costs)
+    needing_escort: list[Individual] = field(default_factory=list)
+
+
+def case_bookings(case: Case, people: Sequence[Individual] = ()) -> CaseBookings:
+    """The case page's bookings, escorts, custody chain and costs in a fixed number of queries."""
+    hotels = list(
+        HotelBooking.objects.filter(case=case)
+        .select_related("vendor")
+        .prefetch_related("individuals", "meals__individual")
+        .order_by("check_in", "id")
+    )
+    transport = list(
+        GroundTransportBooking.objects.filter(case=case)
+        .select_related("vendor")
+        .prefetch_related("individuals")
+    )
+    escorts = list(EscortAssignment.objects.filter(case=case).prefetch_related("individuals"))
+    custody = list(
+        CustodyHandover.objects.filter(case=case).select_related("individual", "recorded_by")
+    )
+    costs = Costs()
+    for hotel in hotels:
+        if hotel.status != HotelBooking.Status.CANCELLED:
+            costs.hotel += hotel.cost
+            costs.meals += hotel.meal_cost
+    for ride in transport:
+        if ride.status != GroundTransportBooking.Status.CANCELLED:
+            costs.ground += ride.cost
+    escorted = {p.pk for escort in escorts for p in escort.individuals.all()}
+    needing = [
+        p
+        for p in people
+        if p.pk not in escorted
+        and needs_escort(
+            {
+                "current_step": p.current_step,
+                "unaccompanied_minor": p.unaccompanied_minor,
+                "ssr_codes": p.ssr_codes,
+            }
+        )
+    ]
+    for hotel in hotels:
+        hotel.moves = hotel_status_moves(hotel)  # type: ignore[attr-defined]
+    for ride in transport:
+        ride.moves = transport_status_moves(ride)  # type: ignore[attr-defined]
+    return CaseBookings(hotels, transport, escorts, custody, costs, needing)
+
+
+STATUS_VERBS = {
+    "confirmed": "Mark confirmed",
+    "checked_in": "Mark checked in",
+    "checked_out": "Mark checked out",
+    "completed": "Mark completed",
+    "cancelled": "Cancel booking",
+}
+
+
+def hotel_status_moves(booking: HotelBooking) -> list[tuple[str, str]]:
+    """(status, button label) for the moves open to the booking, in the order of the path."""
+    moves = HOTEL_MOVES[booking.status]
+    return [(s, STATUS_VERBS[s]) for s in HotelBooking.Status.values if s in moves]
+
+
+def transport_status_moves(booking: GroundTransportBooking) -> list[tuple[str, str]]:
+    moves = TRANSPORT_MOVES[booking.status]
+    return [(s, STATUS_VERBS[s]) for s in GroundTransportBooking.Status.values if s in moves]

@@ -1,0 +1,92 @@
+"""Rebooking a missed connection on a tablet in real Chromium: from the person's row on the
+flight page to the one form (new flight, hotel with meals, transport) and back to the case page
+with its bookings and costs. Screenshots at 1024x768 and 768x1024."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import expect
+
+from arrivals.models import Rebooking, Segment
+from cases.bookings import GroundTransportBooking, HotelBooking
+from tests.bookings_data import vendor
+from tests.browser.test_shell_in_chromium import ARTIFACTS, sign_in, small_targets
+from tests.factories import FlightFactory
+from tests.steps_data import family_on_flight, inbound_flight
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def missed(atl):
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    inbound = inbound_flight(atl, now - dt.timedelta(hours=3), carrier="QR", number="747")
+    case, people = family_on_flight(atl, inbound, size=3, surname="Haidari")
+    for person in people:
+        person.current_step = "cbp_cleared"
+        person.save()
+    family_on_flight(atl, inbound, size=1, unaccompanied_minor=True)
+    onward = FlightFactory.create(
+        port=atl,
+        carrier="DL",
+        number="1234",
+        origin="ATL",
+        destination="BOI",
+        scheduled_date=atl.local_today(),
+        scheduled_departure=now - dt.timedelta(minutes=20),
+    )
+    Segment.objects.create(case=case, flight=onward, direction="onward")
+    vendor(atl, "hotel", "Airport Gateway Inn")
+    vendor(atl, "ground_transport", "Peach State Shuttles")
+    return inbound, case, people
+
+
+def shoot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    for width, height in ((1024, 768), (768, 1024)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}x{height}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, "horizontal scroll"
+        assert small_targets(page) == []
+    page.set_viewport_size({"width": 1024, "height": 768})
+
+
+def test_an_associate_rebooks_a_family_with_hotel_and_transport_on_a_tablet(
+    page, live_server, atl, atl_associate, missed
+):
+    inbound, case, people = missed
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.set_viewport_size({"width": 1024, "height": 768})
+    sign_in(page, live_server, "atl.associate")
+    page.wait_for_url(f"{live_server.url}/ports/ATL/today/")
+    expect(page.locator(f"#flight-{inbound.pk} [data-warning=no-escort]")).to_be_visible()
+    page.goto(f"{live_server.url}/ports/ATL/flights/{inbound.pk}/")
+    shoot(page, "rebook-flight-page")
+    page.locator(f"#person-{people[0].pk}").get_by_role("link", name="Rebook / hotel").click()
+    page.wait_for_url(f"**/cases/{case.case_number}/rebook/?person={people[0].pk}")
+    expect(page.get_by_label("Flight number")).to_be_visible()
+    page.get_by_label("Flight number").fill("1234")
+    page.get_by_label("Departs (local time)").fill("08:30")
+    page.get_by_label("Book a hotel for the night").check()
+    page.get_by_label("Hotel", exact=True).select_option(label="Airport Gateway Inn")
+    page.get_by_label("Crib").check()
+    page.fill("input[name=hotel-cost]", "129.00")
+    page.select_option(f"select[name=hotel-meal_{people[0].pk}]", "halal")
+    page.fill(f"input[name=hotel-allergies_{people[2].pk}]", "Peanuts")
+    page.get_by_label("Book ground transport").check()
+    page.get_by_label("Company").select_option(label="Peach State Shuttles")
+    page.get_by_label("Pickup time").fill("22:30")
+    page.fill("input[name=ride-cost]", "85.00")
+    shoot(page, "rebook-form")
+    page.get_by_role("button", name="Save the rebooking").click()
+    page.wait_for_url(f"{live_server.url}/cases/{case.case_number}/")
+    expect(page.locator(".messages")).to_contain_text("rebooked on DL1234")
+    expect(page.locator("[data-cost=total]")).to_have_text("$214.00")
+    shoot(page, "rebook-case-page")
+    assert Rebooking.objects.count() == 1
+    assert HotelBooking.objects.get().meals.count() == 3
+    assert GroundTransportBooking.objects.count() == 1
+    assert errors == []
