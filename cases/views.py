@@ -10,7 +10,8 @@ from django_htmx.middleware import HtmxDetails
 
 from cases import services
 from poe_ops.audit import log_personal_data_access
-from poe_ops.scoping import get_port_or_404
+from poe_ops.roles import OPERATE
+from poe_ops.scoping import get_port_or_404, has_port_perm
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -40,5 +41,11 @@ def detail(request: HttpRequest, case_number: str) -> HttpResponse:
     return render(
         request,
         "cases/case_detail.html",
-        {"page": page, "case": case, "port": case.port, "current_port": case.port},
+        {
+            "page": page,
+            "case": case,
+            "port": case.port,
+            "current_port": case.port,
+            "may_operate": has_port_perm(request.user, case.port, OPERATE),
+        },
     )

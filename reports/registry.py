@@ -12,8 +12,9 @@ from django.utils.text import get_valid_filename
 
 from cases.models import Case
 from cases.services import case_page
+from reports.incidents import FIELD_LABELS, history_rows
 from reports.manifest import manifest_context
-from reports.models import Document
+from reports.models import Document, IncidentReport
 
 
 class DocumentUnavailable(Exception):
@@ -62,6 +63,24 @@ def _case_sheet(document: Document) -> dict[str, Any]:
     }
 
 
+def _incident_report(document: Document) -> dict[str, Any]:
+    report = (
+        IncidentReport.objects.select_related("port", "author", "flight", "case", "decided_by")
+        .filter(pk=int(document.object_id) if document.object_id.isdigit() else 0)
+        .first()
+    )
+    if report is None or report.port_id != document.port_id:
+        raise DocumentUnavailable("The incident report no longer exists.")
+    return {
+        "report": report,
+        "people": list(report.individuals.select_related("case")),
+        "attachments": list(report.attachments.all()),
+        "history": history_rows(report),
+        "field_labels": FIELD_LABELS,
+        "title": f"Incident report {report} · {report.port.iata}",
+    }
+
+
 REGISTRY: dict[str, DocumentSpec] = {
     Document.Kind.DAILY_MANIFEST: DocumentSpec(
         template="reports/pdf/daily_manifest.html",
@@ -72,5 +91,10 @@ REGISTRY: dict[str, DocumentSpec] = {
         template="reports/pdf/case_sheet.html",
         build_context=_case_sheet,
         file_name=lambda d: get_valid_filename(f"arrival-sheet-{d.subject}.pdf"),
+    ),
+    Document.Kind.INCIDENT_REPORT: DocumentSpec(
+        template="reports/pdf/incident_report.html",
+        build_context=_incident_report,
+        file_name=lambda d: f"incident-{d.port.iata}-{d.object_id}.pdf",
     ),
 }
