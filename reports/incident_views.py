@@ -23,7 +23,6 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from arrivals.models import Flight
@@ -273,7 +272,7 @@ def autosave(request: HttpRequest, iata: str) -> HttpResponse:
     offered = sorted(int(v) for v in request.POST.getlist("offered") if v.isdigit())
     context.update(
         report=report,
-        saved_at=timezone.localtime(report.updated_at, port.zone),
+        saved_at=report.updated_at,
         problems=[(LABELS.get(n, n), e) for n, e in form.errors.items()],
         created=not existed,
         chosen=chosen,

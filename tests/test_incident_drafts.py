@@ -50,6 +50,8 @@ def test_the_first_keystroke_makes_the_draft_and_later_saves_update_it(client, a
     second = _autosave(client, key, narrative="A man fell", category="staff_injury")
     assert "incident-attachments" not in second.content.decode()
     report = IncidentReport.objects.get()
+    local = report.updated_at.astimezone(atl.zone)
+    assert f"Saved {local:%H:%M}" in second.content.decode(), "port-local time"
     assert report.narrative == "A man fell" and report.category == "staff_injury"
     assert report.author == atl_associate and report.status == "draft"
     events = AuditEvent.objects.for_object(report).order_by("pk")

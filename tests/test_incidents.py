@@ -14,6 +14,7 @@ from poe_ops import notifications
 from poe_ops.models import AuditEvent, Notification, NotificationKind
 from reports import tasks
 from reports.models import Document, IncidentReport
+from tests.browser.test_shell_in_chromium import ARTIFACTS
 from tests.documents_data import pdf_text
 from tests.incidents_data import submitted_incident
 from tests.notify_helpers import DC_LIST, give_dc_a_list
@@ -169,7 +170,10 @@ def test_the_issues_acceptance_flow(
     document = Document.objects.get(kind=Document.Kind.INCIDENT_REPORT)
     assert tasks.render_document(document.pk) == "ready"
     document.refresh_from_db()
-    text = " ".join(pdf_text(document.file.read())).replace("\n", " ")
+    content = document.file.read()
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "incident-report.pdf").write_bytes(content)
+    text = " ".join(pdf_text(content)).replace("\n", " ")
     officer = atl_officer.get_full_name()
     for words in (
         "Status: Approved",

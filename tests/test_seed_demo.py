@@ -67,3 +67,21 @@ def test_it_gives_offices_and_demo_staff_addresses_so_notifications_show_in_make
     seed(force=True)
     assert OperationsOffice.objects.get(code="DC").recipient_list() == ["dc-operations@example.org"]
     assert get_user_model().objects.get(username="dc.ops").email == "dc.ops@example.org"
+
+
+def test_it_seeds_incident_reports_at_atl_and_jfk_once(client):
+    from reports.models import IncidentReport
+
+    seed(force=True)
+    seed(force=True)
+    by_port = {(r.port.iata, r.status) for r in IncidentReport.objects.select_related("port").all()}
+    assert by_port == {
+        ("ATL", "approved"),
+        ("ATL", "submitted"),
+        ("ATL", "draft"),
+        ("JFK", "returned"),
+    }
+    assert IncidentReport.objects.count() == 4
+    client.force_login(get_user_model().objects.get(username="atl.officer"))
+    inbox = client.get("/approvals/").content.decode()
+    assert "Medical emergency / hospital" in inbox

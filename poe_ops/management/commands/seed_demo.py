@@ -50,6 +50,9 @@ class Command(BaseCommand):
             self.seed_office_recipients()
             created = self.seed_users()
         cases = self.seed_days()
+        from reports.demo import seed_demo_incidents  # reports sits above poe_ops
+
+        seed_demo_incidents()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready ({created} new users, {cases} new cases).")
         )
