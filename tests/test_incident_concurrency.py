@@ -37,6 +37,7 @@ def test_two_officers_deciding_at_once_make_one_decision(atl, atl_officer, attem
     report.refresh_from_db()
     winner = wins[0]
     assert report.status == winner.status and report.decided_by == winner.decided_by
+    assert winner.decided_by is not None
     who = winner.decided_by.get_full_name()
     verb = "approved" if report.status == "approved" else "returned"
     assert f"already {verb} by {who} at" in str(conflicts[0])

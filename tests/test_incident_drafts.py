@@ -219,6 +219,7 @@ def test_the_inbox_and_the_nav_count_stay_cheap(
 def test_the_inbox_lists_the_oldest_first(client, atl, atl_officer):
     first = submitted_incident(atl, narrative="first")
     second = submitted_incident(atl, narrative="second")
+    assert first.submitted_at is not None
     IncidentReport.objects.filter(pk=second.pk).update(
         submitted_at=first.submitted_at - dt.timedelta(hours=1)
     )
