@@ -293,3 +293,17 @@ def test_an_officer_cannot_link_another_ports_flight_through_a_crafted_post(
     )
     report = IncidentReport.objects.get()
     assert report.flight is None and report.narrative == "x"
+
+
+def test_the_case_page_offers_report_incident_to_those_who_may_file(
+    client, atl, atl_associate, dc_ops
+):
+    case, people = family_on_flight(atl, size=1)
+    url = reverse("cases:detail", args=[case.case_number])
+    new_url = reverse("reports:incident_new", args=["ATL"])
+    client.force_login(atl_associate)
+    page = client.get(url).content.decode()
+    assert f"{new_url}?case={case.case_number}&amp;person={people[0].pk}" in page
+    assert f'{new_url}?case={case.case_number}"' in page
+    client.force_login(dc_ops)  # HQ views but does not file at the port
+    assert new_url not in client.get(url).content.decode()
