@@ -115,12 +115,15 @@ class IncidentForm(forms.Form):
         }
 
 
+class PortChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.iata)
+
+
 class IncidentFilters(forms.Form):
     """The filters of ``/incidents/``; an invalid one is ignored and shown as an error."""
 
-    port = forms.ModelChoiceField(
-        queryset=Port.objects.none(), required=False, to_field_name="iata"
-    )
+    port = PortChoice(queryset=Port.objects.none(), required=False, to_field_name="iata")
     category = forms.ChoiceField(choices=[("", "All"), *IncidentCategory.choices], required=False)
     severity = forms.ChoiceField(choices=[("", "All"), *IncidentSeverity.choices], required=False)
     status = forms.ChoiceField(choices=[("", "All"), *ReviewStatus.choices], required=False)

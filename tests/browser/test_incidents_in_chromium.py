@@ -92,4 +92,8 @@ def test_an_associate_files_from_the_flight_and_the_officer_approves_in_place(
     assert officer.evaluate("document.documentElement.scrollWidth") <= width
     report.refresh_from_db()
     assert report.status == "approved"
+    officer.goto(f"{live_server.url}/incidents/?port=ATL&category=medical")
+    assert officer.locator(".incident-table tbody tr").count() == 1
+    officer.screenshot(path=str(ARTIFACTS / f"incidents-{width}x{height}.png"), full_page=True)
+    assert officer.evaluate("document.documentElement.scrollWidth") <= width
     officer.close()
