@@ -307,3 +307,24 @@ def test_the_case_page_offers_report_incident_to_those_who_may_file(
     assert f'{new_url}?case={case.case_number}"' in page
     client.force_login(dc_ops)  # HQ views but does not file at the port
     assert new_url not in client.get(url).content.decode()
+
+
+def test_deciding_from_the_report_page_without_htmx_comes_back_to_it(client, atl, atl_officer):
+    report = submitted_incident(atl)
+    client.force_login(atl_officer)
+    page = reverse("reports:incident", args=[report.pk])
+    assert "Your decision" in client.get(page).content.decode()
+    response = client.post(
+        reverse("approvals_return", args=["incident", report.pk]),
+        {"comment": "Which belt?", "next": page},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == page
+    body = response.content.decode()
+    assert "returned by you" in body and "Which belt?" in body
+    assert "Your decision" not in body
+    evil = client.post(
+        reverse("approvals_approve", args=["incident", report.pk]),
+        {"next": "https://evil.example/"},
+    )
+    assert evil["Location"] == reverse("approvals")
