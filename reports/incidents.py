@@ -30,7 +30,7 @@ from django.utils import timezone
 from poe_ops import review
 from poe_ops.audit import changed_fields, log_action
 from poe_ops.dispatch import send_on_commit
-from poe_ops.models import HQ_GROUP_PREFIX, NotificationKind, Port
+from poe_ops.models import HQ_GROUP_PREFIX, AuditEvent, NotificationKind, Port
 from poe_ops.notifications import notify
 from poe_ops.review import ReviewStatus
 from poe_ops.roles import OPERATE, SUPERVISE
@@ -331,6 +331,7 @@ HISTORY_WORDS = {
     "resubmitted": "Resubmitted after changes",
     "approved": "Approved",
     "returned": "Returned for changes",
+    "attachment_added": "Photo or scan added",
 }
 
 
@@ -349,11 +350,24 @@ def history_rows(report: IncidentReport) -> list[HistoryRow]:
     """``poe_ops.review.history`` in words, oldest first. A run of autosaves by the same person
     reads as one "Edited" line (with the fields and how many saves), not one line per second."""
     rows: list[HistoryRow] = []
-    for event in review.history(report):
+    events = sorted(
+        [
+            *review.history(report),
+            *AuditEvent.objects.for_object(report)
+            .filter(action="poe.incident.attachment_added")
+            .select_related("actor"),
+        ],
+        key=lambda event: (event.at, event.pk),
+    )
+    for event in events:
         action = event.action.rsplit(".", 1)[-1]
         actor = event.actor
         who = (actor.get_full_name() or actor.get_username()) if actor else "the system"
         fields = sorted(FIELD_LABELS.get(name, name) for name in event.changes)
+        if action == "attachment_added":
+            fields = [str(event.data.get("name", ""))]
+        elif action != "updated":
+            fields = []
         last = rows[-1] if rows else None
         if action == "updated" and last and last.action == "updated" and last.who == who:
             last.at, last.times = event.at, last.times + 1
@@ -366,7 +380,7 @@ def history_rows(report: IncidentReport) -> list[HistoryRow]:
                 what=HISTORY_WORDS.get(action, action),
                 action=action,
                 comment=str(event.data.get("comment", "")),
-                fields=fields if action == "updated" else [],
+                fields=fields,
             )
         )
     return rows

@@ -15,6 +15,17 @@ from tests.steps_data import family_on_flight
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def _photo() -> bytes:
+    """A real little PNG (Pillow comes with WeasyPrint), so the thumbnail shows."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 80), (200, 120, 40)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 @pytest.fixture(autouse=True)
 def private_storage(settings, tmp_path):
     settings.STORAGES = {
@@ -63,6 +74,13 @@ def test_an_associate_files_from_the_flight_and_the_officer_approves_in_place(
     page.screenshot(path=str(ARTIFACTS / f"incident-form-{width}x{height}.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= width, "horizontal scroll"
     assert small_targets(page) == []
+
+    page.set_input_files(
+        "#id_file", files=[{"name": "belt.png", "mimeType": "image/png", "buffer": _photo()}]
+    )
+    page.click("#incident-attachments button:has-text('Add')")
+    page.wait_for_selector("text=“belt.png” was added.")
+    assert page.input_value("#id_actions_taken") == "EMS called; she was taken to Grady."
 
     page.click("button:has-text('Submit for approval')")
     page.wait_for_url(f"{live_server.url}/incidents/{report.pk}/")
