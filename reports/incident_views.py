@@ -32,7 +32,7 @@ from poe_ops.models import Port
 from poe_ops.review import ReviewConflict
 from poe_ops.roles import OPERATE, SUPERVISE
 from poe_ops.scoping import get_port_or_404, has_port_perm, ports_for
-from reports import attachments, incidents
+from reports import attachments, incident_history, incidents
 from reports.incident_forms import IncidentFilters, IncidentForm
 from reports.models import IncidentReport
 
@@ -137,7 +137,7 @@ def _form_context(
         "form_action": reverse("reports:incident_edit", args=[report.pk])
         if report
         else reverse("reports:incident_new", args=[port.iata]),
-        "history": incidents.history_rows(report) if report else [],
+        "history": incident_history.history_rows(report) if report else [],
     }
 
 
@@ -307,7 +307,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "current_port": report.port,
         "people": list(report.individuals.select_related("case")),
         "attachments": list(report.attachments.all()),
-        "history": incidents.history_rows(report),
+        "history": incident_history.history_rows(report),
         "is_author": report.author_id == request.user.pk,
         "may_decide": may_decide,
     }

@@ -12,7 +12,7 @@ from django.utils.text import get_valid_filename
 
 from cases.models import Case
 from cases.services import case_page
-from reports.incidents import FIELD_LABELS, history_rows
+from reports.incident_history import FIELD_LABELS, history_rows
 from reports.manifest import manifest_context
 from reports.models import Document, IncidentReport
 

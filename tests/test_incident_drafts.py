@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from poe_ops.models import AuditEvent
-from reports import attachments, incidents
+from reports import attachments, incident_history
 from reports.models import IncidentAttachment, IncidentReport
 from tests.incidents_data import JPEG, PDF, PNG, draft_incident, reporter_at, submitted_incident
 
@@ -119,7 +119,7 @@ def test_it_accepts_photos_and_scans_by_their_content(atl, atl_associate, name, 
     attachment = attachments.add_attachment(atl_associate, report, upload)
     assert attachment.content_type == expected
     assert attachment.file.read() == content
-    last = incidents.history_rows(report)[-1]
+    last = incident_history.history_rows(report)[-1]
     assert (last.what, last.fields) == ("Photo or scan added", [name])
 
 
