@@ -65,7 +65,22 @@ def test_an_associate_files_from_the_flight_and_the_officer_approves_in_place(
     assert page.url.endswith(f"/incidents/{report.pk}/edit/"), "a reload opens the draft"
     page.wait_for_selector("#incident-attachments input[type=file]")
 
-    page.type("#id_actions_taken", "EMS called; she was taken to Grady.", delay=20)
+    # The connection drops: what is typed stays on the screen, and the status says it is not
+    # saved; back online, it saves by itself.
+    page.context.set_offline(True)
+    page.type("#id_actions_taken", "EMS called;", delay=20)
+    page.wait_for_selector("#autosave-status .field-error", timeout=10_000)
+    assert "Not saved" in page.inner_text("#autosave-status")
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_selector("#autosave-status .saved", timeout=10_000)
+    report.refresh_from_db()
+    assert report.actions_taken == "EMS called;"
+    # htmx and Chromium log the failed request; nothing else may have gone wrong meanwhile.
+    offline_noise = ("htmx:", "ERR_INTERNET_DISCONNECTED")
+    assert all(any(n in e for n in offline_noise) for e in page.console_errors)
+    page.console_errors.clear()
+    page.type("#id_actions_taken", " she was taken to Grady.", delay=20)
     page.wait_for_function("document.querySelector('#autosave-status').innerText.includes('Saved')")
     page.wait_for_timeout(1500)
     report.refresh_from_db()
