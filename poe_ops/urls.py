@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from poe_ops import notification_views, views
+from poe_ops import approval_views, notification_views, views
 from poe_ops.forms import LoginForm
 
 urlpatterns = [
@@ -24,6 +24,13 @@ urlpatterns = [
         "notifications/settings/",
         notification_views.email_settings,
         name="notification_settings",
+    ),
+    path("approvals/", approval_views.inbox, name="approvals"),
+    path("approvals/<str:key>/<int:pk>/approve/", approval_views.approve, name="approvals_approve"),
+    path(
+        "approvals/<str:key>/<int:pk>/return/",
+        approval_views.return_for_changes,
+        name="approvals_return",
     ),
     path("", include("arrivals.urls")),
     path("", include("cases.urls")),

@@ -4,14 +4,17 @@ checks the port permission."""
 
 from __future__ import annotations
 
+import uuid
 from pathlib import PurePosixPath
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from cases.models import Case
+from cases.models import Case, Individual
 from poe_ops.models import Port
+from poe_ops.review import Reviewable
 
 
 def document_path(document: Document, filename: str) -> str:
@@ -85,3 +88,116 @@ class Document(models.Model):
     @property
     def file_name(self) -> str:
         return PurePosixPath(self.file.name).name if self.file else ""
+
+
+class IncidentCategory(models.TextChoices):
+    MEDICAL = "medical", "Medical emergency / hospital"
+    MISSED_CONNECTION = "missed_connection", "Missed connection"
+    LOST_LUGGAGE = "lost_luggage", "Lost luggage"
+    DOCUMENTS = "documents", "Lost or damaged documents"
+    CBP_REFERRAL = "cbp_referral", "CBP referral or secondary inspection"
+    MINOR_CONCERN = "minor_concern", "Unaccompanied-minor concern"
+    SECURITY = "security", "Behaviour or security"
+    VENDOR_FAILURE = "vendor_failure", "Vendor failure (hotel, transport, interpreter)"
+    PROTECTION = "protection", "Protection / PSEA concern"
+    STAFF_INJURY = "staff_injury", "Staff injury"
+    OTHER = "other", "Other"
+
+
+# Seen only by the reporter, the port's officers and Operations HQ (reports.incidents).
+SENSITIVE_CATEGORIES = frozenset({IncidentCategory.PROTECTION, IncidentCategory.MINOR_CONCERN})
+
+
+class IncidentSeverity(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+    CRITICAL = "critical", "Critical"
+
+
+class IncidentReport(Reviewable):
+    """Something that went wrong at a port, written by the associate who was there (``author``)
+    and approved or returned by an officer of the port (``poe_ops.review``).
+
+    A draft may be incomplete (it is saved as the associate types); ``reports.incidents.submit``
+    insists on what an officer needs."""
+
+    audit_name: ClassVar[str] = "incident"
+
+    port = models.ForeignKey(Port, on_delete=models.PROTECT, related_name="incidents")
+    draft_key = models.UUIDField(
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="Names the draft from the form's first autosave, so retries update one draft.",
+    )
+    occurred_at = models.DateTimeField(
+        "when it happened", null=True, blank=True, help_text="Entered port-local, stored UTC."
+    )
+    flight = models.ForeignKey(
+        "arrivals.Flight",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+    )
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="incidents"
+    )
+    individuals = models.ManyToManyField(
+        Individual, blank=True, related_name="incidents", verbose_name="people involved"
+    )
+    category = models.CharField(
+        max_length=20, choices=IncidentCategory.choices, blank=True, db_index=True
+    )
+    severity = models.CharField(max_length=10, choices=IncidentSeverity.choices, blank=True)
+    narrative = models.TextField("what happened", blank=True)
+    actions_taken = models.TextField("immediate actions taken", blank=True)
+    follow_up_needed = models.TextField("follow-up needed", blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["port", "status", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}" if self.pk else "(new)"
+
+    @property
+    def is_sensitive(self) -> bool:
+        return self.category in SENSITIVE_CATEGORIES
+
+    @property
+    def title(self) -> str:
+        what = self.get_category_display() or "Incident (category not chosen)"
+        return f"{what} · {self.port.iata}"
+
+
+def attachment_path(attachment: IncidentAttachment, filename: str) -> str:
+    return f"incidents/{attachment.report_id}/{uuid.uuid4().hex}/{filename}"
+
+
+class IncidentAttachment(models.Model):
+    """A photo or scan added to an incident report. Private storage; served only through
+    ``reports.incident_views.attachment`` after the same visibility check as the report."""
+
+    report = models.ForeignKey(IncidentReport, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField(help_text="Bytes.")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type in {"image/jpeg", "image/png"}

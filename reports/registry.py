@@ -13,8 +13,9 @@ from django.utils.text import get_valid_filename
 from cases.models import Case
 from cases.services import case_page
 from reports import booking_documents
+from reports.incident_history import FIELD_LABELS, history_rows
 from reports.manifest import manifest_context
-from reports.models import Document
+from reports.models import Document, IncidentReport
 
 
 class DocumentUnavailable(Exception):
@@ -73,6 +74,24 @@ def _record(build: Callable[[Document], dict[str, Any]]) -> Callable[[Document],
     return wrapped
 
 
+def _incident_report(document: Document) -> dict[str, Any]:
+    report = (
+        IncidentReport.objects.select_related("port", "author", "flight", "case", "decided_by")
+        .filter(pk=int(document.object_id) if document.object_id.isdigit() else 0)
+        .first()
+    )
+    if report is None or report.port_id != document.port_id:
+        raise DocumentUnavailable("The incident report no longer exists.")
+    return {
+        "report": report,
+        "people": list(report.individuals.select_related("case")),
+        "attachments": list(report.attachments.all()),
+        "history": history_rows(report),
+        "field_labels": FIELD_LABELS,
+        "title": f"Incident report {report} · {report.port.iata}",
+    }
+
+
 REGISTRY: dict[str, DocumentSpec] = {
     Document.Kind.DAILY_MANIFEST: DocumentSpec(
         template="reports/pdf/daily_manifest.html",
@@ -98,5 +117,10 @@ REGISTRY: dict[str, DocumentSpec] = {
         template="reports/pdf/custody_form.html",
         build_context=_record(booking_documents.custody_form),
         file_name=lambda d: get_valid_filename(f"custody-handover-{d.subject}.pdf"),
+    ),
+    Document.Kind.INCIDENT_REPORT: DocumentSpec(
+        template="reports/pdf/incident_report.html",
+        build_context=_incident_report,
+        file_name=lambda d: f"incident-{d.port.iata}-{d.object_id}.pdf",
     ),
 }

@@ -8,6 +8,7 @@ import datetime as dt
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
+from django.http import Http404
 
 from cases.models import Case
 from poe_ops.audit import log_action
@@ -15,6 +16,7 @@ from poe_ops.dispatch import send_on_commit
 from poe_ops.models import Port
 from poe_ops.roles import VIEW
 from poe_ops.scoping import get_scoped_or_404, require_port_perm
+from reports.incidents import visible_incidents
 from reports.models import Document
 from reports.tasks import render_document
 
@@ -90,4 +92,11 @@ def request_document(
 def document_for(user: User, pk: object) -> Document:
     """The document if ``user`` may view its port; 404 otherwise."""
     queryset: models.QuerySet[Document] = Document.objects.select_related("port", "requested_by")
-    return get_scoped_or_404(queryset, user, VIEW, pk=pk if str(pk).isdigit() else 0)
+    document = get_scoped_or_404(queryset, user, VIEW, pk=pk if str(pk).isdigit() else 0)
+    if document.kind == Document.Kind.INCIDENT_REPORT and not (
+        document.object_id.isdigit()
+        and visible_incidents(user).filter(pk=int(document.object_id)).exists()
+    ):
+        # A sensitive report's PDF is as hidden as the report itself.
+        raise Http404("No document matches.")
+    return document

@@ -88,3 +88,21 @@ def test_it_seeds_vendors_and_overnight_transits_at_atl_and_jfk_once():
         HotelBooking.objects.count(),
         GroundTransportBooking.objects.count(),
     )
+
+
+def test_it_seeds_incident_reports_at_atl_and_jfk_once(client):
+    from reports.models import IncidentReport
+
+    seed(force=True)
+    seed(force=True)
+    by_port = {(r.port.iata, r.status) for r in IncidentReport.objects.select_related("port").all()}
+    assert by_port == {
+        ("ATL", "approved"),
+        ("ATL", "submitted"),
+        ("ATL", "draft"),
+        ("JFK", "returned"),
+    }
+    assert IncidentReport.objects.count() == 4
+    client.force_login(get_user_model().objects.get(username="atl.officer"))
+    inbox = client.get("/approvals/").content.decode()
+    assert "Medical emergency / hospital" in inbox

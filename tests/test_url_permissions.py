@@ -36,6 +36,8 @@ SIGNED_IN: set[str] = {
     "notifications",
     "notifications_read",
     "notification_settings",
+    "reports:incidents",
+    "approvals",
 }
 
 # Actions that answer only POST: a GET is refused with 405 before anything else.
@@ -52,6 +54,12 @@ POST_ONLY: set[str] = {
     "reports:request_transport_manifest",
     "cases:booking_status",
     "cases:resolve_problem",
+    "reports:incident_autosave",
+    "reports:incident_submit",
+    "reports:incident_add_attachment",
+    "reports:incident_pdf",
+    "approvals_approve",
+    "approvals_return",
 }
 
 
@@ -122,6 +130,25 @@ def _case_number_at(port: Port) -> dict[str, Any]:
     return {"case_number": CaseFactory.create(port=port).case_number}
 
 
+def _incident_at(port: Port) -> dict[str, Any]:
+    """A submitted incident report at ``port`` by one of its associates (so officers of the
+    port may see it, and it awaits a decision)."""
+    from tests.incidents_data import submitted_incident
+
+    return {"pk": submitted_incident(port).pk}
+
+
+def _incident_attachment_at(port: Port) -> dict[str, Any]:
+    from tests.incidents_data import attachment_on, submitted_incident
+
+    report = submitted_incident(port)
+    return {"pk": report.pk, "attachment_pk": attachment_on(report).pk}
+
+
+def _awaiting_incident_at(port: Port) -> dict[str, Any]:
+    return {"key": "incident", **_incident_at(port)}
+
+
 # name -> builds the URL's kwargs for an object that belongs to ``port``.
 PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
     "arrivals:port_today": lambda port: {"iata": port.iata},
@@ -162,6 +189,16 @@ PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
     "reports:request_custody_form": lambda port: {"pk": handover(port).pk},
     "reports:request_transport_manifest": lambda port: {"iata": port.iata},
     "reports:download": _document_at,
+    "reports:incident_new": lambda port: {"iata": port.iata},
+    "reports:incident_autosave": lambda port: {"iata": port.iata},
+    "reports:incident": _incident_at,
+    "reports:incident_edit": _incident_at,
+    "reports:incident_submit": _incident_at,
+    "reports:incident_add_attachment": _incident_at,
+    "reports:incident_attachment": _incident_attachment_at,
+    "reports:incident_pdf": _incident_at,
+    "approvals_approve": _awaiting_incident_at,
+    "approvals_return": _awaiting_incident_at,
 }
 
 

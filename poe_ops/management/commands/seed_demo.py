@@ -51,6 +51,9 @@ class Command(BaseCommand):
             created = self.seed_users()
         cases = self.seed_days()
         self.seed_bookings()
+        from reports.demo import seed_demo_incidents  # reports sits above poe_ops
+
+        seed_demo_incidents()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready ({created} new users, {cases} new cases).")
         )

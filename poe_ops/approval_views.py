@@ -1,0 +1,82 @@
+"""The officers' inbox: everything awaiting their decision, oldest first, decided in place.
+
+Each row is approved or returned with htmx and swapped for its outcome (or for the message
+saying another officer was first), so an officer working down a long list keeps their place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from poe_ops.approvals import SOURCES, ApprovalSource, awaiting
+from poe_ops.review import Reviewable, ReviewConflict
+from poe_ops.roles import VIEW
+from poe_ops.scoping import scope
+
+INBOX = "approvals/inbox.html"
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    return render(request, INBOX, {"items": awaiting(request.user)})
+
+
+def _record(source: ApprovalSource, request: HttpRequest, pk: int) -> Reviewable:
+    """The record if the user may see it (any status: a decided one answers with who decided
+    it); 404 for another port's or a hidden one."""
+    queryset = scope(
+        source.model._default_manager.select_related(*source.select_related), request.user, VIEW
+    )
+    if source.visible_to is not None:
+        queryset = source.visible_to(queryset, request.user)
+    record = queryset.filter(pk=pk).first()
+    if record is None:
+        raise Http404(f"No {source.label.lower()} matches.")
+    return record
+
+
+def _decide(request: HttpRequest, key: str, pk: int, approve: bool) -> HttpResponse:
+    source = SOURCES.get(key)
+    if source is None:
+        raise Http404("Nothing of that kind awaits approval.")
+    record = _record(source, request, pk)
+    comment = request.POST.get("comment", "")
+    row: dict[str, Any] = {"source": source, "item": record, "comment": comment}
+    try:  # PermissionDenied (not an officer here, or their own record) is a 403
+        record = source.decide(request.user, record, approve, comment)
+    except ReviewConflict as conflict:
+        row["refusal"] = str(conflict)
+    except ValidationError as error:
+        row["error"] = " ".join(error.messages)
+    else:
+        row["item"] = record
+        row["outcome"] = "Approved by you" if approve else "Returned by you"
+    if getattr(request, "htmx", False):
+        return render(request, f"{INBOX}#row", row)
+    if "outcome" in row:
+        messages.success(request, f"{source.label} {record}: {row['outcome'].lower()}.")
+    else:
+        messages.error(request, row.get("refusal") or row.get("error", ""))
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, {request.get_host()}):
+        return redirect(back)
+    return redirect("approvals")
+
+
+@require_POST
+@login_required
+def approve(request: HttpRequest, key: str, pk: int) -> HttpResponse:
+    return _decide(request, key, pk, approve=True)
+
+
+@require_POST
+@login_required
+def return_for_changes(request: HttpRequest, key: str, pk: int) -> HttpResponse:
+    return _decide(request, key, pk, approve=False)

@@ -1,0 +1,350 @@
+"""Incident reports: who may see them, and the services that write them.
+
+Every view, the approvals inbox, the PDF and the attachments find incident reports through
+``visible_incidents`` — the one place that says who sees what:
+
+- the port's staff (``view_port``) see its submitted, returned and approved reports;
+- a draft is its author's alone until it is submitted;
+- protection/PSEA and unaccompanied-minor concerns are seen only by their reporter, the port's
+  officers (``supervise_port``) and the Operations HQ office the port reports to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.db.models.functions import Substr
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from poe_ops import review
+from poe_ops.audit import changed_fields, log_action
+from poe_ops.dispatch import send_on_commit
+from poe_ops.models import HQ_GROUP_PREFIX, NotificationKind, Port
+from poe_ops.notifications import notify
+from poe_ops.review import ReviewStatus
+from poe_ops.roles import OPERATE, SUPERVISE
+from poe_ops.scoping import ports_for, require_port_perm
+from reports.models import (
+    SENSITIVE_CATEGORIES,
+    Document,
+    IncidentCategory,
+    IncidentReport,
+    IncidentSeverity,
+)
+
+User = AbstractBaseUser | AnonymousUser
+
+# What a draft holds, in the order the audit and the form list them.
+FIELDS = (
+    "occurred_at",
+    "flight",
+    "case",
+    "individuals",
+    "category",
+    "severity",
+    "narrative",
+    "actions_taken",
+    "follow_up_needed",
+)
+ALERT_SEVERITIES = frozenset({IncidentSeverity.HIGH, IncidentSeverity.CRITICAL})
+
+
+# --- Who sees what ---------------------------------------------------------------------------
+
+
+def visibility(user: User) -> Q:
+    """The condition on ``IncidentReport`` rows ``user`` may see (see the module docstring)."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    hq_office_codes = (
+        Group.objects.filter(user__pk=user.pk, name__startswith=HQ_GROUP_PREFIX)
+        .annotate(code=Substr("name", len(HQ_GROUP_PREFIX) + 1))
+        .values("code")
+    )
+    own = Q(author_id=user.pk)
+    privileged = Q(port__in=ports_for(user, SUPERVISE)) | Q(port__office__code__in=hq_office_codes)
+    not_sensitive = ~Q(category__in=SENSITIVE_CATEGORIES)
+    submitted = ~Q(status=ReviewStatus.DRAFT)
+    return Q(port__in=ports_for(user)) & (own | (submitted & (not_sensitive | privileged)))
+
+
+def restrict_visible(
+    queryset: models.QuerySet[IncidentReport], user: User
+) -> models.QuerySet[IncidentReport]:
+    return queryset.filter(visibility(user))
+
+
+def visible_incidents(user: User) -> models.QuerySet[IncidentReport]:
+    """Every incident report ``user`` may see. Views, the PDF and attachments start here."""
+    return restrict_visible(IncidentReport.objects.all(), user)
+
+
+def incident_for(user: User, pk: object, perm: str | None = None) -> IncidentReport:
+    """The report if ``user`` may see it, else 404 — a hidden report does not exist for them.
+    With ``perm``, a visible report at a port where they lack it is a 403."""
+    report = (
+        visible_incidents(user)
+        .select_related("port", "author", "flight", "case", "decided_by")
+        .filter(pk=int(str(pk)) if str(pk).isdigit() else 0)
+        .first()
+    )
+    if report is None:
+        raise Http404("No incident report matches.")
+    if perm is not None:
+        require_port_perm(user, report.port, perm)
+    return report
+
+
+def may_see(user: User, report: IncidentReport) -> bool:
+    return visible_incidents(user).filter(pk=report.pk).exists()
+
+
+# --- Drafts ----------------------------------------------------------------------------------
+
+
+def _state(report: IncidentReport) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        name: getattr(report, name) for name in FIELDS if name != "individuals"
+    }
+    values["flight"], values["case"] = report.flight_id, report.case_id
+    values["individuals"] = (
+        sorted(report.individuals.values_list("pk", flat=True)) if report.pk else []
+    )
+    return values
+
+
+def _apply(report: IncidentReport, data: Mapping[str, Any]) -> None:
+    for name, value in data.items():
+        if name not in FIELDS or name == "individuals":
+            continue
+        setattr(report, name, value)
+
+
+def _check_links(port: Port, data: Mapping[str, Any]) -> None:
+    """Flights, cases and people must belong to the report's port (the form checks too; this
+    is the service refusing what a crafted request might send)."""
+    flight, case = data.get("flight"), data.get("case")
+    if flight is not None and flight.port_id != port.pk:
+        raise ValidationError({"flight": f"That flight is not handled at {port.iata}."})
+    if case is not None and case.port_id != port.pk:
+        raise ValidationError({"case": f"Case {case.case_number} is not at {port.iata}."})
+    for person in data.get("individuals") or []:
+        if person.case.port_id != port.pk:
+            raise ValidationError({"individuals": f"{person} is not on a case at {port.iata}."})
+
+
+def create_draft(
+    user: User, port: Port, data: Mapping[str, Any], *, draft_key: uuid.UUID | None = None
+) -> IncidentReport:
+    """A new draft by ``user`` at ``port``. With ``draft_key`` (the form's), a second call with
+    the same key — a retried autosave — updates that draft instead of making another."""
+    require_port_perm(user, port, OPERATE)
+    assert isinstance(user, AbstractBaseUser)
+    _check_links(port, data)
+    if draft_key is not None:
+        existing = IncidentReport.objects.filter(draft_key=draft_key).first()
+        if existing is not None:
+            return update_draft(user, existing, data)
+    try:
+        with transaction.atomic():
+            report = IncidentReport(port=port, author=user)  # type: ignore[misc]
+            if draft_key is not None:
+                report.draft_key = draft_key
+            _apply(report, data)
+            report.save()
+            if data.get("individuals"):
+                report.individuals.set(data["individuals"])
+            log_action(
+                user,
+                "poe.incident.created",
+                report,
+                port=port,
+                changes=changed_fields({}, {k: v for k, v in _state(report).items() if v}),
+            )
+    except IntegrityError:
+        # Two autosaves of a brand-new form raced: the other one made the draft.
+        if draft_key is None:
+            raise
+        existing = IncidentReport.objects.filter(draft_key=draft_key).first()
+        if existing is None:
+            raise
+        return update_draft(user, existing, data)
+    return report
+
+
+def update_draft(user: User, report: IncidentReport, data: Mapping[str, Any]) -> IncidentReport:
+    """The author changes their draft (or returned report): one audit event with the changed
+    fields only, none when nothing changed (an autosave of the same text)."""
+    if not user.is_authenticated or user.pk != report.author_id:
+        raise PermissionDenied("Only the person who wrote this report can change it.")
+    require_port_perm(user, report.port, OPERATE)
+    _check_links(report.port, data)
+    with transaction.atomic():
+        locked = (
+            IncidentReport.objects.select_for_update(of=("self",))
+            .select_related("port")
+            .get(pk=report.pk)
+        )
+        if not locked.is_editable:
+            status = ReviewStatus(locked.status).label.lower()
+            raise review.ReviewConflict(
+                f"Incident report {locked} is {status}; changes here were not saved."
+            )
+        before = _state(locked)
+        _apply(locked, data)
+        if "individuals" in data:
+            locked.individuals.set(data["individuals"] or [])
+        after = _state(locked)
+        changes = changed_fields(before, after)
+        if changes:
+            locked.save()
+            log_action(user, "poe.incident.updated", locked, port=locked.port, changes=changes)
+    return locked
+
+
+# --- Submitting and deciding -----------------------------------------------------------------
+
+
+def _missing(report: IncidentReport) -> dict[str, str]:
+    errors = {}
+    if not report.occurred_at:
+        errors["occurred_at"] = "Say when it happened."
+    elif report.occurred_at > timezone.now() + dt.timedelta(minutes=10):
+        errors["occurred_at"] = "The time it happened is in the future; check the date and time."
+    if not report.category:
+        errors["category"] = "Choose what kind of incident this is."
+    if not report.severity:
+        errors["severity"] = "Choose how serious it is."
+    if not report.narrative.strip():
+        errors["narrative"] = "Describe what happened."
+    return errors
+
+
+def _path(report: IncidentReport) -> str:
+    return reverse("reports:incident", args=[report.pk])
+
+
+def _alert_office(report: IncidentReport) -> None:
+    """High and critical incidents and every medical emergency reach the office at once."""
+    if report.severity not in ALERT_SEVERITIES and report.category != IncidentCategory.MEDICAL:
+        return
+    label = report.get_category_display()
+    severity = report.get_severity_display()
+    details = [["Port", report.port.iata], ["Category", label], ["Severity", severity]]
+    if report.occurred_at:
+        local = timezone.localtime(report.occurred_at, report.port.zone)
+        details.append(["When", f"{local:%a %d %b %H:%M} ({report.port.iata} local time)"])
+    if report.flight_id and not report.is_sensitive:
+        details.append(["Flight", str(report.flight)])
+    details.append(["Reported by", report.author.get_full_name() or report.author.get_username()])
+    notify(
+        NotificationKind.INCIDENT,
+        report.port,
+        report,
+        f"{report.port.iata} {severity.lower()} incident: {label}",
+        {
+            "summary": f"A {severity.lower()} incident ({label}) was reported at "
+            f"{report.port.iata}; incident report {report}.",
+            "details": details,
+            "path": _path(report),
+        },
+        # Once per report: a resubmission after a return does not alarm the office again.
+        dedupe_key=f"incident:{report.pk}:alert",
+        restricted=report.is_sensitive,
+    )
+
+
+def submit_incident(user: User, report: IncidentReport) -> IncidentReport:
+    """The author sends the report to the port's officers. Refused with a ``ValidationError``
+    naming each missing field; a second submit of the same report raises ``ReviewConflict``
+    and records nothing."""
+    if not user.is_authenticated or user.pk != report.author_id:
+        raise PermissionDenied("Only the person who wrote this report can submit it.")
+    require_port_perm(user, report.port, OPERATE)
+    with transaction.atomic():
+        locked = (
+            IncidentReport.objects.select_for_update(of=("self",))
+            .select_related("port", "author", "flight")
+            .get(pk=report.pk)
+        )
+        if locked.is_editable:
+            errors = _missing(locked)
+            if errors:
+                raise ValidationError(errors)
+        review.submit(user, locked)
+        _alert_office(locked)
+    return locked
+
+
+def decide_incident(
+    actor: User, report: IncidentReport, *, approve: bool, comment: str = ""
+) -> IncidentReport:
+    """An officer of the port approves the report or returns it with a comment; the reporter
+    is told either way. Refusals as ``poe_ops.review.decide``."""
+    with transaction.atomic():
+        decided = review.decide(actor, report, approve=approve, comment=comment)
+        assert isinstance(decided, IncidentReport)
+        who = actor.get_full_name() or actor.get_username()  # type: ignore[union-attr]
+        verb = "approved" if approve else "returned"
+        details = [["Decided by", who]]
+        if decided.decision_comment:
+            details.append(["Comment", decided.decision_comment])
+        notify(
+            NotificationKind.REVIEW,
+            decided.port,
+            decided,
+            f"Incident report {decided} {verb}",
+            {
+                "summary": f"{who} {verb} your incident report {decided} "
+                f"({decided.get_category_display() or 'no category'}).",
+                "details": details,
+                "path": _path(decided),
+            },
+            recipient=decided.author,
+            restricted=decided.is_sensitive,
+        )
+    return decided
+
+
+def decide_for_inbox(actor: Any, record: Any, approve: bool, comment: str) -> IncidentReport:
+    """The ``ApprovalSource.decide`` contract for the officers' inbox."""
+    return decide_incident(actor, record, approve=approve, comment=comment)
+
+
+# --- The official copy -----------------------------------------------------------------------
+
+
+def request_pdf(user: User, report: IncidentReport) -> Document:
+    """Ask for the report's PDF (a ``Document`` of kind incident report); a worker renders it."""
+    from reports.tasks import render_document  # tasks → registry → this module
+
+    if not may_see(user, report):
+        raise Http404("No incident report matches.")
+    assert isinstance(user, AbstractBaseUser)
+    with transaction.atomic():
+        document = Document.objects.create(
+            kind=Document.Kind.INCIDENT_REPORT,
+            port=report.port,
+            object_id=str(report.pk),
+            subject=f"{report.port.iata} {report}",
+            requested_by=user,  # type: ignore[misc]
+        )
+        log_action(
+            user,
+            "poe.document.requested",
+            document,
+            port=report.port,
+            data={"kind": document.kind, "subject": document.subject},
+        )
+        send_on_commit(render_document, document.pk)
+    return document
