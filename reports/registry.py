@@ -14,6 +14,7 @@ from cases.models import Case
 from cases.services import case_page
 from reports.manifest import manifest_context
 from reports.models import Document
+from reports.timesheet_paper import timesheet_context, timesheet_file_name
 
 
 class DocumentUnavailable(Exception):
@@ -72,5 +73,10 @@ REGISTRY: dict[str, DocumentSpec] = {
         template="reports/pdf/case_sheet.html",
         build_context=_case_sheet,
         file_name=lambda d: get_valid_filename(f"arrival-sheet-{d.subject}.pdf"),
+    ),
+    Document.Kind.TIMESHEET: DocumentSpec(
+        template="reports/pdf/timesheet.html",
+        build_context=timesheet_context,
+        file_name=timesheet_file_name,
     ),
 }

@@ -232,6 +232,16 @@ class Timesheet(Reviewable):
         who = self.author.get_full_name() or self.author.get_username()
         return f"{who} · {self.port.iata} · {self.month:%B %Y}"
 
+    @property
+    def totals(self) -> dict[str, Decimal]:
+        """Regular, overtime and night hours of the month (one query)."""
+        sums = self.entries.aggregate(
+            hours=models.Sum("hours"),
+            overtime=models.Sum("overtime"),
+            night_hours=models.Sum("night_hours"),
+        )
+        return {key: value or Decimal(0) for key, value in sums.items()}
+
 
 class TimesheetEntry(models.Model):
     """A day on a timesheet. ``hours`` are regular hours; ``overtime`` comes on top of them;
