@@ -9,16 +9,18 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from poe_ops.roles import COORDINATE, SUPERVISE
 from poe_ops.scoping import get_port_or_404, get_scoped_or_404, has_port_perm
 from staffing import rosters
-from staffing.coverage import coverage
+from poe_ops.models import Port
+from staffing.coverage import DayCoverage, coverage
 from staffing.forms import ShiftForm, iso_week, parse_week
 from staffing.models import Shift
 from staffing.rosters import ShiftRefused, week_start
-from staffing.week import roster_week
+from staffing.week import RosterWeek, roster_week
 
 ROSTER = "staffing/roster.html"
 COVERAGE = "staffing/coverage.html"
@@ -46,6 +48,13 @@ def roster(request: HttpRequest, iata: str) -> HttpResponse:
         today = port.local_today()
         monday = today - dt.timedelta(days=today.weekday())
     week = roster_week(port, monday, port.local_today())
+    with timezone.override(port.zone):
+        return _render_roster(request, port, week, monday, week_error)
+
+
+def _render_roster(
+    request: HttpRequest, port: Port, week: RosterWeek, monday: dt.date, week_error: str
+) -> HttpResponse:
     return render(
         request,
         ROSTER,
@@ -67,7 +76,10 @@ def _form_response(
     request: HttpRequest, context: dict[str, object], status: int = 200
 ) -> HttpResponse:
     template = f"{ROSTER}#shift-form" if _is_htmx(request) else "staffing/shift_page.html"
-    return render(request, template, context, status=status)
+    port = context["port"]
+    assert isinstance(port, Port)
+    with timezone.override(port.zone):
+        return render(request, template, context, status=status)
 
 
 def _saved(request: HttpRequest, iata: str, monday: dt.date, message: str) -> HttpResponse:
@@ -207,6 +219,18 @@ def day_coverage(request: HttpRequest, iata: str) -> HttpResponse:
         day = port.local_today()
     (result,) = coverage(port, day, 1)
     monday = day - dt.timedelta(days=day.weekday())
+    with timezone.override(port.zone):
+        return _render_coverage(request, port, day, result, date_error, monday)
+
+
+def _render_coverage(
+    request: HttpRequest,
+    port: Port,
+    day: dt.date,
+    result: DayCoverage,
+    date_error: str,
+    monday: dt.date,
+) -> HttpResponse:
     return render(
         request,
         COVERAGE,
