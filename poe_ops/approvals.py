@@ -49,7 +49,7 @@ def register(source: ApprovalSource) -> None:
 def awaiting_queryset(source: ApprovalSource, user: User) -> models.QuerySet[Any]:
     """Records of this source awaiting ``user``'s decision: submitted, at a port they supervise,
     not their own."""
-    qs = source.model._default_manager.filter(
+    qs = source.model._default_manager.filter(  # type: ignore[misc,unused-ignore]
         status=ReviewStatus.SUBMITTED, port__in=ports_for(user, SUPERVISE)
     ).exclude(author_id=user.pk)
     if source.visible_to is not None:

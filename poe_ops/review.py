@@ -107,7 +107,7 @@ def _already(record: Reviewable) -> ReviewConflict:
 
 def submit(actor: User, record: Reviewable, *, data: dict[str, Any] | None = None) -> Reviewable:
     """The author sends a draft (or a returned record) to the port's officers."""
-    if not actor.is_authenticated or actor.pk != record.author_id:  # type: ignore[attr-defined]
+    if not actor.is_authenticated or actor.pk != record.author_id:  # type: ignore[attr-defined,unused-ignore]
         raise PermissionDenied("Only the author can submit this.")
     with transaction.atomic():
         before = record.status
@@ -155,7 +155,7 @@ def decide(actor: User, record: Reviewable, *, approve: bool, comment: str = "")
         if not won:
             raise _already(record)
         record.status, record.decided_at, record.decision_comment = new, now, comment
-        record.decided_by = actor
+        record.decided_by = actor  # type: ignore[assignment,unused-ignore]
         log_action(
             actor,
             f"poe.{record.audit_name}.{'approved' if approve else 'returned'}",

@@ -3,8 +3,8 @@ document worker like any other paperwork (``Document.object_id`` is the timeshee
 
 from __future__ import annotations
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User as Person
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,7 +24,7 @@ class TimesheetNotApproved(Exception):
     pass
 
 
-def request_timesheet_pdf(user: AbstractBaseUser, timesheet: Timesheet) -> Document:
+def request_timesheet_pdf(user: Person, timesheet: Timesheet) -> Document:
     if timesheet.status != ReviewStatus.APPROVED:
         raise TimesheetNotApproved(
             "Only an approved timesheet can be printed for signature; this one is "
@@ -58,7 +58,7 @@ def request_timesheet(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not ts.may_see(request.user, timesheet):
         raise Http404("No timesheet matches.")
-    assert isinstance(request.user, AbstractBaseUser)
+    assert isinstance(request.user, Person)
     htmx = bool(getattr(request, "htmx", False))
     try:
         document = request_timesheet_pdf(request.user, timesheet)

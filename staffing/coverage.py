@@ -123,8 +123,10 @@ def projected_arrivals(port: Port, start: dt.datetime, end: dt.datetime) -> list
         segment_id__in=[s["id"] for s in segments]
     ).values("segment_id", "individual_id"):
         named[row["segment_id"]].add(row["individual_id"])
-    by_case: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for person in Individual.objects.filter(case_id__in={s["case_id"] for s in segments}).values(
+    by_case: dict[int, list[Any]] = defaultdict(list)
+    for person_row in Individual.objects.filter(
+        case_id__in={s["case_id"] for s in segments}
+    ).values(
         "id",
         "case_id",
         "ssr_codes",
@@ -133,7 +135,7 @@ def projected_arrivals(port: Port, start: dt.datetime, end: dt.datetime) -> list
         "interpreter_needed",
         "primary_language",
     ):
-        by_case[person["case_id"]].append(person)
+        by_case[person_row["case_id"]].append(person_row)
     seen: set[tuple[int, int]] = set()
     arrivals = []
     for s in segments:
@@ -148,7 +150,7 @@ def projected_arrivals(port: Port, start: dt.datetime, end: dt.datetime) -> list
             arrivals.append(
                 Arrival(
                     flight=flight.code,
-                    eta=flight.eta,  # type: ignore[attr-defined]
+                    eta=flight.eta,
                     weight=weight(port, person),
                     language=language_key(person["primary_language"]) if needs_interpreter else "",
                 )

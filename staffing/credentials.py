@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User as Person
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from guardian.shortcuts import get_users_with_perms
 
@@ -49,11 +50,12 @@ def expiring(
     ]
 
 
-def officers_of(port: Port) -> list[AbstractBaseUser]:
+def officers_of(port: Port) -> list[Person]:
     """Active users who supervise ``port`` (directly or through a group), superusers aside."""
     users = get_users_with_perms(
         port, only_with_perms_in=[SUPERVISE], with_group_users=True, with_superusers=False
     )
+    assert isinstance(users, QuerySet)
     return list(users.filter(is_active=True).order_by("pk"))
 
 

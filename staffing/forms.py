@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from django import forms
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User as Person
 
 from arrivals.localtime import LocalTimeError, to_utc
 from poe_ops.models import Port
@@ -66,14 +66,16 @@ class ShiftForm(forms.Form):
         self,
         *args: Any,
         port: Port,
-        staff: list[AbstractBaseUser],
+        staff: list[Person],
         fixed_staff: bool,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.port = port
         self.staff_by_pk = {u.pk: u for u in staff}
-        self.fields["staff"].choices = [(u.pk, person_name(u)) for u in staff]
+        staff_field = self.fields["staff"]
+        assert isinstance(staff_field, forms.ChoiceField)
+        staff_field.choices = [(u.pk, person_name(u)) for u in staff]
         if fixed_staff:
             del self.fields["staff"]
 
@@ -90,7 +92,7 @@ class ShiftForm(forms.Form):
             raise forms.ValidationError(f"That shift time is unsure: {error}") from None
         return data
 
-    def chosen_staff(self) -> AbstractBaseUser:
+    def chosen_staff(self) -> Person:
         return self.staff_by_pk[self.cleaned_data["staff"]]
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as Person
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -27,7 +28,7 @@ MAX_LEAVE_DAYS = 90
 
 
 def _validate(
-    author: AbstractBaseUser, port: Port, first: dt.date, last: dt.date, ignore: int | None
+    author: Person, port: Port, first: dt.date, last: dt.date, ignore: int | None
 ) -> None:
     if last < first:
         raise ValidationError({"last_day": "The last day of leave is before the first."})
@@ -38,7 +39,7 @@ def _validate(
     clash = (
         LeaveRequest.objects.filter(author=author, first_day__lte=last, last_day__gte=first)
         .exclude(status=ReviewStatus.RETURNED)
-        .exclude(pk=ignore)
+        .exclude(pk=ignore or 0)
         .first()
     )
     if clash is not None:
@@ -58,12 +59,12 @@ def request_leave(
 ) -> LeaveRequest:
     """``actor`` asks for leave at ``port``; it goes straight to the port's officers."""
     require_port_perm(actor, port, OPERATE)
-    assert isinstance(actor, AbstractBaseUser)
+    assert isinstance(actor, Person)
     _validate(actor, port, first_day, last_day, None)
     with transaction.atomic():
         leave = LeaveRequest.objects.create(
             port=port,
-            author=actor,  # type: ignore[misc]
+            author=actor,
             kind=kind,
             first_day=first_day,
             last_day=last_day,
@@ -96,7 +97,7 @@ def resubmit_leave(
         raise review.ReviewConflict(
             f"This leave request is {leave.get_status_display().lower()}; it cannot be changed."
         )
-    assert isinstance(actor, AbstractBaseUser)
+    assert isinstance(actor, Person)
     _validate(actor, leave.port, first_day, last_day, leave.pk)
     with transaction.atomic():
         before = snapshot(leave, LEAVE_FIELDS)

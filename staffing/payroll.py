@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Q, Sum
 
 from arrivals.exports import safe_row
 from poe_ops.models import Port
 from poe_ops.review import ReviewStatus
-from staffing.models import LeaveRequest, Shift, Timesheet, TimesheetEntry
+from staffing.models import LeaveRequest, Timesheet
 from staffing.rosters import person_name
 from staffing.timesheets import month_bounds
 
@@ -100,9 +100,9 @@ def payroll(port: Port, month: dt.date) -> Payroll:
             PayrollRow(
                 name=person_name(sheet.author),
                 username=sheet.author.get_username(),
-                regular=sheet.sum_hours or Decimal(0),  # type: ignore[attr-defined]
-                overtime=sheet.sum_overtime or Decimal(0),  # type: ignore[attr-defined]
-                night_hours=sheet.sum_night or Decimal(0),  # type: ignore[attr-defined]
+                regular=sheet.sum_hours or Decimal(0),
+                overtime=sheet.sum_overtime or Decimal(0),
+                night_hours=sheet.sum_night or Decimal(0),
                 leave_days=leave.get(sheet.author_id, 0),
                 approved_by=person_name(sheet.decided_by),
                 approved_at=sheet.decided_at,
@@ -167,12 +167,3 @@ def payroll_xlsx(data: Payroll) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _entries() -> Prefetch[TimesheetEntry]:
-    return Prefetch("entries", queryset=TimesheetEntry.objects.order_by("day"))
-
-
-def shifts_in_month(port: Port, month: dt.date) -> int:
-    start, end = month_bounds(port, month)
-    return Shift.objects.filter(port=port, start__gte=start, start__lt=end).count()

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from poe_ops.models import Port
 from poe_ops.roles import COORDINATE, SUPERVISE
 from poe_ops.scoping import get_port_or_404, get_scoped_or_404, has_port_perm
 from staffing import rosters
-from poe_ops.models import Port
 from staffing.coverage import DayCoverage, coverage
 from staffing.forms import ShiftForm, iso_week, parse_week
 from staffing.models import Shift
@@ -127,7 +127,11 @@ def add_shift(request: HttpRequest, iata: str) -> HttpResponse:
             )
         context["form"] = form
         return _form_response(request, context, status=422)
-    initial = {"position": "arrivals_hall", "start_time": "06:00", "end_time": "14:00"}
+    initial: dict[str, object] = {
+        "position": "arrivals_hall",
+        "start_time": "06:00",
+        "end_time": "14:00",
+    }
     initial["day"] = request.GET.get("day") or port.local_today().isoformat()
     if request.GET.get("staff", "").isdigit():
         initial["staff"] = int(request.GET["staff"])

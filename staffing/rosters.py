@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as Person
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
@@ -51,8 +52,8 @@ class ShiftRefused(Exception):
         return " ".join(self.problems)
 
 
-def person_name(user: AbstractBaseUser) -> str:
-    return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
+def person_name(user: Person) -> str:
+    return user.get_full_name() or user.get_username()
 
 
 def _span(shift_start: dt.datetime, shift_end: dt.datetime, port: Port) -> str:
@@ -90,7 +91,7 @@ def airport_badge_problem(profile: StaffProfile | None, day: dt.date, name: str)
 
 def _check(
     port: Port,
-    staff: AbstractBaseUser,
+    staff: Person,
     profile: StaffProfile | None,
     start: dt.datetime,
     end: dt.datetime,
@@ -109,7 +110,7 @@ def _check(
         problems.append(f"{name} is not on the staff of {port.iata}.")
     others = (
         Shift.objects.filter(staff=staff, start__lt=end, end__gt=start)
-        .exclude(pk=ignore)
+        .exclude(pk=ignore or 0)
         .select_related("port")
     )
     for other in others:
@@ -129,13 +130,9 @@ def _check(
         problems.append(f"{name} is on approved {absence.get_kind_display().lower()}: {absence}.")
     monday = week_start(port, start)
     w_start, w_end = week_bounds(port, monday)
+    same_week = Shift.objects.filter(staff=staff, start__gte=w_start, start__lt=w_end)
     worked = sum(
-        (
-            s.hours
-            for s in Shift.objects.filter(staff=staff, start__gte=w_start, start__lt=w_end).exclude(
-                pk=ignore
-            )
-        ),
+        (s.hours for s in same_week.exclude(pk=ignore or 0)),
         Decimal(0),
     )
     total = worked + Decimal((end - start).total_seconds()) / 3600
@@ -150,7 +147,7 @@ def _check(
     return problems, badge
 
 
-def _profile(staff: AbstractBaseUser) -> StaffProfile | None:
+def _profile(staff: Person) -> StaffProfile | None:
     """The person's profile, locked: two shifts for one person are checked one after the other."""
     return (
         StaffProfile.objects.select_for_update()
@@ -180,7 +177,7 @@ def add_shift(
     actor: User,
     port: Port,
     *,
-    staff: AbstractBaseUser,
+    staff: Person,
     start: dt.datetime,
     end: dt.datetime,
     position: str = Position.ARRIVALS_HALL,
@@ -268,7 +265,7 @@ def delete_shift(actor: User, shift: Shift) -> None:
         shift.delete()
 
 
-def staff_of(port: Port) -> list[AbstractBaseUser]:
+def staff_of(port: Port) -> list[Person]:
     """Who may be rostered at ``port``: people whose profile lists it as a home port."""
     users = get_user_model().objects.filter(staff_profile__home_ports=port)
     return list(users.order_by("last_name", "first_name", "username"))

@@ -16,9 +16,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as Person
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
 from django.urls import reverse
 
 from poe_ops import review
@@ -77,9 +77,7 @@ class DayFromShifts:
     night_hours: Decimal = Decimal(0)
 
 
-def days_from_shifts(
-    port: Port, staff: AbstractBaseUser, month: dt.date
-) -> dict[dt.date, DayFromShifts]:
+def days_from_shifts(port: Port, staff: Person, month: dt.date) -> dict[dt.date, DayFromShifts]:
     """Each day's regular, overtime and night hours from ``staff``'s shifts at ``port``."""
     start, end = month_bounds(port, month)
     worked: dict[dt.date, Decimal] = defaultdict(Decimal)
@@ -99,22 +97,18 @@ def days_from_shifts(
     return result
 
 
-def _entries_queryset() -> Prefetch[TimesheetEntry]:
-    return Prefetch("entries", queryset=TimesheetEntry.objects.order_by("day"))
-
-
 def open_timesheet(actor: User, port: Port, month: dt.date) -> Timesheet:
     """``actor``'s own timesheet for ``month`` at ``port``, made from their shifts the first
     time it is opened (a repeated or concurrent first open makes one)."""
     require_port_perm(actor, port, OPERATE)
-    assert isinstance(actor, AbstractBaseUser)
+    assert isinstance(actor, Person)
     month = month.replace(day=1)
     found = Timesheet.objects.filter(author=actor, port=port, month=month).first()
     if found is not None:
         return found
     try:
         with transaction.atomic():
-            timesheet = Timesheet.objects.create(author=actor, port=port, month=month)  # type: ignore[misc]
+            timesheet = Timesheet.objects.create(author=actor, port=port, month=month)
             prefill = days_from_shifts(port, actor, month)
             TimesheetEntry.objects.bulk_create(
                 TimesheetEntry(
@@ -271,7 +265,7 @@ def decide_timesheet(
 def timesheet_with_entries(pk: int) -> Timesheet | None:
     return (
         Timesheet.objects.select_related("port", "author", "decided_by")
-        .prefetch_related(_entries_queryset())
+        .prefetch_related("entries")
         .filter(pk=pk)
         .first()
     )

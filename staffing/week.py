@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User as Person
 
 from poe_ops.models import Port
 from poe_ops.review import ReviewStatus
@@ -27,7 +27,7 @@ class Cell:
 
 @dataclass
 class Row:
-    person: AbstractBaseUser
+    person: Person
     cells: list[Cell]
     hours: float = 0.0
     warnings: list[Credential] = field(default_factory=list)

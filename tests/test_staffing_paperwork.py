@@ -73,7 +73,7 @@ def test_the_signed_off_timesheet_pdf_has_hours_approver_and_signature_lines(
     assert "Approving officer" in text and atl_officer.get_full_name() in text
     assert text.count("Signature") == 2
     assert "Approved by" in text
-    assert document.file_name == f"timesheet-atl.associate-ATL-2026-10.pdf"
+    assert document.file_name == "timesheet-atl.associate-ATL-2026-10.pdf"
 
 
 @pytest.mark.django_db
@@ -112,7 +112,9 @@ def test_the_daily_job_tells_each_officer_once_a_day(atl, atl_officer, atl_assoc
 
 
 @pytest.mark.django_db
-def test_the_beat_job_is_scheduled_daily_and_runs_the_notice(settings, atl, atl_officer, atl_associate):
+def test_the_beat_job_is_scheduled_daily_and_runs_the_notice(
+    settings, atl, atl_officer, atl_associate
+):
     from staffing.tasks import expiring_credentials
 
     entry = settings.CELERY_BEAT_SCHEDULE["staffing.notify_expiring_credentials"]
@@ -175,11 +177,18 @@ def test_leave_with_the_last_day_first_is_refused(atl, atl_associate):
 @pytest.mark.django_db
 def test_another_ports_officer_cannot_see_or_decide_leave(client, atl, atl_associate, jfk_officer):
     leave = leave_services.request_leave(
-        atl_associate, atl, kind="sick", first_day=dt.date(2026, 12, 1), last_day=dt.date(2026, 12, 1)
+        atl_associate,
+        atl,
+        kind="sick",
+        first_day=dt.date(2026, 12, 1),
+        last_day=dt.date(2026, 12, 1),
     )
     client.force_login(jfk_officer)
     assert client.get(f"/staffing/leave/{leave.pk}/").status_code == 404
-    assert client.post(f"/staffing/leave/{leave.pk}/decide/", {"decision": "approve"}).status_code == 404
+    assert (
+        client.post(f"/staffing/leave/{leave.pk}/decide/", {"decision": "approve"}).status_code
+        == 404
+    )
     leave.refresh_from_db()
     assert leave.status == ReviewStatus.SUBMITTED
 

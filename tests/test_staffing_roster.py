@@ -59,7 +59,7 @@ def test_it_shows_the_shortfall_hour_and_unspoken_language_and_a_new_shift_clear
     assert "Dari (2, QR747)" in page
 
     response = client.post(
-        f"/staffing/ATL/roster/shifts/new/",
+        "/staffing/ATL/roster/shifts/new/",
         {
             "staff": atl_officer.pk,
             "day": tuesday.isoformat(),
@@ -180,7 +180,9 @@ def test_an_expired_badge_blocks_an_airport_shift_until_an_officer_gives_a_reaso
     # Transit / hotel is not airside: no badge needed.
     add(atl_senior, atl, atl_associate, day, 15, 20, position=Position.TRANSIT_HOTEL)
 
-    shift = add(atl_officer, atl, atl_associate, day, 6, 14, override_reason="Escorted by badge holder")
+    shift = add(
+        atl_officer, atl, atl_associate, day, 6, 14, override_reason="Escorted by badge holder"
+    )
     assert shift.badge_override_reason == "Escorted by badge holder"
     event = AuditEvent.objects.get(action="poe.shift.badge_overridden")
     assert event.actor == atl_officer
@@ -225,7 +227,7 @@ def test_another_ports_officer_gets_404(client, team, jfk_officer, atl_officer, 
     client.force_login(jfk_officer)
     assert client.get("/staffing/ATL/roster/").status_code == 404
     assert client.get(f"/staffing/ATL/roster/shifts/{shift.pk}/").status_code == 404
-    assert client.get("/staffing/JFK/roster/shifts/{}/".format(shift.pk)).status_code == 404
+    assert client.get(f"/staffing/JFK/roster/shifts/{shift.pk}/").status_code == 404
     with pytest.raises(Http404):
         add(jfk_officer, team, atl_associate, next_monday(team), 15, 20)
 

@@ -53,9 +53,7 @@ def test_it_prefills_regular_overtime_and_night_hours_from_shifts(worked, atl_as
     assert AuditEvent.objects.filter(action="poe.timesheet.created").count() == 1
 
 
-def test_the_acceptance_flow_submit_approve_and_payroll(
-    client, worked, atl_associate, atl_officer
-):
+def test_the_acceptance_flow_submit_approve_and_payroll(client, worked, atl_associate, atl_officer):
     client.force_login(atl_associate)
     response = client.get("/staffing/ATL/timesheets/2026-10/")
     sheet = Timesheet.objects.get(author=atl_associate)
@@ -167,7 +165,12 @@ def test_others_may_not_see_a_timesheet(client, worked, atl_associate, atl_senio
     for user in (atl_senior, jfk_officer):
         client.force_login(user)
         assert client.get(f"/staffing/timesheets/{sheet.pk}/").status_code == 404
-        assert client.post(f"/staffing/timesheets/{sheet.pk}/decide/", {"decision": "approve"}).status_code == 404
+        assert (
+            client.post(
+                f"/staffing/timesheets/{sheet.pk}/decide/", {"decision": "approve"}
+            ).status_code
+            == 404
+        )
     assert client.get("/staffing/ATL/payroll/2026-10/csv/").status_code == 404
 
 
@@ -186,14 +189,16 @@ def test_the_payroll_page_lists_unapproved_months_before_export(
     assert "Not everyone's month is approved" in page
     assert f"{atl_associate.get_full_name()}</a> — Awaiting approval" in page
     assert f"{atl_senior.get_full_name()} — No timesheet yet" in page
-    rows = list(csv.reader(io.StringIO(client.get("/staffing/ATL/payroll/2026-10/csv/").content.decode())))
+    rows = list(
+        csv.reader(io.StringIO(client.get("/staffing/ATL/payroll/2026-10/csv/").content.decode()))
+    )
     assert len(rows) == 1  # the header only: nothing approved yet
 
 
 def test_the_xlsx_export_reads_back_with_leave_days_and_safe_cells(
     client, worked, atl_associate, atl_officer
 ):
-    atl_associate.first_name = "=HYPERLINK(\"http://evil\")"
+    atl_associate.first_name = '=HYPERLINK("http://evil")'
     atl_associate.save()
     LeaveRequest.objects.create(
         port=worked, author=atl_associate, status=ReviewStatus.APPROVED,
