@@ -50,8 +50,11 @@ class Command(BaseCommand):
             self.seed_office_recipients()
             created = self.seed_users()
         cases = self.seed_days()
+        shifts = self.seed_staffing()
         self.stdout.write(
-            self.style.SUCCESS(f"Demo data ready ({created} new users, {cases} new cases).")
+            self.style.SUCCESS(
+                f"Demo data ready ({created} new users, {cases} new cases, {shifts} new shifts)."
+            )
         )
         self.stdout.write(self.logins_table())
 
@@ -111,6 +114,14 @@ class Command(BaseCommand):
             for day in (today, today + dt.timedelta(days=1)):
                 created += seed_demo_day(port, day, actor=actor or admin)
         return created
+
+    @staticmethod
+    def seed_staffing() -> int:
+        """Staff profiles and this week's and next week's roster where there are demo staff."""
+        from staffing.demo import seed_staffing  # staffing sits above poe_ops
+
+        ports = {where for _u, _f, _l, role, where in DEMO_USERS if role is not Role.HQ}
+        return sum(seed_staffing(port) for port in Port.objects.filter(iata__in=sorted(ports)))
 
     @staticmethod
     def logins_table() -> str:
