@@ -38,7 +38,11 @@ EXTRA_STAFF: dict[str, list[tuple[str, str, str]]] = {
         ("jfk.pgarcia", "Pablo", "Garcia"),
     ],
 }
-ROLE_OF = {"associate": StaffRole.ASSOCIATE, "senior": StaffRole.SENIOR, "officer": StaffRole.OFFICER}
+ROLE_OF = {
+    "associate": StaffRole.ASSOCIATE,
+    "senior": StaffRole.SENIOR,
+    "officer": StaffRole.OFFICER,
+}
 # A few languages every port's staff speak, whatever flies in.
 COMMON_LANGUAGES = ("en", "es", "fr", "ar", "sw")
 
@@ -72,7 +76,9 @@ def _needed_languages(port: Port, today: dt.date) -> list[str]:
     return sorted(found)
 
 
-def _profiles(port: Port, people: list[User], today: dt.date, unspoken: str, needed: list[str]) -> None:
+def _profiles(
+    port: Port, people: list[User], today: dt.date, unspoken: str, needed: list[str]
+) -> None:
     spoken = [code for code in needed if code != unspoken] or ["en"]
     for n, user in enumerate(people):
         profile, created = StaffProfile.objects.get_or_create(user=user)
@@ -100,13 +106,14 @@ def _profiles(port: Port, people: list[User], today: dt.date, unspoken: str, nee
             issued=today - dt.timedelta(days=340 if n == 1 else 100),
             expires=today + dt.timedelta(days=25 if n == 1 else 265),
         )
-        codes = {COMMON_LANGUAGES[n % len(COMMON_LANGUAGES)], spoken[n % len(spoken)]}
-        codes.add(spoken[(n + 1) % len(spoken)])
+        codes = {"en", COMMON_LANGUAGES[n % len(COMMON_LANGUAGES)], spoken[n % len(spoken)]}
         for code in sorted(codes - {unspoken}):
             StaffLanguage.objects.get_or_create(profile=profile, code=code)
 
 
-def _try(officer: User, port: Port, person: User, start: dt.datetime, end: dt.datetime, position: str) -> bool:
+def _try(
+    officer: User, port: Port, person: User, start: dt.datetime, end: dt.datetime, position: str
+) -> bool:
     try:
         rosters.add_shift(officer, port, staff=person, start=start, end=end, position=position)
     except ShiftRefused:
@@ -128,10 +135,24 @@ def _base_roster(port: Port, officer: User, staff: list[User], monday: dt.date) 
         for k, (start, end, position) in enumerate(slots):
             for attempt in range(len(others)):
                 person = others[(d * len(slots) + k + attempt) % len(others)]
-                if _try(officer, port, person, _local(port, day, start), _local(port, day, end), position):
+                if _try(
+                    officer,
+                    port,
+                    person,
+                    _local(port, day, start),
+                    _local(port, day, end),
+                    position,
+                ):
                     break
         if day.weekday() < 5:
-            _try(officer, port, officer, _local(port, day, 9), _local(port, day, 17), Position.SUPERVISOR)
+            _try(
+                officer,
+                port,
+                officer,
+                _local(port, day, 9),
+                _local(port, day, 17),
+                Position.SUPERVISOR,
+            )
 
 
 def _cover_all_but_one(port: Port, officer: User, staff: list[User], today: dt.date) -> None:
@@ -151,8 +172,41 @@ def _cover_all_but_one(port: Port, officer: User, staff: list[User], today: dt.d
         start, end = hour.start, hour.start + dt.timedelta(hours=4)
         if start < kept.start < end:
             end = kept.start
-        if not any(_try(officer, port, p, start, end, Position.ARRIVALS_HALL) for p in staff):
+        if not any(
+            _try(officer, port, p, start, end, Position.ARRIVALS_HALL)
+            for p in _least_busy(port, staff, start)
+        ):
             return  # nobody left to roster: the page shows the rest as short too
+
+
+def _least_busy(port: Port, staff: list[User], moment: dt.datetime) -> list[User]:
+    """Staff by the hours they already work that day, fewest first."""
+    day = moment.astimezone(port.zone).date()
+    start, end = _local(port, day, 0), _local(port, day, 24)
+    hours = {p.pk: 0.0 for p in staff}
+    for shift in Shift.objects.filter(port=port, start__gte=start, start__lt=end):
+        if shift.staff_id in hours:
+            hours[shift.staff_id] += float(shift.hours)
+    return sorted(staff, key=lambda p: (hours[p.pk], p.username))
+
+
+def _speakers_on_shift(port: Port, today: dt.date, unspoken: str) -> None:
+    """Someone rostered when each interpreter language lands speaks it, except ``unspoken``."""
+    window = dt.timedelta(minutes=max(port.cbp_allowance_minutes, 1))
+    start = _local(port, today, 0)
+    for arrival in projected_arrivals(port, start, start + dt.timedelta(days=2)):
+        if not arrival.language or arrival.language == unspoken:
+            continue
+        on_hand = Shift.objects.filter(
+            port=port, start__lt=arrival.eta + window, end__gt=arrival.eta
+        ).order_by("start", "staff_id")
+        speakers = StaffLanguage.objects.filter(
+            profile__user_id__in=on_hand.values("staff_id"), code=arrival.language
+        )
+        first = on_hand.first()
+        if first is not None and not speakers.exists():
+            profile = StaffProfile.objects.get(user_id=first.staff_id)
+            StaffLanguage.objects.get_or_create(profile=profile, code=arrival.language)
 
 
 def seed_staffing(port: Port) -> int:
@@ -168,13 +222,16 @@ def seed_staffing(port: Port) -> int:
     needed = _needed_languages(port, today)
     busiest = sorted(
         needed,
-        key=lambda code: -Individual.objects.filter(
-            case__port=port, interpreter_needed=True, primary_language=code
-        ).count(),
+        key=lambda code: (
+            -Individual.objects.filter(
+                case__port=port, interpreter_needed=True, primary_language=code
+            ).count()
+        ),
     )
     unspoken = busiest[-1] if len(busiest) > 1 else ""
     _profiles(port, staff, today, unspoken, needed)
     before = Shift.objects.filter(port=port).count()
     _base_roster(port, officer, staff, monday)
     _cover_all_but_one(port, officer, staff, today)
+    _speakers_on_shift(port, today, unspoken)
     return Shift.objects.filter(port=port).count() - before

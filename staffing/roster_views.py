@@ -76,6 +76,8 @@ def _form_response(
     request: HttpRequest, context: dict[str, object], status: int = 200
 ) -> HttpResponse:
     template = f"{ROSTER}#shift-form" if _is_htmx(request) else "staffing/shift_page.html"
+    if _is_htmx(request):
+        status = 200  # htmx swaps only successful answers; the refusal is in the form itself
     port = context["port"]
     assert isinstance(port, Port)
     with timezone.override(port.zone):
