@@ -76,7 +76,9 @@ def notify_expiring_credentials(today: dt.date | None = None) -> int:
     sent = 0
     for port in Port.objects.all():
         day = today or port.local_today()
-        found = expiring([port], day)
+        # Expired ones stay on the roster and home pages; the daily notice is for what is
+        # about to expire (30 notices at most per credential and officer).
+        found = [c for c in expiring([port], day) if c.expires is not None and c.expires >= day]
         if not found:
             continue
         officers = officers_of(port)
