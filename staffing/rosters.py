@@ -17,7 +17,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as Person
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from poe_ops.audit import changed_fields, log_action, snapshot
@@ -265,12 +264,21 @@ def delete_shift(actor: User, shift: Shift) -> None:
         shift.delete()
 
 
+def shifts_during_leave(leave: LeaveRequest) -> list[Shift]:
+    """The author's shifts (at any port) on the days of ``leave``, port-local to the leave's
+    port: what the roster must change if the leave is approved."""
+    start = dt.datetime.combine(leave.first_day, dt.time.min, tzinfo=leave.port.zone)
+    end = dt.datetime.combine(
+        leave.last_day + dt.timedelta(days=1), dt.time.min, tzinfo=leave.port.zone
+    )
+    return list(
+        Shift.objects.filter(staff_id=leave.author_id, start__lt=end, end__gt=start)
+        .select_related("port")
+        .order_by("start")
+    )
+
+
 def staff_of(port: Port) -> list[Person]:
     """Who may be rostered at ``port``: people whose profile lists it as a home port."""
     users = get_user_model().objects.filter(staff_profile__home_ports=port)
     return list(users.order_by("last_name", "first_name", "username"))
-
-
-def ensure_may_roster(actor: User, port: Port) -> None:
-    if not has_port_perm(actor, port, COORDINATE):
-        raise PermissionDenied("Only senior associates and officers of this port keep its roster.")

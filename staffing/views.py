@@ -23,6 +23,7 @@ from staffing import timesheets as ts
 from staffing.credentials import expiring
 from staffing.forms import DecisionForm, LeaveForm, parse_month
 from staffing.models import LeaveRequest, Shift, Timesheet
+from staffing.rosters import shifts_during_leave
 
 TIMESHEET = "staffing/timesheet.html"
 LEAVE = "staffing/leave.html"
@@ -133,6 +134,9 @@ def leave_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "history": review.history(leave),
             "may_decide": _may_decide(request, leave),
+            "clashing_shifts": shifts_during_leave(leave)
+            if leave.status != ReviewStatus.RETURNED
+            else [],
         },
     )
 

@@ -215,7 +215,7 @@ def test_csrf_failure_says_nothing_was_saved(atl_associate):
 # Path parameters may carry only identifiers that are not personal data: port codes, case
 # numbers (an ABN reference, not a name), and opaque ids. A search term or a name never goes in a
 # path; forms that search post their query.
-ALLOWED_URL_PARAMETERS = {"iata", "case_number", "pk", "token", "kind"}
+ALLOWED_URL_PARAMETERS = {"iata", "case_number", "pk", "token", "kind", "month"}  # month: YYYY-MM
 
 
 def _patterns(resolvers, prefix=""):

@@ -213,3 +213,23 @@ def test_two_officers_approving_at_once_make_one_approval(atl, atl_associate, at
     assert "was already approved by" in str(conflicts[0])
     assert AuditEvent.objects.filter(action="poe.timesheet.approved").count() == 1
     assert Notification.objects.filter(kind=NotificationKind.REVIEW).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_officer_sees_shifts_already_rostered_in_the_asked_for_leave(
+    client, atl, atl_associate, atl_officer
+):
+    staff(atl_associate, atl)
+    monday = next_monday(atl)
+    rosters.add_shift(
+        atl_officer, atl, staff=atl_associate,
+        start=local(atl, monday, 8), end=local(atl, monday, 16),
+    )  # fmt: skip
+    leave = leave_services.request_leave(
+        atl_associate, atl, kind="annual", first_day=monday, last_day=monday
+    )
+    client.force_login(atl_officer)
+    page = client.get(f"/staffing/leave/{leave.pk}/").content.decode()
+    assert "Rostered during this leave" in page
+    assert f"ATL {monday:%a %d %b} 08:00 Arrivals hall" in page
+    assert "if you approve, change the roster" in page
