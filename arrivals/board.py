@@ -2,9 +2,9 @@
 port-local day, who is where, what stands out, and who may miss their onward connection.
 
 Read-only, and a fixed number of queries whatever the number of flights and people: one for the
-flights of all ports together, three for the people on them (``portday._people_by_flight``),
-one each for cases' agencies, onward legs and their named travellers, and one for the names of
-people at risk."""
+flights of all ports together, one for the people on them with their cases' agencies
+(``portday.people_by_flight``), one for the onward legs with their named travellers, and one
+for the names of people at risk. The repeated rows are rendered by ``board_html``."""
 
 from __future__ import annotations
 
@@ -16,10 +16,13 @@ from typing import Any
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
+from arrivals import board_html
 from arrivals.models import Flight, Segment
-from arrivals.portday import STEP_ORDER, _people_by_flight, local_day_bounds
-from cases.models import SSR, WHEELCHAIR_CODES, ArrivalStep, Case, Individual, language_name
+from arrivals.portday import STEP_ORDER, local_day_bounds
+from arrivals.portday import people_by_flight as people_by_flight_of
+from cases.models import SSR, WHEELCHAIR_CODES, ArrivalStep, Individual, language_name
 from poe_ops.models import Port
 
 # People whose arrival is still under way: they can still miss a connection or be forgotten.
@@ -140,6 +143,16 @@ class BoardPort:
         return self.at_risk if self.show_all_at_risk else self.at_risk[:AT_RISK_SHOWN]
 
     @property
+    def flight_rows(self) -> SafeString:
+        return board_html.flight_rows(self.flights, self.port.iata, self.port.zone)
+
+    @property
+    def at_risk_rows(self) -> SafeString:
+        return board_html.at_risk_rows(
+            self.at_risk_shown, self.port.zone, self.port.min_connection_minutes
+        )
+
+    @property
     def at_risk_hidden(self) -> int:
         return len(self.at_risk) - len(self.at_risk_shown)
 
@@ -206,21 +219,42 @@ def _flights(ports: list[Port], day: dt.date) -> list[Flight]:
     )
 
 
-def _onward_departures(case_ids: set[int]) -> dict[int, list[tuple[Flight, set[int]]]]:
-    """Each case's current onward legs: (flight, named individuals — empty means everyone)."""
-    onward = list(
+@dataclass(frozen=True)
+class OnwardLeg:
+    code: str
+    departure: dt.datetime | None
+    named: frozenset[int]  # the individuals named on the segment; empty means the whole case
+
+
+def _onward_departures(flight_ids: list[int]) -> dict[int, list[OnwardLeg]]:
+    """The current onward legs of every case arriving on ``flight_ids``, by case: one query
+    (the cases are a subquery; a leg naming several people comes back once per name)."""
+    arriving = Segment.objects.filter(
+        flight_id__in=flight_ids, direction=Segment.Direction.INBOUND, replaced_by__isnull=True
+    ).values("case_id")
+    rows = (
         Segment.objects.filter(
-            case_id__in=case_ids, direction=Segment.Direction.ONWARD, replaced_by__isnull=True
-        ).select_related("flight")
+            case_id__in=arriving, direction=Segment.Direction.ONWARD, replaced_by__isnull=True
+        )
+        .values_list(
+            "pk",
+            "case_id",
+            "flight__carrier",
+            "flight__number",
+            "flight__scheduled_departure",
+            "individuals",
+        )
+        .order_by("case_id", "pk")
     )
+    segments: dict[int, tuple[int, str, dt.datetime | None]] = {}
     named: dict[int, set[int]] = defaultdict(set)
-    for row in Segment.individuals.through.objects.filter(
-        segment_id__in=[s.pk for s in onward]
-    ).values("segment_id", "individual_id"):
-        named[row["segment_id"]].add(row["individual_id"])
-    legs: dict[int, list[tuple[Flight, set[int]]]] = defaultdict(list)
-    for segment in onward:
-        legs[segment.case_id].append((segment.flight, named[segment.pk]))
+    for pk, case_id, carrier, number, departure, individual_id in rows:
+        segments[pk] = (case_id, f"{carrier}{number}", departure)
+        if individual_id is not None:
+            named[pk].add(individual_id)
+    legs: dict[int, list[OnwardLeg]] = defaultdict(list)
+    for pk, (case_id, code, departure) in segments.items():
+        legs[case_id].append(OnwardLeg(code, departure, frozenset(named[pk])))
     return legs
 
 
@@ -242,10 +276,9 @@ def build_board(ports: list[Port], day: dt.date, filters: BoardFilters) -> Board
     if filters.port:
         ports = [p for p in ports if p.iata == filters.port]
     flights = _flights(ports, day)
-    people_by_flight = _people_by_flight(f.pk for f in flights)
-    case_ids = {p["case_id"] for people in people_by_flight.values() for p in people}
-    agencies = dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "agency__code"))
-    onward = _onward_departures(case_ids)
+    flight_ids = [f.pk for f in flights]
+    people_by_flight = people_by_flight_of(flight_ids)
+    onward = _onward_departures(flight_ids) if flight_ids else {}
     now = timezone.now()
 
     by_port = {
@@ -254,12 +287,11 @@ def build_board(ports: list[Port], day: dt.date, filters: BoardFilters) -> Board
         )
         for p in ports
     }
-    risky: list[tuple[BoardPort, Flight, dict[str, Any], Flight, int]] = []
+    risky: list[tuple[BoardPort, Flight, dict[str, Any], OnwardLeg, int]] = []
     for flight in flights:
         board_port = by_port[flight.port_id]
         people = []
         for person in people_by_flight.get(flight.pk, []):
-            person["agency"] = agencies.get(person["case_id"]) or ""
             person["flags"] = _flags_of(person)  # once per person, whatever asks later
             if filters.matches(person):
                 people.append(person)
@@ -270,10 +302,10 @@ def build_board(ports: list[Port], day: dt.date, filters: BoardFilters) -> Board
         for person in people:
             if person["current_step"] not in IN_PROGRESS:
                 continue
-            for leg, named in onward.get(person["case_id"], []):
-                if named and person["id"] not in named:
+            for leg in onward.get(person["case_id"], ()):
+                if leg.named and person["id"] not in leg.named:
                     continue
-                margin = _risk_margin(board_port.port, flight, leg.scheduled_departure)
+                margin = _risk_margin(board_port.port, flight, leg.departure)
                 if margin is not None:
                     risky.append((board_port, flight, person, leg, margin))
                     at_risk_here += 1
@@ -282,15 +314,16 @@ def build_board(ports: list[Port], day: dt.date, filters: BoardFilters) -> Board
         interpreters = {
             language_name(p["primary_language"]) for p in people if p["interpreter_needed"]
         }
+        flags = Counter(flag for p in people for flag in p["flags"])
         board_port.flights.append(
             BoardFlight(
                 flight=flight,
                 cases=len({p["case_id"] for p in people}),
                 people=len(people),
                 by_step=[(s, ArrivalStep(s).label, steps[s]) for s in STEP_ORDER if steps[s]],
-                urm=sum(1 for p in people if "urm" in p["flags"]),
-                wheelchair=sum(1 for p in people if "wheelchair" in p["flags"]),
-                medical=sum(1 for p in people if "medical" in p["flags"]),
+                urm=flags["urm"],
+                wheelchair=flags["wheelchair"],
+                medical=flags["medical"],
                 languages=sorted(name or "?" for name in interpreters),
                 waiting_after_landing=steps[ArrivalStep.EXPECTED] if landed else 0,
                 exceptions=[(ArrivalStep(s).label, steps[s]) for s in EXCEPTION_STEPS if steps[s]],
@@ -306,9 +339,9 @@ def build_board(ports: list[Port], day: dt.date, filters: BoardFilters) -> Board
     }
     for board_port, flight, person, leg, margin in risky:
         name, case_number = names[person["id"]]
-        assert leg.scheduled_departure is not None
+        assert leg.departure is not None
         board_port.at_risk.append(
-            AtRisk(name, case_number, flight, leg.code, leg.scheduled_departure, margin)
+            AtRisk(name, case_number, flight, leg.code, leg.departure, margin)
         )
     for board_port in by_port.values():
         board_port.at_risk.sort(key=lambda r: (r.onward_departure, r.name))

@@ -9,6 +9,7 @@ append-only ``StepEvent`` is written — refused attempts too, with the reason t
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
@@ -17,7 +18,8 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
+from django.db.models import Field
 from django.http import Http404
 
 from arrivals import notices
@@ -153,15 +155,39 @@ def _repeat(event: StepEvent, individual_id: int, to_step: str) -> StepResult:
     return StepResult(event=event, individual=event.individual, repeated=True)
 
 
+@functools.cache
+def _insert_unless_key_taken() -> tuple[str, list[Field[Any, Any]]]:
+    """``INSERT … ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`` for a StepEvent, with
+    the fields in the order of its placeholders (PostgreSQL, and SQLite since 3.35)."""
+    meta = StepEvent._meta
+    fields = [f for f in meta.local_concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    key = meta.get_field("idempotency_key")
+    assert isinstance(key, Field) and key.unique  # the conflict this statement expects
+    # Names from the model's own metadata; every value is a parameter.
+    columns = ", ".join(quote(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608
+        f"ON CONFLICT ({quote(key.column)}) DO NOTHING RETURNING {quote(meta.pk.column)}"
+    )
+    return sql, fields
+
+
 def _record(event: StepEvent) -> StepEvent | None:
-    """Save ``event``; None if another request saved the same idempotency key first."""
-    try:
-        with transaction.atomic():
-            event.save()
-    except IntegrityError:
-        if _existing(event.idempotency_key) is None:
-            raise  # some other constraint: a real error
+    """Save ``event``; None if another request saved the same idempotency key first.
+
+    One statement: the key's unique constraint decides, without a savepoint around a plain
+    insert (two more round trips on every tap). Any other constraint still raises."""
+    sql, fields = _insert_unless_key_taken()
+    values = [f.get_db_prep_save(f.pre_save(event, add=True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
         return None
+    event.pk = row[0]
+    event._state.adding, event._state.db = False, connection.alias
     return event
 
 
@@ -193,10 +219,16 @@ def _save_and_apply(
     return StepResult(event=saved, individual=person)
 
 
-def _sync_case_status(user: User, case: Case) -> dict[int, str]:
+def _sync_case_status(
+    user: User, case: Case, everyone: list[Individual] | None = None
+) -> dict[int, str]:
     """In progress once anyone has been met; completed when everyone reached an outcome.
-    Returns where everyone in the case now is."""
-    case_steps = dict(case.individuals.values_list("pk", "current_step"))
+    Returns where everyone in the case now is (from ``everyone``, the case's people already
+    locked and up to date, when given)."""
+    if everyone is not None:
+        case_steps = {person.pk: person.current_step for person in everyone}
+    else:
+        case_steps = dict(case.individuals.values_list("pk", "current_step"))
     if case.status == Case.Status.CANCELLED:
         return case_steps
     steps = set(case_steps.values())
@@ -238,14 +270,19 @@ def _move_locked(
     return result
 
 
-def _lock_case_of(user: User, individual_id: int, port: Port | None) -> Case:
-    """Lock and return the case of a person the user may check in (at ``port`` if given):
-    404 when it is not among the ports they may view, 403 when they may only view it."""
+def _lock_case_of(
+    user: User, individual_id: int, port: Port | None, iata: str | None = None
+) -> Case:
+    """Lock and return the case of a person the user may check in (at ``port``, or the port
+    with code ``iata``, if given): 404 when it is not among the ports they may view, 403 when
+    they may only view it."""
     visible = [pk for pk, perms in port_permissions(user).items() if VIEW in perms]
     cases = Case.objects.select_for_update(of=("self",)).select_related("port")
     cases = cases.filter(individuals__pk=individual_id, port_id__in=visible)
     if port is not None:
         cases = cases.filter(port=port)
+    if iata is not None:
+        cases = cases.filter(port__iata=iata.upper())
     case = cases.first()
     if case is None:
         raise Http404("No individual matches.")
@@ -283,19 +320,24 @@ def move_individual(
     idempotency_key: str,
     device: str = "",
     port: Port | None = None,
+    iata: str | None = None,
 ) -> StepResult:
-    """Move one person to ``to_step``. Another port's person (or, given ``port``, a person of
-    any other port) is a 404, view-only a 403; a move that makes no sense is recorded as refused
-    with the reason; a repeated key changes nothing and returns the first result."""
+    """Move one person to ``to_step``. Another port's person (or, given ``port`` or its
+    ``iata`` code, a person of any other port) is a 404, view-only a 403; a move that makes no
+    sense is recorded as refused with the reason; a repeated key changes nothing and returns
+    the first result. The person's case comes back with its port (``individual.case.port``)."""
     _check_input(to_step, idempotency_key)
     with transaction.atomic():
-        case = _lock_case_of(user, individual_id, port)
-        (person,) = _lock_people(case, [individual_id])
+        case = _lock_case_of(user, individual_id, port, iata)
+        # The whole family is locked (taps in one case are serialised by the case lock anyway):
+        # their steps, needed for the case's status and buttons, come with the lock.
+        everyone = _lock_people(case)
+        (person,) = [p for p in everyone if p.pk == individual_id]
         # A resent key meets the unique constraint on insert and gets the first result back; the
         # locks make a resend that arrives while the first is still at work wait for it.
         result = _move_locked(user, person, to_step, idempotency_key, device, case.port)
         if result.accepted and not result.repeated:
-            result = replace(result, case_steps=_sync_case_status(user, case))
+            result = replace(result, case_steps=_sync_case_status(user, case, everyone))
         return result
 
 

@@ -5,6 +5,7 @@ flights and people there are."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -13,6 +14,7 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -20,7 +22,15 @@ from django.utils import timezone
 from arrivals.models import Flight, Segment, StepEvent
 from arrivals.steps import ALLOWED_MOVES, EXCEPTIONS, NEXT_STEP
 from arrivals.undo import undo_refusal
-from cases.models import SSR, WHEELCHAIR_CODES, ArrivalStep, Case, Individual, language_name
+from cases.models import (
+    SSR,
+    WHEELCHAIR_CODES,
+    ArrivalStep,
+    Case,
+    Individual,
+    ResettlementAgency,
+    language_name,
+)
 from poe_ops.models import Port
 from poe_ops.roles import COORDINATE
 from poe_ops.scoping import has_port_perm
@@ -51,39 +61,60 @@ def local_day_bounds(port: Port, day: dt.date) -> tuple[dt.datetime, dt.datetime
     return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
 
 
-def _people_by_flight(flight_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
-    """Each flight's people from its active inbound segments (no individuals: the whole case).
+# The people on a set of flights, read in one statement: an active inbound segment brings its
+# whole case, or only the individuals named on it. Plain SQL because the ORM cannot say
+# "the named ones if any are named" without a second round trip; it runs on PostgreSQL and SQLite.
+_PEOPLE_SQL = """
+SELECT s.flight_id, i.id, i.case_id, i.current_step, i.ssr_codes, i.unaccompanied_minor,
+       i.medical, i.interpreter_needed, i.primary_language, a.code
+FROM {segment} s
+JOIN {individual} i ON i.case_id = s.case_id
+JOIN {case} c ON c.id = s.case_id
+LEFT JOIN {agency} a ON a.id = c.agency_id
+WHERE s.flight_id IN ({flights}) AND s.direction = %s AND s.replaced_by_id IS NULL
+  AND (NOT EXISTS (SELECT 1 FROM {named} n WHERE n.segment_id = s.id)
+       OR EXISTS (SELECT 1 FROM {named} n WHERE n.segment_id = s.id AND n.individual_id = i.id))
+ORDER BY s.flight_id, i.case_id, i.id
+"""
 
-    Three queries: segments, their named individuals, and the people of the cases involved."""
-    segments = list(
-        Segment.objects.filter(
-            flight_id__in=list(flight_ids),
-            direction=Segment.Direction.INBOUND,
-            replaced_by__isnull=True,
-        ).values("id", "flight_id", "case_id")
+_PERSON_KEYS = (
+    "id",
+    "case_id",
+    "current_step",
+    "ssr_codes",
+    "unaccompanied_minor",
+    "medical",
+    "interpreter_needed",
+    "primary_language",
+    "agency",
+)
+
+
+def people_by_flight(flight_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each flight's people from its active inbound segments (no individuals named: the whole
+    case), as dicts with ``_PERSON_KEYS`` (``agency`` is the case's agency code or ""). One
+    query."""
+    ids = [int(pk) for pk in flight_ids]
+    if not ids:
+        return {}
+    sql = _PEOPLE_SQL.format(
+        segment=Segment._meta.db_table,
+        individual=Individual._meta.db_table,
+        case=Case._meta.db_table,
+        agency=ResettlementAgency._meta.db_table,
+        named=Segment.individuals.through._meta.db_table,
+        flights=", ".join(["%s"] * len(ids)),
     )
-    named: dict[int, set[int]] = defaultdict(set)
-    for row in Segment.individuals.through.objects.filter(
-        segment_id__in=[s["id"] for s in segments]
-    ).values("segment_id", "individual_id"):
-        named[row["segment_id"]].add(row["individual_id"])
-    by_case: dict[int, list[Any]] = defaultdict(list)
-    for person in Individual.objects.filter(case_id__in={s["case_id"] for s in segments}).values(
-        "id",
-        "case_id",
-        "current_step",
-        "ssr_codes",
-        "unaccompanied_minor",
-        "medical",
-        "interpreter_needed",
-        "primary_language",
-    ):
-        by_case[person["case_id"]].append(person)
     people: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
-    for s in segments:
-        for person in by_case[s["case_id"]]:
-            if not named[s["id"]] or person["id"] in named[s["id"]]:
-                people[s["flight_id"]][person["id"]] = person
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ids, Segment.Direction.INBOUND])
+        for flight_id, *values in cursor.fetchall():
+            person = dict(zip(_PERSON_KEYS, values, strict=True))
+            codes = person["ssr_codes"]
+            person["ssr_codes"] = json.loads(codes) if isinstance(codes, str) else codes or []
+            person["agency"] = person["agency"] or ""
+            # Two segments of one flight may bring the same person: count them once.
+            people[flight_id].setdefault(person["id"], person)
     return {flight_id: list(found.values()) for flight_id, found in people.items()}
 
 
@@ -126,7 +157,7 @@ def flights_of_day(port: Port, day: dt.date) -> list[FlightSummary]:
         .annotate(eta=Coalesce("actual_arrival", "estimated_arrival", "scheduled_arrival"))
         .order_by(F("eta").asc(nulls_last=True), "carrier", "number")
     )
-    people = _people_by_flight(f.pk for f in flights)
+    people = people_by_flight(f.pk for f in flights)
     return [_summarise(f, people.get(f.pk, [])) for f in flights]
 
 
@@ -253,21 +284,29 @@ def moves_for_steps(steps: list[str]) -> list[tuple[str, str, int]]:
 
 
 def case_moves_on_flight(
-    flight: Flight, case: Case, case_steps: dict[int, str] | None = None
-) -> CaseBlock:
+    port: Port, flight_id: int, case: Case, case_steps: dict[int, str] | None = None
+) -> CaseBlock | None:
     """Just the case's all-at-once buttons for one flight (for refreshing them after one
-    person's tap, without rebuilding the whole block): one query, two without ``case_steps``
-    ({person id: step} for everyone in the case)."""
+    person's tap, without rebuilding the whole block); None when the case is not booked on
+    that flight. One query, two without ``case_steps`` ({person id: step} for everyone in the
+    case). The case is one of ``port``'s, so its inbound segments are on ``port``'s flights."""
     named = list(
         Segment.objects.filter(
-            flight=flight, case=case, direction=Segment.Direction.INBOUND, replaced_by__isnull=True
-        ).values_list("individuals", flat=True)
+            flight_id=flight_id,
+            case=case,
+            direction=Segment.Direction.INBOUND,
+            replaced_by__isnull=True,
+        )
+        .order_by()  # no default ordering: it would join the case and flight tables
+        .values_list("individuals", flat=True)
     )
+    if not named:
+        return None
     whole_case = None in named  # a segment without named people carries everyone
     if case_steps is None:
         case_steps = dict(Individual.objects.filter(case=case).values_list("pk", "current_step"))
     steps = [step for pk, step in case_steps.items() if whole_case or pk in named]
-    return CaseBlock(case, [], moves_for_steps(steps) if named else [])
+    return CaseBlock(case, [], moves_for_steps(steps))
 
 
 def flight_blocks(user: User, flight: Flight, *, case_id: int | None = None) -> list[CaseBlock]:

@@ -119,18 +119,16 @@ def _person_row(
     row = rows[0]
     row.message, row.is_refusal = message, refused
     flight_id = request.POST.get("flight", "")
-    the_flight = (
-        Flight.objects.filter(port=port, pk=flight_id).first() if flight_id.isdigit() else None
-    )
     block = None
-    if the_flight is not None:
+    if flight_id.isdigit() and len(flight_id) < 19:  # a bigint
         # The case's "All N → …" buttons depend on everyone's step: refresh them out of band.
         case_steps = result.case_steps if result is not None else None
-        block = portday.case_moves_on_flight(the_flight, row.individual.case, case_steps)
+        block = portday.case_moves_on_flight(port, int(flight_id), row.individual.case, case_steps)
     context = {
         "row": row,
         "port": port,
-        "flight": the_flight,
+        # The partials need only the flight's id (for their forms), and only if the case is on it.
+        "flight": {"pk": flight_id} if block is not None else None,
         "may_operate": True,
         "block": block,
         "oob": True,
@@ -155,22 +153,25 @@ def _step_response(
 @require_POST
 @login_required
 def individual_step(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
-    port = get_port_or_404(request.user, iata, OPERATE)
     try:
-        # The service finds the person among this port's arrivals (404 otherwise).
+        # The service finds the person among this port's arrivals (404 otherwise, 403 for a port
+        # the user may only view) and locks their case with its port: the tap's hot path reads
+        # the port once.
         result = checkin.move_individual(
             request.user,
             pk,
             request.POST.get("step", ""),
             idempotency_key=request.POST.get("key", ""),
             device=_device(request),
-            port=port,
+            iata=iata,
         )
     except checkin.StepInputError as error:
+        port = get_port_or_404(request.user, iata, OPERATE)
         get_scoped_or_404(
             Individual.objects.filter(case__port=port), request.user, pk=pk, via="case__port"
         )
         return _step_response(request, port, pk, str(error), refused=True)
+    port = result.individual.case.port
     return _step_response(request, port, pk, result.message, not result.accepted, result)
 
 

@@ -49,6 +49,8 @@ def start_gunicorn(workers: int) -> tuple[subprocess.Popen[bytes], int]:
             "--no-control-socket",
             "--log-level",
             "warning",
+            # e.g. BENCH_GUNICORN_ARGS="--threads 4" to try another worker shape
+            *os.environ.get("BENCH_GUNICORN_ARGS", "").split(),
         ],
         cwd=ROOT,
         env=env,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import decimal
+import functools
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -59,6 +60,16 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     return {name: getattr(obj, name) for name in fields}
 
 
+@functools.cache
+def _check_action(action: str) -> None:
+    """Refuse an action name that is not dotted lower case (ValidationError). Each name is
+    checked once per process: services log the same few names thousands of times a day, and a
+    full model validation per event cost a check-in tap about 0.3 ms."""
+    AuditEvent(action=action).full_clean(
+        exclude=["actor", "content_type", "port", "at", "object_id", "object_repr"]
+    )
+
+
 def log_action(
     actor: AbstractBaseUser | AnonymousUser | None,
     action: str,
@@ -86,7 +97,7 @@ def log_action(
         event.content_type = ContentType.objects.get_for_model(obj)
         event.object_id = str(obj.pk)
         event.object_repr = str(obj)[:200]
-    event.full_clean(exclude=["actor", "content_type", "port"])
+    _check_action(action)
     event.save()
     return event
 
@@ -118,15 +129,10 @@ def log_actions(
     For bulk operations (a manifest import of thousands of cases), where one query per event
     would dominate. Same events, same validation of the action names; returns how many."""
     events = []
-    checked: set[str] = set()
     request_id = current_request_id.get()
     actor_user = actor if actor is not None and actor.is_authenticated else None
     for action, obj, changes, data in entries:
-        if action not in checked:
-            AuditEvent(action=action).full_clean(
-                exclude=["actor", "content_type", "port", "at", "object_id", "object_repr"]
-            )
-            checked.add(action)
+        _check_action(action)
         events.append(
             AuditEvent(
                 actor=actor_user,  # type: ignore[misc]

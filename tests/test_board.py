@@ -261,7 +261,7 @@ def test_the_board_takes_a_fixed_number_of_queries(
         + [Segment(case=c, flight=onward, direction=Segment.Direction.ONWARD) for c in cases]
     )
     client.force_login(dc_ops)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(14):
         response = client.get(f"/board/?date={DAY}")
     html = response.content.decode()
     assert f"<dt>People</dt><dd>{people}</dd>" in html
@@ -306,3 +306,20 @@ def test_a_long_at_risk_list_shows_the_soonest_first_and_the_rest_on_request(cli
     assert (
         found(r'<div class="at-risk".*?</table>', everyone).count("<tr><td>") == AT_RISK_SHOWN + 5
     )
+
+
+def test_names_and_codes_on_the_board_arrive_escaped(client, atl, dc_ops):
+    flight = inbound_flight(atl, at(13))
+    case, (person,) = family_on_flight(atl, flight, size=1)
+    person.given_names = '<img src=x onerror="alert(1)">'
+    person.surname = "O'Hara & Sons"
+    person.save()
+    person.interpreter_needed = True
+    person.save()
+    onward_leg(case, at(14), atl)
+    html = section(board(client, dc_ops), "ATL")
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+    assert "O&#x27;Hara &amp; Sons" in html
+    assert f'<a href="/cases/{case.case_number}/">' in html
+    assert f'<a href="/ports/ATL/flights/{flight.pk}/"><strong>{flight.code}</strong></a>' in html
