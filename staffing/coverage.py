@@ -25,8 +25,9 @@ import pycountry
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 
-from arrivals.models import Flight, Segment
-from cases.models import SSR, WHEELCHAIR_CODES, Individual, language_name
+from arrivals.models import Flight
+from arrivals.portday import people_by_flight
+from cases.models import SSR, WHEELCHAIR_CODES, language_name
 from poe_ops.models import Port
 from staffing.models import MEETING_POSITIONS, Shift, StaffLanguage
 
@@ -103,7 +104,7 @@ def weight(port: Port, person: dict[str, Any]) -> int:
 def projected_arrivals(port: Port, start: dt.datetime, end: dt.datetime) -> list[Arrival]:
     """Everyone booked inbound to ``port`` on a flight expected between ``start`` and ``end``.
 
-    Three queries: flights, their active inbound segments with named people, the cases' people."""
+    Two queries: the flights, and their people (``arrivals.portday.people_by_flight``)."""
     flights = {
         f.pk: f
         for f in Flight.objects.filter(port=port, destination=port.iata)
@@ -111,41 +112,10 @@ def projected_arrivals(port: Port, start: dt.datetime, end: dt.datetime) -> list
         .annotate(eta=Coalesce("actual_arrival", "estimated_arrival", "scheduled_arrival"))
         .filter(eta__gte=start, eta__lt=end)
     }
-    segments = list(
-        Segment.objects.filter(
-            flight_id__in=list(flights),
-            direction=Segment.Direction.INBOUND,
-            replaced_by__isnull=True,
-        ).values("id", "flight_id", "case_id")
-    )
-    named: dict[int, set[int]] = defaultdict(set)
-    for row in Segment.individuals.through.objects.filter(
-        segment_id__in=[s["id"] for s in segments]
-    ).values("segment_id", "individual_id"):
-        named[row["segment_id"]].add(row["individual_id"])
-    by_case: dict[int, list[Any]] = defaultdict(list)
-    for person_row in Individual.objects.filter(
-        case_id__in={s["case_id"] for s in segments}
-    ).values(
-        "id",
-        "case_id",
-        "ssr_codes",
-        "unaccompanied_minor",
-        "medical",
-        "interpreter_needed",
-        "primary_language",
-    ):
-        by_case[person_row["case_id"]].append(person_row)
-    seen: set[tuple[int, int]] = set()
     arrivals = []
-    for s in segments:
-        flight = flights[s["flight_id"]]
-        for person in by_case[s["case_id"]]:
-            if named[s["id"]] and person["id"] not in named[s["id"]]:
-                continue
-            if (flight.pk, person["id"]) in seen:
-                continue
-            seen.add((flight.pk, person["id"]))
+    for flight_id, people in people_by_flight(flights).items():
+        flight = flights[flight_id]
+        for person in people:
             needs_interpreter = person["interpreter_needed"] and person["primary_language"]
             arrivals.append(
                 Arrival(
