@@ -96,6 +96,27 @@ class Port(models.Model):
         default=90,
         help_text="The least time from leaving CBP to an onward domestic departure.",
     )
+    # Staffing (staffing.coverage): rostered staff against projected arrivals.
+    max_weekly_hours = models.PositiveSmallIntegerField(
+        "maximum hours a week per person",
+        default=60,
+        help_text="A shift that takes someone past this in a week (Monday to Sunday) is refused.",
+    )
+    people_per_staff = models.PositiveSmallIntegerField(
+        "people per staff member",
+        default=10,
+        help_text="How many arriving people (weighted by need) one staff member looks after.",
+    )
+    need_weight_wheelchair_medical = models.PositiveSmallIntegerField(
+        "weight of a wheelchair or medical case",
+        default=2,
+        help_text="A wheelchair user or medical case counts as this many people.",
+    )
+    need_weight_unaccompanied_minor = models.PositiveSmallIntegerField(
+        "weight of an unaccompanied minor",
+        default=3,
+        help_text="An unaccompanied minor counts as this many people.",
+    )
 
     class Meta:
         ordering = ["iata"]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -166,6 +167,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "poe_ops.sweep_notifications": {"task": "poe_ops.sweep_notifications", "schedule": 60.0},
     # Paperwork left pending by a broker outage or a lost task is queued again.
     "reports.sweep_documents": {"task": "reports.sweep_documents", "schedule": 60.0},
+    # Officers hear each morning of staff credentials expiring within 30 days (once a day).
+    "staffing.notify_expiring_credentials": {
+        "task": "staffing.notify_expiring_credentials",
+        "schedule": crontab(hour=11, minute=0),  # 06:00/07:00 on the U.S. east coast
+    },
 }
 
 # --- Authentication and roles -----------------------------------------------------------------

@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("arrivals.urls")),
     path("", include("cases.urls")),
     path("", include("reports.urls")),
+    path("", include("staffing.urls")),
     path("admin/", admin.site.urls),
 ]
 

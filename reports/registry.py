@@ -16,6 +16,7 @@ from reports import booking_documents
 from reports.incident_history import FIELD_LABELS, history_rows
 from reports.manifest import manifest_context
 from reports.models import Document, IncidentReport
+from reports.timesheet_paper import timesheet_context, timesheet_file_name
 
 
 class DocumentUnavailable(Exception):
@@ -122,5 +123,10 @@ REGISTRY: dict[str, DocumentSpec] = {
         template="reports/pdf/incident_report.html",
         build_context=_incident_report,
         file_name=lambda d: f"incident-{d.port.iata}-{d.object_id}.pdf",
+    ),
+    Document.Kind.TIMESHEET: DocumentSpec(
+        template="reports/pdf/timesheet.html",
+        build_context=timesheet_context,
+        file_name=timesheet_file_name,
     ),
 }

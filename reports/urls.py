@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import incident_views, views
+from reports import incident_views, timesheets, views
 
 app_name = "reports"
 
@@ -25,6 +25,11 @@ urlpatterns = [
         "ports/<str:iata>/documents/transport-manifest/",
         views.request_transport_manifest,
         name="request_transport_manifest",
+    ),
+    path(
+        "staffing/timesheets/<int:pk>/pdf/",
+        timesheets.request_timesheet,
+        name="request_timesheet_pdf",
     ),
     path("documents/<int:pk>/", views.document, name="document"),
     path("documents/<int:pk>/download/", views.download, name="download"),

@@ -5,3 +5,28 @@ class StaffingConfig(AppConfig):
     """Staff profiles, credentials, rosters, leave and timesheets."""
 
     name = "staffing"
+
+    def ready(self) -> None:
+        from poe_ops.approvals import ApprovalSource, register
+        from staffing.leave import decide_leave
+        from staffing.models import LeaveRequest, Timesheet
+        from staffing.timesheets import decide_timesheet
+
+        register(
+            ApprovalSource(
+                key="timesheet",
+                label="Timesheet",
+                model=Timesheet,
+                row_template="staffing/approvals/timesheet_row.html",
+                decide=decide_timesheet,
+            )
+        )
+        register(
+            ApprovalSource(
+                key="leave",
+                label="Leave request",
+                model=LeaveRequest,
+                row_template="staffing/approvals/leave_row.html",
+                decide=decide_leave,
+            )
+        )

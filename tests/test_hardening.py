@@ -215,8 +215,18 @@ def test_csrf_failure_says_nothing_was_saved(atl_associate):
 # Path parameters may carry only identifiers that are not personal data: port codes, case
 # numbers (an ABN reference, not a name), and opaque ids. A search term or a name never goes in a
 # path; forms that search post their query.
-# "key" names a kind of approval (incident, timesheet); "attachment_pk" is an opaque id.
-ALLOWED_URL_PARAMETERS = {"iata", "case_number", "pk", "token", "kind", "key", "attachment_pk"}
+# "key" names a kind of approval (incident, timesheet); "attachment_pk" is an opaque id;
+# "month" is YYYY-MM.
+ALLOWED_URL_PARAMETERS = {
+    "iata",
+    "case_number",
+    "pk",
+    "token",
+    "kind",
+    "key",
+    "attachment_pk",
+    "month",
+}
 
 
 def _patterns(resolvers, prefix=""):

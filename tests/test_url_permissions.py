@@ -38,6 +38,7 @@ SIGNED_IN: set[str] = {
     "notification_settings",
     "reports:incidents",
     "approvals",
+    "staffing:home",
 }
 
 # Actions that answer only POST: a GET is refused with 405 before anything else.
@@ -60,6 +61,11 @@ POST_ONLY: set[str] = {
     "reports:incident_pdf",
     "approvals_approve",
     "approvals_return",
+    "reports:request_timesheet_pdf",
+    "staffing:delete_shift",
+    "staffing:decide_leave",
+    "staffing:submit_timesheet",
+    "staffing:decide_timesheet",
 }
 
 
@@ -149,6 +155,63 @@ def _awaiting_incident_at(port: Port) -> dict[str, Any]:
     return {"key": "incident", **_incident_at(port)}
 
 
+def _shift_at(port: Port) -> dict[str, Any]:
+    import datetime as dt
+
+    from staffing.models import Shift
+    from tests.factories import make_user
+
+    person = make_user(f"{port.iata.lower()}.rostered")
+    start = dt.datetime.combine(port.local_today(), dt.time(8), tzinfo=port.zone)
+    shift = Shift.objects.create(
+        port=port, staff=person, start=start, end=start + dt.timedelta(hours=8), created_by=person
+    )
+    return {"iata": port.iata, "pk": shift.pk}
+
+
+def _leave_at(port: Port) -> dict[str, Any]:
+    import datetime as dt
+
+    from staffing.models import LeaveRequest
+    from tests.factories import make_user
+
+    leave = LeaveRequest.objects.create(
+        port=port,
+        author=make_user(f"{port.iata.lower()}.on.leave"),
+        first_day=dt.date(2026, 12, 1),
+        last_day=dt.date(2026, 12, 2),
+        status="submitted",
+    )
+    return {"pk": leave.pk}
+
+
+def _timesheet_at(port: Port) -> dict[str, Any]:
+    import datetime as dt
+
+    from staffing.models import Timesheet
+    from tests.factories import make_user
+
+    sheet = Timesheet.objects.create(
+        port=port,
+        author=make_user(f"{port.iata.lower()}.timesheet.author"),
+        month=dt.date(2026, 10, 1),
+        status="submitted",
+    )
+    return {"pk": sheet.pk}
+
+
+def _approved_timesheet_at(port: Port) -> dict[str, Any]:
+    from staffing.models import Timesheet
+
+    found = _timesheet_at(port)
+    Timesheet.objects.filter(pk=found["pk"]).update(status="approved")
+    return found
+
+
+def _port_month(port: Port) -> dict[str, Any]:
+    return {"iata": port.iata, "month": "2026-10"}
+
+
 # name -> builds the URL's kwargs for an object that belongs to ``port``.
 PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
     "arrivals:port_today": lambda port: {"iata": port.iata},
@@ -188,6 +251,22 @@ PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
     "reports:request_hotel_form": lambda port: {"pk": hotel_booking(port).pk},
     "reports:request_custody_form": lambda port: {"pk": handover(port).pk},
     "reports:request_transport_manifest": lambda port: {"iata": port.iata},
+    "reports:request_timesheet_pdf": _approved_timesheet_at,
+    "staffing:roster": lambda port: {"iata": port.iata},
+    "staffing:add_shift": lambda port: {"iata": port.iata},
+    "staffing:edit_shift": _shift_at,
+    "staffing:delete_shift": _shift_at,
+    "staffing:coverage": lambda port: {"iata": port.iata},
+    "staffing:new_leave": lambda port: {"iata": port.iata},
+    "staffing:leave_detail": _leave_at,
+    "staffing:decide_leave": _leave_at,
+    "staffing:my_timesheet": _port_month,
+    "staffing:timesheet": _timesheet_at,
+    "staffing:submit_timesheet": _timesheet_at,
+    "staffing:decide_timesheet": _timesheet_at,
+    "staffing:payroll": _port_month,
+    "staffing:payroll_csv": _port_month,
+    "staffing:payroll_xlsx": _port_month,
     "reports:download": _document_at,
     "reports:incident_new": lambda port: {"iata": port.iata},
     "reports:incident_autosave": lambda port: {"iata": port.iata},

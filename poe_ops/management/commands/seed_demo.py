@@ -54,8 +54,11 @@ class Command(BaseCommand):
         from reports.demo import seed_demo_incidents  # reports sits above poe_ops
 
         seed_demo_incidents()
+        shifts = self.seed_staffing()
         self.stdout.write(
-            self.style.SUCCESS(f"Demo data ready ({created} new users, {cases} new cases).")
+            self.style.SUCCESS(
+                f"Demo data ready ({created} new users, {cases} new cases, {shifts} new shifts)."
+            )
         )
         self.stdout.write(self.logins_table())
 
@@ -125,6 +128,14 @@ class Command(BaseCommand):
             actor = User.objects.filter(username=f"{port.iata.lower()}.associate").first()
             with transaction.atomic():
                 seed_demo_bookings(port, actor)
+
+    @staticmethod
+    def seed_staffing() -> int:
+        """Staff profiles and this week's and next week's roster where there are demo staff."""
+        from staffing.demo import seed_staffing  # staffing sits above poe_ops
+
+        ports = {where for _u, _f, _l, role, where in DEMO_USERS if role is not Role.HQ}
+        return sum(seed_staffing(port) for port in Port.objects.filter(iata__in=sorted(ports)))
 
     @staticmethod
     def logins_table() -> str:

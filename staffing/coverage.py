@@ -1,0 +1,247 @@
+"""Staffing against projected arrivals, hour by hour (port-local).
+
+Each arriving person needs staff from their flight's best-known arrival time (actual, else
+estimated, else scheduled) until the port's CBP allowance has passed, weighted by need: an
+unaccompanied minor counts ``Port.need_weight_unaccompanied_minor`` (3), a wheelchair user or
+medical case ``Port.need_weight_wheelchair_medical`` (2), anyone else 1; the highest weight
+applies. An hour needs ceil(weighted people / ``Port.people_per_staff``) staff, and is short when
+fewer people are rostered in meeting positions (arrivals hall, supervisor) during it.
+
+Language coverage: a person needing an interpreter is covered when someone rostered at the port
+(any position) during their window speaks their language at working level or better.
+
+Read-only, and a constant handful of queries for a week however many flights and shifts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import pycountry
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+
+from arrivals.models import Flight
+from arrivals.portday import people_by_flight
+from cases.models import SSR, WHEELCHAIR_CODES, language_name
+from poe_ops.models import Port
+from staffing.models import MEETING_POSITIONS, Shift, StaffLanguage
+
+HOUR = dt.timedelta(hours=1)
+
+
+def language_key(code: str) -> str:
+    """One key per language, whether written as ISO 639-1 ('fa') or 639-3 ('fas')."""
+    if len(code) == 2:
+        found = pycountry.languages.get(alpha_2=code)
+        if found is not None:
+            return str(found.alpha_3)
+    return code
+
+
+@dataclass
+class Arrival:
+    """Someone expected at the port: when, on which flight, how much help, which language."""
+
+    flight: str
+    eta: dt.datetime
+    weight: int
+    language: str  # ISO 639 key, only when an interpreter is needed
+
+
+@dataclass
+class HourCoverage:
+    start: dt.datetime  # port-local
+    people: int = 0
+    weighted: int = 0
+    needed: int = 0
+    rostered: int = 0
+    flights: list[str] = field(default_factory=list)
+
+    @property
+    def shortfall(self) -> int:
+        return max(self.needed - self.rostered, 0)
+
+
+@dataclass
+class UnspokenLanguage:
+    code: str
+    name: str
+    people: int
+    flights: list[str]
+
+
+@dataclass
+class DayCoverage:
+    day: dt.date
+    hours: list[HourCoverage]
+    unspoken: list[UnspokenLanguage]
+    arriving: int = 0  # people whose flight lands this day
+
+    @property
+    def shortfall_hours(self) -> list[HourCoverage]:
+        return [h for h in self.hours if h.shortfall]
+
+    @property
+    def busy_hours(self) -> list[HourCoverage]:
+        """The hours worth showing: someone arrives or someone is rostered."""
+        return [h for h in self.hours if h.people or h.rostered]
+
+
+def weight(port: Port, person: dict[str, Any]) -> int:
+    codes = set(person["ssr_codes"])
+    if person["unaccompanied_minor"] or SSR.UMNR in codes:
+        return max(port.need_weight_unaccompanied_minor, 1)
+    if person["medical"] or SSR.MEDA in codes or WHEELCHAIR_CODES & codes:
+        return max(port.need_weight_wheelchair_medical, 1)
+    return 1
+
+
+def projected_arrivals(port: Port, start: dt.datetime, end: dt.datetime) -> list[Arrival]:
+    """Everyone booked inbound to ``port`` on a flight expected between ``start`` and ``end``.
+
+    Two queries: the flights, and their people (``arrivals.portday.people_by_flight``)."""
+    flights = {
+        f.pk: f
+        for f in Flight.objects.filter(port=port, destination=port.iata)
+        .exclude(status__in=[Flight.Status.CANCELLED, Flight.Status.DIVERTED])
+        .annotate(eta=Coalesce("actual_arrival", "estimated_arrival", "scheduled_arrival"))
+        .filter(eta__gte=start, eta__lt=end)
+    }
+    arrivals = []
+    for flight_id, people in people_by_flight(flights).items():
+        flight = flights[flight_id]
+        for person in people:
+            needs_interpreter = person["interpreter_needed"] and person["primary_language"]
+            arrivals.append(
+                Arrival(
+                    flight=flight.code,
+                    eta=flight.eta,
+                    weight=weight(port, person),
+                    language=language_key(person["primary_language"]) if needs_interpreter else "",
+                )
+            )
+    return arrivals
+
+
+@dataclass
+class _Rostered:
+    start: dt.datetime
+    end: dt.datetime
+    staff_id: int
+    meets: bool
+
+
+def _rostered(
+    port: Port, start: dt.datetime, end: dt.datetime
+) -> tuple[list[_Rostered], dict[int, set[str]]]:
+    """Shifts overlapping the period, and the interpreting languages of the people on them."""
+    shifts = [
+        _Rostered(s.start, s.end, s.staff_id, s.position in MEETING_POSITIONS)
+        for s in Shift.objects.filter(port=port, start__lt=end, end__gt=start).only(
+            "start", "end", "staff_id", "position"
+        )
+    ]
+    speaks: dict[int, set[str]] = defaultdict(set)
+    for staff_id, code in StaffLanguage.objects.filter(
+        profile__user_id__in={s.staff_id for s in shifts},
+        level__in=StaffLanguage.INTERPRETING_LEVELS,
+    ).values_list("profile__user_id", "code"):
+        speaks[staff_id].add(language_key(code))
+    return shifts, speaks
+
+
+def local_hours(port: Port, day: dt.date) -> list[dt.datetime]:
+    """The hours of ``day`` at ``port`` as aware datetimes (23 or 25 on a change day)."""
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=port.zone).astimezone(dt.UTC)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=port.zone).astimezone(
+        dt.UTC
+    )
+    hours = []
+    moment = start
+    while moment < end:
+        hours.append(moment.astimezone(port.zone))
+        moment += HOUR
+    return hours
+
+
+def coverage(port: Port, first_day: dt.date, days: int = 1) -> list[DayCoverage]:
+    """Hour-by-hour need against rostered staff for ``days`` days from ``first_day``."""
+    window = dt.timedelta(minutes=max(port.cbp_allowance_minutes, 1))
+    period_start = dt.datetime.combine(first_day, dt.time.min, tzinfo=port.zone)
+    period_end = dt.datetime.combine(
+        first_day + dt.timedelta(days=days), dt.time.min, tzinfo=port.zone
+    )
+    # People who landed just before the period are still being looked after in its first hour.
+    arrivals = projected_arrivals(port, period_start - window, period_end)
+    shifts, speaks = _rostered(port, period_start - window, period_end + window)
+    per_staff = max(port.people_per_staff, 1)
+    result = []
+    for offset in range(days):
+        day = first_day + dt.timedelta(days=offset)
+        hours = []
+        for hour_start in local_hours(port, day):
+            hour_end = hour_start + HOUR
+            here = [a for a in arrivals if a.eta < hour_end and a.eta + window > hour_start]
+            cell = HourCoverage(start=hour_start)
+            cell.people = len(here)
+            cell.weighted = sum(a.weight for a in here)
+            cell.needed = math.ceil(cell.weighted / per_staff)
+            cell.rostered = len(
+                {
+                    s.staff_id
+                    for s in shifts
+                    if s.meets and s.start < hour_end and s.end > hour_start
+                }
+            )
+            cell.flights = sorted({a.flight for a in here if hour_start <= a.eta < hour_end})
+            hours.append(cell)
+        result.append(
+            DayCoverage(
+                day=day,
+                hours=hours,
+                unspoken=_unspoken(port, day, arrivals, shifts, speaks, window),
+                arriving=sum(1 for a in arrivals if a.eta.astimezone(port.zone).date() == day),
+            )
+        )
+    return result
+
+
+def _unspoken(
+    port: Port,
+    day: dt.date,
+    arrivals: list[Arrival],
+    shifts: list[_Rostered],
+    speaks: dict[int, set[str]],
+    window: dt.timedelta,
+) -> list[UnspokenLanguage]:
+    missing: dict[str, list[Arrival]] = defaultdict(list)
+    for arrival in arrivals:
+        if not arrival.language or arrival.eta.astimezone(port.zone).date() != day:
+            continue
+        on_hand = {
+            s.staff_id for s in shifts if s.start < arrival.eta + window and s.end > arrival.eta
+        }
+        if not any(arrival.language in speaks[staff_id] for staff_id in on_hand):
+            missing[arrival.language].append(arrival)
+    return [
+        UnspokenLanguage(
+            code=code,
+            name=language_name(code) or code,
+            people=len(people),
+            flights=sorted({a.flight for a in people}),
+        )
+        for code, people in sorted(missing.items(), key=lambda item: language_name(item[0]))
+    ]
+
+
+def week_days(monday: dt.date) -> list[dt.date]:
+    return [monday + dt.timedelta(days=n) for n in range(7)]
+
+
+def q_overlapping(start: dt.datetime, end: dt.datetime) -> Q:
+    return Q(start__lt=end, end__gt=start)

@@ -1,0 +1,114 @@
+"""Forms for the roster, leave and timesheets. Times are typed in the port's local time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import User as Person
+
+from arrivals.localtime import LocalTimeError, to_utc
+from poe_ops.models import Port
+from staffing.models import LeaveRequest, Position
+from staffing.rosters import person_name
+
+WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def parse_week(raw: str) -> dt.date | None:
+    """'2026-W48' → the Monday of that ISO week; None when malformed."""
+    match = WEEK_RE.match(raw.strip())
+    if not match:
+        return None
+    try:
+        return dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        return None
+
+
+def iso_week(monday: dt.date) -> str:
+    year, week, _ = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def parse_month(raw: str) -> dt.date | None:
+    match = MONTH_RE.match(raw.strip())
+    if not match:
+        return None
+    try:
+        return dt.date(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        return None
+
+
+class ShiftForm(forms.Form):
+    """One shift: who (for a new one), the local day, start and end; an end at or before the
+    start means the shift ends the next morning."""
+
+    staff = forms.TypedChoiceField(label="Staff member", coerce=int)
+    day = forms.DateField(label="Day", widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(label="Starts", widget=forms.TimeInput(attrs={"type": "time"}))
+    end_time = forms.TimeField(label="Ends", widget=forms.TimeInput(attrs={"type": "time"}))
+    position = forms.ChoiceField(choices=Position.choices)
+    notes = forms.CharField(required=False, max_length=200)
+    override_reason = forms.CharField(
+        label="Officer's override reason (badge)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only when rostering someone without a valid airport badge airside.",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        port: Port,
+        staff: list[Person],
+        fixed_staff: bool,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.port = port
+        self.staff_by_pk = {u.pk: u for u in staff}
+        staff_field = self.fields["staff"]
+        assert isinstance(staff_field, forms.ChoiceField)
+        staff_field.choices = [(u.pk, person_name(u)) for u in staff]
+        if fixed_staff:
+            del self.fields["staff"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        day, start, end = data.get("day"), data.get("start_time"), data.get("end_time")
+        if day is None or start is None or end is None:
+            return data
+        end_day = day + dt.timedelta(days=1) if end <= start else day
+        try:
+            data["start"] = to_utc(dt.datetime.combine(day, start), self.port.time_zone)
+            data["end"] = to_utc(dt.datetime.combine(end_day, end), self.port.time_zone)
+        except LocalTimeError as error:
+            raise forms.ValidationError(f"That shift time is unsure: {error}") from None
+        return data
+
+    def chosen_staff(self) -> Person:
+        return self.staff_by_pk[self.cleaned_data["staff"]]
+
+
+class LeaveForm(forms.ModelForm[LeaveRequest]):
+    class Meta:
+        model = LeaveRequest
+        fields = ["kind", "first_day", "last_day", "reason"]
+        widgets = {
+            "first_day": forms.DateInput(attrs={"type": "date"}),
+            "last_day": forms.DateInput(attrs={"type": "date"}),
+            "reason": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("return", "Return")])
+    comment = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -1,0 +1,253 @@
+"""The roster week of a port, its shift forms (htmx), and staffing against projected arrivals."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from poe_ops.models import Port
+from poe_ops.roles import COORDINATE, SUPERVISE
+from poe_ops.scoping import get_port_or_404, get_scoped_or_404, has_port_perm
+from staffing import rosters
+from staffing.coverage import DayCoverage, coverage
+from staffing.forms import ShiftForm, iso_week, parse_week
+from staffing.models import Shift
+from staffing.rosters import ShiftRefused, week_start
+from staffing.week import RosterWeek, roster_week
+
+ROSTER = "staffing/roster.html"
+COVERAGE = "staffing/coverage.html"
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def _roster_url(port_iata: str, monday: dt.date) -> str:
+    return f"{reverse('staffing:roster', args=[port_iata])}?week={iso_week(monday)}"
+
+
+@login_required
+def roster(request: HttpRequest, iata: str) -> HttpResponse:
+    port = get_port_or_404(request.user, iata)
+    raw = request.GET.get("week", "")
+    monday = parse_week(raw) if raw else None
+    week_error = ""
+    if raw and monday is None:
+        week_error = (
+            f"“{raw}” is not a week in the form YYYY-Www (e.g. 2026-W48); showing this week."
+        )
+    if monday is None:
+        today = port.local_today()
+        monday = today - dt.timedelta(days=today.weekday())
+    week = roster_week(port, monday, port.local_today())
+    with timezone.override(port.zone):
+        return _render_roster(request, port, week, monday, week_error)
+
+
+def _render_roster(
+    request: HttpRequest, port: Port, week: RosterWeek, monday: dt.date, week_error: str
+) -> HttpResponse:
+    return render(
+        request,
+        ROSTER,
+        {
+            "port": port,
+            "current_port": port,
+            "week": week,
+            "week_label": iso_week(monday),
+            "previous_week": iso_week(monday - dt.timedelta(days=7)),
+            "next_week": iso_week(monday + dt.timedelta(days=7)),
+            "week_error": week_error,
+            "may_edit": has_port_perm(request.user, port, COORDINATE),
+            "today": port.local_today(),
+        },
+    )
+
+
+def _form_response(
+    request: HttpRequest, context: dict[str, object], status: int = 200
+) -> HttpResponse:
+    template = f"{ROSTER}#shift-form" if _is_htmx(request) else "staffing/shift_page.html"
+    if _is_htmx(request):
+        status = 200  # htmx swaps only successful answers; the refusal is in the form itself
+    port = context["port"]
+    assert isinstance(port, Port)
+    with timezone.override(port.zone):
+        return render(request, template, context, status=status)
+
+
+def _saved(request: HttpRequest, iata: str, monday: dt.date, message: str) -> HttpResponse:
+    messages.success(request, message)
+    url = _roster_url(iata, monday)
+    if _is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+@login_required
+def add_shift(request: HttpRequest, iata: str) -> HttpResponse:
+    port = get_port_or_404(request.user, iata, COORDINATE)
+    staff = rosters.staff_of(port)
+    context: dict[str, object] = {
+        "port": port,
+        "current_port": port,
+        "is_officer": has_port_perm(request.user, port, SUPERVISE),
+    }
+    if request.method == "POST":
+        form = ShiftForm(request.POST, port=port, staff=staff, fixed_staff=False)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                shift = rosters.add_shift(
+                    request.user,
+                    port,
+                    staff=form.chosen_staff(),
+                    start=data["start"],
+                    end=data["end"],
+                    position=data["position"],
+                    notes=data["notes"],
+                    override_reason=data["override_reason"],
+                )
+            except ShiftRefused as refused:
+                context.update(form=form, refused=refused)
+                return _form_response(request, context, status=422)
+            return _saved(
+                request,
+                port.iata,
+                week_start(port, shift.start),
+                f"Shift added: {rosters.person_name(shift.staff)}, {shift}.",
+            )
+        context["form"] = form
+        return _form_response(request, context, status=422)
+    initial: dict[str, object] = {
+        "position": "arrivals_hall",
+        "start_time": "06:00",
+        "end_time": "14:00",
+    }
+    initial["day"] = request.GET.get("day") or port.local_today().isoformat()
+    if request.GET.get("staff", "").isdigit():
+        initial["staff"] = int(request.GET["staff"])
+    context["form"] = ShiftForm(initial=initial, port=port, staff=staff, fixed_staff=False)
+    return _form_response(request, context)
+
+
+@login_required
+def edit_shift(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
+    port = get_port_or_404(request.user, iata, COORDINATE)
+    shift = get_scoped_or_404(
+        Shift.objects.select_related("staff", "port").filter(port=port),
+        request.user,
+        COORDINATE,
+        pk=pk,
+    )
+    staff = [shift.staff]
+    context: dict[str, object] = {
+        "port": port,
+        "current_port": port,
+        "shift": shift,
+        "is_officer": has_port_perm(request.user, port, SUPERVISE),
+    }
+    if request.method == "POST":
+        form = ShiftForm(request.POST, port=port, staff=staff, fixed_staff=True)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                rosters.change_shift(
+                    request.user,
+                    shift,
+                    start=data["start"],
+                    end=data["end"],
+                    position=data["position"],
+                    notes=data["notes"],
+                    override_reason=data["override_reason"],
+                )
+            except ShiftRefused as refused:
+                context.update(form=form, refused=refused)
+                return _form_response(request, context, status=422)
+            return _saved(
+                request,
+                port.iata,
+                week_start(port, shift.start),
+                f"Shift changed: {rosters.person_name(shift.staff)}, {shift}.",
+            )
+        context["form"] = form
+        return _form_response(request, context, status=422)
+    local_start, local_end = shift.local_start, shift.local_end
+    initial = {
+        "day": local_start.date(),
+        "start_time": local_start.strftime("%H:%M"),
+        "end_time": local_end.strftime("%H:%M"),
+        "position": shift.position,
+        "notes": shift.notes,
+        "override_reason": shift.badge_override_reason,
+    }
+    context["form"] = ShiftForm(initial=initial, port=port, staff=staff, fixed_staff=True)
+    return _form_response(request, context)
+
+
+@require_POST
+@login_required
+def delete_shift(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
+    port = get_port_or_404(request.user, iata, COORDINATE)
+    shift = get_scoped_or_404(
+        Shift.objects.select_related("staff", "port").filter(port=port),
+        request.user,
+        COORDINATE,
+        pk=pk,
+    )
+    monday = week_start(port, shift.start)
+    label = f"{rosters.person_name(shift.staff)}, {shift}"
+    rosters.delete_shift(request.user, shift)
+    return _saved(request, port.iata, monday, f"Shift removed: {label}.")
+
+
+@login_required
+def day_coverage(request: HttpRequest, iata: str) -> HttpResponse:
+    port = get_port_or_404(request.user, iata)
+    if request.method not in {"GET", "HEAD"}:
+        return HttpResponseNotAllowed(["GET"])
+    raw = request.GET.get("date", "")
+    date_error = ""
+    try:
+        day = dt.date.fromisoformat(raw) if raw else port.local_today()
+    except ValueError:
+        date_error = f"“{raw}” is not a date in the form YYYY-MM-DD; showing today."
+        day = port.local_today()
+    (result,) = coverage(port, day, 1)
+    monday = day - dt.timedelta(days=day.weekday())
+    with timezone.override(port.zone):
+        return _render_coverage(request, port, day, result, date_error, monday)
+
+
+def _render_coverage(
+    request: HttpRequest,
+    port: Port,
+    day: dt.date,
+    result: DayCoverage,
+    date_error: str,
+    monday: dt.date,
+) -> HttpResponse:
+    return render(
+        request,
+        COVERAGE,
+        {
+            "port": port,
+            "current_port": port,
+            "day": day,
+            "coverage": result,
+            "date_error": date_error,
+            "week_label": iso_week(monday),
+            "previous_day": day - dt.timedelta(days=1),
+            "next_day": day + dt.timedelta(days=1),
+        },
+    )
