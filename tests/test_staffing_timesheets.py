@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from poe_ops.approvals import SOURCES, awaiting
+from poe_ops.approvals import awaiting
 from poe_ops.models import AuditEvent, Notification, NotificationKind
 from poe_ops.review import ReviewConflict, ReviewStatus
 from staffing import rosters
@@ -73,8 +73,15 @@ def test_the_acceptance_flow_submit_approve_and_payroll(client, worked, atl_asso
     home = client.get("/staffing/").content.decode()
     assert "Timesheet October 2026" in home and "22 h regular" in home
 
-    # Approve through the source, as /approvals/ does.
-    SOURCES["timesheet"].decide(atl_officer, sheet, True, "")
+    # The officer approves it from /approvals/, with htmx: only its row comes back.
+    inbox = client.get("/approvals/").content.decode()
+    assert '<span class="nav-count" aria-label="1 awaiting you">1</span>' in inbox
+    assert "Timesheet" in inbox and f"/approvals/timesheet/{sheet.pk}/approve/" in inbox
+    row = client.post(
+        f"/approvals/timesheet/{sheet.pk}/approve/", headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "Approved by you" in row and "<html" not in row
+    assert "0 awaiting your decision" in client.get("/approvals/").content.decode()
     sheet.refresh_from_db()
     assert sheet.status == ReviewStatus.APPROVED and sheet.decided_by == atl_officer
     note = Notification.objects.get(kind=NotificationKind.REVIEW)
@@ -88,6 +95,28 @@ def test_the_acceptance_flow_submit_approve_and_payroll(client, worked, atl_asso
         "Night hours", "Leave days",
     ]  # fmt: skip
     assert rows[1][1:8] == ["atl.associate", "ATL", "2026-10", "22.00", "7.00", "8.00", "0"]
+
+
+def test_leave_and_timesheets_wait_in_the_inbox_with_incidents_oldest_first(
+    client, worked, atl_associate, atl_officer
+):
+    from tests.incidents_data import submitted_incident
+
+    sheet = ts.open_timesheet(atl_associate, worked, MONTH)
+    ts.submit_timesheet(atl_associate, sheet)
+    report = submitted_incident(worked)
+    client.force_login(atl_officer)
+    inbox = client.get("/approvals/").content.decode()
+    assert '<span class="nav-count" aria-label="2 awaiting you">2</span>' in inbox
+    assert inbox.index(f"/approvals/timesheet/{sheet.pk}/") < inbox.index(
+        f"/approvals/incident/{report.pk}/"
+    )
+    refused = client.post(
+        f"/approvals/timesheet/{sheet.pk}/return/", {"comment": ""}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "Say what needs changing" in refused
+    sheet.refresh_from_db()
+    assert sheet.status == ReviewStatus.SUBMITTED
 
 
 def test_an_officer_cannot_approve_their_own_timesheet(client, worked, atl_officer):
