@@ -5,7 +5,6 @@ flights and people there are."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -14,7 +13,6 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
 from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -29,7 +27,6 @@ from cases.models import (
     ArrivalStep,
     Case,
     Individual,
-    ResettlementAgency,
     language_name,
 )
 from poe_ops.models import Port
@@ -62,23 +59,7 @@ def local_day_bounds(port: Port, day: dt.date) -> tuple[dt.datetime, dt.datetime
     return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
 
 
-# The people on a set of flights, read in one statement: an active inbound segment brings its
-# whole case, or only the individuals named on it. Plain SQL because the ORM cannot say
-# "the named ones if any are named" without a second round trip; it runs on PostgreSQL and SQLite.
-_PEOPLE_SQL = """
-SELECT s.flight_id, i.id, i.case_id, i.current_step, i.ssr_codes, i.unaccompanied_minor,
-       i.medical, i.interpreter_needed, i.primary_language, a.code
-FROM {segment} s
-JOIN {individual} i ON i.case_id = s.case_id
-JOIN {case} c ON c.id = s.case_id
-LEFT JOIN {agency} a ON a.id = c.agency_id
-WHERE s.flight_id IN ({flights}) AND s.direction = %s AND s.replaced_by_id IS NULL
-  AND (NOT EXISTS (SELECT 1 FROM {named} n WHERE n.segment_id = s.id)
-       OR EXISTS (SELECT 1 FROM {named} n WHERE n.segment_id = s.id AND n.individual_id = i.id))
-ORDER BY s.flight_id, i.case_id, i.id
-"""
-
-_PERSON_KEYS = (
+_PERSON_FIELDS = (
     "id",
     "case_id",
     "current_step",
@@ -87,35 +68,51 @@ _PERSON_KEYS = (
     "medical",
     "interpreter_needed",
     "primary_language",
-    "agency",
+    "case__agency__code",
 )
 
 
 def people_by_flight(flight_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
     """Each flight's people from its active inbound segments (no individuals named: the whole
-    case), as dicts with ``_PERSON_KEYS`` (``agency`` is the case's agency code or "") and
-    ``escort_missing``. One query; a second when anyone on them needs an escort."""
-    ids = [int(pk) for pk in flight_ids]
-    if not ids:
-        return {}
-    sql = _PEOPLE_SQL.format(
-        segment=Segment._meta.db_table,
-        individual=Individual._meta.db_table,
-        case=Case._meta.db_table,
-        agency=ResettlementAgency._meta.db_table,
-        named=Segment.individuals.through._meta.db_table,
-        flights=", ".join(["%s"] * len(ids)),
+    case), as dicts with the fields above (``agency``: the case's agency code or "") and
+    ``escort_missing``. Two queries — the segments with the people they name, then the people
+    of those cases with their agency — and a third when anyone on them needs an escort.
+
+    Each query joins at most two small steps along indexed keys, so a planner working from
+    stale statistics (just after a large import, or inside a test's transaction) cannot turn
+    it into a cross product; one statement joining segments, people and cases did exactly
+    that in the test suite, taking seconds instead of milliseconds."""
+    segments: dict[int, tuple[int, int]] = {}
+    named: dict[int, set[int]] = defaultdict(set)
+    rows = (
+        Segment.objects.filter(
+            flight_id__in=list(flight_ids),
+            direction=Segment.Direction.INBOUND,
+            replaced_by__isnull=True,
+        )
+        .order_by()  # the default ordering would join cases and flights
+        .values_list("pk", "flight_id", "case_id", "individuals")
     )
+    for pk, flight_id, case_id, individual_id in rows:
+        segments[pk] = (flight_id, case_id)
+        if individual_id is not None:
+            named[pk].add(individual_id)
+    by_case: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    case_ids = {case_id for _flight_id, case_id in segments.values()}
+    for values in (
+        Individual.objects.filter(case_id__in=case_ids)
+        .order_by("case_id", "pk")
+        .values_list(*_PERSON_FIELDS)
+    ):
+        person = dict(zip(_PERSON_FIELDS, values, strict=True))
+        person["agency"] = person.pop("case__agency__code") or ""
+        by_case[person["case_id"]].append(person)
     people: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*ids, Segment.Direction.INBOUND])
-        for flight_id, *values in cursor.fetchall():
-            person = dict(zip(_PERSON_KEYS, values, strict=True))
-            codes = person["ssr_codes"]
-            person["ssr_codes"] = json.loads(codes) if isinstance(codes, str) else codes or []
-            person["agency"] = person["agency"] or ""
-            # Two segments of one flight may bring the same person: count them once.
-            people[flight_id].setdefault(person["id"], person)
+    for pk, (flight_id, case_id) in sorted(segments.items(), key=lambda item: item[1]):
+        for person in by_case[case_id]:
+            if not named[pk] or person["id"] in named[pk]:
+                # Two segments of one flight may bring the same person: count them once.
+                people[flight_id].setdefault(person["id"], person)
     # Who needs an escort and has none: from the cached flags, one more query only when someone
     # on these flights needs one.
     escorts.mark_missing_escorts(p for found in people.values() for p in found.values())

@@ -261,7 +261,7 @@ def test_the_board_takes_a_fixed_number_of_queries(
         + [Segment(case=c, flight=onward, direction=Segment.Direction.ONWARD) for c in cases]
     )
     client.force_login(dc_ops)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = client.get(f"/board/?date={DAY}")
     html = response.content.decode()
     assert f"<dt>People</dt><dd>{people}</dd>" in html
