@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -293,16 +294,17 @@ def case_moves_on_flight(
     person's tap, without rebuilding the whole block); None when the case is not booked on
     that flight. One query, two without ``case_steps`` ({person id: step} for everyone in the
     case). The case is one of ``port``'s, so its inbound segments are on ``port``'s flights."""
-    named = list(
-        Segment.objects.filter(
-            flight_id=flight_id,
-            case=case,
-            direction=Segment.Direction.INBOUND,
-            replaced_by__isnull=True,
-        )
-        .order_by()  # no default ordering: it would join the case and flight tables
-        .values_list("individuals", flat=True)
+    # Plain SQL: this runs on every tap, and building it with the ORM cost more than running it.
+    segment, through = Segment._meta, Segment.individuals.through._meta
+    sql = (
+        f"SELECT n.individual_id FROM {segment.db_table} s "  # noqa: S608 (model metadata)
+        f"LEFT JOIN {through.db_table} n ON n.segment_id = s.id "
+        "WHERE s.flight_id = %s AND s.case_id = %s AND s.direction = %s "
+        "AND s.replaced_by_id IS NULL"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [flight_id, case.pk, Segment.Direction.INBOUND])
+        named = [individual_id for (individual_id,) in cursor.fetchall()]
     if not named:
         return None
     whole_case = None in named  # a segment without named people carries everyone
