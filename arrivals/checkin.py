@@ -283,9 +283,10 @@ def _lock_case_of(
         cases = cases.filter(port=port)
     if iata is not None:
         cases = cases.filter(port__iata=iata.upper())
-    case = cases.first()
-    if case is None:
+    found = list(cases.order_by())  # a person has one case: no ORDER BY … LIMIT needed
+    if not found:
         raise Http404("No individual matches.")
+    case = found[0]
     require_port_perm(user, case.port, OPERATE)
     return case
 
