@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -105,30 +107,16 @@ def add_shift(request: HttpRequest, iata: str) -> HttpResponse:
     }
     if request.method == "POST":
         form = ShiftForm(request.POST, port=port, staff=staff, fixed_staff=False)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                shift = rosters.add_shift(
-                    request.user,
-                    port,
-                    staff=form.chosen_staff(),
-                    start=data["start"],
-                    end=data["end"],
-                    position=data["position"],
-                    notes=data["notes"],
-                    override_reason=data["override_reason"],
-                )
-            except ShiftRefused as refused:
-                context.update(form=form, refused=refused)
-                return _form_response(request, context, status=422)
-            return _saved(
-                request,
-                port.iata,
-                week_start(port, shift.start),
-                f"Shift added: {rosters.person_name(shift.staff)}, {shift}.",
-            )
-        context["form"] = form
-        return _form_response(request, context, status=422)
+        return _submit_shift(
+            request,
+            port,
+            context,
+            form,
+            "added",
+            lambda data: rosters.add_shift(
+                request.user, port, staff=form.chosen_staff(), **_shift_fields(data)
+            ),
+        )
     initial: dict[str, object] = {
         "position": "arrivals_hall",
         "start_time": "06:00",
@@ -139,6 +127,37 @@ def add_shift(request: HttpRequest, iata: str) -> HttpResponse:
         initial["staff"] = int(request.GET["staff"])
     context["form"] = ShiftForm(initial=initial, port=port, staff=staff, fixed_staff=False)
     return _form_response(request, context)
+
+
+def _shift_fields(data: dict[str, Any]) -> dict[str, Any]:
+    names = ("start", "end", "position", "notes", "override_reason")
+    return {name: data[name] for name in names}
+
+
+def _submit_shift(
+    request: HttpRequest,
+    port: Port,
+    context: dict[str, object],
+    form: ShiftForm,
+    verb: str,
+    save: Callable[[dict[str, Any]], Shift],
+) -> HttpResponse:
+    """Save a valid shift form with ``save`` and go back to its week; otherwise (bad input, or
+    a conflict the service refused) show the form again with the reasons, nothing saved."""
+    if form.is_valid():
+        try:
+            shift = save(form.cleaned_data)
+        except ShiftRefused as refused:
+            context.update(form=form, refused=refused)
+            return _form_response(request, context, status=422)
+        return _saved(
+            request,
+            port.iata,
+            week_start(port, shift.start),
+            f"Shift {verb}: {rosters.person_name(shift.staff)}, {shift}.",
+        )
+    context["form"] = form
+    return _form_response(request, context, status=422)
 
 
 @login_required
@@ -159,29 +178,14 @@ def edit_shift(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
     }
     if request.method == "POST":
         form = ShiftForm(request.POST, port=port, staff=staff, fixed_staff=True)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                rosters.change_shift(
-                    request.user,
-                    shift,
-                    start=data["start"],
-                    end=data["end"],
-                    position=data["position"],
-                    notes=data["notes"],
-                    override_reason=data["override_reason"],
-                )
-            except ShiftRefused as refused:
-                context.update(form=form, refused=refused)
-                return _form_response(request, context, status=422)
-            return _saved(
-                request,
-                port.iata,
-                week_start(port, shift.start),
-                f"Shift changed: {rosters.person_name(shift.staff)}, {shift}.",
-            )
-        context["form"] = form
-        return _form_response(request, context, status=422)
+        return _submit_shift(
+            request,
+            port,
+            context,
+            form,
+            "changed",
+            lambda data: rosters.change_shift(request.user, shift, **_shift_fields(data)),
+        )
     local_start, local_end = shift.local_start, shift.local_end
     initial = {
         "day": local_start.date(),
