@@ -4,9 +4,11 @@ here, after the port permission check; they have no public URL."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import (
     FileResponse,
     HttpRequest,
@@ -102,41 +104,37 @@ def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     return response
 
 
-@require_POST
-@login_required
-def request_hotel_form(request: HttpRequest, pk: int) -> HttpResponse:
-    booking = get_scoped_or_404(
-        HotelBooking.objects.select_related("case__port"), request.user, via="case__port", pk=pk
+def _case_record_document(
+    request: HttpRequest, queryset: QuerySet[Any], kind: str, pk: int
+) -> HttpResponse:
+    """A form about one record of a case (a hotel booking, a custody handover): 404 unless the
+    user may view the case's port."""
+    record = get_scoped_or_404(
+        queryset.select_related("case__port"), request.user, via="case__port", pk=pk
     )
     document = services.request_document(
         request.user,
-        Document.Kind.HOTEL_FORM,
-        booking.case.port,
-        case=booking.case,
-        object_id=str(booking.pk),
-        subject=f"{booking.case.case_number}-{booking.pk}",
+        kind,
+        record.case.port,
+        case=record.case,
+        object_id=str(record.pk),
+        subject=f"{record.case.case_number}-{record.pk}",
     )
     return _answer(request, document)
+
+
+@require_POST
+@login_required
+def request_hotel_form(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_record_document(request, HotelBooking.objects.all(), Document.Kind.HOTEL_FORM, pk)
 
 
 @require_POST
 @login_required
 def request_custody_form(request: HttpRequest, pk: int) -> HttpResponse:
-    handover = get_scoped_or_404(
-        CustodyHandover.objects.select_related("case__port"),
-        request.user,
-        via="case__port",
-        pk=pk,
+    return _case_record_document(
+        request, CustodyHandover.objects.all(), Document.Kind.CUSTODY_FORM, pk
     )
-    document = services.request_document(
-        request.user,
-        Document.Kind.CUSTODY_FORM,
-        handover.case.port,
-        case=handover.case,
-        object_id=str(handover.pk),
-        subject=f"{handover.case.case_number}-{handover.pk}",
-    )
-    return _answer(request, document)
 
 
 @require_POST
