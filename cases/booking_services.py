@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import models, transaction
+from django.db import transaction
 
 from cases.booking_common import (
     BookingError,
@@ -26,14 +26,11 @@ from cases.booking_common import (
     _vendor,
 )
 from cases.bookings import (
-    CustodyHandover,
-    EscortAssignment,
     GroundTransportBooking,
     HotelBooking,
     MealOrder,
     Vendor,
 )
-from cases.escort_services import needs_escort
 from cases.models import Case, Individual
 from poe_ops.audit import changed_fields, log_action
 from poe_ops.models import NotificationKind
@@ -318,108 +315,3 @@ def change_transport_status(user: User, booking_id: int, to_status: str) -> Grou
         "poe.booking.transport.status",
     )
     return booking
-
-
-# --- what a case costs -------------------------------------------------------------------------
-
-
-@dataclass
-class Costs:
-    ground: Decimal = Decimal("0.00")
-    hotel: Decimal = Decimal("0.00")
-    meals: Decimal = Decimal("0.00")
-
-    @property
-    def total(self) -> Decimal:
-        return self.ground + self.hotel + self.meals
-
-
-def _sum(queryset: models.QuerySet[Any], field_name: str) -> Decimal:
-    value = queryset.aggregate(total=models.Sum(field_name))["total"]
-    return Decimal(value or 0).quantize(Decimal("0.01"))
-
-
-def case_costs(case: Case) -> Costs:
-    """What was spent on the case; cancelled bookings cost nothing."""
-    hotels = HotelBooking.objects.filter(case=case).exclude(status=HotelBooking.Status.CANCELLED)
-    rides = GroundTransportBooking.objects.filter(case=case).exclude(
-        status=GroundTransportBooking.Status.CANCELLED
-    )
-    return Costs(
-        ground=_sum(rides, "cost"), hotel=_sum(hotels, "cost"), meals=_sum(hotels, "meal_cost")
-    )
-
-
-@dataclass
-class CaseBookings:
-    hotels: list[HotelBooking] = field(default_factory=list)
-    transport: list[GroundTransportBooking] = field(default_factory=list)
-    escorts: list[EscortAssignment] = field(default_factory=list)
-    custody: list[CustodyHandover] = field(default_factory=list)
-    costs: Costs = field(default_factory=Costs)
-    needing_escort: list[Individual] = field(default_factory=list)
-
-
-def case_bookings(case: Case, people: Sequence[Individual] = ()) -> CaseBookings:
-    """The case page's bookings, escorts, custody chain and costs in a fixed number of queries."""
-    hotels = list(
-        HotelBooking.objects.filter(case=case)
-        .select_related("vendor")
-        .prefetch_related("individuals", "meals__individual")
-        .order_by("check_in", "id")
-    )
-    transport = list(
-        GroundTransportBooking.objects.filter(case=case)
-        .select_related("vendor")
-        .prefetch_related("individuals")
-    )
-    escorts = list(EscortAssignment.objects.filter(case=case).prefetch_related("individuals"))
-    custody = list(
-        CustodyHandover.objects.filter(case=case).select_related("individual", "recorded_by")
-    )
-    costs = Costs()
-    for hotel in hotels:
-        if hotel.status != HotelBooking.Status.CANCELLED:
-            costs.hotel += hotel.cost
-            costs.meals += hotel.meal_cost
-    for ride in transport:
-        if ride.status != GroundTransportBooking.Status.CANCELLED:
-            costs.ground += ride.cost
-    escorted = {p.pk for escort in escorts for p in escort.individuals.all()}
-    needing = [
-        p
-        for p in people
-        if p.pk not in escorted
-        and needs_escort(
-            {
-                "current_step": p.current_step,
-                "unaccompanied_minor": p.unaccompanied_minor,
-                "ssr_codes": p.ssr_codes,
-            }
-        )
-    ]
-    for hotel in hotels:
-        hotel.moves = hotel_status_moves(hotel)  # type: ignore[attr-defined]
-    for ride in transport:
-        ride.moves = transport_status_moves(ride)  # type: ignore[attr-defined]
-    return CaseBookings(hotels, transport, escorts, custody, costs, needing)
-
-
-STATUS_VERBS = {
-    "confirmed": "Mark confirmed",
-    "checked_in": "Mark checked in",
-    "checked_out": "Mark checked out",
-    "completed": "Mark completed",
-    "cancelled": "Cancel booking",
-}
-
-
-def hotel_status_moves(booking: HotelBooking) -> list[tuple[str, str]]:
-    """(status, button label) for the moves open to the booking, in the order of the path."""
-    moves = HOTEL_MOVES[booking.status]
-    return [(s, STATUS_VERBS[s]) for s in HotelBooking.Status.values if s in moves]
-
-
-def transport_status_moves(booking: GroundTransportBooking) -> list[tuple[str, str]]:
-    moves = TRANSPORT_MOVES[booking.status]
-    return [(s, STATUS_VERBS[s]) for s in GroundTransportBooking.Status.values if s in moves]

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 from django_htmx.middleware import HtmxDetails
 
-from cases import booking_services, services
+from cases import case_bookings, services
 from poe_ops.audit import log_personal_data_access
 from poe_ops.roles import OPERATE
 from poe_ops.scoping import get_port_or_404, has_port_perm
@@ -43,7 +43,7 @@ def detail(request: HttpRequest, case_number: str) -> HttpResponse:
         "case": case,
         "port": case.port,
         "current_port": case.port,
-        "bookings": booking_services.case_bookings(case, [row.individual for row in page.people]),
+        "bookings": case_bookings.case_bookings(case, [row.individual for row in page.people]),
         "may_operate": has_port_perm(request.user, case.port, OPERATE),
     }
     return render(request, "cases/case_detail.html", context)
