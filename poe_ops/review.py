@@ -29,7 +29,8 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from poe_ops.audit import log_action
-from poe_ops.models import AuditEvent, Port
+from poe_ops.models import AuditEvent, NotificationKind, Port
+from poe_ops.notifications import notify
 from poe_ops.scoping import ensure_may_approve
 
 User = AbstractBaseUser | AnonymousUser
@@ -165,6 +166,34 @@ def decide(actor: User, record: Reviewable, *, approve: bool, comment: str = "")
             data={"comment": comment} if comment else None,
         )
     return record
+
+
+def tell_author(
+    record: Reviewable,
+    actor: User,
+    *,
+    what: str,
+    path: str,
+    details: list[list[str]] | None = None,
+    restricted: bool = False,
+) -> None:
+    """Tell the author, and only them, that ``record`` was approved or returned, with the
+    officer's comment. Call inside the decision's transaction, after ``decide``. ``what`` names
+    the record in the author's words ("timesheet for October 2026")."""
+    verb = "approved" if record.status == ReviewStatus.APPROVED else "returned"
+    who = actor.get_full_name() or actor.get_username()  # type: ignore[union-attr]
+    rows = list(details or [])
+    if record.decision_comment:
+        rows.append(["Comment", record.decision_comment])
+    notify(
+        NotificationKind.REVIEW,
+        record.port,
+        record,
+        f"Your {what} was {verb}",
+        {"summary": f"{who} {verb} your {what}.", "details": rows, "path": path},
+        recipient=record.author,
+        restricted=restricted,
+    )
 
 
 REVIEW_ACTIONS = ("created", "updated", "submitted", "resubmitted", "approved", "returned")

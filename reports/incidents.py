@@ -294,23 +294,12 @@ def decide_incident(
     with transaction.atomic():
         decided = review.decide(actor, report, approve=approve, comment=comment)
         assert isinstance(decided, IncidentReport)
-        who = actor.get_full_name() or actor.get_username()  # type: ignore[union-attr]
-        verb = "approved" if approve else "returned"
-        details = [["Decided by", who]]
-        if decided.decision_comment:
-            details.append(["Comment", decided.decision_comment])
-        notify(
-            NotificationKind.REVIEW,
-            decided.port,
+        category = decided.get_category_display() or "no category"
+        review.tell_author(
             decided,
-            f"Incident report {decided} {verb}",
-            {
-                "summary": f"{who} {verb} your incident report {decided} "
-                f"({decided.get_category_display() or 'no category'}).",
-                "details": details,
-                "path": _path(decided),
-            },
-            recipient=decided.author,
+            actor,
+            what=f"incident report {decided} ({category})",
+            path=_path(decided),
             restricted=decided.is_sensitive,
         )
     return decided

@@ -13,13 +13,11 @@ from django.urls import reverse
 
 from poe_ops import review
 from poe_ops.audit import changed_fields, log_action, snapshot
-from poe_ops.models import NotificationKind, Port
-from poe_ops.notifications import notify
+from poe_ops.models import Port
 from poe_ops.review import ReviewStatus
 from poe_ops.roles import OPERATE
 from poe_ops.scoping import require_port_perm
 from staffing.models import LeaveRequest
-from staffing.rosters import person_name
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -117,18 +115,10 @@ def decide_leave(
     """Approve or return (with a comment); the author is told. One decision wins."""
     with transaction.atomic():
         review.decide(actor, leave, approve=approve, comment=comment)
-        verb = "approved" if approve else "returned"
-        notify(
-            NotificationKind.REVIEW,
-            leave.port,
+        review.tell_author(
             leave,
-            f"Your leave {leave} was {verb}",
-            {
-                "summary": f"{person_name(actor)} {verb} your {leave.get_kind_display().lower()} "  # type: ignore[arg-type]
-                f"({leave}).",
-                "details": [["Comment", leave.decision_comment]] if leave.decision_comment else [],
-                "path": reverse("staffing:leave_detail", args=[leave.pk]),
-            },
-            recipient=leave.author,
+            actor,
+            what=f"{leave.get_kind_display().lower()} ({leave})",
+            path=reverse("staffing:leave_detail", args=[leave.pk]),
         )
     return leave

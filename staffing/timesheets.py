@@ -23,13 +23,11 @@ from django.urls import reverse
 
 from poe_ops import review
 from poe_ops.audit import log_action
-from poe_ops.models import NotificationKind, Port
-from poe_ops.notifications import notify
+from poe_ops.models import Port
 from poe_ops.review import ReviewConflict
 from poe_ops.roles import OPERATE, SUPERVISE
 from poe_ops.scoping import has_port_perm, require_port_perm
 from staffing.models import Shift, Timesheet, TimesheetEntry
-from staffing.rosters import person_name
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -243,21 +241,11 @@ def decide_timesheet(
     wins when two officers act at once."""
     with transaction.atomic():
         review.decide(actor, timesheet, approve=approve, comment=comment)
-        verb = "approved" if approve else "returned"
-        notify(
-            NotificationKind.REVIEW,
-            timesheet.port,
+        review.tell_author(
             timesheet,
-            f"Your timesheet for {timesheet.month:%B %Y} was {verb}",
-            {
-                "summary": f"{person_name(actor)} {verb} your {timesheet.port.iata} timesheet "  # type: ignore[arg-type]
-                f"for {timesheet.month:%B %Y}.",
-                "details": [["Comment", timesheet.decision_comment]]
-                if timesheet.decision_comment
-                else [],
-                "path": reverse("staffing:timesheet", args=[timesheet.pk]),
-            },
-            recipient=timesheet.author,
+            actor,
+            what=f"{timesheet.port.iata} timesheet for {timesheet.month:%B %Y}",
+            path=reverse("staffing:timesheet", args=[timesheet.pk]),
         )
     return timesheet
 
