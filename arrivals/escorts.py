@@ -7,7 +7,7 @@ been recorded, or is recorded in the same action (``arrivals.custody.hand_over_m
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from cases.bookings import EscortAssignment
@@ -37,13 +37,20 @@ def escorted_among(person_ids: Iterable[int]) -> set[int]:
     return set(through.filter(individual_id__in=ids).values_list("individual_id", flat=True))
 
 
-def mark_missing_escorts(people: Iterable[dict[str, Any]]) -> None:
-    """Set ``escort_missing`` on each person dict (from the cached flags; at most one query)."""
-    people = list(people)
+def without_escort(people: Iterable[Mapping[str, Any]]) -> set[int]:
+    """The ids of those who need an escort and have none. The need comes from each person's
+    cached flags (a dict, or ``vars()`` of an Individual), so a query is made only when
+    someone needs one."""
     needing = {p["id"] for p in people if needs_escort(p)}
-    escorted = escorted_among(needing)
+    return needing - escorted_among(needing)
+
+
+def mark_missing_escorts(people: Iterable[dict[str, Any]]) -> None:
+    """Set ``escort_missing`` on each person dict (at most one query)."""
+    people = list(people)
+    missing = without_escort(people)
     for person in people:
-        person["escort_missing"] = person["id"] in needing and person["id"] not in escorted
+        person["escort_missing"] = person["id"] in missing
 
 
 def custody_refusal(person: Individual, to_step: str) -> str:

@@ -344,16 +344,11 @@ def flight_blocks(user: User, flight: Flight, *, case_id: int | None = None) -> 
         for p in by_case[s.case_id]:
             if not named or p.pk in named:
                 found[p.pk] = p
-    needing = {
-        p.pk
-        for found in on_flight.values()
-        for p in found.values()
-        if escorts.needs_escort(vars(p))
-    }
-    escorted = escorts.escorted_among(needing)
+    missing = escorts.without_escort(
+        vars(p) for found in on_flight.values() for p in found.values()
+    )
     for person in people:
-        missing = person.pk in needing and person.pk not in escorted
-        person.escort_missing = missing
+        person.escort_missing = person.pk in missing
     events = latest_events(people)
     may_coordinate = has_port_perm(user, flight.port, COORDINATE)
     return [

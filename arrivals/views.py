@@ -121,9 +121,8 @@ def _person_row(
         rows = portday.person_rows(request.user, port, people)
     row = rows[0]
     row.message, row.is_refusal = message, refused
-    if escorts.needs_escort(vars(row.individual)):  # from the cached flags: adults cost nothing
-        missing = not escorts.escorted_among([row.individual.pk])
-        row.individual.escort_missing = missing  # type: ignore[attr-defined]
+    missing = escorts.without_escort([vars(row.individual)])  # adults cost no query
+    row.individual.escort_missing = row.individual.pk in missing  # type: ignore[attr-defined]
     flight_id = request.POST.get("flight", "")
     block = None
     if flight_id.isdigit() and len(flight_id) < 19:  # a bigint

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +35,7 @@ ESCORT_SETTLED = frozenset(
 )
 
 
-def needs_escort(person: dict[str, Any]) -> bool:
+def needs_escort(person: Mapping[str, Any]) -> bool:
     """From the cached flags alone (no query): a minor travelling alone or a MEDA/STCR case."""
     if person["current_step"] in ESCORT_SETTLED:
         return False
