@@ -26,7 +26,6 @@ from arrivals import escorts, notices
 from arrivals.models import StepEvent
 from arrivals.steps import OUTCOMES, refusal_reason
 from cases.models import ArrivalStep, Case, Individual
-from poe_ops.audit import log_action
 from poe_ops.models import Port
 from poe_ops.roles import OPERATE, VIEW
 from poe_ops.scoping import (
@@ -34,6 +33,7 @@ from poe_ops.scoping import (
     port_permissions,
     require_port_perm,
 )
+from poe_ops.services.audit import log_action
 
 User = AbstractBaseUser | AnonymousUser
 

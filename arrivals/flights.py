@@ -16,10 +16,10 @@ from django.utils import timezone
 from arrivals import notices
 from arrivals.localtime import LocalTimeError, to_utc
 from arrivals.models import Flight
-from poe_ops.audit import changed_fields, log_action, snapshot
 from poe_ops.models import Port
 from poe_ops.roles import COORDINATE
 from poe_ops.scoping import require_port_perm
+from poe_ops.services.audit import changed_fields, log_action, snapshot
 
 User = AbstractBaseUser | AnonymousUser
 

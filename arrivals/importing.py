@@ -21,8 +21,8 @@ from arrivals.manifest import CaseRows, FlightLeg, Manifest
 from arrivals.manifest_values import Problem
 from arrivals.models import Flight, ImportBatch, Segment
 from cases.models import Case, CaseRevision, Individual, fold
-from poe_ops.audit import changed_fields, log_actions
 from poe_ops.models import Port
+from poe_ops.services.audit import changed_fields, log_actions
 
 User = AbstractBaseUser | AnonymousUser
 FlightKey = tuple[str, str, dt.date]

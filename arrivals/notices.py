@@ -14,7 +14,7 @@ from django.utils import timezone
 from arrivals.models import Flight, StepEvent
 from cases.models import ArrivalStep, Case
 from poe_ops.models import NotificationKind, Port
-from poe_ops.notifications import notify
+from poe_ops.services.notifications import notify
 
 # A new estimate this far from the last one is news for HQ; less is noise.
 ETA_CHANGE = dt.timedelta(minutes=30)

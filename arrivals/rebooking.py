@@ -22,11 +22,11 @@ from arrivals.steps import refusal_reason
 from cases.booking_common import BookingError, Saved
 from cases.booking_services import book_hotel, book_transport
 from cases.models import ArrivalStep, Case, Individual
-from poe_ops.audit import log_action
 from poe_ops.models import NotificationKind
-from poe_ops.notifications import notify
 from poe_ops.roles import OPERATE
 from poe_ops.scoping import require_port_perm
+from poe_ops.services.audit import log_action
+from poe_ops.services.notifications import notify
 
 
 @dataclass

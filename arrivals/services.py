@@ -16,10 +16,10 @@ from arrivals.manifest import MAX_UPLOAD_BYTES, ManifestFileError, parse_manifes
 from arrivals.manifest_values import Problem
 from arrivals.models import ImportBatch
 from cases.models import ResettlementAgency
-from poe_ops.audit import log_action
 from poe_ops.models import Port
 from poe_ops.roles import COORDINATE
 from poe_ops.scoping import require_port_perm
+from poe_ops.services.audit import log_action
 
 User = AbstractBaseUser | AnonymousUser
 MAX_STORED_ERRORS = 1000

@@ -15,10 +15,10 @@ from django.views.decorators.http import require_POST
 from arrivals import checkin, escorts, portday, undo
 from arrivals.models import Flight, StepEvent
 from cases.models import Case, Individual
-from poe_ops.audit import log_personal_data_access
 from poe_ops.models import Port
 from poe_ops.roles import COORDINATE, OPERATE, SUPERVISE
 from poe_ops.scoping import get_port_or_404, get_scoped_or_404, has_port_perm
+from poe_ops.services.audit import log_personal_data_access
 
 FLIGHT_PAGE = "arrivals/flight.html"
 

@@ -32,7 +32,7 @@ def run() -> int:
 
     from poe_ops.celery import app
     from poe_ops.models import Notification, NotificationKind, OperationsOffice, Port
-    from poe_ops.notifications import notify
+    from poe_ops.services.notifications import notify
 
     office = OperationsOffice.objects.get(code="DC")
     office.notification_emails = "dc-ops@example.org\ndc-duty@example.org"

@@ -32,11 +32,11 @@ from cases.bookings import (
     Vendor,
 )
 from cases.models import Case, Individual
-from poe_ops.audit import changed_fields, log_action
 from poe_ops.models import NotificationKind
-from poe_ops.notifications import notify
 from poe_ops.roles import OPERATE
 from poe_ops.scoping import require_port_perm
+from poe_ops.services.audit import changed_fields, log_action
+from poe_ops.services.notifications import notify
 
 HOTEL_MOVES: dict[str, frozenset[str]] = {
     HotelBooking.Status.REQUESTED: frozenset(

@@ -24,9 +24,9 @@ from cases.bookings import (
     EscortAssignment,
 )
 from cases.models import SSR, ArrivalStep, Case, Individual
-from poe_ops.audit import log_action
 from poe_ops.roles import OPERATE
 from poe_ops.scoping import require_port_perm
+from poe_ops.services.audit import log_action
 
 ESCORT_CODES = frozenset({SSR.UMNR, SSR.MEDA, SSR.STCR})
 # Past these steps the person no longer needs an escort from the POE (or is not here).

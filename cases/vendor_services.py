@@ -23,10 +23,10 @@ from cases.bookings import (
     VendorProblem,
     VendorRating,
 )
-from poe_ops.audit import log_action
 from poe_ops.models import Port
 from poe_ops.roles import OPERATE, SUPERVISE
 from poe_ops.scoping import require_port_perm
+from poe_ops.services.audit import log_action
 
 # --- vendor quality ---------------------------------------------------------------------------
 

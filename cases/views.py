@@ -9,9 +9,9 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.middleware import HtmxDetails
 
 from cases import case_bookings, services
-from poe_ops.audit import log_personal_data_access
 from poe_ops.roles import OPERATE
 from poe_ops.scoping import get_port_or_404, has_port_perm
+from poe_ops.services.audit import log_personal_data_access
 
 
 class HtmxHttpRequest(HttpRequest):

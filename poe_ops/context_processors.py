@@ -6,8 +6,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from poe_ops.approvals import awaiting_count
-from poe_ops.notifications import unread_count
+from poe_ops.queries.approvals import awaiting_count
+from poe_ops.queries.notifications import unread_count
 from poe_ops.roles import COORDINATE, SUPERVISE, hq_offices
 from poe_ops.scoping import port_permissions, ports_for
 

@@ -14,8 +14,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
-from poe_ops.audit import current_request_id
 from poe_ops.scoping import request_permission_cache
+from poe_ops.services.audit import current_request_id
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 

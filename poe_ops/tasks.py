@@ -6,8 +6,8 @@ import logging
 
 from celery import shared_task
 
-from poe_ops import notifications
 from poe_ops.dispatch import PUBLISH_RETRY_POLICY, send_now
+from poe_ops.services import notifications
 
 log = logging.getLogger(__name__)
 

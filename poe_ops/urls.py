@@ -4,11 +4,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from poe_ops import approval_views, notification_views, views
 from poe_ops.forms import LoginForm
+from poe_ops.views import approvals, home, notifications
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
@@ -17,19 +17,19 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("healthz", views.healthz, name="healthz"),
-    path("notifications/", notification_views.feed, name="notifications"),
-    path("notifications/read/", notification_views.mark_all_read, name="notifications_read"),
+    path("healthz", home.healthz, name="healthz"),
+    path("notifications/", notifications.feed, name="notifications"),
+    path("notifications/read/", notifications.mark_all_read, name="notifications_read"),
     path(
         "notifications/settings/",
-        notification_views.email_settings,
+        notifications.email_settings,
         name="notification_settings",
     ),
-    path("approvals/", approval_views.inbox, name="approvals"),
-    path("approvals/<str:key>/<int:pk>/approve/", approval_views.approve, name="approvals_approve"),
+    path("approvals/", approvals.inbox, name="approvals"),
+    path("approvals/<str:key>/<int:pk>/approve/", approvals.approve, name="approvals_approve"),
     path(
         "approvals/<str:key>/<int:pk>/return/",
-        approval_views.return_for_changes,
+        approvals.return_for_changes,
         name="approvals_return",
     ),
     path("", include("arrivals.urls")),

@@ -7,7 +7,7 @@ class ReportsConfig(AppConfig):
     name = "reports"
 
     def ready(self) -> None:
-        from poe_ops.approvals import ApprovalSource, register
+        from poe_ops.registry import ApprovalSource, register
         from reports.incidents import decide_for_inbox, restrict_visible
         from reports.models import IncidentReport
 

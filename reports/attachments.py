@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.text import get_valid_filename
 
-from poe_ops.audit import log_action
 from poe_ops.roles import OPERATE
 from poe_ops.scoping import require_port_perm
+from poe_ops.services.audit import log_action
 from reports.models import IncidentAttachment, IncidentReport
 
 User = AbstractBaseUser | AnonymousUser

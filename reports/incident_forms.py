@@ -13,8 +13,7 @@ from django.utils import timezone
 from arrivals.localtime import LocalTimeError, to_utc
 from arrivals.models import Flight
 from cases.models import Case, Individual
-from poe_ops.models import Port
-from poe_ops.review import ReviewStatus
+from poe_ops.models import Port, ReviewStatus
 from reports.models import IncidentCategory, IncidentReport, IncidentSeverity
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"

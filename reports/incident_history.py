@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from poe_ops import review
 from poe_ops.models import AuditEvent
+from poe_ops.services import review
 from reports.models import IncidentReport
 
 HISTORY_WORDS = {

@@ -27,11 +27,11 @@ from django.views.decorators.http import require_POST
 
 from arrivals.models import Flight
 from cases.models import Individual
-from poe_ops.audit import log_personal_data_access
 from poe_ops.models import Port
-from poe_ops.review import ReviewConflict
 from poe_ops.roles import OPERATE, SUPERVISE
 from poe_ops.scoping import get_port_or_404, has_port_perm, ports_for
+from poe_ops.services.audit import log_personal_data_access
+from poe_ops.services.review import ReviewConflict
 from reports import attachments, incident_history, incidents
 from reports.incident_forms import IncidentFilters, IncidentForm
 from reports.models import IncidentReport

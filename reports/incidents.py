@@ -26,14 +26,13 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from poe_ops import review
-from poe_ops.audit import changed_fields, log_action
 from poe_ops.dispatch import send_on_commit
-from poe_ops.models import HQ_GROUP_PREFIX, NotificationKind, Port
-from poe_ops.notifications import notify
-from poe_ops.review import ReviewStatus
+from poe_ops.models import HQ_GROUP_PREFIX, NotificationKind, Port, ReviewStatus
 from poe_ops.roles import OPERATE, SUPERVISE
 from poe_ops.scoping import ports_for, require_port_perm
+from poe_ops.services import review
+from poe_ops.services.audit import changed_fields, log_action
+from poe_ops.services.notifications import notify
 from reports.models import (
     SENSITIVE_CATEGORIES,
     Document,

@@ -13,8 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from cases.models import Case, Individual
-from poe_ops.models import Port
-from poe_ops.review import Reviewable
+from poe_ops.models import Port, Reviewable
 
 
 def document_path(document: Document, filename: str) -> str:

@@ -11,11 +11,11 @@ from django.db import models, transaction
 from django.http import Http404
 
 from cases.models import Case
-from poe_ops.audit import log_action
 from poe_ops.dispatch import send_on_commit
 from poe_ops.models import Port
 from poe_ops.roles import VIEW
 from poe_ops.scoping import get_scoped_or_404, require_port_perm
+from poe_ops.services.audit import log_action
 from reports.incidents import visible_incidents
 from reports.models import Document
 from reports.tasks import render_document

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.utils.text import get_valid_filename
 
-from poe_ops import review
-from poe_ops.review import ReviewStatus
+from poe_ops.models import ReviewStatus
+from poe_ops.services import review
 from reports.models import Document
 from staffing import timesheets as ts
 from staffing.rosters import person_name

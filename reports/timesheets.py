@@ -10,10 +10,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from poe_ops.audit import log_action
 from poe_ops.dispatch import send_on_commit
-from poe_ops.review import ReviewStatus
+from poe_ops.models import ReviewStatus
 from poe_ops.scoping import get_scoped_or_404
+from poe_ops.services.audit import log_action
 from reports.models import Document
 from reports.tasks import render_document
 from staffing import timesheets as ts

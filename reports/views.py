@@ -22,8 +22,8 @@ from django.views.decorators.http import require_POST
 
 from cases.bookings import CustodyHandover, HotelBooking, Vendor
 from cases.services import case_for_page
-from poe_ops.audit import log_personal_data_access
 from poe_ops.scoping import get_port_or_404, get_scoped_or_404
+from poe_ops.services.audit import log_personal_data_access
 from reports import services
 from reports.models import Document
 

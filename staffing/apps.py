@@ -7,7 +7,7 @@ class StaffingConfig(AppConfig):
     name = "staffing"
 
     def ready(self) -> None:
-        from poe_ops.approvals import ApprovalSource, register
+        from poe_ops.registry import ApprovalSource, register
         from staffing.leave import decide_leave
         from staffing.models import LeaveRequest, Timesheet
         from staffing.timesheets import decide_timesheet

@@ -12,8 +12,8 @@ from django.urls import reverse
 from guardian.shortcuts import get_users_with_perms
 
 from poe_ops.models import NotificationKind, Port
-from poe_ops.notifications import notify
 from poe_ops.roles import SUPERVISE
+from poe_ops.services.notifications import notify
 from staffing.models import EXPIRY_WARNING, Credential
 from staffing.rosters import person_name
 

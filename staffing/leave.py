@@ -11,12 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 
-from poe_ops import review
-from poe_ops.audit import changed_fields, log_action, snapshot
-from poe_ops.models import Port
-from poe_ops.review import ReviewStatus
+from poe_ops.models import Port, ReviewStatus
 from poe_ops.roles import OPERATE
 from poe_ops.scoping import require_port_perm
+from poe_ops.services import review
+from poe_ops.services.audit import changed_fields, log_action, snapshot
 from staffing.models import LeaveRequest
 
 User = AbstractBaseUser | AnonymousUser

@@ -12,8 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from cases.models import language_name, validate_language
-from poe_ops.models import Port
-from poe_ops.review import Reviewable
+from poe_ops.models import Port, Reviewable
 
 HOURS_IN_A_DAY = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("24"))]
 EXPIRY_WARNING = dt.timedelta(days=30)

@@ -14,8 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, Sum
 
 from arrivals.exports import safe_row
-from poe_ops.models import Port
-from poe_ops.review import ReviewStatus
+from poe_ops.models import Port, ReviewStatus
 from staffing.models import LeaveRequest, Timesheet
 from staffing.rosters import person_name
 from staffing.timesheets import month_bounds

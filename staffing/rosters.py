@@ -19,11 +19,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as Person
 from django.db import transaction
 
-from poe_ops.audit import changed_fields, log_action, snapshot
-from poe_ops.models import Port
-from poe_ops.review import ReviewStatus
+from poe_ops.models import Port, ReviewStatus
 from poe_ops.roles import COORDINATE, SUPERVISE
 from poe_ops.scoping import has_port_perm, require_port_perm
+from poe_ops.services.audit import changed_fields, log_action, snapshot
 from staffing.models import (
     AIRPORT_POSITIONS,
     Credential,

@@ -21,12 +21,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from poe_ops import review
-from poe_ops.audit import log_action
 from poe_ops.models import Port
-from poe_ops.review import ReviewConflict
 from poe_ops.roles import OPERATE, SUPERVISE
 from poe_ops.scoping import has_port_perm, require_port_perm
+from poe_ops.services import review
+from poe_ops.services.audit import log_action
+from poe_ops.services.review import ReviewConflict
 from staffing.models import Shift, Timesheet, TimesheetEntry
 
 User = AbstractBaseUser | AnonymousUser

@@ -12,11 +12,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from poe_ops import review
-from poe_ops.approvals import awaiting
-from poe_ops.review import ReviewConflict, ReviewStatus
+from poe_ops.models import ReviewStatus
+from poe_ops.queries.approvals import awaiting
 from poe_ops.roles import OPERATE, SUPERVISE, VIEW
 from poe_ops.scoping import get_port_or_404, get_scoped_or_404, has_port_perm, ports_for
+from poe_ops.services import review
+from poe_ops.services.review import ReviewConflict
 from staffing import leave as leave_services
 from staffing import payroll as payroll_services
 from staffing import timesheets as ts

@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User as Person
 
-from poe_ops.models import Port
-from poe_ops.review import ReviewStatus
+from poe_ops.models import Port, ReviewStatus
 from staffing.coverage import DayCoverage, coverage, week_days
 from staffing.credentials import expiring
 from staffing.models import Credential, LeaveRequest, Shift

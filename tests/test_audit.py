@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from poe_ops.audit import (
+from poe_ops.models import AuditEvent
+from poe_ops.services.audit import (
     PERSONAL_DATA_VIEWED,
     changed_fields,
     log_action,
     log_personal_data_access,
     snapshot,
 )
-from poe_ops.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

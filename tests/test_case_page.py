@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from arrivals.models import Segment, StepEvent
 from cases.models import CaseRevision
-from poe_ops.audit import PERSONAL_DATA_VIEWED, log_action
 from poe_ops.models import AuditEvent
+from poe_ops.services.audit import PERSONAL_DATA_VIEWED, log_action
 from tests.factories import CaseFactory, FlightFactory, IndividualFactory
 
 pytestmark = pytest.mark.django_db

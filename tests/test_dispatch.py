@@ -7,9 +7,9 @@ import time
 import pytest
 from django.db import transaction
 
-from poe_ops.audit import log_action
 from poe_ops.dispatch import send_now, send_on_commit
 from poe_ops.models import AuditEvent
+from poe_ops.services.audit import log_action
 from poe_ops.tasks import ping
 
 

@@ -7,8 +7,8 @@ import uuid
 import pytest
 
 from poe_ops.models import AuditEvent, Notification, NotificationKind
-from poe_ops.review import ReviewConflict
 from poe_ops.roles import Role, assign_port_role
+from poe_ops.services.review import ReviewConflict
 from reports import incidents
 from reports.models import IncidentReport
 from tests.factories import make_user

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from poe_ops import notifications
-from poe_ops.approvals import awaiting
 from poe_ops.models import Notification
+from poe_ops.queries import notifications as notification_queries
+from poe_ops.queries.approvals import awaiting
 from reports import incidents, tasks
 from reports.models import Document
 from tests.incidents_data import attachment_on, draft_incident, reporter_at, submitted_incident
@@ -57,7 +57,7 @@ def test_another_associate_of_the_port_sees_no_trace_of_it(client, atl, category
     assert client.post(reverse("reports:incident_pdf", args=[report.pk])).status_code == 404
     notice = Notification.objects.get(object_id=str(report.pk))
     assert notice.restricted
-    assert not notifications.feed(colleague).filter(pk=notice.pk).exists()
+    assert not notification_queries.feed(colleague).filter(pk=notice.pk).exists()
 
 
 def test_pdf_attachment_and_feed_are_hidden_too(client, sensitive, atl):
@@ -89,7 +89,7 @@ def test_the_reporter_the_officer_and_hq_see_all_of_it(client, request, sensitiv
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
     notice = Notification.objects.get(object_id=str(sensitive.pk))
     # The office alert is for HQ and officers; the reporter wrote it and needs no alert.
-    in_feed = notifications.feed(user).filter(pk=notice.pk).exists()
+    in_feed = notification_queries.feed(user).filter(pk=notice.pk).exists()
     assert in_feed == (viewer != "atl_associate")
 
 

@@ -10,8 +10,8 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from poe_ops import notifications
 from poe_ops.models import AuditEvent, Notification, NotificationKind
+from poe_ops.services import notifications
 from reports import tasks
 from reports.models import Document, IncidentReport
 from tests.browser.test_shell_in_chromium import ARTIFACTS

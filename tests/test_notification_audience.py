@@ -7,8 +7,9 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from poe_ops import notifications
 from poe_ops.models import NotificationKind
+from poe_ops.queries import notifications as notification_queries
+from poe_ops.services import notifications
 from tests.factories import CaseFactory
 from tests.notify_helpers import DC_LIST, give_dc_a_list
 
@@ -25,7 +26,7 @@ def _notice(port, **audience):
 
 
 def _readers(*users):
-    return {user.username for user in users if notifications.feed(user).exists()}
+    return {user.username for user in users if notification_queries.feed(user).exists()}
 
 
 def test_everyone_who_views_the_port_reads_an_ordinary_one(
@@ -58,7 +59,7 @@ def test_one_addressed_to_a_person_reaches_only_them(atl, atl_associate, atl_off
     atl_associate.save()
     notice = _notice(atl, recipient=atl_associate)
     assert _readers(atl_associate, atl_officer, dc_ops) == {"atl.associate"}
-    assert notifications.unread_count(atl_associate) == 1
+    assert notification_queries.unread_count(atl_associate) == 1
     notifications.deliver(notice.pk)
     assert mail.outbox[0].to == ["associate@atl.example.org"]
 
@@ -67,7 +68,7 @@ def test_incident_notifications_cannot_be_muted(atl, dc_ops):
     dc_ops.email = "dc.ops@iom.example.org"
     dc_ops.save()
     notifications.set_muted_kinds(dc_ops, ["incident", "arrival"])
-    assert notifications.muted_kinds(dc_ops) == {"arrival"}
+    assert notification_queries.muted_kinds(dc_ops) == {"arrival"}
     notice = _notice(atl)
     notifications.deliver(notice.pk)
     assert "dc.ops@iom.example.org" in mail.outbox[0].to

@@ -10,8 +10,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from poe_ops import notifications
 from poe_ops.models import Notification, NotificationKind
+from poe_ops.queries import notifications as notification_queries
+from poe_ops.services import notifications
 from tests.factories import CaseFactory
 from tests.notify_helpers import DC_LIST, give_dc_a_list
 
@@ -149,7 +150,7 @@ def test_it_shows_the_feed_scoped_to_the_users_ports(client, atl, jfk, dc_ops, n
         client.force_login(other)
         page = client.get(reverse("notifications"))
         assert "AF100189" not in page.text
-        assert notifications.unread_count(other) == 0
+        assert notification_queries.unread_count(other) == 0
 
 
 def test_it_counts_unread_until_marked_read(client, atl, dc_ops):
@@ -160,9 +161,9 @@ def test_it_counts_unread_until_marked_read(client, atl, dc_ops):
     assert page.context["unread"] == 2
     assert '<span class="nav-count" aria-label="2 unread">2</span>' in page.text
     client.post(reverse("notifications_read"))
-    assert notifications.unread_count(dc_ops) == 0
+    assert notification_queries.unread_count(dc_ops) == 0
     _notice(atl)
-    assert notifications.unread_count(dc_ops) == 1
+    assert notification_queries.unread_count(dc_ops) == 1
 
 
 def test_it_counts_unread_in_one_query(atl, dc_ops, django_assert_num_queries):
@@ -172,7 +173,7 @@ def test_it_counts_unread_in_one_query(atl, dc_ops, django_assert_num_queries):
     with request_permission_cache():
         port_permissions(dc_ops)  # the navigation has read them already in a request
         with django_assert_num_queries(1):
-            assert notifications.unread_count(dc_ops) == 1
+            assert notification_queries.unread_count(dc_ops) == 1
 
 
 def test_it_saves_email_mutes_but_keeps_emergencies_on(client, dc_ops):
@@ -182,7 +183,7 @@ def test_it_saves_email_mutes_but_keeps_emergencies_on(client, dc_ops):
     assert 'value="incident" id="email-incident" checked disabled' in page.text
     assert 'value="emergency" id="email-emergency" checked disabled' in page.text
     client.post(reverse("notification_settings"), {"email": ["arrival", "transit"]})
-    assert notifications.muted_kinds(dc_ops) == {
+    assert notification_queries.muted_kinds(dc_ops) == {
         "flight_change",
         "rebooking",
         "review",

@@ -12,10 +12,10 @@ from django.core import mail
 from django.utils import timezone
 
 from arrivals.checkin import move_case
-from poe_ops import notifications
 from poe_ops.celery import app
 from poe_ops.dispatch import send_now
 from poe_ops.models import Notification
+from poe_ops.services import notifications
 from poe_ops.tasks import deliver_notification, sweep_notifications
 from tests.notify_helpers import DC_LIST, give_dc_a_list
 from tests.steps_data import family_on_flight, key

@@ -12,7 +12,7 @@ import pytest
 from arrivals.models import Flight, Rebooking, Segment
 from cases.bookings import GroundTransportBooking, HotelBooking, MealOrder, Vendor
 from poe_ops.models import AuditEvent, Notification, NotificationKind
-from poe_ops.notifications import feed
+from poe_ops.queries.notifications import feed
 from reports import tasks
 from reports.models import Document
 from tests.bookings_data import vendor

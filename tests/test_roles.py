@@ -95,7 +95,7 @@ def test_lacking_an_action_on_a_visible_port_is_a_403_with_a_reason(dc_ops):
 
 
 def test_scope_narrows_any_queryset_through_its_port(atl_associate, dc_ops):
-    from poe_ops.audit import log_action
+    from poe_ops.services.audit import log_action
 
     atl, jfk = Port.objects.get(iata="ATL"), Port.objects.get(iata="JFK")
     log_action(None, "poe.test.one", atl)

@@ -8,9 +8,10 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from poe_ops.approvals import SOURCES, awaiting
-from poe_ops.models import AuditEvent, Notification, NotificationKind
-from poe_ops.review import ReviewConflict, ReviewStatus
+from poe_ops.models import AuditEvent, Notification, NotificationKind, ReviewStatus
+from poe_ops.queries.approvals import awaiting
+from poe_ops.registry import SOURCES
+from poe_ops.services.review import ReviewConflict
 from reports.models import Document
 from reports.tasks import render_document
 from staffing import leave as leave_services

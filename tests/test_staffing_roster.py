@@ -9,8 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from poe_ops.models import AuditEvent
-from poe_ops.review import ReviewStatus
+from poe_ops.models import AuditEvent, ReviewStatus
 from staffing import rosters
 from staffing.coverage import coverage
 from staffing.forms import iso_week

@@ -13,9 +13,9 @@ import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from poe_ops.approvals import awaiting
-from poe_ops.models import AuditEvent, Notification, NotificationKind
-from poe_ops.review import ReviewConflict, ReviewStatus
+from poe_ops.models import AuditEvent, Notification, NotificationKind, ReviewStatus
+from poe_ops.queries.approvals import awaiting
+from poe_ops.services.review import ReviewConflict
 from staffing import rosters
 from staffing import timesheets as ts
 from staffing.models import LeaveRequest, Position, Timesheet

@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 
 from poe_ops.models import NotificationKind
-from poe_ops.notifications import notify
+from poe_ops.services.notifications import notify
 from tests.browser.test_shell_in_chromium import (
     ARTIFACTS,
     TABLET_SIZES,

@@ -8,15 +8,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from poe_ops import notifications
 from poe_ops.models import UNMUTABLE_KINDS, NotificationKind
+from poe_ops.queries import notifications as reading
+from poe_ops.services import notifications
 
 
 @login_required
 def feed(request: HttpRequest) -> HttpResponse:
     """Newest first; what arrived since the user last marked the feed read is highlighted."""
-    read_at = notifications.read_up_to(request.user)
-    items = list(notifications.feed(request.user)[: notifications.FEED_LENGTH])
+    read_at = reading.read_up_to(request.user)
+    items = list(reading.feed(request.user)[: reading.FEED_LENGTH])
     rows = [(n, read_at is None or n.created_at > read_at) for n in items]
     return render(
         request,
@@ -44,7 +45,7 @@ def email_settings(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Saved. You get every notification by email.")
         return redirect("notification_settings")
-    muted = notifications.muted_kinds(request.user)
+    muted = reading.muted_kinds(request.user)
     kinds = [
         {
             "value": kind.value,

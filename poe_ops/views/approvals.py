@@ -15,10 +15,12 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from poe_ops.approvals import SOURCES, ApprovalSource, awaiting
-from poe_ops.review import Reviewable, ReviewConflict
+from poe_ops.models import Reviewable
+from poe_ops.queries.approvals import awaiting
+from poe_ops.registry import SOURCES, ApprovalSource
 from poe_ops.roles import VIEW
 from poe_ops.scoping import scope
+from poe_ops.services.review import ReviewConflict
 
 INBOX = "approvals/inbox.html"
 

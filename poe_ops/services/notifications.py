@@ -19,27 +19,23 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser, Group
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
-from django.db.models.functions import Coalesce, Substr
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from poe_ops.dispatch import send_on_commit
 from poe_ops.models import (
-    HQ_GROUP_PREFIX,
     UNMUTABLE_KINDS,
     Notification,
     NotificationKind,
     NotificationPreference,
     Port,
 )
-from poe_ops.roles import SUPERVISE
-from poe_ops.scoping import ports_for
+from poe_ops.queries.notifications import _signed_in
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -49,8 +45,6 @@ BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 3600
 SEND_TIMEOUT_SECONDS = 60
 SWEEP_BATCH = 1000
-FEED_LENGTH = 100
-NEVER = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 # --- Writing ---------------------------------------------------------------------------------
@@ -242,68 +236,10 @@ def due_for_delivery(limit: int = SWEEP_BATCH) -> list[int]:
 # --- The in-app feed and each user's settings -------------------------------------------------
 
 
-def feed(user: User) -> models.QuerySet[Notification]:
-    """What ``user`` may read, newest first: the notifications of the ports they may view, the
-    sensitive ones only if they are HQ for the port or supervise it, and those addressed to
-    them. One query (the port permissions come from the request's cache)."""
-    if not user.is_authenticated:
-        return Notification.objects.none()
-    hq_office_codes = (
-        Group.objects.filter(user__pk=user.pk, name__startswith=HQ_GROUP_PREFIX)
-        .annotate(code=Substr("name", len(HQ_GROUP_PREFIX) + 1))
-        .values("code")
-    )
-    for_port = Q(recipient__isnull=True, port__in=ports_for(user)) & (
-        Q(restricted=False)
-        | Q(port__in=ports_for(user, SUPERVISE))
-        | Q(port__office__code__in=hq_office_codes)
-    )
-    visible = Notification.objects.filter(for_port | Q(recipient_id=user.pk))
-    return visible.select_related("port").order_by("-created_at", "-id")
-
-
-def read_up_to(user: User) -> dt.datetime | None:
-    if not user.is_authenticated:
-        return None
-    return (
-        NotificationPreference.objects.filter(user_id=user.pk)
-        .values_list("feed_read_at", flat=True)
-        .first()
-    )
-
-
-def unread_count(user: User) -> int:
-    """One query: the user's feed newer than what they last marked read."""
-    if not user.is_authenticated:
-        return 0
-    read_at = NotificationPreference.objects.filter(user_id=_signed_in(user)).values(
-        "feed_read_at"
-    )[:1]
-    since = Coalesce(
-        models.Subquery(read_at), models.Value(NEVER), output_field=models.DateTimeField()
-    )
-    return feed(user).filter(created_at__gt=since).count()
-
-
-def _signed_in(user: User) -> int:
-    if not user.is_authenticated or user.pk is None:
-        raise PermissionDenied("Sign in to change your notification settings.")
-    return int(user.pk)
-
-
 def mark_all_read(user: User) -> None:
     NotificationPreference.objects.update_or_create(
         user_id=_signed_in(user), defaults={"feed_read_at": timezone.now()}
     )
-
-
-def muted_kinds(user: User) -> set[str]:
-    kinds = (
-        NotificationPreference.objects.filter(user_id=_signed_in(user))
-        .values_list("muted_kinds", flat=True)
-        .first()
-    )
-    return set(kinds or [])
 
 
 def set_muted_kinds(user: User, kinds: Iterable[str]) -> set[str]:

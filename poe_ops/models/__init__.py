@@ -1,0 +1,30 @@
+"""The core's records: ports and offices, the audit log, the notification outbox, generated
+documents, and the abstract ``Reviewable`` that approvable records inherit.
+
+One module per noun; this package re-exports them, so ``from poe_ops.models import Port`` is the
+way to name them."""
+
+from poe_ops.models.audit import AuditEvent, AuditEventQuerySet
+from poe_ops.models.notifications import (
+    UNMUTABLE_KINDS,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+)
+from poe_ops.models.ports import HQ_GROUP_PREFIX, OperationsOffice, Port, validate_time_zone
+from poe_ops.models.review import Reviewable, ReviewStatus
+
+__all__ = [
+    "HQ_GROUP_PREFIX",
+    "UNMUTABLE_KINDS",
+    "AuditEvent",
+    "AuditEventQuerySet",
+    "Notification",
+    "NotificationKind",
+    "NotificationPreference",
+    "OperationsOffice",
+    "Port",
+    "ReviewStatus",
+    "Reviewable",
+    "validate_time_zone",
+]

@@ -1,0 +1,115 @@
+"""The notification outbox and each user's notification settings."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+from poe_ops.models.ports import OperationsOffice, Port
+
+
+class NotificationKind(models.TextChoices):
+    ARRIVAL = "arrival", "Arrival"
+    TRANSIT = "transit", "Transit (hotel overnight)"
+    FLIGHT_CHANGE = "flight_change", "Flight change"
+    REBOOKING = "rebooking", "Rebooking"
+    EMERGENCY = "emergency", "Emergency"
+    INCIDENT = "incident", "Incident report"
+    REVIEW = "review", "Approved or returned"
+    CREDENTIAL = "credential", "Credential expiring"
+
+
+# Nobody may mute these by email: someone at HQ must always hear of them.
+UNMUTABLE_KINDS = frozenset({NotificationKind.EMERGENCY, NotificationKind.INCIDENT})
+
+
+class Notification(models.Model):
+    """An outbox row: written in the same transaction as the change it reports, delivered by
+    ``poe_ops.tasks.deliver_notification`` after commit (see ``poe_ops.notifications``)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=16, choices=NotificationKind.choices)
+    port = models.ForeignKey(Port, on_delete=models.PROTECT, related_name="notifications")
+    office = models.ForeignKey(
+        OperationsOffice,
+        on_delete=models.PROTECT,
+        related_name="notifications",
+        help_text="The office the port reported to when this was written.",
+    )
+    subject = models.CharField(max_length=200)
+    body = models.TextField(help_text="The plain-text message, as the feed shows it.")
+    context = models.JSONField(default=dict, blank=True, help_text="For the email templates.")
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.CharField(max_length=64, blank=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Set for a message to one person (their report was approved): only they see "
+        "it and only they are emailed. Empty: the port's office and viewers.",
+    )
+    restricted = models.BooleanField(
+        default=False,
+        help_text="Sensitive (a protection concern): shown only to HQ and the port's officers, "
+        "not to everyone who may view the port.",
+    )
+    dedupe_key = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Events reported once (a case's arrival) carry a key no other row may share.",
+    )
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    attempt_log = models.JSONField(
+        default=list, blank=True, help_text="One entry per attempt: {at, outcome, error}."
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"]),
+            models.Index(fields=["port", "-created_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="notification_dedupe_key_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class NotificationPreference(models.Model):
+    """One user's notification settings: kinds muted by email, and how far the feed is read."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    muted_kinds = models.JSONField(
+        default=list, blank=True, help_text="Kinds this user gets no email for."
+    )
+    feed_read_at = models.DateTimeField(
+        null=True, blank=True, help_text="Notifications written before this are read."
+    )
+
+    def __str__(self) -> str:
+        return f"Notification settings of {self.user}"
