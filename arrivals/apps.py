@@ -5,3 +5,9 @@ class ArrivalsConfig(AppConfig):
     """The operational day: flights, segments, manifest import, arrival steps, the board."""
 
     name = "arrivals"
+
+    def ready(self) -> None:
+        from arrivals import documents, pages
+
+        documents.register()
+        pages.register()

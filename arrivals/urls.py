@@ -1,6 +1,6 @@
 from django.urls import path
 
-from arrivals import board_views, booking_views, flight_views, import_views, views
+from arrivals import board_views, booking_views, document_views, flight_views, import_views, views
 
 app_name = "arrivals"
 
@@ -26,6 +26,16 @@ urlpatterns = [
     ),
     path("ports/<str:iata>/costs.csv", booking_views.costs_csv, name="costs_csv"),
     path("cases/<str:case_number>/rebook/", booking_views.rebook, name="rebook"),
+    path(
+        "ports/<str:iata>/documents/manifest/",
+        document_views.request_manifest,
+        name="request_manifest",
+    ),
+    path(
+        "cases/<str:case_number>/documents/arrival-sheet/",
+        document_views.request_case_sheet,
+        name="request_case_sheet",
+    ),
     path("board/", board_views.board, name="board"),
     path("board/export.csv", board_views.board_csv, name="board_csv"),
     path("imports/", import_views.imports, name="imports"),

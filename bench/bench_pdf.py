@@ -107,9 +107,9 @@ def run() -> int:
     from django.db import reset_queries
     from django.test.utils import CaptureQueriesContext
 
+    from arrivals.daily_manifest import manifest_context
     from poe_ops.models import Port
     from poe_ops.pdf import render_pdf_pages
-    from reports.manifest import manifest_context
 
     port = Port.objects.get(iata="ATL")
     day = port.local_today()
@@ -123,7 +123,7 @@ def run() -> int:
         with CaptureQueriesContext(connection) as queries:
             context = manifest_context(port, day)
         built = time.perf_counter()
-        rendered = render_pdf_pages("reports/pdf/daily_manifest.html", context, port=port)
+        rendered = render_pdf_pages("arrivals/pdf/daily_manifest.html", context, port=port)
         finished = time.perf_counter()
         assert context["total"] == PEOPLE, context["total"]
         build_times.append(built - started)

@@ -5,3 +5,8 @@ class CasesConfig(AppConfig):
     """Who travels: cases by ABN, individuals, their needs, bookings and vendors."""
 
     name = "cases"
+
+    def ready(self) -> None:
+        from cases import documents
+
+        documents.register()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import booking_views, views
+from cases import booking_views, document_views, views
 
 app_name = "cases"
 
@@ -26,5 +26,20 @@ urlpatterns = [
     path("ports/<str:iata>/vendors/<int:pk>/", booking_views.vendor_detail, name="vendor"),
     path(
         "vendor-problems/<int:pk>/resolve/", booking_views.resolve_problem, name="resolve_problem"
+    ),
+    path(
+        "hotel-bookings/<int:pk>/documents/form/",
+        document_views.request_hotel_form,
+        name="request_hotel_form",
+    ),
+    path(
+        "custody-handovers/<int:pk>/documents/form/",
+        document_views.request_custody_form,
+        name="request_custody_form",
+    ),
+    path(
+        "ports/<str:iata>/documents/transport-manifest/",
+        document_views.request_transport_manifest,
+        name="request_transport_manifest",
     ),
 ]

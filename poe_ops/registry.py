@@ -1,16 +1,24 @@
-"""The officers' inbox (``/approvals/``): what awaits a decision across the ports they supervise.
+"""How the apps above the core plug into it, without the core ever importing them.
 
-Each kind of reviewable record registers an ``ApprovalSource`` from its app's ``ready()``
-(incident reports from ``reports``, timesheets and leave from ``staffing``), so this core module
-never imports the apps above it. A source says which model, how an officer decides one (the
-app's service, with its notifications), and which template renders its row.
+Each app fills these registries from its ``AppConfig.ready()``:
+
+- ``ApprovalSource``: a kind of record that officers approve in ``/approvals/`` (incident
+  reports from ``reports``, timesheets and leave from ``staffing``).
+- ``DocumentKind``: a kind of generated PDF (the daily manifest from ``arrivals``, the hotel form
+  from ``cases``, …): its template, how its context is read, its file name, who may see it.
+- Pages (``register_page``): pages that lower apps link to though a higher app serves them
+  (the case page and the port's day, served by ``arrivals``, linked from ``cases``' booking
+  forms), and ``PageLink``: a link that a higher app offers on a lower app's page ("Report
+  incident" on the flight page and the case page, from ``reports``). So a template or a view
+  never names a URL of an app above its own.
+- ``DemoSeeder``: each app's part of ``manage.py seed_demo``, run in layer order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
@@ -18,7 +26,13 @@ from django.db import models
 
 from poe_ops.models import Reviewable
 
+if TYPE_CHECKING:
+    from poe_ops.models import Document, Port
+
 User = AbstractBaseUser | AnonymousUser
+
+
+# --- approvals ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -28,7 +42,7 @@ class ApprovalSource:
     model: type[Reviewable]
     row_template: str  # renders one awaiting record as ``item``
     # decide(actor, record, approve, comment) -> record: the app's service, which calls
-    # poe_ops.review.decide and adds its notifications.
+    # poe_ops.services.review.decide and adds its notifications.
     decide: Callable[[Any, Any, bool, str], Reviewable]
     select_related: tuple[str, ...] = ("port", "author")
     # Narrows what an officer may see beyond the port (sensitive categories), if needed.
@@ -42,3 +56,114 @@ SOURCES: dict[str, ApprovalSource] = {}
 
 def register(source: ApprovalSource) -> None:
     SOURCES[source.key] = source
+
+
+# --- documents ------------------------------------------------------------------------------
+
+
+class DocumentUnavailable(Exception):
+    """The document cannot be made; the message says why, in words for the person who asked."""
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    key: str  # stored in Document.kind: "daily_manifest"
+    label: str  # "Daily arrival manifest"
+    template: str
+    # Reads what the PDF shows, fresh from the database, when the worker renders it; raises
+    # DocumentUnavailable when the record it is made from is gone.
+    build_context: Callable[[Document], dict[str, Any]]
+    file_name: Callable[[Document], str]
+    # Beyond the port permission every document needs (a sensitive incident's PDF is as hidden
+    # as the report): False hides it (a 404).
+    may_see: Callable[[Any, Document], bool] | None = None
+    # The page it was made from, as (label, URL), for the document page's "back" link.
+    source: Callable[[Document], tuple[str, str] | None] | None = None
+
+
+DOCUMENT_KINDS: dict[str, DocumentKind] = {}
+
+
+def register_document(kind: DocumentKind) -> None:
+    DOCUMENT_KINDS[kind.key] = kind
+
+
+def document_kind(key: str) -> DocumentKind | None:
+    return DOCUMENT_KINDS.get(key)
+
+
+# --- pages and page links -------------------------------------------------------------------
+
+PAGES: dict[str, Callable[..., str]] = {}
+
+
+def register_page(name: str, url: Callable[..., str]) -> None:
+    """Name a page that apps below the one serving it may link to: ``"case"`` (the case page,
+    served by ``arrivals``), ``"port_day"``. ``url(*args)`` builds its address."""
+    PAGES[name] = url
+
+
+def page_url(name: str, *args: Any) -> str:
+    """The address of the named page (``{% page_url "case" number %}`` in templates)."""
+    try:
+        build = PAGES[name]
+    except KeyError:
+        raise LookupError(f"No app has registered a page called {name!r}.") from None
+    return build(*args)
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """A link on a page of a lower app, offered by a higher one.
+
+    ``place`` names where it goes: ``"flight"`` (the flight page's head), ``"case"`` (the case
+    page's head), ``"person"`` (a person's row on the flight page and the case page).
+    ``url(objects)`` builds the address from what the page shows (``port``, ``flight``,
+    ``case``, ``person``, ``user``) or returns "" to leave the link out."""
+
+    place: str
+    label: str
+    url: Callable[[Mapping[str, Any]], str]
+    css: str = "button"
+    aria_label: Callable[[Mapping[str, Any]], str] | None = None
+
+
+LINKS: list[PageLink] = []
+
+
+def register_link(link: PageLink) -> None:
+    LINKS.append(link)
+
+
+def links_for(place: str, objects: Mapping[str, Any]) -> list[tuple[PageLink, str, str]]:
+    """(link, its URL, its accessible label) for each link offered at ``place``."""
+    found = []
+    for link in LINKS:
+        if link.place != place:
+            continue
+        url = link.url(objects)
+        if url:
+            aria = link.aria_label(objects) if link.aria_label else ""
+            found.append((link, url, aria))
+    return found
+
+
+# --- demo data ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoSeeder:
+    """One app's demo data: ``seed(ports, users, stdout)`` after the core has made the ports and
+    the demo users (``users`` by username). Seeders run in the order of ``INSTALLED_APPS``,
+    which is the layer order, so each finds what the layers below it made."""
+
+    app: str
+    seed: Callable[[list[Port], dict[str, Any], Any], None]
+
+
+DEMO_SEEDERS: list[DemoSeeder] = []
+
+
+def register_demo(seeder: DemoSeeder) -> None:
+    if all(s.app != seeder.app for s in DEMO_SEEDERS):
+        DEMO_SEEDERS.append(seeder)

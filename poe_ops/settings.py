@@ -166,7 +166,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Re-queues notifications left pending (broker outage, lost task) or held by a dead worker.
     "poe_ops.sweep_notifications": {"task": "poe_ops.sweep_notifications", "schedule": 60.0},
     # Paperwork left pending by a broker outage or a lost task is queued again.
-    "reports.sweep_documents": {"task": "reports.sweep_documents", "schedule": 60.0},
+    "poe_ops.sweep_documents": {"task": "poe_ops.sweep_documents", "schedule": 60.0},
     # Officers hear each morning of staff credentials expiring within 30 days (once a day).
     "staffing.notify_expiring_credentials": {
         "task": "staffing.notify_expiring_credentials",

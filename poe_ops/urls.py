@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from poe_ops.forms import LoginForm
-from poe_ops.views import approvals, home, notifications
+from poe_ops.views import approvals, documents, home, notifications
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -32,6 +32,8 @@ urlpatterns = [
         approvals.return_for_changes,
         name="approvals_return",
     ),
+    path("documents/<int:pk>/", documents.document, name="document"),
+    path("documents/<int:pk>/download/", documents.download, name="document_download"),
     path("", include("arrivals.urls")),
     path("", include("cases.urls")),
     path("", include("reports.urls")),

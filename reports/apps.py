@@ -7,6 +7,9 @@ class ReportsConfig(AppConfig):
     name = "reports"
 
     def ready(self) -> None:
+        from reports import documents
+
+        documents.register()
         from poe_ops.registry import ApprovalSource, register
         from reports.incidents import decide_for_inbox, restrict_visible
         from reports.models import IncidentReport

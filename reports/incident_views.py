@@ -32,7 +32,9 @@ from poe_ops.roles import OPERATE, SUPERVISE
 from poe_ops.scoping import get_port_or_404, has_port_perm, ports_for
 from poe_ops.services.audit import log_personal_data_access
 from poe_ops.services.review import ReviewConflict
+from poe_ops.views.documents import answer
 from reports import attachments, incident_history, incidents
+from reports.documents import request_incident_pdf
 from reports.incident_forms import IncidentFilters, IncidentForm
 from reports.models import IncidentReport
 
@@ -371,8 +373,4 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpRespons
 @login_required
 def request_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     report = incidents.incident_for(request.user, pk)
-    document = incidents.request_pdf(request.user, report)
-    if _is_htmx(request):
-        document.refresh_from_db()
-        return render(request, "reports/document.html#status", {"document": document})
-    return redirect("reports:document", pk=document.pk)
+    return answer(request, request_incident_pdf(request.user, report))

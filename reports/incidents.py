@@ -26,7 +26,6 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from poe_ops.dispatch import send_on_commit
 from poe_ops.models import HQ_GROUP_PREFIX, NotificationKind, Port, ReviewStatus
 from poe_ops.roles import OPERATE, SUPERVISE
 from poe_ops.scoping import ports_for, require_port_perm
@@ -35,7 +34,6 @@ from poe_ops.services.audit import changed_fields, log_action
 from poe_ops.services.notifications import notify
 from reports.models import (
     SENSITIVE_CATEGORIES,
-    Document,
     IncidentCategory,
     IncidentReport,
     IncidentSeverity,
@@ -307,32 +305,3 @@ def decide_incident(
 def decide_for_inbox(actor: Any, record: Any, approve: bool, comment: str) -> IncidentReport:
     """The ``ApprovalSource.decide`` contract for the officers' inbox."""
     return decide_incident(actor, record, approve=approve, comment=comment)
-
-
-# --- The official copy -----------------------------------------------------------------------
-
-
-def request_pdf(user: User, report: IncidentReport) -> Document:
-    """Ask for the report's PDF (a ``Document`` of kind incident report); a worker renders it."""
-    from reports.tasks import render_document  # tasks → registry → this module
-
-    if not may_see(user, report):
-        raise Http404("No incident report matches.")
-    assert isinstance(user, AbstractBaseUser)
-    with transaction.atomic():
-        document = Document.objects.create(
-            kind=Document.Kind.INCIDENT_REPORT,
-            port=report.port,
-            object_id=str(report.pk),
-            subject=f"{report.port.iata} {report}",
-            requested_by=user,  # type: ignore[misc]
-        )
-        log_action(
-            user,
-            "poe.document.requested",
-            document,
-            port=report.port,
-            data={"kind": document.kind, "subject": document.subject},
-        )
-        send_on_commit(render_document, document.pk)
-    return document

@@ -1,38 +1,10 @@
 from django.urls import path
 
-from reports import incident_views, timesheets, views
+from reports import incident_views
 
 app_name = "reports"
 
 urlpatterns = [
-    path("ports/<str:iata>/documents/manifest/", views.request_manifest, name="request_manifest"),
-    path(
-        "cases/<str:case_number>/documents/arrival-sheet/",
-        views.request_case_sheet,
-        name="request_case_sheet",
-    ),
-    path(
-        "hotel-bookings/<int:pk>/documents/form/",
-        views.request_hotel_form,
-        name="request_hotel_form",
-    ),
-    path(
-        "custody-handovers/<int:pk>/documents/form/",
-        views.request_custody_form,
-        name="request_custody_form",
-    ),
-    path(
-        "ports/<str:iata>/documents/transport-manifest/",
-        views.request_transport_manifest,
-        name="request_transport_manifest",
-    ),
-    path(
-        "staffing/timesheets/<int:pk>/pdf/",
-        timesheets.request_timesheet,
-        name="request_timesheet_pdf",
-    ),
-    path("documents/<int:pk>/", views.document, name="document"),
-    path("documents/<int:pk>/download/", views.download, name="download"),
     path("incidents/", incident_views.incident_list, name="incidents"),
     path("ports/<str:iata>/incidents/new/", incident_views.new_incident, name="incident_new"),
     path(

@@ -7,6 +7,9 @@ class StaffingConfig(AppConfig):
     name = "staffing"
 
     def ready(self) -> None:
+        from staffing import documents
+
+        documents.register()
         from poe_ops.registry import ApprovalSource, register
         from staffing.leave import decide_leave
         from staffing.models import LeaveRequest, Timesheet

@@ -24,6 +24,9 @@ urlpatterns = [
         name="my_timesheet",
     ),
     path("staffing/timesheets/<int:pk>/", views.timesheet, name="timesheet"),
+    path(
+        "staffing/timesheets/<int:pk>/pdf/", views.request_timesheet, name="request_timesheet_pdf"
+    ),
     path("staffing/timesheets/<int:pk>/submit/", views.submit_timesheet, name="submit_timesheet"),
     path("staffing/timesheets/<int:pk>/decide/", views.decide_timesheet, name="decide_timesheet"),
     path("staffing/<str:iata>/payroll/<str:month>/", views.payroll, name="payroll"),

@@ -18,10 +18,12 @@ from poe_ops.roles import OPERATE, SUPERVISE, VIEW
 from poe_ops.scoping import get_port_or_404, get_scoped_or_404, has_port_perm, ports_for
 from poe_ops.services import review
 from poe_ops.services.review import ReviewConflict
+from poe_ops.views.documents import answer, refused
 from staffing import leave as leave_services
 from staffing import payroll as payroll_services
 from staffing import timesheets as ts
 from staffing.credentials import expiring
+from staffing.documents import TimesheetNotApproved, request_timesheet_pdf
 from staffing.forms import DecisionForm, LeaveForm, parse_month
 from staffing.models import LeaveRequest, Shift, Timesheet
 from staffing.rosters import shifts_during_leave
@@ -331,3 +333,18 @@ def payroll_xlsx(request: HttpRequest, iata: str, month: str) -> HttpResponse:
 
 def month_url(iata: str, month: dt.date) -> str:
     return reverse("staffing:my_timesheet", args=[iata, f"{month:%Y-%m}"])
+
+
+@require_POST
+@login_required
+def request_timesheet(request: HttpRequest, pk: int) -> HttpResponse:
+    timesheet = get_scoped_or_404(
+        Timesheet.objects.select_related("port", "author"), request.user, pk=pk
+    )
+    if not ts.may_see(request.user, timesheet):
+        raise Http404("No timesheet matches.")
+    try:
+        document = request_timesheet_pdf(request.user, timesheet)
+    except TimesheetNotApproved as refusal:
+        return refused(request, str(refusal), reverse("staffing:timesheet", args=[timesheet.pk]))
+    return answer(request, document)

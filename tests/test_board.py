@@ -278,7 +278,7 @@ def test_each_port_offers_its_daily_manifest_pdf_for_the_boards_day(client, atl,
 
 
 def test_a_manifest_requested_from_the_board_is_for_that_port_and_day(client, atl, dc_ops):
-    from reports.models import Document
+    from poe_ops.models import Document
 
     family_on_flight(atl, inbound_flight(atl, at(9)), size=2)
     client.force_login(dc_ops)

@@ -14,9 +14,8 @@ import pytest
 from cases.booking_common import BookingError
 from cases.booking_services import book_hotel, change_hotel_status, change_transport_status
 from cases.bookings import HotelBooking, Vendor, VendorProblem, VendorRating
-from poe_ops.models import AuditEvent, Notification, NotificationKind
-from reports import tasks
-from reports.models import Document
+from poe_ops import tasks
+from poe_ops.models import AuditEvent, Document, Notification, NotificationKind
 from tests.bookings_data import hotel_booking, transport_booking, vendor
 from tests.documents_data import pdf_text
 from tests.factories import CaseFactory
@@ -265,7 +264,7 @@ def test_the_transport_manifest_lists_one_companys_pickups_of_one_day(client, at
         "/ports/ATL/documents/transport-manifest/",
         {"vendor": company.pk, "date": today.isoformat()},
     )
-    document = Document.objects.get(kind=Document.Kind.TRANSPORT_MANIFEST)
+    document = Document.objects.get(kind="transport_manifest")
     assert tasks.render_document(document.pk) == "ready"
     document.refresh_from_db()
     text = " ".join(pdf_text(document.file.read())).replace("\n", " ")

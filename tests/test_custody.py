@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from arrivals.checkin import move_case, move_individual
 from arrivals.models import StepEvent
 from cases.bookings import CustodyHandover
-from reports import tasks
-from reports.models import Document
+from poe_ops import tasks
+from poe_ops.models import Document
 from tests.bookings_data import handover
 from tests.documents_data import pdf_text
 from tests.steps_data import family_on_flight, key
@@ -207,7 +207,7 @@ def test_the_custody_form_pdf_has_both_parties_and_signature_lines(client, atl, 
     record.save()
     client.force_login(atl_associate)
     client.post(f"/custody-handovers/{record.pk}/documents/form/")
-    document = Document.objects.get(kind=Document.Kind.CUSTODY_FORM)
+    document = Document.objects.get(kind="custody_form")
     assert tasks.render_document(document.pk) == "ready"
     document.refresh_from_db()
     text = " ".join(pdf_text(document.file.read())).replace("\n", " ")

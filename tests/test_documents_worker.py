@@ -9,10 +9,10 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
+from arrivals.documents import request_case_sheet, request_manifest
+from poe_ops import tasks
 from poe_ops.celery import app
-from reports import tasks
-from reports.models import Document
-from reports.services import request_document
+from poe_ops.models import Document
 from tests.documents_data import pdf_text, port_day
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -42,7 +42,7 @@ def _wait_until_finished(document: Document, seconds: float = 30) -> Document:
 def test_a_worker_renders_a_requested_manifest(atl, atl_associate):
     data = port_day(atl)
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        document = request_document(atl_associate, Document.Kind.DAILY_MANIFEST, atl, day=data.day)
+        document = request_manifest(atl_associate, atl, data.day)
         document = _wait_until_finished(document)
     assert document.status == Document.Status.READY, document.error
     with document.file.open("rb") as handle:
@@ -57,14 +57,14 @@ def test_a_document_asked_for_while_the_broker_is_down_is_rendered_once_it_is_ba
     data = port_day(atl)
     broker.stop()
     started = time.monotonic()
-    document = request_document(atl_associate, Document.Kind.CASE_SHEET, atl, case=data.cases[0])
+    document = request_case_sheet(atl_associate, data.cases[0])
     assert time.monotonic() - started < 5, "asking must not hang on a dead broker"
     document.refresh_from_db()
     assert document.status == Document.Status.PENDING and document.attempts == 0
 
     assert tasks.sweep_documents() == 0  # not a minute old yet: its own task may still come
     Document.objects.filter(pk=document.pk).update(
-        requested_at=timezone.now() - tasks.SWEEP_AFTER - dt.timedelta(seconds=1)
+        requested_at=timezone.now() - tasks.DOCUMENT_SWEEP_AFTER - dt.timedelta(seconds=1)
     )
     assert tasks.sweep_documents() == 0  # still down: nothing queued, nothing lost
     document.refresh_from_db()

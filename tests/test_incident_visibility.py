@@ -6,11 +6,12 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from poe_ops.models import Notification
+from poe_ops import tasks
+from poe_ops.models import Document, Notification
 from poe_ops.queries import notifications as notification_queries
 from poe_ops.queries.approvals import awaiting
-from reports import incidents, tasks
-from reports.models import Document
+from reports import incidents
+from reports.documents import request_incident_pdf
 from tests.incidents_data import attachment_on, draft_incident, reporter_at, submitted_incident
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def sensitive(atl, atl_associate):
     )
     attachment_on(report)
     incidents.submit_incident(atl_associate, report)
-    document = incidents.request_pdf(atl_associate, report)
+    document = request_incident_pdf(atl_associate, report)
     tasks.render_document(document.pk)
     return report
 
@@ -65,8 +66,8 @@ def test_pdf_attachment_and_feed_are_hidden_too(client, sensitive, atl):
     document = Document.objects.get(object_id=str(sensitive.pk))
     attachment = sensitive.attachments.get()
     client.force_login(colleague)
-    assert client.get(reverse("reports:document", args=[document.pk])).status_code == 404
-    assert client.get(reverse("reports:download", args=[document.pk])).status_code == 404
+    assert client.get(reverse("document", args=[document.pk])).status_code == 404
+    assert client.get(reverse("document_download", args=[document.pk])).status_code == 404
     url = reverse("reports:incident_attachment", args=[sensitive.pk, attachment.pk])
     assert client.get(url).status_code == 404
     feed = client.get(reverse("notifications")).content.decode()
@@ -83,7 +84,7 @@ def test_the_reporter_the_officer_and_hq_see_all_of_it(client, request, sensitiv
     assert reverse("reports:incident", args=[sensitive.pk]) in listing
     page = client.get(reverse("reports:incident", args=[sensitive.pk]))
     assert "asked a child for her phone number" in page.content.decode()
-    assert client.get(reverse("reports:download", args=[document.pk])).status_code == 200
+    assert client.get(reverse("document_download", args=[document.pk])).status_code == 200
     url = reverse("reports:incident_attachment", args=[sensitive.pk, attachment.pk])
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "image/png"

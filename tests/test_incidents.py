@@ -10,10 +10,10 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from poe_ops.models import AuditEvent, Notification, NotificationKind
+from poe_ops import tasks
+from poe_ops.models import AuditEvent, Document, Notification, NotificationKind
 from poe_ops.services import notifications
-from reports import tasks
-from reports.models import Document, IncidentReport
+from reports.models import IncidentReport
 from tests.browser.test_shell_in_chromium import ARTIFACTS
 from tests.documents_data import pdf_text
 from tests.incidents_data import submitted_incident
@@ -167,7 +167,7 @@ def test_the_issues_acceptance_flow(
     assert "Returned for changes" in detail and "Name the hospital and the EMS unit." in detail
     assert "&lt;b&gt;not bold&lt;/b&gt;" in detail
     client.post(reverse("reports:incident_pdf", args=[report.pk]))
-    document = Document.objects.get(kind=Document.Kind.INCIDENT_REPORT)
+    document = Document.objects.get(kind="incident_report")
     assert tasks.render_document(document.pk) == "ready"
     document.refresh_from_db()
     content = document.file.read()
@@ -192,8 +192,8 @@ def test_the_issues_acceptance_flow(
         assert words in text, words
 
     client.force_login(jfk_officer)
-    assert client.get(reverse("reports:document", args=[document.pk])).status_code == 404
-    assert client.get(reverse("reports:download", args=[document.pk])).status_code == 404
+    assert client.get(reverse("document", args=[document.pk])).status_code == 404
+    assert client.get(reverse("document_download", args=[document.pk])).status_code == 404
 
 
 def test_it_refuses_self_approval(client, atl, atl_officer):

@@ -11,10 +11,9 @@ import pytest
 
 from arrivals.models import Flight, Rebooking, Segment
 from cases.bookings import GroundTransportBooking, HotelBooking, MealOrder, Vendor
-from poe_ops.models import AuditEvent, Notification, NotificationKind
+from poe_ops import tasks
+from poe_ops.models import AuditEvent, Document, Notification, NotificationKind
 from poe_ops.queries.notifications import feed
-from reports import tasks
-from reports.models import Document
 from tests.bookings_data import vendor
 from tests.documents_data import pdf_text
 from tests.factories import FlightFactory
@@ -134,7 +133,7 @@ def test_a_family_missing_its_connection_is_rebooked_with_hotel_meals_and_transp
     case_page = client.get(f"/cases/{case.case_number}/").content.decode()
     assert "Airport Inn" in case_page and "Peanuts &lt;severe&gt;" in case_page
     client.post(f"/hotel-bookings/{hotel.pk}/documents/form/")
-    document = Document.objects.get(kind=Document.Kind.HOTEL_FORM)
+    document = Document.objects.get(kind="hotel_form")
     assert tasks.render_document(document.pk) == "ready"
     document.refresh_from_db()
     text = " ".join(pdf_text(document.file.read())).replace("\n", " ")

@@ -8,12 +8,11 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from poe_ops.models import AuditEvent, Notification, NotificationKind, ReviewStatus
+from poe_ops.models import AuditEvent, Document, Notification, NotificationKind, ReviewStatus
 from poe_ops.queries.approvals import awaiting
 from poe_ops.registry import SOURCES
 from poe_ops.services.review import ReviewConflict
-from reports.models import Document
-from reports.tasks import render_document
+from poe_ops.tasks import render_document
 from staffing import leave as leave_services
 from staffing import rosters
 from staffing import timesheets as ts
@@ -62,7 +61,7 @@ def test_the_signed_off_timesheet_pdf_has_hours_approver_and_signature_lines(
 ):
     client.force_login(atl_associate)
     response = client.post(f"/staffing/timesheets/{approved.pk}/pdf/")
-    document = Document.objects.get(kind=Document.Kind.TIMESHEET)
+    document = Document.objects.get(kind="timesheet")
     assert response.url == f"/documents/{document.pk}/"
     assert document.object_id == str(approved.pk)
     assert render_document(document.pk) == "ready"

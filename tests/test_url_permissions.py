@@ -48,11 +48,11 @@ POST_ONLY: set[str] = {
     "arrivals:case_step",
     "arrivals:undo_step",
     "notifications_read",
-    "reports:request_manifest",
-    "reports:request_case_sheet",
-    "reports:request_hotel_form",
-    "reports:request_custody_form",
-    "reports:request_transport_manifest",
+    "arrivals:request_manifest",
+    "arrivals:request_case_sheet",
+    "cases:request_hotel_form",
+    "cases:request_custody_form",
+    "cases:request_transport_manifest",
     "cases:booking_status",
     "cases:resolve_problem",
     "reports:incident_autosave",
@@ -61,7 +61,7 @@ POST_ONLY: set[str] = {
     "reports:incident_pdf",
     "approvals_approve",
     "approvals_return",
-    "reports:request_timesheet_pdf",
+    "staffing:request_timesheet_pdf",
     "staffing:delete_shift",
     "staffing:decide_leave",
     "staffing:submit_timesheet",
@@ -119,11 +119,11 @@ def _import_batch(port: Port) -> dict[str, Any]:
 
 
 def _document_at(port: Port) -> dict[str, Any]:
-    from reports.models import Document
+    from poe_ops.models import Document
     from tests.factories import make_user
 
     document = Document.objects.create(
-        kind=Document.Kind.DAILY_MANIFEST,
+        kind="daily_manifest",
         port=port,
         day=port.local_today(),
         subject=port.iata,
@@ -226,11 +226,11 @@ PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
     },
     "cases:search": lambda port: {"iata": port.iata},
     "cases:detail": lambda port: {"case_number": CaseFactory.create(port=port).case_number},
-    "reports:request_manifest": lambda port: {"iata": port.iata},
-    "reports:request_case_sheet": lambda port: {
+    "arrivals:request_manifest": lambda port: {"iata": port.iata},
+    "arrivals:request_case_sheet": lambda port: {
         "case_number": CaseFactory.create(port=port).case_number
     },
-    "reports:document": _document_at,
+    "document": _document_at,
     # Bookings, vendors, escorts, custody, rebooking (issue 8)
     "cases:book_hotel": _case_number_at,
     "cases:book_transport": _case_number_at,
@@ -248,10 +248,10 @@ PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
     "cases:resolve_problem": lambda port: {"pk": problem(port).pk},
     "arrivals:hand_over": _individual_at,
     "arrivals:costs_csv": lambda port: {"iata": port.iata},
-    "reports:request_hotel_form": lambda port: {"pk": hotel_booking(port).pk},
-    "reports:request_custody_form": lambda port: {"pk": handover(port).pk},
-    "reports:request_transport_manifest": lambda port: {"iata": port.iata},
-    "reports:request_timesheet_pdf": _approved_timesheet_at,
+    "cases:request_hotel_form": lambda port: {"pk": hotel_booking(port).pk},
+    "cases:request_custody_form": lambda port: {"pk": handover(port).pk},
+    "cases:request_transport_manifest": lambda port: {"iata": port.iata},
+    "staffing:request_timesheet_pdf": _approved_timesheet_at,
     "staffing:roster": lambda port: {"iata": port.iata},
     "staffing:add_shift": lambda port: {"iata": port.iata},
     "staffing:edit_shift": _shift_at,
@@ -267,7 +267,7 @@ PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
     "staffing:payroll": _port_month,
     "staffing:payroll_csv": _port_month,
     "staffing:payroll_xlsx": _port_month,
-    "reports:download": _document_at,
+    "document_download": _document_at,
     "reports:incident_new": lambda port: {"iata": port.iata},
     "reports:incident_autosave": lambda port: {"iata": port.iata},
     "reports:incident": _incident_at,

@@ -5,6 +5,7 @@ One module per noun; this package re-exports them, so ``from poe_ops.models impo
 way to name them."""
 
 from poe_ops.models.audit import AuditEvent, AuditEventQuerySet
+from poe_ops.models.documents import Document
 from poe_ops.models.notifications import (
     UNMUTABLE_KINDS,
     Notification,
@@ -19,6 +20,7 @@ __all__ = [
     "UNMUTABLE_KINDS",
     "AuditEvent",
     "AuditEventQuerySet",
+    "Document",
     "Notification",
     "NotificationKind",
     "NotificationPreference",

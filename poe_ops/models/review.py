@@ -10,7 +10,6 @@ from django.db import models
 from poe_ops.models.ports import Port
 
 
-
 class ReviewStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Awaiting approval"

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import reports.models
+import poe_ops.models.documents
 from django.conf import settings
 from django.db import migrations, models
 
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('day', models.DateField(blank=True, help_text='The port-local day it covers.', null=True)),
                 ('subject', models.CharField(help_text='What it is about, e.g. a case number.', max_length=200)),
                 ('status', models.CharField(choices=[('pending', 'Preparing'), ('ready', 'Ready'), ('failed', 'Failed')], db_index=True, default='pending', max_length=8)),
-                ('file', models.FileField(blank=True, max_length=300, upload_to=reports.models.document_path)),
+                ('file', models.FileField(blank=True, max_length=300, upload_to=poe_ops.models.documents.document_path)),
                 ('requested_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
                 ('claimed_at', models.DateTimeField(blank=True, null=True)),
                 ('attempts', models.PositiveSmallIntegerField(default=0)),

@@ -1,0 +1,24 @@
+"""The pages of ``arrivals`` that apps below it link to (``poe_ops.registry.register_page``):
+the case page and a port's day."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+
+from poe_ops.registry import register_page
+
+
+def case_url(case_number: str) -> str:
+    return reverse("cases:detail", args=[case_number])
+
+
+def port_day_url(iata: str, day: dt.date | None = None) -> str:
+    url = reverse("arrivals:port_today", args=[iata])
+    return f"{url}?date={day:%Y-%m-%d}" if day else url
+
+
+def register() -> None:
+    register_page("case", case_url)
+    register_page("port_day", port_day_url)
