@@ -7,7 +7,9 @@ class ArrivalsConfig(AppConfig):
     name = "arrivals"
 
     def ready(self) -> None:
-        from arrivals import documents, pages
+        from arrivals import demo, documents, pages
+        from poe_ops.registry import DemoSeeder, register_demo
 
         documents.register()
         pages.register()
+        register_demo(DemoSeeder(self.name, demo.seed_demo))

@@ -24,6 +24,7 @@ from arrivals.demo_people import (
 )
 from arrivals.models import Flight, Segment, StepEvent
 from cases.models import SSR, ArrivalStep, Case, Individual, ResettlementAgency, fold
+from poe_ops import demo
 from poe_ops.models import Port
 
 Step = ArrivalStep
@@ -380,3 +381,21 @@ def seed_demo_day(
         builder.build()
         builder.write(actor)
     return len(builder.plan.cases)
+
+
+def seed_demo() -> str:
+    """Today and tomorrow (port-local) at every port, a day already seeded skipped; then vendors
+    and a few overnight transits with bookings at ATL and JFK."""
+    from arrivals.demo_bookings import seed_demo_bookings
+
+    admin = demo.user("admin")
+    created = 0
+    for port in Port.objects.all():
+        actor = demo.user(f"{port.iata.lower()}.associate") or admin
+        today = port.local_today()
+        for day in (today, today + dt.timedelta(days=1)):
+            created += seed_demo_day(port, day, actor=actor)
+    for port in Port.objects.filter(iata__in=["ATL", "JFK"]):
+        with transaction.atomic():
+            seed_demo_bookings(port, demo.user(f"{port.iata.lower()}.associate"))
+    return f"{created} new cases"

@@ -27,7 +27,7 @@ from django.db import models
 from poe_ops.models import Reviewable
 
 if TYPE_CHECKING:
-    from poe_ops.models import Document, Port
+    from poe_ops.models import Document
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -153,17 +153,24 @@ def links_for(place: str, objects: Mapping[str, Any]) -> list[tuple[PageLink, st
 
 @dataclass(frozen=True)
 class DemoSeeder:
-    """One app's demo data: ``seed(ports, users, stdout)`` after the core has made the ports and
-    the demo users (``users`` by username). Seeders run in the order of ``INSTALLED_APPS``,
-    which is the layer order, so each finds what the layers below it made."""
+    """One app's demo data for ``manage.py seed_demo``, after the core has made the roles and
+    the demo users. ``seed()`` is idempotent and returns what it made, in a few words ("24 new
+    cases"). Seeders run in the order of ``INSTALLED_APPS``, which is the layer order, so each
+    finds what the layers below it made."""
 
     app: str
-    seed: Callable[[list[Port], dict[str, Any], Any], None]
+    seed: Callable[[], str]
 
 
-DEMO_SEEDERS: list[DemoSeeder] = []
+DEMO_SEEDERS: dict[str, DemoSeeder] = {}
 
 
 def register_demo(seeder: DemoSeeder) -> None:
-    if all(s.app != seeder.app for s in DEMO_SEEDERS):
-        DEMO_SEEDERS.append(seeder)
+    DEMO_SEEDERS[seeder.app] = seeder
+
+
+def demo_seeders_in_layer_order() -> list[DemoSeeder]:
+    from django.apps import apps
+
+    order = [config.name for config in apps.get_app_configs()]
+    return sorted(DEMO_SEEDERS.values(), key=lambda s: order.index(s.app))

@@ -2,15 +2,13 @@ from django.apps import AppConfig
 
 
 class ReportsConfig(AppConfig):
-    """Incident reports, generated documents, statistics and exports."""
+    """Incident reports, statistics and exports: the layer that reads everything."""
 
     name = "reports"
 
     def ready(self) -> None:
-        from reports import documents
-
-        documents.register()
-        from poe_ops.registry import ApprovalSource, register
+        from poe_ops.registry import ApprovalSource, DemoSeeder, register, register_demo
+        from reports import demo, documents, links
         from reports.incidents import decide_for_inbox, restrict_visible
         from reports.models import IncidentReport
 
@@ -25,3 +23,6 @@ class ReportsConfig(AppConfig):
                 visible_to=restrict_visible,
             )
         )
+        documents.register()
+        links.register()
+        register_demo(DemoSeeder(self.name, demo.seed_demo))

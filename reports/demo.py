@@ -108,3 +108,7 @@ def seed_demo_incidents() -> int:
             )
             made += 1
     return made
+
+
+def seed_demo() -> str:
+    return f"{seed_demo_incidents()} new incident reports"

@@ -7,10 +7,8 @@ class StaffingConfig(AppConfig):
     name = "staffing"
 
     def ready(self) -> None:
-        from staffing import documents
-
-        documents.register()
-        from poe_ops.registry import ApprovalSource, register
+        from poe_ops.registry import ApprovalSource, DemoSeeder, register, register_demo
+        from staffing import demo, documents
         from staffing.leave import decide_leave
         from staffing.models import LeaveRequest, Timesheet
         from staffing.timesheets import decide_timesheet
@@ -33,3 +31,5 @@ class StaffingConfig(AppConfig):
                 decide=decide_leave,
             )
         )
+        documents.register()
+        register_demo(DemoSeeder(self.name, demo.seed_demo))

@@ -12,6 +12,7 @@ import datetime as dt
 from django.contrib.auth.models import User
 
 from cases.models import Individual
+from poe_ops import demo
 from poe_ops.models import Port
 from staffing import rosters
 from staffing.coverage import coverage, language_key, projected_arrivals
@@ -235,3 +236,9 @@ def seed_staffing(port: Port) -> int:
     _cover_all_but_one(port, officer, staff, today)
     _speakers_on_shift(port, today, unspoken)
     return Shift.objects.filter(port=port).count() - before
+
+
+def seed_demo() -> str:
+    """Staff profiles and this week's and next week's roster where there are demo staff."""
+    shifts = sum(seed_staffing(port) for port in demo.ports_with_demo_staff())
+    return f"{shifts} new shifts"

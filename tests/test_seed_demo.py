@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from poe_ops.management.commands.seed_demo import DEMO_PASSWORD
+from poe_ops.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import template
+from django.utils.html import format_html, format_html_join
+
+from poe_ops import registry
 
 register = template.Library()
 
@@ -22,3 +26,32 @@ def duration_words(value: dt.timedelta | None) -> str:
     if minutes or not parts:
         parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
     return " ".join(parts)
+
+
+@register.simple_tag
+def page_url(name: str, *args: Any) -> str:
+    """``{% page_url "case" case.case_number %}``: a page of a higher app, named in the
+    registry (``poe_ops.registry.register_page``)."""
+    return registry.page_url(name, *args)
+
+
+@register.simple_tag(takes_context=True)
+def page_links(context: template.Context, place: str, css: str = "", **objects: Any) -> str:
+    """``{% page_links "person" port=port flight=flight person=row.individual %}``: the links
+    higher apps offer at this place on the page (``poe_ops.registry.PageLink``); ``css``
+    replaces the links' own classes where the page needs another look."""
+    request = context.get("request")
+    objects.setdefault("user", getattr(request, "user", None))
+    return format_html_join(
+        " ",
+        '<a class="{}" href="{}"{}>{}</a>',
+        (
+            (
+                css or link.css,
+                url,
+                format_html(' aria-label="{}"', aria) if aria else "",
+                link.label,
+            )
+            for link, url, aria in registry.links_for(place, objects)
+        ),
+    )
