@@ -9,9 +9,9 @@ from typing import Any
 from django.urls import reverse
 from django.utils.text import get_valid_filename
 
-from arrivals.daily_manifest import manifest_context
+from arrivals.queries.case_page import case_page
+from arrivals.queries.daily_manifest import manifest_context
 from cases.models import Case
-from cases.services import case_page
 from poe_ops.models import Document, Port
 from poe_ops.registry import DocumentKind, DocumentUnavailable, register_document
 from poe_ops.services.documents import request_document
@@ -74,7 +74,7 @@ def _case(document: Document) -> tuple[str, str] | None:
     case = Case.objects.filter(pk=document.record_id).only("case_number").first()
     if case is None:
         return None
-    return f"Case {case.case_number}", reverse("cases:detail", args=[case.case_number])
+    return f"Case {case.case_number}", reverse("arrivals:case", args=[case.case_number])
 
 
 def register() -> None:

@@ -7,7 +7,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
-from cases.models import ArrivalStep, Case, Individual
+from cases.models import Case, Individual
+from cases.steps import ArrivalStep
 from poe_ops.models import Port
 
 iata_airport = RegexValidator(r"^[A-Z]{3}$", "An airport code is three capital letters.")

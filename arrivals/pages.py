@@ -11,7 +11,7 @@ from poe_ops.registry import register_page
 
 
 def case_url(case_number: str) -> str:
-    return reverse("cases:detail", args=[case_number])
+    return reverse("arrivals:case", args=[case_number])
 
 
 def port_day_url(iata: str, day: dt.date | None = None) -> str:

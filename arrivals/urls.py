@@ -1,43 +1,44 @@
 from django.urls import path
 
-from arrivals import board_views, booking_views, document_views, flight_views, import_views, views
+from arrivals.views import (
+    board,
+    cases,
+    checkin,
+    documents,
+    flights,
+    handover,
+    imports,
+    rebooking,
+    today,
+)
 
 app_name = "arrivals"
 
 urlpatterns = [
-    path("ports/<str:iata>/today/", views.port_today, name="port_today"),
-    path("ports/<str:iata>/flights/<int:pk>/", views.flight, name="flight"),
-    path(
-        "ports/<str:iata>/flights/<int:pk>/status/",
-        flight_views.flight_status,
-        name="flight_status",
-    ),
+    path("ports/<str:iata>/today/", today.port_today, name="port_today"),
+    path("ports/<str:iata>/flights/<int:pk>/", today.flight, name="flight"),
+    path("ports/<str:iata>/flights/<int:pk>/status/", flights.flight_status, name="flight_status"),
     path(
         "ports/<str:iata>/individuals/<int:pk>/step/",
-        views.individual_step,
+        checkin.individual_step,
         name="individual_step",
     ),
-    path("ports/<str:iata>/cases/<int:pk>/step/", views.case_step, name="case_step"),
-    path("ports/<str:iata>/steps/<int:pk>/undo/", views.undo_step, name="undo_step"),
+    path("ports/<str:iata>/cases/<int:pk>/step/", checkin.case_step, name="case_step"),
+    path("ports/<str:iata>/steps/<int:pk>/undo/", checkin.undo_step, name="undo_step"),
+    path("ports/<str:iata>/individuals/<int:pk>/hand-over/", handover.hand_over, name="hand_over"),
+    path("ports/<str:iata>/search/", cases.search, name="search"),
     path(
-        "ports/<str:iata>/individuals/<int:pk>/hand-over/",
-        booking_views.hand_over,
-        name="hand_over",
+        "ports/<str:iata>/documents/manifest/", documents.request_manifest, name="request_manifest"
     ),
-    path("ports/<str:iata>/costs.csv", booking_views.costs_csv, name="costs_csv"),
-    path("cases/<str:case_number>/rebook/", booking_views.rebook, name="rebook"),
-    path(
-        "ports/<str:iata>/documents/manifest/",
-        document_views.request_manifest,
-        name="request_manifest",
-    ),
+    path("cases/<str:case_number>/", cases.detail, name="case"),
+    path("cases/<str:case_number>/rebook/", rebooking.rebook, name="rebook"),
     path(
         "cases/<str:case_number>/documents/arrival-sheet/",
-        document_views.request_case_sheet,
+        documents.request_case_sheet,
         name="request_case_sheet",
     ),
-    path("board/", board_views.board, name="board"),
-    path("board/export.csv", board_views.board_csv, name="board_csv"),
-    path("imports/", import_views.imports, name="imports"),
-    path("imports/<int:pk>/", import_views.import_detail, name="import_detail"),
+    path("board/", board.board, name="board"),
+    path("board/export.csv", board.board_csv, name="board_csv"),
+    path("imports/", imports.imports, name="imports"),
+    path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
 ]

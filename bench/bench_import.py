@@ -34,7 +34,7 @@ TARGET_SECONDS = 5.0
 
 def run() -> int:
     from arrivals.models import ImportBatch
-    from arrivals.services import import_manifest
+    from arrivals.services.manifest_import import import_manifest
     from cases.models import Case, Individual
     from poe_ops.models import Port
     from poe_ops.roles import Role, assign_port_role

@@ -107,7 +107,7 @@ def run() -> int:
     from django.db import reset_queries
     from django.test.utils import CaptureQueriesContext
 
-    from arrivals.daily_manifest import manifest_context
+    from arrivals.queries.daily_manifest import manifest_context
     from poe_ops.models import Port
     from poe_ops.pdf import render_pdf_pages
 

@@ -26,8 +26,10 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import User
 
 from arrivals.models import Flight, Segment, StepEvent
-from cases.models import SSR, ArrivalStep, Case, Individual, ResettlementAgency, fold
+from cases.models import SSR, Case, Individual, ResettlementAgency
+from cases.steps import ArrivalStep
 from poe_ops.models import Port
+from poe_ops.text import fold
 
 PEOPLE = 3_000
 CASES = 800

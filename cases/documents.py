@@ -12,8 +12,8 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils.text import get_valid_filename
 
-from cases.bookings import CustodyHandover, GroundTransportBooking, HotelBooking, Vendor
 from cases.models import Individual
+from cases.models.bookings import CustodyHandover, GroundTransportBooking, HotelBooking, Vendor
 from poe_ops.models import Document, Port
 from poe_ops.registry import DocumentKind, DocumentUnavailable, page_url, register_document
 from poe_ops.services.documents import request_document

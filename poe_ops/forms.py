@@ -1,7 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+
+from poe_ops.models import Port
 
 
 class LoginForm(AuthenticationForm):
@@ -20,3 +26,42 @@ class LoginForm(AuthenticationForm):
     password = forms.CharField(
         strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
+
+
+def new_key() -> str:
+    return str(uuid.uuid4())
+
+
+class KeyedForm(forms.Form):
+    """Carries the idempotency key of the submit: a double submit is recorded once."""
+
+    key = forms.CharField(widget=forms.HiddenInput, max_length=48)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("key", new_key())
+
+
+def local_instant(port: Port, day: dt.date, time: dt.time, field: str) -> dt.datetime:
+    """``day`` ``time`` at ``port`` as an aware datetime; a time the clocks skip or repeat
+    is refused (the form says which)."""
+    naive = dt.datetime.combine(day, time)
+    first = naive.replace(tzinfo=port.zone, fold=0)
+    second = naive.replace(tzinfo=port.zone, fold=1)
+    if first.utcoffset() != second.utcoffset():
+        back = first.astimezone(dt.UTC).astimezone(port.zone).replace(tzinfo=None)
+        what = "does not exist" if back != naive else "happens twice"
+        raise forms.ValidationError(
+            f"{naive:%Y-%m-%d %H:%M} {what} at {port.iata} (daylight-saving change): "
+            "choose another time.",
+            code=field,
+        )
+    return first
+
+
+class PeopleField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj)

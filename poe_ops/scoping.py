@@ -186,3 +186,11 @@ def ensure_may_approve(user: User, port: Port, author: AbstractBaseUser | None) 
     require_port_perm(user, port, SUPERVISE)
     if author is not None and author.pk == user.pk:
         raise PermissionDenied("You cannot approve your own submission; another officer must.")
+
+
+def signed_in(user: User) -> Any:
+    """The signed-in user who acts (services record them as actor); refused for anyone else.
+    The scoping helpers have usually refused them already."""
+    if not user.is_authenticated:
+        raise PermissionDenied("Sign in first.")
+    return user

@@ -10,9 +10,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from arrivals.localtime import LocalTimeError, to_utc
 from arrivals.models import Flight
 from cases.models import Case, Individual
+from poe_ops.localtime import LocalTimeError, to_utc
 from poe_ops.models import Port, ReviewStatus
 from reports.models import IncidentCategory, IncidentReport, IncidentSeverity
 

@@ -21,26 +21,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-import pycountry
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 
 from arrivals.models import Flight
-from arrivals.portday import people_by_flight
-from cases.models import SSR, WHEELCHAIR_CODES, language_name
+from arrivals.queries.portday import people_by_flight
+from cases.models import SSR, WHEELCHAIR_CODES
+from poe_ops.languages import language_key, language_name
 from poe_ops.models import Port
 from staffing.models import MEETING_POSITIONS, Shift, StaffLanguage
 
 HOUR = dt.timedelta(hours=1)
-
-
-def language_key(code: str) -> str:
-    """One key per language, whether written as ISO 639-1 ('fa') or 639-3 ('fas')."""
-    if len(code) == 2:
-        found = pycountry.languages.get(alpha_2=code)
-        if found is not None:
-            return str(found.alpha_3)
-    return code
 
 
 @dataclass

@@ -13,9 +13,10 @@ from django.contrib.auth.models import User
 
 from cases.models import Individual
 from poe_ops import demo
+from poe_ops.languages import language_key
 from poe_ops.models import Port
 from staffing import rosters
-from staffing.coverage import coverage, language_key, projected_arrivals
+from staffing.coverage import coverage, projected_arrivals
 from staffing.models import (
     Credential,
     Position,

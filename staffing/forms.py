@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import User as Person
 
-from arrivals.localtime import LocalTimeError, to_utc
+from poe_ops.localtime import LocalTimeError, to_utc
 from poe_ops.models import Port
 from staffing.models import LeaveRequest, Position
 from staffing.rosters import person_name

@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from cases.models import language_name, validate_language
+from poe_ops.languages import language_name, validate_language
 from poe_ops.models import Port, Reviewable
 
 HOURS_IN_A_DAY = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("24"))]

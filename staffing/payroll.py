@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db.models import Q, Sum
 
-from arrivals.exports import safe_row
+from poe_ops.exports import safe_row
 from poe_ops.models import Port, ReviewStatus
 from staffing.models import LeaveRequest, Timesheet
 from staffing.rosters import person_name

@@ -7,14 +7,14 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from cases.bookings import (
+from cases.models import Case
+from cases.models.bookings import (
     CustodyHandover,
     GroundTransportBooking,
     HotelBooking,
     Vendor,
     VendorProblem,
 )
-from cases.models import Case
 from poe_ops.models import Port
 from tests.factories import CaseFactory, make_user
 

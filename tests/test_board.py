@@ -11,7 +11,8 @@ import re
 import pytest
 
 from arrivals.models import Flight, Segment
-from cases.models import ArrivalStep, ResettlementAgency
+from cases.models import ResettlementAgency
+from cases.steps import ArrivalStep
 from tests.factories import FlightFactory
 from tests.steps_data import family_on_flight, inbound_flight
 
@@ -289,7 +290,7 @@ def test_a_manifest_requested_from_the_board_is_for_that_port_and_day(client, at
 
 
 def test_a_long_at_risk_list_shows_the_soonest_first_and_the_rest_on_request(client, atl, dc_ops):
-    from arrivals.board import AT_RISK_SHOWN
+    from arrivals.queries.board import AT_RISK_SHOWN
 
     flight = inbound_flight(atl, at(10), status=Flight.Status.CANCELLED)
     for i in range(AT_RISK_SHOWN + 5):

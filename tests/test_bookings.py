@@ -11,11 +11,11 @@ from decimal import Decimal
 
 import pytest
 
-from cases.booking_common import BookingError
-from cases.booking_services import book_hotel, change_hotel_status, change_transport_status
-from cases.bookings import HotelBooking, Vendor, VendorProblem, VendorRating
+from cases.models.bookings import HotelBooking, Vendor, VendorProblem, VendorRating
+from cases.services.bookings import book_hotel, change_hotel_status, change_transport_status
 from poe_ops import tasks
 from poe_ops.models import AuditEvent, Document, Notification, NotificationKind
+from poe_ops.refusals import Refusal
 from tests.bookings_data import hotel_booking, transport_booking, vendor
 from tests.documents_data import pdf_text
 from tests.factories import CaseFactory
@@ -61,7 +61,7 @@ def test_a_hotel_is_booked_from_the_case_page_once_however_often_it_is_sent(
 def test_a_hotel_of_another_port_or_kind_is_refused(atl, jfk, atl_associate):
     case = CaseFactory.create(port=atl)
     for wrong in (vendor(jfk, "hotel"), vendor(atl, "ground_transport")):
-        with pytest.raises(BookingError, match="is not a hotel of ATL"):
+        with pytest.raises(Refusal, match="is not a hotel of ATL"):
             book_hotel(
                 atl_associate,
                 case,
@@ -87,11 +87,11 @@ def test_bad_input_on_the_hotel_form_says_where_and_books_nothing(client, atl, a
 
 def test_status_moves_only_along_the_legal_path(atl, atl_associate):
     booking = hotel_booking(atl)
-    with pytest.raises(BookingError, match="requested; it cannot become checked out"):
+    with pytest.raises(Refusal, match="requested; it cannot become checked out"):
         change_hotel_status(atl_associate, booking.pk, "checked_out")
     for status in ("confirmed", "checked_in", "checked_out"):
         change_hotel_status(atl_associate, booking.pk, status)
-    with pytest.raises(BookingError, match="checked out; it cannot become cancelled"):
+    with pytest.raises(Refusal, match="checked out; it cannot become cancelled"):
         change_hotel_status(atl_associate, booking.pk, "cancelled")
     booking.refresh_from_db()
     assert booking.status == "checked_out"
@@ -103,7 +103,7 @@ def test_status_moves_only_along_the_legal_path(atl, atl_associate):
     ]
     ride = transport_booking(atl)
     change_transport_status(atl_associate, ride.pk, "cancelled")
-    with pytest.raises(BookingError, match="cancelled; it cannot become confirmed"):
+    with pytest.raises(Refusal, match="cancelled; it cannot become confirmed"):
         change_transport_status(atl_associate, ride.pk, "confirmed")
 
 

@@ -9,11 +9,12 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from arrivals.checkin import StepInputError, move_case, move_individual
 from arrivals.models import StepEvent
-from arrivals.undo import undo_step
+from arrivals.services.checkin import move_case, move_individual
+from arrivals.services.undo import undo_step
 from cases.models import Case
 from poe_ops.models import AuditEvent
+from poe_ops.refusals import Refusal
 from tests.factories import IndividualFactory
 from tests.steps_data import family_on_flight, key
 
@@ -69,15 +70,15 @@ def test_a_repeated_tap_records_one_event_and_gives_the_same_result(atl_associat
 def test_a_key_reused_for_another_move_is_refused_and_changes_nothing(atl_associate, person):
     tap = key()
     move_individual(atl_associate, person.pk, "met", idempotency_key=tap)
-    with pytest.raises(StepInputError, match="already used for another move"):
+    with pytest.raises(Refusal, match="already used for another move"):
         move_individual(atl_associate, person.pk, "no_show", idempotency_key=tap)
     assert StepEvent.objects.count() == 1
 
 
 def test_an_unknown_step_or_missing_key_is_refused_and_records_nothing(atl_associate, person):
-    with pytest.raises(StepInputError, match="not an arrival step"):
+    with pytest.raises(Refusal, match="not an arrival step"):
         move_individual(atl_associate, person.pk, "teleported", idempotency_key=key())
-    with pytest.raises(StepInputError, match="idempotency key"):
+    with pytest.raises(Refusal, match="idempotency key"):
         move_individual(atl_associate, person.pk, "met", idempotency_key="")
     assert not StepEvent.objects.exists()
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from arrivals.checkin import move_individual
 from arrivals.models import StepEvent
+from arrivals.services.checkin import move_individual
 from tests.factories import IndividualFactory
 from tests.steps_data import key
 
@@ -78,7 +78,7 @@ def test_a_tap_in_one_family_never_waits_for_another_family_at_the_same_port(atl
     must not hold up the tablet meeting another family at the same port."""
     from django.db import transaction
 
-    from arrivals.checkin import _lock
+    from arrivals.services.step_events import lock_case_and_people
 
     held, other = (IndividualFactory.create(case__port=atl) for _ in range(2))
     locked, release = threading.Event(), threading.Event()
@@ -86,7 +86,7 @@ def test_a_tap_in_one_family_never_waits_for_another_family_at_the_same_port(atl
     def slow_tap() -> None:
         try:
             with transaction.atomic():
-                _lock(held.case_id, [held.pk])
+                lock_case_and_people(held.case_id, [held.pk])
                 locked.set()
                 release.wait(timeout=10)
         finally:

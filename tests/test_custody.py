@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from arrivals.checkin import move_case, move_individual
 from arrivals.models import StepEvent
-from cases.bookings import CustodyHandover
+from arrivals.services.checkin import move_case, move_individual
+from cases.models.bookings import CustodyHandover
 from poe_ops import tasks
 from poe_ops.models import Document
 from tests.bookings_data import handover

@@ -12,9 +12,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from arrivals.demo import seed_demo_day
-from arrivals.demo_people import ONWARD_CITIES, PORT_CITY, ROUTES
+from arrivals.demo.people import ONWARD_CITIES, PORT_CITY, ROUTES
 from arrivals.models import Flight, Segment, StepEvent
-from cases.models import WHEELCHAIR_CODES, ArrivalStep, Case, Individual
+from cases.models import WHEELCHAIR_CODES, Case, Individual
+from cases.steps import ArrivalStep
 from poe_ops.models import Port
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +102,7 @@ def test_people_on_earlier_flights_are_already_moving(atl, atl_associate):
 
 
 def test_the_step_events_follow_the_allowed_moves(atl, atl_associate):
-    from arrivals.steps import ALLOWED_MOVES
+    from cases.steps import ALLOWED_MOVES
 
     day = dt.date(2026, 5, 4)
     seed_demo_day(atl, day, actor=atl_associate, now=timezone.make_aware(dt.datetime(2026, 5, 5)))

@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from arrivals.daily_manifest import manifest_context
 from arrivals.models import Segment
+from arrivals.queries.daily_manifest import manifest_context
 from poe_ops.models import Document
 from poe_ops.pdf import render_pdf, render_pdf_pages
 from poe_ops.registry import DocumentKind, DocumentUnavailable, document_kind

@@ -126,7 +126,7 @@ def test_the_case_sheet_is_asked_for_from_the_case_page(
     data = port_day(atl)
     case = data.cases[0]
     client.force_login(atl_associate)
-    page = client.get(reverse("cases:detail", args=[case.case_number])).content.decode()
+    page = client.get(reverse("arrivals:case", args=[case.case_number])).content.decode()
     sheet_url = reverse("arrivals:request_case_sheet", args=[case.case_number])
     assert f'action="{sheet_url}"' in page
     with django_capture_on_commit_callbacks():

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from arrivals.models import Segment
-from cases.bookings import EscortAssignment
 from cases.models import Case, Individual
+from cases.models.bookings import EscortAssignment
 from tests.factories import FlightFactory
 from tests.steps_data import family_on_flight, inbound_flight, key
 

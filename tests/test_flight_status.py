@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from arrivals.flights import parse_local_time, update_flight
 from arrivals.models import Flight
+from arrivals.services.flights import parse_local_time, update_flight
 from poe_ops.models import AuditEvent
 from tests.factories import FlightFactory
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from arrivals.exports import safe_cell, safe_row
 from arrivals.models import ImportBatch
-from arrivals.services import import_manifest
+from arrivals.services.manifest_import import import_manifest
+from poe_ops.exports import safe_cell, safe_row
 from tests.manifests import manifest_rows, to_csv, upload
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from arrivals.manifest import MAX_UPLOAD_BYTES
+from arrivals.manifest.reading import MAX_UPLOAD_BYTES
 from arrivals.models import ImportBatch
-from arrivals.services import import_manifest
+from arrivals.services.manifest_import import import_manifest
 from tests.manifests import manifest_rows, sample_upload, to_csv, upload
 
 pytestmark = pytest.mark.django_db

@@ -299,7 +299,7 @@ def test_the_case_page_offers_report_incident_to_those_who_may_file(
     client, atl, atl_associate, dc_ops
 ):
     case, people = family_on_flight(atl, size=1)
-    url = reverse("cases:detail", args=[case.case_number])
+    url = reverse("arrivals:case", args=[case.case_number])
     new_url = reverse("reports:incident_new", args=["ATL"])
     client.force_login(atl_associate)
     page = client.get(url).content.decode()

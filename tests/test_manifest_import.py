@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from arrivals.models import Flight, ImportBatch, Segment
-from arrivals.services import import_manifest
+from arrivals.services.manifest_import import import_manifest
 from cases.models import Case, CaseRevision, Individual
 from poe_ops.models import AuditEvent
 from tests.manifests import manifest_rows, sample_upload, to_csv, to_xlsx, upload

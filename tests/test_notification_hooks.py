@@ -7,9 +7,9 @@ import zoneinfo
 
 import pytest
 
-from arrivals.checkin import move_case, move_individual
-from arrivals.flights import update_flight
-from arrivals.undo import undo_step
+from arrivals.services.checkin import move_case, move_individual
+from arrivals.services.flights import update_flight
+from arrivals.services.undo import undo_step
 from poe_ops.models import Notification
 from tests.factories import FlightFactory
 from tests.steps_data import family_on_flight, key

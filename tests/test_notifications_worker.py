@@ -11,7 +11,7 @@ from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.utils import timezone
 
-from arrivals.checkin import move_case
+from arrivals.services.checkin import move_case
 from poe_ops.celery import app
 from poe_ops.dispatch import send_now
 from poe_ops.models import Notification

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from arrivals.models import Flight, Rebooking, Segment
-from cases.bookings import GroundTransportBooking, HotelBooking, MealOrder, Vendor
+from cases.models.bookings import GroundTransportBooking, HotelBooking, MealOrder, Vendor
 from poe_ops import tasks
 from poe_ops.models import AuditEvent, Document, Notification, NotificationKind
 from poe_ops.queries.notifications import feed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cases.services import search_cases
+from arrivals.queries.search import search_cases
 from tests.factories import CaseFactory, FlightFactory, IndividualFactory
 
 pytestmark = pytest.mark.django_db

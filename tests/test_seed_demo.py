@@ -72,7 +72,7 @@ def test_it_gives_offices_and_demo_staff_addresses_so_notifications_show_in_make
 
 
 def test_it_seeds_vendors_and_overnight_transits_at_atl_and_jfk_once():
-    from cases.bookings import GroundTransportBooking, HotelBooking, Vendor
+    from cases.models.bookings import GroundTransportBooking, HotelBooking, Vendor
 
     seed(force=True)
     counts = (

@@ -224,8 +224,8 @@ PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
         "iata": port.iata,
         "pk": FlightFactory.create(port=port).pk,
     },
-    "cases:search": lambda port: {"iata": port.iata},
-    "cases:detail": lambda port: {"case_number": CaseFactory.create(port=port).case_number},
+    "arrivals:search": lambda port: {"iata": port.iata},
+    "arrivals:case": lambda port: {"case_number": CaseFactory.create(port=port).case_number},
     "arrivals:request_manifest": lambda port: {"iata": port.iata},
     "arrivals:request_case_sheet": lambda port: {
         "case_number": CaseFactory.create(port=port).case_number
@@ -247,7 +247,7 @@ PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
     "cases:vendor": lambda port: {"iata": port.iata, "pk": vendor(port).pk},
     "cases:resolve_problem": lambda port: {"pk": problem(port).pk},
     "arrivals:hand_over": _individual_at,
-    "arrivals:costs_csv": lambda port: {"iata": port.iata},
+    "cases:costs_csv": lambda port: {"iata": port.iata},
     "cases:request_hotel_form": lambda port: {"pk": hotel_booking(port).pk},
     "cases:request_custody_form": lambda port: {"pk": handover(port).pk},
     "cases:request_transport_manifest": lambda port: {"iata": port.iata},

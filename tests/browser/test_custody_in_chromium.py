@@ -9,8 +9,8 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from cases.bookings import CustodyHandover, EscortAssignment
 from cases.models import Individual
+from cases.models.bookings import CustodyHandover, EscortAssignment
 from tests.bookings_data import transport_booking, vendor
 from tests.browser.test_rebooking_in_chromium import shoot
 from tests.browser.test_shell_in_chromium import sign_in

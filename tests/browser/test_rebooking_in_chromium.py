@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from arrivals.models import Rebooking, Segment
-from cases.bookings import GroundTransportBooking, HotelBooking
+from cases.models.bookings import GroundTransportBooking, HotelBooking
 from tests.bookings_data import vendor
 from tests.browser.test_shell_in_chromium import ARTIFACTS, sign_in, small_targets
 from tests.factories import FlightFactory

@@ -1,0 +1,176 @@
+"""The arrivals forms: the manifest upload (which port, which file: type and size checked before
+reading) and the rebooking form (the flight being replaced, who, the new flight, and optionally
+a hotel and transport in the same submit)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from arrivals.manifest.reading import MAX_UPLOAD_BYTES
+from arrivals.models import Segment
+from arrivals.services.rebooking import NewFlight
+from cases.forms import HotelForm, TransportForm
+from cases.models import Case, Individual
+from poe_ops.forms import KeyedForm, PeopleField, local_instant
+from poe_ops.models import Port
+
+ACCEPTED = (".csv", ".xlsx")
+
+
+class ManifestUploadForm(forms.Form):
+    port = forms.ModelChoiceField(
+        queryset=Port.objects.none(),
+        empty_label=None,
+        label="Port of Entry",
+        help_text="Every row's poe column must name this port.",
+    )
+    file = forms.FileField(
+        label="ABN manifest (.csv or .xlsx, at most 5 MB)",
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED)}),
+    )
+
+    def __init__(self, ports: QuerySet[Port], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["port"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = ports
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        name = (upload.name or "").lower()
+        if not name.endswith(ACCEPTED):
+            raise forms.ValidationError(
+                f"“{upload.name}” is not a .csv or .xlsx file. Export the manifest from Excel "
+                "as Excel Workbook (.xlsx) or CSV UTF-8."
+            )
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is "
+                f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB. Split the manifest into smaller files."
+            )
+        return upload
+
+
+def _segment_label(segment: Segment) -> str:
+    flight = segment.flight
+    who = ", ".join(str(p) for p in segment.individuals.all()) or "whole case"
+    when = f"{flight.scheduled_date:%a %d %b}"
+    return (
+        f"{flight.code} {flight.origin} → {flight.destination} {when} "
+        f"({segment.get_direction_display().lower()}) — {who}"
+    )
+
+
+class RebookForm(KeyedForm):
+    segment = forms.ChoiceField(label="Flight being replaced", widget=forms.RadioSelect)
+    carrier = forms.CharField(max_length=3, label="New flight: airline", help_text="e.g. DL")
+    number = forms.CharField(max_length=5, label="Flight number", help_text="e.g. 1234")
+    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    departure = forms.TimeField(
+        label="Departs (local time)",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+    )
+    destination = forms.CharField(max_length=3, label="To (airport code)")
+    reason = forms.CharField(
+        max_length=200, required=False, label="Reason", initial="Missed connection"
+    )
+    with_hotel = forms.BooleanField(required=False, label="Book a hotel for the night")
+    with_transport = forms.BooleanField(required=False, label="Book ground transport")
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        case: Case,
+        segments: list[Segment],
+        person: Individual | None = None,
+    ) -> None:
+        super().__init__(data)
+        self.case = case
+        self.segments = {str(s.pk): s for s in segments}
+        choices = [(k, _segment_label(s)) for k, s in self.segments.items()]
+        self.fields["segment"].choices = choices  # type: ignore[attr-defined]
+        self.fields["individuals"] = PeopleField(
+            queryset=case.individuals.order_by("person_number"),
+            required=False,
+            label="Who is rebooked",
+            help_text="Tick none for everyone on the flight being replaced.",
+        )
+        self.hotel = HotelForm(data, case=case, prefix="hotel")
+        self.transport = TransportForm(data, case=case, prefix="ride", with_people=False)
+        for sub in (self.hotel, self.transport):
+            del sub.fields["key"]
+        del self.hotel.fields["individuals"]
+        if not self.is_bound:
+            chosen = self._preselected(person, segments)
+            if chosen is not None:
+                old = chosen.flight
+                self.initial.update(
+                    segment=str(chosen.pk),
+                    carrier=old.carrier,
+                    date=old.scheduled_date + dt.timedelta(days=1),
+                    destination=old.destination,
+                    individuals=[p.pk for p in chosen.individuals.all()],
+                )
+            self.transport.initial["dropoff"] = "hotel"
+
+    @staticmethod
+    def _preselected(person: Individual | None, segments: list[Segment]) -> Segment | None:
+        onward = [s for s in segments if s.direction == Segment.Direction.ONWARD]
+        if person is not None:
+            for s in onward:
+                named = {p.pk for p in s.individuals.all()}
+                if not named or person.pk in named:
+                    return s
+        return onward[0] if onward else (segments[0] if segments else None)
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        if self.is_bound and self.cleaned_data.get("with_hotel"):
+            valid = self.hotel.is_valid() and valid
+        if self.is_bound and self.cleaned_data.get("with_transport"):
+            valid = self.transport.is_valid() and valid
+        return valid
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date") and data.get("departure"):
+            try:
+                data["departure_at"] = local_instant(
+                    self.case.port, data["date"], data["departure"], "departure"
+                )
+            except forms.ValidationError as error:
+                self.add_error("departure", error)
+        return data
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors or self.hotel.errors or self.transport.errors)
+
+    def new_flight(self) -> NewFlight:
+        data = self.cleaned_data
+        return NewFlight(
+            carrier=data["carrier"],
+            number=data["number"],
+            date=data["date"],
+            destination=data["destination"],
+            departure=data.get("departure_at"),
+        )
+
+    def people(self) -> list[Individual]:
+        return list(self.cleaned_data.get("individuals") or [])
+
+    def hotel_kwargs(self, people: list[Individual]) -> dict[str, Any] | None:
+        if not self.cleaned_data.get("with_hotel"):
+            return None
+        return self.hotel.service_kwargs(people)
+
+    def transport_kwargs(self) -> dict[str, Any] | None:
+        if not self.cleaned_data.get("with_transport"):
+            return None
+        return self.transport.service_kwargs()

@@ -1,0 +1,168 @@
+"""Flight status updates: a senior associate, officer or Operations HQ sets a flight's status and
+its estimated or actual arrival. Times are typed in the port's local time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from arrivals.models import Flight
+from arrivals.services import notices
+from poe_ops.localtime import LocalTimeError, to_utc
+from poe_ops.models import Port
+from poe_ops.roles import COORDINATE
+from poe_ops.scoping import require_port_perm
+from poe_ops.services.audit import changed_fields, log_action, snapshot
+
+User = AbstractBaseUser | AnonymousUser
+
+UPDATED_FIELDS = ("status", "estimated_arrival", "actual_arrival")
+# An actual arrival a few minutes ahead of the server's clock is a clock difference, not a typo.
+CLOCK_SLACK = dt.timedelta(minutes=5)
+# Further from the schedule than this is almost surely a wrong date, not a long delay.
+MAX_DRIFT = dt.timedelta(hours=48)
+
+_CLOCK = re.compile(r"^(\d{1,2})[:.h]?(\d{2})$")
+_LOCAL = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{1,2}):(\d{2})(?::\d{2})?$")
+
+FIELD_LABELS = {"estimated_arrival": "Estimated arrival", "actual_arrival": "Actual arrival"}
+
+
+def _anchor(flight: Flight, zone: zoneinfo.ZoneInfo) -> dt.datetime:
+    """The local moment a bare HH:MM is read near: the flight's scheduled arrival."""
+    if flight.scheduled_arrival is not None:
+        return flight.scheduled_arrival.astimezone(zone)
+    return dt.datetime.combine(flight.scheduled_date, dt.time(12), tzinfo=zone)
+
+
+def _aware(naive: dt.datetime, zone: zoneinfo.ZoneInfo, label: str, port: Port) -> dt.datetime:
+    """``naive`` read as wall-clock time in ``zone``; refused when the clocks skip it (spring
+    forward) or show it twice (fall back)."""
+    try:
+        return to_utc(naive, port.time_zone).astimezone(zone)
+    except LocalTimeError as error:
+        shown = naive.strftime("%d %b %Y %H:%M")
+        if error.kind == LocalTimeError.NONEXISTENT:
+            raise ValidationError(
+                f"{label}: {shown} does not exist at {port.iata} — the clocks jump forward that "
+                "night. Enter the time as the airport's clocks showed it."
+            ) from None
+        raise ValidationError(
+            f"{label}: {shown} happens twice at {port.iata} — the clocks go back that night. "
+            "Ask the airline which one, and enter a time just before or after the change."
+        ) from None
+
+
+def parse_local_time(value: str, flight: Flight, label: str = "Time") -> dt.datetime | None:
+    """A time typed at the port: ``HH:MM`` (the day nearest the scheduled arrival, so 00:20 for
+    a 23:50 flight means just after midnight) or ``YYYY-MM-DDTHH:MM``. Blank → ``None``."""
+    text = value.strip()
+    if not text:
+        return None
+    port = flight.port
+    zone = port.zone
+    local = _LOCAL.match(text)
+    clock = _CLOCK.match(text)
+    try:
+        if local:
+            day = dt.date.fromisoformat(local.group(1))
+            naive = dt.datetime.combine(day, dt.time(int(local.group(2)), int(local.group(3))))
+            return _aware(naive, zone, label, port)
+        if clock:
+            at = dt.time(int(clock.group(1)), int(clock.group(2)))
+            anchor = _anchor(flight, zone)
+            candidates = [
+                dt.datetime.combine(anchor.date() + dt.timedelta(days=shift), at)
+                for shift in (-1, 0, 1)
+            ]
+            naive_anchor = anchor.replace(tzinfo=None)
+            naive = min(candidates, key=lambda c: abs(c - naive_anchor))
+            return _aware(naive, zone, label, port)
+    except ValueError:
+        pass
+    raise ValidationError(
+        f"{label}: “{text}” is not a time. Type it as HH:MM in {port.iata} local time, e.g. 23:45."
+    )
+
+
+def _as_time(
+    value: dt.datetime | str | None, flight: Flight, field: str, errors: dict[str, str]
+) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        if value is not None and timezone.is_naive(value):
+            raise ValueError("Pass aware datetimes, or local times as text.")
+        return value
+    try:
+        return parse_local_time(value, flight, FIELD_LABELS[field])
+    except ValidationError as error:
+        errors[field] = error.messages[0]
+        return None
+
+
+def update_flight(
+    user: User,
+    flight: Flight,
+    *,
+    status: str,
+    estimated_arrival: dt.datetime | str | None,
+    actual_arrival: dt.datetime | str | None,
+) -> dict[str, list[object]]:
+    """Set ``flight``'s status and times; return the changed fields (empty: nothing changed).
+
+    Times given as text are wall-clock times at the flight's port. "Landed" without an actual
+    time records now. Raises ``ValidationError`` (keyed by field) and changes nothing when the
+    input makes no sense; 404 for another port's flight, 403 for an associate."""
+    require_port_perm(user, flight.port, COORDINATE)
+    errors: dict[str, str] = {}
+    if status not in Flight.Status.values:
+        errors["status"] = "Choose a status from the list."
+    estimated = _as_time(estimated_arrival, flight, "estimated_arrival", errors)
+    actual = _as_time(actual_arrival, flight, "actual_arrival", errors)
+    now = timezone.now()
+    if not errors:
+        if status == Flight.Status.LANDED and actual is None:
+            actual = now
+        if actual is not None and status not in {Flight.Status.LANDED, Flight.Status.DIVERTED}:
+            errors["actual_arrival"] = (
+                "An actual arrival time means the flight has landed: set the status to Landed, "
+                "or clear the actual time."
+            )
+        elif actual is not None and actual > now + CLOCK_SLACK:
+            local = timezone.localtime(actual, flight.port.zone)
+            errors["actual_arrival"] = (
+                f"Actual arrival {local:%d %b %H:%M} is in the future. For a flight still in "
+                "the air, set the estimated arrival instead."
+            )
+        reference = flight.scheduled_arrival
+        for field, value in (("estimated_arrival", estimated), ("actual_arrival", actual)):
+            if reference and value and abs(value - reference) > MAX_DRIFT and field not in errors:
+                errors[field] = (
+                    f"{FIELD_LABELS[field]} is more than two days from the scheduled arrival; "
+                    "check the date."
+                )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = (
+            Flight.objects.select_for_update(of=("self",)).select_related("port").get(pk=flight.pk)
+        )
+        before = snapshot(locked, UPDATED_FIELDS)
+        locked.status = status
+        locked.estimated_arrival = estimated
+        locked.actual_arrival = actual
+        changes = changed_fields(before, snapshot(locked, UPDATED_FIELDS))
+        if not changes:
+            return {}
+        locked.save(update_fields=[*UPDATED_FIELDS, "updated_at"])
+        log_action(user, "poe.flight.updated", locked, port=locked.port, changes=changes)
+        notices.flight_changed(locked, before)
+    for name in UPDATED_FIELDS:
+        setattr(flight, name, getattr(locked, name))
+    return changes

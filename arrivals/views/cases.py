@@ -1,0 +1,48 @@
+"""Search and the case page. Thin: scope, one service call, audit the access, render."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from arrivals.queries import search as services
+from arrivals.queries.case_page import case_page
+from cases.queries import case_bookings
+from cases.queries.cases import case_for
+from poe_ops.http import HtmxHttpRequest
+from poe_ops.roles import OPERATE
+from poe_ops.scoping import get_port_or_404, has_port_perm
+from poe_ops.services.audit import log_personal_data_access
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def search(request: HtmxHttpRequest, iata: str) -> HttpResponse:
+    """The query comes by POST so that names never sit in URLs, history or access logs."""
+    port = get_port_or_404(request.user, iata)
+    outcome = None
+    if request.method == "POST":
+        outcome = services.search_cases(request.user, request.POST.get("q", ""), port=port)
+    context = {"port": port, "current_port": port, "outcome": outcome}
+    template = "arrivals/search.html#results" if request.htmx else "arrivals/search.html"
+    return render(request, template, context)
+
+
+@login_required
+def detail(request: HttpRequest, case_number: str) -> HttpResponse:
+    case = case_for(request.user, case_number)
+    if request.method not in {"GET", "HEAD"}:  # after the scope check: another port's is a 404
+        return HttpResponseNotAllowed(["GET"])
+    log_personal_data_access(request.user, case, port=case.port, purpose="case page")
+    page = case_page(case)
+    context = {
+        "page": page,
+        "case": case,
+        "port": case.port,
+        "current_port": case.port,
+        "bookings": case_bookings.case_bookings(case, [row.individual for row in page.people]),
+        "may_operate": has_port_perm(request.user, case.port, OPERATE),
+    }
+    return render(request, "arrivals/case_detail.html", context)

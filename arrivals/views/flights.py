@@ -1,0 +1,72 @@
+"""The flight status form: seniors, officers and Operations HQ set status, estimated and actual
+arrival. Times are typed in the port's local time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from arrivals.models import Flight
+from arrivals.services.flights import update_flight
+from poe_ops.roles import COORDINATE
+from poe_ops.scoping import get_port_or_404, get_scoped_or_404
+
+
+def _local_input(flight: Flight, field: str) -> str:
+    value = getattr(flight, field)
+    if value is None:
+        return ""
+    return str(timezone.localtime(value, flight.port.zone).strftime("%Y-%m-%dT%H:%M"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def flight_status(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
+    port = get_port_or_404(request.user, iata, COORDINATE)
+    flight = get_scoped_or_404(
+        Flight.objects.select_related("port").filter(port=port), request.user, COORDINATE, pk=pk
+    )
+    values: dict[str, Any] = {
+        "status": flight.status,
+        "estimated_arrival": _local_input(flight, "estimated_arrival"),
+        "actual_arrival": _local_input(flight, "actual_arrival"),
+    }
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        values = {name: request.POST.get(name, "").strip() for name in values}
+        try:
+            changes = update_flight(
+                request.user,
+                flight,
+                status=values["status"],
+                estimated_arrival=values["estimated_arrival"],
+                actual_arrival=values["actual_arrival"],
+            )
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            if changes:
+                messages.success(request, f"{flight.code} updated: {flight.get_status_display()}.")
+            else:
+                messages.info(request, f"{flight.code}: nothing changed.")
+            return redirect("arrivals:flight", iata=port.iata, pk=flight.pk)
+    return render(
+        request,
+        "arrivals/flight_status.html",
+        {
+            "port": port,
+            "current_port": port,
+            "flight": flight,
+            "values": values,
+            "errors": errors,
+            "statuses": Flight.Status.choices,
+        },
+        status=400 if errors else 200,
+    )

@@ -1,0 +1,377 @@
+"""What the POE books and arranges for a case after CBP: vendors (hotels, ground transport,
+interpreters) and what associates think of them, hotel bookings with meal orders, ground
+transport, escorts, and the chain of custody of minors and of documents held in the IOM bag.
+
+Registered with the ``cases`` app by ``cases.models`` (imported at its end)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from cases.models.cases import Case, Individual
+from poe_ops.models import Port
+
+
+def money(name: str) -> models.DecimalField[Decimal, Decimal]:
+    return models.DecimalField(
+        name,
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="US dollars.",
+    )
+
+
+class Vendor(models.Model):
+    """A hotel, ground-transport company or interpreter service a port works with."""
+
+    class Kind(models.TextChoices):
+        HOTEL = "hotel", "Hotel"
+        GROUND_TRANSPORT = "ground_transport", "Ground transport"
+        INTERPRETER = "interpreter", "Interpreter service"
+
+    port = models.ForeignKey(Port, on_delete=models.PROTECT, related_name="vendors")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    name = models.CharField(max_length=120)
+    contact_name = models.CharField(max_length=120, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    address = models.CharField(max_length=250, blank=True)
+    contracted_rates = models.TextField(
+        blank=True, help_text="As contracted, e.g. “Room $129/night; meals $14 per person”."
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["port", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["port", "name"], name="vendor_unique_name_per_port")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Booking(models.Model):
+    """What hotel and transport bookings share: the case, who, the vendor, status and cost.
+
+    ``idempotency_key`` comes from the form: a double submit makes one booking."""
+
+    cost = money("cost")
+    notes = models.TextField(blank=True)
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class HotelBooking(Booking):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        CONFIRMED = "confirmed", "Confirmed"
+        CHECKED_IN = "checked_in", "Checked in"
+        CHECKED_OUT = "checked_out", "Checked out"
+        CANCELLED = "cancelled", "Cancelled"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="hotel_bookings")
+    individuals = models.ManyToManyField(
+        Individual, blank=True, related_name="hotel_bookings", help_text="Empty: the whole case."
+    )
+    vendor = models.ForeignKey(
+        Vendor, on_delete=models.PROTECT, related_name="hotel_bookings", verbose_name="hotel"
+    )
+    check_in = models.DateField("check-in date")
+    nights = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(30)]
+    )
+    rooms = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    accessible_room = models.BooleanField(default=False)
+    crib = models.BooleanField(default=False)
+    meal_cost = money("meal cost")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.REQUESTED)
+
+    class Meta:
+        ordering = ["-check_in", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(nights__gte=1), name="hotel_nights_min"),
+            models.CheckConstraint(condition=models.Q(rooms__gte=1), name="hotel_rooms_min"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vendor} · case {self.case} · {self.check_in:%d %b}"
+
+    @property
+    def check_out(self) -> dt.date:
+        return self.check_in + dt.timedelta(days=self.nights)
+
+
+class MealOrder(models.Model):
+    """One person's meals during a hotel stay."""
+
+    class Meal(models.TextChoices):
+        REGULAR = "regular", "Regular"
+        HALAL = "halal", "Halal"
+        VEGETARIAN = "vegetarian", "Vegetarian"
+        CHILD = "child", "Child"
+        DIABETIC = "diabetic", "Diabetic"
+        KOSHER = "kosher", "Kosher"
+        SOFT = "soft", "Soft / bland"
+        NONE = "none", "No meals"
+
+    booking = models.ForeignKey(HotelBooking, on_delete=models.CASCADE, related_name="meals")
+    individual = models.ForeignKey(Individual, on_delete=models.PROTECT, related_name="+")
+    meal = models.CharField(max_length=12, choices=Meal.choices, default=Meal.REGULAR)
+    count = models.PositiveSmallIntegerField(
+        "meals", default=3, validators=[MaxValueValidator(60)], help_text="Over the whole stay."
+    )
+    allergies = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["booking", "individual__person_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "individual"], name="one_meal_order_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.individual}: {self.count} × {self.get_meal_display()}"
+
+
+class GroundTransportBooking(Booking):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        CONFIRMED = "confirmed", "Confirmed"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class DropOff(models.TextChoices):
+        DOMESTIC_TERMINAL = "domestic_terminal", "Domestic terminal"
+        HOTEL = "hotel", "Hotel"
+        FINAL_DESTINATION = "final_destination", "Final destination address"
+        AGENCY_OFFICE = "agency_office", "Agency office"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transport_bookings")
+    individuals = models.ManyToManyField(
+        Individual,
+        blank=True,
+        related_name="transport_bookings",
+        help_text="Empty: the whole case.",
+    )
+    vendor = models.ForeignKey(
+        Vendor, on_delete=models.PROTECT, related_name="transport_bookings", verbose_name="company"
+    )
+    pickup_at = models.DateTimeField("pickup time")
+    pickup_place = models.CharField(max_length=200)
+    dropoff = models.CharField("drop-off", max_length=20, choices=DropOff.choices)
+    dropoff_detail = models.CharField(
+        "drop-off details", max_length=250, blank=True, help_text="Terminal, hotel or address."
+    )
+    wheelchair_accessible = models.BooleanField("wheelchair-accessible vehicle", default=False)
+    child_seats = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(10)])
+    luggage_count = models.PositiveSmallIntegerField(
+        "pieces of luggage", default=0, validators=[MaxValueValidator(60)]
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.REQUESTED)
+
+    class Meta:
+        ordering = ["pickup_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.vendor} · case {self.case} · pickup {self.pickup_at:%d %b %H:%M}"
+
+
+class VendorRating(models.Model):
+    """An associate's rating of a vendor's service, after a booking."""
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="ratings")
+    hotel_booking = models.ForeignKey(
+        HotelBooking, null=True, blank=True, on_delete=models.PROTECT, related_name="ratings"
+    )
+    transport_booking = models.ForeignKey(
+        GroundTransportBooking,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ratings",
+    )
+    rating = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(blank=True)
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    rated_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-rated_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5), name="rating_one_to_five"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vendor}: {self.rating}/5"
+
+
+class VendorProblem(models.Model):
+    """Something that went wrong with a vendor's service; open until an officer resolves it."""
+
+    class Kind(models.TextChoices):
+        LATE_PICKUP = "late_pickup", "Late pickup"
+        NO_ROOM = "no_room", "No room"
+        NO_INTERPRETER = "no_interpreter", "No interpreter"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="problems")
+    hotel_booking = models.ForeignKey(
+        HotelBooking, null=True, blank=True, on_delete=models.PROTECT, related_name="problems"
+    )
+    transport_booking = models.ForeignKey(
+        GroundTransportBooking,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="problems",
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    description = models.TextField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField(default=timezone.now, db_index=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-reported_at"]
+
+    def __str__(self) -> str:
+        return f"{self.vendor}: {self.get_kind_display()}"
+
+
+class EscortAssignment(models.Model):
+    """Someone who accompanies people for a leg of the journey or through a handover."""
+
+    class Kind(models.TextChoices):
+        IOM_STAFF = "iom_staff", "IOM staff member"
+        MEDICAL = "medical", "Medical escort"
+        AGENCY = "agency", "Agency representative"
+
+    class Purpose(models.TextChoices):
+        LEG = "leg", "A leg of the journey"
+        HANDOVER = "handover", "The handover"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="escorts")
+    individuals = models.ManyToManyField(Individual, related_name="escorts")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    name = models.CharField(max_length=120)
+    organisation = models.CharField(max_length=120, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="escort_assignments",
+        help_text="When the escort is a POE Ops user (IOM staff).",
+    )
+    purpose = models.CharField(max_length=10, choices=Purpose.choices, default=Purpose.LEG)
+    leg = models.CharField(
+        max_length=120, blank=True, help_text="Which leg, e.g. “DL1234 ATL → BOI”."
+    )
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["assigned_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
+
+    @property
+    def port(self) -> Port:
+        return self.case.port
+
+
+class CustodyHandover(models.Model):
+    """A minor, or the documents IOM holds for a case, passing from one party to another."""
+
+    class Subject(models.TextChoices):
+        MINOR = "minor", "Unaccompanied minor"
+        DOCUMENTS = "documents", "Documents held in custody"
+
+    class Party(models.TextChoices):
+        STAFF = "staff", "IOM staff"
+        ESCORT = "escort", "Escort"
+        AGENCY = "agency", "Agency representative"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="custody_handovers")
+    subject = models.CharField(max_length=10, choices=Subject.choices)
+    individual = models.ForeignKey(
+        Individual,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="custody_handovers",
+        help_text="The minor, or whose documents.",
+    )
+    from_kind = models.CharField("from", max_length=8, choices=Party.choices)
+    from_name = models.CharField(max_length=120)
+    from_organisation = models.CharField(max_length=120, blank=True)
+    to_kind = models.CharField("to", max_length=8, choices=Party.choices)
+    to_name = models.CharField(max_length=120)
+    to_organisation = models.CharField(max_length=120)
+    at = models.DateTimeField(default=timezone.now)
+    place = models.CharField(max_length=200)
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(to_name="") & ~models.Q(to_organisation=""),
+                name="custody_names_the_receiver",
+            )
+        ]
+
+    def __str__(self) -> str:
+        who = self.individual or f"documents of case {self.case}"
+        return f"{who}: {self.from_name} → {self.to_name}"
+
+    @property
+    def port(self) -> Port:
+        return self.case.port
+
+    @property
+    def leaves_iom(self) -> bool:
+        """Handed to someone outside the POE team: what a minor's handover requires."""
+        return self.to_kind in {self.Party.ESCORT, self.Party.AGENCY}

@@ -1,0 +1,226 @@
+"""Who travels: cases (by ABN), the individuals in them, their needs and vulnerabilities."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django_countries.fields import CountryField
+
+from cases.steps import ArrivalStep
+from poe_ops.languages import language_name, validate_language
+from poe_ops.models import Port
+from poe_ops.refusals import Refusal
+from poe_ops.text import fold
+
+
+class ResettlementAgency(models.Model):
+    """One of the national resettlement agencies (reference data, edited in admin)."""
+
+    code = models.CharField(max_length=16, unique=True)
+    name = models.CharField(max_length=120)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "resettlement agencies"
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Case(models.Model):
+    """A family or person travelling together, known to the POE through an ABN."""
+
+    class Status(models.TextChoices):
+        EXPECTED = "expected", "Expected"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    case_number = models.CharField(max_length=32, unique=True)
+    abn_number = models.CharField("ABN number", max_length=32, db_index=True)
+    abn_version = models.PositiveIntegerField("ABN version", default=1)
+    port = models.ForeignKey(Port, on_delete=models.PROTECT, related_name="cases")
+    agency = models.ForeignKey(
+        ResettlementAgency,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        null=True,
+        blank=True,
+        verbose_name="resettlement agency",
+    )
+    local_affiliate = models.CharField(max_length=200, blank=True)
+    final_destination = models.CharField(
+        max_length=200, blank=True, help_text="City and state, e.g. Boise, ID."
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.EXPECTED)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["case_number"]
+
+    def __str__(self) -> str:
+        return self.case_number
+
+    def members(self, individuals: Iterable[Individual]) -> list[Individual]:
+        """``individuals``, refused unless every one of them belongs to this case."""
+        people = list(individuals)
+        strangers = [str(p) for p in people if p.case_id != self.pk]
+        if strangers:
+            raise Refusal(f"Not in case {self.case_number}: {', '.join(strangers)}.")
+        return people
+
+
+class CaseRevision(models.Model):
+    """The values a case (and its people) had before a newer ABN version replaced them."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="revisions")
+    abn_version = models.PositiveIntegerField()
+    values = models.JSONField(help_text="The case's fields and people as they were.")
+    replaced_at = models.DateTimeField(default=timezone.now)
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-abn_version", "-replaced_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case} v{self.abn_version}"
+
+
+class SSR(models.TextChoices):
+    """IATA special service request codes seen on refugee travel."""
+
+    WCHR = "WCHR", "WCHR — wheelchair, can climb stairs"
+    WCHS = "WCHS", "WCHS — wheelchair, cannot climb stairs"
+    WCHC = "WCHC", "WCHC — wheelchair, immobile"
+    MEDA = "MEDA", "MEDA — medical case"
+    STCR = "STCR", "STCR — stretcher"
+    BLND = "BLND", "BLND — blind or low vision"
+    DEAF = "DEAF", "DEAF — deaf or hard of hearing"
+    DPNA = "DPNA", "DPNA — intellectual or developmental disability"
+    UMNR = "UMNR", "UMNR — unaccompanied minor"
+
+
+WHEELCHAIR_CODES = frozenset({SSR.WCHR, SSR.WCHS, SSR.WCHC})
+
+
+def validate_ssr_codes(value: Any) -> None:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValidationError("Special service codes must be a list of codes.")
+    unknown = sorted(set(value) - set(SSR.values))
+    if unknown:
+        raise ValidationError(f"Unknown special service code(s): {', '.join(unknown)}.")
+
+
+class Individual(models.Model):
+    """A person in a case. Never logs in; their data is sensitive and every view is audited."""
+
+    class Sex(models.TextChoices):
+        FEMALE = "F", "Female"
+        MALE = "M", "Male"
+        OTHER = "X", "Unspecified"
+
+    class Relationship(models.TextChoices):
+        PRINCIPAL = "PA", "Principal applicant"
+        SPOUSE = "SP", "Spouse"
+        CHILD = "CH", "Child"
+        PARENT = "PR", "Parent"
+        SIBLING = "SB", "Sibling"
+        GRANDCHILD = "GC", "Grandchild"
+        OTHER = "OT", "Other relative"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="individuals")
+    person_number = models.CharField(
+        max_length=32, help_text="The person's identifier on the ABN, stable across versions."
+    )
+    given_names = models.CharField(max_length=120)
+    surname = models.CharField(max_length=120)
+    date_of_birth = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=1, choices=Sex.choices, blank=True)
+    nationality = CountryField(blank=True)
+    primary_language = models.CharField(
+        max_length=3, blank=True, validators=[validate_language], help_text="ISO 639 code."
+    )
+    interpreter_needed = models.BooleanField(default=False)
+    relationship = models.CharField(
+        "relationship to principal applicant",
+        max_length=2,
+        choices=Relationship.choices,
+        default=Relationship.PRINCIPAL,
+    )
+    document_in_custody = models.BooleanField(
+        "travel document held in custody", default=False, help_text="Carried in the IOM bag."
+    )
+    ssr_codes = models.JSONField(
+        "special service codes", default=list, blank=True, validators=[validate_ssr_codes]
+    )
+    unaccompanied_minor = models.BooleanField(default=False)
+    medical = models.BooleanField(default=False)
+    pregnancy = models.BooleanField(default=False)
+    elderly = models.BooleanField(default=False)
+    single_parent = models.BooleanField(default=False)
+    other_vulnerability = models.BooleanField("other vulnerability", default=False)
+    vulnerability_notes = models.TextField(blank=True)
+
+    # Derived from the step events (arrivals.StepEvent) and kept in sync for fast lists.
+    current_step = models.CharField(
+        max_length=16, choices=ArrivalStep.choices, default=ArrivalStep.EXPECTED, db_index=True
+    )
+    current_step_at = models.DateTimeField(null=True, blank=True)
+    name_folded = models.CharField(max_length=250, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["case", "person_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "person_number"], name="individual_unique_per_case"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.given_names} {self.surname}".strip()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_folded = fold(f"{self.given_names} {self.surname}")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"given_names", "surname"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "name_folded"}
+        super().save(*args, **kwargs)
+
+    @property
+    def needs_wheelchair(self) -> bool:
+        return bool(WHEELCHAIR_CODES & set(self.ssr_codes))
+
+    @property
+    def language_name(self) -> str:
+        return language_name(self.primary_language)
+
+    @property
+    def flags(self) -> list[str]:
+        """Short labels for the needs an associate must see at a glance."""
+        labels = []
+        if self.unaccompanied_minor or SSR.UMNR in self.ssr_codes:
+            labels.append("URM")
+        labels += [code for code in self.ssr_codes if code != SSR.UMNR]
+        if self.medical and SSR.MEDA not in self.ssr_codes:
+            labels.append("Medical")
+        for flag, label in (
+            (self.pregnancy, "Pregnant"),
+            (self.elderly, "Elderly"),
+            (self.single_parent, "Single parent"),
+            (self.other_vulnerability, "Vulnerable"),
+        ):
+            if flag:
+                labels.append(label)
+        if self.interpreter_needed:
+            labels.append(f"Interpreter: {self.language_name or '?'}")
+        return labels

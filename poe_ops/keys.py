@@ -1,0 +1,123 @@
+"""Idempotency keys: one format, and one way to do a thing once.
+
+Every form and tap that creates something carries a key made when the form was drawn
+(``new_key``: a UUID). The record it creates stores the key in a unique ``idempotency_key``
+column; a second submit of the same form (a double tap, a Wi-Fi retry, a queued tap sent again)
+finds the key taken and gets the first record back instead of making a second one. Records made
+together by one submit (a rebooking's hotel, each person of a whole-family tap) use keys
+derived from it (``derive(key, "hotel")`` → ``<key>:hotel``).
+
+``claim`` is the one de-duplication idiom: a single ``INSERT … ON CONFLICT DO NOTHING
+RETURNING`` (PostgreSQL, and SQLite since 3.35) — the unique constraint decides, without a
+savepoint, and the losing request reads the winner's row."""
+
+from __future__ import annotations
+
+import functools
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.db import connection, models
+from django.db.models import Field
+
+from poe_ops.refusals import Refusal
+
+M = TypeVar("M", bound=models.Model)
+
+# What a form or a tablet sends: 8 to 48 letters, digits and dashes (a UUID is 36), then the
+# ":<part>"s of derived keys. Stored keys are at most KEY_MAX_LENGTH long.
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9-]{8,48}(:[A-Za-z0-9_-]{1,20})*$")
+KEY_MAX_LENGTH = 64
+REUSED_KEY = "This form was already used for something else; reload the page and try again."
+BAD_KEY = "This form has no valid idempotency key; reload the page and try again."
+
+
+def new_key() -> str:
+    return str(uuid.uuid4())
+
+
+def check_key(key: str) -> str:
+    """The key if it is one a form or a tablet may send; refused otherwise."""
+    if len(key or "") > KEY_MAX_LENGTH or not KEY_PATTERN.match(key or ""):
+        raise Refusal(BAD_KEY, code="bad_key")
+    return key
+
+
+def derive(key: str, part: object) -> str:
+    """The key of a record made together with others by one submit: ``<key>:<part>``."""
+    derived = f"{key}:{part}"
+    if len(derived) > KEY_MAX_LENGTH:
+        raise Refusal(BAD_KEY, code="bad_key")
+    return derived
+
+
+@dataclass(frozen=True)
+class Saved(Generic[M]):
+    """What a create call made; ``repeated`` when the key had been used before and ``obj`` is
+    the record the first call made."""
+
+    obj: M
+    repeated: bool = False
+
+
+@functools.cache
+def _claim_statement(
+    model: type[models.Model], key_field: str
+) -> tuple[str, list[Field[Any, Any]]]:
+    meta = model._meta
+    fields = [f for f in meta.local_concrete_fields if not f.primary_key]
+    key = meta.get_field(key_field)
+    assert isinstance(key, Field)
+    condition = ""
+    if not key.unique:  # a partial unique index on non-empty keys (notifications' dedupe key)
+        condition = f" WHERE {connection.ops.quote_name(key.column)} <> ''"
+    quote = connection.ops.quote_name
+    # Names from the model's own metadata; every value is a parameter.
+    columns = ", ".join(quote(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608
+        f"ON CONFLICT ({quote(key.column)}){condition} DO NOTHING RETURNING {quote(meta.pk.column)}"
+    )
+    return sql, fields
+
+
+def claim(obj: M, key_field: str = "idempotency_key") -> tuple[M, bool]:
+    """Save ``obj`` unless another row holds its key: ``(obj, True)`` when saved, ``(the row
+    that holds the key, False)`` otherwise. Any other constraint still raises. Many-to-many
+    fields and anything else the record needs are the caller's to add when it was saved."""
+    sql, fields = _claim_statement(type(obj), key_field)
+    values = [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is not None:
+        obj.pk = row[0]
+        obj._state.adding, obj._state.db = False, connection.alias
+        return obj, True
+    model = type(obj)
+    first = model._default_manager.get(**{key_field: getattr(obj, key_field)})
+    return first, False
+
+
+def once(
+    obj: M,
+    then: Callable[[M], None] | None = None,
+    *,
+    matches: Callable[[M], bool] | None = None,
+    key_field: str = "idempotency_key",
+) -> Saved[M]:
+    """``claim(obj)``, then ``then(obj)`` (its people, its audit event, its notice) only when it
+    was saved now. A key already used for something that ``matches`` rejects (another case's
+    booking) is refused. Call inside the transaction that makes the rest of the change."""
+    saved, created = claim(obj, key_field)
+    if created:
+        if then is not None:
+            then(saved)
+        return Saved(saved)
+    if matches is not None and not matches(saved):
+        raise Refusal(REUSED_KEY, code="reused_key")
+    return Saved(saved, repeated=True)
