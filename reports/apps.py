@@ -9,8 +9,9 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from poe_ops.registry import ApprovalSource, DemoSeeder, register, register_demo
         from reports import demo, documents, links
-        from reports.incidents import decide_for_inbox, restrict_visible
         from reports.models import IncidentReport
+        from reports.queries.incidents import restrict_visible
+        from reports.services.incidents import decide_for_inbox
 
         register(
             ApprovalSource(

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from arrivals.models import Flight
 from poe_ops.models import Port
-from reports import incidents
 from reports.models import IncidentReport
+from reports.services import incidents
 
 
 def _on_todays_flight(port: Port) -> dict[str, Any]:

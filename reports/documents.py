@@ -11,9 +11,9 @@ from django.urls import reverse
 from poe_ops.models import Document
 from poe_ops.registry import DocumentKind, DocumentUnavailable, register_document
 from poe_ops.services.documents import request_document
-from reports.incident_history import FIELD_LABELS, history_rows
-from reports.incidents import may_see, visible_incidents
 from reports.models import IncidentReport
+from reports.queries.incident_history import FIELD_LABELS, history_rows
+from reports.queries.incidents import may_see, visible_incidents
 
 INCIDENT_REPORT = "incident_report"
 

@@ -9,9 +9,9 @@ class StaffingConfig(AppConfig):
     def ready(self) -> None:
         from poe_ops.registry import ApprovalSource, DemoSeeder, register, register_demo
         from staffing import demo, documents
-        from staffing.leave import decide_leave
         from staffing.models import LeaveRequest, Timesheet
-        from staffing.timesheets import decide_timesheet
+        from staffing.services.leave import decide_leave
+        from staffing.services.timesheets import decide_timesheet
 
         register(
             ApprovalSource(

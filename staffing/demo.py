@@ -15,8 +15,6 @@ from cases.models import Individual
 from poe_ops import demo
 from poe_ops.languages import language_key
 from poe_ops.models import Port
-from staffing import rosters
-from staffing.coverage import coverage, projected_arrivals
 from staffing.models import (
     Credential,
     Position,
@@ -25,7 +23,9 @@ from staffing.models import (
     StaffProfile,
     StaffRole,
 )
-from staffing.rosters import ShiftRefused
+from staffing.queries.coverage import coverage, projected_arrivals
+from staffing.services import rosters
+from staffing.services.rosters import ShiftRefused
 
 # Extra staff who are rostered but never sign in (no usable password).
 EXTRA_STAFF: dict[str, list[tuple[str, str, str]]] = {

@@ -13,8 +13,8 @@ from poe_ops.registry import DocumentKind, DocumentUnavailable, register_documen
 from poe_ops.services import review
 from poe_ops.services.documents import request_document
 from poe_ops.text import display_name
-from staffing import timesheets as ts
 from staffing.models import Timesheet
+from staffing.services import timesheets as ts
 
 TIMESHEET = "timesheet"
 

@@ -11,8 +11,8 @@ from django.contrib.auth.models import User as Person
 
 from poe_ops.localtime import LocalTimeError, to_utc
 from poe_ops.models import Port
+from poe_ops.text import display_name
 from staffing.models import LeaveRequest, Position
-from staffing.rosters import person_name
 
 WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -75,7 +75,7 @@ class ShiftForm(forms.Form):
         self.staff_by_pk = {u.pk: u for u in staff}
         staff_field = self.fields["staff"]
         assert isinstance(staff_field, forms.ChoiceField)
-        staff_field.choices = [(u.pk, person_name(u)) for u in staff]
+        staff_field.choices = [(u.pk, display_name(u)) for u in staff]
         if fixed_staff:
             del self.fields["staff"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from staffing.credentials import notify_expiring_credentials
+from staffing.services.credentials import notify_expiring_credentials
 
 
 @shared_task(name="staffing.notify_expiring_credentials")

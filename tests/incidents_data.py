@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from poe_ops.models import Port
 from poe_ops.roles import Role, assign_port_role
-from reports import attachments, incidents
 from reports.models import IncidentAttachment, IncidentReport
+from reports.services import attachments, incidents
 from tests.factories import make_user
 
 _numbers = itertools.count(1)

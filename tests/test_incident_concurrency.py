@@ -9,8 +9,8 @@ import pytest
 from poe_ops.models import AuditEvent, Notification, NotificationKind
 from poe_ops.roles import Role, assign_port_role
 from poe_ops.services.review import ReviewConflict
-from reports import incidents
 from reports.models import IncidentReport
+from reports.services import incidents
 from tests.factories import make_user
 from tests.incidents_data import submitted_incident
 from tests.test_checkin_concurrency import run_together

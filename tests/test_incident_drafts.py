@@ -11,8 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from poe_ops.models import AuditEvent
-from reports import attachments, incident_history
 from reports.models import IncidentAttachment, IncidentReport
+from reports.queries import incident_history
+from reports.services import attachments
 from tests.incidents_data import JPEG, PDF, PNG, draft_incident, reporter_at, submitted_incident
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,9 @@ from poe_ops import tasks
 from poe_ops.models import Document, Notification
 from poe_ops.queries import notifications as notification_queries
 from poe_ops.queries.approvals import awaiting
-from reports import incidents
 from reports.documents import request_incident_pdf
+from reports.queries import incidents as incident_queries
+from reports.services import incidents
 from tests.incidents_data import attachment_on, draft_incident, reporter_at, submitted_incident
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +99,7 @@ def test_ny_hq_and_jfk_staff_see_nothing_of_atl(client, sensitive, ny_ops, jfk_o
     for user in (ny_ops, jfk_officer):
         client.force_login(user)
         assert client.get(reverse("reports:incident", args=[sensitive.pk])).status_code == 404
-        assert not incidents.visible_incidents(user).exists()
+        assert not incident_queries.visible_incidents(user).exists()
 
 
 def test_the_officer_finds_it_in_the_inbox(sensitive, atl_officer, atl):

@@ -10,10 +10,10 @@ import pytest
 from django.core.management import call_command
 
 from poe_ops.models import Port
-from staffing.coverage import coverage
-from staffing.credentials import expiring
 from staffing.models import Credential, Shift, StaffProfile
-from staffing.rosters import week_bounds
+from staffing.queries.coverage import coverage
+from staffing.queries.credentials import expiring
+from staffing.services.rosters import week_bounds
 
 pytestmark = pytest.mark.django_db
 

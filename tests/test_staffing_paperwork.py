@@ -13,12 +13,12 @@ from poe_ops.queries.approvals import awaiting
 from poe_ops.registry import SOURCES
 from poe_ops.services.review import ReviewConflict
 from poe_ops.tasks import render_document
-from staffing import leave as leave_services
-from staffing import rosters
-from staffing import timesheets as ts
-from staffing.credentials import notify_expiring_credentials
 from staffing.models import Credential, LeaveRequest
-from staffing.rosters import ShiftRefused
+from staffing.services import leave as leave_services
+from staffing.services import rosters
+from staffing.services import timesheets as ts
+from staffing.services.credentials import notify_expiring_credentials
+from staffing.services.rosters import ShiftRefused
 from tests.documents_data import pdf_text
 from tests.staffing_data import local, next_monday, staff
 from tests.test_checkin_concurrency import run_together

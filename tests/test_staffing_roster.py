@@ -10,11 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from poe_ops.models import AuditEvent, ReviewStatus
-from staffing import rosters
-from staffing.coverage import coverage
 from staffing.forms import iso_week
 from staffing.models import LeaveRequest, Position, Shift
-from staffing.rosters import ShiftRefused
+from staffing.queries.coverage import coverage
+from staffing.services import rosters
+from staffing.services.rosters import ShiftRefused
 from tests.staffing_data import flight_with_people, local, next_monday, staff
 
 pytestmark = pytest.mark.django_db

@@ -16,9 +16,9 @@ from django.core.exceptions import PermissionDenied
 from poe_ops.models import AuditEvent, Notification, NotificationKind, ReviewStatus
 from poe_ops.queries.approvals import awaiting
 from poe_ops.services.review import ReviewConflict
-from staffing import rosters
-from staffing import timesheets as ts
 from staffing.models import LeaveRequest, Position, Timesheet
+from staffing.services import rosters
+from staffing.services import timesheets as ts
 from tests.staffing_data import local, staff
 
 pytestmark = pytest.mark.django_db

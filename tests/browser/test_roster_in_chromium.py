@@ -8,8 +8,8 @@ import datetime as dt
 
 import pytest
 
-from staffing import rosters
 from staffing.forms import iso_week
+from staffing.services import rosters
 from tests.browser.test_shell_in_chromium import ARTIFACTS, TABLET_SIZES, sign_in, small_targets
 from tests.browser.test_shell_in_chromium import watched_page as watched_page  # fixture
 from tests.staffing_data import flight_with_people, local, next_monday, staff

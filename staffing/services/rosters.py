@@ -23,6 +23,7 @@ from poe_ops.models import Port, ReviewStatus
 from poe_ops.roles import COORDINATE, SUPERVISE
 from poe_ops.scoping import has_port_perm, require_port_perm
 from poe_ops.services.audit import changed_fields, log_action, snapshot
+from poe_ops.text import display_name
 from staffing.models import (
     AIRPORT_POSITIONS,
     Credential,
@@ -48,10 +49,6 @@ class ShiftRefused(Exception):
 
     def __str__(self) -> str:
         return " ".join(self.problems)
-
-
-def person_name(user: Person) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def _span(shift_start: dt.datetime, shift_end: dt.datetime, port: Port) -> str:
@@ -98,7 +95,7 @@ def _check(
     ignore: int | None = None,
 ) -> tuple[list[str], str]:
     """(other problems, badge problem) for this shift; both empty when it may be saved."""
-    name = person_name(staff)
+    name = display_name(staff)
     problems: list[str] = []
     if end <= start:
         return ["The shift must end after it starts."], ""
@@ -216,7 +213,7 @@ def _log_override(actor: User, shift: Shift, badge: str, reason: str) -> None:
         "poe.shift.badge_overridden",
         shift,
         port=shift.port,
-        data={"problem": badge, "reason": reason, "staff": person_name(shift.staff)},
+        data={"problem": badge, "reason": reason, "staff": display_name(shift.staff)},
     )
 
 

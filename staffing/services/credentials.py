@@ -14,40 +14,9 @@ from guardian.shortcuts import get_users_with_perms
 from poe_ops.models import NotificationKind, Port
 from poe_ops.roles import SUPERVISE
 from poe_ops.services.notifications import notify
-from staffing.models import EXPIRY_WARNING, Credential
-from staffing.rosters import person_name
-
-# Expired longer ago than this, a credential is history, not a warning.
-FORGET_AFTER = dt.timedelta(days=365)
-
-
-def expiring(
-    ports: list[Port], today: dt.date, window: dt.timedelta = EXPIRY_WARNING
-) -> list[Credential]:
-    """Credentials of the staff of ``ports`` expiring by ``today + window`` (or expired in the
-    last year), unless renewed by a later one of the same kind. Two queries."""
-    candidates = list(
-        Credential.objects.filter(
-            profile__home_ports__in=ports,
-            expires__isnull=False,
-            expires__lte=today + window,
-            expires__gte=today - FORGET_AFTER,
-        )
-        .select_related("profile__user")
-        .prefetch_related("profile__credentials")
-        .distinct()
-        .order_by("expires", "pk")
-    )
-    return [
-        c
-        for c in candidates
-        if not any(
-            other.kind == c.kind
-            and other.pk != c.pk
-            and (other.expires is None or other.expires > today + window)
-            for other in c.profile.credentials.all()
-        )
-    ]
+from poe_ops.text import display_name
+from staffing.models import Credential
+from staffing.queries.credentials import expiring
 
 
 def officers_of(port: Port) -> list[Person]:
@@ -60,7 +29,7 @@ def officers_of(port: Port) -> list[Person]:
 
 
 def describe(credential: Credential, today: dt.date) -> str:
-    who = person_name(credential.profile.user)
+    who = display_name(credential.profile.user)
     what = credential.get_kind_display()
     assert credential.expires is not None
     if credential.expires < today:

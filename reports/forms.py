@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -177,3 +178,22 @@ def _zone(name: str) -> Any:
     import zoneinfo
 
     return zoneinfo.ZoneInfo(name or "UTC")
+
+
+INCIDENT_LABELS = {
+    "occurred_at": "When it happened",
+    "flight": "Flight",
+    "case_number": "Case number",
+    "individuals": "People involved",
+    "category": "Kind of incident",
+    "severity": "How serious",
+    "narrative": "What happened",
+    "actions_taken": "Immediate actions taken",
+    "follow_up_needed": "Follow-up needed",
+}
+
+
+def errors_text(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [m for messages_ in error.message_dict.values() for m in messages_]
+    return list(error.messages)

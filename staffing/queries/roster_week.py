@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import User as Person
 
 from poe_ops.models import Port, ReviewStatus
-from staffing.coverage import DayCoverage, coverage, week_days
-from staffing.credentials import expiring
 from staffing.models import Credential, LeaveRequest, Shift
-from staffing.rosters import staff_of, week_bounds
+from staffing.queries.coverage import DayCoverage, coverage, week_days
+from staffing.queries.credentials import expiring
+from staffing.services.rosters import staff_of, week_bounds
 
 
 @dataclass

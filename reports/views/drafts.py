@@ -1,6 +1,5 @@
-"""Incident report screens: the list, filing (with autosave), the report with its history,
-submitting, photos and scans, and the official PDF. Every lookup goes through
-``reports.incidents.visible_incidents``."""
+"""Filing an incident report on the tablet: the new report, its autosave from the first keystroke,
+and editing a draft or a returned report."""
 
 from __future__ import annotations
 
@@ -11,13 +10,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import (
-    FileResponse,
-    Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponseBase,
     HttpResponseNotAllowed,
     QueryDict,
 )
@@ -28,67 +23,16 @@ from django.views.decorators.http import require_POST
 from arrivals.models import Flight
 from cases.models import Individual
 from poe_ops.models import Port
-from poe_ops.roles import OPERATE, SUPERVISE
-from poe_ops.scoping import get_port_or_404, has_port_perm, ports_for
-from poe_ops.services.audit import log_personal_data_access
+from poe_ops.roles import OPERATE
+from poe_ops.scoping import get_port_or_404, has_port_perm
 from poe_ops.services.review import ReviewConflict
-from poe_ops.views.documents import answer
-from reports import attachments, incident_history, incidents
-from reports.documents import request_incident_pdf
-from reports.incident_forms import IncidentFilters, IncidentForm
+from reports.forms import INCIDENT_LABELS, IncidentForm, errors_text
 from reports.models import IncidentReport
+from reports.queries import incident_history
+from reports.queries import incidents as incident_queries
+from reports.services import incidents
 
 FORM = "reports/incidents/form.html"
-DETAIL = "reports/incidents/detail.html"
-LIST = "reports/incidents/list.html"
-PER_PAGE = 50
-LABELS = {
-    "occurred_at": "When it happened",
-    "flight": "Flight",
-    "case_number": "Case number",
-    "individuals": "People involved",
-    "category": "Kind of incident",
-    "severity": "How serious",
-    "narrative": "What happened",
-    "actions_taken": "Immediate actions taken",
-    "follow_up_needed": "Follow-up needed",
-}
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
-def _errors_text(error: ValidationError) -> list[str]:
-    if hasattr(error, "error_dict"):
-        return [m for messages_ in error.message_dict.values() for m in messages_]
-    return list(error.messages)
-
-
-# --- The list --------------------------------------------------------------------------------
-
-
-@login_required
-def incident_list(request: HttpRequest) -> HttpResponse:
-    ports = ports_for(request.user)
-    filters = IncidentFilters(request.GET or None, ports=ports.order_by("iata"))
-    queryset = incidents.visible_incidents(request.user).select_related("port", "author")
-    if filters.is_bound:
-        filters.is_valid()
-        queryset = filters.apply(queryset)
-    queryset = queryset.order_by("-occurred_at", "-created_at", "-pk")
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    may_file = list(ports_for(request.user, OPERATE).order_by("iata"))
-    return render(
-        request,
-        LIST,
-        {"filters": filters, "page": page, "query": query.urlencode(), "may_file": may_file},
-    )
-
-
-# --- Filing ----------------------------------------------------------------------------------
 
 
 def _people_choices(port: Port, form: IncidentForm, chosen: list[int]) -> list[Individual]:
@@ -155,7 +99,7 @@ def _prefill(port: Port, query: QueryDict) -> tuple[dict[str, Any], list[str]]:
     form = IncidentForm(raw, port=port)
     form.is_valid()
     dropped = [
-        f"{LABELS.get(name, name)}: {' '.join(str(m) for m in e)}"
+        f"{INCIDENT_LABELS.get(name, name)}: {' '.join(str(m) for m in e)}"
         for name, e in form.errors.items()
     ]
     initial: dict[str, Any] = {
@@ -237,7 +181,7 @@ def new_incident(request: HttpRequest, iata: str) -> HttpResponse:
 
 @login_required
 def edit_incident(request: HttpRequest, pk: int) -> HttpResponse:
-    report = incidents.incident_for(request.user, pk)
+    report = incident_queries.incident_for(request.user, pk)
     if report.author_id != request.user.pk or not report.is_editable:
         messages.info(request, "This report cannot be changed now.")
         return redirect("reports:incident", pk=report.pk)
@@ -267,7 +211,7 @@ def autosave(request: HttpRequest, iata: str) -> HttpResponse:
         context["refusal"] = str(conflict)
         return render(request, f"{FORM}#autosave_status", context)
     except ValidationError as error:
-        context["refusal"] = " ".join(_errors_text(error))
+        context["refusal"] = " ".join(errors_text(error))
         return render(request, f"{FORM}#autosave_status", context)
     chosen = [p.pk for p in form.cleaned_data.get("individuals") or []]
     people = _people_choices(port, form, chosen)
@@ -275,7 +219,7 @@ def autosave(request: HttpRequest, iata: str) -> HttpResponse:
     context.update(
         report=report,
         saved_at=report.updated_at,
-        problems=[(LABELS.get(n, n), e) for n, e in form.errors.items()],
+        problems=[(INCIDENT_LABELS.get(n, n), e) for n, e in form.errors.items()],
         created=not existed,
         chosen=chosen,
         people=people,
@@ -286,91 +230,3 @@ def autosave(request: HttpRequest, iata: str) -> HttpResponse:
         # A reload (or a dropped connection and a retry) now opens the saved draft.
         response["HX-Replace-Url"] = reverse("reports:incident_edit", args=[report.pk])
     return response
-
-
-# --- The report ------------------------------------------------------------------------------
-
-
-@login_required
-def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    report = incidents.incident_for(request.user, pk)
-    if request.method not in {"GET", "HEAD"}:
-        return HttpResponseNotAllowed(["GET"])
-    if report.individuals.exists():
-        log_personal_data_access(request.user, report, port=report.port, purpose="incident report")
-    may_decide = (
-        report.awaits_decision
-        and report.author_id != request.user.pk
-        and has_port_perm(request.user, report.port, SUPERVISE)
-    )
-    context = {
-        "report": report,
-        "port": report.port,
-        "current_port": report.port,
-        "people": list(report.individuals.select_related("case")),
-        "attachments": list(report.attachments.all()),
-        "history": incident_history.history_rows(report),
-        "is_author": report.author_id == request.user.pk,
-        "may_decide": may_decide,
-    }
-    return render(request, DETAIL, context)
-
-
-@require_POST
-@login_required
-def submit(request: HttpRequest, pk: int) -> HttpResponse:
-    report = incidents.incident_for(request.user, pk)
-    try:
-        incidents.submit_incident(request.user, report)
-    except ValidationError as error:
-        messages.error(request, "Not submitted: " + " ".join(_errors_text(error)))
-        return redirect("reports:incident_edit", pk=report.pk)
-    except ReviewConflict as conflict:
-        messages.info(request, str(conflict))
-        return redirect("reports:incident", pk=report.pk)
-    messages.success(request, f"Incident report {report} was sent to the officers.")
-    return redirect("reports:incident", pk=report.pk)
-
-
-@require_POST
-@login_required
-def add_attachment(request: HttpRequest, pk: int) -> HttpResponse:
-    report = incidents.incident_for(request.user, pk)
-    upload = request.FILES.get("file")
-    if upload is None:
-        messages.error(request, "Choose a photo or scan to add.")
-    else:
-        try:
-            attachments.add_attachment(request.user, report, upload)
-        except ValidationError as error:
-            messages.error(request, " ".join(_errors_text(error)))
-        else:
-            messages.success(request, f"“{upload.name}” was added.")
-    return redirect(f"{reverse('reports:incident_edit', args=[report.pk])}#incident-attachments")
-
-
-@login_required
-def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
-    report = incidents.incident_for(request.user, pk)
-    if request.method not in {"GET", "HEAD"}:
-        return HttpResponseNotAllowed(["GET"])
-    found = report.attachments.filter(pk=attachment_pk).first()
-    if found is None:
-        raise Http404("No such attachment.")
-    log_personal_data_access(request.user, report, port=report.port, purpose="incident attachment")
-    response = FileResponse(
-        found.file.open("rb"),
-        as_attachment=not found.is_image,
-        filename=found.original_name,
-        content_type=found.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-@require_POST
-@login_required
-def request_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    report = incidents.incident_for(request.user, pk)
-    return answer(request, request_incident_pdf(request.user, report))

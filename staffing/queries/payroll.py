@@ -15,9 +15,9 @@ from django.db.models import Q, Sum
 
 from poe_ops.exports import safe_row
 from poe_ops.models import Port, ReviewStatus
+from poe_ops.text import display_name
 from staffing.models import LeaveRequest, Timesheet
-from staffing.rosters import person_name
-from staffing.timesheets import month_bounds
+from staffing.services.timesheets import month_bounds
 
 HEADER = [
     "Staff member",
@@ -91,19 +91,19 @@ def payroll(port: Port, month: dt.date) -> Payroll:
     for sheet in timesheets:
         if sheet.status != ReviewStatus.APPROVED:
             not_approved.append(
-                NotApproved(person_name(sheet.author), sheet.get_status_display(), sheet)
+                NotApproved(display_name(sheet.author), sheet.get_status_display(), sheet)
             )
             continue
         assert sheet.decided_by is not None
         rows.append(
             PayrollRow(
-                name=person_name(sheet.author),
+                name=display_name(sheet.author),
                 username=sheet.author.get_username(),
                 regular=sheet.sum_hours or Decimal(0),
                 overtime=sheet.sum_overtime or Decimal(0),
                 night_hours=sheet.sum_night or Decimal(0),
                 leave_days=leave.get(sheet.author_id, 0),
-                approved_by=person_name(sheet.decided_by),
+                approved_by=display_name(sheet.decided_by),
                 approved_at=sheet.decided_at,
             )
         )
@@ -117,7 +117,7 @@ def payroll(port: Port, month: dt.date) -> Payroll:
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
-    not_approved += [NotApproved(person_name(u), "No timesheet yet", None) for u in missing]
+    not_approved += [NotApproved(display_name(u), "No timesheet yet", None) for u in missing]
     return Payroll(port=port, month=month, rows=rows, not_approved=not_approved)
 
 

@@ -17,23 +17,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser, Group
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
-from django.db.models import Q
-from django.db.models.functions import Substr
-from django.http import Http404
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from poe_ops.models import HQ_GROUP_PREFIX, NotificationKind, Port, ReviewStatus
-from poe_ops.roles import OPERATE, SUPERVISE
-from poe_ops.scoping import ports_for, require_port_perm
+from poe_ops.models import NotificationKind, Port, ReviewStatus
+from poe_ops.roles import OPERATE
+from poe_ops.scoping import require_port_perm
 from poe_ops.services import review
 from poe_ops.services.audit import changed_fields, log_action
 from poe_ops.services.notifications import notify
 from reports.models import (
-    SENSITIVE_CATEGORIES,
     IncidentCategory,
     IncidentReport,
     IncidentSeverity,
@@ -57,53 +53,6 @@ ALERT_SEVERITIES = frozenset({IncidentSeverity.HIGH, IncidentSeverity.CRITICAL})
 
 
 # --- Who sees what ---------------------------------------------------------------------------
-
-
-def visibility(user: User) -> Q:
-    """The condition on ``IncidentReport`` rows ``user`` may see (see the module docstring)."""
-    if not user.is_authenticated:
-        return Q(pk__in=[])
-    hq_office_codes = (
-        Group.objects.filter(user__pk=user.pk, name__startswith=HQ_GROUP_PREFIX)
-        .annotate(code=Substr("name", len(HQ_GROUP_PREFIX) + 1))
-        .values("code")
-    )
-    own = Q(author_id=user.pk)
-    privileged = Q(port__in=ports_for(user, SUPERVISE)) | Q(port__office__code__in=hq_office_codes)
-    not_sensitive = ~Q(category__in=SENSITIVE_CATEGORIES)
-    submitted = ~Q(status=ReviewStatus.DRAFT)
-    return Q(port__in=ports_for(user)) & (own | (submitted & (not_sensitive | privileged)))
-
-
-def restrict_visible(
-    queryset: models.QuerySet[IncidentReport], user: User
-) -> models.QuerySet[IncidentReport]:
-    return queryset.filter(visibility(user))
-
-
-def visible_incidents(user: User) -> models.QuerySet[IncidentReport]:
-    """Every incident report ``user`` may see. Views, the PDF and attachments start here."""
-    return restrict_visible(IncidentReport.objects.all(), user)
-
-
-def incident_for(user: User, pk: object, perm: str | None = None) -> IncidentReport:
-    """The report if ``user`` may see it, else 404 — a hidden report does not exist for them.
-    With ``perm``, a visible report at a port where they lack it is a 403."""
-    report = (
-        visible_incidents(user)
-        .select_related("port", "author", "flight", "case", "decided_by")
-        .filter(pk=int(str(pk)) if str(pk).isdigit() else 0)
-        .first()
-    )
-    if report is None:
-        raise Http404("No incident report matches.")
-    if perm is not None:
-        require_port_perm(user, report.port, perm)
-    return report
-
-
-def may_see(user: User, report: IncidentReport) -> bool:
-    return visible_incidents(user).filter(pk=report.pk).exists()
 
 
 # --- Drafts ----------------------------------------------------------------------------------

@@ -17,12 +17,12 @@ from django.views.decorators.http import require_POST
 from poe_ops.models import Port
 from poe_ops.roles import COORDINATE, SUPERVISE
 from poe_ops.scoping import get_port_or_404, get_scoped_or_404, has_port_perm
-from staffing import rosters
-from staffing.coverage import DayCoverage, coverage
 from staffing.forms import ShiftForm, iso_week, parse_week
 from staffing.models import Shift
-from staffing.rosters import ShiftRefused, week_start
-from staffing.week import RosterWeek, roster_week
+from staffing.queries.coverage import DayCoverage, coverage
+from staffing.queries.roster_week import RosterWeek, roster_week
+from staffing.services import rosters
+from staffing.services.rosters import ShiftRefused, week_start
 
 ROSTER = "staffing/roster.html"
 COVERAGE = "staffing/coverage.html"
@@ -154,7 +154,7 @@ def _submit_shift(
             request,
             port.iata,
             week_start(port, shift.start),
-            f"Shift {verb}: {rosters.person_name(shift.staff)}, {shift}.",
+            f"Shift {verb}: {rosters.display_name(shift.staff)}, {shift}.",
         )
     context["form"] = form
     return _form_response(request, context, status=422)
@@ -210,7 +210,7 @@ def delete_shift(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
         pk=pk,
     )
     monday = week_start(port, shift.start)
-    label = f"{rosters.person_name(shift.staff)}, {shift}"
+    label = f"{rosters.display_name(shift.staff)}, {shift}"
     rosters.delete_shift(request.user, shift)
     return _saved(request, port.iata, monday, f"Shift removed: {label}.")
 

@@ -1,0 +1,42 @@
+"""An officer's decision on a leave request or a timesheet, from its page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+
+from poe_ops.models import ReviewStatus
+from poe_ops.roles import SUPERVISE
+from poe_ops.scoping import has_port_perm
+from poe_ops.services.review import ReviewConflict
+from staffing.forms import DecisionForm
+from staffing.models import LeaveRequest, Timesheet
+
+
+def may_decide(request: HttpRequest, record: LeaveRequest | Timesheet) -> bool:
+    return (
+        record.status == ReviewStatus.SUBMITTED
+        and request.user.pk != record.author_id
+        and has_port_perm(request.user, record.port, SUPERVISE)
+    )
+
+
+def decide_from_page(
+    request: HttpRequest, record: LeaveRequest | Timesheet, decide_fn: object
+) -> None:
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose approve or return.")
+        return
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        decide_fn(request.user, record, approve, form.cleaned_data["comment"])  # type: ignore[operator]
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except ReviewConflict as conflict:
+        messages.error(request, str(conflict))
+    except PermissionDenied as denied:
+        messages.error(request, str(denied))
+    else:
+        messages.success(request, f"{'Approved' if approve else 'Returned'}: {record}.")

@@ -1,0 +1,102 @@
+"""Leave: asking for it, its page, and an officer's decision."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from poe_ops.models import ReviewStatus
+from poe_ops.roles import OPERATE, SUPERVISE
+from poe_ops.scoping import get_port_or_404, get_scoped_or_404, has_port_perm
+from poe_ops.services import review
+from poe_ops.services.review import ReviewConflict
+from staffing.forms import LeaveForm
+from staffing.models import LeaveRequest
+from staffing.services import leave as leave_services
+from staffing.services.rosters import shifts_during_leave
+from staffing.views.decisions import decide_from_page, may_decide
+
+LEAVE = "staffing/leave.html"
+
+
+@login_required
+def new_leave(request: HttpRequest, iata: str) -> HttpResponse:
+    port = get_port_or_404(request.user, iata, OPERATE)
+    form = LeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            leave = leave_services.request_leave(request.user, port, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Leave {leave} sent to the {port.iata} officers.")
+            return redirect("staffing:leave_detail", pk=leave.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, LEAVE, {"port": port, "current_port": port, "form": form}, status=status)
+
+
+def _add_errors(form: LeaveForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _leave_for(request: HttpRequest, pk: int) -> LeaveRequest:
+    leave = get_scoped_or_404(
+        LeaveRequest.objects.select_related("port", "author", "decided_by"), request.user, pk=pk
+    )
+    if request.user.pk != leave.author_id and not has_port_perm(
+        request.user, leave.port, SUPERVISE
+    ):
+        raise Http404("No leave request matches.")
+    return leave
+
+
+@login_required
+def leave_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    leave = _leave_for(request, pk)
+    form = None
+    if request.user.pk == leave.author_id and leave.status == ReviewStatus.RETURNED:
+        form = LeaveForm(request.POST or None, instance=leave)
+        if request.method == "POST" and form.is_valid():
+            try:
+                leave_services.resubmit_leave(request.user, leave, **form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            except ReviewConflict as conflict:
+                messages.error(request, str(conflict))
+            else:
+                messages.success(request, "Leave request sent again.")
+                return redirect("staffing:leave_detail", pk=leave.pk)
+        leave.refresh_from_db()
+    elif request.method == "POST":
+        return HttpResponseNotAllowed(["GET"])
+    return render(
+        request,
+        LEAVE,
+        {
+            "leave": leave,
+            "port": leave.port,
+            "current_port": leave.port,
+            "form": form,
+            "history": review.history(leave),
+            "may_decide": may_decide(request, leave),
+            "clashing_shifts": shifts_during_leave(leave)
+            if leave.status != ReviewStatus.RETURNED
+            else [],
+        },
+    )
+
+
+@require_POST
+@login_required
+def decide_leave(request: HttpRequest, pk: int) -> HttpResponse:
+    leave = _leave_for(request, pk)
+    decide_from_page(request, leave, leave_services.decide_leave)
+    return redirect("staffing:leave_detail", pk=leave.pk)
