@@ -15,23 +15,24 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 
 from poe_ops.models import Port
+from poe_ops.refusals import Refusal
 
 User = AbstractBaseUser | AnonymousUser
 
 OFFSET_RE = re.compile(r"^(?:UTC)?([+-])(\d{1,2}):?(\d{2})$")
 
 
-class LocalTimeError(ValueError):
+class LocalTimeError(Refusal):
     """A local time that cannot be placed on the UTC timeline without more information.
 
-    ``kind`` says why, so each screen can word it for its own reader."""
+    ``kind`` (also its ``code``) says why, so each screen can word it for its own reader."""
 
     NONEXISTENT = "nonexistent"  # skipped when the clocks jump forward
     REPEATED = "repeated"  # shown twice when the clocks go back
     WRONG_OFFSET = "wrong_offset"  # an offset the zone cannot have then
 
     def __init__(self, message: str, kind: str) -> None:
-        super().__init__(message)
+        super().__init__(message, code=kind)
         self.kind = kind
 
 

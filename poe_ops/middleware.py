@@ -1,4 +1,5 @@
-"""Request id, session time-outs, and no caching of pages that carry personal data."""
+"""Request id, session time-outs, no caching of pages that carry personal data, and refusals
+answered in words."""
 
 from __future__ import annotations
 
@@ -11,9 +12,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django_htmx.http import reswap, retarget
 
+from poe_ops.refusals import Conflict, Refusal
 from poe_ops.scoping import request_permission_cache
 from poe_ops.services.audit import current_request_id
 
@@ -100,3 +105,36 @@ class NoStoreForAuthenticatedMiddleware:
             add_never_cache_headers(response)
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class RefusalMiddleware:
+    """Answers a ``Refusal`` no view caught with its message in words and its status (400, or
+    409 for a conflict), never a raw error: for htmx, the message goes to the page's announcer
+    (``#announcer`` in base.html) and nothing else on the page is touched; otherwise an error
+    page with the message and a way back. Views that show a refusal in place (on a form, in a
+    person's row) catch it themselves."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, ValidationError):
+            # Field checks a service made for a form the view did not show: still words.
+            exception = Refusal(" ".join(exception.messages), code="invalid")
+        if not isinstance(exception, Refusal):
+            return None
+        if getattr(request, "htmx", False):
+            response = render(
+                request, "refusal.html#message", {"refusal": exception}, status=exception.status
+            )
+            return reswap(retarget(response, "#announcer"), "innerHTML")
+        title = "Someone else was first" if isinstance(exception, Conflict) else "Not done"
+        return render(
+            request,
+            "error.html",
+            {"status": exception.status, "title": title, "message": exception.message},
+            status=exception.status,
+        )

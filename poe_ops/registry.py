@@ -25,6 +25,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
 from poe_ops.models import Reviewable
+from poe_ops.refusals import Refusal
 
 if TYPE_CHECKING:
     from poe_ops.models import Document
@@ -61,8 +62,11 @@ def register(source: ApprovalSource) -> None:
 # --- documents ------------------------------------------------------------------------------
 
 
-class DocumentUnavailable(Exception):
-    """The document cannot be made; the message says why, in words for the person who asked."""
+class DocumentUnavailable(Refusal):
+    """The document cannot be made; the message says why, in words for the person who asked
+    (the worker stores it on the document, which the document page shows)."""
+
+    default_code = "document_unavailable"
 
 
 @dataclass(frozen=True)

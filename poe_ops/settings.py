@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "poe_ops.middleware.RefusalMiddleware",
     # Axes last, as its documentation asks, so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]

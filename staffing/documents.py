@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.text import get_valid_filename
 
 from poe_ops.models import Document, ReviewStatus
+from poe_ops.refusals import Refusal
 from poe_ops.registry import DocumentKind, DocumentUnavailable, register_document
 from poe_ops.services import review
 from poe_ops.services.documents import request_document
@@ -19,15 +20,12 @@ from staffing.services import timesheets as ts
 TIMESHEET = "timesheet"
 
 
-class TimesheetNotApproved(Exception):
-    pass
-
-
 def request_timesheet_pdf(user: Any, timesheet: Timesheet) -> Document:
     if timesheet.status != ReviewStatus.APPROVED:
-        raise TimesheetNotApproved(
+        raise Refusal(
             "Only an approved timesheet can be printed for signature; this one is "
-            f"{timesheet.get_status_display().lower()}."
+            f"{timesheet.get_status_display().lower()}.",
+            code="not_approved",
         )
     subject = f"{timesheet.author.get_username()}-{timesheet.port.iata}-{timesheet.month:%Y-%m}"
     return request_document(

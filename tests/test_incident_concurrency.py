@@ -7,8 +7,8 @@ import uuid
 import pytest
 
 from poe_ops.models import AuditEvent, Notification, NotificationKind
+from poe_ops.refusals import Conflict
 from poe_ops.roles import Role, assign_port_role
-from poe_ops.services.review import ReviewConflict
 from reports.models import IncidentReport
 from reports.services import incidents
 from tests.factories import make_user
@@ -31,7 +31,7 @@ def test_two_officers_deciding_at_once_make_one_decision(atl, atl_officer, attem
             other, IncidentReport.objects.get(pk=report.pk), approve=False, comment="Add times"
         ),
     )
-    conflicts = [r for r in results if isinstance(r, ReviewConflict)]
+    conflicts = [r for r in results if isinstance(r, Conflict)]
     wins = [r for r in results if isinstance(r, IncidentReport)]
     assert len(conflicts) == 1 and len(wins) == 1, results
     report.refresh_from_db()

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 
 from poe_ops.models import AuditEvent, Document, Notification, NotificationKind, ReviewStatus
 from poe_ops.queries.approvals import awaiting
+from poe_ops.refusals import Conflict
 from poe_ops.registry import SOURCES
-from poe_ops.services.review import ReviewConflict
 from poe_ops.tasks import render_document
 from staffing.models import Credential, LeaveRequest
 from staffing.services import leave as leave_services
@@ -208,7 +208,7 @@ def test_two_officers_approving_at_once_make_one_approval(atl, atl_associate, at
         lambda: ts.decide_timesheet(atl_officer, ts.Timesheet.objects.get(pk=sheet.pk), True),
         lambda: ts.decide_timesheet(second, ts.Timesheet.objects.get(pk=sheet.pk), True),
     )
-    conflicts = [r for r in results if isinstance(r, ReviewConflict)]
+    conflicts = [r for r in results if isinstance(r, Conflict)]
     assert len(conflicts) == 1, results
     assert "was already approved by" in str(conflicts[0])
     assert AuditEvent.objects.filter(action="poe.timesheet.approved").count() == 1

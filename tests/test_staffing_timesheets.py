@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 
 from poe_ops.models import AuditEvent, Notification, NotificationKind, ReviewStatus
 from poe_ops.queries.approvals import awaiting
-from poe_ops.services.review import ReviewConflict
+from poe_ops.refusals import Conflict
 from staffing.models import LeaveRequest, Position, Timesheet
 from staffing.services import rosters
 from staffing.services import timesheets as ts
@@ -185,7 +185,7 @@ def test_a_submitted_timesheet_can_no_longer_be_edited(worked, atl_associate):
     sheet = ts.open_timesheet(atl_associate, worked, MONTH)
     ts.submit_timesheet(atl_associate, sheet)
     days = {dt.date(2026, 10, 9): ts.DayInput("8", "0", "0", "")}
-    with pytest.raises(ReviewConflict, match="can no longer be changed"):
+    with pytest.raises(Conflict, match="can no longer be changed"):
         ts.update_days(atl_associate, sheet, days)
 
 

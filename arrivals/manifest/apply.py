@@ -22,6 +22,7 @@ from arrivals.manifest.values import Problem
 from arrivals.models import Flight, ImportBatch, Segment
 from cases.models import Case, CaseRevision, Individual
 from poe_ops.models import Port
+from poe_ops.refusals import Refusal
 from poe_ops.services.audit import changed_fields, log_actions
 from poe_ops.text import fold
 
@@ -51,9 +52,13 @@ PERSON_FIELDS = (
 FLIGHT_FIELDS = ("origin", "destination", "scheduled_departure", "scheduled_arrival")
 
 
-class ImportRefused(Exception):
+class ImportRefused(Refusal):
+    """The file would make a record wrong: ``problems`` say where (row, column, value)."""
+
+    default_code = "manifest_rows"
+
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s)")
+        super().__init__(f"The manifest has {len(problems)} problem(s); nothing was imported.")
         self.problems = problems
 
 

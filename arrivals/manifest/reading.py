@@ -23,6 +23,7 @@ from arrivals.manifest.values import (
     Problem,
     RowReader,
 )
+from poe_ops.refusals import Refusal
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -66,8 +67,10 @@ OPTIONAL_COLUMNS = (
 ALL_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
 
-class ManifestFileError(ValueError):
+class ManifestFileError(Refusal):
     """The upload is not a manifest at all (wrong type, unreadable, missing columns)."""
+
+    default_code = "manifest_file"
 
 
 @dataclass(frozen=True)

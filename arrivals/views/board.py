@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from arrivals.queries.board import FLAGS, Board, BoardFilters, build_board
@@ -16,11 +16,12 @@ from arrivals.views.today import requested_date
 from cases.models import ResettlementAgency
 from cases.steps import ArrivalStep
 from poe_ops.exports import safe_row
+from poe_ops.http import HtmxHttpRequest
 from poe_ops.models import Port
 from poe_ops.scoping import ports_for
 
 
-def _board_for(request: HttpRequest) -> tuple[Board, list[Port], str]:
+def _board_for(request: HtmxHttpRequest) -> tuple[Board, list[Port], str]:
     ports: list[Port] = list(ports_for(request.user).select_related("office"))
     default_day = ports[0].local_today() if ports else dt.datetime.now(dt.UTC).date()
     day, error = requested_date(request, default_day)
@@ -40,7 +41,7 @@ def _board_for(request: HttpRequest) -> tuple[Board, list[Port], str]:
 
 
 @login_required
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: HtmxHttpRequest) -> HttpResponse:
     data, ports, error = _board_for(request)
     context = {
         "board": data,
@@ -53,13 +54,13 @@ def board(request: HttpRequest) -> HttpResponse:
         "query": request.GET.urlencode(),
     }
     template = "arrivals/board.html"
-    if getattr(request, "htmx", False):
+    if request.htmx:
         template += "#board_body"
     return render(request, template, context)
 
 
 @login_required
-def board_csv(request: HttpRequest) -> HttpResponse:
+def board_csv(request: HtmxHttpRequest) -> HttpResponse:
     """The day's board, one row per flight, for a spreadsheet (cells never become formulas)."""
     data, _ports, _error = _board_for(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
@@ -31,7 +31,7 @@ def search(request: HtmxHttpRequest, iata: str) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, case_number: str) -> HttpResponse:
+def detail(request: HtmxHttpRequest, case_number: str) -> HttpResponse:
     case = case_for(request.user, case_number)
     if request.method not in {"GET", "HEAD"}:  # after the scope check: another port's is a 404
         return HttpResponseNotAllowed(["GET"])

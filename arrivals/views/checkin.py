@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -16,18 +16,14 @@ from arrivals.services import checkin, undo
 from arrivals.views.today import FLIGHT_PAGE, _flight_or_404
 from cases.models import Case, Individual
 from cases.queries import escorts
-from poe_ops.http import device_of
+from poe_ops.http import HtmxHttpRequest, device_of
 from poe_ops.models import Port
 from poe_ops.refusals import Refusal
 from poe_ops.roles import OPERATE
 from poe_ops.scoping import get_port_or_404, get_scoped_or_404
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))  # set by django_htmx's middleware
-
-
-def _back_to_flight(request: HttpRequest, port: Port, anchor: str) -> HttpResponse:
+def _back_to_flight(request: HtmxHttpRequest, port: Port, anchor: str) -> HttpResponse:
     """Where a form posted without JavaScript lands: the flight page at the row it changed."""
     flight_id = request.POST.get("flight", "")
     if not flight_id.isdigit():
@@ -37,7 +33,7 @@ def _back_to_flight(request: HttpRequest, port: Port, anchor: str) -> HttpRespon
 
 
 def _person_row(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     port: Port,
     individual_id: int,
     message: str,
@@ -79,14 +75,14 @@ def _person_row(
 
 
 def _step_response(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     port: Port,
     individual_id: int,
     message: str,
     refused: bool,
     result: checkin.StepResult | None = None,
 ) -> HttpResponse:
-    if _is_htmx(request):
+    if request.htmx:
         return _person_row(request, port, individual_id, message, refused, result)
     (messages.error if refused else messages.success)(request, message)
     return _back_to_flight(request, port, f"person-{individual_id}")
@@ -94,7 +90,7 @@ def _step_response(
 
 @require_POST
 @login_required
-def individual_step(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
+def individual_step(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
     try:
         # The service finds the person among this port's arrivals (404 otherwise, 403 for a port
         # the user may only view) and locks their case with its port: the tap's hot path reads
@@ -119,7 +115,7 @@ def individual_step(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def undo_step(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
+def undo_step(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
     port = get_port_or_404(request.user, iata, OPERATE)
     event = get_scoped_or_404(StepEvent.objects.filter(port=port), request.user, OPERATE, pk=pk)
     try:
@@ -138,7 +134,7 @@ def undo_step(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def case_step(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
+def case_step(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
     port = get_port_or_404(request.user, iata, OPERATE)
     case = get_scoped_or_404(Case.objects.filter(port=port), request.user, OPERATE, pk=pk)
     the_flight = _flight_or_404(request, port, request.POST.get("flight"))
@@ -156,7 +152,7 @@ def case_step(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
         message, refused = result.message, not result.moved
     except Refusal as error:
         message, refused = str(error), True
-    if not _is_htmx(request):
+    if not request.htmx:
         (messages.error if refused else messages.success)(request, message)
         return _back_to_flight(request, port, f"case-{case.pk}")
     block = portday.flight_blocks(request.user, the_flight, case_id=case.pk)[0]

@@ -8,13 +8,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from arrivals.models import Flight
 from arrivals.services.flights import update_flight
+from poe_ops.http import HtmxHttpRequest
 from poe_ops.roles import COORDINATE
 from poe_ops.scoping import get_port_or_404, get_scoped_or_404
 
@@ -28,7 +29,7 @@ def _local_input(flight: Flight, field: str) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def flight_status(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
+def flight_status(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
     port = get_port_or_404(request.user, iata, COORDINATE)
     flight = get_scoped_or_404(
         Flight.objects.select_related("port").filter(port=port), request.user, COORDINATE, pk=pk

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -15,7 +15,7 @@ from arrivals.services import handover as custody
 from cases.forms import HandOverForm
 from cases.models import Individual
 from cases.services.custody import Party
-from poe_ops.http import device_of
+from poe_ops.http import HtmxHttpRequest, device_of
 from poe_ops.refusals import Refusal
 from poe_ops.roles import OPERATE
 from poe_ops.scoping import get_port_or_404, get_scoped_or_404
@@ -23,7 +23,7 @@ from poe_ops.scoping import get_port_or_404, get_scoped_or_404
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def hand_over(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
+def hand_over(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
     """A minor's handed-over step, with the receiving person named in the same action."""
     port = get_port_or_404(request.user, iata, OPERATE)
     person = get_scoped_or_404(

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 from arrivals.forms import ManifestUploadForm
 from arrivals.models import ImportBatch
 from arrivals.services.manifest_import import import_manifest
+from poe_ops.http import HtmxHttpRequest
 from poe_ops.roles import COORDINATE
 from poe_ops.scoping import get_scoped_or_404, ports_for, scope
 
@@ -20,7 +21,7 @@ NOT_FOR_YOU = (
 
 
 @login_required
-def imports(request: HttpRequest) -> HttpResponse:
+def imports(request: HtmxHttpRequest) -> HttpResponse:
     ports = ports_for(request.user, COORDINATE)
     may_import = ports.exists()
     if request.method == "POST":
@@ -50,7 +51,7 @@ def imports(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def import_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     batch = get_scoped_or_404(
         ImportBatch.objects.select_related("port", "uploaded_by"),
         request.user,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -13,14 +13,14 @@ from arrivals.forms import RebookForm
 from arrivals.models import Segment
 from arrivals.services import rebooking
 from cases.queries.cases import case_for
-from poe_ops.http import device_of
+from poe_ops.http import HtmxHttpRequest, device_of
 from poe_ops.refusals import Refusal
 from poe_ops.roles import OPERATE
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def rebook(request: HttpRequest, case_number: str) -> HttpResponse:
+def rebook(request: HtmxHttpRequest, case_number: str) -> HttpResponse:
     case = case_for(request.user, case_number, OPERATE)
     segments = list(
         Segment.objects.filter(case=case, replaced_by__isnull=True)

@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from arrivals.models import Flight
 from arrivals.queries import portday
+from poe_ops.http import HtmxHttpRequest
 from poe_ops.models import Port
 from poe_ops.roles import COORDINATE, OPERATE, SUPERVISE
 from poe_ops.scoping import get_port_or_404, get_scoped_or_404, has_port_perm
@@ -19,7 +20,7 @@ from poe_ops.services.audit import log_personal_data_access
 FLIGHT_PAGE = "arrivals/flight.html"
 
 
-def requested_date(request: HttpRequest, default: dt.date) -> tuple[dt.date, str]:
+def requested_date(request: HtmxHttpRequest, default: dt.date) -> tuple[dt.date, str]:
     """The ``?date=YYYY-MM-DD`` asked for, or ``default``; with an error message when malformed."""
     raw = request.GET.get("date", "").strip()
     if not raw:
@@ -31,7 +32,7 @@ def requested_date(request: HttpRequest, default: dt.date) -> tuple[dt.date, str
 
 
 @login_required
-def port_today(request: HttpRequest, iata: str) -> HttpResponse:
+def port_today(request: HtmxHttpRequest, iata: str) -> HttpResponse:
     port = get_port_or_404(request.user, iata)
     day, date_error = requested_date(request, port.local_today())
     return render(
@@ -51,7 +52,7 @@ def port_today(request: HttpRequest, iata: str) -> HttpResponse:
     )
 
 
-def _flight_or_404(request: HttpRequest, port: Port, flight_id: object) -> Flight:
+def _flight_or_404(request: HtmxHttpRequest, port: Port, flight_id: object) -> Flight:
     return get_scoped_or_404(
         Flight.objects.select_related("port").filter(port=port),
         request.user,
@@ -60,7 +61,7 @@ def _flight_or_404(request: HttpRequest, port: Port, flight_id: object) -> Fligh
 
 
 @login_required
-def flight(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
+def flight(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
     port = get_port_or_404(request.user, iata)
     the_flight = _flight_or_404(request, port, pk)
     log_personal_data_access(request.user, the_flight, port=port, purpose="flight arrivals list")

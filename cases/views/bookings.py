@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from guardian.shortcuts import get_users_with_perms
@@ -29,6 +29,7 @@ from cases.services import bookings as booking_services
 from cases.services import custody as custody_services
 from cases.services import escorts as escort_services
 from cases.services import vendors as vendor_services
+from poe_ops.http import HtmxHttpRequest
 from poe_ops.refusals import Refusal
 from poe_ops.registry import page_url
 from poe_ops.roles import OPERATE
@@ -41,13 +42,13 @@ BOOKING_KINDS: dict[str, type[HotelBooking] | type[GroundTransportBooking]] = {
 }
 
 
-def _case(request: HttpRequest, case_number: str) -> Case:
+def _case(request: HtmxHttpRequest, case_number: str) -> Case:
     """The case if the user may act at its port: 404 for another port's, 403 for view-only."""
     return case_for(request.user, case_number, OPERATE)
 
 
 def _form_page(
-    request: HttpRequest, case: Case, form: Any, title: str, refusal: str = "", **extra: Any
+    request: HtmxHttpRequest, case: Case, form: Any, title: str, refusal: str = "", **extra: Any
 ) -> HttpResponse:
     context = {
         "case": case,
@@ -68,7 +69,7 @@ def _to_case(case: Case, anchor: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def book_hotel(request: HttpRequest, case_number: str) -> HttpResponse:
+def book_hotel(request: HtmxHttpRequest, case_number: str) -> HttpResponse:
     case = _case(request, case_number)
     form = HotelForm(request.POST or None, case=case)
     refusal = ""
@@ -91,7 +92,7 @@ def book_hotel(request: HttpRequest, case_number: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def book_transport(request: HttpRequest, case_number: str) -> HttpResponse:
+def book_transport(request: HtmxHttpRequest, case_number: str) -> HttpResponse:
     case = _case(request, case_number)
     form = TransportForm(request.POST or None, case=case)
     refusal = ""
@@ -113,7 +114,7 @@ def book_transport(request: HttpRequest, case_number: str) -> HttpResponse:
     )
 
 
-def _booking(request: HttpRequest, kind: str, pk: int, perm: str = OPERATE) -> Any:
+def _booking(request: HtmxHttpRequest, kind: str, pk: int, perm: str = OPERATE) -> Any:
     model = BOOKING_KINDS.get(kind)
     if model is None:
         raise Http404("No such booking.")
@@ -123,7 +124,7 @@ def _booking(request: HttpRequest, kind: str, pk: int, perm: str = OPERATE) -> A
 
 @require_POST
 @login_required
-def booking_status(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def booking_status(request: HtmxHttpRequest, kind: str, pk: int) -> HttpResponse:
     booking = _booking(request, kind, pk)
     change = (
         booking_services.change_hotel_status
@@ -139,7 +140,7 @@ def booking_status(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     return _to_case(booking.case, "case-bookings")
 
 
-def _record_feedback(request: HttpRequest, form: FeedbackForm, target: Any) -> str:
+def _record_feedback(request: HtmxHttpRequest, form: FeedbackForm, target: Any) -> str:
     """Record the rating and/or problem; the refusal's words, or "" when recorded."""
     data = form.cleaned_data
     try:
@@ -157,7 +158,7 @@ def _record_feedback(request: HttpRequest, form: FeedbackForm, target: Any) -> s
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def booking_feedback(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def booking_feedback(request: HtmxHttpRequest, kind: str, pk: int) -> HttpResponse:
     booking = _booking(request, kind, pk)
     form = FeedbackForm(request.POST or None)
     refusal = ""
@@ -182,7 +183,7 @@ def booking_feedback(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assign_escort(request: HttpRequest, case_number: str) -> HttpResponse:
+def assign_escort(request: HtmxHttpRequest, case_number: str) -> HttpResponse:
     case = _case(request, case_number)
     holders: Any = get_users_with_perms(
         case.port, with_group_users=True, only_with_perms_in=[OPERATE]
@@ -218,7 +219,7 @@ def assign_escort(request: HttpRequest, case_number: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def record_custody(request: HttpRequest, case_number: str) -> HttpResponse:
+def record_custody(request: HtmxHttpRequest, case_number: str) -> HttpResponse:
     case = _case(request, case_number)
     form = CustodyForm(request.POST or None, case=case, user=request.user)
     refusal = ""

@@ -7,10 +7,11 @@ import datetime as dt
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
 from cases.models.bookings import GroundTransportBooking, HotelBooking
 from poe_ops.exports import safe_row
+from poe_ops.http import HtmxHttpRequest
 from poe_ops.roles import COORDINATE
 from poe_ops.scoping import get_port_or_404
 
@@ -23,7 +24,7 @@ def _month(raw: str, today: dt.date) -> dt.date:
 
 
 @login_required
-def costs_csv(request: HttpRequest, iata: str) -> HttpResponse:
+def costs_csv(request: HtmxHttpRequest, iata: str) -> HttpResponse:
     """A port's bookings of a month with their costs, and totals (cells never become formulas)."""
     port = get_port_or_404(request.user, iata, COORDINATE)
     first = _month(request.GET.get("month", ""), port.local_today())

@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.views.decorators.http import require_POST
 
 from cases import documents
 from cases.models.bookings import CustodyHandover, HotelBooking, Vendor
+from poe_ops.http import HtmxHttpRequest
 from poe_ops.registry import page_url
 from poe_ops.scoping import get_port_or_404, get_scoped_or_404
 from poe_ops.views.documents import answer, refused
@@ -18,7 +19,7 @@ from poe_ops.views.documents import answer, refused
 
 @require_POST
 @login_required
-def request_hotel_form(request: HttpRequest, pk: int) -> HttpResponse:
+def request_hotel_form(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     booking = get_scoped_or_404(
         HotelBooking.objects.select_related("case__port"), request.user, via="case__port", pk=pk
     )
@@ -27,7 +28,7 @@ def request_hotel_form(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def request_custody_form(request: HttpRequest, pk: int) -> HttpResponse:
+def request_custody_form(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     handover = get_scoped_or_404(
         CustodyHandover.objects.select_related("case__port"), request.user, via="case__port", pk=pk
     )
@@ -36,7 +37,7 @@ def request_custody_form(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def request_transport_manifest(request: HttpRequest, iata: str) -> HttpResponse:
+def request_transport_manifest(request: HtmxHttpRequest, iata: str) -> HttpResponse:
     port = get_port_or_404(request.user, iata)
     back = page_url("port_day", port.iata, None)
     raw_vendor = request.POST.get("vendor", "")

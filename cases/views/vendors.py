@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -20,6 +20,7 @@ from cases.models.bookings import Vendor, VendorProblem
 from cases.queries.vendors import period_bounds, vendor_quality
 from cases.services import vendors as vendor_services
 from cases.views.bookings import _record_feedback
+from poe_ops.http import HtmxHttpRequest
 from poe_ops.refusals import Refusal
 from poe_ops.registry import page_url
 from poe_ops.roles import OPERATE, SUPERVISE
@@ -28,7 +29,7 @@ from poe_ops.scoping import get_port_or_404, get_scoped_or_404
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def vendor_feedback(request: HttpRequest, iata: str) -> HttpResponse:
+def vendor_feedback(request: HtmxHttpRequest, iata: str) -> HttpResponse:
     """Feedback on any vendor of the port, e.g. an interpreter service that did not call in."""
     port = get_port_or_404(request.user, iata, OPERATE)
     form = VendorFeedbackForm(request.POST or None, port=port)
@@ -56,7 +57,7 @@ def vendor_feedback(request: HttpRequest, iata: str) -> HttpResponse:
 FORM = "cases/booking_form.html"
 
 
-def _period(request: HttpRequest, today: dt.date) -> tuple[PeriodForm, dt.date, dt.date]:
+def _period(request: HtmxHttpRequest, today: dt.date) -> tuple[PeriodForm, dt.date, dt.date]:
     start, end = today - dt.timedelta(days=30), today
     form = PeriodForm(request.GET or None, initial={"start": start, "end": end})
     if form.is_bound and form.is_valid():
@@ -66,7 +67,7 @@ def _period(request: HttpRequest, today: dt.date) -> tuple[PeriodForm, dt.date, 
 
 
 @login_required
-def vendors(request: HttpRequest, iata: str) -> HttpResponse:
+def vendors(request: HtmxHttpRequest, iata: str) -> HttpResponse:
     port = get_port_or_404(request.user, iata, SUPERVISE)
     form, start, end = _period(request, port.local_today())
     return render(
@@ -84,7 +85,7 @@ def vendors(request: HttpRequest, iata: str) -> HttpResponse:
 
 
 @login_required
-def vendor_detail(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
+def vendor_detail(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
     port = get_port_or_404(request.user, iata, SUPERVISE)
     vendor = get_scoped_or_404(Vendor.objects.filter(port=port), request.user, SUPERVISE, pk=pk)
     form, start, end = _period(request, port.local_today())
@@ -118,7 +119,7 @@ def vendor_detail(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def resolve_problem(request: HttpRequest, pk: int) -> HttpResponse:
+def resolve_problem(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     problem = get_scoped_or_404(
         VendorProblem.objects.select_related("vendor__port"),
         request.user,

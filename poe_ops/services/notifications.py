@@ -22,11 +22,12 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, models, transaction
+from django.db import models
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from poe_ops import keys
 from poe_ops.dispatch import send_on_commit
 from poe_ops.models import (
     UNMUTABLE_KINDS,
@@ -90,13 +91,14 @@ def notify(
     if obj is not None:
         notification.content_type = ContentType.objects.get_for_model(obj)
         notification.object_id = str(obj.pk)
-    try:
-        with transaction.atomic():  # a savepoint: losing a dedupe race must not spoil the caller
-            notification.save()
-    except IntegrityError:
-        if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
+    if dedupe_key:
+        # The key decides in one statement: a race lost to another writer is no error, and
+        # does not spoil the caller's transaction.
+        notification, created = keys.claim(notification, key_field="dedupe_key")
+        if not created:
             return None
-        raise
+    else:
+        notification.save()
     from poe_ops.tasks import deliver_notification  # tasks import this module
 
     send_on_commit(deliver_notification, notification.pk)

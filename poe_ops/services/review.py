@@ -13,7 +13,7 @@ transitions, the one-decision-wins rule, the no-self-approval rule and the audit
 here, once.
 
 Two officers deciding at once: the decision is a conditional UPDATE (``WHERE status =
-'submitted'``), so exactly one wins; the other gets ``ReviewConflict`` saying who decided what
+'submitted'``), so exactly one wins; the other gets ``Conflict`` saying who decided what
 and when — the healthchecks ``sendalerts`` habit.
 """
 
@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from poe_ops.models import AuditEvent, NotificationKind
 from poe_ops.models.review import Reviewable, ReviewStatus
+from poe_ops.refusals import Conflict
 from poe_ops.scoping import ensure_may_approve
 from poe_ops.services.audit import log_action
 from poe_ops.services.notifications import notify
@@ -36,16 +37,11 @@ from poe_ops.services.notifications import notify
 User = AbstractBaseUser | AnonymousUser
 
 
-class ReviewConflict(Exception):
-    """The record was not in the state the action needs (usually: another officer decided it
-    a moment ago). The message says what happened, for the person who tried."""
-
-
 def _describe(record: Reviewable) -> str:
     return f"{record._meta.verbose_name} {record}".strip()
 
 
-def _already(record: Reviewable) -> ReviewConflict:
+def _already(record: Reviewable) -> Conflict:
     """The message for someone whose action lost to another's."""
     record.refresh_from_db()
     what = _describe(record).capitalize()
@@ -54,9 +50,12 @@ def _already(record: Reviewable) -> ReviewConflict:
         at = timezone.localtime(record.decided_at, record.port.zone) if record.decided_at else None
         when = f" at {at:%H:%M}" if at else ""
         verb = "approved" if record.status == ReviewStatus.APPROVED else "returned"
-        return ReviewConflict(f"{what} was already {verb} by {who}{when}. Nothing was changed.")
+        return Conflict(
+            f"{what} was already {verb} by {who}{when}. Nothing was changed.",
+            code="already_decided",
+        )
     status = ReviewStatus(record.status).label.lower()
-    return ReviewConflict(f"{what} is {status}. Nothing was changed.")
+    return Conflict(f"{what} is {status}. Nothing was changed.", code="already_decided")
 
 
 def submit(actor: User, record: Reviewable, *, data: dict[str, Any] | None = None) -> Reviewable:
@@ -92,7 +91,7 @@ def decide(actor: User, record: Reviewable, *, approve: bool, comment: str = "")
     """An officer of the record's port approves it, or returns it with a comment.
 
     Refused (``PermissionDenied``) for anyone who does not supervise the port or who wrote it;
-    ``ValidationError`` when returning without a comment; ``ReviewConflict`` when it is no
+    ``ValidationError`` when returning without a comment; ``Conflict`` when it is no
     longer awaiting a decision (another officer was first)."""
     ensure_may_approve(actor, record.port, record.author)
     comment = comment.strip()

@@ -10,27 +10,28 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from poe_ops.http import HtmxHttpRequest
 from poe_ops.models import Reviewable
 from poe_ops.queries.approvals import awaiting
+from poe_ops.refusals import Conflict
 from poe_ops.registry import SOURCES, ApprovalSource
 from poe_ops.roles import VIEW
 from poe_ops.scoping import scope
-from poe_ops.services.review import ReviewConflict
 
 INBOX = "approvals/inbox.html"
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, INBOX, {"items": awaiting(request.user)})
 
 
-def _record(source: ApprovalSource, request: HttpRequest, pk: int) -> Reviewable:
+def _record(source: ApprovalSource, request: HtmxHttpRequest, pk: int) -> Reviewable:
     """The record if the user may see it (any status: a decided one answers with who decided
     it); 404 for another port's or a hidden one."""
     queryset = scope(
@@ -44,7 +45,7 @@ def _record(source: ApprovalSource, request: HttpRequest, pk: int) -> Reviewable
     return record
 
 
-def _decide(request: HttpRequest, key: str, pk: int, approve: bool) -> HttpResponse:
+def _decide(request: HtmxHttpRequest, key: str, pk: int, approve: bool) -> HttpResponse:
     source = SOURCES.get(key)
     if source is None:
         raise Http404("Nothing of that kind awaits approval.")
@@ -53,14 +54,14 @@ def _decide(request: HttpRequest, key: str, pk: int, approve: bool) -> HttpRespo
     row: dict[str, Any] = {"source": source, "item": record, "comment": comment}
     try:  # PermissionDenied (not an officer here, or their own record) is a 403
         record = source.decide(request.user, record, approve, comment)
-    except ReviewConflict as conflict:
+    except Conflict as conflict:
         row["refusal"] = str(conflict)
     except ValidationError as error:
         row["error"] = " ".join(error.messages)
     else:
         row["item"] = record
         row["outcome"] = "Approved by you" if approve else "Returned by you"
-    if getattr(request, "htmx", False):
+    if request.htmx:
         return render(request, f"{INBOX}#row", row)
     if "outcome" in row:
         messages.success(request, f"{source.label} {record}: {row['outcome'].lower()}.")
@@ -74,11 +75,11 @@ def _decide(request: HttpRequest, key: str, pk: int, approve: bool) -> HttpRespo
 
 @require_POST
 @login_required
-def approve(request: HttpRequest, key: str, pk: int) -> HttpResponse:
+def approve(request: HtmxHttpRequest, key: str, pk: int) -> HttpResponse:
     return _decide(request, key, pk, approve=True)
 
 
 @require_POST
 @login_required
-def return_for_changes(request: HttpRequest, key: str, pk: int) -> HttpResponse:
+def return_for_changes(request: HtmxHttpRequest, key: str, pk: int) -> HttpResponse:
     return _decide(request, key, pk, approve=False)

@@ -10,13 +10,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import (
     FileResponse,
-    HttpRequest,
     HttpResponse,
     HttpResponseBase,
     HttpResponseNotAllowed,
 )
 from django.shortcuts import redirect, render
 
+from poe_ops.http import HtmxHttpRequest
 from poe_ops.models import Document
 from poe_ops.registry import document_kind
 from poe_ops.services.audit import log_personal_data_access
@@ -25,30 +25,30 @@ from poe_ops.services.documents import document_for
 PAGE = "poe_ops/document.html"
 
 
-def answer(request: HttpRequest, document: Document) -> HttpResponse:
+def answer(request: HtmxHttpRequest, document: Document) -> HttpResponse:
     """The reply to a request for a PDF: the status partial for htmx (it polls itself until
     the file is ready); else the document's page."""
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         document.refresh_from_db()  # eager tasks (make run) have already rendered it
         return render(request, f"{PAGE}#status", {"document": document})
     return redirect("document", pk=document.pk)
 
 
-def refused(request: HttpRequest, message: str, back: str) -> HttpResponse:
+def refused(request: HtmxHttpRequest, message: str, back: str) -> HttpResponse:
     """A request for a PDF that cannot be made (no such day, a record not approved yet)."""
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, f"{PAGE}#refusal", {"message": message}, status=400)
     messages.error(request, message)
     return redirect(back)
 
 
 @login_required
-def document(request: HttpRequest, pk: int) -> HttpResponse:
+def document(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     the_document = document_for(request.user, pk)
     if request.method not in {"GET", "HEAD"}:  # after the scope check: another port's is a 404
         return HttpResponseNotAllowed(["GET"])
     context = {"document": the_document, "port": the_document.port}
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, f"{PAGE}#status", context)
     kind = document_kind(the_document.kind)
     source = kind.source(the_document) if kind and kind.source else None
@@ -56,7 +56,7 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def download(request: HttpRequest, pk: int) -> HttpResponseBase:
+def download(request: HtmxHttpRequest, pk: int) -> HttpResponseBase:
     the_document = document_for(request.user, pk)
     if request.method not in {"GET", "HEAD"}:
         return HttpResponseNotAllowed(["GET"])

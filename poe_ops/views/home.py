@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from poe_ops.health import broker_status
+from poe_ops.http import HtmxHttpRequest
 from poe_ops.roles import hq_offices
 from poe_ops.scoping import ports_for
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HtmxHttpRequest) -> HttpResponse:
     """HQ staff land on the board; port staff on their port's day."""
     user = request.user
     if user.is_superuser or hq_offices(user):
@@ -28,7 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
+def healthz(request: HtmxHttpRequest) -> JsonResponse:
     """For load balancers and monitors: is the database reachable, is the broker?"""
     checks: dict[str, str] = {}
     try:

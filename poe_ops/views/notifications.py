@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from poe_ops.http import HtmxHttpRequest
 from poe_ops.models import UNMUTABLE_KINDS, NotificationKind
 from poe_ops.queries import notifications as reading
 from poe_ops.services import notifications
 
 
 @login_required
-def feed(request: HttpRequest) -> HttpResponse:
+def feed(request: HtmxHttpRequest) -> HttpResponse:
     """Newest first; what arrived since the user last marked the feed read is highlighted."""
     read_at = reading.read_up_to(request.user)
     items = list(reading.feed(request.user)[: reading.FEED_LENGTH])
@@ -28,13 +29,13 @@ def feed(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def mark_all_read(request: HttpRequest) -> HttpResponse:
+def mark_all_read(request: HtmxHttpRequest) -> HttpResponse:
     notifications.mark_all_read(request.user)
     return redirect("notifications")
 
 
 @login_required
-def email_settings(request: HttpRequest) -> HttpResponse:
+def email_settings(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "POST":
         muted = notifications.set_muted_kinds(
             request.user, set(NotificationKind.values) - set(request.POST.getlist("email"))

@@ -19,11 +19,13 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from poe_ops.keys import once
 from poe_ops.models import NotificationKind, Port, ReviewStatus
+from poe_ops.refusals import Conflict
 from poe_ops.roles import OPERATE
 from poe_ops.scoping import require_port_perm
 from poe_ops.services import review
@@ -97,35 +99,27 @@ def create_draft(
     require_port_perm(user, port, OPERATE)
     assert isinstance(user, AbstractBaseUser)
     _check_links(port, data)
+    report = IncidentReport(port=port, author=user)  # type: ignore[misc]
     if draft_key is not None:
-        existing = IncidentReport.objects.filter(draft_key=draft_key).first()
-        if existing is not None:
-            return update_draft(user, existing, data)
-    try:
-        with transaction.atomic():
-            report = IncidentReport(port=port, author=user)  # type: ignore[misc]
-            if draft_key is not None:
-                report.draft_key = draft_key
-            _apply(report, data)
-            report.save()
-            if data.get("individuals"):
-                report.individuals.set(data["individuals"])
-            log_action(
-                user,
-                "poe.incident.created",
-                report,
-                port=port,
-                changes=changed_fields({}, {k: v for k, v in _state(report).items() if v}),
-            )
-    except IntegrityError:
-        # Two autosaves of a brand-new form raced: the other one made the draft.
-        if draft_key is None:
-            raise
-        existing = IncidentReport.objects.filter(draft_key=draft_key).first()
-        if existing is None:
-            raise
-        return update_draft(user, existing, data)
-    return report
+        report.draft_key = draft_key
+    _apply(report, data)
+
+    def created(report: IncidentReport) -> None:
+        if data.get("individuals"):
+            report.individuals.set(data["individuals"])
+        log_action(
+            user,
+            "poe.incident.created",
+            report,
+            port=port,
+            changes=changed_fields({}, {k: v for k, v in _state(report).items() if v}),
+        )
+
+    with transaction.atomic():
+        saved = once(report, created, key_field="draft_key")
+    if saved.repeated:  # a retried (or racing) first autosave: the draft exists, update it
+        return update_draft(user, saved.obj, data)
+    return saved.obj
 
 
 def update_draft(user: User, report: IncidentReport, data: Mapping[str, Any]) -> IncidentReport:
@@ -143,9 +137,7 @@ def update_draft(user: User, report: IncidentReport, data: Mapping[str, Any]) ->
         )
         if not locked.is_editable:
             status = ReviewStatus(locked.status).label.lower()
-            raise review.ReviewConflict(
-                f"Incident report {locked} is {status}; changes here were not saved."
-            )
+            raise Conflict(f"Incident report {locked} is {status}; changes here were not saved.")
         before = _state(locked)
         _apply(locked, data)
         if "individuals" in data:
@@ -212,7 +204,7 @@ def _alert_office(report: IncidentReport) -> None:
 
 def submit_incident(user: User, report: IncidentReport) -> IncidentReport:
     """The author sends the report to the port's officers. Refused with a ``ValidationError``
-    naming each missing field; a second submit of the same report raises ``ReviewConflict``
+    naming each missing field; a second submit of the same report raises ``Conflict``
     and records nothing."""
     if not user.is_authenticated or user.pk != report.author_id:
         raise PermissionDenied("Only the person who wrote this report can submit it.")

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import (
-    HttpRequest,
     HttpResponse,
     HttpResponseNotAllowed,
     QueryDict,
@@ -19,13 +18,15 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django_htmx.http import replace_url
 
 from arrivals.models import Flight
 from cases.models import Individual
+from poe_ops.http import HtmxHttpRequest
 from poe_ops.models import Port
+from poe_ops.refusals import Conflict
 from poe_ops.roles import OPERATE
 from poe_ops.scoping import get_port_or_404, has_port_perm
-from poe_ops.services.review import ReviewConflict
 from reports.forms import INCIDENT_LABELS, IncidentForm, errors_text
 from reports.models import IncidentReport
 from reports.queries import incident_history
@@ -62,7 +63,7 @@ def _flight_choices(port: Port, selected: Any) -> list[Flight]:
 
 
 def _form_context(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     port: Port,
     form: IncidentForm,
     report: IncidentReport | None,
@@ -127,7 +128,7 @@ def _draft_key(raw: str | None) -> uuid.UUID:
 
 
 def _save_and_maybe_submit(
-    request: HttpRequest, port: Port, report: IncidentReport | None
+    request: HtmxHttpRequest, port: Port, report: IncidentReport | None
 ) -> HttpResponse:
     """The form posted without htmx: save the draft, then submit it if that was the button."""
     form = IncidentForm(request.POST, port=port)
@@ -135,7 +136,7 @@ def _save_and_maybe_submit(
     key = report.draft_key if report else _draft_key(request.POST.get("draft_key"))
     try:
         report = incidents.create_draft(request.user, port, form.draft_data(), draft_key=key)
-    except ReviewConflict as conflict:
+    except Conflict as conflict:
         messages.error(request, str(conflict))
         found = IncidentReport.objects.filter(draft_key=key).first()
         return redirect("reports:incident", pk=found.pk) if found else redirect("home")
@@ -158,7 +159,7 @@ def _save_and_maybe_submit(
         messages.error(request, "Not submitted yet: fill in what is marked below.")
         context = _form_context(request, port, form, report, report.draft_key)
         return render(request, FORM, context, status=400)
-    except ReviewConflict as conflict:
+    except Conflict as conflict:
         messages.info(request, str(conflict))
         return redirect("reports:incident", pk=report.pk)
     messages.success(request, f"Incident report {report} was sent to the {port.iata} officers.")
@@ -166,7 +167,7 @@ def _save_and_maybe_submit(
 
 
 @login_required
-def new_incident(request: HttpRequest, iata: str) -> HttpResponse:
+def new_incident(request: HtmxHttpRequest, iata: str) -> HttpResponse:
     port = get_port_or_404(request.user, iata, OPERATE)
     if request.method == "POST":
         return _save_and_maybe_submit(request, port, None)
@@ -180,7 +181,7 @@ def new_incident(request: HttpRequest, iata: str) -> HttpResponse:
 
 
 @login_required
-def edit_incident(request: HttpRequest, pk: int) -> HttpResponse:
+def edit_incident(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     report = incident_queries.incident_for(request.user, pk)
     if report.author_id != request.user.pk or not report.is_editable:
         messages.info(request, "This report cannot be changed now.")
@@ -196,7 +197,7 @@ def edit_incident(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def autosave(request: HttpRequest, iata: str) -> HttpResponse:
+def autosave(request: HtmxHttpRequest, iata: str) -> HttpResponse:
     """The form saves itself as the associate types (htmx, a second after the last key):
     the first save makes the draft, later ones (same ``draft_key``) update it."""
     port = get_port_or_404(request.user, iata, OPERATE)
@@ -207,7 +208,7 @@ def autosave(request: HttpRequest, iata: str) -> HttpResponse:
     context: dict[str, Any] = {"port": port, "form": form}
     try:
         report = incidents.create_draft(request.user, port, form.draft_data(), draft_key=key)
-    except ReviewConflict as conflict:
+    except Conflict as conflict:
         context["refusal"] = str(conflict)
         return render(request, f"{FORM}#autosave_status", context)
     except ValidationError as error:
@@ -228,5 +229,5 @@ def autosave(request: HttpRequest, iata: str) -> HttpResponse:
     response = render(request, f"{FORM}#autosave_reply", context)
     if not existed:
         # A reload (or a dropped connection and a retry) now opens the saved draft.
-        response["HX-Replace-Url"] = reverse("reports:incident_edit", args=[report.pk])
+        replace_url(response, reverse("reports:incident_edit", args=[report.pk]))
     return response

@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
     Http404,
-    HttpRequest,
     HttpResponse,
     HttpResponseBase,
     HttpResponseNotAllowed,
@@ -20,10 +19,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from poe_ops.http import HtmxHttpRequest
+from poe_ops.refusals import Conflict
 from poe_ops.roles import OPERATE, SUPERVISE
 from poe_ops.scoping import has_port_perm, ports_for
 from poe_ops.services.audit import log_personal_data_access
-from poe_ops.services.review import ReviewConflict
 from poe_ops.views.documents import answer
 from reports.documents import request_incident_pdf
 from reports.forms import IncidentFilters, errors_text
@@ -36,15 +36,11 @@ LIST = "reports/incidents/list.html"
 PER_PAGE = 50
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
 # --- The list --------------------------------------------------------------------------------
 
 
 @login_required
-def incident_list(request: HttpRequest) -> HttpResponse:
+def incident_list(request: HtmxHttpRequest) -> HttpResponse:
     ports = ports_for(request.user)
     filters = IncidentFilters(request.GET or None, ports=ports.order_by("iata"))
     queryset = incident_queries.visible_incidents(request.user).select_related("port", "author")
@@ -70,7 +66,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def incident_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     report = incident_queries.incident_for(request.user, pk)
     if request.method not in {"GET", "HEAD"}:
         return HttpResponseNotAllowed(["GET"])
@@ -96,14 +92,14 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def submit(request: HttpRequest, pk: int) -> HttpResponse:
+def submit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     report = incident_queries.incident_for(request.user, pk)
     try:
         incidents.submit_incident(request.user, report)
     except ValidationError as error:
         messages.error(request, "Not submitted: " + " ".join(errors_text(error)))
         return redirect("reports:incident_edit", pk=report.pk)
-    except ReviewConflict as conflict:
+    except Conflict as conflict:
         messages.info(request, str(conflict))
         return redirect("reports:incident", pk=report.pk)
     messages.success(request, f"Incident report {report} was sent to the officers.")
@@ -112,7 +108,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def add_attachment(request: HttpRequest, pk: int) -> HttpResponse:
+def add_attachment(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     report = incident_queries.incident_for(request.user, pk)
     upload = request.FILES.get("file")
     if upload is None:
@@ -128,7 +124,7 @@ def add_attachment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
+def attachment(request: HtmxHttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
     report = incident_queries.incident_for(request.user, pk)
     if request.method not in {"GET", "HEAD"}:
         return HttpResponseNotAllowed(["GET"])
@@ -149,6 +145,6 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpRespons
 
 @require_POST
 @login_required
-def request_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def request_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     report = incident_queries.incident_for(request.user, pk)
     return answer(request, request_incident_pdf(request.user, report))

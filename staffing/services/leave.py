@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from poe_ops.models import Port, ReviewStatus
+from poe_ops.refusals import Conflict
 from poe_ops.roles import OPERATE
 from poe_ops.scoping import require_port_perm
 from poe_ops.services import review
@@ -91,7 +92,7 @@ def resubmit_leave(
     if actor.pk != leave.author_id:
         raise PermissionDenied("Only the person who asked for this leave can change it.")
     if leave.status != ReviewStatus.RETURNED:
-        raise review.ReviewConflict(
+        raise Conflict(
             f"This leave request is {leave.get_status_display().lower()}; it cannot be changed."
         )
     assert isinstance(actor, Person)

@@ -10,7 +10,6 @@ override is audited with the reason.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -20,6 +19,7 @@ from django.contrib.auth.models import User as Person
 from django.db import transaction
 
 from poe_ops.models import Port, ReviewStatus
+from poe_ops.refusals import Refusal
 from poe_ops.roles import COORDINATE, SUPERVISE
 from poe_ops.scoping import has_port_perm, require_port_perm
 from poe_ops.services.audit import changed_fields, log_action, snapshot
@@ -39,16 +39,16 @@ MAX_SHIFT = dt.timedelta(hours=16)
 SHIFT_FIELDS = ("staff_id", "start", "end", "position", "notes", "badge_override_reason")
 
 
-@dataclass
-class ShiftRefused(Exception):
+class ShiftRefused(Refusal):
     """The shift was not saved. ``problems`` are sentences for the person rostering;
     ``badge_only`` says an officer could still save it by giving a reason."""
 
-    problems: list[str] = field(default_factory=list)
-    badge_only: bool = False
+    default_code = "shift"
 
-    def __str__(self) -> str:
-        return " ".join(self.problems)
+    def __init__(self, problems: list[str] | None = None, badge_only: bool = False) -> None:
+        self.problems = list(problems or [])
+        self.badge_only = badge_only
+        super().__init__(" ".join(self.problems))
 
 
 def _span(shift_start: dt.datetime, shift_end: dt.datetime, port: Port) -> str:

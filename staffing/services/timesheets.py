@@ -22,11 +22,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from poe_ops.models import Port
+from poe_ops.refusals import Conflict
 from poe_ops.roles import OPERATE, SUPERVISE
 from poe_ops.scoping import has_port_perm, require_port_perm
 from poe_ops.services import review
 from poe_ops.services.audit import log_action
-from poe_ops.services.review import ReviewConflict
 from staffing.models import Shift, Timesheet, TimesheetEntry
 
 User = AbstractBaseUser | AnonymousUser
@@ -180,7 +180,7 @@ def update_days(actor: User, timesheet: Timesheet, days: dict[dt.date, DayInput]
     with transaction.atomic():
         locked = Timesheet.objects.select_for_update().get(pk=timesheet.pk)
         if not locked.is_editable:
-            raise ReviewConflict(
+            raise Conflict(
                 f"This timesheet is {locked.get_status_display().lower()}; it can no longer be "
                 "changed. Nothing was saved."
             )

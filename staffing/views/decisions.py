@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
 
+from poe_ops.http import HtmxHttpRequest
 from poe_ops.models import ReviewStatus
+from poe_ops.refusals import Conflict
 from poe_ops.roles import SUPERVISE
 from poe_ops.scoping import has_port_perm
-from poe_ops.services.review import ReviewConflict
 from staffing.forms import DecisionForm
 from staffing.models import LeaveRequest, Timesheet
 
 
-def may_decide(request: HttpRequest, record: LeaveRequest | Timesheet) -> bool:
+def may_decide(request: HtmxHttpRequest, record: LeaveRequest | Timesheet) -> bool:
     return (
         record.status == ReviewStatus.SUBMITTED
         and request.user.pk != record.author_id
@@ -23,7 +23,7 @@ def may_decide(request: HttpRequest, record: LeaveRequest | Timesheet) -> bool:
 
 
 def decide_from_page(
-    request: HttpRequest, record: LeaveRequest | Timesheet, decide_fn: object
+    request: HtmxHttpRequest, record: LeaveRequest | Timesheet, decide_fn: object
 ) -> None:
     form = DecisionForm(request.POST)
     if not form.is_valid():
@@ -34,7 +34,7 @@ def decide_from_page(
         decide_fn(request.user, record, approve, form.cleaned_data["comment"])  # type: ignore[operator]
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    except ReviewConflict as conflict:
+    except Conflict as conflict:
         messages.error(request, str(conflict))
     except PermissionDenied as denied:
         messages.error(request, str(denied))

@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from poe_ops.http import HtmxHttpRequest
 from poe_ops.queries.approvals import awaiting
 from poe_ops.roles import OPERATE, SUPERVISE, VIEW
 from poe_ops.scoping import has_port_perm, ports_for
@@ -17,7 +18,7 @@ from staffing.queries.credentials import expiring
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HtmxHttpRequest) -> HttpResponse:
     user = request.user
     ports = list(ports_for(user, VIEW))
     supervised = [p for p in ports if has_port_perm(user, p, SUPERVISE)]

@@ -5,15 +5,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from poe_ops.http import HtmxHttpRequest
 from poe_ops.models import ReviewStatus
+from poe_ops.refusals import Conflict
 from poe_ops.roles import OPERATE, SUPERVISE
 from poe_ops.scoping import get_port_or_404, get_scoped_or_404, has_port_perm
 from poe_ops.services import review
-from poe_ops.services.review import ReviewConflict
 from staffing.forms import LeaveForm
 from staffing.models import LeaveRequest
 from staffing.services import leave as leave_services
@@ -24,7 +25,7 @@ LEAVE = "staffing/leave.html"
 
 
 @login_required
-def new_leave(request: HttpRequest, iata: str) -> HttpResponse:
+def new_leave(request: HtmxHttpRequest, iata: str) -> HttpResponse:
     port = get_port_or_404(request.user, iata, OPERATE)
     form = LeaveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -47,7 +48,7 @@ def _add_errors(form: LeaveForm, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def _leave_for(request: HttpRequest, pk: int) -> LeaveRequest:
+def _leave_for(request: HtmxHttpRequest, pk: int) -> LeaveRequest:
     leave = get_scoped_or_404(
         LeaveRequest.objects.select_related("port", "author", "decided_by"), request.user, pk=pk
     )
@@ -59,7 +60,7 @@ def _leave_for(request: HttpRequest, pk: int) -> LeaveRequest:
 
 
 @login_required
-def leave_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def leave_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     leave = _leave_for(request, pk)
     form = None
     if request.user.pk == leave.author_id and leave.status == ReviewStatus.RETURNED:
@@ -69,7 +70,7 @@ def leave_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 leave_services.resubmit_leave(request.user, leave, **form.cleaned_data)
             except ValidationError as error:
                 _add_errors(form, error)
-            except ReviewConflict as conflict:
+            except Conflict as conflict:
                 messages.error(request, str(conflict))
             else:
                 messages.success(request, "Leave request sent again.")
@@ -96,7 +97,7 @@ def leave_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def decide_leave(request: HttpRequest, pk: int) -> HttpResponse:
+def decide_leave(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     leave = _leave_for(request, pk)
     decide_from_page(request, leave, leave_services.decide_leave)
     return redirect("staffing:leave_detail", pk=leave.pk)

@@ -6,17 +6,18 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from poe_ops.http import HtmxHttpRequest
 from poe_ops.roles import SUPERVISE
 from poe_ops.scoping import get_port_or_404
 from staffing.forms import parse_month
 from staffing.queries import payroll as payroll_services
 
 
-def _payroll_month(request: HttpRequest, iata: str, month: str) -> payroll_services.Payroll:
+def _payroll_month(request: HtmxHttpRequest, iata: str, month: str) -> payroll_services.Payroll:
     port = get_port_or_404(request.user, iata, SUPERVISE)
     first = parse_month(month)
     if first is None:
@@ -25,7 +26,7 @@ def _payroll_month(request: HttpRequest, iata: str, month: str) -> payroll_servi
 
 
 @login_required
-def payroll(request: HttpRequest, iata: str, month: str) -> HttpResponse:
+def payroll(request: HtmxHttpRequest, iata: str, month: str) -> HttpResponse:
     data = _payroll_month(request, iata, month)
     previous = (data.month - dt.timedelta(days=1)).replace(day=1)
     following = (data.month + dt.timedelta(days=32)).replace(day=1)
@@ -50,7 +51,7 @@ def _download(content: bytes | str, name: str, content_type: str) -> HttpRespons
 
 
 @login_required
-def payroll_csv(request: HttpRequest, iata: str, month: str) -> HttpResponse:
+def payroll_csv(request: HtmxHttpRequest, iata: str, month: str) -> HttpResponse:
     data = _payroll_month(request, iata, month)
     return _download(
         payroll_services.payroll_csv(data),
@@ -60,7 +61,7 @@ def payroll_csv(request: HttpRequest, iata: str, month: str) -> HttpResponse:
 
 
 @login_required
-def payroll_xlsx(request: HttpRequest, iata: str, month: str) -> HttpResponse:
+def payroll_xlsx(request: HtmxHttpRequest, iata: str, month: str) -> HttpResponse:
     data = _payroll_month(request, iata, month)
     return _download(
         payroll_services.payroll_xlsx(data),

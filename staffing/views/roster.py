@@ -8,12 +8,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
+from poe_ops.http import HtmxHttpRequest
 from poe_ops.models import Port
 from poe_ops.roles import COORDINATE, SUPERVISE
 from poe_ops.scoping import get_port_or_404, get_scoped_or_404, has_port_perm
@@ -28,16 +30,12 @@ ROSTER = "staffing/roster.html"
 COVERAGE = "staffing/coverage.html"
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
 def _roster_url(port_iata: str, monday: dt.date) -> str:
     return f"{reverse('staffing:roster', args=[port_iata])}?week={iso_week(monday)}"
 
 
 @login_required
-def roster(request: HttpRequest, iata: str) -> HttpResponse:
+def roster(request: HtmxHttpRequest, iata: str) -> HttpResponse:
     port = get_port_or_404(request.user, iata)
     raw = request.GET.get("week", "")
     monday = parse_week(raw) if raw else None
@@ -55,7 +53,7 @@ def roster(request: HttpRequest, iata: str) -> HttpResponse:
 
 
 def _render_roster(
-    request: HttpRequest, port: Port, week: RosterWeek, monday: dt.date, week_error: str
+    request: HtmxHttpRequest, port: Port, week: RosterWeek, monday: dt.date, week_error: str
 ) -> HttpResponse:
     return render(
         request,
@@ -75,10 +73,10 @@ def _render_roster(
 
 
 def _form_response(
-    request: HttpRequest, context: dict[str, object], status: int = 200
+    request: HtmxHttpRequest, context: dict[str, object], status: int = 200
 ) -> HttpResponse:
-    template = f"{ROSTER}#shift-form" if _is_htmx(request) else "staffing/shift_page.html"
-    if _is_htmx(request):
+    template = f"{ROSTER}#shift-form" if request.htmx else "staffing/shift_page.html"
+    if request.htmx:
         status = 200  # htmx swaps only successful answers; the refusal is in the form itself
     port = context["port"]
     assert isinstance(port, Port)
@@ -86,18 +84,16 @@ def _form_response(
         return render(request, template, context, status=status)
 
 
-def _saved(request: HttpRequest, iata: str, monday: dt.date, message: str) -> HttpResponse:
+def _saved(request: HtmxHttpRequest, iata: str, monday: dt.date, message: str) -> HttpResponse:
     messages.success(request, message)
     url = _roster_url(iata, monday)
-    if _is_htmx(request):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
     return redirect(url)
 
 
 @login_required
-def add_shift(request: HttpRequest, iata: str) -> HttpResponse:
+def add_shift(request: HtmxHttpRequest, iata: str) -> HttpResponse:
     port = get_port_or_404(request.user, iata, COORDINATE)
     staff = rosters.staff_of(port)
     context: dict[str, object] = {
@@ -135,7 +131,7 @@ def _shift_fields(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _submit_shift(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     port: Port,
     context: dict[str, object],
     form: ShiftForm,
@@ -161,7 +157,7 @@ def _submit_shift(
 
 
 @login_required
-def edit_shift(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
+def edit_shift(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
     port = get_port_or_404(request.user, iata, COORDINATE)
     shift = get_scoped_or_404(
         Shift.objects.select_related("staff", "port").filter(port=port),
@@ -201,7 +197,7 @@ def edit_shift(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def delete_shift(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
+def delete_shift(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
     port = get_port_or_404(request.user, iata, COORDINATE)
     shift = get_scoped_or_404(
         Shift.objects.select_related("staff", "port").filter(port=port),
@@ -216,7 +212,7 @@ def delete_shift(request: HttpRequest, iata: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def day_coverage(request: HttpRequest, iata: str) -> HttpResponse:
+def day_coverage(request: HtmxHttpRequest, iata: str) -> HttpResponse:
     port = get_port_or_404(request.user, iata)
     if request.method not in {"GET", "HEAD"}:
         return HttpResponseNotAllowed(["GET"])
@@ -234,7 +230,7 @@ def day_coverage(request: HttpRequest, iata: str) -> HttpResponse:
 
 
 def _render_coverage(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     port: Port,
     day: dt.date,
     result: DayCoverage,

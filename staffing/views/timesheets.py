@@ -5,17 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from poe_ops.http import HtmxHttpRequest
+from poe_ops.refusals import Conflict, Refusal
 from poe_ops.roles import OPERATE
 from poe_ops.scoping import get_port_or_404, get_scoped_or_404
 from poe_ops.services import review
-from poe_ops.services.review import ReviewConflict
 from poe_ops.views.documents import answer, refused
-from staffing.documents import TimesheetNotApproved, request_timesheet_pdf
+from staffing.documents import request_timesheet_pdf
 from staffing.forms import parse_month
 from staffing.models import Timesheet
 from staffing.services import timesheets as ts
@@ -31,7 +32,7 @@ TIMESHEET = "staffing/timesheet.html"
 
 
 @login_required
-def my_timesheet(request: HttpRequest, iata: str, month: str) -> HttpResponse:
+def my_timesheet(request: HtmxHttpRequest, iata: str, month: str) -> HttpResponse:
     """Open (and on the first visit make) the user's own timesheet for a month."""
     port = get_port_or_404(request.user, iata, OPERATE)
     first = parse_month(month)
@@ -43,7 +44,7 @@ def my_timesheet(request: HttpRequest, iata: str, month: str) -> HttpResponse:
     return redirect("staffing:timesheet", pk=timesheet.pk)
 
 
-def _timesheet_for(request: HttpRequest, pk: int) -> Timesheet:
+def _timesheet_for(request: HtmxHttpRequest, pk: int) -> Timesheet:
     timesheet = get_scoped_or_404(
         Timesheet.objects.select_related("port", "author", "decided_by"), request.user, pk=pk
     )
@@ -53,7 +54,10 @@ def _timesheet_for(request: HttpRequest, pk: int) -> Timesheet:
 
 
 def _timesheet_page(
-    request: HttpRequest, timesheet: Timesheet, errors: list[str] | None = None, status: int = 200
+    request: HtmxHttpRequest,
+    timesheet: Timesheet,
+    errors: list[str] | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     entries = list(timesheet.entries.order_by("day"))
     return render(
@@ -75,7 +79,7 @@ def _timesheet_page(
 
 
 @login_required
-def timesheet(request: HttpRequest, pk: int) -> HttpResponse:
+def timesheet(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     the_timesheet = _timesheet_for(request, pk)
     if request.method == "POST":
         days = {}
@@ -93,7 +97,7 @@ def timesheet(request: HttpRequest, pk: int) -> HttpResponse:
             changed = ts.update_days(request.user, the_timesheet, days)
         except ValidationError as error:
             return _timesheet_page(request, the_timesheet, error.messages, status=422)
-        except (ReviewConflict, PermissionDenied) as refused:
+        except (Conflict, PermissionDenied) as refused:
             messages.error(request, str(refused))
         else:
             messages.success(
@@ -105,11 +109,11 @@ def timesheet(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def submit_timesheet(request: HttpRequest, pk: int) -> HttpResponse:
+def submit_timesheet(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     the_timesheet = _timesheet_for(request, pk)
     try:
         ts.submit_timesheet(request.user, the_timesheet)
-    except (ReviewConflict, PermissionDenied) as refused:
+    except (Conflict, PermissionDenied) as refused:
         messages.error(request, str(refused))
     else:
         messages.success(request, f"Timesheet for {the_timesheet.month:%B %Y} sent for approval.")
@@ -118,7 +122,7 @@ def submit_timesheet(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def decide_timesheet(request: HttpRequest, pk: int) -> HttpResponse:
+def decide_timesheet(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     the_timesheet = _timesheet_for(request, pk)
     decide_from_page(request, the_timesheet, ts.decide_timesheet)
     return redirect("staffing:timesheet", pk=the_timesheet.pk)
@@ -129,7 +133,7 @@ def decide_timesheet(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def request_timesheet(request: HttpRequest, pk: int) -> HttpResponse:
+def request_timesheet(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     timesheet = get_scoped_or_404(
         Timesheet.objects.select_related("port", "author"), request.user, pk=pk
     )
@@ -137,6 +141,6 @@ def request_timesheet(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No timesheet matches.")
     try:
         document = request_timesheet_pdf(request.user, timesheet)
-    except TimesheetNotApproved as refusal:
+    except Refusal as refusal:
         return refused(request, str(refusal), reverse("staffing:timesheet", args=[timesheet.pk]))
     return answer(request, document)
