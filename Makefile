@@ -5,6 +5,8 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 # The quick start: DEBUG on, SQLite under var/, no Redis (Celery tasks run in-process).
 RUN_ENV := DEBUG=true
+# make run PORT=8001 serves on another port.
+PORT ?= 8000
 
 .PHONY: run test lint format lock bench clean
 
@@ -21,10 +23,11 @@ $(VENV)/.dev-installed: pyproject.toml constraints.txt | $(PY)
 	touch $@ $(VENV)/.run-installed
 
 run: $(VENV)/.run-installed
-	scripts/system-deps.sh run
-	$(RUN_ENV) $(PY) manage.py migrate --noinput
-	$(RUN_ENV) $(PY) manage.py seed_demo
-	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	@scripts/system-deps.sh run
+	@$(RUN_ENV) $(PY) manage.py migrate --noinput -v 0
+	@$(RUN_ENV) $(PY) manage.py seed_demo
+	@printf '\nPOE Ops is at http://127.0.0.1:%s/ (demo emails are written to var/mail/). Ctrl-C stops it.\n\n' $(PORT)
+	@$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Starts a throwaway PostgreSQL and Redis on loopback, runs ruff, mypy and pytest, stops them.
 # Extra pytest arguments: make test PYTEST_ARGS="-k healthz"
