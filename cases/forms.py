@@ -18,10 +18,12 @@ from cases.models.bookings import (
     Vendor,
     VendorProblem,
 )
+from cases.services import vendors as vendor_services
 from cases.services.bookings import MealLine
 from cases.services.custody import Party
 from poe_ops.forms import KeyedForm, PeopleField, local_instant
 from poe_ops.models import Port
+from poe_ops.refusals import Refusal
 
 
 def _people_field(case: Case, label: str, required: bool = False) -> PeopleField:
@@ -317,3 +319,21 @@ class PeriodForm(forms.Form):
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             raise forms.ValidationError("The period starts after it ends.")
         return data
+
+
+def record_feedback(request: Any, form: FeedbackForm, target: Any) -> str:
+    """Record the rating and/or the problem a valid feedback form gives about ``target`` (a
+    booking or a vendor), together; the refusal's words, or "" when recorded."""
+    data = form.cleaned_data
+    try:
+        vendor_services.record_feedback(
+            request.user,
+            target,
+            rating=data["rating"],
+            comment=data["comment"],
+            problem=data["problem"],
+            description=data["description"],
+        )
+    except Refusal as error:
+        return str(error)
+    return ""

@@ -22,6 +22,7 @@ from typing import Any, Generic, TypeVar
 
 from django.db import connection, models
 from django.db.models import Field
+from django.db.models.sql import Query
 
 from poe_ops.refusals import Refusal
 
@@ -71,9 +72,7 @@ def _claim_statement(
     fields = [f for f in meta.local_concrete_fields if not f.primary_key]
     key = meta.get_field(key_field)
     assert isinstance(key, Field)
-    condition = ""
-    if not key.unique:  # a partial unique index on non-empty keys (notifications' dedupe key)
-        condition = f" WHERE {connection.ops.quote_name(key.column)} <> ''"
+    condition = "" if key.unique else f" WHERE {_partial_index_condition(model, key_field)}"
     quote = connection.ops.quote_name
     # Names from the model's own metadata; every value is a parameter.
     columns = ", ".join(quote(f.column) for f in fields)
@@ -83,6 +82,24 @@ def _claim_statement(
         f"ON CONFLICT ({quote(key.column)}){condition} DO NOTHING RETURNING {quote(meta.pk.column)}"
     )
     return sql, fields
+
+
+def _partial_index_condition(model: type[models.Model], key_field: str) -> str:
+    """The WHERE of the partial unique index on ``key_field`` (notifications' dedupe key is
+    unique only when not empty), written exactly as the index was made: SQLite accepts an
+    ON CONFLICT target on a partial index only when its WHERE matches the index's."""
+    for constraint in model._meta.constraints:
+        if (
+            isinstance(constraint, models.UniqueConstraint)
+            and list(constraint.fields) == [key_field]
+            and constraint.condition is not None
+        ):
+            query = Query(model=model, alias_cols=False)
+            where = query.build_where(constraint.condition)
+            sql, params = where.as_sql(query.get_compiler(connection=connection), connection)
+            editor = connection.schema_editor()  # only to quote values, never entered
+            return str(sql % tuple(editor.quote_value(p) for p in params))
+    raise LookupError(f"{model.__name__}.{key_field} is not unique: nothing to claim a key on.")
 
 
 def claim(obj: M, key_field: str = "idempotency_key") -> tuple[M, bool]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -108,3 +109,31 @@ def test_it_seeds_incident_reports_at_atl_and_jfk_once(client):
     client.force_login(get_user_model().objects.get(username="atl.officer"))
     inbox = client.get("/approvals/").content.decode()
     assert "Medical emergency / hospital" in inbox
+
+
+@pytest.mark.slow
+def test_the_quick_start_seeds_on_sqlite(tmp_path):
+    """`make run`'s steps on SQLite, in a process of their own (the suite runs on PostgreSQL):
+    migrate and seed_demo work there too, and end with the logins, not pages of log."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "DEBUG": "true",
+        "POE_VAR_DIR": str(tmp_path / "var"),
+    }
+    root = Path(__file__).resolve().parent.parent
+    manage = [sys.executable, str(root / "manage.py")]
+    for step in (["migrate", "--noinput", "-v", "0"], ["seed_demo"]):
+        done = subprocess.run(
+            [*manage, *step], env=env, capture_output=True, text=True, timeout=600, check=False
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+    lines = done.stdout.strip().splitlines()
+    assert lines[0].startswith("Demo data ready (8 new users,")
+    assert "atl.associate" in done.stdout and len(lines) < 15
+    assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) < 5
+    assert list((tmp_path / "var" / "mail").iterdir())  # the demo's notifications, as files

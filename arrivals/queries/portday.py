@@ -27,7 +27,7 @@ from poe_ops.languages import language_name
 from poe_ops.localtime import local_day_bounds
 from poe_ops.models import Port
 from poe_ops.roles import COORDINATE
-from poe_ops.scoping import has_port_perm
+from poe_ops.scoping import get_scoped_or_404, has_port_perm
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -342,3 +342,13 @@ def flight_blocks(user: User, flight: Flight, *, case_id: int | None = None) -> 
         case_block(user, flight.port, cases[case_id], list(found.values()), events, may_coordinate)
         for case_id, found in on_flight.items()
     ]
+
+
+def flight_at(user: User, port: Port, flight_id: object) -> Flight:
+    """The flight of ``port`` with this id, if ``user`` may view the port; 404 otherwise (also
+    for a malformed id)."""
+    return get_scoped_or_404(
+        Flight.objects.select_related("port").filter(port=port),
+        user,
+        pk=flight_id if str(flight_id).isdigit() and len(str(flight_id)) < 19 else 0,
+    )

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 
 from arrivals.models import StepEvent
 from arrivals.queries import portday
+from arrivals.queries.portday import flight_at
 from arrivals.services import checkin, undo
-from arrivals.views.today import FLIGHT_PAGE, _flight_or_404
+from arrivals.views.today import FLIGHT_PAGE
 from cases.models import Case, Individual
 from cases.queries import escorts
 from poe_ops.http import HtmxHttpRequest, device_of
@@ -137,7 +138,7 @@ def undo_step(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
 def case_step(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
     port = get_port_or_404(request.user, iata, OPERATE)
     case = get_scoped_or_404(Case.objects.filter(port=port), request.user, OPERATE, pk=pk)
-    the_flight = _flight_or_404(request, port, request.POST.get("flight"))
+    the_flight = flight_at(request.user, port, request.POST.get("flight"))
     on_flight = portday.flight_blocks(request.user, the_flight, case_id=case.pk)
     only = on_flight[0].individual_ids if on_flight else []
     try:

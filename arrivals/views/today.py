@@ -9,12 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from arrivals.models import Flight
 from arrivals.queries import portday
+from arrivals.queries.portday import flight_at
 from poe_ops.http import HtmxHttpRequest
-from poe_ops.models import Port
 from poe_ops.roles import COORDINATE, OPERATE, SUPERVISE
-from poe_ops.scoping import get_port_or_404, get_scoped_or_404, has_port_perm
+from poe_ops.scoping import get_port_or_404, has_port_perm
 from poe_ops.services.audit import log_personal_data_access
 
 FLIGHT_PAGE = "arrivals/flight.html"
@@ -52,18 +51,10 @@ def port_today(request: HtmxHttpRequest, iata: str) -> HttpResponse:
     )
 
 
-def _flight_or_404(request: HtmxHttpRequest, port: Port, flight_id: object) -> Flight:
-    return get_scoped_or_404(
-        Flight.objects.select_related("port").filter(port=port),
-        request.user,
-        pk=flight_id if str(flight_id).isdigit() else 0,
-    )
-
-
 @login_required
 def flight(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
     port = get_port_or_404(request.user, iata)
-    the_flight = _flight_or_404(request, port, pk)
+    the_flight = flight_at(request.user, port, pk)
     log_personal_data_access(request.user, the_flight, port=port, purpose="flight arrivals list")
     return render(
         request,

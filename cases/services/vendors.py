@@ -80,6 +80,17 @@ def log_problem(user: User, target: Rated, kind: str, description: str) -> Vendo
     return problem
 
 
+def record_feedback(
+    user: User, target: Rated, *, rating: int | None, comment: str, problem: str, description: str
+) -> None:
+    """A rating and/or a problem about ``target`` from one feedback form: both or neither."""
+    with transaction.atomic():
+        if rating is not None:
+            rate_vendor(user, target, rating, comment)
+        if problem:
+            log_problem(user, target, problem, description)
+
+
 def resolve_problem(user: User, problem_id: int, resolution: str) -> VendorProblem:
     """An officer closes an open problem with what was done."""
     with transaction.atomic():

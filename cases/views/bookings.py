@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +20,7 @@ from cases.forms import (
     FeedbackForm,
     HotelForm,
     TransportForm,
+    record_feedback,
 )
 from cases.models import Case
 from cases.models.bookings import GroundTransportBooking, HotelBooking
@@ -28,7 +28,6 @@ from cases.queries.cases import case_for
 from cases.services import bookings as booking_services
 from cases.services import custody as custody_services
 from cases.services import escorts as escort_services
-from cases.services import vendors as vendor_services
 from poe_ops.http import HtmxHttpRequest
 from poe_ops.refusals import Refusal
 from poe_ops.registry import page_url
@@ -140,22 +139,6 @@ def booking_status(request: HtmxHttpRequest, kind: str, pk: int) -> HttpResponse
     return _to_case(booking.case, "case-bookings")
 
 
-def _record_feedback(request: HtmxHttpRequest, form: FeedbackForm, target: Any) -> str:
-    """Record the rating and/or problem; the refusal's words, or "" when recorded."""
-    data = form.cleaned_data
-    try:
-        with transaction.atomic():  # a rating without its problem is not half-recorded
-            if data["rating"] is not None:
-                vendor_services.rate_vendor(request.user, target, data["rating"], data["comment"])
-            if data["problem"]:
-                vendor_services.log_problem(
-                    request.user, target, data["problem"], data["description"]
-                )
-    except Refusal as error:
-        return str(error)
-    return ""
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def booking_feedback(request: HtmxHttpRequest, kind: str, pk: int) -> HttpResponse:
@@ -163,7 +146,7 @@ def booking_feedback(request: HtmxHttpRequest, kind: str, pk: int) -> HttpRespon
     form = FeedbackForm(request.POST or None)
     refusal = ""
     if request.method == "POST" and form.is_valid():
-        refusal = _record_feedback(request, form, booking)
+        refusal = record_feedback(request, form, booking)
         if not refusal:
             messages.success(request, f"Thank you: feedback on {booking.vendor} recorded.")
             return _to_case(booking.case, "case-bookings")

@@ -15,11 +15,11 @@ from cases.forms import (
     PeriodForm,
     ResolveForm,
     VendorFeedbackForm,
+    record_feedback,
 )
 from cases.models.bookings import Vendor, VendorProblem
 from cases.queries.vendors import period_bounds, vendor_quality
 from cases.services import vendors as vendor_services
-from cases.views.bookings import _record_feedback
 from poe_ops.http import HtmxHttpRequest
 from poe_ops.refusals import Refusal
 from poe_ops.registry import page_url
@@ -36,7 +36,7 @@ def vendor_feedback(request: HtmxHttpRequest, iata: str) -> HttpResponse:
     refusal = ""
     if request.method == "POST" and form.is_valid():
         vendor = form.cleaned_data["vendor"]
-        refusal = _record_feedback(request, form, vendor)
+        refusal = record_feedback(request, form, vendor)
         if not refusal:
             messages.success(request, f"Thank you: feedback on {vendor} recorded.")
             return redirect("arrivals:port_today", iata=port.iata)

@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser, Group
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce, Substr
@@ -17,7 +16,7 @@ from poe_ops.models import (
     NotificationPreference,
 )
 from poe_ops.roles import SUPERVISE
-from poe_ops.scoping import ports_for
+from poe_ops.scoping import ports_for, signed_in
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -62,7 +61,7 @@ def unread_count(user: User) -> int:
     """One query: the user's feed newer than what they last marked read."""
     if not user.is_authenticated:
         return 0
-    read_at = NotificationPreference.objects.filter(user_id=_signed_in(user)).values(
+    read_at = NotificationPreference.objects.filter(user_id=signed_in(user).pk).values(
         "feed_read_at"
     )[:1]
     since = Coalesce(
@@ -71,15 +70,9 @@ def unread_count(user: User) -> int:
     return feed(user).filter(created_at__gt=since).count()
 
 
-def _signed_in(user: User) -> int:
-    if not user.is_authenticated or user.pk is None:
-        raise PermissionDenied("Sign in to change your notification settings.")
-    return int(user.pk)
-
-
 def muted_kinds(user: User) -> set[str]:
     kinds = (
-        NotificationPreference.objects.filter(user_id=_signed_in(user))
+        NotificationPreference.objects.filter(user_id=signed_in(user).pk)
         .values_list("muted_kinds", flat=True)
         .first()
     )

@@ -36,7 +36,7 @@ from poe_ops.models import (
     NotificationPreference,
     Port,
 )
-from poe_ops.queries.notifications import _signed_in
+from poe_ops.scoping import signed_in
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -240,7 +240,7 @@ def due_for_delivery(limit: int = SWEEP_BATCH) -> list[int]:
 
 def mark_all_read(user: User) -> None:
     NotificationPreference.objects.update_or_create(
-        user_id=_signed_in(user), defaults={"feed_read_at": timezone.now()}
+        user_id=signed_in(user).pk, defaults={"feed_read_at": timezone.now()}
     )
 
 
@@ -248,6 +248,6 @@ def set_muted_kinds(user: User, kinds: Iterable[str]) -> set[str]:
     """Mute email for ``kinds``; emergencies and unknown kinds are ignored. Returns the mutes."""
     wanted = sorted(set(kinds) & set(NotificationKind.values) - UNMUTABLE_KINDS)
     NotificationPreference.objects.update_or_create(
-        user_id=_signed_in(user), defaults={"muted_kinds": wanted}
+        user_id=signed_in(user).pk, defaults={"muted_kinds": wanted}
     )
     return set(wanted)
