@@ -30,8 +30,9 @@ def ping() -> str:
 
 @shared_task(name="poe_ops.deliver_notification")
 def deliver_notification(notification_id: int) -> str:
-    """Deliver one notification (see ``poe_ops.notifications.deliver``). A failed attempt is
-    queued again after its backoff; if even that cannot be queued, the sweep finds the row."""
+    """Deliver one notification (see ``poe_ops.services.notifications.deliver``). A failed
+    attempt is queued again after its backoff; if even that cannot be queued, the sweep finds
+    the row."""
     delivery = notifications.deliver(notification_id)
     if delivery.retry_in is not None:
         try:

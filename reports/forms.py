@@ -28,7 +28,7 @@ def local_input(value: dt.datetime | None, port: Port) -> str:
 
 class IncidentForm(forms.Form):
     """Every field is optional here, so an autosave keeps whatever is valid so far;
-    ``reports.incidents.submit_incident`` insists on what an officer needs."""
+    ``reports.services.incidents.submit_incident`` insists on what an officer needs."""
 
     occurred_at = forms.CharField(required=False)
     flight = forms.ModelChoiceField(

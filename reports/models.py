@@ -27,7 +27,7 @@ class IncidentCategory(models.TextChoices):
     OTHER = "other", "Other"
 
 
-# Seen only by the reporter, the port's officers and Operations HQ (reports.incidents).
+# Seen only by the reporter, the port's officers and Operations HQ (reports.queries.incidents).
 SENSITIVE_CATEGORIES = frozenset({IncidentCategory.PROTECTION, IncidentCategory.MINOR_CONCERN})
 
 
@@ -40,10 +40,10 @@ class IncidentSeverity(models.TextChoices):
 
 class IncidentReport(Reviewable):
     """Something that went wrong at a port, written by the associate who was there (``author``)
-    and approved or returned by an officer of the port (``poe_ops.review``).
+    and approved or returned by an officer of the port (``poe_ops.services.review``).
 
-    A draft may be incomplete (it is saved as the associate types); ``reports.incidents.submit``
-    insists on what an officer needs."""
+    A draft may be incomplete (it is saved as the associate types);
+    ``reports.services.incidents.submit_incident`` insists on what an officer needs."""
 
     audit_name: ClassVar[str] = "incident"
 

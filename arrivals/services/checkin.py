@@ -1,5 +1,5 @@
 """Check-in on the tablet: moving people through the arrival steps (undoing a mistaken tap is
-in ``arrivals.undo``, on the same helpers).
+in ``arrivals.services.undo``, on the same helpers).
 
 Shaped like pretix's ``perform_checkin``: inside one transaction, a repeated idempotency key is
 answered with the event it already made; then the case and person rows are locked (so two

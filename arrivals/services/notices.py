@@ -1,6 +1,6 @@
 """What the arrivals day reports to Operations HQ. Each function is called by a service inside its
 transaction, so the notification is written if and only if the change is (see
-``poe_ops.notifications``). Subjects are plain and times are the port's local time."""
+``poe_ops.services.notifications``). Subjects are plain and times are the port's local time."""
 
 from __future__ import annotations
 

@@ -27,7 +27,8 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
 
 class AuditEvent(models.Model):
-    """One thing someone did (or looked at), kept forever. Written with ``poe_ops.audit``."""
+    """One thing someone did (or looked at), kept forever. Written with
+    ``poe_ops.services.audit``."""
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -27,7 +27,7 @@ UNMUTABLE_KINDS = frozenset({NotificationKind.EMERGENCY, NotificationKind.INCIDE
 
 class Notification(models.Model):
     """An outbox row: written in the same transaction as the change it reports, delivered by
-    ``poe_ops.tasks.deliver_notification`` after commit (see ``poe_ops.notifications``)."""
+    ``poe_ops.tasks.deliver_notification`` after commit (see ``poe_ops.services.notifications``)."""
 
     class State(models.TextChoices):
         PENDING = "pending", "Pending"

@@ -94,7 +94,7 @@ class Port(models.Model):
         default=90,
         help_text="The least time from leaving CBP to an onward domestic departure.",
     )
-    # Staffing (staffing.coverage): rostered staff against projected arrivals.
+    # Staffing (staffing.queries.coverage): rostered staff against projected arrivals.
     max_weekly_hours = models.PositiveSmallIntegerField(
         "maximum hours a week per person",
         default=60,

@@ -1,5 +1,5 @@
 """The history of an incident report, in words, for its page and its official PDF: the review
-transitions (``poe_ops.review.history``) plus the photos and scans added."""
+transitions (``poe_ops.services.review.history``) plus the photos and scans added."""
 
 from __future__ import annotations
 
@@ -33,8 +33,9 @@ class HistoryRow:
 
 
 def history_rows(report: IncidentReport) -> list[HistoryRow]:
-    """``poe_ops.review.history`` in words, oldest first. A run of autosaves by the same person
-    reads as one "Edited" line (with the fields and how many saves), not one line per second."""
+    """``poe_ops.services.review.history`` in words, oldest first. A run of autosaves by the
+    same person reads as one "Edited" line (with the fields and how many saves), not one line
+    per second."""
     rows: list[HistoryRow] = []
     events = sorted(
         [

@@ -228,7 +228,7 @@ def decide_incident(
     actor: User, report: IncidentReport, *, approve: bool, comment: str = ""
 ) -> IncidentReport:
     """An officer of the port approves the report or returns it with a comment; the reporter
-    is told either way. Refusals as ``poe_ops.review.decide``."""
+    is told either way. Refusals as ``poe_ops.services.review.decide``."""
     with transaction.atomic():
         decided = review.decide(actor, report, approve=approve, comment=comment)
         assert isinstance(decided, IncidentReport)

@@ -1,6 +1,6 @@
 """Incident report screens: the list, filing (with autosave), the report with its history,
 submitting, photos and scans, and the official PDF. Every lookup goes through
-``reports.incidents.visible_incidents``."""
+``reports.queries.incidents.visible_incidents``."""
 
 from __future__ import annotations
 

@@ -95,7 +95,7 @@ def weight(port: Port, person: dict[str, Any]) -> int:
 def projected_arrivals(port: Port, start: dt.datetime, end: dt.datetime) -> list[Arrival]:
     """Everyone booked inbound to ``port`` on a flight expected between ``start`` and ``end``.
 
-    Two queries: the flights, and their people (``arrivals.portday.people_by_flight``)."""
+    Two queries: the flights, and their people (``arrivals.queries.portday.people_by_flight``)."""
     flights = {
         f.pk: f
         for f in Flight.objects.filter(port=port, destination=port.iata)
