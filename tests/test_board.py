@@ -14,6 +14,7 @@ from arrivals.models import Flight, Segment
 from cases.models import ResettlementAgency
 from cases.steps import ArrivalStep
 from tests.factories import FlightFactory
+from tests.htmx import HTMX
 from tests.steps_data import family_on_flight, inbound_flight
 
 pytestmark = pytest.mark.django_db
@@ -188,7 +189,7 @@ def test_filters_by_port_agency_and_need(client, atl, dc_ops):
 def test_an_htmx_refresh_renders_only_the_board_body(client, atl, dc_ops):
     family_on_flight(atl, inbound_flight(atl, at(9)), size=1)
     client.force_login(dc_ops)
-    response = client.get(f"/board/?date={DAY}&port=ATL", HTTP_HX_REQUEST="true")
+    response = client.get(f"/board/?date={DAY}&port=ATL", **HTMX)
     html = response.content.decode().strip()
     assert html.startswith('<div id="board-body"')
     assert "<html" not in html and "board-filters" not in html

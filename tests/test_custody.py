@@ -14,6 +14,7 @@ from poe_ops import tasks
 from poe_ops.models import Document
 from tests.bookings_data import handover
 from tests.documents_data import pdf_text
+from tests.htmx import HTMX
 from tests.steps_data import family_on_flight, key
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,7 @@ def test_the_tablet_tap_shows_the_refusal_on_the_minors_row(client, atl, atl_ass
     response = client.post(
         f"/ports/ATL/individuals/{minor.pk}/step/",
         {"step": "handed_over", "key": key(), "flight": flight.pk},
-        HTTP_HX_REQUEST="true",
+        **HTMX,
     )
     html = response.content.decode()
     assert "receiving person is named" in html and 'role="alert"' in html

@@ -13,6 +13,7 @@ from arrivals.models import Segment
 from cases.models import Case, Individual
 from cases.models.bookings import EscortAssignment
 from tests.factories import FlightFactory
+from tests.htmx import HTMX
 from tests.steps_data import family_on_flight, inbound_flight, key
 
 pytestmark = pytest.mark.django_db
@@ -212,6 +213,6 @@ def test_a_tap_on_a_minor_refreshes_the_escort_flag_on_the_row(client, atl, atl_
     response = client.post(
         f"/ports/ATL/individuals/{minor.pk}/step/",
         {"step": "met", "key": key(), "flight": flight.pk},
-        HTTP_HX_REQUEST="true",
+        **HTMX,
     )
     assert 'data-warning="no-escort">No escort' in response.content.decode()

@@ -11,9 +11,9 @@ from poe_ops.roles import Role, assign_port_role
 from poe_ops.services.review import ReviewConflict
 from reports.models import IncidentReport
 from reports.services import incidents
+from tests.concurrency import run_together
 from tests.factories import make_user
 from tests.incidents_data import submitted_incident
-from tests.test_checkin_concurrency import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

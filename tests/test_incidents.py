@@ -14,24 +14,14 @@ from poe_ops import tasks
 from poe_ops.models import AuditEvent, Document, Notification, NotificationKind
 from poe_ops.services import notifications
 from reports.models import IncidentReport
-from tests.browser.test_shell_in_chromium import ARTIFACTS
+from tests.browser.tablet import ARTIFACTS
 from tests.documents_data import pdf_text
+from tests.htmx import HTMX
 from tests.incidents_data import submitted_incident
 from tests.notify_helpers import DC_LIST, give_dc_a_list
 from tests.steps_data import family_on_flight
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
-        },
-    }
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
 
 def _form(person, flight, key, **fields):
@@ -54,7 +44,7 @@ def _form(person, flight, key, **fields):
 
 def _decide(client, report, verb, comment=""):
     url = reverse(f"approvals_{verb}", args=["incident", report.pk])
-    return client.post(url, {"comment": comment}, HTTP_HX_REQUEST="true")
+    return client.post(url, {"comment": comment}, **HTMX)
 
 
 def test_the_issues_acceptance_flow(
@@ -82,7 +72,7 @@ def test_the_issues_acceptance_flow(
     saved = client.post(
         reverse("reports:incident_autosave", args=["ATL"]),
         _form(person, flight, key),
-        HTTP_HX_REQUEST="true",
+        **HTMX,
     )
     assert "Saved" in saved.content.decode()
     report = IncidentReport.objects.get()
@@ -289,7 +279,7 @@ def test_an_officer_cannot_link_another_ports_flight_through_a_crafted_post(
             "flight": str(jfk_case.segments.get().flight_id),
             "narrative": "x",
         },
-        HTTP_HX_REQUEST="true",
+        **HTMX,
     )
     report = IncidentReport.objects.get()
     assert report.flight is None and report.narrative == "x"

@@ -11,6 +11,7 @@ import pytest
 
 from arrivals.models import Segment, StepEvent
 from tests.factories import IndividualFactory
+from tests.htmx import HTMX
 from tests.steps_data import family_on_flight, inbound_flight, key
 
 pytestmark = pytest.mark.django_db
@@ -194,7 +195,7 @@ def test_hq_sees_the_flight_but_no_step_buttons(client, atl, dc_ops):
 
 
 def step(client, person, to_step, tap, flight, htmx=True):
-    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    headers = HTMX if htmx else {}
     return client.post(
         f"/ports/ATL/individuals/{person.pk}/step/",
         {"step": to_step, "key": tap, "flight": flight.pk},
@@ -274,7 +275,7 @@ def test_a_case_tap_swaps_the_case_block(client, atl, atl_associate):
     response = client.post(
         f"/ports/ATL/cases/{case.pk}/step/",
         {"step": "met", "key": key(), "flight": flight.pk},
-        HTTP_HX_REQUEST="true",
+        **HTMX,
     )
     html = response.content.decode()
     assert html.strip().startswith(f'<section class="panel case-block" id="case-{case.pk}"')
@@ -290,7 +291,7 @@ def test_an_undo_tap_puts_the_person_back(client, atl, atl_associate):
     response = client.post(
         f"/ports/ATL/steps/{event.pk}/undo/",
         {"key": key(), "flight": flight.pk},
-        HTTP_HX_REQUEST="true",
+        **HTMX,
     )
     assert 'class="person-row step-expected"' in response.content.decode()
     person.refresh_from_db()

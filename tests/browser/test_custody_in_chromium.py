@@ -12,8 +12,7 @@ from playwright.sync_api import expect
 from cases.models import Individual
 from cases.models.bookings import CustodyHandover, EscortAssignment
 from tests.bookings_data import transport_booking, vendor
-from tests.browser.test_rebooking_in_chromium import shoot
-from tests.browser.test_shell_in_chromium import sign_in
+from tests.browser.tablet import shoot, sign_in
 from tests.steps_data import family_on_flight, inbound_flight
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
