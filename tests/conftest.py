@@ -18,8 +18,8 @@ from cases.models import ResettlementAgency
 from cases.reference import load_agencies
 from poe_ops.models import OperationsOffice, Port
 from poe_ops.reference import load_reference_data
-from poe_ops.roles import Role, add_to_office, assign_port_role, sync_office_permissions
-from tests.factories import make_user
+from poe_ops.roles import Role, add_to_office, sync_office_permissions
+from tests.factories import make_port_user, make_user
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -50,35 +50,29 @@ def jfk(reference_data) -> Port:
     return Port.objects.get(iata="JFK")
 
 
-def _port_user(username: str, port: Port, role: Role):
-    user = make_user(username)
-    assign_port_role(user, port, role)
-    return user
-
-
 @pytest.fixture
 def atl_associate(atl):
-    return _port_user("atl.associate", atl, Role.ASSOCIATE)
+    return make_port_user("atl.associate", atl, Role.ASSOCIATE)
 
 
 @pytest.fixture
 def atl_senior(atl):
-    return _port_user("atl.senior", atl, Role.SENIOR)
+    return make_port_user("atl.senior", atl, Role.SENIOR)
 
 
 @pytest.fixture
 def atl_officer(atl):
-    return _port_user("atl.officer", atl, Role.OFFICER)
+    return make_port_user("atl.officer", atl, Role.OFFICER)
 
 
 @pytest.fixture
 def jfk_associate(jfk):
-    return _port_user("jfk.associate", jfk, Role.ASSOCIATE)
+    return make_port_user("jfk.associate", jfk, Role.ASSOCIATE)
 
 
 @pytest.fixture
 def jfk_officer(jfk):
-    return _port_user("jfk.officer", jfk, Role.OFFICER)
+    return make_port_user("jfk.officer", jfk, Role.OFFICER)
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from django.db import connection
 
 from arrivals.models import StepEvent
 from arrivals.services.checkin import move_individual
+from poe_ops.keys import new_key
 from tests.concurrency import run_together
 from tests.factories import IndividualFactory
-from tests.steps_data import key
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("attempt", range(3))
 def test_two_tablets_sending_the_same_key_make_one_event(atl, atl_associate, attempt):
     person = IndividualFactory.create(case__port=atl)
-    tap = key()
+    tap = new_key()
     results = run_together(
         lambda: move_individual(atl_associate, person.pk, "met", idempotency_key=tap),
         lambda: move_individual(atl_associate, person.pk, "met", idempotency_key=tap),
@@ -38,8 +38,8 @@ def test_two_tablets_meeting_the_same_person_make_one_accepted_event(
 ):
     person = IndividualFactory.create(case__port=atl)
     results = run_together(
-        lambda: move_individual(atl_associate, person.pk, "met", idempotency_key=key()),
-        lambda: move_individual(atl_senior, person.pk, "met", idempotency_key=key()),
+        lambda: move_individual(atl_associate, person.pk, "met", idempotency_key=new_key()),
+        lambda: move_individual(atl_senior, person.pk, "met", idempotency_key=new_key()),
     )
     assert not [r for r in results if isinstance(r, Exception)], results
     assert StepEvent.objects.filter(accepted=True).count() == 1
@@ -77,7 +77,7 @@ def test_a_tap_in_one_family_never_waits_for_another_family_at_the_same_port(atl
         def quick_tap() -> Any:
             with connection.cursor() as cursor:
                 cursor.execute("SET lock_timeout = '2s'")
-            return move_individual(atl_associate, other.pk, "met", idempotency_key=key())
+            return move_individual(atl_associate, other.pk, "met", idempotency_key=new_key())
 
         (result,) = run_together(quick_tap)
         assert not isinstance(result, Exception), result

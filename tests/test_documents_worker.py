@@ -11,7 +11,8 @@ from django.utils import timezone
 from arrivals.documents import request_case_sheet, request_manifest
 from poe_ops import tasks
 from poe_ops.models import Document
-from tests.documents_data import pdf_text, port_day
+from tests.pdfs import pdf_text
+from tests.scenarios import port_day
 from tests.workers import running_worker
 
 pytestmark = [

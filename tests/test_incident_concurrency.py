@@ -7,21 +7,22 @@ import uuid
 import pytest
 
 from poe_ops.models import AuditEvent, Notification, NotificationKind
-from poe_ops.roles import Role, assign_port_role
+from poe_ops.roles import Role
 from poe_ops.services.review import ReviewConflict
 from reports.models import IncidentReport
 from reports.services import incidents
 from tests.concurrency import run_together
-from tests.factories import make_user
-from tests.incidents_data import submitted_incident
+from tests.factories import make_port_user
+from tests.scenarios import submitted_incident
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.mark.parametrize("attempt", range(3))
 def test_two_officers_deciding_at_once_make_one_decision(atl, atl_officer, attempt):
-    other = make_user("atl.officer2", first_name="Grace", last_name="Okafor")
-    assign_port_role(other, atl, Role.OFFICER)
+    other = make_port_user(
+        "atl.officer2", atl, Role.OFFICER, first_name="Grace", last_name="Okafor"
+    )
     report = submitted_incident(atl)
     results = run_together(
         lambda: incidents.decide_incident(

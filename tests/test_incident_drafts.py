@@ -15,7 +15,7 @@ from reports.models import IncidentAttachment, IncidentReport
 from reports.queries import incident_history
 from reports.services import attachments
 from tests.htmx import HTMX
-from tests.incidents_data import JPEG, PDF, PNG, draft_incident, reporter_at, submitted_incident
+from tests.scenarios import JPEG, PDF, PNG, draft_incident, reporter_at, submitted_incident
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 

@@ -13,7 +13,7 @@ from poe_ops.queries.approvals import awaiting
 from reports.documents import request_incident_pdf
 from reports.queries import incidents as incident_queries
 from reports.services import incidents
-from tests.incidents_data import attachment_on, draft_incident, reporter_at, submitted_incident
+from tests.scenarios import attachment_on, draft_incident, reporter_at, submitted_incident
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 

@@ -15,11 +15,9 @@ from poe_ops.models import AuditEvent, Document, Notification, NotificationKind
 from poe_ops.services import notifications
 from reports.models import IncidentReport
 from tests.browser.tablet import ARTIFACTS
-from tests.documents_data import pdf_text
 from tests.htmx import HTMX
-from tests.incidents_data import submitted_incident
-from tests.notify_helpers import DC_LIST, give_dc_a_list
-from tests.steps_data import family_on_flight
+from tests.pdfs import pdf_text
+from tests.scenarios import DC_LIST, family_on_flight, give_dc_a_list, submitted_incident
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
@@ -208,11 +206,12 @@ def test_returning_needs_a_comment_and_changes_nothing_without_one(client, atl, 
 def test_a_decision_already_made_is_reported_with_who_and_when(
     client, atl, atl_officer, reference_data
 ):
-    from poe_ops.roles import Role, assign_port_role
-    from tests.factories import make_user
+    from poe_ops.roles import Role
+    from tests.factories import make_port_user
 
-    other = make_user("atl.officer2", first_name="Grace", last_name="Okafor")
-    assign_port_role(other, atl, Role.OFFICER)
+    other = make_port_user(
+        "atl.officer2", atl, Role.OFFICER, first_name="Grace", last_name="Okafor"
+    )
     report = submitted_incident(atl)
     client.force_login(other)
     _decide(client, report, "approve")
@@ -227,7 +226,7 @@ def test_a_decision_already_made_is_reported_with_who_and_when(
 def test_a_low_incident_notifies_nobody_and_submitting_twice_records_once(
     client, atl, atl_associate
 ):
-    from tests.incidents_data import draft_incident
+    from tests.scenarios import draft_incident
 
     report = draft_incident(atl, author=atl_associate)
     client.force_login(atl_associate)

@@ -16,7 +16,7 @@ from staffing.queries.coverage import coverage
 from staffing.services import rosters
 from staffing.services.rosters import ShiftRefused
 from tests.htmx import HTMX
-from tests.staffing_data import flight_with_people, local, next_monday, staff
+from tests.scenarios import flight_with_people, local, next_monday, staff
 
 pytestmark = pytest.mark.django_db
 

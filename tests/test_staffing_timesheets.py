@@ -20,7 +20,7 @@ from staffing.models import LeaveRequest, Position, Timesheet
 from staffing.services import rosters
 from staffing.services import timesheets as ts
 from tests.htmx import HTMX
-from tests.staffing_data import local, staff
+from tests.scenarios import local, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +99,7 @@ def test_the_acceptance_flow_submit_approve_and_payroll(client, worked, atl_asso
 def test_leave_and_timesheets_wait_in_the_inbox_with_incidents_oldest_first(
     client, worked, atl_associate, atl_officer
 ):
-    from tests.incidents_data import submitted_incident
+    from tests.scenarios import submitted_incident
 
     sheet = ts.open_timesheet(atl_associate, worked, MONTH)
     ts.submit_timesheet(atl_associate, sheet)

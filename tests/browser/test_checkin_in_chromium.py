@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 from arrivals.models import StepEvent
 from cases.models import Individual
 from tests.browser.tablet import shoot, sign_in
-from tests.steps_data import family_on_flight, inbound_flight
+from tests.factories import FlightFactory
+from tests.scenarios import family_on_flight
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def family(atl):
     soon = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    flight = inbound_flight(atl, soon, carrier="QR", number="747")
+    flight = FlightFactory.create(port=atl, scheduled_arrival=soon, carrier="QR", number="747")
     case, people = family_on_flight(atl, flight, size=3)
     people[2].ssr_codes = ["WCHR"]
     people[2].interpreter_needed = True

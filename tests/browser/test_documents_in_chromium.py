@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.tablet import ARTIFACTS, TABLET_SIZES, sign_in, small_targets
-from tests.documents_data import pdf_text, port_day
+from tests.pdfs import pdf_text
+from tests.scenarios import port_day
 from tests.workers import running_worker
 
 pytestmark = [

@@ -8,8 +8,7 @@ import pytest
 
 from reports.models import IncidentReport
 from tests.browser.tablet import ARTIFACTS, TABLET_SIZES, sign_in, small_targets
-from tests.incidents_data import submitted_incident
-from tests.steps_data import family_on_flight
+from tests.scenarios import family_on_flight, submitted_incident
 
 pytestmark = [
     pytest.mark.browser,

@@ -11,10 +11,9 @@ from playwright.sync_api import expect
 
 from arrivals.models import Rebooking, Segment
 from cases.models.bookings import GroundTransportBooking, HotelBooking
-from tests.bookings_data import vendor
 from tests.browser.tablet import shoot, sign_in
-from tests.factories import FlightFactory
-from tests.steps_data import family_on_flight, inbound_flight
+from tests.factories import FlightFactory, VendorFactory
+from tests.scenarios import family_on_flight
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +21,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def missed(atl):
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    inbound = inbound_flight(atl, now - dt.timedelta(hours=3), carrier="QR", number="747")
+    inbound = FlightFactory.create(
+        port=atl, scheduled_arrival=now - dt.timedelta(hours=3), carrier="QR", number="747"
+    )
     case, people = family_on_flight(atl, inbound, size=3, surname="Haidari")
     for person in people:
         person.current_step = "cbp_cleared"
@@ -38,8 +39,8 @@ def missed(atl):
         scheduled_departure=now - dt.timedelta(minutes=20),
     )
     Segment.objects.create(case=case, flight=onward, direction="onward")
-    vendor(atl, "hotel", "Airport Gateway Inn")
-    vendor(atl, "ground_transport", "Peach State Shuttles")
+    VendorFactory.create(port=atl, kind="hotel", name="Airport Gateway Inn")
+    VendorFactory.create(port=atl, kind="ground_transport", name="Peach State Shuttles")
     return inbound, case, people
 
 

@@ -11,7 +11,7 @@ import pytest
 from staffing.forms import iso_week
 from staffing.services import rosters
 from tests.browser.tablet import ARTIFACTS, TABLET_SIZES, sign_in, small_targets
-from tests.staffing_data import flight_with_people, local, next_monday, staff
+from tests.scenarios import flight_with_people, local, next_monday, staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
