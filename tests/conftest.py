@@ -1,13 +1,16 @@
 """Shared fixtures: the named users every permission test needs, one per role and port.
 
 Like healthchecks' base test: an ATL associate, senior and officer, a JFK associate and officer,
-DC and NY Operations HQ staff, and an outsider with an account but no port."""
+DC and NY Operations HQ staff, and an outsider with an account but no port. Also private files
+in a directory of the test's own (``private_storage``) and the real broker (``broker``).
+Browser fixtures are in ``tests/browser/conftest.py``."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -15,18 +18,8 @@ from cases.models import ResettlementAgency
 from cases.reference import load_agencies
 from poe_ops.models import OperationsOffice, Port
 from poe_ops.reference import load_reference_data
-from poe_ops.roles import Role, add_to_office, assign_port_role, sync_office_permissions
-from tests.factories import make_user
-
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from poe_ops.roles import Role, add_to_office, sync_office_permissions
+from tests.factories import make_port_user, make_user
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -34,15 +27,6 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         f"DATABASE_URL host: {os.environ.get('DATABASE_URL', 'unset (SQLite)').split('@')[-1]}",
         f"REDIS_URL: {os.environ.get('REDIS_URL', 'unset (eager tasks)')}",
     ]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {
-        **browser_type_launch_args,
-        "executable_path": "/usr/bin/chromium",
-        "args": BROWSER_ARGS,
-    }
 
 
 @pytest.fixture
@@ -66,35 +50,29 @@ def jfk(reference_data) -> Port:
     return Port.objects.get(iata="JFK")
 
 
-def _port_user(username: str, port: Port, role: Role):
-    user = make_user(username)
-    assign_port_role(user, port, role)
-    return user
-
-
 @pytest.fixture
 def atl_associate(atl):
-    return _port_user("atl.associate", atl, Role.ASSOCIATE)
+    return make_port_user("atl.associate", atl, Role.ASSOCIATE)
 
 
 @pytest.fixture
 def atl_senior(atl):
-    return _port_user("atl.senior", atl, Role.SENIOR)
+    return make_port_user("atl.senior", atl, Role.SENIOR)
 
 
 @pytest.fixture
 def atl_officer(atl):
-    return _port_user("atl.officer", atl, Role.OFFICER)
+    return make_port_user("atl.officer", atl, Role.OFFICER)
 
 
 @pytest.fixture
 def jfk_associate(jfk):
-    return _port_user("jfk.associate", jfk, Role.ASSOCIATE)
+    return make_port_user("jfk.associate", jfk, Role.ASSOCIATE)
 
 
 @pytest.fixture
 def jfk_officer(jfk):
-    return _port_user("jfk.officer", jfk, Role.OFFICER)
+    return make_port_user("jfk.officer", jfk, Role.OFFICER)
 
 
 @pytest.fixture
@@ -115,6 +93,21 @@ def ny_ops(reference_data):
 def outsider(db):
     """Has an account, holds no port and no office."""
     return make_user("outsider")
+
+
+@pytest.fixture
+def private_storage(settings, tmp_path) -> Path:
+    """Private files (PDFs, incident photos) go to a directory of this test's own, with no
+    public URL, as in production; the directory is returned."""
+    location = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location), "base_url": None},
+        },
+    }
+    return location
 
 
 @pytest.fixture(autouse=True)

@@ -1,12 +1,22 @@
-"""Test data builders. Ports and offices come from the data migration, not from factories."""
+"""Test data builders: one factory per model, with defaults for what a test does not care about.
+
+Ports and offices come from the data migration, not from factories: pass ``port=`` (or, for a
+row reached through its case, ``case__port=``). Whole scenarios built from these factories — a
+family on a flight, a port's day — are in ``tests/scenarios.py``."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any, cast
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+
+from poe_ops.keys import new_key
+from poe_ops.models import Port
+from poe_ops.roles import Role, assign_port_role
 
 PASSWORD = "correct horse battery staple"
 
@@ -25,6 +35,21 @@ class UserFactory(factory.django.DjangoModelFactory):
 def make_user(username: str, **fields: Any) -> User:
     """A saved user with the shared test password."""
     return cast(User, UserFactory(username=username, **fields))
+
+
+def make_port_user(username: str, port: Port, role: Role, **fields: Any) -> User:
+    """A saved user holding ``role`` (associate, senior associate or officer) at ``port``."""
+    user = make_user(username, **fields)
+    assign_port_role(user, port, role)
+    return user
+
+
+def _booker(port: Port) -> User:
+    """The one user per port who books, records and reports in the bookings factories."""
+    return make_user(f"{port.iata.lower()}.booker")
+
+
+# Cases and arrivals
 
 
 class CaseFactory(factory.django.DjangoModelFactory):
@@ -54,13 +79,259 @@ class IndividualFactory(factory.django.DjangoModelFactory):
 
 
 class FlightFactory(factory.django.DjangoModelFactory):
-    """An inbound flight to a port (pass ``port=``)."""
+    """An inbound flight to a port (pass ``port=``). Given a ``scheduled_arrival``, its date is
+    that arrival's date; without one, today."""
 
     class Meta:
         model = "arrivals.Flight"
 
     carrier = "QR"
     number = factory.Sequence(lambda n: str(700 + n))
-    scheduled_date = factory.LazyFunction(lambda: __import__("datetime").date.today())
+    scheduled_arrival = None
+    scheduled_date = factory.LazyAttribute(
+        lambda o: o.scheduled_arrival.date() if o.scheduled_arrival else dt.date.today()
+    )
     origin = "DOH"
     destination = factory.LazyAttribute(lambda o: o.port.iata)
+
+
+class SegmentFactory(factory.django.DjangoModelFactory):
+    """A case's inbound leg on a flight of the case's port (pass ``case=`` or ``case__port=``).
+    ``individuals=[...]`` limits it to some of the case; by default it carries the whole case."""
+
+    class Meta:
+        model = "arrivals.Segment"
+        skip_postgeneration_save = True  # the hook only adds to a many-to-many
+
+    case = factory.SubFactory(CaseFactory)
+    flight = factory.SubFactory(FlightFactory, port=factory.SelfAttribute("..case.port"))
+    direction = "inbound"
+
+    @factory.post_generation
+    def individuals(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and extracted:
+            self.individuals.add(*extracted)
+
+
+class StepEventFactory(factory.django.DjangoModelFactory):
+    """An accepted move from expected to met, at the person's port."""
+
+    class Meta:
+        model = "arrivals.StepEvent"
+
+    individual = factory.SubFactory(IndividualFactory)
+    port = factory.SelfAttribute("individual.case.port")
+    from_step = "expected"
+    to_step = "met"
+    actor = factory.SubFactory(UserFactory)
+    idempotency_key = factory.LazyFunction(new_key)
+
+
+class ImportBatchFactory(factory.django.DjangoModelFactory):
+    """A refused manifest upload at a port (pass ``port=``)."""
+
+    class Meta:
+        model = "arrivals.ImportBatch"
+
+    uploaded_by = factory.SubFactory(UserFactory)
+    file_name = "manifest.csv"
+    sha256 = "0" * 64
+    status = "refused"
+
+
+# Bookings, escorts and custody
+
+
+class VendorFactory(factory.django.DjangoModelFactory):
+    """A hotel (or, with ``kind=``, a ground-transport company or interpreter service) at a port
+    (pass ``port=``)."""
+
+    class Meta:
+        model = "cases.Vendor"
+
+    kind = "hotel"
+    name = factory.LazyAttributeSequence(lambda o, n: f"{o.port.iata} {o.kind} {n + 1}")
+
+
+class HotelBookingFactory(factory.django.DjangoModelFactory):
+    """A requested night at a hotel of the case's port (pass ``case=`` or ``case__port=``)."""
+
+    class Meta:
+        model = "cases.HotelBooking"
+
+    case = factory.SubFactory(CaseFactory)
+    vendor = factory.SubFactory(VendorFactory, port=factory.SelfAttribute("..case.port"))
+    check_in = factory.LazyAttribute(lambda o: o.case.port.local_today())
+    nights = 1
+    rooms = 1
+    cost = Decimal("129.00")
+    meal_cost = Decimal("42.00")
+    idempotency_key = factory.LazyFunction(new_key)
+    created_by = factory.LazyAttribute(lambda o: _booker(o.case.port))
+
+
+class GroundTransportBookingFactory(factory.django.DjangoModelFactory):
+    """A requested ride from the arrivals hall to the hotel, now, with a company of the case's
+    port (pass ``case=`` or ``case__port=``)."""
+
+    class Meta:
+        model = "cases.GroundTransportBooking"
+
+    case = factory.SubFactory(CaseFactory)
+    vendor = factory.SubFactory(
+        VendorFactory, port=factory.SelfAttribute("..case.port"), kind="ground_transport"
+    )
+    pickup_at = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC))
+    pickup_place = "Arrivals hall"
+    dropoff = "hotel"
+    cost = Decimal("85.00")
+    idempotency_key = factory.LazyFunction(new_key)
+    created_by = factory.LazyAttribute(lambda o: _booker(o.case.port))
+
+
+class VendorProblemFactory(factory.django.DjangoModelFactory):
+    """A late pickup reported against a ground-transport company (pass ``vendor__port=``)."""
+
+    class Meta:
+        model = "cases.VendorProblem"
+
+    vendor = factory.SubFactory(VendorFactory, kind="ground_transport")
+    kind = "late_pickup"
+    description = "Forty minutes late."
+    reported_by = factory.LazyAttribute(lambda o: _booker(o.vendor.port))
+
+
+class EscortAssignmentFactory(factory.django.DjangoModelFactory):
+    """An IOM staff escort for ``individuals=[...]`` of a case (pass ``case=`` and
+    ``assigned_by=``)."""
+
+    class Meta:
+        model = "cases.EscortAssignment"
+        skip_postgeneration_save = True  # the hook only adds to a many-to-many
+
+    kind = "iom_staff"
+    name = "Grace Mwangi"
+    organisation = "IOM"
+    idempotency_key = factory.LazyFunction(new_key)
+
+    @factory.post_generation
+    def individuals(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and extracted:
+            self.individuals.set(extracted)
+
+
+class CustodyHandoverFactory(factory.django.DjangoModelFactory):
+    """A case's documents handed from IOM staff to an agency representative, named (pass
+    ``case=`` or ``case__port=``)."""
+
+    class Meta:
+        model = "cases.CustodyHandover"
+
+    case = factory.SubFactory(CaseFactory)
+    subject = "documents"
+    from_kind = "staff"
+    from_name = "Amina Haidari"
+    from_organisation = "IOM"
+    to_kind = "agency"
+    to_name = "Sam Rivera"
+    to_organisation = "IRC Atlanta"
+    place = "Arrivals hall"
+    idempotency_key = factory.LazyFunction(new_key)
+    recorded_by = factory.LazyAttribute(lambda o: _booker(o.case.port))
+
+
+# Staffing
+
+
+class StaffProfileFactory(factory.django.DjangoModelFactory):
+    """A user's staff profile (one per user), with ``home_ports=[...]`` added to it."""
+
+    class Meta:
+        model = "staffing.StaffProfile"
+        django_get_or_create = ("user",)
+        skip_postgeneration_save = True  # the hook only adds to a many-to-many
+
+    user = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def home_ports(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and extracted:
+            self.home_ports.add(*extracted)
+
+
+class CredentialFactory(factory.django.DjangoModelFactory):
+    """An airport badge (SIDA) valid until 2099."""
+
+    class Meta:
+        model = "staffing.Credential"
+
+    profile = factory.SubFactory(StaffProfileFactory)
+    kind = "airport_badge"
+    number = factory.LazyAttribute(lambda o: f"SIDA-{o.profile.user.pk:05d}")
+    authority = "Airport Authority"
+    issued = dt.date(2024, 1, 1)
+    expires = dt.date(2099, 1, 1)
+
+
+class StaffLanguageFactory(factory.django.DjangoModelFactory):
+    """A language a staff member speaks fluently (pass ``code=``)."""
+
+    class Meta:
+        model = "staffing.StaffLanguage"
+
+    profile = factory.SubFactory(StaffProfileFactory)
+    code = "prs"
+    level = "fluent"
+
+
+class ShiftFactory(factory.django.DjangoModelFactory):
+    """An 08:00–16:00 arrivals-hall shift today, port-local (pass ``port=``), rostered by the
+    person working it."""
+
+    class Meta:
+        model = "staffing.Shift"
+
+    staff = factory.SubFactory(UserFactory)
+    start = factory.LazyAttribute(
+        lambda o: dt.datetime.combine(o.port.local_today(), dt.time(8), tzinfo=o.port.zone)
+    )
+    end = factory.LazyAttribute(lambda o: o.start + dt.timedelta(hours=8))
+    created_by = factory.SelfAttribute("staff")
+
+
+class LeaveRequestFactory(factory.django.DjangoModelFactory):
+    """Two days of annual leave, 1–2 December 2026, awaiting a decision (pass ``port=``)."""
+
+    class Meta:
+        model = "staffing.LeaveRequest"
+
+    author = factory.SubFactory(UserFactory)
+    first_day = dt.date(2026, 12, 1)
+    last_day = dt.date(2026, 12, 2)
+    status = "submitted"
+
+
+class TimesheetFactory(factory.django.DjangoModelFactory):
+    """October 2026's timesheet, awaiting a decision (pass ``port=``)."""
+
+    class Meta:
+        model = "staffing.Timesheet"
+
+    author = factory.SubFactory(UserFactory)
+    month = dt.date(2026, 10, 1)
+    status = "submitted"
+
+
+# Paperwork
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    """A pending request for the port's daily manifest of today (pass ``port=``)."""
+
+    class Meta:
+        model = "poe_ops.Document"
+
+    kind = "daily_manifest"
+    day = factory.LazyAttribute(lambda o: o.port.local_today())
+    subject = factory.LazyAttribute(lambda o: f"{o.port.iata} day")
+    requested_by = factory.SubFactory(UserFactory)

@@ -14,7 +14,8 @@ from arrivals.models import Flight, Segment
 from cases.models import ResettlementAgency
 from cases.steps import ArrivalStep
 from tests.factories import FlightFactory
-from tests.steps_data import family_on_flight, inbound_flight
+from tests.htmx import HTMX
+from tests.scenarios import crowded_day, family_on_flight
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +77,7 @@ def test_port_staff_see_only_their_own_port(client, atl_associate):
 
 
 def test_each_flight_shows_its_times_people_steps_and_needs(client, atl, dc_ops):
-    flight = inbound_flight(atl, at(14, 5), origin="DOH")
+    flight = FlightFactory.create(port=atl, scheduled_arrival=at(14, 5), origin="DOH")
     _case, people = family_on_flight(
         atl, flight, size=3, ssr_codes=["WCHR"], interpreter_needed=True
     )
@@ -93,8 +94,10 @@ def test_each_flight_shows_its_times_people_steps_and_needs(client, atl, dc_ops)
 
 def test_totals_for_the_port_and_the_day(client, atl, dc_ops):
     iad = atl.__class__.objects.get(iata="IAD")
-    family_on_flight(atl, inbound_flight(atl, at(9)), size=3)
-    family_on_flight(iad, inbound_flight(iad, at(10), number="12"), size=2)
+    family_on_flight(atl, FlightFactory.create(port=atl, scheduled_arrival=at(9)), size=3)
+    family_on_flight(
+        iad, FlightFactory.create(port=iad, scheduled_arrival=at(10), number="12"), size=2
+    )
     html = board(client, dc_ops)
     totals = dict(re.findall(r"<dt>([^<]+)</dt><dd>(\d+)</dd>", html))
     assert totals["Flights"] == "2" and totals["Cases"] == "2" and totals["People"] == "5"
@@ -106,19 +109,25 @@ def test_flights_are_those_of_each_ports_local_day(client, atl, dc_ops):
     late_in_houston = dt.datetime.combine(
         DAY, dt.time(23, 30), tzinfo=dt.timezone(dt.timedelta(hours=-5))
     )
-    family_on_flight(iah, inbound_flight(iah, late_in_houston, number="99"), size=1)
+    family_on_flight(
+        iah, FlightFactory.create(port=iah, scheduled_arrival=late_in_houston, number="99"), size=1
+    )
     assert "QR99" in section(board(client, dc_ops), "IAH")
     assert "QR99" not in board(client, dc_ops, date=(DAY + dt.timedelta(days=1)).isoformat())
 
 
 def test_anomalies_stand_out(client, atl, dc_ops):
-    delayed = inbound_flight(atl, at(8), status=Flight.Status.DELAYED, estimated_arrival=at(10))
-    landed = inbound_flight(atl, at(9), status=Flight.Status.LANDED, actual_arrival=at(9, 10))
+    delayed = FlightFactory.create(
+        port=atl, scheduled_arrival=at(8), status=Flight.Status.DELAYED, estimated_arrival=at(10)
+    )
+    landed = FlightFactory.create(
+        port=atl, scheduled_arrival=at(9), status=Flight.Status.LANDED, actual_arrival=at(9, 10)
+    )
     family_on_flight(atl, delayed, size=1)
     _case, people = family_on_flight(atl, landed, size=3)
     people[2].current_step = ArrivalStep.HOSPITAL
     people[2].save()
-    calm = inbound_flight(atl, at(20))
+    calm = FlightFactory.create(port=atl, scheduled_arrival=at(20))
     family_on_flight(atl, calm, size=1)
     html = section(board(client, dc_ops), "ATL")
     rows = {
@@ -133,7 +142,7 @@ def test_anomalies_stand_out(client, atl, dc_ops):
 
 def test_a_delayed_inbound_flight_puts_its_connecting_passengers_at_risk(client, atl, dc_ops):
     # ATL: 60 min for CBP, 90 min minimum connection. Onward at 14:00 needs arrival by 11:30.
-    flight = inbound_flight(atl, at(10))
+    flight = FlightFactory.create(port=atl, scheduled_arrival=at(10))
     case, people = family_on_flight(atl, flight, size=2)
     onward_leg(case, at(14), atl)
     assert "At risk of missing their connection" not in section(board(client, dc_ops), "ATL")
@@ -148,7 +157,7 @@ def test_a_delayed_inbound_flight_puts_its_connecting_passengers_at_risk(client,
 
 
 def test_people_already_connected_or_not_on_the_leg_are_not_at_risk(client, atl, dc_ops):
-    flight = inbound_flight(atl, at(12, 30))
+    flight = FlightFactory.create(port=atl, scheduled_arrival=at(12, 30))
     case, (traveller, stays) = family_on_flight(atl, flight, size=2)
     leg = onward_leg(case, at(14), atl)
     Segment.objects.filter(flight=leg).get().individuals.add(traveller)
@@ -161,7 +170,7 @@ def test_people_already_connected_or_not_on_the_leg_are_not_at_risk(client, atl,
 
 
 def test_a_cancelled_inbound_flight_puts_every_connection_at_risk(client, atl, dc_ops):
-    flight = inbound_flight(atl, at(6), status=Flight.Status.CANCELLED)
+    flight = FlightFactory.create(port=atl, scheduled_arrival=at(6), status=Flight.Status.CANCELLED)
     case, _people = family_on_flight(atl, flight, size=1)
     onward_leg(case, at(22), atl)
     assert "At risk of missing their connection (1)" in section(board(client, dc_ops), "ATL")
@@ -170,11 +179,20 @@ def test_a_cancelled_inbound_flight_puts_every_connection_at_risk(client, atl, d
 def test_filters_by_port_agency_and_need(client, atl, dc_ops):
     iad = atl.__class__.objects.get(iata="IAD")
     irc = ResettlementAgency.objects.get(code="IRC")
-    irc_case, _ = family_on_flight(atl, inbound_flight(atl, at(9), number="1"), size=2)
+    irc_case, _ = family_on_flight(
+        atl, FlightFactory.create(port=atl, scheduled_arrival=at(9), number="1"), size=2
+    )
     irc_case.agency = irc
     irc_case.save()
-    family_on_flight(atl, inbound_flight(atl, at(10), number="2"), size=1, unaccompanied_minor=True)
-    family_on_flight(iad, inbound_flight(iad, at(11), number="3"), size=1)
+    family_on_flight(
+        atl,
+        FlightFactory.create(port=atl, scheduled_arrival=at(10), number="2"),
+        size=1,
+        unaccompanied_minor=True,
+    )
+    family_on_flight(
+        iad, FlightFactory.create(port=iad, scheduled_arrival=at(11), number="3"), size=1
+    )
     html = board(client, dc_ops, port="ATL")
     assert 'id="port-ATL"' in html and 'id="port-IAD"' not in html
     html = board(client, dc_ops, agency="IRC")
@@ -186,9 +204,9 @@ def test_filters_by_port_agency_and_need(client, atl, dc_ops):
 
 
 def test_an_htmx_refresh_renders_only_the_board_body(client, atl, dc_ops):
-    family_on_flight(atl, inbound_flight(atl, at(9)), size=1)
+    family_on_flight(atl, FlightFactory.create(port=atl, scheduled_arrival=at(9)), size=1)
     client.force_login(dc_ops)
-    response = client.get(f"/board/?date={DAY}&port=ATL", HTTP_HX_REQUEST="true")
+    response = client.get(f"/board/?date={DAY}&port=ATL", **HTMX)
     html = response.content.decode().strip()
     assert html.startswith('<div id="board-body"')
     assert "<html" not in html and "board-filters" not in html
@@ -202,7 +220,7 @@ def test_the_page_loads_the_refresh_script_from_our_own_origin(client, dc_ops):
 
 
 def test_the_csv_export_has_a_row_per_flight_and_never_a_formula(client, atl, dc_ops):
-    flight = inbound_flight(atl, at(9), origin="DOH")
+    flight = FlightFactory.create(port=atl, scheduled_arrival=at(9), origin="DOH")
     family_on_flight(atl, flight, size=3)
     Flight.objects.filter(pk=flight.pk).update(origin="=1+")  # hostile data reaching an export
     client.force_login(dc_ops)
@@ -216,7 +234,7 @@ def test_the_csv_export_has_a_row_per_flight_and_never_a_formula(client, atl, dc
 
 
 def test_the_csv_shows_only_the_users_ports(client, atl, jfk, ny_ops):
-    family_on_flight(atl, inbound_flight(atl, at(9)), size=1)
+    family_on_flight(atl, FlightFactory.create(port=atl, scheduled_arrival=at(9)), size=1)
     client.force_login(ny_ops)
     rows = list(
         csv.DictReader(io.StringIO(client.get(f"/board/export.csv?date={DAY}").content.decode()))
@@ -228,39 +246,7 @@ def test_the_csv_shows_only_the_users_ports(client, atl, jfk, ny_ops):
 def test_the_board_takes_a_fixed_number_of_queries(
     client, atl, dc_ops, people, django_assert_max_num_queries
 ):
-    from cases.models import Case, Individual
-
-    # Built in bulk: the test is about the board, not the builders. Every case connects onward
-    # at 02:00, too soon after every inbound flight: everyone is on the at-risk list.
-    flights = [
-        inbound_flight(atl, at(1 + i % 22, i % 60), number=str(100 + i))
-        for i in range(max(1, people // 30))
-    ]
-    onward = FlightFactory.create(
-        port=atl,
-        carrier="DL",
-        origin="ATL",
-        destination="BOI",
-        scheduled_date=DAY,
-        scheduled_departure=at(2),
-    )
-    cases = Case.objects.bulk_create(
-        [Case(case_number=f"BULK{i:05d}", abn_number=f"B{i}", port=atl) for i in range(people // 3)]
-    )
-    Individual.objects.bulk_create(
-        [
-            Individual(case=c, person_number=f"P{j}", given_names="Test", surname=f"Person{j}")
-            for c in cases
-            for j in range(3)
-        ]
-    )
-    Segment.objects.bulk_create(
-        [
-            Segment(case=c, flight=flights[i % len(flights)], direction=Segment.Direction.INBOUND)
-            for i, c in enumerate(cases)
-        ]
-        + [Segment(case=c, flight=onward, direction=Segment.Direction.ONWARD) for c in cases]
-    )
+    crowded_day(atl, DAY, people)  # everyone connects onward too soon: all at risk
     client.force_login(dc_ops)
     with django_assert_max_num_queries(15):
         response = client.get(f"/board/?date={DAY}")
@@ -281,7 +267,7 @@ def test_each_port_offers_its_daily_manifest_pdf_for_the_boards_day(client, atl,
 def test_a_manifest_requested_from_the_board_is_for_that_port_and_day(client, atl, dc_ops):
     from poe_ops.models import Document
 
-    family_on_flight(atl, inbound_flight(atl, at(9)), size=2)
+    family_on_flight(atl, FlightFactory.create(port=atl, scheduled_arrival=at(9)), size=2)
     client.force_login(dc_ops)
     response = client.post("/ports/ATL/documents/manifest/", {"date": DAY.isoformat()})
     assert response.status_code == 302
@@ -292,7 +278,9 @@ def test_a_manifest_requested_from_the_board_is_for_that_port_and_day(client, at
 def test_a_long_at_risk_list_shows_the_soonest_first_and_the_rest_on_request(client, atl, dc_ops):
     from arrivals.queries.board import AT_RISK_SHOWN
 
-    flight = inbound_flight(atl, at(10), status=Flight.Status.CANCELLED)
+    flight = FlightFactory.create(
+        port=atl, scheduled_arrival=at(10), status=Flight.Status.CANCELLED
+    )
     for i in range(AT_RISK_SHOWN + 5):
         case, _ = family_on_flight(atl, flight, size=1)
         onward_leg(case, at(12, i), atl)
@@ -310,7 +298,7 @@ def test_a_long_at_risk_list_shows_the_soonest_first_and_the_rest_on_request(cli
 
 
 def test_names_and_codes_on_the_board_arrive_escaped(client, atl, dc_ops):
-    flight = inbound_flight(atl, at(13))
+    flight = FlightFactory.create(port=atl, scheduled_arrival=at(13))
     case, (person,) = family_on_flight(atl, flight, size=1)
     person.given_names = '<img src=x onerror="alert(1)">'
     person.surname = "O'Hara & Sons"

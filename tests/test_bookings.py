@@ -14,19 +14,25 @@ import pytest
 from cases.models.bookings import HotelBooking, Vendor, VendorProblem, VendorRating
 from cases.services.bookings import book_hotel, change_hotel_status, change_transport_status
 from poe_ops import tasks
+from poe_ops.keys import new_key
 from poe_ops.models import AuditEvent, Document, Notification, NotificationKind
 from poe_ops.refusals import Refusal
-from tests.bookings_data import hotel_booking, transport_booking, vendor
-from tests.documents_data import pdf_text
-from tests.factories import CaseFactory
-from tests.steps_data import family_on_flight, inbound_flight, key
+from tests.factories import (
+    CaseFactory,
+    FlightFactory,
+    GroundTransportBookingFactory,
+    HotelBookingFactory,
+    VendorFactory,
+)
+from tests.pdfs import pdf_text
+from tests.scenarios import family_on_flight
 
 pytestmark = pytest.mark.django_db
 
 
 def hotel_form(atl, people, hotel, **extra):
     data = {
-        "key": key(),
+        "key": new_key(),
         "vendor": str(hotel.pk),
         "check_in": atl.local_today().isoformat(),
         "nights": "2",
@@ -44,7 +50,7 @@ def test_a_hotel_is_booked_from_the_case_page_once_however_often_it_is_sent(
     client, atl, atl_associate, dc_ops
 ):
     case, people = family_on_flight(atl, size=2)
-    hotel = vendor(atl, "hotel", "Airport Inn")
+    hotel = VendorFactory.create(port=atl, kind="hotel", name="Airport Inn")
     client.force_login(atl_associate)
     page = client.get(f"/cases/{case.case_number}/").content.decode()
     assert f'href="/cases/{case.case_number}/hotel/"' in page
@@ -60,7 +66,10 @@ def test_a_hotel_is_booked_from_the_case_page_once_however_often_it_is_sent(
 
 def test_a_hotel_of_another_port_or_kind_is_refused(atl, jfk, atl_associate):
     case = CaseFactory.create(port=atl)
-    for wrong in (vendor(jfk, "hotel"), vendor(atl, "ground_transport")):
+    for wrong in (
+        VendorFactory.create(port=jfk, kind="hotel"),
+        VendorFactory.create(port=atl, kind="ground_transport"),
+    ):
         with pytest.raises(Refusal, match="is not a hotel of ATL"):
             book_hotel(
                 atl_associate,
@@ -69,7 +78,7 @@ def test_a_hotel_of_another_port_or_kind_is_refused(atl, jfk, atl_associate):
                 check_in=atl.local_today(),
                 nights=1,
                 rooms=1,
-                idempotency_key=key(),
+                idempotency_key=new_key(),
             )
     assert not HotelBooking.objects.exists()
 
@@ -77,7 +86,9 @@ def test_a_hotel_of_another_port_or_kind_is_refused(atl, jfk, atl_associate):
 def test_bad_input_on_the_hotel_form_says_where_and_books_nothing(client, atl, atl_associate):
     case, people = family_on_flight(atl, size=1)
     client.force_login(atl_associate)
-    data = hotel_form(atl, people, vendor(atl, "hotel"), nights="0", cost="-5")
+    data = hotel_form(
+        atl, people, VendorFactory.create(port=atl, kind="hotel"), nights="0", cost="-5"
+    )
     response = client.post(f"/cases/{case.case_number}/hotel/", data)
     assert response.status_code == 400
     html = response.content.decode()
@@ -86,7 +97,7 @@ def test_bad_input_on_the_hotel_form_says_where_and_books_nothing(client, atl, a
 
 
 def test_status_moves_only_along_the_legal_path(atl, atl_associate):
-    booking = hotel_booking(atl)
+    booking = HotelBookingFactory.create(case__port=atl)
     with pytest.raises(Refusal, match="requested; it cannot become checked out"):
         change_hotel_status(atl_associate, booking.pk, "checked_out")
     for status in ("confirmed", "checked_in", "checked_out"):
@@ -101,14 +112,14 @@ def test_status_moves_only_along_the_legal_path(atl, atl_associate):
         ["confirmed", "checked_in"],
         ["checked_in", "checked_out"],
     ]
-    ride = transport_booking(atl)
+    ride = GroundTransportBookingFactory.create(case__port=atl)
     change_transport_status(atl_associate, ride.pk, "cancelled")
     with pytest.raises(Refusal, match="cancelled; it cannot become confirmed"):
         change_transport_status(atl_associate, ride.pk, "confirmed")
 
 
 def test_an_illegal_status_post_shows_the_reason_and_changes_nothing(client, atl, atl_associate):
-    booking = hotel_booking(atl)
+    booking = HotelBookingFactory.create(case__port=atl)
     client.force_login(atl_associate)
     response = client.post(
         f"/bookings/hotel/{booking.pk}/status/", {"status": "checked_in"}, follow=True
@@ -119,7 +130,7 @@ def test_an_illegal_status_post_shows_the_reason_and_changes_nothing(client, atl
 
 
 def test_status_changes_are_404_for_another_port_and_403_for_hq(client, atl, jfk_associate, dc_ops):
-    booking = hotel_booking(atl)
+    booking = HotelBookingFactory.create(case__port=atl)
     client.force_login(jfk_associate)
     assert (
         client.post(f"/bookings/hotel/{booking.pk}/status/", {"status": "confirmed"}).status_code
@@ -136,10 +147,12 @@ def test_status_changes_are_404_for_another_port_and_403_for_hq(client, atl, jfk
 
 def test_the_case_page_sums_ground_hotel_and_meal_costs(client, atl, atl_associate):
     case, _people = family_on_flight(atl, size=2)
-    hotel_booking(atl, case, cost=Decimal("129.00"), meal_cost=Decimal("42.50"))
-    hotel_booking(atl, case, cost=Decimal("99.00"), meal_cost=Decimal("10.00"), status="cancelled")
-    transport_booking(atl, case, cost=Decimal("85.00"))
-    transport_booking(atl, case, cost=Decimal("40.25"))
+    HotelBookingFactory.create(case=case, cost=Decimal("129.00"), meal_cost=Decimal("42.50"))
+    HotelBookingFactory.create(
+        case=case, cost=Decimal("99.00"), meal_cost=Decimal("10.00"), status="cancelled"
+    )
+    GroundTransportBookingFactory.create(case=case, cost=Decimal("85.00"))
+    GroundTransportBookingFactory.create(case=case, cost=Decimal("40.25"))
     client.force_login(atl_associate)
     html = client.get(f"/cases/{case.case_number}/").content.decode()
     assert 'data-cost="ground">$125.25<' in html
@@ -155,9 +168,9 @@ def test_the_case_page_query_count_does_not_grow_with_its_bookings(
     client.force_login(atl_associate)
     client.get(f"/cases/{case.case_number}/")
     for _ in range(3):
-        booking = hotel_booking(atl, case)
+        booking = HotelBookingFactory.create(case=case)
         booking.individuals.set(people)
-        transport_booking(atl, case)
+        GroundTransportBookingFactory.create(case=case)
     with django_assert_max_num_queries(24):
         assert client.get(f"/cases/{case.case_number}/").status_code == 200
 
@@ -167,23 +180,25 @@ def test_the_monthly_cost_csv_sums_the_ports_bookings_and_is_formula_safe(
 ):
     month = atl.local_today().replace(day=1)
     case = CaseFactory.create(port=atl)
-    hotel_booking(
-        atl,
-        case,
-        vendor=vendor(atl, "hotel", '=HYPERLINK("x")'),
+    HotelBookingFactory.create(
+        case=case,
+        vendor=VendorFactory.create(port=atl, kind="hotel", name='=HYPERLINK("x")'),
         check_in=month,
         cost=Decimal("100.00"),
         meal_cost=Decimal("20.00"),
     )
-    hotel_booking(atl, case, check_in=month, cost=Decimal("50.00"), meal_cost=Decimal("5.00"))
-    transport_booking(
-        atl,
-        case,
+    HotelBookingFactory.create(
+        case=case, check_in=month, cost=Decimal("50.00"), meal_cost=Decimal("5.00")
+    )
+    GroundTransportBookingFactory.create(
+        case=case,
         cost=Decimal("30.00"),
         pickup_at=dt.datetime.combine(month, dt.time(12), tzinfo=atl.zone),
     )
-    hotel_booking(atl, case, check_in=month - dt.timedelta(days=1), cost=Decimal("999"))
-    hotel_booking(jfk, check_in=month, cost=Decimal("777"))
+    HotelBookingFactory.create(
+        case=case, check_in=month - dt.timedelta(days=1), cost=Decimal("999")
+    )
+    HotelBookingFactory.create(case__port=jfk, check_in=month, cost=Decimal("777"))
     client.force_login(atl_officer)
     response = client.get(f"/ports/ATL/costs.csv?month={month:%Y-%m}")
     assert response["Content-Disposition"].endswith(f'costs-ATL-{month:%Y-%m}.csv"')
@@ -203,7 +218,10 @@ def test_the_cost_csv_is_404_for_another_port(client, atl, jfk_officer):
 def test_feedback_rates_and_logs_a_problem_the_officer_sees_and_resolves(
     client, atl, atl_associate, atl_officer
 ):
-    ride = transport_booking(atl, vendor=vendor(atl, "ground_transport", "Peach <Shuttles>"))
+    ride = GroundTransportBookingFactory.create(
+        case__port=atl,
+        vendor=VendorFactory.create(port=atl, kind="ground_transport", name="Peach <Shuttles>"),
+    )
     client.force_login(atl_associate)
     url = f"/bookings/transport/{ride.pk}/feedback/"
     assert client.post(url, {"rating": "", "problem": ""}).status_code == 400
@@ -230,7 +248,7 @@ def test_feedback_rates_and_logs_a_problem_the_officer_sees_and_resolves(
 
 
 def test_the_vendor_page_period_leaves_out_older_ratings(client, atl, atl_officer):
-    hotel = vendor(atl, "hotel")
+    hotel = VendorFactory.create(port=atl, kind="hotel")
     old = VendorRating.objects.create(vendor=hotel, rating=1, rated_by=atl_officer)
     VendorRating.objects.filter(pk=old.pk).update(rated_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
     VendorRating.objects.create(vendor=hotel, rating=5, rated_by=atl_officer)
@@ -242,23 +260,28 @@ def test_the_vendor_page_period_leaves_out_older_ratings(client, atl, atl_office
 
 
 def test_the_transport_manifest_lists_one_companys_pickups_of_one_day(client, atl, atl_associate):
-    company = vendor(atl, Vendor.Kind.GROUND_TRANSPORT, "Peach Shuttles")
-    other = vendor(atl, Vendor.Kind.GROUND_TRANSPORT, "Other Cars")
+    company = VendorFactory.create(
+        port=atl, kind=Vendor.Kind.GROUND_TRANSPORT, name="Peach Shuttles"
+    )
+    other = VendorFactory.create(port=atl, kind=Vendor.Kind.GROUND_TRANSPORT, name="Other Cars")
     today = atl.local_today()
     evening = dt.datetime.combine(today, dt.time(21, 15), tzinfo=atl.zone)
     case, _people = family_on_flight(atl, size=2, surname="Haidari")
-    transport_booking(
-        atl,
-        case,
+    GroundTransportBookingFactory.create(
+        case=case,
         vendor=company,
         pickup_at=evening,
         wheelchair_accessible=True,
         dropoff="final_destination",
         dropoff_detail="12 <Elm> St",
     )
-    transport_booking(atl, vendor=other, pickup_at=evening)
-    transport_booking(atl, vendor=company, pickup_at=evening + dt.timedelta(days=1))
-    cancelled = transport_booking(atl, vendor=company, pickup_at=evening, status="cancelled")
+    GroundTransportBookingFactory.create(case__port=atl, vendor=other, pickup_at=evening)
+    GroundTransportBookingFactory.create(
+        case__port=atl, vendor=company, pickup_at=evening + dt.timedelta(days=1)
+    )
+    cancelled = GroundTransportBookingFactory.create(
+        case__port=atl, vendor=company, pickup_at=evening, status="cancelled"
+    )
     client.force_login(atl_associate)
     client.post(
         "/ports/ATL/documents/transport-manifest/",
@@ -276,7 +299,8 @@ def test_the_transport_manifest_lists_one_companys_pickups_of_one_day(client, at
 def test_a_transport_manifest_of_another_ports_company_is_refused(client, atl, jfk, atl_associate):
     client.force_login(atl_associate)
     response = client.post(
-        "/ports/ATL/documents/transport-manifest/", {"vendor": vendor(jfk, "ground_transport").pk}
+        "/ports/ATL/documents/transport-manifest/",
+        {"vendor": VendorFactory.create(port=jfk, kind="ground_transport").pk},
     )
     assert response.status_code == 302
     assert not Document.objects.exists()
@@ -285,8 +309,10 @@ def test_a_transport_manifest_of_another_ports_company_is_refused(client, atl, j
 def test_an_interpreter_service_is_rated_from_the_port_without_a_booking(
     client, atl, jfk, atl_associate
 ):
-    service = vendor(atl, Vendor.Kind.INTERPRETER, "Language Line South")
-    vendor(jfk, Vendor.Kind.INTERPRETER, "Metro Interpreting NY")
+    service = VendorFactory.create(
+        port=atl, kind=Vendor.Kind.INTERPRETER, name="Language Line South"
+    )
+    VendorFactory.create(port=jfk, kind=Vendor.Kind.INTERPRETER, name="Metro Interpreting NY")
     client.force_login(atl_associate)
     page = client.get("/ports/ATL/vendor-feedback/").content.decode()
     assert "Language Line South" in page and "Metro Interpreting NY" not in page
@@ -309,7 +335,12 @@ def test_an_interpreter_service_is_rated_from_the_port_without_a_booking(
 
 def test_the_board_csv_counts_who_needs_an_escort(client, atl, dc_ops):
     noon = dt.datetime.combine(atl.local_today(), dt.time(12), tzinfo=atl.zone)
-    family_on_flight(atl, inbound_flight(atl, noon), size=2, unaccompanied_minor=True)
+    family_on_flight(
+        atl,
+        FlightFactory.create(port=atl, scheduled_arrival=noon),
+        size=2,
+        unaccompanied_minor=True,
+    )
     client.force_login(dc_ops)
     response = client.get(f"/board/export.csv?date={atl.local_today()}")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))

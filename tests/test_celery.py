@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.db import transaction
 
 from poe_ops.celery import app
 from poe_ops.tasks import ping
+from tests.workers import running_worker
 
 
 def test_tasks_are_acknowledged_late_and_requeued_when_a_worker_dies():
@@ -19,7 +19,7 @@ def test_tasks_are_acknowledged_late_and_requeued_when_a_worker_dies():
 
 @pytest.mark.celery_worker
 def test_a_real_worker_answers_ping_through_redis():
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with running_worker():
         result = ping.delay()
         assert result.get(timeout=20) == "pong"
 
@@ -28,7 +28,7 @@ def test_a_real_worker_answers_ping_through_redis():
 @pytest.mark.django_db(transaction=True)
 def test_a_task_dispatched_on_commit_is_sent_only_when_the_transaction_commits():
     sent = []
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with running_worker():
         with pytest.raises(RuntimeError), transaction.atomic():
             transaction.on_commit(lambda: sent.append(ping.delay()))
             raise RuntimeError("rolled back")

@@ -13,10 +13,11 @@ from arrivals.models import StepEvent
 from arrivals.services.checkin import move_case, move_individual
 from arrivals.services.undo import undo_step
 from cases.models import Case
+from poe_ops.keys import new_key
 from poe_ops.models import AuditEvent
 from poe_ops.refusals import Refusal
 from tests.factories import IndividualFactory
-from tests.steps_data import family_on_flight, key
+from tests.scenarios import family_on_flight
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,9 @@ def person(atl):
 
 
 def test_it_moves_a_person_and_records_the_event_and_the_audit(atl_associate, person):
-    result = move_individual(atl_associate, person.pk, "met", idempotency_key=key(), device="iPad")
+    result = move_individual(
+        atl_associate, person.pk, "met", idempotency_key=new_key(), device="iPad"
+    )
     assert result.accepted
     person.refresh_from_db()
     assert person.current_step == "met"
@@ -45,7 +48,7 @@ def test_it_moves_a_person_and_records_the_event_and_the_audit(atl_associate, pe
 
 
 def test_it_refuses_handed_over_before_met_and_records_the_refusal(atl_associate, person):
-    result = move_individual(atl_associate, person.pk, "handed_over", idempotency_key=key())
+    result = move_individual(atl_associate, person.pk, "handed_over", idempotency_key=new_key())
     assert not result.accepted
     assert "not yet CBP cleared" in result.message
     person.refresh_from_db()
@@ -57,7 +60,7 @@ def test_it_refuses_handed_over_before_met_and_records_the_refusal(atl_associate
 
 
 def test_a_repeated_tap_records_one_event_and_gives_the_same_result(atl_associate, person):
-    tap = key()
+    tap = new_key()
     first = move_individual(atl_associate, person.pk, "met", idempotency_key=tap)
     again = move_individual(atl_associate, person.pk, "met", idempotency_key=tap)
     assert again.repeated and again.accepted
@@ -68,7 +71,7 @@ def test_a_repeated_tap_records_one_event_and_gives_the_same_result(atl_associat
 
 
 def test_a_key_reused_for_another_move_is_refused_and_changes_nothing(atl_associate, person):
-    tap = key()
+    tap = new_key()
     move_individual(atl_associate, person.pk, "met", idempotency_key=tap)
     with pytest.raises(Refusal, match="already used for another move"):
         move_individual(atl_associate, person.pk, "no_show", idempotency_key=tap)
@@ -77,7 +80,7 @@ def test_a_key_reused_for_another_move_is_refused_and_changes_nothing(atl_associ
 
 def test_an_unknown_step_or_missing_key_is_refused_and_records_nothing(atl_associate, person):
     with pytest.raises(Refusal, match="not an arrival step"):
-        move_individual(atl_associate, person.pk, "teleported", idempotency_key=key())
+        move_individual(atl_associate, person.pk, "teleported", idempotency_key=new_key())
     with pytest.raises(Refusal, match="idempotency key"):
         move_individual(atl_associate, person.pk, "met", idempotency_key="")
     assert not StepEvent.objects.exists()
@@ -86,8 +89,8 @@ def test_an_unknown_step_or_missing_key_is_refused_and_records_nothing(atl_assoc
 def test_a_second_tablet_is_told_who_already_moved_the_person(atl_associate, atl_senior, person):
     atl_associate.first_name, atl_associate.last_name = "Grace", "Okafor"
     atl_associate.save()
-    move_individual(atl_associate, person.pk, "met", idempotency_key=key())
-    late = move_individual(atl_senior, person.pk, "met", idempotency_key=key())
+    move_individual(atl_associate, person.pk, "met", idempotency_key=new_key())
+    late = move_individual(atl_senior, person.pk, "met", idempotency_key=new_key())
     assert not late.accepted
     assert late.message.startswith("Already met — recorded by Grace Okafor at ")
 
@@ -95,37 +98,37 @@ def test_a_second_tablet_is_told_who_already_moved_the_person(atl_associate, atl
 def test_it_updates_the_case_status_as_people_move(atl_associate, atl):
     case, people = family_on_flight(atl, size=2)
     for p in people:
-        move_individual(atl_associate, p.pk, "met", idempotency_key=key())
+        move_individual(atl_associate, p.pk, "met", idempotency_key=new_key())
     case.refresh_from_db()
     assert case.status == Case.Status.IN_PROGRESS
     for p in people:
-        move_individual(atl_associate, p.pk, "cbp_cleared", idempotency_key=key())
-        move_individual(atl_associate, p.pk, "handed_over", idempotency_key=key())
+        move_individual(atl_associate, p.pk, "cbp_cleared", idempotency_key=new_key())
+        move_individual(atl_associate, p.pk, "handed_over", idempotency_key=new_key())
     case.refresh_from_db()
     assert case.status == Case.Status.COMPLETED
 
 
 def test_a_jfk_associate_gets_404_on_an_atl_person(jfk_associate, person):
     with pytest.raises(Http404):
-        move_individual(jfk_associate, person.pk, "met", idempotency_key=key())
+        move_individual(jfk_associate, person.pk, "met", idempotency_key=new_key())
     assert not StepEvent.objects.exists()
 
 
 def test_hq_may_view_but_not_move_people(dc_ops, person):
     with pytest.raises(PermissionDenied):
-        move_individual(dc_ops, person.pk, "met", idempotency_key=key())
+        move_individual(dc_ops, person.pk, "met", idempotency_key=new_key())
 
 
 # Undo
 
 
 def _met(user, person):
-    return move_individual(user, person.pk, "met", idempotency_key=key()).event
+    return move_individual(user, person.pk, "met", idempotency_key=new_key()).event
 
 
 def test_the_author_can_undo_within_ten_minutes(atl_associate, person):
     event = _met(atl_associate, person)
-    result = undo_step(atl_associate, event.pk, idempotency_key=key())
+    result = undo_step(atl_associate, event.pk, idempotency_key=new_key())
     assert result.accepted
     assert result.event.undoes == event
     assert (result.event.from_step, result.event.to_step) == ("met", "expected")
@@ -137,17 +140,16 @@ def test_the_author_can_undo_within_ten_minutes(atl_associate, person):
 
 def test_a_senior_can_undo_an_associates_step(atl_associate, atl_senior, person):
     event = _met(atl_associate, person)
-    assert undo_step(atl_senior, event.pk, idempotency_key=key()).accepted
+    assert undo_step(atl_senior, event.pk, idempotency_key=new_key()).accepted
 
 
 def test_another_associate_cannot_undo_it(atl_associate, atl, person):
-    from poe_ops.roles import Role, assign_port_role
-    from tests.factories import make_user
+    from poe_ops.roles import Role
+    from tests.factories import make_port_user
 
-    colleague = make_user("atl.colleague")
-    assign_port_role(colleague, atl, Role.ASSOCIATE)
+    colleague = make_port_user("atl.colleague", atl, Role.ASSOCIATE)
     event = _met(atl_associate, person)
-    result = undo_step(colleague, event.pk, idempotency_key=key())
+    result = undo_step(colleague, event.pk, idempotency_key=new_key())
     assert not result.accepted
     assert "or a senior associate can undo it" in result.message
     person.refresh_from_db()
@@ -157,7 +159,7 @@ def test_another_associate_cannot_undo_it(atl_associate, atl, person):
 def test_undo_is_refused_after_ten_minutes(atl_associate, person):
     event = _met(atl_associate, person)
     StepEvent.objects.filter(pk=event.pk).update(at=event.at - dt.timedelta(minutes=11))
-    result = undo_step(atl_associate, event.pk, idempotency_key=key())
+    result = undo_step(atl_associate, event.pk, idempotency_key=new_key())
     assert not result.accepted
     assert result.message.startswith("Too late to undo")
     person.refresh_from_db()
@@ -166,15 +168,15 @@ def test_undo_is_refused_after_ten_minutes(atl_associate, person):
 
 def test_only_the_latest_step_can_be_undone(atl_associate, person):
     met = _met(atl_associate, person)
-    move_individual(atl_associate, person.pk, "cbp_cleared", idempotency_key=key())
-    result = undo_step(atl_associate, met.pk, idempotency_key=key())
+    move_individual(atl_associate, person.pk, "cbp_cleared", idempotency_key=new_key())
+    result = undo_step(atl_associate, met.pk, idempotency_key=new_key())
     assert not result.accepted
     assert "Only the latest step can be undone" in result.message
 
 
 def test_a_repeated_undo_undoes_once(atl_associate, person):
     met = _met(atl_associate, person)
-    tap = key()
+    tap = new_key()
     first = undo_step(atl_associate, met.pk, idempotency_key=tap)
     again = undo_step(atl_associate, met.pk, idempotency_key=tap)
     assert again.repeated and again.event.pk == first.event.pk
@@ -184,7 +186,7 @@ def test_a_repeated_undo_undoes_once(atl_associate, person):
 def test_a_jfk_associate_gets_404_on_undoing_an_atl_step(atl_associate, jfk_associate, person):
     met = _met(atl_associate, person)
     with pytest.raises(Http404):
-        undo_step(jfk_associate, met.pk, idempotency_key=key())
+        undo_step(jfk_associate, met.pk, idempotency_key=new_key())
 
 
 # Whole case
@@ -192,7 +194,7 @@ def test_a_jfk_associate_gets_404_on_undoing_an_atl_step(atl_associate, jfk_asso
 
 def test_one_tap_moves_a_whole_family(atl_associate, atl):
     case, _people = family_on_flight(atl, size=4)
-    result = move_case(atl_associate, case.pk, "met", idempotency_key=key())
+    result = move_case(atl_associate, case.pk, "met", idempotency_key=new_key())
     assert len(result.moved) == 4 and not result.not_moved
     assert {p.current_step for p in case.individuals.all()} == {"met"}
     assert StepEvent.objects.filter(accepted=True).count() == 4
@@ -200,13 +202,13 @@ def test_one_tap_moves_a_whole_family(atl_associate, atl):
 
 def test_a_whole_case_tap_skips_who_it_makes_no_sense_for_and_says_why(atl_associate, atl):
     case, people = family_on_flight(atl, size=3)
-    move_individual(atl_associate, people[0].pk, "no_show", idempotency_key=key())
-    result = move_case(atl_associate, case.pk, "cbp_cleared", idempotency_key=key())
+    move_individual(atl_associate, people[0].pk, "no_show", idempotency_key=new_key())
+    result = move_case(atl_associate, case.pk, "cbp_cleared", idempotency_key=new_key())
     assert result.moved == []
-    result = move_case(atl_associate, case.pk, "met", idempotency_key=key())
+    result = move_case(atl_associate, case.pk, "met", idempotency_key=new_key())
     assert len(result.moved) == 3  # a no-show who turns up can be met
-    move_individual(atl_associate, people[1].pk, "hospital", idempotency_key=key())
-    result = move_case(atl_associate, case.pk, "cbp_cleared", idempotency_key=key())
+    move_individual(atl_associate, people[1].pk, "hospital", idempotency_key=new_key())
+    result = move_case(atl_associate, case.pk, "cbp_cleared", idempotency_key=new_key())
     assert [r.individual for r in result.moved] == [people[0], people[2]]
     assert [
         (p, "Cannot go from hospital to cbp cleared." in why) for p, why in result.not_moved
@@ -215,7 +217,7 @@ def test_a_whole_case_tap_skips_who_it_makes_no_sense_for_and_says_why(atl_assoc
 
 def test_a_repeated_whole_case_tap_moves_nobody_twice(atl_associate, atl):
     case, _ = family_on_flight(atl, size=3)
-    tap = key()
+    tap = new_key()
     move_case(atl_associate, case.pk, "met", idempotency_key=tap)
     again = move_case(atl_associate, case.pk, "met", idempotency_key=tap)
     assert again.repeated and len(again.moved) == 3
@@ -224,11 +226,13 @@ def test_a_repeated_whole_case_tap_moves_nobody_twice(atl_associate, atl):
 
 def test_a_whole_case_tap_can_be_limited_to_the_people_on_a_flight(atl_associate, atl):
     case, people = family_on_flight(atl, size=3)
-    result = move_case(atl_associate, case.pk, "met", idempotency_key=key(), only=[people[0].pk])
+    result = move_case(
+        atl_associate, case.pk, "met", idempotency_key=new_key(), only=[people[0].pk]
+    )
     assert [r.individual for r in result.moved] == [people[0]]
 
 
 def test_a_jfk_associate_gets_404_on_moving_an_atl_case(jfk_associate, atl):
     case, _ = family_on_flight(atl, size=2)
     with pytest.raises(Http404):
-        move_case(jfk_associate, case.pk, "met", idempotency_key=key())
+        move_case(jfk_associate, case.pk, "met", idempotency_key=new_key())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -11,39 +10,17 @@ from django.db import connection
 
 from arrivals.models import StepEvent
 from arrivals.services.checkin import move_individual
+from poe_ops.keys import new_key
+from tests.concurrency import run_together
 from tests.factories import IndividualFactory
-from tests.steps_data import key
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_together(*calls: Callable[[], Any]) -> list[Any]:
-    """Run each call in its own thread (own database connection), released at the same
-    moment by a barrier; return each call's result or the exception it raised."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = call()
-        except Exception as error:  # reported to the test, not swallowed
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
 
 
 @pytest.mark.parametrize("attempt", range(3))
 def test_two_tablets_sending_the_same_key_make_one_event(atl, atl_associate, attempt):
     person = IndividualFactory.create(case__port=atl)
-    tap = key()
+    tap = new_key()
     results = run_together(
         lambda: move_individual(atl_associate, person.pk, "met", idempotency_key=tap),
         lambda: move_individual(atl_associate, person.pk, "met", idempotency_key=tap),
@@ -61,8 +38,8 @@ def test_two_tablets_meeting_the_same_person_make_one_accepted_event(
 ):
     person = IndividualFactory.create(case__port=atl)
     results = run_together(
-        lambda: move_individual(atl_associate, person.pk, "met", idempotency_key=key()),
-        lambda: move_individual(atl_senior, person.pk, "met", idempotency_key=key()),
+        lambda: move_individual(atl_associate, person.pk, "met", idempotency_key=new_key()),
+        lambda: move_individual(atl_senior, person.pk, "met", idempotency_key=new_key()),
     )
     assert not [r for r in results if isinstance(r, Exception)], results
     assert StepEvent.objects.filter(accepted=True).count() == 1
@@ -100,7 +77,7 @@ def test_a_tap_in_one_family_never_waits_for_another_family_at_the_same_port(atl
         def quick_tap() -> Any:
             with connection.cursor() as cursor:
                 cursor.execute("SET lock_timeout = '2s'")
-            return move_individual(atl_associate, other.pk, "met", idempotency_key=key())
+            return move_individual(atl_associate, other.pk, "met", idempotency_key=new_key())
 
         (result,) = run_together(quick_tap)
         assert not isinstance(result, Exception), result

@@ -11,10 +11,12 @@ from arrivals.models import StepEvent
 from arrivals.services.checkin import move_case, move_individual
 from cases.models.bookings import CustodyHandover
 from poe_ops import tasks
+from poe_ops.keys import new_key
 from poe_ops.models import Document
-from tests.bookings_data import handover
-from tests.documents_data import pdf_text
-from tests.steps_data import family_on_flight, key
+from tests.factories import CustodyHandoverFactory
+from tests.htmx import HTMX
+from tests.pdfs import pdf_text
+from tests.scenarios import family_on_flight
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +34,7 @@ def minor(atl):
 def test_an_unaccompanied_minor_cannot_be_marked_handed_over_without_a_named_receiver(
     atl_associate, minor
 ):
-    result = move_individual(atl_associate, minor.pk, "handed_over", idempotency_key=key())
+    result = move_individual(atl_associate, minor.pk, "handed_over", idempotency_key=new_key())
     assert not result.accepted
     assert "cannot be marked handed over until the receiving person is named" in result.message
     minor.refresh_from_db()
@@ -45,8 +47,8 @@ def test_the_tablet_tap_shows_the_refusal_on_the_minors_row(client, atl, atl_ass
     client.force_login(atl_associate)
     response = client.post(
         f"/ports/ATL/individuals/{minor.pk}/step/",
-        {"step": "handed_over", "key": key(), "flight": flight.pk},
-        HTTP_HX_REQUEST="true",
+        {"step": "handed_over", "key": new_key(), "flight": flight.pk},
+        **HTMX,
     )
     html = response.content.decode()
     assert "receiving person is named" in html and 'role="alert"' in html
@@ -64,10 +66,10 @@ def test_a_handover_kept_within_iom_staff_does_not_count(atl, atl_associate, min
         to_name="B",
         to_organisation="IOM",
         place="Hall",
-        idempotency_key=key(),
+        idempotency_key=new_key(),
         recorded_by=atl_associate,
     )
-    result = move_individual(atl_associate, minor.pk, "handed_over", idempotency_key=key())
+    result = move_individual(atl_associate, minor.pk, "handed_over", idempotency_key=new_key())
     assert not result.accepted
 
 
@@ -82,10 +84,10 @@ def test_with_a_named_receiver_on_record_the_minor_can_be_handed_over(atl, atl_a
         to_name="Sam Rivera",
         to_organisation="IRC Atlanta",
         place="Hall",
-        idempotency_key=key(),
+        idempotency_key=new_key(),
         recorded_by=atl_associate,
     )
-    result = move_individual(atl_associate, minor.pk, "handed_over", idempotency_key=key())
+    result = move_individual(atl_associate, minor.pk, "handed_over", idempotency_key=new_key())
     assert result.accepted
 
 
@@ -96,7 +98,7 @@ def test_the_hand_over_form_names_the_receiver_and_moves_the_step_together(
     url = f"/ports/ATL/individuals/{minor.pk}/hand-over/"
     assert client.get(url).status_code == 200
     data = {
-        "key": key(),
+        "key": new_key(),
         "to_kind": "agency",
         "to_name": "Sam Rivera",
         "to_organisation": "IRC Atlanta",
@@ -120,7 +122,7 @@ def test_the_hand_over_form_refuses_without_a_name_and_changes_nothing(
 ):
     client.force_login(atl_associate)
     data = {
-        "key": key(),
+        "key": new_key(),
         "to_kind": "agency",
         "to_name": "",
         "to_organisation": "IRC",
@@ -141,7 +143,7 @@ def test_a_minor_not_yet_through_cbp_is_refused_and_no_handover_is_recorded(
     minor.save()
     client.force_login(atl_associate)
     data = {
-        "key": key(),
+        "key": new_key(),
         "to_kind": "agency",
         "to_name": "Sam",
         "to_organisation": "IRC",
@@ -160,7 +162,7 @@ def test_handing_over_a_whole_case_leaves_the_minor_with_the_reason(atl, atl_ass
     for person in people:
         person.current_step = "cbp_cleared"
         person.save()
-    result = move_case(atl_associate, case.pk, "handed_over", idempotency_key=key())
+    result = move_case(atl_associate, case.pk, "handed_over", idempotency_key=new_key())
     assert [r.individual for r in result.moved] == [people[0]]
     ((who, reason),) = result.not_moved
     assert who == people[1] and "receiving person is named" in reason
@@ -171,7 +173,7 @@ def test_handing_over_an_adult_asks_nothing_about_custody(atl, atl_associate):
     adult.current_step = "cbp_cleared"
     adult.save()
     with CaptureQueriesContext(connection) as queries:
-        move_individual(atl_associate, adult.pk, "handed_over", idempotency_key=key())
+        move_individual(atl_associate, adult.pk, "handed_over", idempotency_key=new_key())
     assert not any("custodyhandover" in q["sql"] for q in queries.captured_queries)
 
 
@@ -181,7 +183,7 @@ def test_a_custody_handover_of_documents_is_recorded_from_the_case_page(client, 
     url = f"/cases/{case.case_number}/custody/"
     assert client.get(url).status_code == 200
     data = {
-        "key": key(),
+        "key": new_key(),
         "subject": "documents",
         "from_kind": "staff",
         "from_name": "Amina",
@@ -202,7 +204,7 @@ def test_a_custody_handover_of_documents_is_recorded_from_the_case_page(client, 
 
 def test_the_custody_form_pdf_has_both_parties_and_signature_lines(client, atl, atl_associate):
     case, _people = family_on_flight(atl, size=2, document_in_custody=True)
-    record = handover(atl, case)
+    record = CustodyHandoverFactory.create(case=case)
     record.to_name = "Sam <Rivera> & Co"
     record.save()
     client.force_login(atl_associate)
@@ -219,5 +221,5 @@ def test_a_jfk_associate_gets_404_on_an_atl_minor_and_handover(client, atl, jfk_
     client.force_login(jfk_associate)
     assert client.get(f"/ports/ATL/individuals/{minor.pk}/hand-over/").status_code == 404
     assert client.get(f"/ports/JFK/individuals/{minor.pk}/hand-over/").status_code == 404
-    record = handover(atl)
+    record = CustodyHandoverFactory.create(case__port=atl)
     assert client.post(f"/custody-handovers/{record.pk}/documents/form/").status_code == 404

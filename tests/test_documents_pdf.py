@@ -14,8 +14,9 @@ from arrivals.queries.daily_manifest import manifest_context
 from poe_ops.models import Document
 from poe_ops.pdf import render_pdf, render_pdf_pages
 from poe_ops.registry import DocumentKind, DocumentUnavailable, document_kind
-from tests.documents_data import family, pdf_page_sizes, pdf_text, port_day
 from tests.factories import FlightFactory, make_user
+from tests.pdfs import pdf_page_sizes, pdf_text
+from tests.scenarios import family, port_day
 
 pytestmark = pytest.mark.django_db
 

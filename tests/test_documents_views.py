@@ -15,22 +15,12 @@ from arrivals.documents import request_case_sheet, request_manifest
 from cases.models import Case
 from poe_ops import tasks
 from poe_ops.models import AuditEvent, Document
-from tests.documents_data import pdf_text, port_day
+from tests.factories import DocumentFactory
+from tests.htmx import HTMX
+from tests.pdfs import pdf_text
+from tests.scenarios import port_day
 
-pytestmark = pytest.mark.django_db
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
-        },
-    }
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
 
 @pytest.fixture
@@ -41,17 +31,6 @@ def eager(settings):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = False
-
-
-def _pending(user, port, **fields) -> Document:
-    return Document.objects.create(
-        kind="daily_manifest",
-        port=port,
-        day=port.local_today(),
-        subject=f"{port.iata} day",
-        requested_by=user,
-        **fields,
-    )
 
 
 def test_asking_for_the_manifest_without_javascript_leads_to_the_document_page(
@@ -75,7 +54,7 @@ def test_asking_for_the_manifest_without_javascript_leads_to_the_document_page(
 
 def test_the_pending_partial_polls_itself_and_the_ready_one_does_not(client, atl_associate, atl):
     client.force_login(atl_associate)
-    document = _pending(atl_associate, atl)
+    document = DocumentFactory.create(port=atl, requested_by=atl_associate)
     url = reverse("document", args=[document.pk])
     pending = client.get(url, **HTMX).content.decode()
     assert "Preparing" in pending
@@ -93,7 +72,7 @@ def test_the_document_page_refreshes_itself_without_javascript_while_pending(
     client, atl_associate, atl
 ):
     client.force_login(atl_associate)
-    document = _pending(atl_associate, atl)
+    document = DocumentFactory.create(port=atl, requested_by=atl_associate)
     page = client.get(reverse("document", args=[document.pk])).content.decode()
     assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page
     assert "Preparing daily arrival manifest…" in page
@@ -173,7 +152,7 @@ def test_the_download_is_the_pdf_as_an_attachment_not_cached_and_audited(
 
 
 def test_a_download_of_a_pending_document_leads_to_its_page(client, atl_associate, atl):
-    document = _pending(atl_associate, atl)
+    document = DocumentFactory.create(port=atl, requested_by=atl_associate)
     client.force_login(atl_associate)
     response = client.get(reverse("document_download", args=[document.pk]))
     assert response.status_code == 302
@@ -248,7 +227,9 @@ def test_a_case_deleted_before_rendering_ends_failed_with_a_message(atl_associat
 
 
 def test_the_failure_shows_in_the_partial_as_a_plain_message(client, atl_associate, atl):
-    document = _pending(atl_associate, atl, status=Document.Status.FAILED, error="It broke.")
+    document = DocumentFactory.create(
+        port=atl, requested_by=atl_associate, status=Document.Status.FAILED, error="It broke."
+    )
     client.force_login(atl_associate)
     html = client.get(reverse("document", args=[document.pk]), **HTMX).content.decode()
     assert "could not be made. It broke." in html
@@ -257,7 +238,7 @@ def test_the_failure_shows_in_the_partial_as_a_plain_message(client, atl_associa
 
 def test_a_document_is_rendered_once_however_often_its_task_runs(atl_associate, atl):
     port_day(atl)
-    document = _pending(atl_associate, atl)
+    document = DocumentFactory.create(port=atl, requested_by=atl_associate)
     assert tasks.render_document(document.pk) == "ready"
     first = Document.objects.get(pk=document.pk)
     assert tasks.render_document(document.pk) == "not pending"
@@ -272,7 +253,9 @@ def test_a_document_is_rendered_once_however_often_its_task_runs(atl_associate, 
 def test_a_claimed_document_is_not_taken_by_a_second_worker_until_the_lease_ends(
     atl_associate, atl
 ):
-    document = _pending(atl_associate, atl, claimed_at=timezone.now())
+    document = DocumentFactory.create(
+        port=atl, requested_by=atl_associate, claimed_at=timezone.now()
+    )
     assert tasks.render_document(document.pk) == "not pending"
     Document.objects.filter(pk=document.pk).update(
         claimed_at=timezone.now() - tasks.DOCUMENT_CLAIM_LEASE - dt.timedelta(seconds=1)
@@ -282,7 +265,9 @@ def test_a_claimed_document_is_not_taken_by_a_second_worker_until_the_lease_ends
 
 def test_the_sweep_gives_up_after_several_attempts(atl_associate, atl):
     long_ago = timezone.now() - dt.timedelta(hours=1)
-    document = _pending(atl_associate, atl, attempts=tasks.DOCUMENT_MAX_ATTEMPTS)
+    document = DocumentFactory.create(
+        port=atl, requested_by=atl_associate, attempts=tasks.DOCUMENT_MAX_ATTEMPTS
+    )
     Document.objects.filter(pk=document.pk).update(requested_at=long_ago)
     assert tasks.sweep_documents() == 0
     document.refresh_from_db()

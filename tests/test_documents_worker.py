@@ -6,27 +6,20 @@ import datetime as dt
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
 from arrivals.documents import request_case_sheet, request_manifest
 from poe_ops import tasks
-from poe_ops.celery import app
 from poe_ops.models import Document
-from tests.documents_data import pdf_text, port_day
+from tests.pdfs import pdf_text
+from tests.scenarios import port_day
+from tests.workers import running_worker
 
-pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
-        },
-    }
+pytestmark = [
+    pytest.mark.celery_worker,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("private_storage"),
+]
 
 
 def _wait_until_finished(document: Document, seconds: float = 30) -> Document:
@@ -41,7 +34,7 @@ def _wait_until_finished(document: Document, seconds: float = 30) -> Document:
 
 def test_a_worker_renders_a_requested_manifest(atl, atl_associate):
     data = port_day(atl)
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with running_worker():
         document = request_manifest(atl_associate, atl, data.day)
         document = _wait_until_finished(document)
     assert document.status == Document.Status.READY, document.error
@@ -71,7 +64,7 @@ def test_a_document_asked_for_while_the_broker_is_down_is_rendered_once_it_is_ba
     assert document.status == Document.Status.PENDING
 
     broker.start()
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with running_worker():
         assert tasks.sweep_documents() == 1
         document = _wait_until_finished(document)
     assert document.status == Document.Status.READY, document.error

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from arrivals.models import Segment
-from cases.models import Case, Individual
 from cases.models.bookings import EscortAssignment
-from tests.factories import FlightFactory
-from tests.steps_data import family_on_flight, inbound_flight, key
+from poe_ops.keys import new_key
+from tests.factories import EscortAssignmentFactory, FlightFactory
+from tests.htmx import HTMX
+from tests.scenarios import crowded_day, family_on_flight
 
 pytestmark = pytest.mark.django_db
 
@@ -25,34 +25,21 @@ def at(hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(2026, 7, 1, hour, minute, tzinfo=ATL_TZ)
 
 
-def assign(case, people, user, name="Grace Mwangi"):
-    escort = EscortAssignment.objects.create(
-        case=case,
-        kind="iom_staff",
-        name=name,
-        organisation="IOM",
-        idempotency_key=key(),
-        assigned_by=user,
-    )
-    escort.individuals.set(people)
-    return escort
-
-
 def test_the_port_day_warns_of_minors_and_meda_cases_without_escort(client, atl, atl_associate):
-    flight = inbound_flight(atl, at(14))
+    flight = FlightFactory.create(port=atl, scheduled_arrival=at(14))
     case, (minor,) = family_on_flight(atl, flight, size=1, unaccompanied_minor=True)
     family_on_flight(atl, flight, size=1, ssr_codes=["MEDA"])
     family_on_flight(atl, flight, size=1, ssr_codes=["WCHR"])  # needs no escort
     client.force_login(atl_associate)
     html = client.get(f"/ports/ATL/today/?date={DAY}").content.decode()
     assert 'data-warning="no-escort"><b>2</b> people need an escort and have none' in html
-    assign(case, [minor], atl_associate)
+    EscortAssignmentFactory.create(case=case, individuals=[minor], assigned_by=atl_associate)
     html = client.get(f"/ports/ATL/today/?date={DAY}").content.decode()
     assert 'data-warning="no-escort"><b>1</b> person needs an escort and has none' in html
 
 
 def test_a_person_handed_over_no_longer_counts(client, atl, atl_associate):
-    flight = inbound_flight(atl, at(14))
+    flight = FlightFactory.create(port=atl, scheduled_arrival=at(14))
     family_on_flight(atl, flight, size=1, ssr_codes=["STCR"], current_step="connected")
     client.force_login(atl_associate)
     html = client.get(f"/ports/ATL/today/?date={DAY}").content.decode()
@@ -60,7 +47,7 @@ def test_a_person_handed_over_no_longer_counts(client, atl, atl_associate):
 
 
 def test_the_flight_page_flags_the_person_without_escort(client, atl, atl_associate):
-    flight = inbound_flight(atl, at(14))
+    flight = FlightFactory.create(port=atl, scheduled_arrival=at(14))
     _case, (_minor,) = family_on_flight(atl, flight, size=1, unaccompanied_minor=True)
     client.force_login(atl_associate)
     html = client.get(f"/ports/ATL/flights/{flight.pk}/").content.decode()
@@ -68,7 +55,7 @@ def test_the_flight_page_flags_the_person_without_escort(client, atl, atl_associ
 
 
 def test_the_board_warns_per_flight(client, atl, dc_ops):
-    flight = inbound_flight(atl, at(14))
+    flight = FlightFactory.create(port=atl, scheduled_arrival=at(14))
     family_on_flight(atl, flight, size=2, unaccompanied_minor=True)
     client.force_login(dc_ops)
     html = client.get(f"/board/?date={DAY}").content.decode()
@@ -82,50 +69,11 @@ def test_the_case_page_names_who_needs_an_escort(client, atl, atl_associate):
     assert "Needs an escort and has none: <strong>Aline" in html
 
 
-def _surge(atl, people: int, *, minors: bool) -> None:
-    flights = [
-        inbound_flight(atl, at(1 + i % 22, i % 60), number=str(100 + i))
-        for i in range(max(1, people // 30))
-    ]
-    onward = FlightFactory.create(
-        port=atl,
-        carrier="DL",
-        origin="ATL",
-        destination="BOI",
-        scheduled_date=DAY,
-        scheduled_departure=at(2),
-    )
-    cases = Case.objects.bulk_create(
-        [Case(case_number=f"ESC{i:05d}", abn_number=f"E{i}", port=atl) for i in range(people // 3)]
-    )
-    Individual.objects.bulk_create(
-        [
-            Individual(
-                case=c,
-                person_number=f"P{j}",
-                given_names="Test",
-                surname=f"Person{j}",
-                unaccompanied_minor=minors and j == 0,
-                ssr_codes=["MEDA"] if j == 1 else [],
-            )
-            for c in cases
-            for j in range(3)
-        ]
-    )
-    Segment.objects.bulk_create(
-        [
-            Segment(case=c, flight=flights[i % len(flights)], direction="inbound")
-            for i, c in enumerate(cases)
-        ]
-        + [Segment(case=c, flight=onward, direction="onward") for c in cases]
-    )
-
-
 @pytest.mark.parametrize("people", [30, 3000])
 def test_the_board_with_escort_warnings_keeps_a_fixed_number_of_queries(
     client, atl, dc_ops, people, django_assert_max_num_queries
 ):
-    _surge(atl, people, minors=True)
+    crowded_day(atl, DAY, people, needing_escort=True)
     client.force_login(dc_ops)
     # The board's 20, plus one for who among those needing an escort has one.
     with django_assert_max_num_queries(21):
@@ -139,7 +87,7 @@ def test_the_board_with_escort_warnings_keeps_a_fixed_number_of_queries(
 def test_the_port_day_with_escort_warnings_keeps_a_fixed_number_of_queries(
     client, atl, atl_associate, people, django_assert_max_num_queries
 ):
-    _surge(atl, people, minors=True)
+    crowded_day(atl, DAY, people, needing_escort=True)
     client.force_login(atl_associate)
     with django_assert_max_num_queries(17):
         response = client.get(f"/ports/ATL/today/?date={DAY}")
@@ -155,7 +103,7 @@ def test_an_escort_is_assigned_from_the_case_page(client, atl, atl_associate):
     html = client.get(url).content.decode()
     assert f'value="{minor.pk}"' in html
     data = {
-        "key": key(),
+        "key": new_key(),
         "kind": "agency",
         "name": "Sam Rivera",
         "organisation": "",
@@ -179,7 +127,7 @@ def test_an_escort_assignment_is_404_for_another_port_and_403_for_hq(
 ):
     case, (person,) = family_on_flight(atl, size=1)
     data = {
-        "key": key(),
+        "key": new_key(),
         "kind": "iom_staff",
         "name": "X",
         "purpose": "leg",
@@ -196,7 +144,7 @@ def test_an_escort_assignment_is_404_for_another_port_and_403_for_hq(
 def test_the_flight_page_with_minors_keeps_a_fixed_number_of_queries(
     client, atl, atl_associate, families, django_assert_max_num_queries
 ):
-    flight = inbound_flight(atl, at(14))
+    flight = FlightFactory.create(port=atl, scheduled_arrival=at(14))
     for _ in range(families):
         family_on_flight(atl, flight, size=2, unaccompanied_minor=True)
     client.force_login(atl_associate)
@@ -206,12 +154,12 @@ def test_the_flight_page_with_minors_keeps_a_fixed_number_of_queries(
 
 
 def test_a_tap_on_a_minor_refreshes_the_escort_flag_on_the_row(client, atl, atl_associate):
-    flight = inbound_flight(atl, at(14))
+    flight = FlightFactory.create(port=atl, scheduled_arrival=at(14))
     _case, (minor,) = family_on_flight(atl, flight, size=1, unaccompanied_minor=True)
     client.force_login(atl_associate)
     response = client.post(
         f"/ports/ATL/individuals/{minor.pk}/step/",
-        {"step": "met", "key": key(), "flight": flight.pk},
-        HTTP_HX_REQUEST="true",
+        {"step": "met", "key": new_key(), "flight": flight.pk},
+        **HTMX,
     )
     assert 'data-warning="no-escort">No escort' in response.content.decode()

@@ -8,20 +8,21 @@ import pytest
 
 from poe_ops.models import AuditEvent, Notification, NotificationKind
 from poe_ops.refusals import Conflict
-from poe_ops.roles import Role, assign_port_role
+from poe_ops.roles import Role
 from reports.models import IncidentReport
 from reports.services import incidents
-from tests.factories import make_user
-from tests.incidents_data import submitted_incident
-from tests.test_checkin_concurrency import run_together
+from tests.concurrency import run_together
+from tests.factories import make_port_user
+from tests.scenarios import submitted_incident
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.mark.parametrize("attempt", range(3))
 def test_two_officers_deciding_at_once_make_one_decision(atl, atl_officer, attempt):
-    other = make_user("atl.officer2", first_name="Grace", last_name="Okafor")
-    assign_port_role(other, atl, Role.OFFICER)
+    other = make_port_user(
+        "atl.officer2", atl, Role.OFFICER, first_name="Grace", last_name="Okafor"
+    )
     report = submitted_incident(atl)
     results = run_together(
         lambda: incidents.decide_incident(

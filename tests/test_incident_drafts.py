@@ -14,29 +14,17 @@ from poe_ops.models import AuditEvent
 from reports.models import IncidentAttachment, IncidentReport
 from reports.queries import incident_history
 from reports.services import attachments
-from tests.incidents_data import JPEG, PDF, PNG, draft_incident, reporter_at, submitted_incident
+from tests.htmx import HTMX
+from tests.scenarios import JPEG, PDF, PNG, draft_incident, reporter_at, submitted_incident
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    location = tmp_path / "private"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(location), "base_url": None},
-        },
-    }
-    return location
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
 
 def _autosave(client, key, **fields):
     return client.post(
         reverse("reports:incident_autosave", args=["ATL"]),
         {"draft_key": str(key), **fields},
-        HTTP_HX_REQUEST="true",
+        **HTMX,
     )
 
 

@@ -13,20 +13,9 @@ from poe_ops.queries.approvals import awaiting
 from reports.documents import request_incident_pdf
 from reports.queries import incidents as incident_queries
 from reports.services import incidents
-from tests.incidents_data import attachment_on, draft_incident, reporter_at, submitted_incident
+from tests.scenarios import attachment_on, draft_incident, reporter_at, submitted_incident
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
-        },
-    }
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
 
 @pytest.fixture

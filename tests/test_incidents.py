@@ -14,24 +14,12 @@ from poe_ops import tasks
 from poe_ops.models import AuditEvent, Document, Notification, NotificationKind
 from poe_ops.services import notifications
 from reports.models import IncidentReport
-from tests.browser.test_shell_in_chromium import ARTIFACTS
-from tests.documents_data import pdf_text
-from tests.incidents_data import submitted_incident
-from tests.notify_helpers import DC_LIST, give_dc_a_list
-from tests.steps_data import family_on_flight
+from tests.browser.tablet import ARTIFACTS
+from tests.htmx import HTMX
+from tests.pdfs import pdf_text
+from tests.scenarios import DC_LIST, family_on_flight, give_dc_a_list, submitted_incident
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
-        },
-    }
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
 
 def _form(person, flight, key, **fields):
@@ -54,7 +42,7 @@ def _form(person, flight, key, **fields):
 
 def _decide(client, report, verb, comment=""):
     url = reverse(f"approvals_{verb}", args=["incident", report.pk])
-    return client.post(url, {"comment": comment}, HTTP_HX_REQUEST="true")
+    return client.post(url, {"comment": comment}, **HTMX)
 
 
 def test_the_issues_acceptance_flow(
@@ -82,7 +70,7 @@ def test_the_issues_acceptance_flow(
     saved = client.post(
         reverse("reports:incident_autosave", args=["ATL"]),
         _form(person, flight, key),
-        HTTP_HX_REQUEST="true",
+        **HTMX,
     )
     assert "Saved" in saved.content.decode()
     report = IncidentReport.objects.get()
@@ -218,11 +206,12 @@ def test_returning_needs_a_comment_and_changes_nothing_without_one(client, atl, 
 def test_a_decision_already_made_is_reported_with_who_and_when(
     client, atl, atl_officer, reference_data
 ):
-    from poe_ops.roles import Role, assign_port_role
-    from tests.factories import make_user
+    from poe_ops.roles import Role
+    from tests.factories import make_port_user
 
-    other = make_user("atl.officer2", first_name="Grace", last_name="Okafor")
-    assign_port_role(other, atl, Role.OFFICER)
+    other = make_port_user(
+        "atl.officer2", atl, Role.OFFICER, first_name="Grace", last_name="Okafor"
+    )
     report = submitted_incident(atl)
     client.force_login(other)
     _decide(client, report, "approve")
@@ -237,7 +226,7 @@ def test_a_decision_already_made_is_reported_with_who_and_when(
 def test_a_low_incident_notifies_nobody_and_submitting_twice_records_once(
     client, atl, atl_associate
 ):
-    from tests.incidents_data import draft_incident
+    from tests.scenarios import draft_incident
 
     report = draft_incident(atl, author=atl_associate)
     client.force_login(atl_associate)
@@ -289,7 +278,7 @@ def test_an_officer_cannot_link_another_ports_flight_through_a_crafted_post(
             "flight": str(jfk_case.segments.get().flight_id),
             "narrative": "x",
         },
-        HTTP_HX_REQUEST="true",
+        **HTMX,
     )
     report = IncidentReport.objects.get()
     assert report.flight is None and report.narrative == "x"

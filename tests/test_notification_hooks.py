@@ -10,9 +10,10 @@ import pytest
 from arrivals.services.checkin import move_case, move_individual
 from arrivals.services.flights import update_flight
 from arrivals.services.undo import undo_step
+from poe_ops.keys import new_key
 from poe_ops.models import Notification
 from tests.factories import FlightFactory
-from tests.steps_data import family_on_flight, key
+from tests.scenarios import family_on_flight
 
 pytestmark = pytest.mark.django_db
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
@@ -21,7 +22,7 @@ NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 def _cleared(atl, user, size=2, **fields):
     case, people = family_on_flight(atl, size=size, **fields)
     for step in ("met", "cbp_cleared"):
-        move_case(user, case.pk, step, idempotency_key=key())
+        move_case(user, case.pk, step, idempotency_key=new_key())
     return case, people
 
 
@@ -31,21 +32,21 @@ def _kinds():
 
 def test_it_notifies_arrival_once_when_the_whole_case_is_handed_over(atl, atl_senior):
     case, people = _cleared(atl, atl_senior)
-    move_individual(atl_senior, people[0].pk, "handed_over", idempotency_key=key())
+    move_individual(atl_senior, people[0].pk, "handed_over", idempotency_key=new_key())
     assert _kinds() == [], "not while someone is still in the hall"
-    last = move_individual(atl_senior, people[1].pk, "handed_over", idempotency_key=key())
+    last = move_individual(atl_senior, people[1].pk, "handed_over", idempotency_key=new_key())
     (notice,) = Notification.objects.all()
     assert notice.kind == "arrival" and notice.port == atl and notice.office.code == "DC"
     assert notice.subject == f"ATL · Arrival: case {case.case_number} handed over or connected"
     assert notice.object_id == str(case.pk) and notice.state == "pending"
-    undo_step(atl_senior, last.event.pk, idempotency_key=key())
-    move_individual(atl_senior, people[1].pk, "connected", idempotency_key=key())
+    undo_step(atl_senior, last.event.pk, idempotency_key=new_key())
+    move_individual(atl_senior, people[1].pk, "connected", idempotency_key=new_key())
     assert _kinds() == ["arrival"], "an undo and redo does not report the arrival again"
 
 
 def test_it_notifies_transit_once_per_case_and_night(atl, atl_senior):
     case, _ = _cleared(atl, atl_senior, size=3)
-    move_case(atl_senior, case.pk, "hotel", idempotency_key=key())
+    move_case(atl_senior, case.pk, "hotel", idempotency_key=new_key())
     (notice,) = Notification.objects.all()
     assert notice.kind == "transit"
     assert notice.subject == f"ATL · Transit: case {case.case_number} to hotel overnight"
@@ -53,8 +54,8 @@ def test_it_notifies_transit_once_per_case_and_night(atl, atl_senior):
 
 def test_it_notifies_every_emergency_with_the_persons_name(atl, atl_senior):
     case, people = _cleared(atl, atl_senior, given_names="Amina", surname="Haidari")
-    move_individual(atl_senior, people[0].pk, "hospital", idempotency_key=key())
-    move_individual(atl_senior, people[1].pk, "hospital", idempotency_key=key())
+    move_individual(atl_senior, people[0].pk, "hospital", idempotency_key=new_key())
+    move_individual(atl_senior, people[1].pk, "hospital", idempotency_key=new_key())
     subjects = list(Notification.objects.order_by("id").values_list("subject", flat=True))
     expected = f"ATL · Emergency: Amina Haidari taken to hospital (case {case.case_number})"
     assert subjects == [expected, expected]
@@ -63,8 +64,8 @@ def test_it_notifies_every_emergency_with_the_persons_name(atl, atl_senior):
 
 def test_it_notifies_a_cbp_referral_as_an_emergency(atl, atl_senior):
     case, _people = family_on_flight(atl, size=1, given_names="Amina", surname="Haidari")
-    move_case(atl_senior, case.pk, "met", idempotency_key=key())
-    move_case(atl_senior, case.pk, "cbp_referral", idempotency_key=key())
+    move_case(atl_senior, case.pk, "met", idempotency_key=new_key())
+    move_case(atl_senior, case.pk, "cbp_referral", idempotency_key=new_key())
     notice = Notification.objects.get()
     assert notice.kind == "emergency" and "referred by CBP" in notice.subject
     assert "Amina Haidari" in notice.body and "ATL time" in notice.body
@@ -72,16 +73,16 @@ def test_it_notifies_a_cbp_referral_as_an_emergency(atl, atl_senior):
 
 def test_it_notifies_a_rebooking(atl, atl_senior):
     _case, people = family_on_flight(atl, size=1)
-    move_individual(atl_senior, people[0].pk, "rebooked", idempotency_key=key())
+    move_individual(atl_senior, people[0].pk, "rebooked", idempotency_key=new_key())
     assert _kinds() == ["rebooking"]
 
 
 def test_ordinary_steps_and_a_repeated_tap_notify_nothing(atl, atl_senior):
     case, _people = family_on_flight(atl, size=2)
-    tap = key()
+    tap = new_key()
     move_case(atl_senior, case.pk, "met", idempotency_key=tap)
     move_case(atl_senior, case.pk, "met", idempotency_key=tap)
-    move_case(atl_senior, case.pk, "cbp_cleared", idempotency_key=key())
+    move_case(atl_senior, case.pk, "cbp_cleared", idempotency_key=new_key())
     assert _kinds() == []
 
 

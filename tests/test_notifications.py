@@ -14,7 +14,7 @@ from poe_ops.models import Notification, NotificationKind
 from poe_ops.queries import notifications as notification_queries
 from poe_ops.services import notifications
 from tests.factories import CaseFactory
-from tests.notify_helpers import DC_LIST, give_dc_a_list
+from tests.scenarios import DC_LIST, give_dc_a_list
 
 pytestmark = pytest.mark.django_db
 

@@ -7,18 +7,18 @@ import datetime as dt
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.utils import timezone
 
 from arrivals.services.checkin import move_case
 from poe_ops.celery import app
 from poe_ops.dispatch import send_now
+from poe_ops.keys import new_key
 from poe_ops.models import Notification
 from poe_ops.services import notifications
 from poe_ops.tasks import deliver_notification, sweep_notifications
-from tests.notify_helpers import DC_LIST, give_dc_a_list
-from tests.steps_data import family_on_flight, key
+from tests.scenarios import DC_LIST, family_on_flight, give_dc_a_list
+from tests.workers import running_worker
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def worker():
     app.control.purge()  # tasks other tests queued for rows that no longer exist
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as w:
+    with running_worker() as w:
         yield w
 
 
@@ -43,7 +43,7 @@ def _wait_until_sent(pk: int, timeout: float = 15) -> Notification:
 def _hand_over_a_case(atl, user):
     case, _ = family_on_flight(atl, size=2)
     for step in ("met", "cbp_cleared", "handed_over"):
-        move_case(user, case.pk, step, idempotency_key=key())
+        move_case(user, case.pk, step, idempotency_key=new_key())
     return case
 
 
@@ -86,7 +86,7 @@ def test_the_sweep_delivers_what_a_killed_worker_left_sending(atl, atl_senior):
         attempts=1,
         claimed_at=timezone.now() - notifications.CLAIM_TIMEOUT - dt.timedelta(seconds=1),
     )
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with running_worker():
         assert sweep_notifications.delay() is not None
         notice = _wait_until_sent(pk)
         sweep_notifications()  # a second sweep finds nothing to do
@@ -108,7 +108,7 @@ def test_a_change_made_while_the_broker_is_down_is_delivered_once_it_is_back(
     assert notice.state == "pending"
     broker.start()
     app.control.purge()
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with running_worker():
         assert sweep_notifications() == 1
         _wait_until_sent(notice.pk)
         assert sweep_notifications() == 0

@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from arrivals.models import Segment, StepEvent
-from tests.factories import IndividualFactory
-from tests.steps_data import family_on_flight, inbound_flight, key
+from poe_ops.keys import new_key
+from tests.factories import FlightFactory, IndividualFactory, StepEventFactory
+from tests.htmx import HTMX
+from tests.scenarios import family_on_flight
 
 pytestmark = pytest.mark.django_db
 
@@ -43,18 +45,32 @@ def card(html: str, flight) -> str:
 def test_it_lists_the_local_days_flights_in_arrival_order_with_local_times(
     client, atl, atl_associate
 ):
-    late = inbound_flight(atl, at_atl(23, 30), carrier="EK", number="201")
-    early = inbound_flight(atl, at_atl(0, 15), carrier="QR", number="747")
-    delayed = inbound_flight(
-        atl,
-        at_atl(9, 0),
+    late = FlightFactory.create(
+        port=atl, scheduled_arrival=at_atl(23, 30), carrier="EK", number="201"
+    )
+    early = FlightFactory.create(
+        port=atl, scheduled_arrival=at_atl(0, 15), carrier="QR", number="747"
+    )
+    delayed = FlightFactory.create(
+        port=atl,
+        scheduled_arrival=at_atl(9, 0),
         carrier="TK",
         number="31",
         estimated_arrival=at_atl(10, 40),
         status="delayed",
     )
-    inbound_flight(atl, at_atl(0, 5, DAY + dt.timedelta(days=1)), carrier="LH", number="444")
-    inbound_flight(atl, at_atl(23, 55, DAY - dt.timedelta(days=1)), carrier="AF", number="688")
+    FlightFactory.create(
+        port=atl,
+        scheduled_arrival=at_atl(0, 5, DAY + dt.timedelta(days=1)),
+        carrier="LH",
+        number="444",
+    )
+    FlightFactory.create(
+        port=atl,
+        scheduled_arrival=at_atl(23, 55, DAY - dt.timedelta(days=1)),
+        carrier="AF",
+        number="688",
+    )
     html = day_page(client, atl_associate)
     codes = re.findall(r'class="flight-code">(\w+)<', html)
     assert codes == ["QR747", "TK31", "EK201"]
@@ -66,7 +82,7 @@ def test_it_lists_the_local_days_flights_in_arrival_order_with_local_times(
 
 
 def test_each_flight_counts_its_people_by_step_and_flags_their_needs(client, atl, atl_associate):
-    flight = inbound_flight(atl, at_atl(14))
+    flight = FlightFactory.create(port=atl, scheduled_arrival=at_atl(14))
     _, family = family_on_flight(atl, flight, size=3)
     _, (minor,) = family_on_flight(atl, flight, size=1, unaccompanied_minor=True)
     _, (_wheelchair,) = family_on_flight(
@@ -89,8 +105,8 @@ def test_each_flight_counts_its_people_by_step_and_flags_their_needs(client, atl
 
 
 def test_only_active_inbound_segments_and_their_named_people_count(client, atl, atl_associate):
-    flight = inbound_flight(atl, at_atl(14))
-    other = inbound_flight(atl, at_atl(16))
+    flight = FlightFactory.create(port=atl, scheduled_arrival=at_atl(14))
+    other = FlightFactory.create(port=atl, scheduled_arrival=at_atl(16))
     case, people = family_on_flight(atl, flight, size=3)
     Segment.objects.filter(case=case).update(flight=other)  # the case moved to the later flight
     split = Segment.objects.create(case=case, flight=flight, direction="inbound")
@@ -108,7 +124,7 @@ def test_the_day_takes_a_fixed_number_of_queries(
     client, atl, atl_associate, django_assert_max_num_queries, people_count
 ):
     for hour in range(people_count // 30):
-        flight = inbound_flight(atl, at_atl(hour + 1))
+        flight = FlightFactory.create(port=atl, scheduled_arrival=at_atl(hour + 1))
         for _ in range(10):
             family_on_flight(atl, flight, size=3, ssr_codes=["WCHR"], interpreter_needed=True)
     client.force_login(atl_associate)
@@ -120,7 +136,7 @@ def test_the_day_takes_a_fixed_number_of_queries(
 
 
 def test_a_jfk_user_gets_404_on_an_atl_flight(client, atl, jfk_associate):
-    flight = inbound_flight(atl, at_atl(14))
+    flight = FlightFactory.create(port=atl, scheduled_arrival=at_atl(14))
     client.force_login(jfk_associate)
     assert client.get(f"/ports/ATL/flights/{flight.pk}/").status_code == 404
     assert client.get(f"/ports/JFK/flights/{flight.pk}/").status_code == 404
@@ -139,7 +155,7 @@ def flight_page(client, user, flight) -> str:
 def test_the_flight_page_lists_each_case_and_person_with_their_next_moves(
     client, atl, atl_associate
 ):
-    flight = inbound_flight(atl, at_atl(14))
+    flight = FlightFactory.create(port=atl, scheduled_arrival=at_atl(14))
     case, people = family_on_flight(atl, flight, size=2, ssr_codes=["WCHS"])
     html = flight_page(client, atl_associate, flight)
     assert f'href="/cases/{case.case_number}/"' in html
@@ -155,13 +171,13 @@ def test_the_flight_page_lists_each_case_and_person_with_their_next_moves(
 def test_viewing_a_flights_people_is_audited(client, atl, atl_associate):
     from poe_ops.models import AuditEvent
 
-    flight = inbound_flight(atl, at_atl(14))
+    flight = FlightFactory.create(port=atl, scheduled_arrival=at_atl(14))
     flight_page(client, atl_associate, flight)
     assert AuditEvent.objects.filter(action="poe.personal_data.viewed", port=atl).count() == 1
 
 
 def test_each_render_carries_a_fresh_idempotency_key(client, atl, atl_associate):
-    flight = inbound_flight(atl, at_atl(14))
+    flight = FlightFactory.create(port=atl, scheduled_arrival=at_atl(14))
     family_on_flight(atl, flight, size=1)
     keys = [
         re.findall(r'name="key" value="([\w-]+)"', flight_page(client, atl_associate, flight))
@@ -173,7 +189,7 @@ def test_each_render_carries_a_fresh_idempotency_key(client, atl, atl_associate)
 def test_seniors_get_an_update_status_link_and_associates_do_not(
     client, atl, atl_associate, atl_senior
 ):
-    flight = inbound_flight(atl, at_atl(14))
+    flight = FlightFactory.create(port=atl, scheduled_arrival=at_atl(14))
     link = f'href="/ports/ATL/flights/{flight.pk}/status/"'
     assert link not in flight_page(client, atl_associate, flight)
     assert link in flight_page(client, atl_senior, flight)
@@ -186,7 +202,7 @@ def test_the_day_page_offers_the_search_box(client, atl, atl_associate):
 
 
 def test_hq_sees_the_flight_but_no_step_buttons(client, atl, dc_ops):
-    flight = inbound_flight(atl, at_atl(14))
+    flight = FlightFactory.create(port=atl, scheduled_arrival=at_atl(14))
     family_on_flight(atl, flight, size=1)
     html = flight_page(client, dc_ops, flight)
     assert 'name="step"' not in html
@@ -194,7 +210,7 @@ def test_hq_sees_the_flight_but_no_step_buttons(client, atl, dc_ops):
 
 
 def step(client, person, to_step, tap, flight, htmx=True):
-    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    headers = HTMX if htmx else {}
     return client.post(
         f"/ports/ATL/individuals/{person.pk}/step/",
         {"step": to_step, "key": tap, "flight": flight.pk},
@@ -203,10 +219,10 @@ def step(client, person, to_step, tap, flight, htmx=True):
 
 
 def test_an_htmx_tap_returns_only_the_changed_row_with_a_new_key(client, atl, atl_associate):
-    flight = inbound_flight(atl, at_atl(14))
+    flight = FlightFactory.create(port=atl, scheduled_arrival=at_atl(14))
     _, (person,) = family_on_flight(atl, flight, size=1)
     client.force_login(atl_associate)
-    tap = key()
+    tap = new_key()
     response = step(client, person, "met", tap, flight)
     html = response.content.decode()
     assert response.status_code == 200
@@ -219,10 +235,10 @@ def test_an_htmx_tap_returns_only_the_changed_row_with_a_new_key(client, atl, at
 
 
 def test_a_persons_tap_refreshes_the_cases_all_buttons_out_of_band(client, atl, atl_associate):
-    flight = inbound_flight(atl, at_atl(14))
+    flight = FlightFactory.create(port=atl, scheduled_arrival=at_atl(14))
     case, (first, second) = family_on_flight(atl, flight, size=2)
     client.force_login(atl_associate)
-    html = step(client, first, "met", key(), flight).content.decode()
+    html = step(client, first, "met", new_key(), flight).content.decode()
     oob = re.search(
         rf'<div class="case-moves-wrap" id="case-moves-{case.pk}" hx-swap-oob="true">'
         r"(.*?)</div>",
@@ -231,16 +247,16 @@ def test_a_persons_tap_refreshes_the_cases_all_buttons_out_of_band(client, atl, 
     )
     assert oob, "the row response carries the case's buttons out of band"
     assert "All 1 → Met" in oob.group(1)  # only the second person is still expected
-    html = step(client, second, "met", key(), flight).content.decode()
+    html = step(client, second, "met", new_key(), flight).content.decode()
     assert "All 2 → CBP cleared" in html
     assert "→ Met" not in html
 
 
 def test_a_resent_tap_records_one_event_and_shows_the_same_result(client, atl, atl_associate):
-    flight = inbound_flight(atl, at_atl(14))
+    flight = FlightFactory.create(port=atl, scheduled_arrival=at_atl(14))
     _, (person,) = family_on_flight(atl, flight, size=1)
     client.force_login(atl_associate)
-    tap = key()
+    tap = new_key()
     first = step(client, person, "met", tap, flight).content.decode()
     again = step(client, person, "met", tap, flight).content.decode()
     assert StepEvent.objects.count() == 1
@@ -249,18 +265,18 @@ def test_a_resent_tap_records_one_event_and_shows_the_same_result(client, atl, a
 
 
 def test_a_refused_tap_shows_the_reason_in_the_row_as_an_alert(client, atl, atl_associate):
-    flight = inbound_flight(atl, at_atl(14))
+    flight = FlightFactory.create(port=atl, scheduled_arrival=at_atl(14))
     _, (person,) = family_on_flight(atl, flight, size=1)
     client.force_login(atl_associate)
-    html = step(client, person, "handed_over", key(), flight).content.decode()
+    html = step(client, person, "handed_over", new_key(), flight).content.decode()
     assert re.search(r'class="step-message is-refusal" role="alert">[^<]*not yet CBP cleared', html)
 
 
 def test_without_javascript_a_tap_redirects_back_to_the_flight(client, atl, atl_associate):
-    flight = inbound_flight(atl, at_atl(14))
+    flight = FlightFactory.create(port=atl, scheduled_arrival=at_atl(14))
     _, (person,) = family_on_flight(atl, flight, size=1)
     client.force_login(atl_associate)
-    response = step(client, person, "met", key(), flight, htmx=False)
+    response = step(client, person, "met", new_key(), flight, htmx=False)
     assert response.status_code == 302
     assert response["Location"] == f"/ports/ATL/flights/{flight.pk}/#person-{person.pk}"
     page = client.get(response["Location"]).content.decode()
@@ -268,13 +284,13 @@ def test_without_javascript_a_tap_redirects_back_to_the_flight(client, atl, atl_
 
 
 def test_a_case_tap_swaps_the_case_block(client, atl, atl_associate):
-    flight = inbound_flight(atl, at_atl(14))
+    flight = FlightFactory.create(port=atl, scheduled_arrival=at_atl(14))
     case, _people = family_on_flight(atl, flight, size=3)
     client.force_login(atl_associate)
     response = client.post(
         f"/ports/ATL/cases/{case.pk}/step/",
-        {"step": "met", "key": key(), "flight": flight.pk},
-        HTTP_HX_REQUEST="true",
+        {"step": "met", "key": new_key(), "flight": flight.pk},
+        **HTMX,
     )
     html = response.content.decode()
     assert html.strip().startswith(f'<section class="panel case-block" id="case-{case.pk}"')
@@ -282,15 +298,15 @@ def test_a_case_tap_swaps_the_case_block(client, atl, atl_associate):
 
 
 def test_an_undo_tap_puts_the_person_back(client, atl, atl_associate):
-    flight = inbound_flight(atl, at_atl(14))
+    flight = FlightFactory.create(port=atl, scheduled_arrival=at_atl(14))
     _, (person,) = family_on_flight(atl, flight, size=1)
     client.force_login(atl_associate)
-    step(client, person, "met", key(), flight)
+    step(client, person, "met", new_key(), flight)
     event = StepEvent.objects.get()
     response = client.post(
         f"/ports/ATL/steps/{event.pk}/undo/",
-        {"key": key(), "flight": flight.pk},
-        HTTP_HX_REQUEST="true",
+        {"key": new_key(), "flight": flight.pk},
+        **HTMX,
     )
     assert 'class="person-row step-expected"' in response.content.decode()
     person.refresh_from_db()
@@ -301,11 +317,11 @@ def test_a_jfk_associate_gets_404_on_an_atl_step(client, atl, jfk_associate):
     person = IndividualFactory.create(case__port=atl)
     client.force_login(jfk_associate)
     response = client.post(
-        f"/ports/ATL/individuals/{person.pk}/step/", {"step": "met", "key": key()}
+        f"/ports/ATL/individuals/{person.pk}/step/", {"step": "met", "key": new_key()}
     )
     assert response.status_code == 404
     response = client.post(
-        f"/ports/JFK/individuals/{person.pk}/step/", {"step": "met", "key": key()}
+        f"/ports/JFK/individuals/{person.pk}/step/", {"step": "met", "key": new_key()}
     )
     assert response.status_code == 404
     assert not StepEvent.objects.exists()
@@ -315,7 +331,7 @@ def test_hq_gets_403_on_a_step(client, atl, dc_ops):
     person = IndividualFactory.create(case__port=atl)
     client.force_login(dc_ops)
     response = client.post(
-        f"/ports/ATL/individuals/{person.pk}/step/", {"step": "met", "key": key()}
+        f"/ports/ATL/individuals/{person.pk}/step/", {"step": "met", "key": new_key()}
     )
     assert response.status_code == 403
     assert not StepEvent.objects.exists()
@@ -325,17 +341,10 @@ def test_hq_gets_403_on_a_step(client, atl, dc_ops):
 def test_the_flight_page_takes_a_fixed_number_of_queries(
     client, atl, atl_associate, django_assert_max_num_queries, families
 ):
-    flight = inbound_flight(atl, at_atl(14))
+    flight = FlightFactory.create(port=atl, scheduled_arrival=at_atl(14))
     for _ in range(families):
         _, people = family_on_flight(atl, flight, size=3)
-        StepEvent.objects.create(
-            individual=people[0],
-            port=atl,
-            from_step="expected",
-            to_step="met",
-            actor=atl_associate,
-            idempotency_key=key(),
-        )
+        StepEventFactory.create(individual=people[0], actor=atl_associate)
     client.force_login(atl_associate)
     with django_assert_max_num_queries(24):
         response = client.get(f"/ports/ATL/flights/{flight.pk}/")
@@ -348,11 +357,11 @@ def test_a_tap_takes_a_fixed_small_number_of_queries(
     """A tap is the hot path of a busy night: its reply is built from what the move already
     loaded (the whole family is locked with its steps), and the case's buttons are refreshed
     from one small query: 11 statements, counting the transaction's BEGIN and COMMIT."""
-    flight = inbound_flight(atl, at_atl(14))
+    flight = FlightFactory.create(port=atl, scheduled_arrival=at_atl(14))
     _case, people = family_on_flight(atl, flight, size=6)
     client.force_login(atl_associate)
-    step(client, people[1], "met", key(), flight)  # the session's first request is dearer
+    step(client, people[1], "met", new_key(), flight)  # the session's first request is dearer
     with django_assert_max_num_queries(11):
-        response = step(client, people[0], "met", key(), flight)
+        response = step(client, people[0], "met", new_key(), flight)
     assert "Undo met" in response.content.decode()
     assert "All 4 → Met" in response.content.decode()

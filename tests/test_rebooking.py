@@ -14,10 +14,9 @@ from cases.models.bookings import GroundTransportBooking, HotelBooking, MealOrde
 from poe_ops import tasks
 from poe_ops.models import AuditEvent, Document, Notification, NotificationKind
 from poe_ops.queries.notifications import feed
-from tests.bookings_data import vendor
-from tests.documents_data import pdf_text
-from tests.factories import FlightFactory
-from tests.steps_data import family_on_flight, inbound_flight
+from tests.factories import FlightFactory, VendorFactory
+from tests.pdfs import pdf_text
+from tests.scenarios import family_on_flight
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +24,9 @@ pytestmark = pytest.mark.django_db
 def missed_connection(atl, *, step: str = "cbp_cleared", size: int = 4):
     """A family through CBP at ATL whose onward DL1234 to Boise left half an hour ago."""
     now = dt.datetime.now(dt.UTC)
-    inbound = inbound_flight(atl, now - dt.timedelta(hours=3), status="landed")
+    inbound = FlightFactory.create(
+        port=atl, scheduled_arrival=now - dt.timedelta(hours=3), status="landed"
+    )
     case, people = family_on_flight(atl, inbound, size=size)
     for person in people:
         person.current_step = step
@@ -44,11 +45,11 @@ def missed_connection(atl, *, step: str = "cbp_cleared", size: int = 4):
 
 
 def form_data(atl, case, people, segment, key="4f1c2a8e-0000-4000-8000-00000000abcd", **extra):
-    hotel = Vendor.objects.filter(port=atl, kind="hotel").first() or vendor(
-        atl, "hotel", "Airport Inn"
+    hotel = Vendor.objects.filter(port=atl, kind="hotel").first() or VendorFactory.create(
+        port=atl, kind="hotel", name="Airport Inn"
     )
-    cars = Vendor.objects.filter(port=atl, kind="ground_transport").first() or vendor(
-        atl, "ground_transport", "Peach Shuttles"
+    cars = Vendor.objects.filter(port=atl, kind="ground_transport").first() or VendorFactory.create(
+        port=atl, kind="ground_transport", name="Peach Shuttles"
     )
     tomorrow = atl.local_today() + dt.timedelta(days=1)
     data = {

@@ -9,11 +9,10 @@ from django.urls import path
 
 from poe_ops.keys import check_key, derive, new_key
 from poe_ops.refusals import Conflict, Refusal
+from tests.htmx import HTMX
 from tests.urlconf import urlconf_with
 
 pytestmark = pytest.mark.django_db
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def refuse(request):

@@ -6,6 +6,7 @@ import pytest
 
 from arrivals.queries.search import search_cases
 from tests.factories import CaseFactory, FlightFactory, IndividualFactory
+from tests.htmx import HTMX
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +86,7 @@ def test_the_page_shows_the_results_with_flight_step_and_link(client, atl_associ
 
 def test_an_htmx_search_renders_only_the_results(client, atl_associate, atl_family):
     client.force_login(atl_associate)
-    html = search(client, "ATL", "747", HTTP_HX_REQUEST="true").content.decode()
+    html = search(client, "ATL", "747", **HTMX).content.decode()
     assert "AF123456" in html
     assert "<html" not in html
     assert 'role="search"' not in html
@@ -93,7 +94,7 @@ def test_an_htmx_search_renders_only_the_results(client, atl_associate, atl_fami
 
 def test_nothing_found_says_so(client, atl_associate, atl_family):
     client.force_login(atl_associate)
-    html = search(client, "ATL", "Zzyzx", HTTP_HX_REQUEST="true").content.decode()
+    html = search(client, "ATL", "Zzyzx", **HTMX).content.decode()
     assert "Nothing found for “Zzyzx”." in html
 
 

@@ -19,22 +19,14 @@ from staffing.services import rosters
 from staffing.services import timesheets as ts
 from staffing.services.credentials import notify_expiring_credentials
 from staffing.services.rosters import ShiftRefused
-from tests.documents_data import pdf_text
-from tests.staffing_data import local, next_monday, staff
-from tests.test_checkin_concurrency import run_together
+from tests.concurrency import run_together
+from tests.htmx import HTMX
+from tests.pdfs import pdf_text
+from tests.scenarios import local, next_monday, staff
+
+pytestmark = pytest.mark.usefixtures("private_storage")
 
 MONTH = dt.date(2026, 10, 1)
-
-
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
-        },
-    }
 
 
 @pytest.fixture
@@ -81,7 +73,7 @@ def test_a_timesheet_not_approved_cannot_be_printed(client, atl, atl_associate, 
     staff(atl_associate, atl)
     sheet = ts.open_timesheet(atl_associate, atl, MONTH)
     client.force_login(atl_associate)
-    response = client.post(f"/staffing/timesheets/{sheet.pk}/pdf/", HTTP_HX_REQUEST="true")
+    response = client.post(f"/staffing/timesheets/{sheet.pk}/pdf/", **HTMX)
     assert response.status_code == 400
     assert "Only an approved timesheet can be printed" in response.content.decode()
     assert not Document.objects.exists()
@@ -196,11 +188,10 @@ def test_another_ports_officer_cannot_see_or_decide_leave(client, atl, atl_assoc
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("attempt", range(3))
 def test_two_officers_approving_at_once_make_one_approval(atl, atl_associate, atl_officer, attempt):
-    from poe_ops.roles import Role, assign_port_role
-    from tests.factories import make_user
+    from poe_ops.roles import Role
+    from tests.factories import make_port_user
 
-    second = make_user("atl.officer2")
-    assign_port_role(second, atl, Role.OFFICER)
+    second = make_port_user("atl.officer2", atl, Role.OFFICER)
     staff(atl_associate, atl)
     sheet = ts.open_timesheet(atl_associate, atl, MONTH)
     ts.submit_timesheet(atl_associate, sheet)

@@ -15,7 +15,8 @@ from staffing.models import LeaveRequest, Position, Shift
 from staffing.queries.coverage import coverage
 from staffing.services import rosters
 from staffing.services.rosters import ShiftRefused
-from tests.staffing_data import flight_with_people, local, next_monday, staff
+from tests.htmx import HTMX
+from tests.scenarios import flight_with_people, local, next_monday, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +140,7 @@ def test_the_form_shows_the_conflict_in_words_and_saves_nothing(
         "/staffing/ATL/roster/shifts/new/",
         {"staff": atl_associate.pk, "day": day.isoformat(), "start_time": "13:00",
          "end_time": "21:00", "position": "arrivals_hall"},
-        HTTP_HX_REQUEST="true",
+        **HTMX,
     )  # fmt: skip
     assert response.status_code == 200  # htmx swaps the form with the refusal in it
     assert "The shift was not saved." in response.content.decode()

@@ -19,7 +19,8 @@ from poe_ops.refusals import Conflict
 from staffing.models import LeaveRequest, Position, Timesheet
 from staffing.services import rosters
 from staffing.services import timesheets as ts
-from tests.staffing_data import local, staff
+from tests.htmx import HTMX
+from tests.scenarios import local, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -77,9 +78,7 @@ def test_the_acceptance_flow_submit_approve_and_payroll(client, worked, atl_asso
     inbox = client.get("/approvals/").content.decode()
     assert '<span class="nav-count" aria-label="1 awaiting you">1</span>' in inbox
     assert "Timesheet" in inbox and f"/approvals/timesheet/{sheet.pk}/approve/" in inbox
-    row = client.post(
-        f"/approvals/timesheet/{sheet.pk}/approve/", headers={"HX-Request": "true"}
-    ).content.decode()
+    row = client.post(f"/approvals/timesheet/{sheet.pk}/approve/", **HTMX).content.decode()
     assert "Approved by you" in row and "<html" not in row
     assert "0 awaiting your decision" in client.get("/approvals/").content.decode()
     sheet.refresh_from_db()
@@ -100,7 +99,7 @@ def test_the_acceptance_flow_submit_approve_and_payroll(client, worked, atl_asso
 def test_leave_and_timesheets_wait_in_the_inbox_with_incidents_oldest_first(
     client, worked, atl_associate, atl_officer
 ):
-    from tests.incidents_data import submitted_incident
+    from tests.scenarios import submitted_incident
 
     sheet = ts.open_timesheet(atl_associate, worked, MONTH)
     ts.submit_timesheet(atl_associate, sheet)
@@ -112,7 +111,7 @@ def test_leave_and_timesheets_wait_in_the_inbox_with_incidents_oldest_first(
         f"/approvals/incident/{report.pk}/"
     )
     refused = client.post(
-        f"/approvals/timesheet/{sheet.pk}/return/", {"comment": ""}, headers={"HX-Request": "true"}
+        f"/approvals/timesheet/{sheet.pk}/return/", {"comment": ""}, **HTMX
     ).content.decode()
     assert "Say what needs changing" in refused
     sheet.refresh_from_db()

@@ -19,8 +19,23 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from poe_ops.models import Port
-from tests.bookings_data import handover, hotel_booking, problem, transport_booking, vendor
-from tests.factories import CaseFactory, FlightFactory
+from tests.factories import (
+    CaseFactory,
+    CustodyHandoverFactory,
+    DocumentFactory,
+    FlightFactory,
+    GroundTransportBookingFactory,
+    HotelBookingFactory,
+    ImportBatchFactory,
+    IndividualFactory,
+    LeaveRequestFactory,
+    ShiftFactory,
+    StepEventFactory,
+    TimesheetFactory,
+    VendorFactory,
+    VendorProblemFactory,
+)
+from tests.scenarios import attachment_on, submitted_incident
 
 pytestmark = pytest.mark.django_db
 
@@ -70,66 +85,27 @@ POST_ONLY: set[str] = {
 
 
 def _flight_at(port: Port) -> dict[str, Any]:
-    from tests.factories import FlightFactory
-
     return {"iata": port.iata, "pk": FlightFactory.create(port=port).pk}
 
 
 def _individual_at(port: Port) -> dict[str, Any]:
-    from tests.factories import IndividualFactory
-
     return {"iata": port.iata, "pk": IndividualFactory.create(case__port=port).pk}
 
 
 def _case_at(port: Port) -> dict[str, Any]:
-    from tests.factories import CaseFactory
-
     return {"iata": port.iata, "pk": CaseFactory.create(port=port).pk}
 
 
 def _step_event_at(port: Port) -> dict[str, Any]:
-    import uuid
-
-    from arrivals.models import StepEvent
-    from tests.factories import IndividualFactory, make_user
-
-    event = StepEvent.objects.create(
-        individual=IndividualFactory.create(case__port=port),
-        port=port,
-        from_step="expected",
-        to_step="met",
-        actor=make_user(f"harness.{port.iata.lower()}"),
-        idempotency_key=str(uuid.uuid4()),
-    )
-    return {"iata": port.iata, "pk": event.pk}
+    return {"iata": port.iata, "pk": StepEventFactory.create(individual__case__port=port).pk}
 
 
 def _import_batch(port: Port) -> dict[str, Any]:
-    from arrivals.models import ImportBatch
-    from tests.factories import make_user
-
-    batch = ImportBatch.objects.create(
-        port=port,
-        uploaded_by=make_user(f"{port.iata.lower()}.uploader"),
-        file_name="manifest.csv",
-        sha256="0" * 64,
-        status=ImportBatch.Status.REFUSED,
-    )
-    return {"pk": batch.pk}
+    return {"pk": ImportBatchFactory.create(port=port).pk}
 
 
 def _document_at(port: Port) -> dict[str, Any]:
-    from poe_ops.models import Document
-    from tests.factories import make_user
-
-    document = Document.objects.create(
-        kind="daily_manifest",
-        port=port,
-        day=port.local_today(),
-        subject=port.iata,
-        requested_by=make_user(f"{port.iata.lower()}.document.asker"),
-    )
-    return {"pk": document.pk}
+    return {"pk": DocumentFactory.create(port=port).pk}
 
 
 def _case_number_at(port: Port) -> dict[str, Any]:
@@ -139,14 +115,10 @@ def _case_number_at(port: Port) -> dict[str, Any]:
 def _incident_at(port: Port) -> dict[str, Any]:
     """A submitted incident report at ``port`` by one of its associates (so officers of the
     port may see it, and it awaits a decision)."""
-    from tests.incidents_data import submitted_incident
-
     return {"pk": submitted_incident(port).pk}
 
 
 def _incident_attachment_at(port: Port) -> dict[str, Any]:
-    from tests.incidents_data import attachment_on, submitted_incident
-
     report = submitted_incident(port)
     return {"pk": report.pk, "attachment_pk": attachment_on(report).pk}
 
@@ -156,48 +128,15 @@ def _awaiting_incident_at(port: Port) -> dict[str, Any]:
 
 
 def _shift_at(port: Port) -> dict[str, Any]:
-    import datetime as dt
-
-    from staffing.models import Shift
-    from tests.factories import make_user
-
-    person = make_user(f"{port.iata.lower()}.rostered")
-    start = dt.datetime.combine(port.local_today(), dt.time(8), tzinfo=port.zone)
-    shift = Shift.objects.create(
-        port=port, staff=person, start=start, end=start + dt.timedelta(hours=8), created_by=person
-    )
-    return {"iata": port.iata, "pk": shift.pk}
+    return {"iata": port.iata, "pk": ShiftFactory.create(port=port).pk}
 
 
 def _leave_at(port: Port) -> dict[str, Any]:
-    import datetime as dt
-
-    from staffing.models import LeaveRequest
-    from tests.factories import make_user
-
-    leave = LeaveRequest.objects.create(
-        port=port,
-        author=make_user(f"{port.iata.lower()}.on.leave"),
-        first_day=dt.date(2026, 12, 1),
-        last_day=dt.date(2026, 12, 2),
-        status="submitted",
-    )
-    return {"pk": leave.pk}
+    return {"pk": LeaveRequestFactory.create(port=port).pk}
 
 
 def _timesheet_at(port: Port) -> dict[str, Any]:
-    import datetime as dt
-
-    from staffing.models import Timesheet
-    from tests.factories import make_user
-
-    sheet = Timesheet.objects.create(
-        port=port,
-        author=make_user(f"{port.iata.lower()}.timesheet.author"),
-        month=dt.date(2026, 10, 1),
-        status="submitted",
-    )
-    return {"pk": sheet.pk}
+    return {"pk": TimesheetFactory.create(port=port).pk}
 
 
 def _approved_timesheet_at(port: Port) -> dict[str, Any]:
@@ -237,19 +176,24 @@ PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
     "cases:assign_escort": _case_number_at,
     "cases:record_custody": _case_number_at,
     "arrivals:rebook": _case_number_at,
-    "cases:booking_status": lambda port: {"kind": "hotel", "pk": hotel_booking(port).pk},
+    "cases:booking_status": lambda port: {
+        "kind": "hotel",
+        "pk": HotelBookingFactory.create(case__port=port).pk,
+    },
     "cases:booking_feedback": lambda port: {
         "kind": "transport",
-        "pk": transport_booking(port).pk,
+        "pk": GroundTransportBookingFactory.create(case__port=port).pk,
     },
     "cases:vendors": lambda port: {"iata": port.iata},
     "cases:vendor_feedback": lambda port: {"iata": port.iata},
-    "cases:vendor": lambda port: {"iata": port.iata, "pk": vendor(port).pk},
-    "cases:resolve_problem": lambda port: {"pk": problem(port).pk},
+    "cases:vendor": lambda port: {"iata": port.iata, "pk": VendorFactory.create(port=port).pk},
+    "cases:resolve_problem": lambda port: {"pk": VendorProblemFactory.create(vendor__port=port).pk},
     "arrivals:hand_over": _individual_at,
     "cases:costs_csv": lambda port: {"iata": port.iata},
-    "cases:request_hotel_form": lambda port: {"pk": hotel_booking(port).pk},
-    "cases:request_custody_form": lambda port: {"pk": handover(port).pk},
+    "cases:request_hotel_form": lambda port: {"pk": HotelBookingFactory.create(case__port=port).pk},
+    "cases:request_custody_form": lambda port: {
+        "pk": CustodyHandoverFactory.create(case__port=port).pk
+    },
     "cases:request_transport_manifest": lambda port: {"iata": port.iata},
     "staffing:request_timesheet_pdf": _approved_timesheet_at,
     "staffing:roster": lambda port: {"iata": port.iata},

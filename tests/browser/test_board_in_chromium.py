@@ -3,34 +3,24 @@ strict CSP, and reads well on a tablet and on a big screen."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from arrivals.demo import seed_demo_day
 from arrivals.models import Flight
 from poe_ops.models import Port
-from tests.factories import PASSWORD
+from tests.browser.tablet import ARTIFACTS, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
-
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-
-
-def test_the_board_refreshes_itself_in_place(page, live_server, settings, dc_ops, atl_associate):
+def test_the_board_refreshes_itself_in_place(
+    watched_page, live_server, settings, dc_ops, atl_associate
+):
     settings.POE_BOARD_REFRESH_SECONDS = 2
     atl = Port.objects.get(iata="ATL")
     day = atl.local_today()
     seed_demo_day(atl, day, actor=atl_associate)
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page = watched_page
     page.set_viewport_size({"width": 1024, "height": 768})
     sign_in(page, live_server, "dc.ops")
     page.wait_for_url(f"{live_server.url}/board/")
@@ -42,7 +32,7 @@ def test_the_board_refreshes_itself_in_place(page, live_server, settings, dc_ops
     flight.save()
     page.wait_for_selector(f"#board-flight-{flight.pk}.stands-out >> text=Cancelled", timeout=8000)
     assert page.evaluate("window.__sameDocument") is True, "the page must not reload"
-    assert errors == []
+    assert page.console_errors == []
 
 
 @pytest.mark.parametrize(("width", "height"), [(1024, 768), (768, 1024), (1920, 1080)])

@@ -9,13 +9,7 @@ import pytest
 
 from arrivals.demo import seed_demo_day
 from cases.models import Case, Individual
-from tests.browser.test_shell_in_chromium import (
-    ARTIFACTS,
-    TABLET_SIZES,
-    sign_in,
-    small_targets,
-)
-from tests.browser.test_shell_in_chromium import watched_page as watched_page  # fixture
+from tests.browser.tablet import ARTIFACTS, TABLET_SIZES, sign_in, small_targets
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,8 +10,9 @@ from playwright.sync_api import expect
 
 from arrivals.models import StepEvent
 from cases.models import Individual
-from tests.browser.test_shell_in_chromium import ARTIFACTS, sign_in, small_targets
-from tests.steps_data import family_on_flight, inbound_flight
+from tests.browser.tablet import shoot, sign_in
+from tests.factories import FlightFactory
+from tests.scenarios import family_on_flight
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def family(atl):
     soon = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    flight = inbound_flight(atl, soon, carrier="QR", number="747")
+    flight = FlightFactory.create(port=atl, scheduled_arrival=soon, carrier="QR", number="747")
     case, people = family_on_flight(atl, flight, size=3)
     people[2].ssr_codes = ["WCHR"]
     people[2].interpreter_needed = True
@@ -28,35 +29,23 @@ def family(atl):
     return flight, case, people
 
 
-def shoot(page, name, width, height):
-    page.set_viewport_size({"width": width, "height": height})
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}-{width}x{height}.png"), full_page=True)
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, "horizontal scroll"
-    assert small_targets(page) == []
-
-
 def steps_of(people):
     return [Individual.objects.get(pk=p.pk).current_step for p in people]
 
 
 def test_an_associate_moves_a_family_through_the_steps_and_undoes_one(
-    page, live_server, atl_associate, family
+    watched_page, live_server, atl_associate, family
 ):
     flight, case, people = family
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page = watched_page
     page.set_viewport_size({"width": 1024, "height": 768})
     sign_in(page, live_server, "atl.associate")
     page.wait_for_url(f"{live_server.url}/ports/ATL/today/")
-    shoot(page, "port-day", 1024, 768)
-    shoot(page, "port-day", 768, 1024)
-    page.set_viewport_size({"width": 1024, "height": 768})
+    shoot(page, "port-day")
     page.click(f"#flight-{flight.pk} a.flight-link")
     page.wait_for_url(f"{live_server.url}/ports/ATL/flights/{flight.pk}/")
     url = page.url
-    shoot(page, "flight", 1024, 768)
-    page.set_viewport_size({"width": 1024, "height": 768})
+    shoot(page, "flight", [(1024, 768)])
 
     block = page.locator(f"#case-{case.pk}")
     block.locator("button", has_text="All 3 → Met").click()
@@ -70,8 +59,7 @@ def test_an_associate_moves_a_family_through_the_steps_and_undoes_one(
         row.locator("button[value=handed_over]").click()
         page.wait_for_selector(f"#person-{person.pk}.step-handed_over")
     assert steps_of(people) == ["handed_over"] * 3
-    shoot(page, "flight-after-steps", 1024, 768)
-    shoot(page, "flight-after-steps", 768, 1024)
+    shoot(page, "flight-after-steps")
 
     last = page.locator(f"#person-{people[2].pk}")
     last.locator("button", has_text="Undo handed over").click()
@@ -84,7 +72,7 @@ def test_an_associate_moves_a_family_through_the_steps_and_undoes_one(
     # The smaller exception buttons work the same way.
     page.locator(f"#person-{people[2].pk} button[value=hospital]").click()
     page.wait_for_selector(f"#person-{people[2].pk}.step-hospital")
-    assert errors == []
+    assert page.console_errors == []
 
 
 def test_a_double_tap_and_a_resent_form_record_one_event(page, live_server, atl_associate, family):

@@ -11,16 +11,17 @@ from playwright.sync_api import expect
 
 from cases.models import Individual
 from cases.models.bookings import CustodyHandover, EscortAssignment
-from tests.bookings_data import transport_booking, vendor
-from tests.browser.test_rebooking_in_chromium import shoot
-from tests.browser.test_shell_in_chromium import sign_in
-from tests.steps_data import family_on_flight, inbound_flight
+from tests.browser.tablet import shoot, sign_in
+from tests.factories import FlightFactory, GroundTransportBookingFactory, VendorFactory
+from tests.scenarios import family_on_flight
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_minor_is_handed_over_only_to_a_named_receiver(page, live_server, atl, atl_associate):
-    flight = inbound_flight(atl, dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))
+    flight = FlightFactory.create(
+        port=atl, scheduled_arrival=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    )
     case, (minor,) = family_on_flight(
         atl, flight, size=1, unaccompanied_minor=True, given_names="Aline", surname="Uwase"
     )
@@ -63,8 +64,11 @@ def test_a_minor_is_handed_over_only_to_a_named_receiver(page, live_server, atl,
 
 
 def test_an_officer_sees_vendor_ratings_and_open_problems(page, live_server, atl, atl_officer):
-    ride = transport_booking(atl, vendor=vendor(atl, "ground_transport", "Peach State Shuttles"))
-    vendor(atl, "hotel", "Airport Gateway Inn")
+    ride = GroundTransportBookingFactory.create(
+        case__port=atl,
+        vendor=VendorFactory.create(port=atl, kind="ground_transport", name="Peach State Shuttles"),
+    )
+    VendorFactory.create(port=atl, kind="hotel", name="Airport Gateway Inn")
     page.set_viewport_size({"width": 1024, "height": 768})
     sign_in(page, live_server, "atl.officer")
     page.wait_for_url(f"{live_server.url}/ports/ATL/today/")

@@ -4,29 +4,18 @@ itself (htmx polling under the strict CSP), into a download link that gives the 
 from __future__ import annotations
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 
-from poe_ops.celery import app
-from tests.browser.test_shell_in_chromium import ARTIFACTS, TABLET_SIZES, sign_in, small_targets
-from tests.browser.test_shell_in_chromium import watched_page as watched_page  # fixture
-from tests.documents_data import pdf_text, port_day
+from tests.browser.tablet import ARTIFACTS, TABLET_SIZES, sign_in, small_targets
+from tests.pdfs import pdf_text
+from tests.scenarios import port_day
+from tests.workers import running_worker
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.celery_worker,
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("private_storage"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
-        },
-    }
 
 
 @pytest.mark.parametrize(("width", "height"), TABLET_SIZES)
@@ -45,7 +34,7 @@ def test_an_associate_asks_for_the_manifest_and_downloads_it(
     page.screenshot(path=str(ARTIFACTS / f"manifest-preparing-{width}x{height}.png"))
     assert page.url == f"{live_server.url}/ports/ATL/today/"  # htmx: no reload
 
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with running_worker():
         page.wait_for_selector(".document-ready a", timeout=20_000)
     page.screenshot(path=str(ARTIFACTS / f"manifest-ready-{width}x{height}.png"))
     assert page.evaluate("document.documentElement.scrollWidth") <= width, "horizontal scroll"

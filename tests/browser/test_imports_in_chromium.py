@@ -5,17 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_shell_in_chromium import ARTIFACTS, TABLET_SIZES, sign_in
+from tests.browser.tablet import ARTIFACTS, TABLET_SIZES, sign_in
 from tests.manifests import SAMPLE_CSV, manifest_rows, to_csv
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def console_errors(page):
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    return errors
 
 
 def wider_than_screen(page) -> bool:
@@ -24,8 +17,9 @@ def wider_than_screen(page) -> bool:
 
 @pytest.mark.parametrize(("width", "height"), TABLET_SIZES)
 def test_a_senior_uploads_the_sample_then_a_broken_manifest(
-    page, console_errors, live_server, atl_senior, tmp_path, width, height
+    watched_page, live_server, atl_senior, tmp_path, width, height
 ):
+    page = watched_page
     page.set_viewport_size({"width": width, "height": height})
     sign_in(page, live_server, "atl.senior")
     page.wait_for_load_state()
@@ -51,4 +45,4 @@ def test_a_senior_uploads_the_sample_then_a_broken_manifest(
     assert page.locator(".errors-table tbody tr").count() == 2
     assert not wider_than_screen(page)
     page.screenshot(path=ARTIFACTS / f"import-refused-{width}x{height}.png", full_page=True)
-    assert console_errors == []
+    assert page.console_errors == []

@@ -7,12 +7,14 @@ from __future__ import annotations
 import pytest
 
 from reports.models import IncidentReport
-from tests.browser.test_shell_in_chromium import ARTIFACTS, TABLET_SIZES, sign_in, small_targets
-from tests.browser.test_shell_in_chromium import watched_page as watched_page  # fixture
-from tests.incidents_data import submitted_incident
-from tests.steps_data import family_on_flight
+from tests.browser.tablet import ARTIFACTS, TABLET_SIZES, sign_in, small_targets
+from tests.scenarios import family_on_flight, submitted_incident
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("private_storage"),
+]
 
 
 def _photo() -> bytes:
@@ -24,17 +26,6 @@ def _photo() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (120, 80), (200, 120, 40)).save(buffer, format="PNG")
     return buffer.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
-        },
-    }
 
 
 @pytest.mark.parametrize(("width", "height"), TABLET_SIZES)

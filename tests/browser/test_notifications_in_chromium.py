@@ -7,13 +7,7 @@ from django.db import transaction
 
 from poe_ops.models import NotificationKind
 from poe_ops.services.notifications import notify
-from tests.browser.test_shell_in_chromium import (
-    ARTIFACTS,
-    TABLET_SIZES,
-    sign_in,
-    small_targets,
-    watched_page,  # noqa: F401 (fixture)
-)
+from tests.browser.tablet import ARTIFACTS, TABLET_SIZES, sign_in, small_targets
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,7 +23,7 @@ EVENTS = [
 
 @pytest.mark.parametrize(("width", "height"), TABLET_SIZES)
 def test_hq_reads_the_feed_and_sets_email_mutes_on_a_tablet(
-    watched_page,  # noqa: F811
+    watched_page,
     live_server,
     atl,
     dc_ops,

@@ -11,10 +11,9 @@ from playwright.sync_api import expect
 
 from arrivals.models import Rebooking, Segment
 from cases.models.bookings import GroundTransportBooking, HotelBooking
-from tests.bookings_data import vendor
-from tests.browser.test_shell_in_chromium import ARTIFACTS, sign_in, small_targets
-from tests.factories import FlightFactory
-from tests.steps_data import family_on_flight, inbound_flight
+from tests.browser.tablet import shoot, sign_in
+from tests.factories import FlightFactory, VendorFactory
+from tests.scenarios import family_on_flight
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +21,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def missed(atl):
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    inbound = inbound_flight(atl, now - dt.timedelta(hours=3), carrier="QR", number="747")
+    inbound = FlightFactory.create(
+        port=atl, scheduled_arrival=now - dt.timedelta(hours=3), carrier="QR", number="747"
+    )
     case, people = family_on_flight(atl, inbound, size=3, surname="Haidari")
     for person in people:
         person.current_step = "cbp_cleared"
@@ -38,27 +39,16 @@ def missed(atl):
         scheduled_departure=now - dt.timedelta(minutes=20),
     )
     Segment.objects.create(case=case, flight=onward, direction="onward")
-    vendor(atl, "hotel", "Airport Gateway Inn")
-    vendor(atl, "ground_transport", "Peach State Shuttles")
+    VendorFactory.create(port=atl, kind="hotel", name="Airport Gateway Inn")
+    VendorFactory.create(port=atl, kind="ground_transport", name="Peach State Shuttles")
     return inbound, case, people
 
 
-def shoot(page, name):
-    ARTIFACTS.mkdir(exist_ok=True)
-    for width, height in ((1024, 768), (768, 1024)):
-        page.set_viewport_size({"width": width, "height": height})
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}x{height}.png"), full_page=True)
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, "horizontal scroll"
-        assert small_targets(page) == []
-    page.set_viewport_size({"width": 1024, "height": 768})
-
-
 def test_an_associate_rebooks_a_family_with_hotel_and_transport_on_a_tablet(
-    page, live_server, atl, atl_associate, missed
+    watched_page, live_server, atl, atl_associate, missed
 ):
     inbound, case, people = missed
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page = watched_page
     page.set_viewport_size({"width": 1024, "height": 768})
     sign_in(page, live_server, "atl.associate")
     page.wait_for_url(f"{live_server.url}/ports/ATL/today/")
@@ -89,4 +79,4 @@ def test_an_associate_rebooks_a_family_with_hotel_and_transport_on_a_tablet(
     assert Rebooking.objects.count() == 1
     assert HotelBooking.objects.get().meals.count() == 3
     assert GroundTransportBooking.objects.count() == 1
-    assert errors == []
+    assert page.console_errors == []

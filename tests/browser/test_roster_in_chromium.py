@@ -10,9 +10,8 @@ import pytest
 
 from staffing.forms import iso_week
 from staffing.services import rosters
-from tests.browser.test_shell_in_chromium import ARTIFACTS, TABLET_SIZES, sign_in, small_targets
-from tests.browser.test_shell_in_chromium import watched_page as watched_page  # fixture
-from tests.staffing_data import flight_with_people, local, next_monday, staff
+from tests.browser.tablet import ARTIFACTS, TABLET_SIZES, sign_in, small_targets
+from tests.scenarios import flight_with_people, local, next_monday, staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

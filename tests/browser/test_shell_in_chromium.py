@@ -3,47 +3,14 @@ touch targets big enough for a tired thumb, htmx loaded under the strict CSP."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.factories import PASSWORD
+from tests.browser.tablet import ARTIFACTS, TABLET_SIZES, sign_in, small_targets
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-TABLET_SIZES = [(1024, 768), (768, 1024)]
-
-
-@pytest.fixture
-def watched_page(page):
-    """A page that records console errors (a CSP violation is one)."""
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.console_errors = errors
-    return page
-
-
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-
-
-def small_targets(page) -> list[str]:
-    return page.evaluate(
-        """() => [...document.querySelectorAll('a, button, input, select, textarea')]
-            .filter(el => el.offsetParent !== null && !el.classList.contains('skip-link'))
-            .map(el => [el, el.getBoundingClientRect()])
-            .filter(([el, r]) => r.height < 44 || (r.width < 44 && el.type !== 'hidden'))
-            .map(([el, r]) => `${el.tagName} "${(el.textContent || el.name || '').trim()}" `
-                              + `${Math.round(r.width)}x${Math.round(r.height)}`)"""
-    )
 
 
 @pytest.mark.parametrize(("width", "height"), TABLET_SIZES)
