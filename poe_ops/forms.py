@@ -2,12 +2,34 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.forms.renderers import TemplatesSetting
 
 from poe_ops.models import Port
+
+FieldT = TypeVar("FieldT", bound=forms.Field)
+
+
+class FormRenderer(TemplatesSetting):
+    """The project's form renderer (``FORM_RENDERER``): ``{{ form.x.as_field_group }}`` shows a
+    field through one template, with its label, hint, errors and required mark; widgets render
+    from Django's own templates through the project's template engine."""
+
+    field_template_name = "poe_ops/forms/field.html"
+
+
+def in_table(field: FieldT, label: str) -> FieldT:
+    """``field`` shown in a table cell (a row per person, a column per field), still rendered with
+    ``as_field_group``: the column header is what a sighted user reads, and ``label``, naming
+    the row and the column ("Meal for Amina Haidari"), is kept for screen readers and voice
+    control (``poe_ops/forms/table_cell.html``)."""
+    field.label = label
+    # Field.template_name (Django 5.0) is missing from django-stubs 5.2.
+    field.template_name = "poe_ops/forms/table_cell.html"  # type: ignore[attr-defined]
+    return field
 
 
 class LoginForm(AuthenticationForm):
