@@ -11,7 +11,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from arrivals.manifest.reading import MAX_UPLOAD_BYTES
-from arrivals.models import Segment
+from arrivals.models import Flight, Segment
 from arrivals.services.rebooking import NewFlight
 from cases.forms import HotelForm, TransportForm
 from cases.models import Case, Individual
@@ -53,6 +53,34 @@ class ManifestUploadForm(forms.Form):
                 f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB. Split the manifest into smaller files."
             )
         return upload
+
+
+class FlightStatusForm(forms.Form):
+    """A flight's status and times, typed in the port's local time. The times are read and
+    checked by ``flights.update_flight``, whose refusals are keyed by these field names."""
+
+    status = forms.ChoiceField(
+        choices=Flight.Status.choices,
+        error_messages={
+            "required": "Choose a status from the list.",
+            "invalid_choice": "Choose a status from the list.",
+        },
+    )
+    estimated_arrival = forms.CharField(
+        required=False,
+        widget=forms.TextInput(attrs={"type": "datetime-local"}),
+        help_text="Leave empty if the airline gives no estimate.",
+    )
+    actual_arrival = forms.CharField(
+        required=False,
+        widget=forms.TextInput(attrs={"type": "datetime-local"}),
+        help_text="Choosing “Landed” with this empty records the time now.",
+    )
+
+    def __init__(self, *args: Any, port: Port, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["estimated_arrival"].label = f"Estimated arrival ({port.iata} local time)"
+        self.fields["actual_arrival"].label = f"Actual arrival ({port.iata} local time)"
 
 
 def _segment_label(segment: Segment) -> str:
