@@ -95,6 +95,18 @@ class EmailSettingsForm(forms.Form):
     )
 
 
+class ReturnForm(forms.Form):
+    """The comment of an officer who returns a record for changes (approving needs none).
+    The review services insist on it; the browser asks for it before sending."""
+
+    comment = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="What needs changing",
+        widget=forms.TextInput(attrs={"required": True}),
+    )
+
+
 def new_key() -> str:
     return str(uuid.uuid4())
 

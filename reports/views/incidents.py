@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from poe_ops.forms import ReturnForm
 from poe_ops.roles import OPERATE, SUPERVISE
 from poe_ops.scoping import has_port_perm, ports_for
 from poe_ops.services.audit import log_personal_data_access
@@ -90,6 +91,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": incident_history.history_rows(report),
         "is_author": report.author_id == request.user.pk,
         "may_decide": may_decide,
+        "return_form": ReturnForm(),
     }
     return render(request, DETAIL, context)
 
