@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from arrivals.forms import DayForm, SearchForm
 from arrivals.models import Flight
 from arrivals.queries import portday
 from poe_ops.models import Port
@@ -41,6 +42,8 @@ def port_today(request: HttpRequest, iata: str) -> HttpResponse:
             "port": port,
             "day": day,
             "date_error": date_error,
+            "day_form": DayForm(initial={"date": day}),
+            "search_form": SearchForm(),
             "is_today": day == port.local_today(),
             "local_now": port.local_now(),
             "flights": portday.flights_of_day(port, day),
