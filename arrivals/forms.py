@@ -11,10 +11,11 @@ from django import forms
 from django.db.models import QuerySet
 
 from arrivals.manifest.reading import MAX_UPLOAD_BYTES
-from arrivals.models import Segment
+from arrivals.models import Flight, Segment
+from arrivals.queries.board import FLAGS
 from arrivals.services.rebooking import NewFlight
 from cases.forms import HotelForm, TransportForm
-from cases.models import Case, Individual
+from cases.models import Case, Individual, ResettlementAgency
 from poe_ops.forms import KeyedForm, PeopleField, local_instant
 from poe_ops.models import Port
 
@@ -53,6 +54,94 @@ class ManifestUploadForm(forms.Form):
                 f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB. Split the manifest into smaller files."
             )
         return upload
+
+
+class DayForm(forms.Form):
+    """The day a page shows (``?date=YYYY-MM-DD``). ``today.requested_date`` reads it, keeping
+    its own message for a malformed one; this form shows the picker."""
+
+    date = forms.DateField(
+        required=False, label="Day", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class AgencyChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.code)
+
+
+class BoardFiltersForm(DayForm):
+    """The HQ board's filters; ``board._board_for`` reads them from the query string."""
+
+    port = forms.ChoiceField(required=False)
+    agency = AgencyChoice(
+        queryset=ResettlementAgency.objects.filter(active=True),
+        required=False,
+        to_field_name="code",
+        empty_label="All agencies",
+    )
+    flag = forms.ChoiceField(
+        required=False, label="Needs", choices=[("", "Everyone"), *FLAGS.items()]
+    )
+
+    def __init__(self, *args: Any, ports: list[Port], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        port = self.fields["port"]
+        assert isinstance(port, forms.ChoiceField)
+        port.choices = [("", "All ports"), *((p.iata, p.iata) for p in ports)]
+
+
+class SearchForm(forms.Form):
+    """The search box (posted, so names stay out of URLs); ``search.search_cases`` reads it."""
+
+    q = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Find a person or case",
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": "Name, case no., ABN or flight (QR747)",
+                "autocomplete": "off",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+                "enterkeyhint": "search",
+            }
+        ),
+    )
+
+    def __init__(self, *args: Any, autofocus: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if autofocus:
+            self.fields["q"].widget.attrs["autofocus"] = True
+
+
+class FlightStatusForm(forms.Form):
+    """A flight's status and times, typed in the port's local time. The times are read and
+    checked by ``flights.update_flight``, whose refusals are keyed by these field names."""
+
+    status = forms.ChoiceField(
+        choices=Flight.Status.choices,
+        error_messages={
+            "required": "Choose a status from the list.",
+            "invalid_choice": "Choose a status from the list.",
+        },
+    )
+    estimated_arrival = forms.CharField(
+        required=False,
+        widget=forms.TextInput(attrs={"type": "datetime-local"}),
+        help_text="Leave empty if the airline gives no estimate.",
+    )
+    actual_arrival = forms.CharField(
+        required=False,
+        widget=forms.TextInput(attrs={"type": "datetime-local"}),
+        help_text="Choosing “Landed” with this empty records the time now.",
+    )
+
+    def __init__(self, *args: Any, port: Port, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["estimated_arrival"].label = f"Estimated arrival ({port.iata} local time)"
+        self.fields["actual_arrival"].label = f"Actual arrival ({port.iata} local time)"
 
 
 def _segment_label(segment: Segment) -> str:

@@ -21,7 +21,7 @@ from cases.models.bookings import (
 from cases.services import vendors as vendor_services
 from cases.services.bookings import MealLine
 from cases.services.custody import Party
-from poe_ops.forms import KeyedForm, PeopleField, local_instant
+from poe_ops.forms import KeyedForm, PeopleField, in_table, local_instant
 from poe_ops.models import Port
 from poe_ops.refusals import Refusal
 
@@ -69,14 +69,16 @@ class HotelForm(KeyedForm):
             self.initial.setdefault("check_in", case.port.local_today())
         self.people = list(case.individuals.order_by("person_number"))
         for person in self.people:
-            self.fields[f"meal_{person.pk}"] = forms.ChoiceField(
-                choices=MealOrder.Meal.choices, initial=MealOrder.Meal.REGULAR, label="Meal"
+            self.fields[f"meal_{person.pk}"] = in_table(
+                forms.ChoiceField(choices=MealOrder.Meal.choices, initial=MealOrder.Meal.REGULAR),
+                f"Meal for {person}",
             )
-            self.fields[f"count_{person.pk}"] = forms.IntegerField(
-                min_value=0, max_value=60, initial=3, label="Meals"
+            self.fields[f"count_{person.pk}"] = in_table(
+                forms.IntegerField(min_value=0, max_value=60, initial=3),
+                f"Number of meals for {person}",
             )
-            self.fields[f"allergies_{person.pk}"] = forms.CharField(
-                required=False, max_length=200, label="Allergies"
+            self.fields[f"allergies_{person.pk}"] = in_table(
+                forms.CharField(required=False, max_length=200), f"Allergies of {person}"
             )
 
     def main_fields(self) -> list[Any]:

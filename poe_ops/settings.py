@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # The widget templates, found by the project's template engine (FORM_RENDERER below).
+    "django.forms",
     "django_htmx",
     "template_partials",
     "guardian",
@@ -97,6 +99,9 @@ TEMPLATES = [
         },
     }
 ]
+
+# Every form field renders through one project template: {{ form.x.as_field_group }}.
+FORM_RENDERER = "poe_ops.forms.FormRenderer"
 
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_url(

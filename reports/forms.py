@@ -10,12 +10,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.html import format_html
 
 from arrivals.models import Flight
 from cases.models import Case, Individual
 from poe_ops.localtime import LocalTimeError, to_utc
 from poe_ops.models import Port, ReviewStatus
 from reports.models import IncidentCategory, IncidentReport, IncidentSeverity
+from reports.services import attachments
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 TEXT_LIMIT = 20_000
@@ -28,29 +30,62 @@ def local_input(value: dt.datetime | None, port: Port) -> str:
 
 class IncidentForm(forms.Form):
     """Every field is optional here, so an autosave keeps whatever is valid so far;
-    ``reports.services.incidents.submit_incident`` insists on what an officer needs."""
+    ``reports.services.incidents.submit_incident`` insists on what an officer needs. Any flight or
+    person of the port is accepted; the form offers only those of ``offer_flights`` and
+    ``offer_people``."""
 
-    occurred_at = forms.CharField(required=False)
+    occurred_at = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"type": "datetime-local"})
+    )
     flight = forms.ModelChoiceField(
         queryset=Flight.objects.none(),
         required=False,
+        label=format_html('{} <span class="muted">(optional)</span>', "Flight"),
         error_messages={"invalid_choice": "That flight is not one handled at this port."},
     )
-    case_number = forms.CharField(required=False, max_length=32)
+    case_number = forms.CharField(
+        required=False,
+        max_length=32,
+        label=format_html('{} <span class="muted">(optional)</span>', "Case number"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
     individuals = forms.ModelMultipleChoiceField(
         queryset=Individual.objects.none(),
         required=False,
+        label="People involved",
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Someone chosen is not on a case at this port."},
     )
     category = forms.ChoiceField(
-        choices=[("", "Choose…"), *IncidentCategory.choices], required=False
+        choices=[("", "Choose…"), *IncidentCategory.choices],
+        required=False,
+        label="What kind of incident",
     )
     severity = forms.ChoiceField(
-        choices=[("", "Choose…"), *IncidentSeverity.choices], required=False
+        choices=[("", "Choose…"), *IncidentSeverity.choices],
+        required=False,
+        label="How serious",
+        help_text="High, critical and every medical emergency alert Operations HQ as soon as "
+        "you submit.",
     )
-    narrative = forms.CharField(required=False, max_length=TEXT_LIMIT)
-    actions_taken = forms.CharField(required=False, max_length=TEXT_LIMIT)
-    follow_up_needed = forms.CharField(required=False, max_length=TEXT_LIMIT)
+    narrative = forms.CharField(
+        required=False,
+        max_length=TEXT_LIMIT,
+        label="What happened",
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    actions_taken = forms.CharField(
+        required=False,
+        max_length=TEXT_LIMIT,
+        label="Immediate actions taken",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    follow_up_needed = forms.CharField(
+        required=False,
+        max_length=TEXT_LIMIT,
+        label="Follow-up needed",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args: Any, port: Port, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -61,6 +96,47 @@ class IncidentForm(forms.Form):
         assert isinstance(people, forms.ModelMultipleChoiceField)
         flights.queryset = Flight.objects.filter(port=port)
         people.queryset = Individual.objects.filter(case__port=port).select_related("case")
+        self.fields["occurred_at"].label = format_html(
+            'When it happened <span class="muted">({} time)</span>', port.iata
+        )
+        self.fields["category"].help_text = (
+            "Protection / PSEA and unaccompanied-minor concerns are seen only by you, the "
+            f"{port.iata} officers and Operations HQ."
+        )
+
+    def offer_flights(self, flights: list[Flight]) -> None:
+        """The flights the form lists (any flight of the port is still accepted)."""
+        self.fields["flight"].widget.choices = [
+            ("", "No flight"),
+            *(
+                (
+                    f.pk,
+                    f"{f.code} · {f.scheduled_date:%a} {f.scheduled_date.day} "
+                    f"{f.scheduled_date:%b} from {f.origin}",
+                )
+                for f in flights
+            ),
+        ]
+
+    def offer_people(self, people: list[Individual]) -> None:
+        """The people the form offers to tick, each with their case and relationship."""
+        field = self.fields["individuals"]
+        field.widget.choices = [
+            (
+                p.pk,
+                format_html(
+                    '{} <span class="muted">{} · {}</span>',
+                    p,
+                    p.case.case_number,
+                    p.get_relationship_display(),
+                ),
+            )
+            for p in people
+        ]
+        # The bound field copies the hint when first used (the views read its value early).
+        self["individuals"].help_text = (
+            "" if people else "Give a case number or a flight to choose the people involved."
+        )
 
     def clean_occurred_at(self) -> dt.datetime | None:
         raw = (self.cleaned_data.get("occurred_at") or "").strip()
@@ -115,6 +191,17 @@ class IncidentForm(forms.Form):
         }
 
 
+class AttachmentForm(forms.Form):
+    """A photo or scan added to a report; ``attachments.add_attachment`` checks what it is."""
+
+    file = forms.FileField(
+        label="Add a photo or scan",
+        help_text=f"JPEG, PNG or HEIC photos and PDF scans, up to "
+        f"{attachments.MAX_BYTES // 1024 // 1024} MB each.",
+        widget=forms.FileInput(attrs={"accept": ",".join(attachments.EXTENSIONS)}),
+    )
+
+
 class PortChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.iata)
@@ -127,8 +214,12 @@ class IncidentFilters(forms.Form):
     category = forms.ChoiceField(choices=[("", "All"), *IncidentCategory.choices], required=False)
     severity = forms.ChoiceField(choices=[("", "All"), *IncidentSeverity.choices], required=False)
     status = forms.ChoiceField(choices=[("", "All"), *ReviewStatus.choices], required=False)
-    date_from = forms.DateField(required=False, label="From")
-    date_to = forms.DateField(required=False, label="To")
+    date_from = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args: Any, ports: QuerySet[Port], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

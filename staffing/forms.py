@@ -8,11 +8,14 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import User as Person
+from django.template.defaultfilters import floatformat
 
+from poe_ops.forms import in_table
 from poe_ops.localtime import LocalTimeError, to_utc
 from poe_ops.models import Port
 from poe_ops.text import display_name
-from staffing.models import LeaveRequest, Position
+from staffing.models import LeaveRequest, Position, TimesheetEntry
+from staffing.services.timesheets import DayInput
 
 WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -59,7 +62,8 @@ class ShiftForm(forms.Form):
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Only when rostering someone without a valid airport badge airside.",
+        help_text="Only when rostering someone without a valid airport badge airside. "
+        "It is recorded with your name.",
     )
 
     def __init__(
@@ -107,8 +111,68 @@ class LeaveForm(forms.ModelForm[LeaveRequest]):
         }
 
 
+class TimesheetDaysForm(forms.Form):
+    """A month's days as a table: a row per day, a column per figure, each box named by both
+    ("Overtime Sat 10 Oct"). Figures are kept as typed: ``timesheets.update_days`` checks them
+    and names the day and the column of every problem."""
+
+    COLUMNS = (
+        ("hours", "Regular hours"),
+        ("overtime", "Overtime"),
+        ("night", "Night hours"),
+        ("notes", "Notes"),
+    )
+
+    def __init__(self, *args: Any, entries: list[TimesheetEntry], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.entries = entries
+        for entry in entries:
+            key, day = entry.day.isoformat(), f"{entry.day:%a} {entry.day.day} {entry.day:%b}"
+            figures = (entry.hours, entry.overtime, entry.night_hours)
+            for (name, label), value in zip(self.COLUMNS, figures, strict=False):
+                self.fields[f"{name}-{key}"] = in_table(
+                    forms.CharField(
+                        required=False,
+                        strip=False,
+                        initial=floatformat(value, -2),
+                        widget=forms.TextInput(
+                            attrs={"inputmode": "decimal", "class": "hours-input"}
+                        ),
+                    ),
+                    f"{label} {day}",
+                )
+            self.fields[f"notes-{key}"] = in_table(
+                forms.CharField(required=False, strip=False, initial=entry.notes, max_length=200),
+                f"Notes {day}",
+            )
+
+    def rows(self) -> list[tuple[TimesheetEntry, list[Any]]]:
+        return [
+            (e, [self[f"{name}-{e.day.isoformat()}"] for name, _ in self.COLUMNS])
+            for e in self.entries
+        ]
+
+    def days(self) -> dict[dt.date, DayInput]:
+        """What was posted for each day shown (a day not in the post is left alone)."""
+        days = {}
+        for entry in self.entries:
+            key = entry.day.isoformat()
+            if f"hours-{key}" not in self.data:
+                continue
+            days[entry.day] = DayInput(
+                hours=self.data.get(f"hours-{key}", ""),
+                overtime=self.data.get(f"overtime-{key}", ""),
+                night_hours=self.data.get(f"night-{key}", ""),
+                notes=self.data.get(f"notes-{key}", ""),
+            )
+        return days
+
+
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("return", "Return")])
     comment = forms.CharField(
-        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Comment (required to return it)",
     )

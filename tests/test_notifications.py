@@ -179,9 +179,12 @@ def test_it_counts_unread_in_one_query(atl, dc_ops, django_assert_num_queries):
 def test_it_saves_email_mutes_but_keeps_emergencies_on(client, dc_ops):
     client.force_login(dc_ops)
     page = client.get(reverse("notification_settings"))
-    assert 'id="why-emergency">Always sent' in page.text
+    assert 'id="id_email_helptext">Those marked “always sent”' in page.text
     assert 'value="incident" id="email-incident" checked disabled' in page.text
-    assert 'value="emergency" id="email-emergency" checked disabled' in page.text
+    assert (
+        'value="emergency" id="email-emergency" checked disabled '
+        'aria-describedby="id_email_helptext"> Emergency (always sent)'
+    ) in page.text
     client.post(reverse("notification_settings"), {"email": ["arrival", "transit"]})
     assert notification_queries.muted_kinds(dc_ops) == {
         "flight_change",

@@ -10,10 +10,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from arrivals.forms import BoardFiltersForm
 from arrivals.queries.board import FLAGS, Board, BoardFilters, build_board
 from arrivals.queries.portday import STEP_ORDER
 from arrivals.views.today import requested_date
-from cases.models import ResettlementAgency
 from cases.steps import ArrivalStep
 from poe_ops.exports import safe_row
 from poe_ops.http import HtmxHttpRequest
@@ -47,9 +47,15 @@ def board(request: HtmxHttpRequest) -> HttpResponse:
         "board": data,
         "day": data.day,
         "date_error": error,
-        "visible_ports": ports,
-        "agencies": ResettlementAgency.objects.filter(active=True),
-        "flags": FLAGS,
+        "filters": BoardFiltersForm(
+            initial={
+                "date": data.day,
+                "port": data.filters.port,
+                "agency": data.filters.agency,
+                "flag": data.filters.flag,
+            },
+            ports=ports,
+        ),
         "refresh_seconds": settings.POE_BOARD_REFRESH_SECONDS,
         "query": request.GET.urlencode(),
     }

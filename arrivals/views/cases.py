@@ -7,6 +7,7 @@ from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from arrivals.forms import SearchForm
 from arrivals.queries import search as services
 from arrivals.queries.case_page import case_page
 from cases.queries import case_bookings
@@ -25,7 +26,8 @@ def search(request: HtmxHttpRequest, iata: str) -> HttpResponse:
     outcome = None
     if request.method == "POST":
         outcome = services.search_cases(request.user, request.POST.get("q", ""), port=port)
-    context = {"port": port, "current_port": port, "outcome": outcome}
+    form = SearchForm(initial={"q": outcome.query if outcome else ""}, autofocus=True)
+    context = {"port": port, "current_port": port, "outcome": outcome, "search_form": form}
     template = "arrivals/search.html#results" if request.htmx else "arrivals/search.html"
     return render(request, template, context)
 

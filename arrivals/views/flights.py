@@ -3,8 +3,6 @@ arrival. Times are typed in the port's local time."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from arrivals.forms import FlightStatusForm
 from arrivals.models import Flight
 from arrivals.services.flights import update_flight
 from poe_ops.http import HtmxHttpRequest
@@ -34,24 +33,20 @@ def flight_status(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
     flight = get_scoped_or_404(
         Flight.objects.select_related("port").filter(port=port), request.user, COORDINATE, pk=pk
     )
-    values: dict[str, Any] = {
-        "status": flight.status,
-        "estimated_arrival": _local_input(flight, "estimated_arrival"),
-        "actual_arrival": _local_input(flight, "actual_arrival"),
-    }
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        values = {name: request.POST.get(name, "").strip() for name in values}
+    form = FlightStatusForm(
+        request.POST or None,
+        port=port,
+        initial={
+            "status": flight.status,
+            "estimated_arrival": _local_input(flight, "estimated_arrival"),
+            "actual_arrival": _local_input(flight, "actual_arrival"),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
         try:
-            changes = update_flight(
-                request.user,
-                flight,
-                status=values["status"],
-                estimated_arrival=values["estimated_arrival"],
-                actual_arrival=values["actual_arrival"],
-            )
+            changes = update_flight(request.user, flight, **form.cleaned_data)
         except ValidationError as error:
-            errors = error.message_dict
+            form.add_error(None, error)
         else:
             if changes:
                 messages.success(request, f"{flight.code} updated: {flight.get_status_display()}.")
@@ -61,13 +56,6 @@ def flight_status(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
     return render(
         request,
         "arrivals/flight_status.html",
-        {
-            "port": port,
-            "current_port": port,
-            "flight": flight,
-            "values": values,
-            "errors": errors,
-            "statuses": Flight.Status.choices,
-        },
-        status=400 if errors else 200,
+        {"port": port, "current_port": port, "flight": flight, "form": form},
+        status=400 if form.errors else 200,
     )

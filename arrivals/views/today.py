@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from arrivals.forms import DayForm, SearchForm
 from arrivals.queries import portday
 from arrivals.queries.portday import flight_at
 from poe_ops.http import HtmxHttpRequest
@@ -41,6 +42,8 @@ def port_today(request: HtmxHttpRequest, iata: str) -> HttpResponse:
             "port": port,
             "day": day,
             "date_error": date_error,
+            "day_form": DayForm(initial={"date": day}),
+            "search_form": SearchForm(),
             "is_today": day == port.local_today(),
             "local_now": port.local_now(),
             "flights": portday.flights_of_day(port, day),

@@ -104,15 +104,18 @@ def vendor_detail(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
             "ratings": vendor.ratings.filter(rated_at__gte=since, rated_at__lt=until)
             .select_related("rated_by", "hotel_booking__case", "transport_booking__case")
             .order_by("-rated_at")[:200],
-            "open_problems": vendor.problems.filter(status=VendorProblem.Status.OPEN)
-            .select_related("reported_by", "hotel_booking__case", "transport_booking__case")
-            .order_by("-reported_at"),
+            # One form per problem, so each "What was done" label names its own text box.
+            "open_problems": [
+                (problem, ResolveForm(auto_id=f"problem-{problem.pk}-%s"))
+                for problem in vendor.problems.filter(status=VendorProblem.Status.OPEN)
+                .select_related("reported_by", "hotel_booking__case", "transport_booking__case")
+                .order_by("-reported_at")
+            ],
             "resolved": vendor.problems.filter(
                 status=VendorProblem.Status.RESOLVED, reported_at__gte=since, reported_at__lt=until
             )
             .select_related("reported_by", "resolved_by")
             .order_by("-reported_at")[:200],
-            "resolve_form": ResolveForm(),
         },
     )
 

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from poe_ops.forms import ReturnForm
 from poe_ops.http import HtmxHttpRequest
 from poe_ops.models import Reviewable
 from poe_ops.queries.approvals import awaiting
@@ -26,9 +27,15 @@ from poe_ops.scoping import scope
 INBOX = "approvals/inbox.html"
 
 
+def _return_form(source: ApprovalSource, record: Reviewable, comment: str = "") -> ReturnForm:
+    # One per row: "comment-incident-12", so each label names its own box.
+    return ReturnForm(initial={"comment": comment}, auto_id=f"%s-{source.key}-{record.pk}")
+
+
 @login_required
 def inbox(request: HtmxHttpRequest) -> HttpResponse:
-    return render(request, INBOX, {"items": awaiting(request.user)})
+    items = [(source, item, _return_form(source, item)) for source, item in awaiting(request.user)]
+    return render(request, INBOX, {"items": items})
 
 
 def _record(source: ApprovalSource, request: HtmxHttpRequest, pk: int) -> Reviewable:
@@ -51,13 +58,19 @@ def _decide(request: HtmxHttpRequest, key: str, pk: int, approve: bool) -> HttpR
         raise Http404("Nothing of that kind awaits approval.")
     record = _record(source, request, pk)
     comment = request.POST.get("comment", "")
-    row: dict[str, Any] = {"source": source, "item": record, "comment": comment}
+    form = _return_form(source, record, comment)
+    row: dict[str, Any] = {"source": source, "item": record, "return_form": form}
     try:  # PermissionDenied (not an officer here, or their own record) is a 403
         record = source.decide(request.user, record, approve, comment)
     except Conflict as conflict:
         row["refusal"] = str(conflict)
     except ValidationError as error:
         row["error"] = " ".join(error.messages)
+        row["return_form"] = form = ReturnForm(
+            {"comment": comment}, auto_id=f"%s-{source.key}-{record.pk}"
+        )
+        form.is_valid()
+        form.add_error("comment", error.messages)
     else:
         row["item"] = record
         row["outcome"] = "Approved by you" if approve else "Returned by you"

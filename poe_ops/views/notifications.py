@@ -8,8 +8,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from poe_ops.forms import EmailSettingsForm
 from poe_ops.http import HtmxHttpRequest
-from poe_ops.models import UNMUTABLE_KINDS, NotificationKind
+from poe_ops.models import NotificationKind
 from poe_ops.queries import notifications as reading
 from poe_ops.services import notifications
 
@@ -47,13 +48,6 @@ def email_settings(request: HtmxHttpRequest) -> HttpResponse:
             messages.success(request, "Saved. You get every notification by email.")
         return redirect("notification_settings")
     muted = reading.muted_kinds(request.user)
-    kinds = [
-        {
-            "value": kind.value,
-            "label": kind.label,
-            "emailed": kind not in muted or kind in UNMUTABLE_KINDS,
-            "locked": kind in UNMUTABLE_KINDS,
-        }
-        for kind in NotificationKind
-    ]
-    return render(request, "notifications/settings.html", {"kinds": kinds})
+    emailed = [kind.value for kind in NotificationKind if kind not in muted]
+    form = EmailSettingsForm(initial={"email": emailed})
+    return render(request, "notifications/settings.html", {"form": form})

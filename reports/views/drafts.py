@@ -27,7 +27,7 @@ from poe_ops.models import Port
 from poe_ops.refusals import Conflict
 from poe_ops.roles import OPERATE
 from poe_ops.scoping import get_port_or_404, has_port_perm
-from reports.forms import INCIDENT_LABELS, IncidentForm, errors_text
+from reports.forms import INCIDENT_LABELS, AttachmentForm, IncidentForm, errors_text
 from reports.models import IncidentReport
 from reports.queries import incident_history
 from reports.queries import incidents as incident_queries
@@ -71,15 +71,17 @@ def _form_context(
 ) -> dict[str, Any]:
     chosen_raw = form["individuals"].value() or []
     chosen = [int(v) for v in chosen_raw if str(v).isdigit()]
+    people = _people_choices(port, form, chosen)
+    form.offer_people(people)
+    form.offer_flights(_flight_choices(port, form["flight"].value()))
     return {
         "port": port,
         "current_port": port,
         "form": form,
         "report": report,
         "draft_key": draft_key,
-        "chosen": chosen,
-        "people": _people_choices(port, form, chosen),
-        "flights": _flight_choices(port, form["flight"].value()),
+        "people": people,
+        "attachment_form": AttachmentForm(),
         "autosave_url": reverse("reports:incident_autosave", args=[port.iata]),
         "form_action": reverse("reports:incident_edit", args=[report.pk])
         if report
@@ -216,13 +218,14 @@ def autosave(request: HtmxHttpRequest, iata: str) -> HttpResponse:
         return render(request, f"{FORM}#autosave_status", context)
     chosen = [p.pk for p in form.cleaned_data.get("individuals") or []]
     people = _people_choices(port, form, chosen)
+    form.offer_people(people)
     offered = sorted(int(v) for v in request.POST.getlist("offered") if v.isdigit())
     context.update(
         report=report,
         saved_at=report.updated_at,
         problems=[(INCIDENT_LABELS.get(n, n), e) for n, e in form.errors.items()],
         created=not existed,
-        chosen=chosen,
+        attachment_form=AttachmentForm(),
         people=people,
         people_changed=sorted(p.pk for p in people) != offered,
     )

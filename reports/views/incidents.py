@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from poe_ops.forms import ReturnForm
 from poe_ops.http import HtmxHttpRequest
 from poe_ops.refusals import Conflict
 from poe_ops.roles import OPERATE, SUPERVISE
@@ -86,6 +87,7 @@ def incident_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "history": incident_history.history_rows(report),
         "is_author": report.author_id == request.user.pk,
         "may_decide": may_decide,
+        "return_form": ReturnForm(),
     }
     return render(request, DETAIL, context)
 

@@ -15,7 +15,7 @@ from poe_ops.refusals import Conflict
 from poe_ops.roles import OPERATE, SUPERVISE
 from poe_ops.scoping import get_port_or_404, get_scoped_or_404, has_port_perm
 from poe_ops.services import review
-from staffing.forms import LeaveForm
+from staffing.forms import DecisionForm, LeaveForm
 from staffing.models import LeaveRequest
 from staffing.services import leave as leave_services
 from staffing.services.rosters import shifts_during_leave
@@ -88,6 +88,7 @@ def leave_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "history": review.history(leave),
             "may_decide": may_decide(request, leave),
+            "decision_form": DecisionForm(),
             "clashing_shifts": shifts_during_leave(leave)
             if leave.status != ReviewStatus.RETURNED
             else [],

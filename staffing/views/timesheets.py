@@ -17,7 +17,7 @@ from poe_ops.scoping import get_port_or_404, get_scoped_or_404
 from poe_ops.services import review
 from poe_ops.views.documents import answer, refused
 from staffing.documents import request_timesheet_pdf
-from staffing.forms import parse_month
+from staffing.forms import DecisionForm, TimesheetDaysForm, parse_month
 from staffing.models import Timesheet
 from staffing.services import timesheets as ts
 from staffing.views.decisions import decide_from_page, may_decide
@@ -56,6 +56,7 @@ def _timesheet_for(request: HtmxHttpRequest, pk: int) -> Timesheet:
 def _timesheet_page(
     request: HtmxHttpRequest,
     timesheet: Timesheet,
+    form: TimesheetDaysForm | None = None,
     errors: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -68,10 +69,12 @@ def _timesheet_page(
             "port": timesheet.port,
             "current_port": timesheet.port,
             "entries": entries,
+            "form": form or TimesheetDaysForm(entries=entries),
             "totals": ts.totals(entries),
             "history": review.history(timesheet),
             "may_edit": request.user.pk == timesheet.author_id and timesheet.is_editable,
             "may_decide": may_decide(request, timesheet),
+            "decision_form": DecisionForm(),
             "errors": errors or [],
         },
         status=status,
@@ -82,21 +85,11 @@ def _timesheet_page(
 def timesheet(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     the_timesheet = _timesheet_for(request, pk)
     if request.method == "POST":
-        days = {}
-        for entry in the_timesheet.entries.all():
-            key = entry.day.isoformat()
-            if f"hours-{key}" not in request.POST:
-                continue
-            days[entry.day] = ts.DayInput(
-                hours=request.POST.get(f"hours-{key}", ""),
-                overtime=request.POST.get(f"overtime-{key}", ""),
-                night_hours=request.POST.get(f"night-{key}", ""),
-                notes=request.POST.get(f"notes-{key}", ""),
-            )
+        form = TimesheetDaysForm(request.POST, entries=list(the_timesheet.entries.order_by("day")))
         try:
-            changed = ts.update_days(request.user, the_timesheet, days)
+            changed = ts.update_days(request.user, the_timesheet, form.days())
         except ValidationError as error:
-            return _timesheet_page(request, the_timesheet, error.messages, status=422)
+            return _timesheet_page(request, the_timesheet, form, error.messages, status=422)
         except (Conflict, PermissionDenied) as refused:
             messages.error(request, str(refused))
         else:

@@ -1,12 +1,14 @@
 """Rebooking a missed connection on a tablet in real Chromium: from the person's row on the
 flight page to the one form (new flight, hotel with meals, transport) and back to the case page
-with its bookings and costs. Screenshots at 1024x768 and 768x1024."""
+with its bookings and costs. Screenshots at 1024x768 and 768x1024. axe-core finds nothing
+serious on the two forms with a table of fields (meals per person), before and after a refusal."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from arrivals.models import Rebooking, Segment
@@ -80,3 +82,38 @@ def test_an_associate_rebooks_a_family_with_hotel_and_transport_on_a_tablet(
     assert HotelBooking.objects.get().meals.count() == 3
     assert GroundTransportBooking.objects.count() == 1
     assert page.console_errors == []
+
+
+def serious_findings(page) -> list[str]:
+    """axe-core's serious and critical findings on the page, with the elements they name."""
+    violations = Axe().run(page).response["violations"]
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}"
+        for v in violations
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+@pytest.mark.parametrize("form", ["hotel", "rebook"])
+def test_the_forms_with_a_meal_table_have_no_serious_accessibility_findings(
+    page, live_server, atl, atl_associate, missed, form
+):
+    _, case, people = missed
+    page.set_viewport_size({"width": 768, "height": 1024})
+    sign_in(page, live_server, "atl.associate")
+    page.wait_for_url(f"{live_server.url}/ports/ATL/today/")
+    page.goto(f"{live_server.url}/cases/{case.case_number}/{form}/")
+    meal = page.get_by_label(f"Meal for {people[0]}", exact=True)
+    expect(meal).to_be_visible()
+    assert serious_findings(page) == []
+
+    page.get_by_label(f"Number of meals for {people[1]}", exact=True).fill("99")
+    if form == "rebook":
+        page.get_by_label("Book a hotel for the night").check()
+    page.locator("button.button-primary[type=submit]").click()
+    expect(page.locator(".form-error[role=alert]")).to_be_visible()
+    count = page.get_by_label(f"Number of meals for {people[1]}", exact=True)
+    expect(count).to_have_attribute("aria-invalid", "true")
+    error = page.locator(f"#{count.get_attribute('aria-describedby')}")
+    expect(error).to_have_text("Ensure this value is less than or equal to 60.")
+    assert serious_findings(page) == []
