@@ -10,6 +10,7 @@ from poe_ops.queries.approvals import awaiting_count
 from poe_ops.queries.notifications import unread_count
 from poe_ops.roles import COORDINATE, SUPERVISE, hq_offices
 from poe_ops.scoping import port_permissions, ports_for
+from poe_ops.services import second_factor
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -35,6 +36,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     def awaiting_approval() -> int:
         return awaiting_count(user)
 
+    def second_factor_pending() -> bool:
+        # The code pages show no navigation: every link would lead back to them.
+        return not second_factor.is_verified(request) and second_factor.requires_second_factor(user)
+
     # Callables: evaluated only when a template uses them (the login page does not).
     return {
         "nav_ports": nav_ports,
@@ -43,4 +48,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_unread_notifications": unread_notifications,
         "nav_supervises": supervises,
         "nav_awaiting_approval": awaiting_approval,
+        "nav_second_factor_pending": second_factor_pending,
     }

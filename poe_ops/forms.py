@@ -144,3 +144,56 @@ class PeopleField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj: Any) -> str:
         return str(obj)
+
+
+class SecondFactorForm(forms.Form):
+    """The code of the second factor: six digits from the authenticator app, or a recovery
+    code. ``remember`` lets this browser skip the code for the rest of the shift."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=32,
+        help_text="The six digits your authenticator app shows for POE Ops, or one of your "
+        "recovery codes.",
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "inputmode": "text",
+            }
+        ),
+    )
+    remember = forms.BooleanField(
+        required=False,
+        label="Remember this browser until the end of my shift",
+        help_text="Only on a device no one else uses. Your password is still asked for.",
+    )
+
+    def __init__(self, *args: Any, remember_hours: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if remember_hours <= 0:
+            del self.fields["remember"]
+        else:
+            self.fields[
+                "remember"
+            ].label = f"Remember this browser for {remember_hours} hours (the end of my shift)"
+
+
+class EnrolForm(forms.Form):
+    """Confirms a newly added authenticator app with the code it shows."""
+
+    code = forms.CharField(
+        label="Code from the app",
+        max_length=12,
+        help_text="After adding POE Ops to the app, type the six digits it shows.",
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": "[0-9 ]*",
+            }
+        ),
+    )

@@ -77,8 +77,10 @@ def _claim_statement(
     # Names from the model's own metadata; every value is a parameter.
     columns = ", ".join(quote(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
+    # Reviewed (bandit B608): quoted names from the model's metadata; every value a parameter.
     sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608  # nosec B608
+        f"VALUES ({placeholders}) "
         f"ON CONFLICT ({quote(key.column)}){condition} DO NOTHING RETURNING {quote(meta.pk.column)}"
     )
     return sql, fields

@@ -1,5 +1,5 @@
-"""Request id, session time-outs, no caching of pages that carry personal data, and refusals
-answered in words."""
+"""Request id, session time-outs, no caching of pages that carry personal data, control
+characters refused at the door, and refusals answered in words."""
 
 from __future__ import annotations
 
@@ -13,14 +13,18 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django_htmx.http import reswap, retarget
+from django.utils.http import urlencode
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from poe_ops.refusals import Conflict, Refusal
 from poe_ops.scoping import request_permission_cache
+from poe_ops.services import second_factor
 from poe_ops.services.audit import current_request_id
+from poe_ops.text import control_character_at
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -93,6 +97,46 @@ class SessionTimeoutMiddleware:
         return self.get_response(request)
 
 
+class SecondFactorMiddleware:
+    """Every protected page, Django admin included, asks for the second factor of those who
+    need one (``second_factor.requires_second_factor``) until their session has passed it:
+    the code page, or enrolment when they have no authenticator app yet. A browser remembered
+    for the shift passes without a code. Signing in and out, the code pages themselves and the
+    health check stay reachable."""
+
+    OPEN = ("login", "logout", "second_factor", "second_factor_setup", "healthz")
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+        self._open: frozenset[str] | None = None
+
+    def _open_paths(self) -> frozenset[str]:
+        if self._open is None:
+            self._open = frozenset(reverse(name) for name in self.OPEN)
+        return self._open
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            request.user.is_authenticated
+            and not second_factor.is_verified(request)
+            and request.path_info not in self._open_paths()
+            and second_factor.requires_second_factor(request.user)
+            and not second_factor.remembered(request)
+        ):
+            return self._ask(request)
+        return self.get_response(request)
+
+    def _ask(self, request: HttpRequest) -> HttpResponse:
+        assert not request.user.is_anonymous
+        name = "second_factor" if second_factor.has_app(request.user) else "second_factor_setup"
+        url = reverse(name)
+        if request.method in {"GET", "HEAD"}:
+            url = f"{url}?{urlencode({'next': request.get_full_path()})}"
+        if getattr(request, "htmx", False):
+            return HttpResponseClientRedirect(url)
+        return HttpResponseRedirect(url)
+
+
 class NoStoreForAuthenticatedMiddleware:
     """Pages seen by a signed-in user hold personal data: never keep them in a browser cache."""
 
@@ -105,6 +149,87 @@ class NoStoreForAuthenticatedMiddleware:
             add_never_cache_headers(response)
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+def refusal_response(request: HttpRequest, refusal: Refusal) -> HttpResponse:
+    """A refusal in words with its status: for htmx in the page's announcer (``#announcer`` in
+    base.html), nothing else on the page touched; otherwise an error page with a way back."""
+    if getattr(request, "htmx", False):
+        response = render(
+            request, "refusal.html#message", {"refusal": refusal}, status=refusal.status
+        )
+        return reswap(retarget(response, "#announcer"), "innerHTML")
+    title = "Someone else was first" if isinstance(refusal, Conflict) else "Not done"
+    return render(
+        request,
+        "error.html",
+        {"status": refusal.status, "title": title, "message": refusal.message},
+        status=refusal.status,
+    )
+
+
+def _field_words(name: str) -> str:
+    return name.replace("_", " ").replace("-", " ").strip() or "a field"
+
+
+def control_character_refusal(request: HttpRequest) -> Refusal | None:
+    """A refusal naming where the request carries a control character (NUL and the other
+    invisible C0/C1 characters; tab and line breaks are text), or ``None``. Every input is
+    looked at: the address, its query, form fields and uploaded files' names."""
+    if control_character_at(request.path_info) is not None:
+        return Refusal(
+            "This address contains a control character (an invisible character, often from a "
+            "pasted or mangled link), so it leads nowhere. Check the link; nothing was done.",
+            code="control_character",
+        )
+    where: list[tuple[str, str, str]] = [
+        ("query", key, value) for key, values in request.GET.lists() for value in values
+    ]
+    if request.method == "POST":
+        where += [("form", key, value) for key, values in request.POST.lists() for value in values]
+        where += [
+            ("file", key, upload.name or "")
+            for key, uploads in request.FILES.lists()
+            for upload in uploads
+        ]
+    for kind, key, value in where:
+        if control_character_at(key) is None and control_character_at(value) is None:
+            continue
+        field = _field_words(key) if control_character_at(key) is None else "a field"
+        if kind == "file":
+            message = (
+                f"The name of the file in “{field}” contains a control character (an invisible "
+                "character). Rename the file and send it again; nothing was saved."
+            )
+        elif kind == "query":
+            message = (
+                f"“{field}” in the address contains a control character (an invisible "
+                "character, often pasted from another program). Type it again; nothing was done."
+            )
+        else:
+            message = (
+                f"The text in “{field}” contains a control character (an invisible character, "
+                "often pasted from another program or a scanner). Nothing was saved: type that "
+                "text again, or paste it as plain text, and send it again."
+            )
+        return Refusal(message, code="control_character", field=key)
+    return None
+
+
+class ControlCharacterMiddleware:
+    """Refuses, in words and with a 400, any request whose address, query, form fields or
+    file names carry a control character — before any view, query or form sees it. NUL is the
+    one that matters most (PostgreSQL refuses it in text: a 500 otherwise; SQLite would store
+    it in a name), but none of them belongs in what people type."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        refusal = control_character_refusal(request)
+        if refusal is not None:
+            return refusal_response(request, refusal)
+        return self.get_response(request)
 
 
 class RefusalMiddleware:
@@ -126,15 +251,4 @@ class RefusalMiddleware:
             exception = Refusal(" ".join(exception.messages), code="invalid")
         if not isinstance(exception, Refusal):
             return None
-        if getattr(request, "htmx", False):
-            response = render(
-                request, "refusal.html#message", {"refusal": exception}, status=exception.status
-            )
-            return reswap(retarget(response, "#announcer"), "innerHTML")
-        title = "Someone else was first" if isinstance(exception, Conflict) else "Not done"
-        return render(
-            request,
-            "error.html",
-            {"status": exception.status, "title": title, "message": exception.message},
-            status=exception.status,
-        )
+        return refusal_response(request, exception)

@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "template_partials",
     "guardian",
     "axes",
+    # The second factor: an authenticator app (TOTP) and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "django_countries",
     "poe_ops.apps.PoeOpsConfig",
@@ -75,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "poe_ops.middleware.ControlCharacterMiddleware",
+    "poe_ops.middleware.SecondFactorMiddleware",
     "poe_ops.middleware.RefusalMiddleware",
     # Axes last, as its documentation asks, so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
@@ -221,6 +227,14 @@ POE_BOARD_REFRESH_SECONDS = env_int("POE_BOARD_REFRESH_SECONDS", 30, minimum=1)
 
 SESSION_IDLE_MINUTES = env_int("POE_SESSION_IDLE_MINUTES", 60, minimum=1)
 SESSION_MAX_HOURS = env_int("POE_SESSION_MAX_HOURS", 13, minimum=1)
+
+# Second factor (poe_ops.services.second_factor): officers, senior associates, HQ, focal points
+# and administrators. "Remember this browser" lasts a shift at most (never past
+# SESSION_MAX_HOURS); wrong codes slow down exponentially per device (django-otp's throttling).
+OTP_TOTP_ISSUER = "POE Ops"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+POE_SECOND_FACTOR_REMEMBER_HOURS = env_int("POE_SECOND_FACTOR_REMEMBER_HOURS", 12, minimum=0)
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

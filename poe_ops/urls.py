@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from poe_ops.forms import LoginForm
-from poe_ops.views import approvals, documents, home, notifications
+from poe_ops.views import approvals, documents, home, notifications, second_factor
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -17,6 +17,13 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/second-factor/", second_factor.verify, name="second_factor"),
+    path("accounts/second-factor/setup/", second_factor.setup, name="second_factor_setup"),
+    path(
+        "accounts/second-factor/recovery-codes/",
+        second_factor.recovery_codes,
+        name="second_factor_recovery_codes",
+    ),
     path("healthz", home.healthz, name="healthz"),
     path("notifications/", notifications.feed, name="notifications"),
     path("notifications/read/", notifications.mark_all_read, name="notifications_read"),

@@ -3,7 +3,11 @@
 Like healthchecks' base test: an ATL associate, senior and officer, a JFK associate and officer,
 DC and NY Operations HQ staff, and an outsider with an account but no port. Also private files
 in a directory of the test's own (``private_storage``) and the real broker (``broker``).
-Browser fixtures are in ``tests/browser/conftest.py``."""
+Browser fixtures are in ``tests/browser/conftest.py``.
+
+``client.force_login(user)`` signs ``user`` in completely: with the second factor too when their
+role needs one (``tests.second_factor.pass_second_factor``). Tests of the second factor itself
+sign in with the password (``client.login`` or the login form) and go through its pages."""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from poe_ops.models import OperationsOffice, Port
 from poe_ops.reference import load_reference_data
 from poe_ops.roles import Role, add_to_office, sync_office_permissions
 from tests.factories import make_port_user, make_user
+from tests.second_factor import SignedInClient
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -27,6 +32,12 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         f"DATABASE_URL host: {os.environ.get('DATABASE_URL', 'unset (SQLite)').split('@')[-1]}",
         f"REDIS_URL: {os.environ.get('REDIS_URL', 'unset (eager tasks)')}",
     ]
+
+
+@pytest.fixture
+def client() -> SignedInClient:
+    """Django's test client, whose ``force_login`` also passes the second factor."""
+    return SignedInClient()
 
 
 @pytest.fixture

@@ -62,3 +62,37 @@ def test_documents_move_to_the_core_with_their_case_and_their_audit_trail(refere
     moved = ContentType.objects.get(pk=old_type.pk)
     assert (moved.app_label, moved.model) == ("poe_ops", "document")
     assert Document._meta.db_table == "poe_ops_document"
+
+
+def test_stored_names_are_folded_again_so_search_finds_other_letter_forms(reference_data):
+    """cases 0004: names folded the old way (Persian ی and Arabic ي apart, Ø kept) are folded
+    again, so search finds them whichever keyboard typed the query."""
+    from poe_ops.text import fold
+
+    migrate([("cases", "0003_bookings_vendors_escorts_custody")])
+    executor = MigrationExecutor(connection)
+    old = executor.loader.project_state(("cases", "0003_bookings_vendors_escorts_custody")).apps
+    Case = old.get_model("cases", "Case")
+    Individual = old.get_model("cases", "Individual")
+    port_id = old.get_model("poe_ops", "Port").objects.get(iata="ATL").pk
+    case = Case.objects.create(case_number="AF100300", abn_number="ABN1", port_id=port_id)
+    names = {"P1": ("Amina", "رحيمي"), "P2": ("Øyvind", "Sæther"), "P3": ("Jean", "Habimana")}
+    for number, (given, surname) in names.items():
+        # name_folded as the old fold wrote it: accents gone, letter forms untouched.
+        Individual.objects.create(
+            case=case,
+            person_number=number,
+            given_names=given,
+            surname=surname,
+            name_folded=f"{given} {surname}".lower(),
+        )
+
+    migrate(latest())
+
+    from cases.models import Individual as Current
+
+    folded = dict(
+        Current.objects.filter(case_id=case.pk).values_list("person_number", "name_folded")
+    )
+    assert folded == {n: fold(f"{g} {s}") for n, (g, s) in names.items()}
+    assert folded["P1"] == "amina رحیمی" and folded["P2"] == "oyvind saether"

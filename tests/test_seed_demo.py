@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from poe_ops.demo import DEMO_PASSWORD
+from tests.second_factor import totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -56,12 +58,34 @@ def test_it_is_idempotent():
     assert (get_user_model().objects.count(), UserObjectPermission.objects.count()) == counts
 
 
+# Everyone but the associates signs in with a second factor; the demo's secrets are printed.
+WITH_SECOND_FACTOR = {"admin", "atl.senior", "atl.officer", "jfk.officer", "dc.ops", "ny.ops"}
+
+
+def printed_secret(output: str, username: str) -> str:
+    found = re.search(
+        rf"^  {re.escape(username)} .* · authenticator secret ([A-Z2-7]+)$",
+        output,
+        re.MULTILINE,
+    )
+    assert found, f"no secret printed for {username}"
+    return found.group(1)
+
+
 @pytest.mark.parametrize(("username", "home"), sorted(DEMO_HOMES.items()))
 def test_every_demo_user_signs_in_and_lands_home(client, username, home):
-    seed(force=True)
+    output = seed(force=True)
     response = client.post("/accounts/login/", {"username": username, "password": DEMO_PASSWORD})
     assert response.status_code == 302
-    assert client.get("/").headers["Location"] == home
+    landing = client.get("/")
+    if username in WITH_SECOND_FACTOR:
+        assert landing.headers["Location"].startswith("/accounts/second-factor/")
+        code = totp_code(printed_secret(output, username))
+        assert client.post("/accounts/second-factor/", {"code": code}).status_code == 302
+        landing = client.get("/")
+    else:
+        assert "authenticator" not in output.split(f"  {username} ")[1].split("\n")[0]
+    assert landing.headers["Location"] == home
 
 
 def test_it_gives_offices_and_demo_staff_addresses_so_notifications_show_in_make_run():

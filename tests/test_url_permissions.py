@@ -54,6 +54,10 @@ SIGNED_IN: set[str] = {
     "reports:incidents",
     "approvals",
     "staffing:home",
+    # The second factor's own pages (tests/test_second_factor.py)
+    "second_factor",
+    "second_factor_setup",
+    "second_factor_recovery_codes",
 }
 
 # Actions that answer only POST: a GET is refused with 405 before anything else.

@@ -257,7 +257,7 @@ def parse_manifest(
     for number, cells in table.rows:
         problems_before = len(problems)
         reader = RowReader(number, cells, problems, port_iata, port_zone, agency_codes)
-        case_number = reader.text("case_number", 32, required=True)
+        case_number = reader.case_number()
         case_values = reader.case_values()
         inbound = reader.inbound_leg()
         onward = reader.onward_leg(inbound)

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from cases.models import SSR, Individual
+from cases.models import CASE_NUMBER_PATTERN, CASE_NUMBER_RULE, SSR, Individual
 from cases.reference import AGENCY_ALIASES
 from poe_ops.localtime import LocalTimeError, parse_offset, to_utc
 from poe_ops.models import Port
@@ -38,6 +38,7 @@ ONWARD_COLUMNS = (
     "onward_departure_utc_offset",
 )
 
+CASE_NUMBER_RE = re.compile(CASE_NUMBER_PATTERN)
 FLIGHT_RE = re.compile(r"^([A-Z0-9]{2})\s*([0-9]{1,4}[A-Z]?)$")
 YES = {"yes", "y", "true", "1", "x"}
 NO = {"no", "n", "false", "0", ""}
@@ -150,6 +151,14 @@ class RowReader:
             self.problem(column, "is empty; every row needs it.")
         elif len(value) > max_length:
             self.problem(column, f"is {len(value)} characters long; at most {max_length}.")
+            return ""
+        return value
+
+    def case_number(self) -> str:
+        """The case number, refused unless it has the documented shape (``CASE_NUMBER_RULE``)."""
+        value = self.text("case_number", 32, required=True)
+        if value and not CASE_NUMBER_RE.match(value):
+            self.problem("case_number", f"“{value}” is not a case number. {CASE_NUMBER_RULE}")
             return ""
         return value
 

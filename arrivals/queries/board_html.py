@@ -124,7 +124,9 @@ def flight_rows(rows: Iterable[BoardFlightLike], iata: str, zone: zoneinfo.ZoneI
             '<span class="narrow-label">cases · people</span></td>'
             f"<td>{_steps_cell(row)}</td><td>{_needs_cell(row)}</td></tr>"
         )
-    return mark_safe("\n".join(html))  # noqa: S308 (every value escaped or an integer)
+    # Reviewed (bandit B308/B703): every value is escaped by _e or formatted as an integer
+    # (tests/test_board.py checks hostile names and codes arrive escaped).
+    return mark_safe("\n".join(html))  # noqa: S308  # nosec B308 B703
 
 
 def at_risk_rows(
@@ -152,7 +154,9 @@ def at_risk_rows(
             f"<td><strong>{_e(r.onward_code)}</strong></td>"
             f"<td>{_hhmm(r.onward_departure, zone)}</td><td>{margin}</td></tr>"
         )
-    return mark_safe("\n".join(html))  # noqa: S308 (every value escaped or an integer)
+    # Reviewed (bandit B308/B703): every value is escaped by _e or formatted as an integer
+    # (tests/test_board.py checks hostile names and codes arrive escaped).
+    return mark_safe("\n".join(html))  # noqa: S308  # nosec B308 B703
 
 
 # Structural types, so this module needs nothing from board.py (which imports it).

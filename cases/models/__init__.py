@@ -13,16 +13,21 @@ from cases.models.bookings import (
     VendorRating,
 )
 from cases.models.cases import (
+    CASE_NUMBER_PATTERN,
+    CASE_NUMBER_RULE,
     SSR,
     WHEELCHAIR_CODES,
     Case,
     CaseRevision,
     Individual,
     ResettlementAgency,
+    validate_case_number,
     validate_ssr_codes,
 )
 
 __all__ = [
+    "CASE_NUMBER_PATTERN",
+    "CASE_NUMBER_RULE",
     "SSR",
     "WHEELCHAIR_CODES",
     "Case",
@@ -37,5 +42,6 @@ __all__ = [
     "Vendor",
     "VendorProblem",
     "VendorRating",
+    "validate_case_number",
     "validate_ssr_codes",
 ]

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django_countries.fields import CountryField
@@ -33,6 +34,18 @@ class ResettlementAgency(models.Model):
         return self.code
 
 
+# A case number is 1–32 letters, digits and hyphens, starting with a letter or a digit
+# ("AF260311", "KE-1234567"). It is part of the case page's address (/cases/<number>/) and is
+# written into CSV and XLSX exports, so "/" (an unreachable page) and a leading "=", "+", "@"
+# (a spreadsheet formula) never get in. docs/abn-manifest.md documents it for the importers.
+CASE_NUMBER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$"
+CASE_NUMBER_RULE = (
+    "A case number is 1 to 32 letters, digits and hyphens, starting with a letter or a digit "
+    "(for example AF260311)."
+)
+validate_case_number = RegexValidator(CASE_NUMBER_PATTERN, CASE_NUMBER_RULE, code="case_number")
+
+
 class Case(models.Model):
     """A family or person travelling together, known to the POE through an ABN."""
 
@@ -42,7 +55,9 @@ class Case(models.Model):
         COMPLETED = "completed", "Completed"
         CANCELLED = "cancelled", "Cancelled"
 
-    case_number = models.CharField(max_length=32, unique=True)
+    case_number = models.CharField(
+        max_length=32, unique=True, validators=[validate_case_number], help_text=CASE_NUMBER_RULE
+    )
     abn_number = models.CharField("ABN number", max_length=32, db_index=True)
     abn_version = models.PositiveIntegerField("ABN version", default=1)
     port = models.ForeignKey(Port, on_delete=models.PROTECT, related_name="cases")

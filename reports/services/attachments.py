@@ -3,9 +3,11 @@ name), how big, and where it is kept (the private default storage, like generate
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.text import get_valid_filename
@@ -64,8 +66,16 @@ def check_upload(upload: UploadedFile) -> str:
     return content_type
 
 
-def _stored_name(original: str, content_type: str) -> str:
-    stem = get_valid_filename(original.rsplit(".", 1)[0])[:80] or "attachment"
+def stored_name(original: str, content_type: str) -> str:
+    """The file's name on disk: the uploaded name made safe, with the extension its content
+    shows. A name with nothing safe left (".png", "!!!.jpg", "؟؟.png") is stored under a
+    generated one; the original name is still what the report shows."""
+    try:
+        stem = get_valid_filename(original.rsplit(".", 1)[0])[:80]
+    except SuspiciousFileOperation:  # Django refuses a name that reduces to nothing
+        stem = ""
+    if not stem.strip("._-"):
+        stem = f"attachment-{uuid.uuid4().hex[:8]}"
     return f"{stem}{EXTENSIONS[content_type]}"
 
 
@@ -88,7 +98,7 @@ def add_attachment(user: User, report: IncidentReport, upload: UploadedFile) -> 
         size=upload.size or 0,
         uploaded_by=user,
     )
-    attachment.file.save(_stored_name(original, content_type), upload, save=False)
+    attachment.file.save(stored_name(original, content_type), upload, save=False)
     try:
         with transaction.atomic():
             attachment.save()

@@ -6,17 +6,30 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
+
+from poe_ops.services.second_factor import requires_second_factor
 from tests.factories import PASSWORD
+from tests.second_factor import app_of, fresh_code
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TABLET_SIZES = [(1024, 768), (768, 1024)]
 
 
 def sign_in(page: Any, live_server: Any, username: str) -> None:
+    """Sign in with the password and, for the roles that need it, the code of the person's
+    authenticator app (computed from its secret, as the app on their phone would)."""
+    person = get_user_model().objects.get(username=username)
+    device = app_of(person) if requires_second_factor(person) else None
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
+    if device is not None:
+        page.wait_for_url("**/accounts/second-factor/**")
+        page.fill("input[name=code]", fresh_code(device))
+        page.click("form[action$='/second-factor/'] button[type=submit]")
+        page.wait_for_load_state()
 
 
 def small_targets(page: Any) -> list[str]:
