@@ -103,7 +103,9 @@ def test_an_officer_enrols_an_app_on_first_sign_in(client, atl_officer, settings
     sign_in(client, "atl.officer")
     page = client.get(SETUP + "?next=/ports/ATL/today/").content.decode()
     assert "<svg" in page and "QR code for POE Ops" in page
-    secret = re.search(r'class="secret-key"><code>([A-Z2-7 ]+)</code>', page).group(1)
+    shown = re.search(r'class="secret-key"><code>([A-Z2-7 ]+)</code>', page)
+    assert shown is not None
+    secret = shown.group(1)
     assert secret.replace(" ", "") == secret_of(TOTPDevice.objects.get(user=atl_officer))
     assert client.get(SETUP).content.decode().count(secret) == 1, "reloading keeps the secret"
 
