@@ -6,10 +6,10 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from poe_ops.queries.approvals import awaiting_count
+from poe_ops.queries.approvals import awaiting_count, decides_anything
 from poe_ops.queries.notifications import unread_count
-from poe_ops.roles import COORDINATE, SUPERVISE, hq_offices
-from poe_ops.scoping import port_permissions, ports_for
+from poe_ops.roles import COORDINATE, hq_offices
+from poe_ops.scoping import ports_for
 from poe_ops.services import second_factor
 
 
@@ -30,8 +30,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     def unread_notifications() -> int:
         return unread_count(user)
 
-    def supervises() -> bool:
-        return any(SUPERVISE in perms for perms in port_permissions(user).values())
+    def decides() -> bool:
+        return decides_anything(user)
 
     def awaiting_approval() -> int:
         return awaiting_count(user)
@@ -46,7 +46,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_is_hq": is_hq,
         "nav_may_import": may_import,
         "nav_unread_notifications": unread_notifications,
-        "nav_supervises": supervises,
+        "nav_decides": decides,
         "nav_awaiting_approval": awaiting_approval,
         "nav_second_factor_pending": second_factor_pending,
     }

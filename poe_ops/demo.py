@@ -12,7 +12,14 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from poe_ops.models import OperationsOffice, Port
-from poe_ops.roles import Role, add_to_office, assign_port_role, ensure_role_groups, role_group
+from poe_ops.roles import (
+    Role,
+    add_focal_point,
+    add_to_office,
+    assign_port_role,
+    ensure_role_groups,
+    role_group,
+)
 from poe_ops.services.second_factor import APP_DEVICE_NAME, requires_second_factor
 
 DEMO_PASSWORD = "poe-demo-2026"  # noqa: S105 - published demo password, refused in production
@@ -26,7 +33,10 @@ DEMO_USERS: list[tuple[str, str, str, Role, str]] = [
     ("jfk.officer", "Elena", "Vargas", Role.OFFICER, "JFK"),
     ("dc.ops", "Sarah", "Whitfield", Role.HQ, "DC"),
     ("ny.ops", "Marcus", "Levin", Role.HQ, "NY"),
+    ("dc.protection", "Nadia", "Karimi", Role.PROTECTION, "DC"),
+    ("dc.medical", "Samuel", "Osei", Role.MEDICAL, "DC"),
 ]
+OFFICE_ROLES = (Role.HQ, Role.PROTECTION, Role.MEDICAL)
 
 
 def seed_core() -> int:
@@ -81,7 +91,7 @@ def user(username: str) -> Any:
 
 def ports_with_demo_staff() -> list[Port]:
     """The ports where demo users work (not HQ), for the apps' demo data."""
-    codes = {where for _u, _f, _l, role, where in DEMO_USERS if role is not Role.HQ}
+    codes = {where for _u, _f, _l, role, where in DEMO_USERS if role not in OFFICE_ROLES}
     return list(Port.objects.filter(iata__in=sorted(codes)))
 
 
@@ -124,6 +134,8 @@ def seed_users() -> int:
             created += 1
         if role is Role.HQ:
             add_to_office(user, OperationsOffice.objects.get(code=where))
+        elif role in OFFICE_ROLES:
+            add_focal_point(user, OperationsOffice.objects.get(code=where), role)
         else:
             assign_port_role(user, Port.objects.get(iata=where), role)
     return created

@@ -50,6 +50,10 @@ class ApprovalSource:
     visible_to: Callable[[models.QuerySet[Any], Any], models.QuerySet[Any]] | None = field(
         default=None
     )
+    # What awaits this user's decision, when the app routes some records to others than the
+    # port's officers (protection reports to focal points); by default: submitted, at a port
+    # they supervise, not their own, visible to them.
+    awaiting: Callable[[Any], models.QuerySet[Any]] | None = field(default=None)
 
 
 SOURCES: dict[str, ApprovalSource] = {}

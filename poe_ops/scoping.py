@@ -22,7 +22,7 @@ from django.http import Http404
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
 from poe_ops.models import Port
-from poe_ops.roles import PORT_PERMISSIONS, SUPERVISE, VIEW
+from poe_ops.roles import PORT_PERMISSIONS, SUPERVISE, VIEW, Role, office_codes
 
 M = TypeVar("M", bound=models.Model)
 User = AbstractBaseUser | AnonymousUser
@@ -121,6 +121,23 @@ def scope(
 ) -> models.QuerySet[M]:
     """``queryset`` narrowed to rows whose port (reached through ``via``) ``user`` may see."""
     return queryset.filter(**{f"{via}__in": ports_for(user, perm)})
+
+
+def medical_detail_ports(user: User) -> models.QuerySet[Port]:
+    """The ports whose medical details ``user`` may read: those they supervise (the port's
+    officers), and every port of an office where they are Operations HQ or the medical focal
+    point. Lazy: used in a filter it is a subquery, not a query of its own. Every read of
+    medical details is audited (``log_personal_data_access``)."""
+    if not user.is_authenticated or not user.is_active:
+        return Port.objects.none()
+    if getattr(user, "is_superuser", False):
+        return Port.objects.all()
+    supervised = [pk for pk, perms in port_permissions(user).items() if SUPERVISE in perms]
+    return Port.objects.filter(
+        models.Q(pk__in=supervised)
+        | models.Q(office__code__in=office_codes(user, Role.HQ))
+        | models.Q(office__code__in=office_codes(user, Role.MEDICAL))
+    )
 
 
 def get_port_or_404(user: User, iata: str, perm: str = VIEW) -> Port:

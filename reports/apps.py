@@ -10,7 +10,7 @@ class ReportsConfig(AppConfig):
         from poe_ops.registry import ApprovalSource, DemoSeeder, register, register_demo
         from reports import demo, documents, links
         from reports.models import IncidentReport
-        from reports.queries.incidents import restrict_visible
+        from reports.queries.incidents import awaiting_decision, restrict_visible
         from reports.services.incidents import decide_for_inbox
 
         register(
@@ -22,6 +22,7 @@ class ReportsConfig(AppConfig):
                 decide=decide_for_inbox,
                 select_related=("port", "author", "flight", "case"),
                 visible_to=restrict_visible,
+                awaiting=awaiting_decision,
             )
         )
         documents.register()

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from poe_ops.registry import PageLink, register_link
+from poe_ops.registry import PageLink, register_link, register_page
 from poe_ops.roles import OPERATE
 from poe_ops.scoping import has_port_perm
 
@@ -35,6 +35,8 @@ def new_incident_url(objects: Mapping[str, Any]) -> str:
 
 
 def register() -> None:
+    # Where a focal point, who works at no port, lands after signing in.
+    register_page("incidents", lambda: reverse("reports:incidents"))
     for place in ("flight", "case"):
         register_link(PageLink(place=place, label="Report incident", url=new_incident_url))
     register_link(

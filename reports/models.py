@@ -27,7 +27,8 @@ class IncidentCategory(models.TextChoices):
     OTHER = "other", "Other"
 
 
-# Seen only by the reporter, the port's officers and Operations HQ (reports.queries.incidents).
+# Routed apart from the port's staff (reports.queries.incidents): protection/PSEA reports to the
+# office's protection focal points, minor concerns to the port's officers and HQ as well.
 SENSITIVE_CATEGORIES = frozenset({IncidentCategory.PROTECTION, IncidentCategory.MINOR_CONCERN})
 
 
@@ -70,6 +71,14 @@ class IncidentReport(Reviewable):
     individuals = models.ManyToManyField(
         Individual, blank=True, related_name="incidents", verbose_name="people involved"
     )
+    staff_concerned = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        verbose_name="staff the report is about",
+        help_text="Members of staff the report is about (a PSEA or conduct concern). They never "
+        "see it, whatever their role.",
+    )
     category = models.CharField(
         max_length=20, choices=IncidentCategory.choices, blank=True, db_index=True
     )
@@ -90,6 +99,14 @@ class IncidentReport(Reviewable):
     @property
     def is_sensitive(self) -> bool:
         return self.category in SENSITIVE_CATEGORIES
+
+    @property
+    def is_protection(self) -> bool:
+        return self.category == IncidentCategory.PROTECTION
+
+    @property
+    def is_medical(self) -> bool:
+        return self.category == IncidentCategory.MEDICAL
 
     @property
     def title(self) -> str:

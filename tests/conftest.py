@@ -1,7 +1,8 @@
 """Shared fixtures: the named users every permission test needs, one per role and port.
 
 Like healthchecks' base test: an ATL associate, senior and officer, a JFK associate and officer,
-DC and NY Operations HQ staff, and an outsider with an account but no port. Also private files
+DC and NY Operations HQ staff, DC's protection and medical focal points (and NY's protection
+focal point), and an outsider with an account but no port. Also private files
 in a directory of the test's own (``private_storage``) and the real broker (``broker``).
 Browser fixtures are in ``tests/browser/conftest.py``.
 
@@ -22,7 +23,7 @@ from cases.models import ResettlementAgency
 from cases.reference import load_agencies
 from poe_ops.models import OperationsOffice, Port
 from poe_ops.reference import load_reference_data
-from poe_ops.roles import Role, add_to_office, sync_office_permissions
+from poe_ops.roles import Role, add_focal_point, add_to_office, sync_office_permissions
 from tests.factories import make_port_user, make_user
 from tests.second_factor import SignedInClient
 
@@ -97,6 +98,29 @@ def dc_ops(reference_data):
 def ny_ops(reference_data):
     user = make_user("ny.ops")
     add_to_office(user, OperationsOffice.objects.get(code="NY"))
+    return user
+
+
+@pytest.fixture
+def dc_protection(reference_data):
+    """The protection focal point of Operations HQ DC (ATL's office)."""
+    user = make_user("dc.protection")
+    add_focal_point(user, OperationsOffice.objects.get(code="DC"), Role.PROTECTION)
+    return user
+
+
+@pytest.fixture
+def ny_protection(reference_data):
+    user = make_user("ny.protection")
+    add_focal_point(user, OperationsOffice.objects.get(code="NY"), Role.PROTECTION)
+    return user
+
+
+@pytest.fixture
+def dc_medical(reference_data):
+    """The medical focal point of Operations HQ DC."""
+    user = make_user("dc.medical")
+    add_focal_point(user, OperationsOffice.objects.get(code="DC"), Role.MEDICAL)
     return user
 
 

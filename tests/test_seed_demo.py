@@ -24,6 +24,8 @@ DEMO_HOMES = {
     "jfk.officer": "/ports/JFK/today/",
     "dc.ops": "/board/",
     "ny.ops": "/board/",
+    "dc.protection": "/incidents/",
+    "dc.medical": "/incidents/",
 }
 
 
@@ -59,7 +61,7 @@ def test_it_is_idempotent():
 
 
 # Everyone but the associates signs in with a second factor; the demo's secrets are printed.
-WITH_SECOND_FACTOR = {"admin", "atl.senior", "atl.officer", "jfk.officer", "dc.ops", "ny.ops"}
+WITH_SECOND_FACTOR = set(DEMO_HOMES) - {"atl.associate", "jfk.associate"}
 
 
 def printed_secret(output: str, username: str) -> str:
@@ -129,7 +131,9 @@ def test_it_seeds_incident_reports_at_atl_and_jfk_once(client):
         ("ATL", "draft"),
         ("JFK", "returned"),
     }
-    assert IncidentReport.objects.count() == 4
+    assert IncidentReport.objects.count() == 5
+    protection = IncidentReport.objects.get(category="protection")
+    assert protection.status == "submitted"
     client.force_login(get_user_model().objects.get(username="atl.officer"))
     inbox = client.get("/approvals/").content.decode()
     assert "Medical emergency / hospital" in inbox

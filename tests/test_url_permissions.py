@@ -329,3 +329,61 @@ def test_the_harness_catches_a_port_url_that_forgets_its_check(client, request, 
     monkeypatch.delitem(PORT_SCOPED, "leak")
     with override_settings(ROOT_URLCONF=module), pytest.raises(AssertionError, match="leak"):
         test_every_url_is_classified()
+
+
+# --- Incident reports routed apart: the protection focal point and a report's subject ----------
+
+# Every URL of one incident report (its page, edit, submit, photos, PDF, the inbox's decisions).
+INCIDENT_URLS = sorted(
+    name
+    for name, build in PORT_SCOPED.items()
+    if build in (_incident_at, _incident_attachment_at, _awaiting_incident_at)
+)
+
+
+def _incident_urls(report) -> dict[str, str]:
+    attachment = attachment_on(report)
+    kwargs = {
+        _incident_at: {"pk": report.pk},
+        _incident_attachment_at: {"pk": report.pk, "attachment_pk": attachment.pk},
+        _awaiting_incident_at: {"key": "incident", "pk": report.pk},
+    }
+    return {name: reverse(name, kwargs=kwargs[PORT_SCOPED[name]]) for name in INCIDENT_URLS}
+
+
+def test_the_incident_urls_are_all_here():
+    assert len(INCIDENT_URLS) == 8
+
+
+@pytest.mark.usefixtures("private_storage")
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_reports_subject_gets_404_from_every_url_of_it(client, atl, atl_officer, method):
+    """An officer named in a report is, for that report, an outsider."""
+    report = submitted_incident(atl, category="security", staff_concerned=[atl_officer])
+    client.force_login(atl_officer)
+    for name, url in _incident_urls(report).items():
+        response = getattr(client, method)(url)
+        expected = 405 if name in POST_ONLY and method == "get" else 404
+        assert response.status_code == expected, f"{method.upper()} {url}"
+
+
+@pytest.mark.usefixtures("private_storage")
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("outsider_fixture", ["atl_officer", "dc_ops", "ny_protection"])
+def test_a_protection_report_is_a_404_for_everyone_but_its_focal_point(
+    client, request, atl, dc_protection, outsider_fixture, method
+):
+    report = submitted_incident(atl, category="protection", severity="high")
+    client.force_login(request.getfixturevalue(outsider_fixture))
+    for name, url in _incident_urls(report).items():
+        response = getattr(client, method)(url)
+        expected = 405 if name in POST_ONLY and method == "get" else 404
+        assert response.status_code == expected, f"{method.upper()} {url}"
+
+
+@pytest.mark.usefixtures("private_storage")
+def test_the_protection_focal_point_reaches_every_url_of_it(client, atl, dc_protection):
+    report = submitted_incident(atl, category="protection", severity="high")
+    client.force_login(dc_protection)
+    for url in _incident_urls(report).values():
+        assert client.get(url).status_code in {200, 302, 405}, url

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from poe_ops.services.second_factor import requires_second_factor
 from tests.factories import PASSWORD
+from tests.second_factor import app_of, fresh_code
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +36,14 @@ def test_the_login_page_is_served(client):
 )
 def test_each_role_lands_on_its_home_after_login(client, request, fixture, home):
     user = request.getfixturevalue(fixture)
+    app = app_of(user) if requires_second_factor(user) else None
     response = login(client, user)
     assert response.status_code == 302
+    if app is not None:  # their authenticator app's code, after the password
+        asked = client.get(response["Location"])
+        assert asked["Location"].startswith("/accounts/second-factor/?")
+        response = client.post(asked["Location"], {"code": fresh_code(app)})
+        assert response.status_code == 302
     response = client.get(response["Location"])
     assert response.status_code == 302
     assert response["Location"] == home

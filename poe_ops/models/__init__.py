@@ -6,21 +6,32 @@ way to name them."""
 
 from poe_ops.models.audit import AuditEvent, AuditEventQuerySet
 from poe_ops.models.documents import Document
+from poe_ops.models.health import Heartbeat
 from poe_ops.models.notifications import (
     UNMUTABLE_KINDS,
     Notification,
     NotificationKind,
     NotificationPreference,
 )
-from poe_ops.models.ports import HQ_GROUP_PREFIX, OperationsOffice, Port, validate_time_zone
+from poe_ops.models.ports import (
+    HQ_GROUP_PREFIX,
+    MEDICAL_GROUP_PREFIX,
+    PROTECTION_GROUP_PREFIX,
+    OperationsOffice,
+    Port,
+    validate_time_zone,
+)
 from poe_ops.models.review import Reviewable, ReviewStatus
 
 __all__ = [
     "HQ_GROUP_PREFIX",
+    "MEDICAL_GROUP_PREFIX",
+    "PROTECTION_GROUP_PREFIX",
     "UNMUTABLE_KINDS",
     "AuditEvent",
     "AuditEventQuerySet",
     "Document",
+    "Heartbeat",
     "Notification",
     "NotificationKind",
     "NotificationPreference",

@@ -11,7 +11,7 @@ from django.db import models
 
 from poe_ops.models import Reviewable, ReviewStatus
 from poe_ops.registry import SOURCES, ApprovalSource
-from poe_ops.roles import SUPERVISE
+from poe_ops.roles import SUPERVISE, VIEW, Role, office_codes
 from poe_ops.scoping import port_permissions, ports_for
 
 User = AbstractBaseUser | AnonymousUser
@@ -19,7 +19,9 @@ User = AbstractBaseUser | AnonymousUser
 
 def awaiting_queryset(source: ApprovalSource, user: User) -> models.QuerySet[Any]:
     """Records of this source awaiting ``user``'s decision: submitted, at a port they supervise,
-    not their own."""
+    not their own (or what the source says, when it routes records elsewhere)."""
+    if source.awaiting is not None:
+        return source.awaiting(user)
     # A concrete Reviewable has a port; mypy sees the abstract class, which has none.
     qs = source.model._default_manager.filter(  # type: ignore[misc,unused-ignore]
         status=ReviewStatus.SUBMITTED, port__in=ports_for(user, SUPERVISE)
@@ -39,10 +41,21 @@ def awaiting(user: User) -> list[tuple[ApprovalSource, Reviewable]]:
     return items
 
 
+def decides_anything(user: User) -> bool:
+    """Whether ``user`` may have anything to decide: an officer somewhere, or a protection focal
+    point (who holds only ``view_port`` on their office's ports). No query for anyone else."""
+    perms = port_permissions(user).values()
+    if any(SUPERVISE in p for p in perms):
+        return True
+    if not any(p == {VIEW} for p in perms):
+        return False
+    return office_codes(user, Role.PROTECTION).exists()
+
+
 def awaiting_count(user: User) -> int:
     """For the navigation bar: one query whatever the number of sources (their awaiting rows
-    counted together with UNION ALL); none for users who supervise nothing."""
-    if not SOURCES or not any(SUPERVISE in perms for perms in port_permissions(user).values()):
+    counted together with UNION ALL); none for users who decide nothing."""
+    if not SOURCES or not decides_anything(user):
         return 0
     first, *rest = (
         awaiting_queryset(source, user).order_by().values("pk") for source in SOURCES.values()

@@ -19,6 +19,7 @@ and when — the healthchecks ``sendalerts`` habit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -87,13 +88,24 @@ def submit(actor: User, record: Reviewable, *, data: dict[str, Any] | None = Non
     return record
 
 
-def decide(actor: User, record: Reviewable, *, approve: bool, comment: str = "") -> Reviewable:
+def decide(
+    actor: User,
+    record: Reviewable,
+    *,
+    approve: bool,
+    comment: str = "",
+    check: Callable[[User, Any], None] | None = None,
+) -> Reviewable:
     """An officer of the record's port approves it, or returns it with a comment.
 
-    Refused (``PermissionDenied``) for anyone who does not supervise the port or who wrote it;
-    ``ValidationError`` when returning without a comment; ``Conflict`` when it is no
-    longer awaiting a decision (another officer was first)."""
-    ensure_may_approve(actor, record.port, record.author)
+    Refused (``PermissionDenied``) for anyone who does not supervise the port or who wrote it
+    (or, when the app routes the record to others, by its own ``check``); ``ValidationError``
+    when returning without a comment; ``Conflict`` when it is no longer awaiting a decision
+    (another officer was first)."""
+    if check is not None:
+        check(actor, record)
+    else:
+        ensure_may_approve(actor, record.port, record.author)
     comment = comment.strip()
     if not approve and not comment:
         raise ValidationError({"comment": "Say what needs changing before returning it."})

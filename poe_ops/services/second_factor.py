@@ -55,7 +55,7 @@ def requires_second_factor(user: User) -> bool:
         return False
     if getattr(user, "is_staff", False) or getattr(user, "is_superuser", False):
         return True
-    return any(perms - _ASSOCIATE_PERMISSIONS for perms in port_permissions(user).values())
+    return any(perms != _ASSOCIATE_PERMISSIONS for perms in port_permissions(user).values())
 
 
 def is_verified(request: HttpRequest) -> bool:

@@ -11,17 +11,21 @@ from django.views.decorators.http import require_GET
 
 from poe_ops.health import broker_status
 from poe_ops.http import HtmxHttpRequest
-from poe_ops.roles import hq_offices
+from poe_ops.registry import page_url
+from poe_ops.roles import OPERATE, hq_offices
 from poe_ops.scoping import ports_for
 
 
 @login_required
 def home(request: HtmxHttpRequest) -> HttpResponse:
-    """HQ staff land on the board; port staff on their port's day."""
+    """HQ staff land on the board; port staff on their port's day; focal points, who work at
+    no port, on the incident reports routed to them."""
     user = request.user
     if user.is_superuser or hq_offices(user):
         return redirect("arrivals:board")
-    port = ports_for(user).first()
+    port = ports_for(user, OPERATE).first()
+    if port is None and ports_for(user).exists():
+        return redirect(page_url("incidents"))
     if port is None:
         return render(request, "poe_ops/no_port.html", status=403)
     return redirect("arrivals:port_today", iata=port.iata)

@@ -83,4 +83,5 @@ FIELD_LABELS = {
     "narrative": "what happened",
     "actions_taken": "actions taken",
     "follow_up_needed": "follow-up",
+    "staff_concerned": "staff the report is about",
 }
