@@ -60,7 +60,8 @@ def _incident_report(document: Document) -> dict[str, Any]:
 
 def _may_see_report(user: Any, pk: int) -> bool:
     """The report is visible and, for a medical incident, so are its medical details."""
-    return visible_incidents(user).filter(pk=pk, shows_medical_details=True).exists()
+    visible = visible_incidents(user).filter(pk=pk)
+    return visible.filter(shows_medical_details=True).exists()  # type: ignore[misc]
 
 
 def _may_see(user: Any, document: Document) -> bool:

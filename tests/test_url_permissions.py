@@ -343,7 +343,7 @@ INCIDENT_URLS = sorted(
 
 def _incident_urls(report) -> dict[str, str]:
     attachment = attachment_on(report)
-    kwargs = {
+    kwargs: dict[Any, dict[str, Any]] = {
         _incident_at: {"pk": report.pk},
         _incident_attachment_at: {"pk": report.pk, "attachment_pk": attachment.pk},
         _awaiting_incident_at: {"key": "incident", "pk": report.pk},
