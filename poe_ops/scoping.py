@@ -140,6 +140,11 @@ def medical_detail_ports(user: User) -> models.QuerySet[Port]:
     )
 
 
+def may_read_medical_details(user: User, port: Port) -> bool:
+    """Whether ``user`` may read the medical details of ``port``'s people (one query)."""
+    return medical_detail_ports(user).filter(pk=port.pk).exists()
+
+
 def get_port_or_404(user: User, iata: str, perm: str = VIEW) -> Port:
     """The port with this IATA code if ``user`` may view it; 404 otherwise; 403 if the user may
     view it but lacks ``perm``."""

@@ -233,7 +233,7 @@ class _DayBuilder:
         elif need == "medical":
             who.medical = True
             who.ssr_codes = [*who.ssr_codes, SSR.MEDA]
-            who.vulnerability_notes = self.rng.choice(MEDICAL_NOTES)
+            who.medical_notes = self.rng.choice(MEDICAL_NOTES)
 
     # --- progress on flights that have landed ----------------------------------------------
 

@@ -48,6 +48,7 @@ PERSON_FIELDS = (
     "single_parent",
     "other_vulnerability",
     "vulnerability_notes",
+    "medical_notes",
 )
 FLIGHT_FIELDS = ("origin", "destination", "scheduled_departure", "scheduled_arrival")
 

@@ -55,6 +55,7 @@ OPTIONAL_COLUMNS = (
     "ssr_codes",
     "vulnerabilities",
     "notes",
+    "medical_notes",
     "inbound_departure_local",
     "inbound_departure_utc_offset",
     "inbound_arrival_utc_offset",

@@ -379,4 +379,5 @@ class RowReader:
             "ssr_codes": list(dict.fromkeys(c for c in codes if c in SSR.values)),
             **flags,
             "vulnerability_notes": self.text("notes", 2000),
+            "medical_notes": self.text("medical_notes", 2000),
         }

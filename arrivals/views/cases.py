@@ -14,7 +14,7 @@ from cases.queries import case_bookings
 from cases.queries.cases import case_for
 from poe_ops.http import HtmxHttpRequest
 from poe_ops.roles import OPERATE
-from poe_ops.scoping import get_port_or_404, has_port_perm
+from poe_ops.scoping import get_port_or_404, has_port_perm, may_read_medical_details
 from poe_ops.services.audit import log_personal_data_access
 
 
@@ -39,6 +39,10 @@ def detail(request: HtmxHttpRequest, case_number: str) -> HttpResponse:
         return HttpResponseNotAllowed(["GET"])
     log_personal_data_access(request.user, case, port=case.port, purpose="case page")
     page = case_page(case)
+    medical = any(row.individual.medical_notes for row in page.people)
+    shows_medical_notes = medical and may_read_medical_details(request.user, case.port)
+    if shows_medical_notes:
+        log_personal_data_access(request.user, case, port=case.port, purpose="medical details")
     context = {
         "page": page,
         "case": case,
@@ -46,5 +50,6 @@ def detail(request: HtmxHttpRequest, case_number: str) -> HttpResponse:
         "current_port": case.port,
         "bookings": case_bookings.case_bookings(case, [row.individual for row in page.people]),
         "may_operate": has_port_perm(request.user, case.port, OPERATE),
+        "shows_medical_notes": shows_medical_notes,
     }
     return render(request, "arrivals/case_detail.html", context)

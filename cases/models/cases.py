@@ -185,6 +185,11 @@ class Individual(models.Model):
     single_parent = models.BooleanField(default=False)
     other_vulnerability = models.BooleanField("other vulnerability", default=False)
     vulnerability_notes = models.TextField(blank=True)
+    medical_notes = models.TextField(
+        blank=True,
+        help_text="Medical details (conditions, medication, escort needs). Read only by the "
+        "port's officers, the medical focal point and Operations HQ; every read is audited.",
+    )
 
     # Derived from the step events (arrivals.StepEvent) and kept in sync for fast lists.
     current_step = models.CharField(
