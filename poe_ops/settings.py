@@ -128,6 +128,9 @@ else:
         }
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A connection kept between requests (and between a worker's tasks) is checked before it is
+# used again, so a PostgreSQL restart costs a reconnect, not a failed request or task.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker, results and cache ------------------------------------------------
@@ -172,9 +175,22 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 # Celery's Django fixup otherwise closes the database connection after every task: a worker
-# delivering notifications would spend more time connecting to PostgreSQL than sending.
+# delivering notifications would spend more time connecting to PostgreSQL than sending. A kept
+# connection that died (PostgreSQL restarted) is replaced before the next task: poe_ops.worker.
 CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 500, minimum=0)
+# The heartbeat is late (/healthz "degraded", the worker's compose check failing) after this
+# long; so are notifications and documents left pending longer than the backlog limit.
+POE_WORKER_LATE_SECONDS = env_int("POE_WORKER_LATE_SECONDS", 120, minimum=30)
+POE_BACKLOG_LATE_SECONDS = env_int("POE_BACKLOG_LATE_SECONDS", 300, minimum=60)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Proves beat, the broker, a worker and its database all work (/healthz reads its age).
+    # A heartbeat no worker took within 25 s is dropped, so a stuck worker does not come back
+    # to a pile of them.
+    "poe_ops.heartbeat": {
+        "task": "poe_ops.heartbeat",
+        "schedule": 30.0,
+        "options": {"expires": 25},
+    },
     # Re-queues notifications left pending (broker outage, lost task) or held by a dead worker.
     "poe_ops.sweep_notifications": {"task": "poe_ops.sweep_notifications", "schedule": 60.0},
     # Paperwork left pending by a broker outage or a lost task is queued again.

@@ -12,10 +12,12 @@ sign in with the password (``client.login`` or the login form) and go through it
 
 from __future__ import annotations
 
+import glob
 import os
 import subprocess
 import time
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -208,6 +210,75 @@ class Broker:
 def broker():
     """Stop and start the real broker; it is always running again after the test."""
     handle = Broker()
+    yield handle
+    if handle.down:
+        handle.start()
+
+
+class Database:
+    """The test run's own PostgreSQL (started by scripts/with-services.sh), stopped, started and
+    restarted for real (``pg_ctl`` as the postgres user when we are root), to show what a
+    restart does to the workers."""
+
+    def __init__(self) -> None:
+        self.work = os.environ["POE_TEST_WORK_DIR"]
+        self.port = str(urlparse(os.environ["DATABASE_URL"]).port)
+        self.pg_ctl = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))[-1]
+        self.down = False
+
+    def _pg_ctl(self, *args: str) -> None:
+        command = [self.pg_ctl, "-D", f"{self.work}/pg", "-l", f"{self.work}/pg.log", *args]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True, timeout=60)
+
+    def _forget_connections(self) -> None:
+        # This thread's connections died with the server; the next query opens a new one.
+        from django.db import connections
+
+        connections.close_all()
+
+    def restart(self) -> None:
+        """``pg_ctl restart -m fast``: every open connection is cut, as in production."""
+        self._pg_ctl("-m", "fast", "-w", "-t", "30", "restart")
+        self._forget_connections()
+
+    def stop(self) -> None:
+        self._pg_ctl("-m", "fast", "-w", "-t", "30", "stop")
+        self.down = True
+
+    def start(self) -> None:
+        # The options of the first start (port, socket directory, …) are kept in postmaster.opts;
+        # pg_ctl start does not reuse them, so they are read back from there.
+        opts = Path(self.work, "pg", "postmaster.opts").read_text().split(" ", 1)[1].strip()
+        self._pg_ctl("-w", "-t", "30", "-o", _options_of(opts), "start")
+        self.down = False
+        self._forget_connections()
+
+
+def _options_of(postmaster_opts: str) -> str:
+    """The server options in postmaster.opts (``"-D" "/…/pg" "-c" "…"``), without the data
+    directory pg_ctl passes itself."""
+    import shlex
+
+    words = shlex.split(postmaster_opts)
+    kept: list[str] = []
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+            continue
+        if word == "-D":
+            skip = True
+            continue
+        kept.append(word)
+    return shlex.join(kept)
+
+
+@pytest.fixture
+def database():
+    """Restart, stop and start the real PostgreSQL; it is always running again after the test."""
+    handle = Database()
     yield handle
     if handle.down:
         handle.start()

@@ -97,10 +97,23 @@ def test_hq_board_lists_only_its_offices_ports(client, dc_ops, ny_ops):
     assert 'id="port-ATL"' not in content
 
 
-def test_healthz_reports_database_and_broker(client):
+def test_healthz_reports_database_broker_worker_and_backlog(client):
+    from django.utils import timezone
+
+    from poe_ops.models import Heartbeat
+
+    Heartbeat.objects.create(name="worker", at=timezone.now())
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    health = response.json()
+    assert {k: health[k] for k in ("status", "database", "broker", "worker", "backlog")} == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "ok",
+        "worker": "ok",
+        "backlog": "ok",
+    }
+    assert health["oldest_pending_notification_seconds"] is None
 
 
 def test_healthz_is_503_when_the_broker_is_unreachable(client, settings):
