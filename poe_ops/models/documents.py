@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from poe_ops.models.ports import Port
 
-
 # A PDF normally takes seconds; pending longer than this, its page says the paperwork is
 # delayed instead of "Preparing…" for ever (the worker or the broker is behind or away).
 DELAYED_AFTER = dt.timedelta(minutes=1)
