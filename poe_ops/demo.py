@@ -53,7 +53,7 @@ def demo_totp_key(username: str) -> str:
     """The demo user's authenticator secret (hex, 20 bytes), derived from the user name so
     that it is the same on every machine and can be published in the README, like the demo
     password. Production accounts enrol their own random secret."""
-    return hashlib.sha1(f"poe-ops-demo-totp:{username}".encode()).hexdigest()  # noqa: S324  # nosec B324 - a published demo value, not a protection
+    return hashlib.sha256(f"poe-ops-demo-totp:{username}".encode()).hexdigest()[:40]
 
 
 def demo_totp_secret(username: str) -> str:

@@ -158,14 +158,51 @@ def refusal_response(request: HttpRequest, refusal: Refusal) -> HttpResponse:
         response = render(
             request, "refusal.html#message", {"refusal": refusal}, status=refusal.status
         )
-        return reswap(retarget(response, "#announcer"), "innerHTML")
-    title = "Someone else was first" if isinstance(refusal, Conflict) else "Not done"
-    return render(
-        request,
-        "error.html",
-        {"status": refusal.status, "title": title, "message": refusal.message},
-        status=refusal.status,
-    )
+        response = reswap(retarget(response, "#announcer"), "innerHTML")
+    else:
+        title = "Someone else was first" if isinstance(refusal, Conflict) else "Not done"
+        if refusal.status == 429:
+            title = "Too many at once"
+        response = render(
+            request,
+            "error.html",
+            {"status": refusal.status, "title": title, "message": refusal.message},
+            status=refusal.status,
+        )
+    retry_after = getattr(refusal, "retry_after", None)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+class TooLarge(Refusal):
+    status = 413
+    default_code = "too_large"
+
+
+class RequestSizeMiddleware:
+    """Answers a request whose body is larger than ``POE_MAX_REQUEST_BYTES`` with 413, in words,
+    before anything reads it — a web worker never spends itself on a body no form could take."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            size = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            size = 0
+        limit = settings.POE_MAX_REQUEST_BYTES
+        if size > limit:
+            refusal = TooLarge(
+                f"What you sent is {size / 1024 / 1024:.1f} MB; POE Ops takes at most "
+                f"{limit // 1024 // 1024} MB at once. Nothing was saved: send a smaller file."
+            )
+            # Not read: tell the client not to keep the connection for the rest of it.
+            response = refusal_response(request, refusal)
+            response["Connection"] = "close"
+            return response
+        return self.get_response(request)
 
 
 def _field_words(name: str) -> str:

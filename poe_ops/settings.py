@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "poe_ops.middleware.RequestSizeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "poe_ops.middleware.SessionTimeoutMiddleware",
     "poe_ops.middleware.NoStoreForAuthenticatedMiddleware",
@@ -200,6 +201,19 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "staffing.notify_expiring_credentials",
         "schedule": crontab(hour=11, minute=0),  # 06:00/07:00 on the U.S. east coast
     },
+}
+
+# --- Request limits (the production shape: see the README and docker/gunicorn.conf.py) ---------
+# The largest request body taken at all (an incident photo is at most 10 MB, a manifest 5 MB):
+# a bigger one is answered 413 before it is read. The proxy in front should refuse it first.
+POE_MAX_REQUEST_BYTES = env_int("POE_MAX_REQUEST_BYTES", 12 * 1024 * 1024, minimum=1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000  # a timesheet month is ~300 fields; Django's 1000 is tight
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# Per user: (how many, per how many seconds) of each expensive kind of request (poe_ops.ratelimit).
+POE_RATE_LIMITS: dict[str, tuple[int, int]] = {
+    "import": (env_int("POE_RATE_LIMIT_IMPORTS", 10, minimum=1), 60),
+    "pdf": (env_int("POE_RATE_LIMIT_PDFS", 30, minimum=1), 60),
+    "search": (env_int("POE_RATE_LIMIT_SEARCHES", 60, minimum=1), 60),
 }
 
 # --- Authentication and roles -----------------------------------------------------------------

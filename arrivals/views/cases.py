@@ -13,6 +13,7 @@ from arrivals.queries.case_page import case_page
 from cases.queries import case_bookings
 from cases.queries.cases import case_for
 from poe_ops.http import HtmxHttpRequest
+from poe_ops.ratelimit import rate_limited
 from poe_ops.roles import OPERATE
 from poe_ops.scoping import get_port_or_404, has_port_perm, may_read_medical_details
 from poe_ops.services.audit import log_personal_data_access
@@ -20,6 +21,7 @@ from poe_ops.services.audit import log_personal_data_access
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("search")
 def search(request: HtmxHttpRequest, iata: str) -> HttpResponse:
     """The query comes by POST so that names never sit in URLs, history or access logs."""
     port = get_port_or_404(request.user, iata)

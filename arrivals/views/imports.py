@@ -11,6 +11,7 @@ from arrivals.forms import ManifestUploadForm
 from arrivals.models import ImportBatch
 from arrivals.services.manifest_import import import_manifest
 from poe_ops.http import HtmxHttpRequest
+from poe_ops.ratelimit import rate_limited
 from poe_ops.roles import COORDINATE
 from poe_ops.scoping import get_scoped_or_404, ports_for, scope
 
@@ -21,6 +22,7 @@ NOT_FOR_YOU = (
 
 
 @login_required
+@rate_limited("import")
 def imports(request: HtmxHttpRequest) -> HttpResponse:
     ports = ports_for(request.user, COORDINATE)
     may_import = ports.exists()
