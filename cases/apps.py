@@ -8,5 +8,7 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from cases import documents
+        from cases.services import retention
 
         documents.register()
+        retention.register()

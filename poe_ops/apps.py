@@ -23,3 +23,6 @@ class PoeOpsConfig(AppConfig):
         post_save.connect(
             signals.user_saved, sender=get_user_model(), dispatch_uid="poe_ops.user_saved"
         )
+        from poe_ops.services.retention import register_core_rules
+
+        register_core_rules()

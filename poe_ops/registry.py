@@ -12,6 +12,8 @@ Each app fills these registries from its ``AppConfig.ready()``:
   incident" on the flight page and the case page, from ``reports``). So a template or a view
   never names a URL of an app above its own.
 - ``DemoSeeder``: each app's part of ``manage.py seed_demo``, run in layer order.
+- ``RetentionRule``: a kind of record each app keeps only for a while, anonymised or deleted by
+  the daily retention run (``poe_ops.services.retention``, docs/retention.md).
 """
 
 from __future__ import annotations
@@ -182,3 +184,27 @@ def demo_seeders_in_layer_order() -> list[DemoSeeder]:
 
     order = [config.name for config in apps.get_app_configs()]
     return sorted(DEMO_SEEDERS.values(), key=lambda s: order.index(s.app))
+
+
+# --- retention --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetentionRule:
+    """One kind of record kept only for a while (docs/retention.md). ``due(cutoff)`` is the
+    queryset of records past their period (those older than ``cutoff``, and not done yet);
+    ``apply(ids, now)`` anonymises or deletes those records in one transaction and returns how
+    many it changed. The period is ``settings.POE_RETENTION_DAYS[key]``."""
+
+    key: str  # "case_personal_data"
+    label: str  # "Personal data of closed cases"
+    does: str  # "names, dates of birth and notes anonymised; counts kept"
+    due: Callable[[Any], models.QuerySet[Any]]
+    apply: Callable[[list[Any], Any], int]
+
+
+RETENTION_RULES: dict[str, RetentionRule] = {}
+
+
+def register_retention(rule: RetentionRule) -> None:
+    RETENTION_RULES[rule.key] = rule

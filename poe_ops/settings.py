@@ -196,11 +196,31 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "poe_ops.sweep_notifications": {"task": "poe_ops.sweep_notifications", "schedule": 60.0},
     # Paperwork left pending by a broker outage or a lost task is queued again.
     "poe_ops.sweep_documents": {"task": "poe_ops.sweep_documents", "schedule": 60.0},
+    # Personal data past its retention period anonymised, old PDFs and photos deleted
+    # (docs/retention.md).
+    "poe_ops.apply_retention": {
+        "task": "poe_ops.apply_retention",
+        "schedule": crontab(hour=7, minute=30),  # 02:30/03:30 on the U.S. east coast
+    },
     # Officers hear each morning of staff credentials expiring within 30 days (once a day).
     "staffing.notify_expiring_credentials": {
         "task": "staffing.notify_expiring_credentials",
         "schedule": crontab(hour=11, minute=0),  # 06:00/07:00 on the U.S. east coast
     },
+}
+
+# --- Retention (docs/retention.md): how many days each kind of record is kept ------------------
+# Each POE_RETAIN_<KIND>_DAYS in the environment changes one (e.g. POE_RETAIN_DOCUMENTS_DAYS).
+RETENTION_DEFAULT_DAYS = {
+    "case_personal_data": 365,  # after the case closed (completed or cancelled)
+    "documents": 30,  # after the PDF was asked for; it can be made again while its record lives
+    "notifications": 180,  # after it was written, once delivered (or given up)
+    "incident_attachments": 730,  # after the report was approved
+    "incident_text": 1825,  # after the report was approved: what happened, who was involved
+}
+POE_RETENTION_DAYS = {
+    kind: env_int(f"POE_RETAIN_{kind.upper()}_DAYS", days, minimum=1)
+    for kind, days in RETENTION_DEFAULT_DAYS.items()
 }
 
 # --- Request limits (the production shape: see the README and docker/gunicorn.conf.py) ---------

@@ -170,3 +170,12 @@ def sweep_documents() -> int:
             break  # the broker is still down: the next sweep tries again
         queued += 1
     return queued
+
+
+@shared_task(name="poe_ops.apply_retention", **RETRY_OPTIONS)
+def apply_retention() -> dict[str, int]:
+    """Run by beat every night: anonymise and delete what is past its retention period
+    (``poe_ops.services.retention``); one audit event per run."""
+    from poe_ops.services import retention
+
+    return {o.rule.key: o.done for o in retention.run()}

@@ -27,4 +27,7 @@ class ReportsConfig(AppConfig):
         )
         documents.register()
         links.register()
+        from reports.services import retention
+
+        retention.register()
         register_demo(DemoSeeder(self.name, demo.seed_demo))

@@ -77,6 +77,12 @@ class Case(models.Model):
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    anonymised_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the retention run removed its people's personal data "
+        "(docs/retention.md); the case, its steps and its counts stay.",
+    )
 
     class Meta:
         ordering = ["case_number"]

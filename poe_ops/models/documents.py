@@ -34,6 +34,7 @@ class Document(models.Model):
         PENDING = "pending", "Preparing"
         READY = "ready", "Ready"
         FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Removed after its retention period"
 
     kind = models.CharField(
         max_length=32, help_text="A registered kind (poe_ops.registry.DOCUMENT_KINDS)."

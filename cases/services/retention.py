@@ -1,0 +1,70 @@
+"""Retention of what ``cases`` holds about people (docs/retention.md): a case closed longer than
+its period (``POE_RETENTION_DAYS["case_personal_data"]``) keeps its number, port, status, flags
+and counts — what statistics need — and loses names, dates of birth, notes, the names of the
+people who received or escorted them, meal allergies and the ABN versions it had before."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+
+from cases.models import (
+    Case,
+    CaseRevision,
+    CustodyHandover,
+    EscortAssignment,
+    GroundTransportBooking,
+    HotelBooking,
+    Individual,
+    MealOrder,
+)
+from poe_ops.registry import RetentionRule, register_retention
+from poe_ops.services.audit import RETENTION_SCRUBBED, scrub_events
+from poe_ops.text import fold
+
+ANONYMISED = "Anonymised"
+REMOVED = "(removed)"
+CLOSED = (Case.Status.COMPLETED, Case.Status.CANCELLED)
+
+
+def cases_due(cutoff: dt.datetime) -> QuerySet[Case]:
+    """Closed cases last changed before ``cutoff`` and not yet anonymised. A case has no closing
+    time of its own: its last change is when it closed, or later (a later note only delays it)."""
+    return Case.objects.filter(status__in=CLOSED, updated_at__lt=cutoff, anonymised_at=None)
+
+
+def anonymise_cases(ids: list[int], now: dt.datetime) -> int:
+    """Remove the personal data of these cases (call inside a transaction)."""
+    people = list(Individual.objects.filter(case_id__in=ids).values_list("pk", flat=True))
+    Individual.objects.filter(pk__in=people).update(
+        given_names="",
+        surname=ANONYMISED,
+        name_folded=fold(ANONYMISED),
+        date_of_birth=None,
+        vulnerability_notes="",
+        medical_notes="",
+    )
+    CaseRevision.objects.filter(case_id__in=ids).delete()
+    CustodyHandover.objects.filter(case_id__in=ids).update(from_name=REMOVED, to_name=REMOVED)
+    EscortAssignment.objects.filter(case_id__in=ids).update(name=REMOVED)
+    MealOrder.objects.filter(individual_id__in=people).update(allergies="")
+    HotelBooking.objects.filter(case_id__in=ids).update(notes="")
+    GroundTransportBooking.objects.filter(case_id__in=ids).update(notes="")
+    scrub_events(Individual, people)
+    scrub_events(Case, ids)
+    return Case.objects.filter(pk__in=ids).update(notes="", anonymised_at=now)
+
+
+def register() -> None:
+    register_retention(
+        RetentionRule(
+            key="case_personal_data",
+            label="Personal data of closed cases",
+            does="names, dates of birth, notes, medical notes, receivers' and escorts' names "
+            f"and earlier ABN versions removed; the audit log's copies read "
+            f"“{RETENTION_SCRUBBED}”; the case, its people, steps and counts stay",
+            due=cases_due,
+            apply=anonymise_cases,
+        )
+    )

@@ -1,0 +1,200 @@
+"""Retention (docs/retention.md): what is past its period is anonymised or deleted by the nightly
+run — counts kept, one audit event per run — and ``apply_retention --dry-run`` only says what it
+would do."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from arrivals.queries.search import search_cases
+from cases.models import Case, CaseRevision, CustodyHandover, Individual
+from poe_ops.models import AuditEvent, Document, Notification
+from poe_ops.services import retention
+from poe_ops.services.audit import RETENTION_SCRUBBED, log_action
+from poe_ops.tasks import apply_retention
+from reports.models import IncidentAttachment, IncidentReport
+from reports.services import incidents
+from tests.factories import CaseFactory, CustodyHandoverFactory, DocumentFactory, IndividualFactory
+from tests.scenarios import attachment_on, submitted_incident
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
+
+LONG_AGO = timezone.now() - dt.timedelta(days=400)
+
+
+def closed_case(port, number, *, status="completed", when=LONG_AGO):
+    case = CaseFactory.create(port=port, case_number=number, notes="Uncle meets them.")
+    IndividualFactory.create(
+        case=case,
+        given_names="Amina",
+        surname="Haidari",
+        vulnerability_notes="Pregnant, 7 months.",
+        medical_notes="Insulin.",
+    )
+    IndividualFactory.create(case=case, given_names="Yusuf", surname="Haidari")
+    CaseRevision.objects.create(case=case, abn_version=1, values={"people": ["Amina Haidari"]})
+    CustodyHandoverFactory.create(case=case)
+    log_action(None, "poe.case.imported", case, changes={"people": [None, "Amina Haidari"]})
+    for person in case.individuals.all():
+        log_action(None, "poe.individual.step.met", person)
+    Case.objects.filter(pk=case.pk).update(status=status, updated_at=when)
+    return case
+
+
+def test_a_case_closed_past_its_period_loses_its_personal_data_and_keeps_its_counts(atl):
+    old = closed_case(atl, "AF100001")
+    recent = closed_case(atl, "AF100002", when=timezone.now() - dt.timedelta(days=30))
+    open_case = closed_case(atl, "AF100003", status="in_progress")
+
+    outcomes = {o.rule.key: o for o in retention.run()}
+
+    assert outcomes["case_personal_data"].done == 1
+    people = list(Individual.objects.filter(case=old))
+    assert len(people) == 2, "the people stay, for the counts"
+    for person in people:
+        assert (person.given_names, person.surname, person.date_of_birth) == (
+            "",
+            "Anonymised",
+            None,
+        )
+        assert person.vulnerability_notes == "" and person.medical_notes == ""
+        assert person.nationality == "AF", "what statistics count stays"
+    old.refresh_from_db()
+    assert old.notes == "" and old.anonymised_at is not None and old.status == "completed"
+    assert not CaseRevision.objects.filter(case=old).exists()
+    handover = CustodyHandover.objects.get(case=old)
+    assert "Sam Rivera" not in (handover.from_name, handover.to_name)
+    assert handover.to_organisation == "IRC Atlanta"
+    for event in AuditEvent.objects.for_object(old):
+        assert event.object_repr == RETENTION_SCRUBBED and event.changes == {}
+    for person in people:
+        (event,) = AuditEvent.objects.for_object(person)
+        assert event.action == "poe.individual.step.met" and "Amina" not in event.object_repr
+    for untouched in (recent, open_case):
+        assert Individual.objects.filter(case=untouched, given_names="Amina").exists()
+    (run,) = AuditEvent.objects.filter(action="poe.retention.applied")
+    assert run.actor is None and run.data["case_personal_data"]["done"] == 1
+
+
+def test_search_no_longer_finds_an_anonymised_name(atl, atl_associate):
+    closed_case(atl, "AF100001")
+    assert search_cases(atl_associate, "amina haidari").results
+    retention.run()
+    assert not search_cases(atl_associate, "amina haidari").results
+
+
+def test_a_dry_run_says_what_it_would_do_and_changes_nothing(atl):
+    closed_case(atl, "AF100001")
+    out = io.StringIO()
+    call_command("apply_retention", "--dry-run", stdout=out)
+    text = out.getvalue()
+    assert "dry run, nothing changed" in text
+    assert "Personal data of closed cases: 1 would be handled — kept 365 days" in text
+    assert Individual.objects.filter(given_names="Amina").exists()
+    assert not AuditEvent.objects.filter(action="poe.retention.applied").exists()
+
+
+def test_each_kind_has_its_own_period(atl, settings):
+    settings.POE_RETENTION_DAYS = {**settings.POE_RETENTION_DAYS, "case_personal_data": 500}
+    closed_case(atl, "AF100001")  # 400 days: not yet
+    assert {o.rule.key: o.due for o in retention.run(dry_run=True)}["case_personal_data"] == 0
+
+
+def test_old_pdfs_are_deleted_and_their_page_says_so(client, atl, atl_associate):
+    document = DocumentFactory.create(port=atl, requested_by=atl_associate, status="ready")
+    document.file.save("old.pdf", ContentFile(b"%PDF-1.4 old"), save=True)
+    Document.objects.filter(pk=document.pk).update(
+        requested_at=timezone.now() - dt.timedelta(days=31)
+    )
+    fresh = DocumentFactory.create(port=atl, requested_by=atl_associate, status="ready")
+    fresh.file.save("fresh.pdf", ContentFile(b"%PDF-1.4 new"), save=True)
+    storage = document.file.storage
+    name = document.file.name
+
+    retention.run()
+
+    document.refresh_from_db()
+    assert document.status == "expired" and not document.file
+    assert not storage.exists(name)
+    fresh.refresh_from_db()
+    assert fresh.status == "ready" and storage.exists(fresh.file.name)
+    client.force_login(atl_associate)
+    page = client.get(f"/documents/{document.pk}/").content.decode()
+    assert "removed after its retention period" in page
+
+
+def test_delivered_notifications_go_after_their_period(atl, atl_senior):
+    from tests.scenarios import family_on_flight, give_dc_a_list
+
+    give_dc_a_list()
+    case, _ = family_on_flight(atl, size=1)
+    from arrivals.services.checkin import move_case
+    from poe_ops.keys import new_key
+
+    for step in ("met", "cbp_cleared", "handed_over"):
+        move_case(atl_senior, case.pk, step, idempotency_key=new_key())
+    Notification.objects.update(state="sent", created_at=timezone.now() - dt.timedelta(days=200))
+    retention.run()
+    assert not Notification.objects.exists()
+
+
+def test_an_approved_reports_photos_then_its_words_go_after_their_periods(
+    atl, atl_associate, atl_officer
+):
+    report = submitted_incident(atl, author=atl_associate, narrative="Amina fell on the stairs.")
+    attachment = attachment_on(report)
+    incidents.decide_incident(atl_officer, report, approve=True, comment="Call Amina's agency.")
+    storage, name = attachment.file.storage, attachment.file.name
+    IncidentReport.objects.filter(pk=report.pk).update(
+        decided_at=timezone.now() - dt.timedelta(days=800)
+    )
+    outcomes = {o.rule.key: o.done for o in retention.run()}
+    assert outcomes["incident_attachments"] == 1 and outcomes["incident_text"] == 0
+    assert not IncidentAttachment.objects.exists() and not storage.exists(name)
+    report.refresh_from_db()
+    assert "Amina" in report.narrative  # five years for what happened
+
+    IncidentReport.objects.filter(pk=report.pk).update(
+        decided_at=timezone.now() - dt.timedelta(days=1900)
+    )
+    assert {o.rule.key: o.done for o in retention.run()}["incident_text"] == 1
+    report.refresh_from_db()
+    assert "Amina" not in report.narrative and report.decision_comment == ""
+    assert (report.category, report.severity, report.status) == ("lost_luggage", "low", "approved")
+    assert not report.individuals.exists()
+    assert all("Amina" not in str(e.changes) for e in AuditEvent.objects.for_object(report))
+
+
+def test_the_nightly_task_is_scheduled_and_runs(atl):
+    schedule = settings.CELERY_BEAT_SCHEDULE["poe_ops.apply_retention"]
+    assert schedule["task"] == "poe_ops.apply_retention"
+    closed_case(atl, "AF100001")
+    assert apply_retention()["case_personal_data"] == 1
+
+
+def _sql(*statements: tuple[str, list[int]]) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+def test_the_audit_log_stays_append_only_outside_the_retention_run(atl):
+    event = log_action(None, "poe.case.imported", CaseFactory.create(port=atl))
+    table = AuditEvent._meta.db_table
+    door: tuple[str, list[int]] = ("SET LOCAL poe_ops.retention = 'on'", [])
+    with pytest.raises(DatabaseError, match="append-only"):
+        _sql((f"UPDATE {table} SET object_repr = 'x' WHERE id = %s", [event.pk]))  # noqa: S608
+    # Even inside the retention run, what happened, when and by whom cannot change.
+    with pytest.raises(DatabaseError, match="append-only"):
+        _sql(door, (f"UPDATE {table} SET action = 'poe.x.y' WHERE id = %s", [event.pk]))  # noqa: S608
+    with pytest.raises(DatabaseError, match="append-only"):
+        _sql(door, (f"DELETE FROM {table} WHERE id = %s", [event.pk]))  # noqa: S608
