@@ -84,11 +84,17 @@ def test_a_case_closed_past_its_period_loses_its_personal_data_and_keeps_its_cou
     assert run.actor is None and run.data["case_personal_data"]["done"] == 1
 
 
-def test_search_no_longer_finds_an_anonymised_name(atl, atl_associate):
+def test_search_no_longer_finds_an_anonymised_name_and_the_case_says_why(
+    client, atl, atl_associate
+):
     closed_case(atl, "AF100001")
     assert search_cases(atl_associate, "amina haidari").results
     retention.run()
     assert not search_cases(atl_associate, "amina haidari").results
+    client.force_login(atl_associate)
+    page = client.get("/cases/AF100001/").content.decode()
+    assert "personal data of this case's people was removed on" in page
+    assert "Amina" not in page
 
 
 def test_a_dry_run_says_what_it_would_do_and_changes_nothing(atl):
