@@ -161,7 +161,7 @@ def test_the_quick_start_seeds_on_sqlite(tmp_path):
         )
         assert done.returncode == 0, done.stderr[-3000:]
     lines = done.stdout.strip().splitlines()
-    assert lines[0].startswith("Demo data ready (8 new users,")
+    assert lines[0].startswith("Demo data ready (10 new users,")
     assert "atl.associate" in done.stdout and len(lines) < 15
     assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) < 5
     assert list((tmp_path / "var" / "mail").iterdir())  # the demo's notifications, as files
