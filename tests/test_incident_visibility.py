@@ -105,11 +105,16 @@ def test_the_focal_point_decides_it_and_the_officer_cannot(
     assert told.restricted
 
 
-def test_an_office_without_a_protection_focal_point_is_told_to_name_one(atl, atl_associate):
+def test_an_office_without_a_protection_focal_point_is_told_to_name_one(
+    atl, atl_associate, atl_officer, dc_ops
+):
     report = submitted_incident(atl, author=atl_associate, category="protection", severity="low")
-    (notice,) = Notification.objects.filter(dedupe_key=f"incident:{report.pk}:protection:unrouted")
+    (notice,) = Notification.objects.filter(dedupe_key__startswith=f"incident:{report.pk}:")
+    assert notice.recipient == dc_ops
     assert "has no protection focal point" in notice.context["summary"]
-    assert "volunteer" not in notice.body and notice.object_id == ""
+    assert "suitcase" not in notice.body and notice.object_id == ""
+    assert notification_queries.feed(dc_ops).filter(pk=notice.pk).exists()
+    assert not notification_queries.feed(atl_officer).filter(pk=notice.pk).exists()
 
 
 # --- Unaccompanied-minor concerns ----------------------------------------------------------------

@@ -199,6 +199,16 @@ def test_a_recovery_code_signs_in_once_and_says_how_many_are_left(client, atl_of
     assert client.post(VERIFY, {"code": code}).status_code == 400
 
 
+def test_a_recovery_code_made_only_of_digits_still_signs_in(client, atl_officer):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    app_of(atl_officer)
+    device = StaticDevice.objects.create(user=atl_officer, name="Recovery codes")
+    device.token_set.create(token="23456723")
+    sign_in(client, "atl.officer")
+    assert client.post(VERIFY, {"code": "2345 6723"})["Location"] == "/"
+
+
 def test_new_recovery_codes_replace_the_old_ones(client, atl_officer):
     client.force_login(atl_officer)
     assert (

@@ -89,6 +89,12 @@ def _clean(code: str) -> str:
     return "".join(code.split()).replace("-", "").lower()
 
 
+def _app_code(cleaned: str) -> bool:
+    """Six digits are the app's code; anything else is tried as a recovery code (eight
+    characters, which may by chance all be digits)."""
+    return cleaned.isdigit() and len(cleaned) == 6
+
+
 def _not_now(device: Device) -> Refusal | None:
     allowed, data = device.verify_is_allowed()
     if allowed:
@@ -172,7 +178,7 @@ def verify(request: HttpRequest, code: str) -> Device:
     devices = [
         d
         for d in devices_for_user(user, confirmed=True)
-        if isinstance(d, TOTPDevice if cleaned.isdigit() else StaticDevice)
+        if isinstance(d, TOTPDevice if _app_code(cleaned) else StaticDevice)
     ]
     for device in devices:
         refusal = _not_now(device)

@@ -235,7 +235,17 @@ def _alert_protection_focal_points(report: IncidentReport, details: list[list[st
             restricted=True,
         )
     if not focal_points:
-        office = report.port.office
+        _ask_hq_to_name_a_focal_point(report)
+
+
+def _ask_hq_to_name_a_focal_point(report: IncidentReport) -> None:
+    """An office with no protection focal point: its HQ staff are told, each by name, that one
+    must be named — that a report waits, not what it says (the port's officers are not told)."""
+    from django.contrib.auth import get_user_model
+
+    office = report.port.office
+    hq = get_user_model().objects.filter(groups__name=office.hq_group_name, is_active=True)
+    for person in hq.order_by("pk"):
         notify(
             NotificationKind.INCIDENT,
             report.port,
@@ -249,7 +259,8 @@ def _alert_protection_focal_points(report: IncidentReport, details: list[list[st
                 "details": [["Port", report.port.iata]],
                 "path": "",
             },
-            dedupe_key=f"incident:{report.pk}:protection:unrouted",
+            dedupe_key=f"incident:{report.pk}:protection:unrouted:{person.pk}",
+            recipient=person,
             restricted=True,
         )
 
