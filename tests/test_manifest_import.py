@@ -244,8 +244,11 @@ def test_it_refuses_a_case_already_at_another_port(atl, jfk, atl_senior, jfk_off
 
     batch = import_manifest(atl_senior, atl, upload(to_csv(manifest_rows(cases=1, version=2))))
 
-    [message] = refused_messages(batch)
-    assert message.startswith("Row 2, case_number: case TC000000 is already at JFK")
+    assert refused_messages(batch) == [
+        "Row 2, case_number: this case number cannot be imported here; ask Operations HQ."
+    ]
+    assert batch.errors[0]["case"] == "TC000000"
+    assert "JFK" not in str(batch.errors)  # another port's families are not given away
     assert Case.objects.get().port == jfk
 
 
@@ -297,8 +300,10 @@ def test_it_refuses_a_flight_another_port_already_handles(atl, jfk, atl_senior, 
     batch = import_manifest(atl_senior, atl, upload(to_csv(manifest_rows(cases=1))))
 
     assert refused_messages(batch) == [
-        "Row 2, inbound_flight: QR755 on 2026-04-14 is already handled by JFK; "
-        "check the flight number and date.",
-        "Row 2, onward_flight: DL1820 on 2026-04-14 is already handled by JFK; "
-        "check the flight number and date.",
+        "Row 2, inbound_flight: QR755 on 2026-04-14 cannot be imported here: it is already "
+        "known with another route. Check the flight number and date; if they are right, ask "
+        "Operations HQ.",
+        "Row 2, onward_flight: DL1820 on 2026-04-14 cannot be imported here: it is already "
+        "known with another route. Check the flight number and date; if they are right, ask "
+        "Operations HQ.",
     ]

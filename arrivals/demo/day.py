@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from arrivals.demo.people import NATIONS, ONWARD_CITIES, ORIGIN_NATIONS, PORT_CITY, ROUTES
 from arrivals.models import Flight, Segment, StepEvent
-from cases.models import SSR, Case, Individual, ResettlementAgency
+from cases.models import Case, Individual, ResettlementAgency
 from cases.steps import ArrivalStep
 from poe_ops import demo
 from poe_ops.models import Port
@@ -192,7 +192,7 @@ class _DayBuilder:
                 nation_code, surname, language, rng.randint(14, 17), rng.choice("MF"), "PA"
             )
             minor.unaccompanied_minor = True
-            minor.ssr_codes = [SSR.UMNR]
+            minor.ssr_codes = ["UMNR"]
             minor.interpreter_needed = True
             minor.vulnerability_notes = "Unaccompanied minor: hand over only to the URM escort."
             return [minor]
@@ -218,7 +218,7 @@ class _DayBuilder:
             people[0].single_parent = True
         for member in people:
             if member.elderly and rng.random() < 0.6:
-                member.ssr_codes = [SSR.WCHR]
+                member.ssr_codes = ["WCHR"]
         spouse = next((p for p in people if p.relationship == Relationship.SPOUSE), None)
         if spouse is not None and spouse.sex == "F" and rng.random() < 0.1:
             spouse.pregnancy = True
@@ -229,10 +229,10 @@ class _DayBuilder:
         adults = [p for p in people if p.relationship != Relationship.CHILD] or people
         who = self.rng.choice(adults)
         if need == "wheelchair":
-            who.ssr_codes = [*who.ssr_codes, self.rng.choice((SSR.WCHR, SSR.WCHC))]
+            who.ssr_codes = [*who.ssr_codes, self.rng.choice(("WCHR", "WCHC"))]
         elif need == "medical":
             who.medical = True
-            who.ssr_codes = [*who.ssr_codes, SSR.MEDA]
+            who.ssr_codes = [*who.ssr_codes, "MEDA"]
             who.vulnerability_notes = self.rng.choice(MEDICAL_NOTES)
 
     # --- progress on flights that have landed ----------------------------------------------

@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from arrivals.models import Flight, Segment, StepEvent
 from arrivals.services.undo import undo_refusal
-from cases.models import SSR, WHEELCHAIR_CODES, Case, Individual
+from cases import ssr
+from cases.models import Case, Individual
 from cases.queries import escorts
 from cases.steps import ALLOWED_MOVES, EXCEPTIONS, NEXT_STEP, ArrivalStep
 from poe_ops.languages import language_name
@@ -128,9 +129,9 @@ def _summarise(flight: Flight, people: list[dict[str, Any]]) -> FlightSummary:
         flight=flight,
         people=len(people),
         by_step=[(s, ArrivalStep(s).label, steps[s]) for s in STEP_ORDER if steps[s]],
-        urm=sum(1 for p in people if p["unaccompanied_minor"] or SSR.UMNR in p["ssr_codes"]),
-        wheelchair=sum(1 for p in people if WHEELCHAIR_CODES & set(p["ssr_codes"])),
-        medical=sum(1 for p in people if p["medical"] or SSR.MEDA in p["ssr_codes"]),
+        urm=sum(1 for p in people if p["unaccompanied_minor"] or ssr.has_minor(p["ssr_codes"])),
+        wheelchair=sum(1 for p in people if ssr.has_wheelchair(p["ssr_codes"])),
+        medical=sum(1 for p in people if p["medical"] or ssr.has_medical(p["ssr_codes"])),
         languages=[name or "?" for name in languages],
         no_escort=sum(1 for p in people if p["escort_missing"]),
     )
