@@ -23,6 +23,7 @@ from arrivals.services.undo import undo_refusal
 from cases import ssr
 from cases.models import Case, Individual
 from cases.queries import escorts
+from cases.queries.cases import travelling
 from cases.steps import ALLOWED_MOVES, EXCEPTIONS, NEXT_STEP, ArrivalStep
 from poe_ops.languages import language_name
 from poe_ops.localtime import local_day_bounds
@@ -89,7 +90,7 @@ def people_by_flight(flight_ids: Iterable[int]) -> dict[int, list[dict[str, Any]
     by_case: dict[int, list[dict[str, Any]]] = defaultdict(list)
     case_ids = {case_id for _flight_id, case_id in segments.values()}
     for values in (
-        Individual.objects.filter(case_id__in=case_ids)
+        travelling(Individual.objects.filter(case_id__in=case_ids))
         .order_by("case_id", "pk")
         .values_list(*_PERSON_FIELDS)
     ):
@@ -311,12 +312,15 @@ def flight_blocks(user: User, flight: Flight, *, case_id: int | None = None) -> 
     if case_id is not None:
         segments_qs = segments_qs.filter(case_id=case_id)
     segments = list(
-        segments_qs.select_related("case")
+        segments_qs.exclude(case__status=Case.Status.CANCELLED)
+        .select_related("case")
         .prefetch_related("individuals")
         .order_by("case__case_number")
     )
     people = list(
-        with_latest_event(Individual.objects.filter(case_id__in=[s.case_id for s in segments]))
+        with_latest_event(
+            travelling(Individual.objects.filter(case_id__in=[s.case_id for s in segments]))
+        )
         .select_related("case")
         .order_by("case_id", "person_number")
     )
