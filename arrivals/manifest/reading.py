@@ -218,9 +218,30 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+    except _UNREADABLE as exc:  # malformed XML (SyntaxError), entities refused (ValueError)…
         raise ManifestFileError(_NOT_A_WORKBOOK) from exc
     return _sheet_rows(book)
+
+
+_UNREADABLE = (
+    zipfile.BadZipFile,
+    KeyError,
+    OSError,
+    ValueError,
+    TypeError,
+    EOFError,
+    SyntaxError,
+)
+
+
+def _xlsx_cell(value: Any) -> Any:
+    """A workbook cell as Excel means it: Excel writes a control character in text as
+    ``_x001B_`` (and a literal ``_x`` as ``_x005F_x``), which openpyxl leaves as it is."""
+    if isinstance(value, str) and "_x" in value:
+        from openpyxl.utils.escape import unescape
+
+        value = unescape(value)
+    return _cell(value)
 
 
 def _sheet_rows(book: Any) -> Iterator[tuple[int, list[Any]]]:
@@ -235,10 +256,8 @@ def _sheet_rows(book: Any) -> Iterator[tuple[int, list[Any]]]:
                     f"Row {number} has {len(values):,} cells; a manifest has at most "
                     f"{MAX_COLUMNS}. Save only the manifest's columns."
                 )
-            yield number, [_cell(v) for v in values]
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as exc:
-        if isinstance(exc, ManifestFileError):
-            raise
+            yield number, [_xlsx_cell(v) for v in values]
+    except _UNREADABLE as exc:
         raise ManifestFileError(_NOT_A_WORKBOOK) from exc
     finally:
         book.close()

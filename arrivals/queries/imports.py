@@ -109,6 +109,34 @@ def _row(entry: dict[str, Any]) -> ChangeRow:
     )
 
 
+def grouped(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Warnings about whole cases that say the same thing (a manifest's date months ago, on
+    every case of the day) as one line naming all their rows and cases."""
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    shown: list[dict[str, Any]] = []
+    for problem in problems:
+        if problem.get("person"):
+            shown.append(problem)
+            continue
+        key = (problem.get("column", ""), problem.get("message", ""))
+        if key in merged:
+            merged[key]["rows"].append(problem.get("row"))
+            merged[key]["cases"].append(problem.get("case"))
+            continue
+        merged[key] = {**problem, "rows": [problem.get("row")], "cases": [problem.get("case")]}
+        shown.append(merged[key])
+    for entry in merged.values():
+        entry["row"] = _listed(entry["rows"])
+        entry["case"] = _listed(entry["cases"])
+    return shown
+
+
+def _listed(values: list[Any], most: int = 8) -> str:
+    found = [str(v) for v in values if v]
+    more = len(found) - most
+    return ", ".join(found[:most]) + (f" and {more} more" if more > 0 else "")
+
+
 def import_page(batch: ImportBatch) -> ImportPage:
     summary = batch.summary or {}
     updated = [_row(e) for e in summary.get("updated", [])]
@@ -124,7 +152,7 @@ def import_page(batch: ImportBatch) -> ImportPage:
         unchanged=_section(summary.get("unchanged", [])),
         flights_created=summary.get("flights_created", []),
         flights_updated=summary.get("flights_updated", []),
-        warnings=batch.warnings or [],
+        warnings=grouped(batch.warnings or []),
         errors=batch.errors or [],
         error_count=summary.get("error_count", len(batch.errors or [])),
     )
