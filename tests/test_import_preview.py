@@ -59,7 +59,7 @@ def test_the_preview_shows_changes_field_by_field_and_people_added_and_removed(a
     import_manifest(atl_senior, atl, upload(to_csv(first)))
     newer = [dict(r, abn_version=2) for r in first if r["case_number"] == "TC000000"]
     newer[1]["surname"] = "Rahimi-Karimi"
-    newer = newer[:2] + [dict(newer[0], person_number="TC000000-09", given_names="Newborn")]
+    newer = [*newer[:2], dict(newer[0], person_number="TC000000-09", given_names="Newborn")]
 
     batch = upload_manifest(atl_senior, atl, upload(to_csv(newer)))
 

@@ -16,8 +16,8 @@ from arrivals.queries.portday import flights_of_day
 from arrivals.services.manifest_import import confirm_import, import_manifest, upload_manifest
 from cases.models import Case, CaseRevision
 from poe_ops.models import AuditEvent, Notification, NotificationKind, Port
-from poe_ops.services.notifications import deliver
 from poe_ops.roles import Role, assign_port_role
+from poe_ops.services.notifications import deliver
 from tests.factories import StepEventFactory, make_port_user
 from tests.manifests import manifest_rows, to_csv, upload
 
