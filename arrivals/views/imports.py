@@ -83,8 +83,8 @@ def import_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, PAGE, context)
 
 
-@login_required
 @require_POST
+@login_required
 def import_confirm(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
     try:
@@ -97,8 +97,8 @@ def import_confirm(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return redirect("arrivals:import_detail", pk=batch.pk)
 
 
-@login_required
 @require_POST
+@login_required
 def import_discard(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
     try:

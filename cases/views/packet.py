@@ -19,8 +19,8 @@ from poe_ops.registry import page_url
 from poe_ops.roles import OPERATE
 
 
-@login_required
 @require_POST
+@login_required
 def document_status(request: HtmxHttpRequest, case_number: str, pk: int) -> HttpResponse:
     case = case_for(request.user, case_number, OPERATE)
     document = (
