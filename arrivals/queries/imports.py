@@ -92,6 +92,21 @@ def _label(name: str) -> str:
     return name.removeprefix("person ").replace("_", " ")
 
 
+def shown(value: Any) -> str | None:
+    """A stored value as a person reads it: yes/no, codes joined, nothing as None (—)."""
+    if value is None or value == "" or value == []:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+# Shown in their own column or section, not again among the changes.
+_NOT_LISTED = frozenset({"abn_version"})
+
+
 def _row(entry: dict[str, Any]) -> ChangeRow:
     return ChangeRow(
         case_number=entry["case_number"],
@@ -100,9 +115,10 @@ def _row(entry: dict[str, Any]) -> ChangeRow:
         to_version=entry.get("to_version"),
         moved_from=entry.get("moved_from", ""),
         changes=[
-            (_label(name), before, after)
+            (_label(name), shown(before), shown(after))
             for name, (before, after) in (entry.get("changes") or {}).items()
-            if not name.startswith("person ") or " " in name.removeprefix("person ")
+            if name not in _NOT_LISTED
+            and (not name.startswith("person ") or " " in name.removeprefix("person "))
         ],
         people_added=entry.get("people_added", []),
         people_removed=entry.get("people_removed", []),
