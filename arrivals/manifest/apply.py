@@ -10,6 +10,7 @@ left out of a newer version is marked so (``removed_in_version``)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from typing import Any, cast
 
@@ -273,16 +274,25 @@ def _update_cases(
             )
         )
     CaseRevision.objects.bulk_create(revisions)
-    Case.objects.bulk_update(
-        [c.case for c in plan.changed],
-        [*CASE_FIELDS, "port", "status", "import_warnings", "updated_at"],
-        batch_size=1000,
-    )
+    case_fields = {f for c in plan.changed for f in CASE_FIELDS if f in c.changes}
+    if any(c.moved_from for c in plan.changed):
+        case_fields.add("port")
+    if any(c.status for c in plan.changed):
+        case_fields.add("status")
+    if any(c.version_changed for c in plan.changed):
+        case_fields.add("import_warnings")
+    save_fields(Case, [c.case for c in plan.changed], [*sorted(case_fields), "updated_at"])
     Individual.objects.bulk_create(new_people, batch_size=2000)
-    Individual.objects.bulk_update(
-        changed_people, [*PERSON_FIELDS, "removed_in_version", "name_folded"], batch_size=1000
-    )
-    Individual.objects.bulk_update(removed, ["removed_in_version"], batch_size=1000)
+    person_fields = {
+        name.rsplit(" ", 1)[-1]
+        for c in plan.changed
+        for name in c.changes
+        if name.startswith("person ") and name.rsplit(" ", 1)[-1] in PERSON_FIELDS
+    }
+    if person_fields & {"given_names", "surname"}:
+        person_fields.add("name_folded")
+    save_fields(Individual, changed_people, [*sorted(person_fields), "removed_in_version"])
+    save_fields(Individual, removed, ["removed_in_version"])
     CarriedDocument.objects.filter(pk__in=gone_documents).delete()
     CarriedDocument.objects.bulk_create(
         new_documents + [d for person, keys in packets for d in _documents(person, keys)],
@@ -292,6 +302,25 @@ def _update_cases(
     for old, key, by_key in replaced:
         old.replaced_by = by_key[key]
     Segment.objects.bulk_update([old for old, _k, _b in replaced], ["replaced_by"], batch_size=1000)
+
+
+def save_fields(model: Any, objs: list[Any], fields: list[str]) -> None:
+    """``bulk_update`` of ``fields`` on ``objs``, except that a field given the same value on
+    every one of them (the new ABN version, the final destination of a whole day's file, the
+    time) is set in one plain UPDATE: Django builds a CASE WHEN per object and field for
+    ``bulk_update``, which for a day's manifest costs seconds of Python."""
+    if not objs or not fields:
+        return
+    varying = []
+    ids = [o.pk for o in objs]
+    for name in fields:
+        values = {json.dumps(_jsonable(getattr(o, name)), sort_keys=True) for o in objs}
+        if len(values) == 1:
+            model.objects.filter(pk__in=ids).update(**{name: getattr(objs[0], name)})
+        else:
+            varying.append(name)
+    if varying:
+        model.objects.bulk_update(objs, varying, batch_size=1000)
 
 
 def _action(change: CaseChange) -> str:

@@ -141,9 +141,14 @@ class Plan:
     stored_documents: dict[int, dict[str, CarriedDocument]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    _by_case: dict[str, list[dict[str, Any]]] | None = None
 
     def warnings_of(self, case_number: str) -> list[dict[str, Any]]:
-        return [w.as_dict() for w in self.warnings if w.case == case_number]
+        if self._by_case is None:
+            self._by_case = defaultdict(list)
+            for warning in self.warnings:
+                self._by_case[warning.case].append(warning.as_dict())
+        return self._by_case.get(case_number, [])
 
     def summary(self) -> dict[str, Any]:
         """What the preview shows, in JSON: compared as a whole when the import is confirmed."""

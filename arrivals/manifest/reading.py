@@ -307,7 +307,7 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
                     f"Row {number} has {len(record):,} cells; a manifest has at most "
                     f"{MAX_COLUMNS}. Check the separator and the quotes."
                 )
-            yield number, [_cell(v) for v in record]
+            yield number, [v.strip() for v in record]  # CSV cells are text
     except csv.Error as exc:
         raise ManifestFileError(
             f"The file is not valid CSV near row {number + 1}: {exc}. A cell may be missing "
@@ -351,9 +351,14 @@ def _table(raw_rows: Iterator[tuple[int, list[Any]]]) -> Table:
                 f"of at most {MAX_ROWS:,} people each."
             )
         cells = {c: values[i] if i < len(values) else "" for i, c in enumerate(columns) if c}
-        for column, value in cells.items():
-            if isinstance(value, str) and _bad_cell(number, column, value, cell_problems):
-                cells[column] = ""  # never read further, never stored
+        texts = [v for v in cells.values() if isinstance(v, str)]
+        # One look at the whole row; the cells one by one only when something is there.
+        if CONTROL_CHARACTERS.search("".join(texts)) or max(map(len, texts), default=0) > (
+            MAX_CELL_CHARS
+        ):
+            for column, value in cells.items():
+                if isinstance(value, str) and _bad_cell(number, column, value, cell_problems):
+                    cells[column] = ""  # never read further, never stored
         rows.append((number, cells))
     if not rows:
         raise ManifestFileError("The manifest has a header row but no people in it.")
