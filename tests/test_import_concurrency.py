@@ -4,6 +4,7 @@ an integrity error, never half a file written. A confirmation sent twice applies
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -30,7 +31,7 @@ def seniors(atl):
     return [make_port_user(f"atl.senior{i}", atl, Role.SENIOR) for i in (1, 2)]
 
 
-def outcome(results: list[object]) -> list[str]:
+def outcome(results: list[Any]) -> list[str]:
     for result in results:
         if isinstance(result, Exception) and not isinstance(result, Conflict):
             raise result

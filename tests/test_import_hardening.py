@@ -67,7 +67,9 @@ def test_a_workbook_that_claims_a_huge_sheet_imports_what_it_holds(atl, atl_seni
     rows = manifest_rows(cases=1, people_per_case=2)
     workbook = to_xlsx(rows)
     sheet = zipfile.ZipFile(io.BytesIO(workbook)).read(SHEET)
-    claimed = re.search(rb'<dimension ref="[A-Z0-9:]+"', sheet).group()
+    found = re.search(rb'<dimension ref="[A-Z0-9:]+"', sheet)
+    assert found is not None
+    claimed = found.group()
     forged = rewrite_xlsx(workbook, SHEET, claimed, b'<dimension ref="A1:XFD1048576"')
     batch = import_manifest(atl_senior, atl, upload(forged, "forged.xlsx"))
     assert batch.status == ImportBatch.Status.APPLIED, batch.errors

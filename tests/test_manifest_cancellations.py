@@ -96,7 +96,7 @@ def test_a_complete_manifest_only_speaks_for_its_own_days(atl, atl_senior):
 
 def test_a_case_whose_people_were_met_is_not_cancelled_but_warned_about(atl, atl_senior):
     import_manifest(atl_senior, atl, upload(to_csv(day_rows(2))))
-    met = Individual.objects.filter(case__case_number="TC000001").first()
+    met = Individual.objects.filter(case__case_number="TC000001")[0]
     StepEventFactory.create(individual=met, actor=atl_senior)
     Individual.objects.filter(pk=met.pk).update(current_step="met")
 

@@ -118,6 +118,7 @@ def test_a_newer_version_with_another_second_leg_replaces_only_that_leg(atl, atl
     first_leg.refresh_from_db()
     old_second.refresh_from_db()
     assert first_leg.replaced_by is None
+    assert old_second.replaced_by is not None
     assert old_second.replaced_by.flight.code == "DL5"
     assert [leg[0] for leg in onward_legs()] == ["DL1820", "DL5"]
 

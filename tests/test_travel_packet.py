@@ -187,7 +187,7 @@ def test_marking_a_paper_taken_by_cbp_then_returned(client, sample, atl_associat
         "poe.individual.document.taken_by_cbp",
         "poe.individual.document.returned",
     ]
-    assert events.order_by("pk").first().changes == {
+    assert events.order_by("pk")[0].changes == {
         "document Chest X-rays": ["carried", "taken_by_cbp"]
     }
 
@@ -236,7 +236,7 @@ def test_an_associate_of_another_port_gets_404_and_a_viewer_403(
 
 
 def test_a_paper_of_another_case_is_404_through_this_case(client, sample, atl_associate):
-    other = Individual.objects.get(person_number="AF260311-01").carried_documents.first()
+    other = Individual.objects.get(person_number="AF260311-01").carried_documents.all()[0]
     url = reverse("cases:document_status", args=[sample.case_number, other.pk])
     client.force_login(atl_associate)
     assert client.post(url, {"status": "taken_by_cbp"}).status_code == 404
