@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 from typing import IO, Any, cast
 
@@ -51,6 +52,7 @@ from poe_ops.scoping import has_port_perm, require_port_perm
 from poe_ops.services.audit import log_action
 
 User = AbstractBaseUser | AnonymousUser
+log = logging.getLogger(__name__)
 MAX_STORED_PROBLEMS = 1000
 # A worker that took an upload and died is replaced after this long.
 CHECK_LEASE = dt.timedelta(minutes=10)
@@ -59,6 +61,9 @@ CHECK_SWEEP_AFTER = dt.timedelta(minutes=1)
 # A preview nobody confirmed within a day is out of date (and its file is deleted).
 PREVIEW_LIFETIME = dt.timedelta(hours=24)
 OPEN = (ImportBatch.Status.CHECKING, ImportBatch.Status.PREVIEW)
+# The unique keys two confirmations of the same new cases can race for (a case's number, a
+# flight's carrier, number and date), as PostgreSQL and SQLite name them in the error.
+RACED = ("case_number", "flight_unique_per_day", "arrivals_flight.carrier")
 
 
 def _file_name(uploaded_file: Any) -> str:
@@ -176,6 +181,20 @@ def check_upload(batch_id: int) -> str:
         return "not waiting"
     batch = ImportBatch.objects.select_related("port", "uploaded_by").get(pk=batch_id)
     batch.checked_at = now
+    try:
+        return _check(batch, now)
+    except Exception:  # a bug, not the file: say so, and keep the upload listed as refused
+        log.exception("Upload %s could not be checked", batch_id)
+        return _finish_refused(batch, [Problem(None, "File", UNEXPECTED)], 0, [])
+
+
+UNEXPECTED = (
+    "The file could not be checked because of an unexpected error. Upload it again; if it "
+    "fails again, tell the POE Ops administrator."
+)
+
+
+def _check(batch: ImportBatch, now: dt.datetime) -> str:
     rules = _rules(batch)
     try:
         manifest = _read(batch, rules, progress=True)
@@ -268,9 +287,10 @@ def confirm_import(user: User, batch: ImportBatch) -> ImportBatch:
                 return locked
             _expire(locked, reason)
     except IntegrityError as exc:
-        if "case_number" not in str(exc):
+        if not any(name in str(exc) for name in RACED):
             raise
-        # Another confirmation created some of these cases between our check and our write.
+        # Another confirmation created some of these cases (or their flights) between our
+        # check and our write; this transaction rolled back whole.
         reason = (
             "Another upload imported some of these cases a moment ago, so nothing from this "
             "file was applied. Upload it again to see what it would change now."
