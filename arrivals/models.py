@@ -198,12 +198,19 @@ class ImportBatch(models.Model):
 
 
 class ImportFile(models.Model):
-    """The uploaded bytes, kept while the upload is being checked or awaits confirmation (so
-    the confirmation applies exactly the file that was previewed), deleted once it is applied,
-    refused, discarded or out of date: the batch keeps the file's name and SHA-256."""
+    """An upload's content while it is open: its bytes until it is checked, then the rows as
+    they were read (so the confirmation works from exactly what was previewed, without reading
+    a workbook again). Deleted once it is applied, refused, discarded or out of date: the batch
+    keeps the file's name and SHA-256."""
 
     batch = models.OneToOneField(ImportBatch, on_delete=models.CASCADE, related_name="upload")
     data = models.BinaryField()
+    table = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The rows as they were read when the upload was checked: what a "
+        "confirmation works from.",
+    )
 
     def __str__(self) -> str:
         return f"the file of import {self.batch_id}"

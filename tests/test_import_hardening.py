@@ -159,3 +159,22 @@ def test_an_upload_name_with_control_characters_is_stored_printable(atl, atl_sen
     batch = import_manifest(atl_senior, atl, upload(b"", "day\x00one.csv"))
     assert batch.file_name == "dayU+0000one.csv"
     refused(batch)
+
+
+def test_a_workbook_with_more_rows_than_a_manifest_may_have_is_refused_before_it_is_parsed(
+    atl, atl_senior
+):
+    rows = manifest_rows(cases=1, people_per_case=1)
+    workbook = to_xlsx(rows)
+    sheet = zipfile.ZipFile(io.BytesIO(workbook)).read(SHEET)
+    found = re.search(rb'<row r="2".*?</row>', sheet)
+    assert found is not None
+    many = rewrite_xlsx(workbook, SHEET, found.group(), found.group() * 20_600)
+    assert len(many) < 1024 * 1024  # small, so it passes the size limit
+
+    [message] = refused(import_manifest(atl_senior, atl, upload(many, "many.xlsx")))
+
+    assert message == (
+        "File File: The sheet has 20,601 rows; a manifest has at most 20,000 people. Split it "
+        "into smaller files."
+    )

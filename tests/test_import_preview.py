@@ -20,7 +20,7 @@ from arrivals.services.manifest_import import (
 from cases.models import Case, CaseRevision, Individual
 from poe_ops.models import AuditEvent
 from poe_ops.refusals import Conflict, Refusal
-from tests.manifests import manifest_rows, sample_upload, to_csv, upload
+from tests.manifests import manifest_rows, sample_upload, to_csv, to_xlsx, upload
 
 pytestmark = pytest.mark.django_db
 SOON = dt.date.today() + dt.timedelta(days=10)
@@ -211,3 +211,13 @@ def test_an_associate_may_neither_confirm_nor_discard(atl, atl_senior, atl_assoc
     with pytest.raises(PermissionDenied):
         discard_import(atl_associate, batch)
     assert not Case.objects.exists()
+
+
+def test_a_confirmation_works_from_the_rows_as_read_for_the_preview(atl, atl_senior):
+    batch = upload_manifest(atl_senior, atl, upload(to_xlsx(rows(cases=2)), "day.xlsx"))
+
+    kept = ImportFile.objects.get(batch=batch)
+    assert bytes(kept.data) == b""  # the workbook is not read (nor kept) again
+    assert kept.table is not None and len(kept.table["rows"]) == 6
+    assert confirm_import(atl_senior, batch).status == ImportBatch.Status.APPLIED
+    assert Individual.objects.count() == 6

@@ -144,6 +144,45 @@ class Manifest:
         return {c.inbound.scheduled_date for c in self.cases.values() if c.inbound}
 
 
+def table_to_json(table: Table) -> dict[str, Any]:
+    """A checked table as JSON (dates and times tagged, empty cells left out), to be read back
+    by ``table_from_json`` exactly as it was."""
+    return {
+        "columns": table.columns,
+        "rows": [[number, {c: _tagged(v) for c, v in cells.items() if v != ""}]
+                 for number, cells in table.rows],
+    }  # fmt: skip
+
+
+def table_from_json(data: dict[str, Any]) -> Table:
+    columns = list(data["columns"])
+    rows = [
+        (number, {c: _untagged(cells.get(c, "")) for c in columns})
+        for number, cells in data["rows"]
+    ]
+    return Table(columns=columns, rows=rows)
+
+
+def _tagged(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    if isinstance(value, dt.time):
+        return {"time": value.isoformat()}
+    return value
+
+
+def _untagged(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "datetime" in value:
+            return dt.datetime.fromisoformat(value["datetime"])
+        if "date" in value:
+            return dt.date.fromisoformat(value["date"])
+        return dt.time.fromisoformat(value["time"])
+    return value
+
+
 def _normalise_header(name: Any) -> str:
     return re.sub(r"[\s\-]+", "_", str(name or "").strip().lower())
 
@@ -186,6 +225,30 @@ def read_table(data: bytes, file_name: str) -> Table:
     return _table(raw_rows)
 
 
+def _sheet_rows_declared(archive: zipfile.ZipFile) -> int:
+    """How many ``<row>`` elements the usual first sheet holds, counted while inflating it in
+    chunks (fast, bounded memory); 0 when it is not where Excel puts it."""
+    try:
+        part = archive.open("xl/worksheets/sheet1.xml")
+    except KeyError:
+        return 0
+    rows, carry = 0, b""
+    with part:
+        while chunk := part.read(1 << 20):
+            block = carry + chunk
+            # A tag cut in two at a chunk's end is found whole in the next block; one found
+            # whole in the carried bytes was counted already.
+            rows += sum(1 for m in ROW_TAG.finditer(block) if m.end() > len(carry))
+            carry = block[-16:]
+    return rows
+
+
+ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+# Rows Excel writes for formatting alone are skipped as blank later; this much leeway keeps the
+# early count from refusing a full manifest that has some of them.
+ROW_LEEWAY = 500
+
+
 def _check_zip(data: bytes) -> None:
     """Refuse a workbook whose parts would inflate past what a manifest needs, from the zip's
     directory alone (nothing is decompressed). Python's zipfile never inflates a part past the
@@ -194,15 +257,22 @@ def _check_zip(data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            inflated = sum(m.file_size for m in members)
+            if len(members) > MAX_ZIP_MEMBERS or inflated > MAX_INFLATED_BYTES:
+                raise ManifestFileError(
+                    f"This workbook would take {inflated / 1024 / 1024:,.0f} MB once unpacked "
+                    f"({len(members)} parts); an ABN manifest needs far less (at most "
+                    f"{MAX_INFLATED_BYTES // 1024 // 1024} MB). It is not a manifest, or it "
+                    "holds much more than one: save only the manifest sheet, as .xlsx or CSV "
+                    "UTF-8."
+                )
+            rows = _sheet_rows_declared(archive)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise ManifestFileError(_NOT_A_WORKBOOK) from exc
-    inflated = sum(m.file_size for m in members)
-    if len(members) > MAX_ZIP_MEMBERS or inflated > MAX_INFLATED_BYTES:
+    if rows > MAX_ROWS + 1 + ROW_LEEWAY:
         raise ManifestFileError(
-            f"This workbook would take {inflated / 1024 / 1024:,.0f} MB once unpacked "
-            f"({len(members)} parts); an ABN manifest needs far less (at most "
-            f"{MAX_INFLATED_BYTES // 1024 // 1024} MB). It is not a manifest, or it holds much "
-            "more than one: save only the manifest sheet, as .xlsx or CSV UTF-8."
+            f"The sheet has {rows:,} rows; a manifest has at most {MAX_ROWS:,} people. Split "
+            "it into smaller files."
         )
 
 

@@ -26,6 +26,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('data', models.BinaryField()),
+                ('table', models.JSONField(blank=True, help_text='The rows as they were read when the upload was checked: what a confirmation works from.', null=True)),
             ],
         ),
         migrations.AlterModelOptions(

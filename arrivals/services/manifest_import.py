@@ -37,9 +37,12 @@ from arrivals.manifest.reading import (
     MAX_UPLOAD_BYTES,
     Manifest,
     ManifestFileError,
+    Table,
     parse_manifest,
     printable,
     read_table,
+    table_from_json,
+    table_to_json,
 )
 from arrivals.manifest.values import PortRules, Problem
 from arrivals.models import ImportBatch, ImportBatchCase, ImportFile
@@ -154,12 +157,19 @@ def _rules(batch: ImportBatch) -> PortRules:
     return PortRules.of(batch.port, today=when.astimezone(batch.port.zone).date())
 
 
-def _read(batch: ImportBatch, rules: PortRules, *, progress: bool = False) -> Manifest:
-    data = bytes(ImportFile.objects.get(batch=batch).data)
-    table = read_table(data, batch.file_name)
-    total = len(table.rows)
+def _table(batch: ImportBatch) -> Table:
+    """The upload's rows: as read when it was checked, or read from its bytes now."""
+    upload = ImportFile.objects.get(batch=batch)
+    if upload.table is not None:
+        return table_from_json(upload.table)
+    return read_table(bytes(upload.data), batch.file_name)
+
+
+def _parse(
+    batch: ImportBatch, table: Table, rules: PortRules, *, progress: bool = False
+) -> Manifest:
     if progress:
-        ImportBatch.objects.filter(pk=batch.pk).update(row_count=total)
+        ImportBatch.objects.filter(pk=batch.pk).update(row_count=len(table.rows))
 
     def report(done: int) -> None:
         ImportBatch.objects.filter(pk=batch.pk).update(progress=done)
@@ -197,7 +207,8 @@ UNEXPECTED = (
 def _check(batch: ImportBatch, now: dt.datetime) -> str:
     rules = _rules(batch)
     try:
-        manifest = _read(batch, rules, progress=True)
+        table = _table(batch)
+        manifest = _parse(batch, table, rules, progress=True)
     except ManifestFileError as exc:
         return _finish_refused(batch, [Problem(None, "File", str(exc))], 0, [])
     if manifest.problems:
@@ -219,6 +230,8 @@ def _check(batch: ImportBatch, now: dt.datetime) -> str:
         )
         if not ready:
             return "not waiting"  # discarded while it was being checked
+        # From now on the rows as read are what counts: the bytes are not read again.
+        ImportFile.objects.filter(batch=batch).update(data=b"", table=table_to_json(table))
         ImportBatchCase.objects.bulk_create(
             [ImportBatchCase(batch=batch, case_number=n) for n in manifest.cases],
             batch_size=2000,
@@ -307,7 +320,7 @@ def _apply_if_unchanged(user: User, batch: ImportBatch) -> str | None:
     not, in words, otherwise."""
     rules = _rules(batch)
     try:
-        manifest = _read(batch, rules)
+        manifest = _parse(batch, _table(batch), rules)
     except (ManifestFileError, ImportFile.DoesNotExist):
         return "The uploaded file is no longer available. Upload it again."
     agencies = _agencies()
