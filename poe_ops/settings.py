@@ -202,6 +202,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "poe_ops.apply_retention",
         "schedule": crontab(hour=7, minute=30),  # 02:30/03:30 on the U.S. east coast
     },
+    # Manifest uploads waiting to be checked are queued again; day-old previews expire.
+    "arrivals.sweep_imports": {"task": "arrivals.sweep_imports", "schedule": 60.0},
     # Officers hear each morning of staff credentials expiring within 30 days (once a day).
     "staffing.notify_expiring_credentials": {
         "task": "staffing.notify_expiring_credentials",
@@ -215,6 +217,7 @@ RETENTION_DEFAULT_DAYS = {
     "case_personal_data": 365,  # after the case closed (completed or cancelled)
     "documents": 30,  # after the PDF was asked for; it can be made again while its record lives
     "notifications": 180,  # after it was written, once delivered (or given up)
+    "import_details": 180,  # after the upload: its problems, warnings and summary name people
     "incident_attachments": 730,  # after the report was approved
     "incident_text": 1825,  # after the report was approved: what happened, who was involved
 }
@@ -274,6 +277,10 @@ POE_SITE_URL = env_url("POE_SITE_URL", {"https", "http"}, default=None) or ""
 
 # How often the HQ arrival board refreshes itself while its tab is visible.
 POE_BOARD_REFRESH_SECONDS = env_int("POE_BOARD_REFRESH_SECONDS", 30, minimum=1)
+
+# Manifest uploads larger than this are checked by a worker while the page shows progress
+# (about 800 rows); smaller ones are checked in the request.
+POE_IMPORT_BACKGROUND_BYTES = env_int("POE_IMPORT_BACKGROUND_BYTES", 256 * 1024, minimum=0)
 
 SESSION_IDLE_MINUTES = env_int("POE_SESSION_IDLE_MINUTES", 60, minimum=1)
 SESSION_MAX_HOURS = env_int("POE_SESSION_MAX_HOURS", 13, minimum=1)

@@ -4,6 +4,8 @@
 #   test — the above plus PostgreSQL, Redis, Chromium, poppler (pdftoppm) and docker-compose
 #          (its `config` checks docker-compose.yml without a Docker engine)
 set -euo pipefail
+# runuser, initdb and friends live in sbin, which a minimal CI PATH may leave out.
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 profile=${1:-test}
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)

@@ -71,3 +71,37 @@ def test_the_manifest_brings_them_in(atl, atl_senior):
     rows[0]["medical_notes"] = NOTE
     import_manifest(atl_senior, atl, upload(to_csv(rows)))
     assert Individual.objects.get().medical_notes == NOTE
+
+
+def test_a_changed_note_is_applied_but_the_preview_and_history_never_quote_it(
+    client, atl, atl_senior, atl_associate
+):
+    """Coordinators read the import preview and the whole port the case page's history; both
+    say that the medical notes changed, not what they say."""
+    from arrivals.services.manifest_import import confirm_import, upload_manifest
+
+    rows = manifest_rows(1, 1)
+    rows[0]["medical_notes"] = "Asthma; inhaler in the bag."
+    import_manifest(atl_senior, atl, upload(to_csv(rows)))
+    revised = [dict(rows[0], abn_version=2, medical_notes=NOTE)]
+
+    batch = upload_manifest(atl_senior, atl, upload(to_csv(revised)))
+
+    [change] = batch.summary["updated"]
+    person = rows[0]["person_number"]
+    assert change["changes"][f"person {person} medical_notes"] == [
+        "(medical notes)",
+        "(medical notes, changed)",
+    ]
+    assert "Insulin" not in str(batch.summary) and "Asthma" not in str(batch.summary)
+    client.force_login(atl_senior)
+    assert "Insulin" not in client.get(f"/imports/{batch.pk}/").content.decode()
+
+    confirm_import(atl_senior, batch)
+
+    assert Individual.objects.get().medical_notes == NOTE
+    events = AuditEvent.objects.filter(action__startswith="poe.case.")
+    assert events.exists() and not any("Insulin" in str(e.changes) for e in events)
+    client.force_login(atl_associate)
+    page = client.get(f"/cases/{rows[0]['case_number']}/").content.decode()
+    assert "medical notes, changed" in page and "Insulin" not in page and "Asthma" not in page

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from arrivals.models import ImportBatch
+from cases.models import Case
 from poe_ops.models import Document
 from tests.factories import CaseFactory
 from tests.htmx import HTMX
@@ -72,6 +73,29 @@ def test_imports_past_the_limit_are_refused_and_nothing_is_imported(
     assert "more than 2 manifest imports" in refused.content.decode()
     assert ImportBatch.objects.count() == before
     assert client.get("/imports/").status_code == 200  # looking is not limited
+
+
+def test_confirmations_count_as_imports_and_past_the_limit_apply_nothing(
+    client, atl, atl_senior, low_limits
+):
+    """Applying a previewed manifest is the expensive half of an import: it counts too."""
+    from arrivals.services.manifest_import import upload_manifest
+
+    rows = manifest_rows(1, 1)
+    first = upload_manifest(atl_senior, atl, upload(to_csv(rows)))
+    client.force_login(atl_senior)
+    for _ in range(2):  # applied, then "already applied": both count
+        assert client.post(f"/imports/{first.pk}/confirm/").status_code == 302
+    newer = [dict(rows[0], abn_version=2, final_destination="Boise, ID")]
+    revised = upload_manifest(atl_senior, atl, upload(to_csv(newer)))
+
+    refused = client.post(f"/imports/{revised.pk}/confirm/")
+
+    assert refused.status_code == 429
+    assert "more than 2 manifest imports" in refused.content.decode()
+    revised.refresh_from_db()
+    assert revised.status == ImportBatch.Status.PREVIEW
+    assert Case.objects.get().final_destination != "Boise, ID"
 
 
 def test_an_unreachable_cache_never_stops_the_shift(client, atl_associate, low_limits, settings):

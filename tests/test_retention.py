@@ -31,13 +31,21 @@ LONG_AGO = timezone.now() - dt.timedelta(days=400)
 
 
 def closed_case(port, number, *, status="completed", when=LONG_AGO):
-    case = CaseFactory.create(port=port, case_number=number, notes="Uncle meets them.")
+    case = CaseFactory.create(
+        port=port,
+        case_number=number,
+        notes="Uncle meets them.",
+        medical_escort=True,
+        medical_escort_name="Dr. Leyla Demir",
+        import_warnings=[{"row": 2, "column": "a_number", "message": "m", "person": "Amina"}],
+    )
     IndividualFactory.create(
         case=case,
         given_names="Amina",
         surname="Haidari",
         vulnerability_notes="Pregnant, 7 months.",
         medical_notes="Insulin.",
+        a_number="A123456789",
     )
     IndividualFactory.create(case=case, given_names="Yusuf", surname="Haidari")
     CaseRevision.objects.create(case=case, abn_version=1, values={"people": ["Amina Haidari"]})
@@ -66,9 +74,11 @@ def test_a_case_closed_past_its_period_loses_its_personal_data_and_keeps_its_cou
             None,
         )
         assert person.vulnerability_notes == "" and person.medical_notes == ""
+        assert person.a_number == ""
         assert person.nationality == "AF", "what statistics count stays"
     old.refresh_from_db()
     assert old.notes == "" and old.anonymised_at is not None and old.status == "completed"
+    assert (old.medical_escort, old.medical_escort_name, old.import_warnings) == (True, "", [])
     assert not CaseRevision.objects.filter(case=old).exists()
     handover = CustodyHandover.objects.get(case=old)
     assert "Sam Rivera" not in (handover.from_name, handover.to_name)
@@ -204,3 +214,43 @@ def test_the_audit_log_stays_append_only_outside_the_retention_run(atl):
         _sql(door, (f"UPDATE {table} SET action = 'poe.x.y' WHERE id = %s", [event.pk]))  # noqa: S608
     with pytest.raises(DatabaseError, match="append-only"):
         _sql(door, (f"DELETE FROM {table} WHERE id = %s", [event.pk]))  # noqa: S608
+
+
+def test_an_old_uploads_words_about_people_go_and_its_record_stays(client, atl, atl_senior):
+    """A manifest upload's problems, warnings and summary name people; after their period only
+    who uploaded which file, when, its outcome and its counts stay — and its page says so."""
+    from arrivals.models import ImportBatch
+
+    def upload(name, status, when):
+        return ImportBatch.objects.create(
+            port=atl,
+            uploaded_by=atl_senior,
+            uploaded_at=when,
+            file_name=name,
+            sha256="0" * 64,
+            status=status,
+            errors=[{"row": 3, "column": "surname", "message": "bad", "person": "Amina Haidari"}],
+            warnings=[{"row": 4, "column": "a_number", "message": "m", "person": "Yusuf Haidari"}],
+            summary={
+                "counts": {"new": 1, "people_added": 2},
+                "updated": [{"case_number": "AF1", "people_added": ["P2 Yusuf Haidari"]}],
+            },
+        )
+
+    old = upload("old.csv", ImportBatch.Status.APPLIED, timezone.now() - dt.timedelta(days=200))
+    waiting = upload("waiting.csv", ImportBatch.Status.PREVIEW, old.uploaded_at)
+    recent = upload("recent.csv", ImportBatch.Status.APPLIED, timezone.now())
+
+    assert {o.rule.key: o for o in retention.run()}["import_details"].done == 1
+
+    old.refresh_from_db()
+    assert old.errors == [] and old.warnings == [] and "Haidari" not in str(old.summary)
+    assert old.summary["counts"] == {"new": 1, "people_added": 2}
+    assert (old.file_name, old.uploaded_by, old.status) == ("old.csv", atl_senior, "applied")
+    for kept in (waiting, recent):
+        kept.refresh_from_db()
+        assert "Haidari" in str(kept.summary), "open or recent uploads are left alone"
+    client.force_login(atl_senior)
+    page = client.get(f"/imports/{old.pk}/").content.decode()
+    assert "was removed after its retention period" in page and "Haidari" not in page
+    assert {o.rule.key: o.done for o in retention.run()}["import_details"] == 0

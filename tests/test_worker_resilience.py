@@ -13,12 +13,16 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from arrivals.documents import request_case_sheet
+from arrivals.models import ImportBatch
 from arrivals.services.checkin import move_case
+from arrivals.services.manifest_import import upload_manifest
+from arrivals.tasks import check_upload_task
 from poe_ops.celery import app
 from poe_ops.dispatch import send_now
 from poe_ops.keys import new_key
 from poe_ops.models import Document, Heartbeat, Notification
 from poe_ops.tasks import deliver_notification, heartbeat
+from tests.manifests import manifest_rows, to_csv, upload
 from tests.scenarios import family_on_flight, give_dc_a_list
 from tests.workers import running_worker
 
@@ -95,6 +99,34 @@ def test_a_delivery_that_meets_a_database_that_is_away_is_retried_not_dropped(
     assert len(mail.outbox) == 1
     notice.refresh_from_db()
     assert notice.attempts == 1, "a try the database refused is not counted as an attempt"
+
+
+def test_an_upload_checked_while_the_database_is_away_is_checked_when_it_returns(
+    atl, atl_senior, database
+):
+    """Not refused as "an unexpected error": the check is retried once PostgreSQL answers."""
+    batch = upload_manifest(
+        atl_senior, atl, upload(to_csv(manifest_rows(cases=3, people_per_case=2))), background=True
+    )
+    app.control.purge()  # its first task is dropped: the one sent below meets the outage
+    with running_worker():
+        heartbeat.delay()
+        _wait_for(lambda: Heartbeat.objects.exists(), 20, "a first task")
+        database.stop()
+        assert send_now(check_upload_task, batch.pk)
+        time.sleep(3)  # the task runs, fails on the database, is queued again
+        database.start()
+        checked = _wait_for(
+            lambda: (
+                ImportBatch.objects.exclude(status=ImportBatch.Status.CHECKING)
+                .filter(pk=batch.pk)
+                .first()
+            ),
+            60,
+            "the retried check",
+        )
+    assert checked.status == ImportBatch.Status.PREVIEW, checked.errors
+    assert checked.summary["counts"]["new"] == 3
 
 
 def test_the_heartbeat_tells_healthz_the_worker_works(client, atl):

@@ -1,5 +1,6 @@
-"""The records of ``cases``: who travels (``cases.models.cases``) and what the POE books and
-arranges for them (``cases.models.bookings``). This package re-exports them, so
+"""The records of ``cases``: who travels (``cases.models.cases``), the papers they carry
+(``cases.models.packet``) and what the POE books and arranges for them
+(``cases.models.bookings``). This package re-exports them, so
 ``from cases.models import Case`` is the way to name them."""
 
 from cases.models.bookings import (
@@ -15,30 +16,32 @@ from cases.models.bookings import (
 from cases.models.cases import (
     CASE_NUMBER_PATTERN,
     CASE_NUMBER_RULE,
-    SSR,
-    WHEELCHAIR_CODES,
     Case,
     CaseRevision,
+    ImmigrationCategory,
     Individual,
     ResettlementAgency,
+    TBClass,
     validate_case_number,
     validate_ssr_codes,
 )
+from cases.models.packet import CarriedDocument
 
 __all__ = [
     "CASE_NUMBER_PATTERN",
     "CASE_NUMBER_RULE",
-    "SSR",
-    "WHEELCHAIR_CODES",
+    "CarriedDocument",
     "Case",
     "CaseRevision",
     "CustodyHandover",
     "EscortAssignment",
     "GroundTransportBooking",
     "HotelBooking",
+    "ImmigrationCategory",
     "Individual",
     "MealOrder",
     "ResettlementAgency",
+    "TBClass",
     "Vendor",
     "VendorProblem",
     "VendorRating",

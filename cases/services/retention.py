@@ -1,7 +1,8 @@
 """Retention of what ``cases`` holds about people (docs/retention.md): a case closed longer than
 its period (``POE_RETENTION_DAYS["case_personal_data"]``) keeps its number, port, status, flags
-and counts — what statistics need — and loses names, dates of birth, notes, the names of the
-people who received or escorted them, meal allergies and the ABN versions it had before."""
+and counts — what statistics need — and loses names, dates of birth, A-numbers, notes, the names
+of the people who received or escorted them (the medical escort's too), meal allergies, the
+import's warnings about its rows and the ABN versions it had before."""
 
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ def anonymise_cases(ids: list[int], now: dt.datetime) -> int:
         date_of_birth=None,
         vulnerability_notes="",
         medical_notes="",
+        a_number="",
     )
     CaseRevision.objects.filter(case_id__in=ids).delete()
     CustodyHandover.objects.filter(case_id__in=ids).update(from_name=REMOVED, to_name=REMOVED)
@@ -53,7 +55,9 @@ def anonymise_cases(ids: list[int], now: dt.datetime) -> int:
     GroundTransportBooking.objects.filter(case_id__in=ids).update(notes="")
     scrub_events(Individual, people)
     scrub_events(Case, ids)
-    return Case.objects.filter(pk__in=ids).update(notes="", anonymised_at=now)
+    return Case.objects.filter(pk__in=ids).update(
+        notes="", medical_escort_name="", import_warnings=[], anonymised_at=now
+    )
 
 
 def register() -> None:
@@ -61,7 +65,8 @@ def register() -> None:
         RetentionRule(
             key="case_personal_data",
             label="Personal data of closed cases",
-            does="names, dates of birth, notes, medical notes, receivers' and escorts' names "
+            does="names, dates of birth, A-numbers, notes, medical notes, receivers' and "
+            "escorts' names, import warnings "
             f"and earlier ABN versions removed; the audit log's copies read "
             f"“{RETENTION_SCRUBBED}”; the case, its people, steps and counts stay",
             due=cases_due,

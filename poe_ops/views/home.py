@@ -22,13 +22,13 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     no port, on the incident reports routed to them."""
     user = request.user
     if user.is_superuser or hq_offices(user):
-        return redirect("arrivals:board")
+        return redirect(page_url("board"))
     port = ports_for(user, OPERATE).first()
     if port is None and ports_for(user).exists():
         return redirect(page_url("incidents"))
     if port is None:
         return render(request, "poe_ops/no_port.html", status=403)
-    return redirect("arrivals:port_today", iata=port.iata)
+    return redirect(page_url("port_day", port.iata))
 
 
 @never_cache

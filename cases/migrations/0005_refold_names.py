@@ -24,6 +24,6 @@ def refold(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0003_bookings_vendors_escorts_custody")]
+    dependencies = [("cases", "0004_travel_packet")]
 
     operations = [migrations.RunPython(refold, migrations.RunPython.noop, elidable=True)]
