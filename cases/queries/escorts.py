@@ -54,5 +54,5 @@ ESCORT_CODES = frozenset({SSR.UMNR, SSR.MEDA, SSR.STCR})
 
 # Past these steps the person no longer needs an escort from the POE (or is not here).
 ESCORT_SETTLED = frozenset(
-    {ArrivalStep.CONNECTED, ArrivalStep.HANDED_OVER, ArrivalStep.NO_SHOW, ArrivalStep.REBOOKED}
+    {ArrivalStep.DEPARTED, ArrivalStep.HANDED_OVER, ArrivalStep.NO_SHOW, ArrivalStep.REBOOKED}
 )
