@@ -238,6 +238,8 @@ def next_step(current: str, skipped: frozenset[str] = frozenset(), connecting: b
             return Step.HANDED_OVER
         return found
 
+    if current == Step.NEEDS_REBOOKING and not connecting:
+        return ""  # rebooking comes first (its own form), then the connection goes on
     step = after(current)
     while step in skipped:
         step = after(step)

@@ -10,7 +10,11 @@ A person still on the way through the airport is at risk when their onward fligh
   inbound flight's best-known arrival plus the port's CBP allowance is under the port's minimum
   connection (``Port.cbp_allowance_minutes``, ``Port.min_connection_minutes``); a cancelled or
   diverted inbound flight puts everyone not yet landed at risk. Through security or at the gate,
-  they have made it unless the flight is cancelled.
+  they have made it unless the flight is cancelled;
+- lands at the hub too late for their second leg (under ``HUB_CONNECTION_MINUTES``, the first
+  leg's arrival moved by its delay);
+- is delayed (its status, or an estimate later than scheduled): the port watches them — at the
+  gate longer, perhaps a night more, and the agency at the destination must hear of it.
 
 People already marked "needs rebooking" are listed too (first), with the one tap that rebooks
 them. Reads nothing itself: the callers pass the people and legs they already read."""
@@ -23,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from arrivals.models import Flight
-from arrivals.queries.onward import Leg, connection_at
+from arrivals.queries.onward import Leg, connection_at, legs_of
 from cases.steps import IN_PROGRESS, ArrivalStep
 from poe_ops.models import Port
 
@@ -32,7 +36,11 @@ MISSED = "missed"
 NEEDS_REBOOKING = "needs_rebooking"
 INBOUND_LOST = "inbound"
 TIGHT = "tight"
+SECOND_LEG = "second_leg"
+DELAYED = "delayed"
 URGENT = frozenset({CANCELLED, MISSED, NEEDS_REBOOKING})
+# The least time between two domestic legs at a hub.
+HUB_CONNECTION_MINUTES = 45
 # Past the checkpoint: only a cancellation can still strand them.
 MADE_IT = frozenset({ArrivalStep.THROUGH_SECURITY, ArrivalStep.AT_GATE})
 
@@ -74,6 +82,10 @@ class AtRisk:
     def words(self, min_connection: int) -> str:
         """Why, in a few words: what the panel's last column says."""
         if self.reason == NEEDS_REBOOKING:
+            if self.leg is not None and self.leg.cancelled:
+                return f"{self.onward_code} cancelled"
+            if self.leg is not None and self.leg.departed:
+                return f"{self.onward_code} has departed"
             return "Needs rebooking"
         if self.reason == CANCELLED:
             return f"{self.onward_code} cancelled"
@@ -81,6 +93,11 @@ class AtRisk:
             return f"{self.onward_code} has departed"
         if self.reason == INBOUND_LOST:
             return "Inbound flight cancelled or diverted"
+        if self.reason == DELAYED and self.leg is not None:
+            late = self.leg.minutes_late
+            return f"{self.onward_code} delayed" + (f" {late:d} min" if late else "")
+        if self.reason == SECOND_LEG:
+            return f"{self.margin_minutes or 0:d} min for the next leg at the hub"
         margin = self.margin_minutes or 0
         if margin < 0:
             return f"{margin:d} min"
@@ -131,12 +148,38 @@ def risk_of(
         return None
     if leg.cancelled:
         return CANCELLED, None, leg
-    if step in MADE_IT or step == ArrivalStep.HOTEL:
-        return (MISSED, None, leg) if leg.departed and step == ArrivalStep.HOTEL else None
-    if leg.departed:
+    if step == ArrivalStep.HOTEL and leg.departed:
         return MISSED, None, leg
-    found = _margin(port, inbound, leg, step)
-    return (found[0], found[1], leg) if found else None
+    if step not in MADE_IT and step != ArrivalStep.HOTEL:
+        if leg.departed:
+            return MISSED, None, leg
+        found = _margin(port, inbound, leg, step)
+        if found:
+            return found[0], found[1], leg
+    if leg.departed:
+        return None
+    hub = _hub_margin(legs, leg, individual_id)
+    if hub is not None:
+        return SECOND_LEG, hub, leg
+    return (DELAYED, None, leg) if leg.delayed else None
+
+
+def _hub_margin(legs: list[Leg], first: Leg, individual_id: int) -> int | None:
+    """Minutes between the first leg landing at the hub and the next leg leaving it, when fewer
+    than ``HUB_CONNECTION_MINUTES``; None otherwise."""
+    after = next(
+        (
+            leg
+            for leg in legs_of(legs, individual_id)
+            if leg.origin == first.destination and leg is not first
+        ),
+        None,
+    )
+    lands = first.arrival
+    if after is None or lands is None or after.departure is None:
+        return None
+    margin = int((after.departure - lands).total_seconds() // 60)
+    return margin if margin < HUB_CONNECTION_MINUTES else None
 
 
 def people_at_risk(

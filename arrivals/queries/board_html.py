@@ -187,7 +187,7 @@ def departure_rows(
     html = []
     for row in rows:
         flight = row.flight
-        risk = f'<span class="alert-text">{row.at_risk:d} may miss it</span>' if row.at_risk else ""
+        risk = f'<span class="alert-text">{row.at_risk:d} at risk</span>' if row.at_risk else ""
         counts = "".join(
             f'<span class="step-count step-{_e(step)}">{_e(label)} {count:d}</span>'
             for step, label, count in row.by_step

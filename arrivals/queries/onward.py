@@ -33,6 +33,9 @@ _FIELDS = (
     "flight__actual_departure",
     "flight__gate",
     "flight__status",
+    "flight__scheduled_arrival",
+    "flight__estimated_arrival",
+    "flight__actual_arrival",
     "created_at",
     "individuals",
 )
@@ -54,6 +57,9 @@ class Leg:
     actual_departure: dt.datetime | None
     gate: str
     status: str
+    scheduled_arrival: dt.datetime | None
+    estimated_arrival: dt.datetime | None
+    actual_arrival: dt.datetime | None
     booked_at: dt.datetime  # when the segment was made (a rebooking makes a new one)
     named: set[int] = field(default_factory=set)  # the people named; empty: the whole case
 
@@ -86,13 +92,26 @@ class Leg:
         return self.status == Flight.Status.DEPARTED or self.actual_departure is not None
 
     @property
-    def delayed(self) -> bool:
-        late = (
-            self.estimated_departure is not None
-            and self.scheduled_departure is not None
-            and self.estimated_departure > self.scheduled_departure
+    def minutes_late(self) -> int:
+        """How much later than scheduled it leaves, by its estimate (0 when on time)."""
+        if self.estimated_departure is None or self.scheduled_departure is None:
+            return 0
+        return max(
+            0, int((self.estimated_departure - self.scheduled_departure).total_seconds() // 60)
         )
-        return self.status == Flight.Status.DELAYED or late
+
+    @property
+    def delayed(self) -> bool:
+        return self.status == Flight.Status.DELAYED or self.minutes_late > 0
+
+    @property
+    def arrival(self) -> dt.datetime | None:
+        """When it lands: actual, else estimated, else scheduled moved by the departure's delay."""
+        if self.actual_arrival or self.estimated_arrival:
+            return self.actual_arrival or self.estimated_arrival
+        if self.scheduled_arrival is None:
+            return None
+        return self.scheduled_arrival + dt.timedelta(minutes=self.minutes_late)
 
     @property
     def status_label(self) -> str:
@@ -138,6 +157,9 @@ def _legs_from(rows: Iterable[tuple[Any, ...]]) -> dict[int, list[Leg]]:
         actual,
         gate,
         status,
+        scheduled_arrival,
+        estimated_arrival,
+        actual_arrival,
         booked_at,
         individual_id,
     ) in rows:
@@ -156,6 +178,9 @@ def _legs_from(rows: Iterable[tuple[Any, ...]]) -> dict[int, list[Leg]]:
                 actual,
                 gate,
                 status,
+                scheduled_arrival,
+                estimated_arrival,
+                actual_arrival,
                 booked_at,
             )
         if individual_id is not None:

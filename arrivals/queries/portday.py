@@ -199,6 +199,7 @@ class PersonRow:
     undo_key: str = field(default_factory=lambda: str(uuid.uuid4()))
     legs: list[Leg] = field(default_factory=list)  # the person's onward legs, in order
     step_detail: str = ""  # what the current step carries (bags, the hospital)
+    primary: str = ""  # the normal next step: the big button drawn first and filled
 
     @property
     def step_label(self) -> str:
@@ -208,7 +209,9 @@ class PersonRow:
     def undo_label(self) -> str:
         if self.undo_event is None:
             return ""
-        return f"Undo {BUTTON_LABELS[self.undo_event.to_step].lower()}"
+        label = BUTTON_LABELS[self.undo_event.to_step]
+        # "Undo bags claimed", but "Undo CBP secondary": acronyms keep their capitals.
+        return f"Undo {label[0].lower() + label[1:] if label[1:2].islower() else label}"
 
 
 @dataclass
@@ -290,9 +293,11 @@ def person_rows(
                 detail = describe_detail(latest.to_step, latest.detail)
         case_legs = legs.get(person.case_id, [])
         connection = connection_at(case_legs, person.pk, port.iata)
-        big, small = moves(person.current_step, skipped, connection is not None)
+        connecting = connection is not None and not connection.cancelled
+        big, small = moves(person.current_step, skipped, connecting)
         row = PersonRow(person, _age(person.date_of_birth, today), big, small, undo)
         row.legs, row.step_detail = legs_of(case_legs, person.pk), detail
+        row.primary = next_step(person.current_step, skipped, connecting)
         rows.append(row)
     return rows
 

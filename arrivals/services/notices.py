@@ -53,6 +53,10 @@ def _hhmm(when: dt.datetime | None, port: Port) -> str:
     return f"{when.astimezone(port.zone):%H:%M}" if when else "—"
 
 
+def _people(count: int) -> str:
+    return f"{count} {'person' if count == 1 else 'people'}"
+
+
 def signed_in(event: StepEvent) -> str:
     return str(event.actor.get_full_name() or event.actor.get_username())
 
@@ -221,7 +225,7 @@ def flight_changed(flight: Flight, before: Mapping[str, Any]) -> None:
         "summary": f"Flight {flight.code} to {port.iata} on "
         f"{flight.scheduled_date:%d %b %Y} is {label}"
         + (f", now expected {_hhmm(new_eta, port)}" if new_eta else "")
-        + (f"; {len(at_risk)} people may miss their connection." if at_risk else "."),
+        + (f"; {_people(len(at_risk))} may miss their connection." if at_risk else "."),
         "details": details,
         "path": _flight_path(flight),
     }
@@ -281,7 +285,7 @@ def departure_changed(
         summary = (
             f"Domestic flight {route} on {flight.scheduled_date:%d %b %Y} now departs "
             f"{_local(flight.latest_departure, port)}"
-            + (f"; {len(at_risk)} people may miss it." if at_risk else ".")
+            + (f"; {_people(len(at_risk))} at risk." if at_risk else ".")
         )
     subject = f"{port.iata} · Flight change: {flight.code} {flight.scheduled_date:%d %b} {what}"
     context = {"summary": summary, "details": details, "path": _flight_path(flight)}

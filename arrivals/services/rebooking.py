@@ -527,8 +527,9 @@ def _group_notice(result: GroupResult, actor: Any) -> None:
     old, new = result.flight, first.new_segment.flight
     hotel = first.hotel_booking
     people = sum(len(travellers(r.rebooking.new_segment)) for r in result.results)
+    cases = f"{len(result.results)} case{'s' if len(result.results) != 1 else ''}"
     subject = (
-        f"{port.iata} · Rebooking: {len(result.results)} case(s) from {old.code} to {new.code} "
+        f"{port.iata} · Rebooking: {cases} from {old.code} to {new.code} "
         f"{new.scheduled_date:%d %b}" + (f", hotel {hotel.vendor.name}" if hotel else "")
     )
     details = [
@@ -550,8 +551,9 @@ def _group_notice(result: GroupResult, actor: Any) -> None:
         ["Recorded by", str(actor.get_full_name() or actor.get_username())],
     ]
     context = {
-        "summary": f"Everyone booked on {old.code} ({len(result.results)} cases, {people} people) "
-        f"was rebooked on {new.code} departing {_when(new, port.zone, port.iata)}"
+        "summary": f"Everyone booked on {old.code} ({cases}, {people} "
+        f"{'person' if people == 1 else 'people'}) was rebooked on {new.code} departing "
+        f"{_when(new, port.zone, port.iata)}"
         + (f"; hotel: {hotel.vendor.name}." if hotel else "."),
         "details": details,
         "path": reverse("arrivals:flight", args=[port.iata, old.pk]),

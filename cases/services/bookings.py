@@ -82,7 +82,8 @@ def transit_notice(case: Case, night: dt.date, hotel: str, by: Any) -> None:
     port = case.port
     subject = f"{port.iata} · Transit: case {case.case_number} to hotel overnight"
     context = {
-        "summary": f"Case {case.case_number} is staying overnight in a hotel at {port.iata}.",
+        "summary": f"Case {case.case_number} is staying overnight at {hotel} ({port.iata}), "
+        f"check-in {night:%d %b}.",
         "details": [
             ["Case", case.case_number],
             ["Final destination", case.final_destination or "—"],
