@@ -217,6 +217,7 @@ class BagsClaimedForm(StepDetailForm):
         max_value=MAX_BAGS,
         label="Bags claimed",
         help_text="Checked bags collected from the belt; 0 for hand luggage only.",
+        error_messages={"required": "Say how many bags were claimed (0 for none)."},
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     tags = forms.CharField(
@@ -250,7 +251,10 @@ class HospitalForm(StepDetailForm):
     step = ArrivalStep.HOSPITAL
 
     hospital = forms.CharField(
-        max_length=120, label="Hospital", help_text="Where the ambulance takes them."
+        max_length=120,
+        label="Hospital",
+        help_text="Where the ambulance takes them.",
+        error_messages={"required": "Name the hospital they are taken to."},
     )
     accompanied_by = forms.CharField(
         required=False,

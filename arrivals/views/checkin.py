@@ -205,14 +205,14 @@ def _show_detail_form(
     request: HtmxHttpRequest, context: dict[str, object], slot: str, posted: bool
 ) -> HttpResponse:
     """The form alone (htmx: into its slot in the row or the case block, also when a submit
-    was refused), or a page of its own without JavaScript."""
-    status = 400 if posted else 200
+    was refused — answered 200, as a refused tap is, since the form in words is the answer), or
+    a page of its own without JavaScript (400 when refused)."""
     if request.htmx:
-        response = render(request, "arrivals/step_detail.html#detail_form", context, status=status)
+        response = render(request, "arrivals/step_detail.html#detail_form", context)
         if posted:
             response = reswap(retarget(response, f"#{slot}"), "innerHTML")
         return response
-    return render(request, "arrivals/step_detail.html", context, status=status)
+    return render(request, "arrivals/step_detail.html", context, status=400 if posted else 200)
 
 
 @login_required

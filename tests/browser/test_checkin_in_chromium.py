@@ -83,7 +83,7 @@ def test_an_associate_moves_a_family_through_the_steps_and_undoes_one(
     page.locator(f"#person-{people[2].pk}").get_by_text("Hospital…").click()
     form = page.locator(f"#step-form-{people[2].pk} form")
     form.get_by_role("button", name="Record hospital").click()
-    expect(form.locator(".field-error")).to_contain_text("Hospital: this is needed")
+    expect(form.locator(".field-error")).to_contain_text("Name the hospital they are taken to.")
     form.get_by_label("Hospital").fill("Grady Memorial Hospital")
     form.get_by_label("Who goes with them").fill("Farid (IOM)")
     form.get_by_role("button", name="Record hospital").click()
