@@ -438,3 +438,21 @@ def test_a_transport_booking_tells_hq(atl, atl_associate):
         f"{pickup.astimezone(atl.zone):%d %b %H:%M} → Hotel"
     )
     assert "Drop-off: Hotel: Airport Inn" in notice.body
+
+
+def test_no_connection_step_after_the_flight_has_left_without_them(
+    client, atl, atl_associate, atl_senior, landed
+):
+    case, (person,) = family_on_flight(atl, landed, size=1)
+    leg = onward(case, soon(0.5))
+    walk(atl_associate, case, TO_THE_GATE[:4])
+    depart(atl_senior, leg, status="departed", actual_departure="")
+    refused = move_individual(atl_associate, person.pk, "bags_rechecked", idempotency_key=new_key())
+    assert refused.message.startswith(f"DL1234 has already departed: rebook {person} first")
+    client.force_login(atl_associate)
+    row = found(
+        rf'id="person-{person.pk}".*?</li>',
+        client.get(f"/ports/ATL/flights/{landed.pk}/").content.decode(),
+    )
+    assert 'value="bags_rechecked"' not in row, "no button for a step that would be refused"
+    assert "Rebook / hotel" in row

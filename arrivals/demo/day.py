@@ -157,10 +157,9 @@ class _DayBuilder:
             "scheduled_arrival": arrives,
         }
         if arrives < self.now:
-            fields.update(status=Flight.Status.LANDED, actual_arrival=arrives)
-        elif gone < self.now:
+            fields.update(actual_arrival=arrives)
+        if gone < self.now:  # what the port records of a flight leaving it: that it departed
             fields.update(status=Flight.Status.DEPARTED)
-        if gone < self.now:
             fields.update(actual_departure=gone, gate=f"{self.rng.choice('ABCDE')}{gone.minute}")
         flight, _ = Flight.objects.get_or_create(
             carrier=self.domestic_carrier,

@@ -293,7 +293,11 @@ def person_rows(
                 detail = describe_detail(latest.to_step, latest.detail)
         case_legs = legs.get(person.case_id, [])
         connection = connection_at(case_legs, person.pk, port.iata)
-        connecting = connection is not None and not connection.cancelled
+        connecting = (
+            connection is not None
+            and not connection.cancelled
+            and (not connection.departed or person.current_step == ArrivalStep.AT_GATE)
+        )
         big, small = moves(person.current_step, skipped, connecting)
         row = PersonRow(person, _age(person.date_of_birth, today), big, small, undo)
         row.legs, row.step_detail = legs_of(case_legs, person.pk), detail

@@ -100,7 +100,8 @@ def _detail_at(port: Port, to_step: str, detail: dict[str, Any]) -> dict[str, An
 def onward_refusal(person: Individual, to_step: str, port: Port, legs: list[Leg]) -> str:
     """Why the connection step ``to_step`` cannot be recorded for ``person`` given their onward
     legs (``legs``: their case's); empty when it can. "Departed" only once the onward flight has
-    actually departed; no connection step on a cancelled flight or without one."""
+    actually departed; no other connection step once it has, on a cancelled flight, or
+    without one."""
     if to_step not in CONNECTION:
         return ""
     leg = connection_at(legs, person.pk, port.iata)
@@ -111,6 +112,8 @@ def onward_refusal(person: Individual, to_step: str, port: Port, legs: list[Leg]
         )
     if leg.cancelled:
         return f"{leg.code} is cancelled: rebook {person} first (Rebook / hotel)."
+    if to_step != ArrivalStep.DEPARTED and leg.departed:
+        return f"{leg.code} has already departed: rebook {person} first (Rebook / hotel)."
     if to_step == ArrivalStep.DEPARTED and not leg.departed:
         expected = leg.departure
         when = f", expected {expected.astimezone(port.zone):%H:%M}" if expected else ""
