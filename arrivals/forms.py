@@ -14,11 +14,13 @@ from arrivals.manifest.reading import MAX_UPLOAD_BYTES
 from arrivals.models import Flight, Segment
 from arrivals.queries.board import FLAGS
 from arrivals.services.flights import ARRIVAL_STATUSES, DEPARTURE_STATUSES
-from arrivals.services.rebooking import GroupHotel, GroupRide, NewFlight
+from arrivals.services.group_rebooking import GroupHotel, GroupRide
+from arrivals.services.rebooking import NewFlight
 from cases.forms import HotelForm, TransportForm
 from cases.models import Case, Individual, ResettlementAgency
 from cases.models.bookings import Vendor
-from cases.steps import MAX_BAGS, ArrivalStep, check_detail
+from cases.step_details import MAX_BAGS, check_detail
+from cases.steps import ArrivalStep
 from poe_ops.forms import KeyedForm, PeopleField, local_instant
 from poe_ops.models import Port
 from poe_ops.refusals import Refusal
@@ -186,7 +188,7 @@ class DepartureStatusForm(forms.Form):
 
 class StepDetailForm(KeyedForm):
     """What a step carries, asked in a small form when its button is tapped (the detail cannot
-    be guessed). ``cases.steps.check_detail`` decides; its refusals land on their fields."""
+    be guessed). ``cases.step_details.check_detail`` decides; its refusals land on their fields."""
 
     step: str = ""
 

@@ -10,7 +10,8 @@ from django.db import models
 from django.utils import timezone
 
 from cases.models import Case, Individual
-from cases.steps import STEP_MAX_LENGTH, ArrivalStep, describe_detail
+from cases.step_details import describe_detail
+from cases.steps import STEP_MAX_LENGTH, ArrivalStep
 from poe_ops.models import Port
 
 iata_airport = RegexValidator(r"^[A-Z]{3}$", "An airport code is three capital letters.")

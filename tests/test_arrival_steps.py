@@ -7,14 +7,8 @@ import pytest
 
 from arrivals.models import StepEvent
 from arrivals.services.checkin import move_case, move_individual
-from cases.steps import (
-    allowed_moves,
-    check_detail,
-    in_words,
-    next_step,
-    refusal_reason,
-    skipped_at,
-)
+from cases.step_details import check_detail
+from cases.steps import allowed_moves, in_words, next_step, refusal_reason, skipped_at
 from poe_ops.keys import new_key
 from poe_ops.refusals import Refusal
 from tests.scenarios import THROUGH_CUSTOMS, family_on_flight, walk

@@ -112,7 +112,8 @@ def test_people_on_earlier_flights_are_already_moving(atl, atl_associate):
 
 
 def test_the_step_events_follow_the_allowed_moves(atl, atl_associate):
-    from cases.steps import ALLOWED_MOVES, check_detail
+    from cases.step_details import check_detail
+    from cases.steps import ALLOWED_MOVES
 
     day = dt.date(2026, 5, 4)
     seed_demo_day(atl, day, actor=atl_associate, now=timezone.make_aware(dt.datetime(2026, 5, 5)))

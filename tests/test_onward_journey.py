@@ -456,3 +456,25 @@ def test_no_connection_step_after_the_flight_has_left_without_them(
     )
     assert 'value="bags_rechecked"' not in row, "no button for a step that would be refused"
     assert "Rebook / hotel" in row
+
+
+# Staffing follows the connections
+
+
+def test_staffing_counts_connecting_travellers_again_before_their_departure(atl):
+    from staffing.queries.coverage import coverage
+    from tests.scenarios import flight_with_people, local, next_monday
+
+    day = next_monday(atl)
+    flight, people = flight_with_people(atl, local(atl, day, 9), 3)
+    onward(people[0].case, local(atl, day, 15))  # the walk to the gate: 13:30 to 15:00
+    cancelled_case, _ = family_on_flight(atl, flight, size=2)
+    onward(cancelled_case, local(atl, day, 15, 30), number="1300", status="cancelled")
+    (result,) = coverage(atl, day)
+    people_at = {h.start.hour: h.people for h in result.hours}
+    assert people_at[9] == 5, "everyone landing is met"
+    assert (people_at[12], people_at[13], people_at[14], people_at[15]) == (0, 3, 3, 0)
+    assert result.arriving == 5, "the connection is not a second arrival"
+    Individual.objects.filter(pk__in=[p.pk for p in people]).update(current_step="departed")
+    (result,) = coverage(atl, day)
+    assert {h.start.hour: h.people for h in result.hours}[14] == 0, "gone: nobody to walk"

@@ -43,6 +43,13 @@ URGENT = frozenset({CANCELLED, MISSED, NEEDS_REBOOKING})
 HUB_CONNECTION_MINUTES = 45
 # Past the checkpoint: only a cancellation can still strand them.
 MADE_IT = frozenset({ArrivalStep.THROUGH_SECURITY, ArrivalStep.AT_GATE})
+# The steps at which someone can be at risk at all (everyone else is gone or not coming).
+CAN_BE_AT_RISK = IN_PROGRESS | {ArrivalStep.HOTEL, ArrivalStep.NEEDS_REBOOKING}
+
+
+def may_be_at_risk(person: Mapping[str, Any], legs: Mapping[int, list[Leg]]) -> bool:
+    """A cheap first look: on the way (or at the hotel, or to rebook) with an onward leg."""
+    return person["current_step"] in CAN_BE_AT_RISK and person["case_id"] in legs
 
 
 @dataclass
@@ -192,7 +199,7 @@ def people_at_risk(
     once."""
     found: dict[int, AtRisk] = {}
     for inbound, person in people:
-        if person["id"] in found:
+        if person["id"] in found or not may_be_at_risk(person, legs):
             continue
         risk = risk_of(
             port,

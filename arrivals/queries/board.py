@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString
 
 from arrivals.models import Flight
 from arrivals.queries import board_html
-from arrivals.queries.at_risk import AtRisk, people_at_risk
+from arrivals.queries.at_risk import AtRisk, may_be_at_risk, people_at_risk
 from arrivals.queries.onward import legs_of_cases
 from arrivals.queries.portday import STEP_ORDER
 from arrivals.queries.portday import people_by_flight as people_by_flight_of
@@ -284,7 +284,7 @@ def build_board(ports: list[Port], day: dt.date, filters: BoardFilters) -> Board
         people = [p for p in people_by_flight.get(flight.pk, []) if filters.matches(p)]
         if filters.active and not people:
             continue
-        risk_pairs[flight.port_id] += [(flight, p) for p in people]
+        risk_pairs[flight.port_id] += [(flight, p) for p in people if may_be_at_risk(p, legs)]
         landed = flight.actual_arrival is not None or flight.status == Flight.Status.LANDED
         steps = Counter(p["current_step"] for p in people)
         interpreters = {
@@ -313,7 +313,7 @@ def build_board(ports: list[Port], day: dt.date, filters: BoardFilters) -> Board
         if filters.active and not people:
             continue
         departing[flight.pk] = people
-        risk_pairs[flight.port_id] += [(None, p) for p in people]
+        risk_pairs[flight.port_id] += [(None, p) for p in people if may_be_at_risk(p, legs)]
 
     for board_port in by_port.values():
         board_port.at_risk = people_at_risk(board_port.port, risk_pairs[board_port.port.pk], legs)

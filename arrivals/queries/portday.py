@@ -23,16 +23,8 @@ from arrivals.queries.onward import Leg, connection_at, legs_of, legs_of_cases
 from arrivals.services.undo import undo_refusal
 from cases.models import SSR, WHEELCHAIR_CODES, Case, Individual
 from cases.queries import escorts
-from cases.steps import (
-    CONNECTION,
-    EXCEPTIONS,
-    NEEDS_DETAIL,
-    ArrivalStep,
-    allowed_moves,
-    describe_detail,
-    next_step,
-    skipped_at,
-)
+from cases.step_details import NEEDS_DETAIL, describe_detail
+from cases.steps import CONNECTION, EXCEPTIONS, ArrivalStep, allowed_moves, next_step, skipped_at
 from poe_ops.languages import language_name
 from poe_ops.localtime import local_day_bounds
 from poe_ops.models import Port

@@ -32,15 +32,8 @@ from arrivals.services.step_events import (
 )
 from cases.models import Case, Individual
 from cases.services.custody import custody_refusal
-from cases.steps import (
-    CONNECTION,
-    FINISHED,
-    ArrivalStep,
-    check_detail,
-    in_words,
-    refusal_reason,
-    skipped_at,
-)
+from cases.step_details import check_detail
+from cases.steps import CONNECTION, FINISHED, ArrivalStep, in_words, refusal_reason, skipped_at
 from poe_ops.keys import check_key, derive
 from poe_ops.models import Port
 from poe_ops.refusals import Refusal

@@ -1,8 +1,8 @@
 """Rebooking a missed or cancelled connection: the new flight replaces the segment (the old one is
 kept), a hotel and ground transport may be booked in the same action, the people's steps follow,
 and Operations HQ hears of the rebooking — the new flight and its time, the hotel by name (and
-of the overnight transit, when there is a hotel). ``rebook_group`` moves everyone booked on one
-flight (several cases) to a new one in a single action and tells HQ once.
+of the overnight transit, when there is a hotel). Everyone on one flight at once:
+``arrivals.services.group_rebooking``.
 
 One transaction: the rebooking, the bookings, the steps, the audit events and the notifications
 commit together or not at all. A repeated idempotency key returns the first rebooking."""
@@ -10,7 +10,6 @@ commit together or not at all. A repeated idempotency key returns the first rebo
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,10 +21,9 @@ from django.urls import reverse
 from arrivals.models import Flight, Rebooking, Segment
 from arrivals.services import checkin
 from cases.models import Case, Individual
-from cases.models.bookings import GroundTransportBooking, MealOrder, Vendor
-from cases.services.bookings import MealLine, book_hotel, book_transport
+from cases.services.bookings import book_hotel, book_transport
 from cases.steps import ArrivalStep, refusal_reason, skipped_at
-from poe_ops.keys import Saved, check_key, derive
+from poe_ops.keys import Saved
 from poe_ops.models import NotificationKind
 from poe_ops.refusals import Refusal
 from poe_ops.roles import OPERATE
@@ -117,13 +115,15 @@ def _flight(case: Case, new: NewFlight, old: Flight) -> Flight:
     return flight
 
 
-def _when(flight: Flight, zone: Any, iata: str) -> str:
+def departs_words(flight: Flight, zone: Any, iata: str) -> str:
+    """When the flight leaves, in the port's local time, for a notice."""
     if flight.scheduled_departure:
         return f"{flight.scheduled_departure.astimezone(zone):%d %b %H:%M} {iata} time"
     return f"{flight.scheduled_date:%d %b %Y}"
 
 
-def _hotel_words(rebooking: Rebooking) -> str:
+def hotel_words(rebooking: Rebooking) -> str:
+    """The rebooking's hotel in a line: name, check-in, nights, rooms (or "none")."""
     hotel = rebooking.hotel_booking
     if hotel is None:
         return "none"
@@ -131,7 +131,8 @@ def _hotel_words(rebooking: Rebooking) -> str:
     return f"{hotel.vendor.name}, check-in {hotel.check_in:%d %b}, {nights}, {hotel.rooms} room(s)"
 
 
-def _transport_words(rebooking: Rebooking, zone: Any) -> str:
+def transport_words(rebooking: Rebooking, zone: Any) -> str:
+    """The rebooking's ride in a line: company, pickup, drop-off (or "none")."""
     ride = rebooking.transport_booking
     if ride is None:
         return "none"
@@ -159,17 +160,17 @@ def _notice(rebooking: Rebooking, people: Sequence[Individual], actor: Any) -> N
         [
             "New flight",
             f"{new.code} {new.origin} → {new.destination}, "
-            f"departs {_when(new, port.zone, port.iata)}",
+            f"departs {departs_words(new, port.zone, port.iata)}",
         ],
         ["Reason", rebooking.reason or "—"],
-        ["Hotel", _hotel_words(rebooking)],
-        ["Transport", _transport_words(rebooking, port.zone)],
+        ["Hotel", hotel_words(rebooking)],
+        ["Transport", transport_words(rebooking, port.zone)],
         ["Recorded by", str(actor.get_full_name() or actor.get_username())],
     ]
     context = {
         "summary": f"Case {case.case_number} was rebooked from {old.code} to {new.code} "
-        f"departing {_when(new, port.zone, port.iata)}"
-        + (f"; hotel: {_hotel_words(rebooking)}." if rebooking.hotel_booking_id else "."),
+        f"departing {departs_words(new, port.zone, port.iata)}"
+        + (f"; hotel: {hotel_words(rebooking)}." if rebooking.hotel_booking_id else "."),
         "details": details,
         "path": reverse("arrivals:case", args=[case.case_number]),
     }
@@ -207,7 +208,7 @@ def rebook(
         return RebookingResult(earlier, repeated=True)
     try:
         with transaction.atomic():
-            return _rebook(
+            return rebook_locked(
                 user,
                 case,
                 segment_id,
@@ -226,7 +227,7 @@ def rebook(
         return RebookingResult(earlier, repeated=True)
 
 
-def _rebook(
+def rebook_locked(
     user: Any,
     case: Case,
     segment_id: int,
@@ -240,6 +241,9 @@ def _rebook(
     *,
     quiet: bool = False,
 ) -> RebookingResult:
+    """The rebooking itself, inside the caller's transaction (``rebook``, or
+    ``group_rebooking.rebook_group`` for each case on a flight); ``quiet``: the caller tells HQ
+    itself, once for many."""
     case = Case.objects.select_for_update(of=("self",)).select_related("port").get(pk=case.pk)
     old = (
         Segment.objects.select_for_update(of=("self",))
@@ -358,211 +362,3 @@ def _steps(
             )
         )
     return moved
-
-
-# --- The whole group on one flight --------------------------------------------------------------
-
-
-@dataclass
-class GroupHotel:
-    """One hotel for every case of a group: each case gets its own booking at ``vendor``, one
-    room per ``people_per_room`` of its people, three regular meals a person (changed on the
-    case's booking afterwards if needed)."""
-
-    vendor: Vendor
-    check_in: dt.date
-    nights: int = 1
-    people_per_room: int = 4
-    room_rate: Any = None  # USD per room and night, or None
-    meal_rate: Any = None  # USD per meal, or None
-
-
-@dataclass
-class GroupRide:
-    """The same ride for every case of a group (one booking each): to the hotel, or back to the
-    terminal."""
-
-    vendor: Vendor
-    pickup_at: dt.datetime
-    pickup_place: str
-    dropoff: str = GroundTransportBooking.DropOff.HOTEL
-
-
-@dataclass
-class GroupResult:
-    flight: Flight
-    results: list[RebookingResult] = field(default_factory=list)
-    repeated: bool = False
-
-    @property
-    def message(self) -> str:
-        if not self.results:
-            return f"Nobody is booked on {self.flight.code} any more."
-        new = self.results[0].rebooking.new_segment.flight
-        cases = ", ".join(r.rebooking.case.case_number for r in self.results)
-        hotels = sum(1 for r in self.results if r.rebooking.hotel_booking_id)
-        text = (
-            f"{len(self.results)} case{'s' if len(self.results) != 1 else ''} rebooked from "
-            f"{self.flight.code} to {new.code} {new.scheduled_date:%d %b}: {cases}."
-        )
-        return text + (f" Hotel booked for {hotels}." if hotels else "")
-
-
-def _group_hotel(hotel: GroupHotel, people: list[Individual]) -> dict[str, Any]:
-    rooms = max(1, math.ceil(len(people) / max(hotel.people_per_room, 1)))
-    return {
-        "vendor": hotel.vendor,
-        "check_in": hotel.check_in,
-        "nights": hotel.nights,
-        "rooms": rooms,
-        "cost": None if hotel.room_rate is None else hotel.room_rate * rooms * hotel.nights,
-        "meal_cost": None if hotel.meal_rate is None else hotel.meal_rate * 3 * len(people),
-        "meals": [MealLine(p, MealOrder.Meal.REGULAR, 3) for p in people],
-    }
-
-
-def _group_ride(
-    ride: GroupRide, hotel: GroupHotel | None, people: list[Individual]
-) -> dict[str, Any]:
-    return {
-        "vendor": ride.vendor,
-        "pickup_at": ride.pickup_at,
-        "pickup_place": ride.pickup_place,
-        "dropoff": ride.dropoff,
-        "dropoff_detail": hotel.vendor.name if hotel and ride.dropoff == "hotel" else "",
-        "luggage_count": 2 * len(people),
-    }
-
-
-def group_on(flight: Flight) -> list[Segment]:
-    """The current onward segments booked on ``flight``: who a group rebooking moves."""
-    return list(
-        Segment.objects.filter(
-            flight=flight, direction=Segment.Direction.ONWARD, replaced_by__isnull=True
-        )
-        .select_related("case__port", "flight")
-        .prefetch_related("individuals")
-        .order_by("case__case_number", "pk")
-    )
-
-
-def rebook_group(
-    user: Any,
-    flight: Flight,
-    *,
-    new_flight: NewFlight,
-    idempotency_key: str,
-    reason: str = "",
-    hotel: GroupHotel | None = None,
-    ride: GroupRide | None = None,
-    device: str = "",
-) -> GroupResult:
-    """Move everyone booked onward on ``flight`` (every case, each its own rebooking, with a
-    hotel and a ride each when given) to ``new_flight``, in one transaction; HQ hears once,
-    naming the cases, the new flight and the hotel. A repeated key returns the first result."""
-    require_port_perm(user, flight.port, OPERATE)
-    check_key(idempotency_key)
-    earlier = _group_done(flight, idempotency_key)
-    if earlier is not None:
-        return earlier
-    try:
-        return _rebook_group(user, flight, new_flight, idempotency_key, reason, hotel, ride, device)
-    except IntegrityError:  # the same form sent twice at once: the other one won
-        earlier = _group_done(flight, idempotency_key)
-        if earlier is None:
-            raise
-        return earlier
-
-
-def _group_done(flight: Flight, key: str) -> GroupResult | None:
-    earlier = list(
-        Rebooking.objects.filter(idempotency_key__startswith=f"{key}:g")
-        .select_related("case", "old_segment", "new_segment__flight")
-        .order_by("case__case_number")
-    )
-    if not earlier:
-        return None
-    if any(r.old_segment.flight_id != flight.pk for r in earlier):
-        raise Refusal("This form was already used for another flight; reload the page.")
-    return GroupResult(flight, [RebookingResult(r, repeated=True) for r in earlier], True)
-
-
-def _rebook_group(
-    user: Any,
-    flight: Flight,
-    new_flight: NewFlight,
-    idempotency_key: str,
-    reason: str,
-    hotel: GroupHotel | None,
-    ride: GroupRide | None,
-    device: str,
-) -> GroupResult:
-    result = GroupResult(flight)
-    with transaction.atomic():
-        for segment in group_on(flight):
-            people = travellers(segment)
-            result.results.append(
-                _rebook(
-                    user,
-                    segment.case,
-                    segment.pk,
-                    new_flight,
-                    derive(idempotency_key, f"g{segment.pk}"),
-                    (),
-                    reason,
-                    _group_hotel(hotel, people) if hotel else None,
-                    _group_ride(ride, hotel, people) if ride else None,
-                    device,
-                    quiet=True,
-                )
-            )
-        if result.results:
-            _group_notice(result, user)
-    return result
-
-
-def _group_notice(result: GroupResult, actor: Any) -> None:
-    first = result.results[0].rebooking
-    port = first.case.port
-    old, new = result.flight, first.new_segment.flight
-    hotel = first.hotel_booking
-    people = sum(len(travellers(r.rebooking.new_segment)) for r in result.results)
-    cases = f"{len(result.results)} case{'s' if len(result.results) != 1 else ''}"
-    subject = (
-        f"{port.iata} · Rebooking: {cases} from {old.code} to {new.code} "
-        f"{new.scheduled_date:%d %b}" + (f", hotel {hotel.vendor.name}" if hotel else "")
-    )
-    details = [
-        ["Cases", ", ".join(r.rebooking.case.case_number for r in result.results)],
-        ["People", str(people)],
-        [
-            "Missed / replaced",
-            f"{old.code} {old.scheduled_date:%d %b} {old.origin} → {old.destination} "
-            f"({old.get_status_display().lower()})",
-        ],
-        [
-            "New flight",
-            f"{new.code} {new.origin} → {new.destination}, "
-            f"departs {_when(new, port.zone, port.iata)}",
-        ],
-        ["Reason", first.reason or "—"],
-        ["Hotel", _hotel_words(first)],
-        ["Transport", _transport_words(first, port.zone)],
-        ["Recorded by", str(actor.get_full_name() or actor.get_username())],
-    ]
-    context = {
-        "summary": f"Everyone booked on {old.code} ({cases}, {people} "
-        f"{'person' if people == 1 else 'people'}) was rebooked on {new.code} departing "
-        f"{_when(new, port.zone, port.iata)}"
-        + (f"; hotel: {hotel.vendor.name}." if hotel else "."),
-        "details": details,
-        "path": reverse("arrivals:flight", args=[port.iata, old.pk]),
-    }
-    notify(
-        NotificationKind.REBOOKING,
-        port,
-        old,
-        subject,
-        context,
-        dedupe_key=f"rebooking-group:{first.pk}",
-    )

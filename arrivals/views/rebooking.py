@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from arrivals.forms import GroupRebookForm, RebookForm
 from arrivals.models import Flight, Segment
-from arrivals.services import rebooking
+from arrivals.services import group_rebooking, rebooking
 from cases.queries.cases import case_for
 from poe_ops.http import HtmxHttpRequest, device_of
 from poe_ops.refusals import Refusal
@@ -88,7 +88,7 @@ def rebook_group(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
     refusal = ""
     if request.method == "POST" and form.is_valid():
         try:
-            result = rebooking.rebook_group(
+            result = group_rebooking.rebook_group(
                 request.user,
                 flight,
                 new_flight=form.new_flight(),
@@ -103,7 +103,7 @@ def rebook_group(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
         else:
             (messages.info if result.repeated else messages.success)(request, result.message)
             return redirect("arrivals:flight", iata=port.iata, pk=flight.pk)
-    group = rebooking.group_on(flight)
+    group = group_rebooking.group_on(flight)
     return render(
         request,
         "arrivals/rebook_group.html",
