@@ -478,3 +478,24 @@ def test_staffing_counts_connecting_travellers_again_before_their_departure(atl)
     Individual.objects.filter(pk__in=[p.pk for p in people]).update(current_step="departed")
     (result,) = coverage(atl, day)
     assert {h.start.hour: h.people for h in result.hours}[14] == 0, "gone: nobody to walk"
+
+
+# What the import took off the day's lists stays off
+
+
+def test_a_cancelled_departure_leaves_alone_whom_the_abn_no_longer_lists(
+    atl, atl_senior, booked_on_dl1234
+):
+    from arrivals.services.group_rebooking import group_on
+    from cases.models import Case
+
+    leg, haidari, rahimi, _nyiramana = booked_on_dl1234
+    Case.objects.filter(pk=rahimi[0].case_id).update(status=Case.Status.CANCELLED)
+    Individual.objects.filter(pk=haidari[2].pk).update(removed_in_version=2)
+    depart(atl_senior, leg, status="cancelled")
+    assert steps(haidari) == ["needs_rebooking", "needs_rebooking", "at_gate"]
+    assert steps(rahimi) == ["customs_cleared"], "a cancelled case is not coming: not stranded"
+    (notice,) = Notification.objects.all()
+    assert notice.subject.endswith("cancelled, 2 need rebooking")
+    assert str(rahimi[0]) not in notice.body
+    assert rahimi[0].case_id not in {s.case_id for s in group_on(leg)}, "nor rebooked with them"

@@ -25,7 +25,7 @@ from arrivals.queries.at_risk import AtRisk, may_be_at_risk, people_at_risk
 from arrivals.queries.onward import legs_of_cases
 from arrivals.queries.portday import STEP_ORDER
 from arrivals.queries.portday import people_by_flight as people_by_flight_of
-from cases.models import SSR, WHEELCHAIR_CODES
+from cases import ssr
 from cases.steps import ArrivalStep
 from poe_ops.languages import language_name
 from poe_ops.localtime import local_day_bounds
@@ -72,13 +72,13 @@ class BoardFilters:
 
 
 def _flags_of(person: dict[str, Any]) -> set[str]:
-    codes = set(person["ssr_codes"])
+    codes = person["ssr_codes"]
     found = set()
-    if person["unaccompanied_minor"] or SSR.UMNR in codes:
+    if person["unaccompanied_minor"] or ssr.has_minor(codes):
         found.add("urm")
-    if WHEELCHAIR_CODES & codes:
+    if ssr.has_wheelchair(codes):
         found.add("wheelchair")
-    if person["medical"] or SSR.MEDA in codes:
+    if person["medical"] or ssr.has_medical(codes):
         found.add("medical")
     if person["interpreter_needed"]:
         found.add("interpreter")

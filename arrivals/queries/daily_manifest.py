@@ -15,6 +15,7 @@ from arrivals.queries.connections import day_at_port
 from arrivals.queries.onward import Leg, legs_of
 from arrivals.queries.portday import FlightSummary
 from cases.models import Individual
+from cases.queries.cases import travelling
 from cases.steps import ArrivalStep
 from poe_ops.models import Port
 
@@ -66,7 +67,7 @@ def manifest_flights(
     case_ids = {s["case_id"] for s in inbound}
     by_case: dict[int, list[Individual]] = defaultdict(list)
     for person in (
-        Individual.objects.filter(case_id__in=case_ids)
+        travelling(Individual.objects.filter(case_id__in=case_ids))
         .select_related("case")
         .order_by("case__case_number", "person_number")
     ):

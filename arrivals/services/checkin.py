@@ -289,7 +289,8 @@ def needs_rebooking_on(
     "needs rebooking" (one event each, keys derived from ``idempotency_key``); the caller tells
     HQ once. Returns (who needs rebooking — those already marked so included —, who keeps their
     step and why: not yet admitted by CBP, or in hospital). People already gone (departed,
-    handed over, no-show) are left out. The caller holds the flight's lock."""
+    handed over, no-show) are left out, and so are cancelled cases and people no longer on the
+    ABN. The caller holds the flight's lock."""
     check_key(idempotency_key)
     port = flight.port
     skipped = skipped_at(port)
@@ -312,9 +313,11 @@ def needs_rebooking_on(
     reason = {"reason": f"{flight.code} {flight.scheduled_date:%d %b} cancelled"}
     for case_id, who in named.items():
         case, everyone = lock_case_and_people(case_id)
+        if case.status == Case.Status.CANCELLED:
+            continue  # not coming: the import took the case off the day's lists
         moved = False
         for person in everyone:
-            if who is not None and person.pk not in who:
+            if (who is not None and person.pk not in who) or person.removed_in_version:
                 continue
             step = person.current_step
             if step == ArrivalStep.NEEDS_REBOOKING:

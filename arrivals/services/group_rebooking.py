@@ -23,7 +23,7 @@ from arrivals.services.rebooking import (
     transport_words,
     travellers,
 )
-from cases.models import Individual
+from cases.models import Case, Individual
 from cases.models.bookings import GroundTransportBooking, MealOrder, Vendor
 from cases.services.bookings import MealLine
 from poe_ops.keys import check_key, derive
@@ -106,11 +106,13 @@ def _group_ride(
 
 
 def group_on(flight: Flight) -> list[Segment]:
-    """The current onward segments booked on ``flight``: who a group rebooking moves."""
+    """The current onward segments booked on ``flight``: who a group rebooking moves (not the
+    cases the ABN has cancelled)."""
     return list(
         Segment.objects.filter(
             flight=flight, direction=Segment.Direction.ONWARD, replaced_by__isnull=True
         )
+        .exclude(case__status=Case.Status.CANCELLED)
         .select_related("case__port", "flight")
         .prefetch_related("individuals")
         .order_by("case__case_number", "pk")

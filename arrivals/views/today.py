@@ -12,6 +12,7 @@ from django.shortcuts import render
 from arrivals.forms import DayForm, SearchForm
 from arrivals.queries import connections, portday
 from arrivals.queries.at_risk import cancelled_flights
+from arrivals.queries.cancelled import cancelled_on_flight
 from arrivals.queries.onward import Leg
 from arrivals.queries.portday import flight_at
 from poe_ops.http import HtmxHttpRequest
@@ -52,7 +53,7 @@ def port_today(request: HtmxHttpRequest, iata: str) -> HttpResponse:
             "flights": the_day.arrivals,
             "departures": the_day.departures,
             "at_risk": the_day.at_risk,
-            "cancelled": the_day.cancelled,
+            "cancelled_legs": the_day.cancelled,
             "may_operate": has_port_perm(request.user, port, OPERATE),
             "may_coordinate": has_port_perm(request.user, port, COORDINATE),
             "may_supervise": has_port_perm(request.user, port, SUPERVISE),
@@ -77,7 +78,8 @@ def flight(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
             "departs": the_flight.leaves(port.iata),
             "blocks": blocks,
             "at_risk": at_risk,
-            "cancelled": cancelled_flights(at_risk),
+            "cancelled_legs": cancelled_flights(at_risk),
+            "cancelled": cancelled_on_flight(the_flight),
             "may_operate": has_port_perm(request.user, port, OPERATE),
             "may_coordinate": has_port_perm(request.user, port, COORDINATE),
             "day": the_flight.latest_arrival,

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0003_bookings_vendors_escorts_custody'),
+        ('cases', '0004_travel_packet'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('poe_ops', '0009_document_table'),
+        ('poe_ops', '0010_case_change_notifications'),
     ]
 
     operations = [
@@ -38,6 +38,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='notification',
             name='kind',
-            field=models.CharField(choices=[('arrival', 'Arrival'), ('transit', 'Transit (hotel overnight)'), ('transport', 'Ground transport booked'), ('flight_change', 'Flight change'), ('rebooking', 'Rebooking'), ('emergency', 'Emergency'), ('incident', 'Incident report'), ('review', 'Approved or returned'), ('credential', 'Credential expiring')], max_length=16),
+            field=models.CharField(choices=[('arrival', 'Arrival'), ('transit', 'Transit (hotel overnight)'), ('transport', 'Ground transport booked'), ('flight_change', 'Flight change'), ('rebooking', 'Rebooking'), ('emergency', 'Emergency'), ('incident', 'Incident report'), ('review', 'Approved or returned'), ('credential', 'Credential expiring'), ('case_change', 'Case moved to another port or cancelled')], max_length=16),
         ),
     ]

@@ -6,8 +6,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('arrivals', '0003_rebooking'),
-        ('poe_ops', '0010_port_arrival_steps_and_transport_notices'),
+        ('arrivals', '0005_import_summaries'),
+        ('poe_ops', '0011_port_arrival_steps_and_transport_notices'),
     ]
 
     operations = [

@@ -109,8 +109,8 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("arrivals", "0004_onward_flights_and_step_details"),
-        ("cases", "0004_arrival_steps"),
+        ("arrivals", "0006_onward_flights_and_step_details"),
+        ("cases", "0005_arrival_steps"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]
