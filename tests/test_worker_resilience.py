@@ -14,16 +14,14 @@ from django.utils import timezone
 
 from arrivals.documents import request_case_sheet
 from arrivals.models import ImportBatch
-from arrivals.services.checkin import move_case
 from arrivals.services.manifest_import import upload_manifest
 from arrivals.tasks import check_upload_task
 from poe_ops.celery import app
 from poe_ops.dispatch import send_now
-from poe_ops.keys import new_key
 from poe_ops.models import Document, Heartbeat, Notification
 from poe_ops.tasks import deliver_notification, heartbeat
 from tests.manifests import manifest_rows, to_csv, upload
-from tests.scenarios import family_on_flight, give_dc_a_list
+from tests.scenarios import THROUGH_CUSTOMS, family_on_flight, give_dc_a_list, walk
 from tests.workers import running_worker
 
 pytestmark = [
@@ -35,8 +33,7 @@ pytestmark = [
 
 def _hand_over(port, user):
     case, _ = family_on_flight(port, size=2)
-    for step in ("met", "cbp_cleared", "handed_over"):
-        move_case(user, case.pk, step, idempotency_key=new_key())
+    walk(user, case, [*THROUGH_CUSTOMS, "handed_over"])
     return case
 
 
