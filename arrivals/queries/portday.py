@@ -28,6 +28,7 @@ from poe_ops.localtime import local_day_bounds
 from poe_ops.models import Port
 from poe_ops.roles import COORDINATE
 from poe_ops.scoping import get_scoped_or_404, has_port_perm
+from poe_ops.text import lower_first
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -175,7 +176,18 @@ class PersonRow:
     def undo_label(self) -> str:
         if self.undo_event is None:
             return ""
-        return f"Undo {BUTTON_LABELS[self.undo_event.to_step].lower()}"
+        return f"Undo {lower_first(BUTTON_LABELS[self.undo_event.to_step])}"
+
+    @property
+    def version(self) -> str:
+        """What the row shows, in a word: a page refreshing itself replaces the row only when
+        this changed (someone moved the person, the undo ran out), so a row being read or
+        tapped is left alone."""
+        person = self.individual
+        latest = getattr(person, "latest_event_id", None) or 0
+        undo = self.undo_event.pk if self.undo_event is not None else 0
+        escort = int(bool(getattr(person, "escort_missing", False)))
+        return f"{person.current_step}.{latest}.{undo}.{escort}"
 
 
 @dataclass
@@ -204,6 +216,22 @@ def _moves(current: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     big = [(s, BUTTON_LABELS[s]) for s in ordered if s not in EXCEPTIONS]
     small = [(s, BUTTON_LABELS[s]) for s in ordered if s in EXCEPTIONS]
     return big, small
+
+
+def moves_table() -> dict[str, dict[str, Any]]:
+    """For every step: its label and the buttons a person at that step gets. The tablet's
+    script draws a queued tap's row from it while the tap waits for the network
+    (static/js/taps.js), so the associate can go on with that person too."""
+    table: dict[str, dict[str, Any]] = {}
+    for step in ArrivalStep:
+        big, small = _moves(step)
+        table[step.value] = {
+            "label": step.label,
+            "button": BUTTON_LABELS.get(step, step.label),
+            "big": big,
+            "small": small,
+        }
+    return table
 
 
 def latest_events(people: Iterable[Individual]) -> dict[int, StepEvent]:

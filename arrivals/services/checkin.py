@@ -41,6 +41,7 @@ from poe_ops.scoping import (
     require_port_perm,
     signed_in,
 )
+from poe_ops.text import lower_first
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -63,7 +64,7 @@ class CaseStepResult:
             names = ", ".join(str(r.individual) for r in self.moved)
             parts.append(f"{label}: {names}.")
         else:
-            parts.append(f"Nobody in case {self.case} was moved to {label.lower()}.")
+            parts.append(f"Nobody in case {self.case} was moved to {lower_first(label)}.")
         parts += [f"{person} not moved: {reason}" for person, reason in self.not_moved]
         return " ".join(parts)
 
@@ -82,7 +83,7 @@ def _explain_refusal(individual: Individual, to_step: str, reason: str, port: Po
         return reason
     if individual.current_step == to_step:
         label = ArrivalStep(to_step).label
-        return f"Already {label.lower()} — {who}."[:200]
+        return f"Already {lower_first(label)} — {who}."[:200]
     return f"{reason} ({ArrivalStep(individual.current_step).label} {who}.)"[:200]
 
 

@@ -49,10 +49,7 @@ class RebookingResult:
     @property
     def message(self) -> str:
         r = self.rebooking
-        parts = [
-            f"Case {r.case.case_number} rebooked on {r.new_segment.flight.code} "
-            f"{r.new_segment.flight.scheduled_date:%d %b}."
-        ]
+        parts = [f"Case {r.case.case_number} rebooked on {r.new_segment.flight_label}."]
         if r.hotel_booking_id:
             parts.append("Hotel booked.")
         if r.transport_booking_id:
@@ -122,15 +119,15 @@ def _notice(rebooking: Rebooking, people: Sequence[Individual], actor: Any) -> N
         else f"{new.scheduled_date:%d %b %Y}"
     )
     subject = (
-        f"{port.iata} · Rebooking: case {case.case_number} from {old.code} to {new.code} "
-        f"{new.scheduled_date:%d %b}"
+        f"{port.iata} · Rebooking: case {case.case_number} from {old.code} to "
+        f"{rebooking.new_segment.flight_label}"
     )
     details = [
         ["Case", case.case_number],
         ["People", ", ".join(str(p) for p in people)],
         [
             "Missed / replaced",
-            f"{old.code} {old.scheduled_date:%d %b} {old.origin} → {old.destination}",
+            f"{rebooking.old_segment.flight_label} {old.origin} → {old.destination}",
         ],
         ["New flight", f"{new.code} {new.origin} → {new.destination}, departs {when}"],
         ["Reason", rebooking.reason or "—"],

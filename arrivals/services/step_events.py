@@ -19,7 +19,7 @@ from poe_ops.keys import claim
 from poe_ops.models import Port
 from poe_ops.refusals import Refusal
 from poe_ops.services.audit import log_action
-from poe_ops.text import display_name
+from poe_ops.text import display_name, lower_first
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -45,8 +45,8 @@ class StepResult:
             return self.event.refusal_reason
         step = ArrivalStep(self.event.to_step).label
         if self.event.undoes_id is not None:
-            return f"Undone: {self.individual} is back to {step.lower()}."
-        return f"{self.individual}: {step.lower()}."
+            return f"Undone: {self.individual} is back to {lower_first(step)}."
+        return f"{self.individual}: {lower_first(step)}."
 
 
 def who_and_when(event: StepEvent | None, port: Port) -> str:

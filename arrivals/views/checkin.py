@@ -1,31 +1,59 @@
-"""The taps: a person's step, a whole case's step, an undo. Each answers htmx with the person's row
-(or the case's block) and a form posted without JavaScript with the flight page."""
+"""The taps: a person's step, a whole case's step, an undo — from the flight page, the case page
+or a search result (the tap's ``view``). Each answers a script (htmx, or the tablet's tap queue
+in static/js/taps.js) with what it redraws there — the person (with the case's all-at-once
+buttons out of band) or the case — and a form posted without JavaScript with the page it
+came from. ``X-POE-Tap`` says whether the tap was recorded, so a queued tap replayed later can
+say in words what was refused."""
 
 from __future__ import annotations
+
+import json
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from arrivals.models import StepEvent
-from arrivals.queries import portday
+from arrivals.queries import portday, step_rows
 from arrivals.queries.portday import flight_at
+from arrivals.queries.search import result_for_case
 from arrivals.services import checkin, undo
 from arrivals.views.today import FLIGHT_PAGE
 from cases.models import Case, Individual
-from cases.queries import escorts
-from poe_ops.http import HtmxHttpRequest, device_of
+from poe_ops.http import HtmxHttpRequest, device_of, post_only
 from poe_ops.models import Port
 from poe_ops.refusals import Refusal
 from poe_ops.roles import OPERATE
 from poe_ops.scoping import get_port_or_404, get_scoped_or_404
 
+TAP_HEADER = "X-POE-Tap"
+# What answers a whole-case tap in each place: the flight's case block, the case page's people,
+# the search result.
+CASE_TEMPLATES = {
+    "flight": f"{FLIGHT_PAGE}#case_block",
+    "case": "arrivals/case_detail.html#people",
+    "search": "arrivals/search.html#result",
+}
 
-def _back_to_flight(request: HtmxHttpRequest, port: Port, anchor: str) -> HttpResponse:
-    """Where a form posted without JavaScript lands: the flight page at the row it changed."""
+
+def _tapped(response: HttpResponse, message: str, refused: bool) -> HttpResponse:
+    """Say what became of the tap, for the queue (ASCII JSON: a header carries no other)."""
+    response[TAP_HEADER] = json.dumps(
+        {"outcome": "refused" if refused else "recorded", "message": message}
+    )
+    return response
+
+
+def _back(request: HtmxHttpRequest, port: Port, case: Case | None, anchor: str) -> HttpResponse:
+    """Where a form posted without JavaScript lands: the page it came from, at what changed."""
+    view = step_rows.view_of(request.POST.get("view"))
+    if view == "case" and case is not None:
+        return redirect(f"{reverse('arrivals:case', args=[case.case_number])}#{anchor}")
+    if view == "search":
+        return redirect(f"{reverse('arrivals:search', args=[port.iata])}")
     flight_id = request.POST.get("flight", "")
     if not flight_id.isdigit():
         return redirect("arrivals:port_today", iata=port.iata)
@@ -33,7 +61,7 @@ def _back_to_flight(request: HtmxHttpRequest, port: Port, anchor: str) -> HttpRe
     return redirect(f"{url}#{anchor}")
 
 
-def _person_row(
+def _person_answer(
     request: HtmxHttpRequest,
     port: Port,
     individual_id: int,
@@ -41,55 +69,31 @@ def _person_row(
     refused: bool,
     result: checkin.StepResult | None = None,
 ) -> HttpResponse:
-    if result is not None and result.accepted and not result.repeated:
-        # The tap just made the person's latest step: the row needs nothing more from the DB.
-        person = result.individual
-        person.latest_event_id = result.event.pk  # type: ignore[attr-defined]
-        rows = portday.person_rows(request.user, port, [person], {result.event.pk: result.event})
-    else:
-        people = list(
-            portday.with_latest_event(Individual.objects.filter(pk=individual_id)).select_related(
-                "case"
-            )
-        )
-        rows = portday.person_rows(request.user, port, people)
-    row = rows[0]
+    if not request.htmx:
+        (messages.error if refused else messages.success)(request, message)
+        case = result.individual.case if result is not None else None
+        return _back(request, port, case, f"person-{individual_id}")
+    view = step_rows.view_of(request.POST.get("view"))
+    row = step_rows.row_after_tap(request.user, port, individual_id, result)
     row.message, row.is_refusal = message, refused
-    missing = escorts.without_escort([vars(row.individual)])  # adults cost no query
-    row.individual.escort_missing = row.individual.pk in missing  # type: ignore[attr-defined]
     flight_id = request.POST.get("flight", "")
-    block = None
-    if flight_id.isdigit() and len(flight_id) < 19:  # a bigint
-        # The case's "All N → …" buttons depend on everyone's step: refresh them out of band.
-        case_steps = result.case_steps if result is not None else None
-        block = portday.case_moves_on_flight(port, int(flight_id), row.individual.case, case_steps)
+    case_steps = result.case_steps if result is not None else None
+    block = step_rows.case_moves_after_tap(port, view, flight_id, row.individual.case, case_steps)
     context = {
         "row": row,
         "port": port,
+        "view": view,
         # The partials need only the flight's id (for their forms), and only if the case is on it.
-        "flight": {"pk": flight_id} if block is not None else None,
+        "flight": {"pk": flight_id} if view == "flight" and block is not None else None,
         "may_operate": True,
         "block": block,
         "oob": True,
     }
-    return render(request, "arrivals/_tap_reply.html", context)
+    response = render(request, "arrivals/_tap_reply.html", context)
+    return _tapped(response, message, refused)
 
 
-def _step_response(
-    request: HtmxHttpRequest,
-    port: Port,
-    individual_id: int,
-    message: str,
-    refused: bool,
-    result: checkin.StepResult | None = None,
-) -> HttpResponse:
-    if request.htmx:
-        return _person_row(request, port, individual_id, message, refused, result)
-    (messages.error if refused else messages.success)(request, message)
-    return _back_to_flight(request, port, f"person-{individual_id}")
-
-
-@require_POST
+@post_only
 @login_required
 def individual_step(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
     try:
@@ -109,12 +113,12 @@ def individual_step(request: HtmxHttpRequest, iata: str, pk: int) -> HttpRespons
         get_scoped_or_404(
             Individual.objects.filter(case__port=port), request.user, pk=pk, via="case__port"
         )
-        return _step_response(request, port, pk, str(error), refused=True)
+        return _person_answer(request, port, pk, str(error), refused=True)
     port = result.individual.case.port
-    return _step_response(request, port, pk, result.message, not result.accepted, result)
+    return _person_answer(request, port, pk, result.message, not result.accepted, result)
 
 
-@require_POST
+@post_only
 @login_required
 def undo_step(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
     port = get_port_or_404(request.user, iata, OPERATE)
@@ -127,20 +131,24 @@ def undo_step(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
             device=device_of(request),
         )
     except Refusal as error:
-        return _step_response(request, port, event.individual_id, str(error), refused=True)
-    return _step_response(
+        return _person_answer(request, port, event.individual_id, str(error), refused=True)
+    return _person_answer(
         request, port, event.individual_id, result.message, not result.accepted, result
     )
 
 
-@require_POST
+@post_only
 @login_required
 def case_step(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
     port = get_port_or_404(request.user, iata, OPERATE)
     case = get_scoped_or_404(Case.objects.filter(port=port), request.user, OPERATE, pk=pk)
-    the_flight = flight_at(request.user, port, request.POST.get("flight"))
-    on_flight = portday.flight_blocks(request.user, the_flight, case_id=case.pk)
-    only = on_flight[0].individual_ids if on_flight else []
+    view = step_rows.view_of(request.POST.get("view"))
+    the_flight, only = None, None
+    if view == "flight":
+        # From a flight page: only the case's people on that flight.
+        the_flight = flight_at(request.user, port, request.POST.get("flight"))
+        on_flight = portday.flight_blocks(request.user, the_flight, case_id=case.pk)
+        only = on_flight[0].individual_ids if on_flight else []
     try:
         result = checkin.move_case(
             request.user,
@@ -155,11 +163,22 @@ def case_step(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
         message, refused = str(error), True
     if not request.htmx:
         (messages.error if refused else messages.success)(request, message)
-        return _back_to_flight(request, port, f"case-{case.pk}")
-    block = portday.flight_blocks(request.user, the_flight, case_id=case.pk)[0]
+        return _back(request, port, case, f"case-{case.pk}")
+    context: dict[str, Any] = {
+        "port": port,
+        "flight": the_flight,
+        "may_operate": True,
+        "view": view,
+    }
+    if the_flight is not None:
+        block = portday.flight_blocks(request.user, the_flight, case_id=case.pk)[0]
+    else:
+        block = step_rows.whole_case_block(request.user, port, case)
     block.message, block.is_refusal = message, refused
-    return render(
-        request,
-        f"{FLIGHT_PAGE}#case_block",
-        {"block": block, "port": port, "flight": the_flight, "may_operate": True},
-    )
+    context["block"] = context["people_block"] = block
+    context["rows"] = block.rows
+    context["case"] = case
+    if view == "search":
+        context["result"] = result_for_case(case)
+    response = render(request, CASE_TEMPLATES[view], context)
+    return _tapped(response, message, refused)

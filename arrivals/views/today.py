@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from arrivals.forms import DayForm, SearchForm
-from arrivals.queries import portday
+from arrivals.queries import portday, progress
 from arrivals.queries.portday import flight_at
 from poe_ops.http import HtmxHttpRequest
 from poe_ops.roles import COORDINATE, OPERATE, SUPERVISE
@@ -18,6 +19,7 @@ from poe_ops.scoping import get_port_or_404, has_port_perm
 from poe_ops.services.audit import log_personal_data_access
 
 FLIGHT_PAGE = "arrivals/flight.html"
+DAY_PAGE = "arrivals/port_today.html"
 
 
 def requested_date(request: HtmxHttpRequest, default: dt.date) -> tuple[dt.date, str]:
@@ -35,39 +37,50 @@ def requested_date(request: HtmxHttpRequest, default: dt.date) -> tuple[dt.date,
 def port_today(request: HtmxHttpRequest, iata: str) -> HttpResponse:
     port = get_port_or_404(request.user, iata)
     day, date_error = requested_date(request, port.local_today())
-    return render(
-        request,
-        "arrivals/port_today.html",
-        {
-            "port": port,
-            "day": day,
-            "date_error": date_error,
-            "day_form": DayForm(initial={"date": day}),
-            "search_form": SearchForm(),
-            "is_today": day == port.local_today(),
-            "local_now": port.local_now(),
-            "flights": portday.flights_of_day(port, day),
-            "may_operate": has_port_perm(request.user, port, OPERATE),
-            "may_coordinate": has_port_perm(request.user, port, COORDINATE),
-            "may_supervise": has_port_perm(request.user, port, SUPERVISE),
-        },
-    )
+    context = {
+        "port": port,
+        "day": day,
+        "date_error": date_error,
+        "day_form": DayForm(initial={"date": day}),
+        "search_form": SearchForm(),
+        "is_today": day == port.local_today(),
+        "local_now": port.local_now(),
+        "flights": portday.flights_of_day(port, day),
+        "may_operate": has_port_perm(request.user, port, OPERATE),
+        "may_coordinate": has_port_perm(request.user, port, COORDINATE),
+        "may_supervise": has_port_perm(request.user, port, SUPERVISE),
+        "refresh_seconds": settings.POE_TABLET_REFRESH_SECONDS,
+        "step_moves": portday.moves_table(),
+    }
+    # The page keeps itself current (static/js/live.js): htmx asks again for the flight list.
+    template = f"{DAY_PAGE}#live" if request.htmx else DAY_PAGE
+    return render(request, template, context)
 
 
 @login_required
 def flight(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
     port = get_port_or_404(request.user, iata)
     the_flight = flight_at(request.user, port, pk)
-    log_personal_data_access(request.user, the_flight, port=port, purpose="flight arrivals list")
-    return render(
-        request,
-        FLIGHT_PAGE,
-        {
-            "port": port,
-            "flight": the_flight,
-            "blocks": portday.flight_blocks(request.user, the_flight),
-            "may_operate": has_port_perm(request.user, port, OPERATE),
-            "may_coordinate": has_port_perm(request.user, port, COORDINATE),
-            "day": the_flight.latest_arrival,
-        },
-    )
+    if not request.htmx:
+        # One access per page opened; the page refreshing itself while it stays open (htmx) is
+        # the same viewing, not a new one.
+        log_personal_data_access(
+            request.user, the_flight, port=port, purpose="flight arrivals list"
+        )
+    blocks = portday.flight_blocks(request.user, the_flight)
+    show_todo = request.GET.get("show") == "todo"
+    may_operate = has_port_perm(request.user, port, OPERATE)
+    context = {
+        "port": port,
+        "flight": the_flight,
+        "progress": progress.flight_progress(blocks),
+        "show_todo": show_todo,
+        "blocks": progress.still_to_do(blocks) if show_todo else blocks,
+        "may_operate": may_operate,
+        "may_coordinate": has_port_perm(request.user, port, COORDINATE),
+        "day": the_flight.latest_arrival,
+        "local_now": port.local_now(),
+        "refresh_seconds": settings.POE_TABLET_REFRESH_SECONDS,
+        "step_moves": portday.moves_table() if may_operate else None,
+    }
+    return render(request, f"{FLIGHT_PAGE}#live" if request.htmx else FLIGHT_PAGE, context)
