@@ -181,4 +181,11 @@
   document.addEventListener("visibilitychange", catchUp);
   window.addEventListener("online", catchUp);
   document.addEventListener("poe:signed-in", function () { inFlight = false; refresh(); });
+  // After a run of taps the counts and the other people's rows catch up at once.
+  var drained = null;
+  document.addEventListener("poe:queue-drained", function () {
+    // At most one extra refresh every 5 s, however fast the taps come.
+    clearTimeout(drained);
+    drained = setTimeout(refresh, Math.max(300, lastRefresh + 5000 - Date.now()));
+  });
 }());

@@ -140,7 +140,8 @@
   var waitReason = "";     // "network" | "server" | "" — why the queue is not moving
   var retryTimer = null;
   var retryIndex = 0;
-  var sentAfterWait = 0;   // taps sent since the queue last had to wait, for "All sent"
+  var sentAfterWait = 0;   // taps recorded since the queue last had to wait, for the banner
+  var answeredSinceDrain = 0;
 
   function mine(tap) { return tap.user === userId; }
   function pending(tap) { return tap.state !== "refused"; }
@@ -159,8 +160,32 @@
     return form.closest("[data-person]") || form.closest("[data-case]");
   }
 
+  // A second tap on the same row is ignored while the first is on its way, and for a moment
+  // after it was kept offline: the buttons under the thumb change (Met becomes CBP cleared), and
+  // a double tap must not move the person twice.
+  var DOUBLE_TAP_MS = 500;
+  var claimed = {};
+
   function busy(target) {
+    var claim = claimed[target];
+    if (claim && (claim.sending || Date.now() < claim.until)) { return true; }
     return queue.some(function (t) { return t.target === target && t.id === sendingId; });
+  }
+
+  function release(target) {
+    if (claimed[target]) { claimed[target].sending = false; }
+  }
+
+  // The row's new buttons stay disabled until the double-tap moment has passed, so a second
+  // touch of a double tap lands on nothing rather than on the next step.
+  function settle(target) {
+    var claim = claimed[target];
+    var el = document.getElementById(target);
+    var remaining = claim ? claim.until - Date.now() : 0;
+    if (!el || remaining <= 0) { return; }
+    var buttons = Array.prototype.filter.call(el.querySelectorAll("button"), function (b) { return !b.disabled; });
+    buttons.forEach(function (b) { b.disabled = true; });
+    setTimeout(function () { buttons.forEach(function (b) { b.disabled = false; }); }, remaining);
   }
 
   function allowed(from, to) {
@@ -205,6 +230,7 @@
     var isCase = kind === "case";
     var target = isCase ? "case-" + where.getAttribute("data-case") : where.id;
     if (busy(target)) { return; }  // a double tap: the first is on its way
+    claimed[target] = { sending: true, until: Date.now() + DOUBLE_TAP_MS };
     var waitingHere = queue.some(function (t) { return pending(t) && t.target === target; });
     if (!fields.key || usedKeys[fields.key] || waitingHere || isOfflineCopy()) { fields.key = newKey(); }
     usedKeys[fields.key] = true;
@@ -237,6 +263,7 @@
     addTap(record).then(function () {
       queue.push(record);
       decorate();
+      settle(target);
       banner();
       pump();
     });
@@ -249,6 +276,11 @@
     if (!next) {
       waitReason = "";
       banner();
+      if (answeredSinceDrain) {
+        // Everything is in: the page's counts ("4 of 9 met") catch up now (static/js/live.js).
+        answeredSinceDrain = 0;
+        body.dispatchEvent(new CustomEvent("poe:queue-drained", { bubbles: true }));
+      }
       return;
     }
     if (navigator.onLine === false) { return wait("network", next); }
@@ -265,6 +297,7 @@
 
   function wait(reason, tap) {
     waitReason = reason;
+    queue.forEach(function (t) { release(t.target); });
     if (tap && !tap.waited) { tap.waited = true; putTap(tap); }
     decorate();
     banner();
@@ -276,6 +309,7 @@
 
   function answered(tap, response) {
     var status = response.status;
+    release(tap.target);
     if (status === 401 || (response.redirected && /\/accounts\/login\//.test(response.url))) {
       sendingId = null;
       return response.text().then(function (text) { signOutSeen(text); });
@@ -292,6 +326,7 @@
     }
     return response.text().then(function (html) {
       sendingId = null;
+      release(tap.target);
       retryIndex = 0;
       if (waitReason) { waitReason = ""; }
       var outcome = { outcome: response.ok ? "recorded" : "refused", message: "" };
@@ -309,8 +344,9 @@
       } else {
         done = deleteTap(tap.id);
       }
-      if (tap.waited) { sentAfterWait += 1; }
-      return done.then(refresh).then(pump);
+      if (tap.waited && outcome.outcome !== "refused") { sentAfterWait += 1; }
+      answeredSinceDrain += 1;
+      return done.then(refresh).then(function () { settle(tap.target); pump(); });
     });
   }
 
@@ -331,6 +367,7 @@
 
   function signOutSeen(message) {
     signedOut = true;
+    queue.forEach(function (t) { release(t.target); });
     decorate();
     banner();
     openSignIn(message);
@@ -552,6 +589,7 @@
       }));
     }
     actions.insertBefore(extra, actions.firstChild);
+    settle(row.id);
   }
 
   function chained(row, url, step, label) {
@@ -612,11 +650,11 @@
       lines.push(["No network: taps you make are kept on this tablet and sent when it is back.", ""]);
     } else if (sentAfterWait) {
       allSentUntil = Date.now() + 6000;
-      lines.push(["All waiting taps were sent (" + sentAfterWait + ").", ""]);
+      lines.push(["Back online: " + plural(sentAfterWait, "waiting tap was", "waiting taps were") + " recorded.", ""]);
       sentAfterWait = 0;
       setTimeout(banner, 6100);
     } else if (Date.now() < allSentUntil) {
-      lines.push([el.getAttribute("data-last") || "All waiting taps were sent.", ""]);
+      lines.push([el.getAttribute("data-last") || "Back online: the waiting taps were recorded.", ""]);
     }
     if (others.length) {
       lines.push([plural(others.length, "tap", "taps") + " made here by someone else wait until they sign in on this tablet again.", ""]);
