@@ -124,6 +124,6 @@ def test_the_rebooking_form_names_each_leg_by_its_own_day(atl, overnight):
     Segment.objects.create(case=case, flight=onward, direction="onward")
     segments = list(case.segments.select_related("flight").order_by("pk"))
     form = RebookForm(case=case, segments=segments)
-    labels = [text for _value, text in form.fields["segment"].choices]
+    labels = [text for _value, text in form.fields["segment"].widget.choices]
     assert labels[0].startswith("QR755 · Sun 29 Nov DOH → ATL (inbound")
     assert labels[1].startswith("DL1234 · Sun 29 Nov ATL → BOI (onward")
