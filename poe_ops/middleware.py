@@ -32,6 +32,8 @@ LAST_SEEN_AT = "poe_last_seen_at"
 # Writing the session on every request would cost a database write per htmx poll; a minute's
 # precision is plenty for an idle time-out measured in tens of minutes.
 LAST_SEEN_RESOLUTION = 60
+# Sent by a page asking for its own fresh content (htmx, static/js/live.js): not activity.
+LIVE_HEADER = "X-POE-Live"
 
 
 class RequestIdMiddleware:
@@ -95,7 +97,12 @@ class SessionTimeoutMiddleware:
                     messages.info(request, message)
                 return signed_out_answer(request, message)
             session.setdefault(LOGGED_IN_AT, now)
-            if now - last_seen >= LAST_SEEN_RESOLUTION or LAST_SEEN_AT not in session:
+            # A page refreshing itself (static/js/live.js says so) is not someone using the
+            # tablet: a flight page left open must not keep a forgotten tablet signed in.
+            passive = request.headers.get(LIVE_HEADER) == "1"
+            if not passive and (
+                now - last_seen >= LAST_SEEN_RESOLUTION or LAST_SEEN_AT not in session
+            ):
                 session[LAST_SEEN_AT] = now
         response = self.get_response(request)
         if self._sends_to_login(request, response):

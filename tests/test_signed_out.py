@@ -200,3 +200,25 @@ def test_every_page_holds_the_sign_in_dialog_with_the_users_name(client, atl_ass
     assert f'data-user="{atl_associate.pk}"' in html
     # The dialog's field takes no autofocus from the page's own search box.
     assert html.count("autofocus") <= 1
+
+
+def test_a_page_refreshing_itself_does_not_keep_a_forgotten_tablet_signed_in(
+    client, settings, atl_associate, on_flight
+):
+    flight, _person = on_flight
+    sign_in(client)
+    page = f"/ports/ATL/flights/{flight.pk}/"
+    live = {**HTMX, "HTTP_X_POE_LIVE": "1"}
+    session = client.session
+    seen = time.time() - settings.SESSION_IDLE_MINUTES * 60 + 30  # 30 s left
+    session[LAST_SEEN_AT] = seen
+    session.save()
+    assert client.get(page, **live).status_code == 200
+    assert client.session[LAST_SEEN_AT] == seen, "a refresh is not activity"
+    # The idle time runs out while the page keeps refreshing itself.
+    session = client.session
+    session[LAST_SEEN_AT] = seen - 60
+    session.save()
+    response = client.get(page, **live)
+    assert response.status_code == 401
+    assert response["X-POE-Signed-Out"] == "1"

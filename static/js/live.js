@@ -25,7 +25,7 @@
     if (inFlight && Date.now() - lastRefresh > 30000) { inFlight = false; }  // an answer lost
     if (!el || !window.htmx || document.hidden || inFlight || navigator.onLine === false) { return; }
     if (document.body.getAttribute("data-copy") === "offline") { return; }
-    if (window.poeTaps && window.poeTaps.isSignedOut()) { return; }
+    if (window.poeTaps && (window.poeTaps.isSignedOut() || window.poeTaps.isSending())) { return; }
     lastRefresh = Date.now();
     inFlight = true;
     window.htmx.trigger(el, "live-refresh");
@@ -56,8 +56,16 @@
     return a.outerHTML === b.outerHTML;
   }
 
+  // A row's version starts with the person's step and latest step event ("met.412.412.0"):
+  // event ids only grow, so an answer older than what the row shows is never put back.
+  function older(old, fresh) {
+    var a = (old.getAttribute("data-version") || "").split(".");
+    var b = (fresh.getAttribute("data-version") || "").split(".");
+    return a.length > 1 && b.length > 1 && parseInt(b[1], 10) < parseInt(a[1], 10);
+  }
+
   function replace(old, fresh) {
-    if (same(old, fresh) || busy(old)) { return old; }
+    if (same(old, fresh) || busy(old) || older(old, fresh)) { return old; }
     var copy = adopt(fresh);
     old.replaceWith(copy);
     redrawn(copy);
@@ -165,6 +173,12 @@
     if (!live || event.detail.elt !== live) { return; }
     inFlight = false;
     if (!event.detail.successful || !event.detail.xhr) { return; }
+    if (window.poeTaps && window.poeTaps.answeredSince(lastRefresh)) {
+      // A tap was answered while this was on its way: it may show people as they were before.
+      // Ask again instead.
+      lastRefresh = 0;
+      return;
+    }
     var parsed = new DOMParser().parseFromString(event.detail.xhr.responseText, "text/html");
     var fresh = parsed.getElementById(live.id);
     if (!fresh) { return; }

@@ -103,14 +103,14 @@ function keptPage(request) {
 }
 
 function asset(request) {
-  // Kept copy at once, refreshed behind it (the next page load gets the new one).
+  // From the network while there is one (hashed names in production make that the browser's
+  // own cache anyway), kept for when there is none.
   return caches.open(ASSETS).then(function (cache) {
-    return cache.match(request).then(function (found) {
-      var network = fetch(request).then(function (response) {
-        if (response.ok) { cache.put(request, response.clone()); }
-        return response;
-      }).catch(function () { return found || Response.error(); });
-      return found || network;
+    return fetch(request).then(function (response) {
+      if (response.ok) { cache.put(request, response.clone()); }
+      return response;
+    }, function () {
+      return cache.match(request).then(function (found) { return found || Response.error(); });
     });
   });
 }

@@ -142,6 +142,7 @@
   var retryIndex = 0;
   var sentAfterWait = 0;   // taps recorded since the queue last had to wait, for the banner
   var answeredSinceDrain = 0;
+  var lastAnswerAt = 0;
 
   function mine(tap) { return tap.user === userId; }
   function pending(tap) { return tap.state !== "refused"; }
@@ -309,6 +310,7 @@
 
   function answered(tap, response) {
     var status = response.status;
+    lastAnswerAt = Date.now();
     release(tap.target);
     if (status === 401 || (response.redirected && /\/accounts\/login\//.test(response.url))) {
       sendingId = null;
@@ -379,6 +381,11 @@
 
   function openSignIn(message) {
     var dialog = document.getElementById("signin-dialog");
+    var template = document.getElementById("signin-template");
+    if (!dialog && template) {
+      body.appendChild(document.importNode(template.content, true));
+      dialog = document.getElementById("signin-dialog");
+    }
     if (!dialog) { return; }
     var why = document.getElementById("signin-why");
     if (why && message) { why.textContent = message; }
@@ -728,6 +735,8 @@
   }
 
   window.poeTaps = {
+    isSending: function () { return sendingId !== null; },
+    answeredSince: function (time) { return lastAnswerAt >= time; },
     waitingFor: function (el) { return el.classList.contains("is-queued") || (sendingId !== null && queue.some(function (t) { return t.id === sendingId && t.target === el.id; })); },
     isSignedOut: function () { return signedOut; },
   };
