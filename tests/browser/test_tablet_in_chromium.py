@@ -280,6 +280,15 @@ def test_search_and_the_case_page_move_people_like_the_flight_page(
 ):
     _first, _second, on_first, _ = two_flights
     case = on_first[0].case
+    onward = FlightFactory.create(
+        port=atl,
+        carrier="DL",
+        number="1234",
+        origin="ATL",
+        destination="BOI",
+        scheduled_departure=dt.datetime.now(dt.UTC) + dt.timedelta(hours=5),
+    )
+    case.segments.create(flight=onward, direction="onward")
     page = watched_page
     page.set_viewport_size({"width": 768, "height": 1024})
     sign_in(page, live_server, "atl.associate")
@@ -299,6 +308,12 @@ def test_search_and_the_case_page_move_people_like_the_flight_page(
     card.get_by_role("button", name="Undo CBP cleared").click()
     expect(card).to_have_class("person step-met")
     shoot(page, "tablet-case-page")
+    # The itinerary fits a portrait tablet: no sideways scrolling inside its panel either.
+    page.set_viewport_size({"width": 768, "height": 1024})
+    wrap = page.locator("#case-itinerary ~ .table-wrap")
+    assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth")
+    for cell in wrap.locator("td", has_text="Whole case").all():  # the "Who" column, not clipped
+        assert cell.evaluate("c => c.getBoundingClientRect().right <= innerWidth")
     assert Individual.objects.get(pk=on_first[0].pk).current_step == "met"
     assert real_errors(page) == []
 
