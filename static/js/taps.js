@@ -284,7 +284,7 @@
       }
       return;
     }
-    if (navigator.onLine === false) { return wait("network", next); }
+    if (navigator.onLine === false) { return wait("network"); }
     sendingId = next.id;
     decorate();
     banner();
@@ -293,13 +293,16 @@
     var headers = { "HX-Request": "true", "X-CSRFToken": csrfToken() };
     fetch(next.url, { method: "POST", body: payload, headers: headers, credentials: "same-origin" })
       .then(function (response) { return answered(next, response); },
-            function () { sendingId = null; wait("network", next); });
+            function () { sendingId = null; wait("network"); });
   }
 
-  function wait(reason, tap) {
+  function wait(reason) {
     waitReason = reason;
-    queue.forEach(function (t) { release(t.target); });
-    if (tap && !tap.waited) { tap.waited = true; putTap(tap); }
+    queue.forEach(function (t) {
+      release(t.target);
+      // Every tap held up now is a replay when it goes: a refusal then is said in the banner.
+      if (mine(t) && t.state === "queued" && !t.waited) { t.waited = true; putTap(t); }
+    });
     decorate();
     banner();
     clearTimeout(retryTimer);
@@ -316,15 +319,18 @@
       sendingId = null;
       return response.text().then(function (text) { signOutSeen(text); });
     }
-    if (status === 403 && response.headers.get("X-POE-CSRF-Failed")) {
+    if (status === 403 && response.headers.get("X-POE-CSRF-Failed") && (tap.renewed || 0) < 2) {
+      // The page's token had expired (a long idle, a sign-in in another tab): a fresh one, and
+      // the same tap again — twice at most, then it is a refusal like any other.
       sendingId = null;
+      tap.renewed = (tap.renewed || 0) + 1;
       return renewToken().then(function (state) {
         if (state && state.authenticated) { pump(); } else { signOutSeen(""); }
       });
     }
     if (status >= 500 || status === 0) {
       sendingId = null;
-      return wait("server", tap);
+      return wait("server");
     }
     return response.text().then(function (html) {
       sendingId = null;
