@@ -18,9 +18,8 @@ from django_htmx.middleware import HtmxDetails
 
 ViewT = TypeVar("ViewT", bound=Callable[..., Any])
 
-# The name a tablet is given once ("ATL tablet 3"): sent by static/js/taps.js with every tap
-# (header) and kept in a cookie, so a form posted without the script carries it too.
-DEVICE_HEADER = "X-POE-Device"
+# The name a tablet is given once ("ATL tablet 3", poe_ops.views.device): a cookie on the
+# tablet, so every tap carries it — from the tap queue and from a form posted without script.
 DEVICE_COOKIE = "poe_device"
 DEVICE_LABEL_MAX = 40
 # Answers the page's script reads (static/js/taps.js): the session has ended, or the CSRF token
@@ -56,13 +55,15 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-def clean_device_label(raw: str) -> str:
-    """A device name as typed on the tablet, made safe to keep and show: URL-decoded (headers
-    and cookies carry it encoded), control characters dropped, spaces collapsed, at most
-    ``DEVICE_LABEL_MAX`` characters."""
-    text = urllib.parse.unquote(raw or "")
-    text = " ".join(_CONTROL.sub(" ", text).split())
-    return text[:DEVICE_LABEL_MAX]
+def clean_device_label(text: str) -> str:
+    """A device name as typed on the tablet, made safe to keep and show: control characters
+    dropped, spaces collapsed, at most ``DEVICE_LABEL_MAX`` characters."""
+    return " ".join(_CONTROL.sub(" ", text or "").split())[:DEVICE_LABEL_MAX]
+
+
+def device_name(request: HttpRequest) -> str:
+    """The name this tablet was given, from its cookie (which carries it URL-encoded)."""
+    return clean_device_label(urllib.parse.unquote(request.COOKIES.get(DEVICE_COOKIE, "")))
 
 
 def describe_user_agent(user_agent: str) -> str:
@@ -92,9 +93,7 @@ def device_label(device: str) -> str:
 def device_of(request: HttpRequest) -> str:
     """The device a step was recorded from, as the step history shows it: the name the tablet
     was given, else "Unnamed · Chrome on Android"."""
-    label = clean_device_label(
-        request.headers.get(DEVICE_HEADER, "") or request.COOKIES.get(DEVICE_COOKIE, "")
-    )
+    label = device_name(request)
     if label:
         return label
     described = describe_user_agent(request.headers.get("User-Agent", ""))

@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from poe_ops.forms import DeviceNameForm
-from poe_ops.http import DEVICE_COOKIE, accepts_get, clean_device_label
+from poe_ops.http import DEVICE_COOKIE, accepts_get, device_name
 
 # Five years: a tablet keeps its name until someone renames it (or clears the browser).
 COOKIE_AGE = 5 * 365 * 24 * 3600
@@ -32,7 +32,7 @@ def _next(request: HttpRequest) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def name_device(request: HttpRequest) -> HttpResponse:
-    current = clean_device_label(request.COOKIES.get(DEVICE_COOKIE, ""))
+    current = device_name(request)
     form = DeviceNameForm(request.POST or None, initial={"name": current})
     if request.method == "POST" and form.is_valid():
         name = form.cleaned_data["name"]
