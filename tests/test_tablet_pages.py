@@ -18,7 +18,7 @@ from cases.models import Individual
 from poe_ops.keys import new_key
 from poe_ops.models import AuditEvent
 from poe_ops.services.audit import PERSONAL_DATA_VIEWED
-from tests.factories import FlightFactory, StepEventFactory
+from tests.factories import CarriedDocumentFactory, FlightFactory, StepEventFactory
 from tests.htmx import HTMX
 from tests.scenarios import family_on_flight
 
@@ -339,3 +339,78 @@ def test_a_refused_tap_says_so_in_its_header_for_the_queue(client, atl_associate
     outcome = json.loads(response["X-POE-Tap"])
     assert outcome["outcome"] == "refused"
     assert "final" in outcome["message"]
+
+
+# --- people the ABN no longer lists, cancelled cases, the travel packet (issue 16) ---------------
+
+
+def test_a_person_no_longer_on_the_abn_keeps_their_card_but_is_never_moved(
+    client, atl, atl_associate
+):
+    case, people = family_on_flight(atl, size=3)
+    gone = people[2]
+    gone.removed_in_version = 2
+    gone.save()
+    client.force_login(atl_associate)
+    html = client.get(f"/cases/{case.case_number}/").content.decode()
+    assert "Not on ABN version 2" in html
+    assert f'action="/ports/ATL/individuals/{gone.pk}/step/"' not in html
+    assert f'action="/ports/ATL/individuals/{people[0].pk}/step/"' in html
+    assert "All 2 → Met" in html and "All 3" not in html
+    response = client.post(
+        f"/ports/ATL/cases/{case.pk}/step/",
+        {"step": "met", "key": new_key(), "view": "case"},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    assert [p.current_step for p in Individual.objects.filter(case=case).order_by("pk")] == [
+        "met",
+        "met",
+        "expected",
+    ]
+    assert not StepEvent.objects.filter(individual=gone).exists()
+    html = search(client, case.case_number).content.decode()
+    assert "Not on ABN version 2" in html
+    assert f'action="/ports/ATL/individuals/{gone.pk}/step/"' not in html
+
+
+def test_a_cancelled_case_is_found_but_offers_no_step_buttons(client, atl, atl_associate):
+    case, _people = family_on_flight(atl, size=2)
+    case.status = "cancelled"
+    case.save()
+    client.force_login(atl_associate)
+    for html in (
+        client.get(f"/cases/{case.case_number}/").content.decode(),
+        search(client, case.case_number).content.decode(),
+    ):
+        assert case.case_number in html
+        assert 'action="/ports/ATL/individuals/' not in html
+        assert f'action="/ports/ATL/cases/{case.pk}/step/"' not in html
+    response = client.post(
+        f"/ports/ATL/cases/{case.pk}/step/",
+        {"step": "met", "key": new_key(), "view": "case"},
+        **HTMX,
+    )
+    assert json.loads(response["X-POE-Tap"])["outcome"] == "refused"
+    assert set(Individual.objects.filter(case=case).values_list("current_step", flat=True)) == {
+        "expected"
+    }
+
+
+def test_a_tap_on_the_case_page_redraws_the_persons_travel_packet(client, atl, atl_associate):
+    case, people = family_on_flight(atl, size=2)
+    document = CarriedDocumentFactory.create(individual=people[0])
+    client.force_login(atl_associate)
+    response = tap(client, people[0], "met", view="case")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'id="carried-{document.pk}"' in html
+    # The paper's buttons post to this case's packet (the answer knows which case it is).
+    assert f'action="/cases/{case.case_number}/packet/{document.pk}/status/"' in html
+    response = client.post(
+        f"/ports/ATL/cases/{case.pk}/step/",
+        {"step": "met", "key": new_key(), "view": "case"},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    assert f'id="carried-{document.pk}"' in response.content.decode()

@@ -20,8 +20,10 @@ from django.utils import timezone
 
 from arrivals.models import Flight, Segment, StepEvent
 from arrivals.services.undo import undo_refusal
-from cases.models import SSR, WHEELCHAIR_CODES, Case, Individual
+from cases import ssr
+from cases.models import Case, Individual
 from cases.queries import escorts
+from cases.queries.cases import travelling
 from cases.steps import ALLOWED_MOVES, EXCEPTIONS, NEXT_STEP, ArrivalStep
 from poe_ops.languages import language_name
 from poe_ops.localtime import local_day_bounds
@@ -89,7 +91,7 @@ def people_by_flight(flight_ids: Iterable[int]) -> dict[int, list[dict[str, Any]
     by_case: dict[int, list[dict[str, Any]]] = defaultdict(list)
     case_ids = {case_id for _flight_id, case_id in segments.values()}
     for values in (
-        Individual.objects.filter(case_id__in=case_ids)
+        travelling(Individual.objects.filter(case_id__in=case_ids))
         .order_by("case_id", "pk")
         .values_list(*_PERSON_FIELDS)
     ):
@@ -129,9 +131,9 @@ def _summarise(flight: Flight, people: list[dict[str, Any]]) -> FlightSummary:
         flight=flight,
         people=len(people),
         by_step=[(s, ArrivalStep(s).label, steps[s]) for s in STEP_ORDER if steps[s]],
-        urm=sum(1 for p in people if p["unaccompanied_minor"] or SSR.UMNR in p["ssr_codes"]),
-        wheelchair=sum(1 for p in people if WHEELCHAIR_CODES & set(p["ssr_codes"])),
-        medical=sum(1 for p in people if p["medical"] or SSR.MEDA in p["ssr_codes"]),
+        urm=sum(1 for p in people if p["unaccompanied_minor"] or ssr.has_minor(p["ssr_codes"])),
+        wheelchair=sum(1 for p in people if ssr.has_wheelchair(p["ssr_codes"])),
+        medical=sum(1 for p in people if p["medical"] or ssr.has_medical(p["ssr_codes"])),
         languages=[name or "?" for name in languages],
         no_escort=sum(1 for p in people if p["escort_missing"]),
     )
@@ -265,6 +267,9 @@ def person_rows(
             if not undo_refusal(user, latest, latest, now, may_coordinate=may_coordinate):
                 undo = latest
         big, small = _moves(person.current_step)
+        if not person.on_current_version:
+            # No longer on the ABN: shown on the case page with their history, never moved.
+            big, small, undo = [], [], None
         rows.append(PersonRow(person, _age(person.date_of_birth, today), big, small, undo))
     return rows
 
@@ -288,7 +293,14 @@ def case_block(
     may_coordinate: bool | None = None,
 ) -> CaseBlock:
     rows = person_rows(user, port, people, events, may_coordinate)
-    return CaseBlock(case, rows, moves_for_steps([r.individual.current_step for r in rows]))
+    if case.status == Case.Status.CANCELLED:
+        # A cancelled case stays readable where it is found (case page, search), but nobody in
+        # it is moved: the day's lists leave it out (cases.queries.cases.travelling).
+        for row in rows:
+            row.big_moves, row.small_moves, row.undo_event = [], [], None
+        return CaseBlock(case, rows, [])
+    steps = [r.individual.current_step for r in rows if r.individual.on_current_version]
+    return CaseBlock(case, rows, moves_for_steps(steps))
 
 
 def moves_for_steps(steps: list[str]) -> list[tuple[str, str, int]]:
@@ -302,30 +314,29 @@ def moves_for_steps(steps: list[str]) -> list[tuple[str, str, int]]:
     return [(s, BUTTON_LABELS[s], counts[s]) for s in STEP_ORDER if counts[s]]
 
 
-def case_moves_on_flight(
-    port: Port, flight_id: int, case: Case, case_steps: dict[int, str] | None = None
-) -> CaseBlock | None:
+def case_moves_on_flight(port: Port, flight_id: int, case: Case) -> CaseBlock | None:
     """Just the case's all-at-once buttons for one flight (for refreshing them after one
-    person's tap, without rebuilding the whole block); None when the case is not booked on
-    that flight. One query, two without ``case_steps`` ({person id: step} for everyone in the
-    case). The case is one of ``port``'s, so its inbound segments are on ``port``'s flights."""
+    person's tap, without rebuilding the whole block); None when nobody of the case travels on
+    that flight. One query: the steps of the case's people on the flight who are still on the
+    ABN. The case is one of ``port``'s, so its inbound segments are on ``port``'s flights."""
     # Plain SQL: this runs on every tap, and building it with the ORM cost more than running it.
     segment, through = Segment._meta, Segment.individuals.through._meta
+    person = Individual._meta
     sql = (
-        f"SELECT n.individual_id FROM {segment.db_table} s "  # noqa: S608 (model metadata)
+        f"SELECT i.current_step FROM {person.db_table} i "  # noqa: S608 (model metadata)
+        "WHERE i.case_id = %s AND i.removed_in_version IS NULL AND EXISTS ("
+        f"SELECT 1 FROM {segment.db_table} s "
         f"LEFT JOIN {through.db_table} n ON n.segment_id = s.id "
         "WHERE s.flight_id = %s AND s.case_id = %s AND s.direction = %s "
-        "AND s.replaced_by_id IS NULL"
+        "AND s.replaced_by_id IS NULL "
+        # A segment without named people carries everyone in the case.
+        "AND (n.individual_id IS NULL OR n.individual_id = i.id))"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [flight_id, case.pk, Segment.Direction.INBOUND])
-        named = [individual_id for (individual_id,) in cursor.fetchall()]
-    if not named:
+        cursor.execute(sql, [case.pk, flight_id, case.pk, Segment.Direction.INBOUND])
+        steps = [step for (step,) in cursor.fetchall()]
+    if not steps:
         return None
-    whole_case = None in named  # a segment without named people carries everyone
-    if case_steps is None:
-        case_steps = dict(Individual.objects.filter(case=case).values_list("pk", "current_step"))
-    steps = [step for pk, step in case_steps.items() if whole_case or pk in named]
     return CaseBlock(case, [], moves_for_steps(steps))
 
 
@@ -338,12 +349,15 @@ def flight_blocks(user: User, flight: Flight, *, case_id: int | None = None) -> 
     if case_id is not None:
         segments_qs = segments_qs.filter(case_id=case_id)
     segments = list(
-        segments_qs.select_related("case")
+        segments_qs.exclude(case__status=Case.Status.CANCELLED)
+        .select_related("case")
         .prefetch_related("individuals")
         .order_by("case__case_number")
     )
     people = list(
-        with_latest_event(Individual.objects.filter(case_id__in=[s.case_id for s in segments]))
+        with_latest_event(
+            travelling(Individual.objects.filter(case_id__in=[s.case_id for s in segments]))
+        )
         .select_related("case")
         .order_by("case_id", "person_number")
     )

@@ -14,6 +14,7 @@ from arrivals.queries.portday import CaseBlock, PersonRow, User
 from arrivals.services.step_events import StepResult
 from cases.models import Case, Individual
 from cases.queries import escorts
+from cases.queries.cases import travelling
 from poe_ops.models import Port
 from poe_ops.roles import COORDINATE, OPERATE
 from poe_ops.scoping import has_port_perm
@@ -85,9 +86,11 @@ def case_blocks(user: User, cases: list[Case]) -> dict[int, CaseBlock]:
 
 def whole_case_block(user: User, port: Port, case: Case) -> CaseBlock:
     """A case's people with their buttons (after a whole-case tap on the case page or in
-    search): two queries."""
+    search): three queries (the case page shows each person's travel packet too)."""
     people = list(
-        portday.with_latest_event(Individual.objects.filter(case=case)).order_by("person_number")
+        portday.with_latest_event(Individual.objects.filter(case=case))
+        .order_by("person_number")
+        .prefetch_related("carried_documents")
     )
     for person in people:
         person.case = case
@@ -119,15 +122,21 @@ def row_after_tap(
     return row
 
 
-def case_moves_after_tap(
-    port: Port, view: str, flight_id: str, case: Case, case_steps: dict[int, str] | None
-) -> CaseBlock | None:
+def case_moves_after_tap(port: Port, view: str, flight_id: str, case: Case) -> CaseBlock | None:
     """The case's all-at-once buttons after one person's tap: on a flight page those of the
-    case's people on that flight (None when the case is not on it), elsewhere everyone's."""
+    case's people on that flight (None when the case is not on it), elsewhere those of everyone
+    still travelling (one query either way)."""
     if view == "flight":
         if not (flight_id.isdigit() and len(flight_id) < 19):  # a bigint
             return None
-        return portday.case_moves_on_flight(port, int(flight_id), case, case_steps)
-    if case_steps is None:
-        case_steps = dict(Individual.objects.filter(case=case).values_list("pk", "current_step"))
-    return CaseBlock(case, [], portday.moves_for_steps(list(case_steps.values())))
+        return portday.case_moves_on_flight(port, int(flight_id), case)
+    if case.status == Case.Status.CANCELLED:
+        return CaseBlock(case, [], [])
+    steps = list(travelling_ids_and_steps(case).values())
+    return CaseBlock(case, [], portday.moves_for_steps(steps))
+
+
+def travelling_ids_and_steps(case: Case) -> dict[int, str]:
+    """{person id: step} of the case's people a whole-case tap moves: those still on the ABN
+    (none of a cancelled case)."""
+    return dict(travelling(Individual.objects.filter(case=case)).values_list("pk", "current_step"))

@@ -77,8 +77,7 @@ def _person_answer(
     row = step_rows.row_after_tap(request.user, port, individual_id, result)
     row.message, row.is_refusal = message, refused
     flight_id = request.POST.get("flight", "")
-    case_steps = result.case_steps if result is not None else None
-    block = step_rows.case_moves_after_tap(port, view, flight_id, row.individual.case, case_steps)
+    block = step_rows.case_moves_after_tap(port, view, flight_id, row.individual.case)
     context = {
         "row": row,
         "port": port,
@@ -149,6 +148,10 @@ def case_step(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
         the_flight = flight_at(request.user, port, request.POST.get("flight"))
         on_flight = portday.flight_blocks(request.user, the_flight, case_id=case.pk)
         only = on_flight[0].individual_ids if on_flight else []
+    else:
+        # From the case page or search: everyone still travelling (not those a newer ABN left
+        # out, nobody of a cancelled case), as the "All N" button counted them.
+        only = list(step_rows.travelling_ids_and_steps(case))
     try:
         result = checkin.move_case(
             request.user,

@@ -12,6 +12,7 @@ from django.shortcuts import render
 
 from arrivals.forms import DayForm, SearchForm
 from arrivals.queries import portday, progress
+from arrivals.queries.cancelled import cancelled_on_flight
 from arrivals.queries.portday import flight_at
 from poe_ops.http import HtmxHttpRequest
 from poe_ops.roles import COORDINATE, OPERATE, SUPERVISE
@@ -82,5 +83,7 @@ def flight(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
         "local_now": port.local_now(),
         "refresh_seconds": settings.POE_TABLET_REFRESH_SECONDS,
         "step_moves": portday.moves_table() if may_operate else None,
+        # Outside the live part: a refresh does not redraw it.
+        "cancelled": [] if request.htmx else cancelled_on_flight(the_flight),
     }
     return render(request, f"{FLIGHT_PAGE}#live" if request.htmx else FLIGHT_PAGE, context)

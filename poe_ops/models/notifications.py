@@ -19,6 +19,7 @@ class NotificationKind(models.TextChoices):
     INCIDENT = "incident", "Incident report"
     REVIEW = "review", "Approved or returned"
     CREDENTIAL = "credential", "Credential expiring"
+    CASE_CHANGE = "case_change", "Case moved to another port or cancelled"
 
 
 # Nobody may mute these by email: someone at HQ must always hear of them.
