@@ -127,3 +127,10 @@ def test_the_rebooking_form_names_each_leg_by_its_own_day(atl, overnight):
     labels = [text for _value, text in form.fields["segment"].widget.choices]
     assert labels[0].startswith("QR755 · Sun 29 Nov DOH → ATL (inbound")
     assert labels[1].startswith("DL1234 · Sun 29 Nov ATL → BOI (onward")
+
+
+def test_the_flight_status_page_names_the_day_it_lands(client, atl_senior, overnight):
+    client.force_login(atl_senior)
+    html = client.get(f"/ports/ATL/flights/{overnight.pk}/status/").content.decode()
+    assert "Sun 29 Nov 2026 · scheduled 06:31 ATL local time" in html
+    assert "Sat 28 Nov" not in html
