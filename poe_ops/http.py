@@ -118,13 +118,35 @@ def post_only(view: ViewT) -> ViewT:
     return wrapped
 
 
+def _takes_get(view: Callable[..., Any]) -> bool:
+    """Whether ``view`` answers GET: not when marked ``post_only``, nor when a decorator of
+    Django's ``require_http_methods`` family (``require_POST``…) somewhere in its chain of
+    wrappers leaves GET out, nor a class-based view without ``get``."""
+    seen: Any = view
+    for _ in range(20):  # a chain of decorators, never a loop
+        if seen is None:
+            return True
+        if getattr(seen, "post_only", False):
+            return False
+        view_class = getattr(seen, "view_class", None)
+        if view_class is not None:
+            return hasattr(view_class, "get") and "get" in view_class.http_method_names
+        code, cells = getattr(seen, "__code__", None), getattr(seen, "__closure__", None)
+        if code is not None and cells:
+            free = dict(zip(code.co_freevars, cells, strict=False))
+            if "request_method_list" in free:  # django.views.decorators.http
+                return "GET" in free["request_method_list"].cell_contents
+        seen = getattr(seen, "__wrapped__", None)
+    return True
+
+
 def accepts_get(path: str) -> bool:
     """Whether ``path`` names a page a browser may open (not an action that takes only POST)."""
     try:
         match = resolve(urllib.parse.urlsplit(path).path)
     except Resolver404:
         return True  # an unknown path answers 404 in words, not a blank 405
-    return not getattr(match.func, "post_only", False)
+    return _takes_get(match.func)
 
 
 def return_path(request: HttpRequest) -> str:

@@ -222,3 +222,27 @@ def test_a_page_refreshing_itself_does_not_keep_a_forgotten_tablet_signed_in(
     response = client.get(page, **live)
     assert response.status_code == 401
     assert response["X-POE-Signed-Out"] == "1"
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "/imports/1/confirm/",  # require_POST, not marked: another app's action
+        "/accounts/logout/",  # Django's LogoutView takes only POST
+    ],
+)
+def test_signing_in_never_leads_to_any_view_that_only_takes_post(client, atl_associate, action):
+    response = client.post(
+        "/accounts/login/", {"username": "atl.associate", "password": PASSWORD, "next": action}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+def test_signing_in_still_leads_to_a_page_that_takes_get_and_post(client, atl_associate, atl):
+    # The search page takes GET and POST (require_http_methods): it is a page, so it is kept.
+    response = client.post(
+        "/accounts/login/",
+        {"username": "atl.associate", "password": PASSWORD, "next": "/ports/ATL/search/"},
+    )
+    assert response["Location"] == "/ports/ATL/search/"
