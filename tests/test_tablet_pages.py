@@ -30,7 +30,7 @@ def nine(atl):
     """A flight of nine: three families of three, at different steps."""
     flight = FlightFactory.create(port=atl, scheduled_arrival=dt.datetime.now(dt.UTC))
     families = [family_on_flight(atl, flight, size=3) for _ in range(3)]
-    steps = ["met", "met", "cbp_cleared", "handed_over", "hotel", "no_show", "expected"]
+    steps = ["met", "met", "cbp_cleared", "handed_over", "departed", "no_show", "expected"]
     people = [p for _case, members in families for p in members]
     for person, step in zip(people, steps, strict=False):
         person.current_step = step
@@ -72,12 +72,12 @@ def test_still_to_do_leaves_out_the_people_who_are_finished(client, atl_associat
         p.pk
         for _c, members in families
         for p in members
-        if p.current_step in {"handed_over", "hotel", "no_show"}
+        if p.current_step in {"handed_over", "departed", "no_show"}
     }
     assert len(shown) == 6
     assert not shown & finished
     assert 'aria-current="page">Still to do (6)' in html
-    # The second family (handed over, hotel, no-show) has nobody left: its block goes.
+    # The second family (handed over, departed, no-show) has nobody left: its block goes.
     assert f'id="case-{families[1][0].pk}"' not in html
 
 
@@ -325,9 +325,10 @@ def test_the_undo_of_cbp_cleared_keeps_its_capitals(client, atl_associate, nine)
     person = families[0][1][0]  # met
     client.force_login(atl_associate)
     html = tap(client, person, "cbp_cleared").content.decode()
-    assert "Undo CBP cleared" in html
-    assert f"{person}: CBP cleared." in html
-    assert "Undo cbp" not in html
+    # Issue 14 named the step "Admitted by CBP": in a sentence, the acronym keeps its capitals.
+    assert "Undo admitted by CBP" in html
+    assert f"{person}: admitted by CBP." in html
+    assert "by cbp" not in html
 
 
 def test_a_refused_tap_says_so_in_its_header_for_the_queue(client, atl_associate, nine):

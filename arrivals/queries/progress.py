@@ -21,8 +21,14 @@ def is_met(step: str) -> bool:
     return step not in NOT_MET
 
 
+# Admitted, though off the normal path: counts as through CBP.
+ADMITTED_OFF_PATH = frozenset({"deferred_inspection"})
+
+
 def is_cleared(step: str) -> bool:
-    """Through CBP: cleared, or any step on the normal path after it."""
+    """Through CBP: admitted, or any step on the normal path after it."""
+    if step in ADMITTED_OFF_PATH:
+        return True
     return (
         step in _ORDER
         and _ORDER.index(step) >= _ORDER.index(ArrivalStep.CBP_CLEARED)

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from arrivals.models import StepEvent
 from arrivals.queries import portday
+from arrivals.queries.onward import legs_of_cases
 from arrivals.queries.portday import CaseBlock, PersonRow, User
 from arrivals.services.step_events import StepResult
 from cases.models import Case, Individual
@@ -59,8 +60,8 @@ def case_block_from_events(
 
 def case_blocks(user: User, cases: list[Case]) -> dict[int, CaseBlock]:
     """Search results: each case at a port ``user`` may check people in at, with its people's
-    buttons. Two queries whatever the number of cases (people with their latest step, then
-    those steps), none when the user operates at none of their ports."""
+    buttons. Three queries whatever the number of cases (people with their latest step,
+    those steps, their onward legs), none when the user operates at none of their ports."""
     operable = [c for c in cases if has_port_perm(user, c.port, OPERATE)]
     if not operable:
         return {}
@@ -70,6 +71,7 @@ def case_blocks(user: User, cases: list[Case]) -> dict[int, CaseBlock]:
         )
     )
     events = portday.latest_events(people)
+    legs = legs_of_cases({c.pk for c in operable})  # every case's onward legs, one query
     by_case: dict[int, list[Individual]] = defaultdict(list)
     for person in people:
         by_case[person.case_id].append(person)
@@ -79,7 +81,7 @@ def case_blocks(user: User, cases: list[Case]) -> dict[int, CaseBlock]:
             person.case = case
         may_coordinate = has_port_perm(user, case.port, COORDINATE)
         blocks[case.pk] = portday.case_block(
-            user, case.port, case, by_case[case.pk], events, may_coordinate
+            user, case.port, case, by_case[case.pk], events, may_coordinate, legs
         )
     return blocks
 

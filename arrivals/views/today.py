@@ -11,8 +11,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from arrivals.forms import DayForm, SearchForm
-from arrivals.queries import portday, progress
+from arrivals.queries import connections, portday, progress
+from arrivals.queries.at_risk import cancelled_flights
 from arrivals.queries.cancelled import cancelled_on_flight
+from arrivals.queries.onward import Leg
 from arrivals.queries.portday import flight_at
 from poe_ops.http import HtmxHttpRequest
 from poe_ops.roles import COORDINATE, OPERATE, SUPERVISE
@@ -38,6 +40,7 @@ def requested_date(request: HtmxHttpRequest, default: dt.date) -> tuple[dt.date,
 def port_today(request: HtmxHttpRequest, iata: str) -> HttpResponse:
     port = get_port_or_404(request.user, iata)
     day, date_error = requested_date(request, port.local_today())
+    the_day = connections.day_at_port(port, day)
     context = {
         "port": port,
         "day": day,
@@ -46,7 +49,10 @@ def port_today(request: HtmxHttpRequest, iata: str) -> HttpResponse:
         "search_form": SearchForm(),
         "is_today": day == port.local_today(),
         "local_now": port.local_now(),
-        "flights": portday.flights_of_day(port, day),
+        "flights": the_day.arrivals,
+        "departures": the_day.departures,
+        "at_risk": the_day.at_risk,
+        "cancelled_legs": the_day.cancelled,
         "may_operate": has_port_perm(request.user, port, OPERATE),
         "may_coordinate": has_port_perm(request.user, port, COORDINATE),
         "may_supervise": has_port_perm(request.user, port, SUPERVISE),
@@ -68,12 +74,14 @@ def flight(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
         log_personal_data_access(
             request.user, the_flight, port=port, purpose="flight arrivals list"
         )
-    blocks = portday.flight_blocks(request.user, the_flight)
+    legs: dict[int, list[Leg]] = {}
+    blocks = portday.flight_blocks(request.user, the_flight, legs=legs)
     show_todo = request.GET.get("show") == "todo"
     may_operate = has_port_perm(request.user, port, OPERATE)
     context = {
         "port": port,
         "flight": the_flight,
+        "departs": the_flight.leaves(port.iata),
         "progress": progress.flight_progress(blocks),
         "show_todo": show_todo,
         "blocks": progress.still_to_do(blocks) if show_todo else blocks,
@@ -83,7 +91,11 @@ def flight(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
         "local_now": port.local_now(),
         "refresh_seconds": settings.POE_TABLET_REFRESH_SECONDS,
         "step_moves": portday.moves_table() if may_operate else None,
-        # Outside the live part: a refresh does not redraw it.
-        "cancelled": [] if request.htmx else cancelled_on_flight(the_flight),
     }
+    if not request.htmx:
+        # Outside the live part: a refresh does not redraw them.
+        at_risk = connections.at_risk_on_flight(port, the_flight, blocks, legs)
+        context["at_risk"] = at_risk
+        context["cancelled_legs"] = cancelled_flights(at_risk)
+        context["cancelled"] = cancelled_on_flight(the_flight)
     return render(request, f"{FLIGHT_PAGE}#live" if request.htmx else FLIGHT_PAGE, context)
