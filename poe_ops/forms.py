@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.forms.renderers import TemplatesSetting
 
+from poe_ops.http import DEVICE_LABEL_MAX, clean_device_label
 from poe_ops.models import UNMUTABLE_KINDS, NotificationKind, Port
 
 FieldT = TypeVar("FieldT", bound=forms.Field)
@@ -49,6 +50,35 @@ class LoginForm(AuthenticationForm):
     password = forms.CharField(
         strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
+
+
+class SignInDialogForm(LoginForm):
+    """The sign-in form of the dialog that opens over a page when its session has ended: its own
+    ids (``signin-…``), and no autofocus — the dialog focuses it when it opens."""
+
+    prefix = "signin"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.pop("autofocus", None)
+
+
+class DeviceNameForm(forms.Form):
+    """The name a tablet is given once, recorded with every step tapped on it."""
+
+    name = forms.CharField(
+        max_length=DEVICE_LABEL_MAX,
+        label="Name of this tablet",
+        help_text="A short name written on the tablet, e.g. “ATL tablet 3”. The step history "
+        "shows it beside every step tapped here.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_name(self) -> str:
+        name = clean_device_label(self.cleaned_data["name"])
+        if not name:
+            raise forms.ValidationError("Give the tablet a name, e.g. “ATL tablet 3”.")
+        return name
 
 
 class KindCheckboxes(forms.CheckboxSelectMultiple):

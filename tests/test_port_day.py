@@ -34,7 +34,7 @@ def day_page(client, user, day: dt.date = DAY) -> str:
 
 def card(html: str, flight) -> str:
     match = re.search(
-        rf'id="flight-{flight.pk}".*?</li>\s*(?=<li class="flight-card|</ul>\s*</section>)',
+        rf'id="flight-{flight.pk}".*?</li>\s*(?=<li class="flight-card|</ul>\s*</div>)',
         html,
         re.S,
     )
@@ -240,7 +240,7 @@ def test_a_persons_tap_refreshes_the_cases_all_buttons_out_of_band(client, atl, 
     client.force_login(atl_associate)
     html = step(client, first, "met", new_key(), flight).content.decode()
     oob = re.search(
-        rf'<div class="case-moves-wrap" id="case-moves-{case.pk}" hx-swap-oob="true">'
+        rf'<div class="case-moves-wrap" id="case-moves-{case.pk}"[^>]* hx-swap-oob="true">'
         r"(.*?)</div>",
         html,
         re.S,

@@ -40,7 +40,9 @@ from tests.scenarios import attachment_on, submitted_incident
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC: set[str] = {"login", "healthz"}
+# The service worker and the manifest hold no data; the session endpoint says only whether the
+# browser is signed in (and signs in, as the login page does).
+PUBLIC: set[str] = {"login", "healthz", "session", "service_worker", "web_manifest"}
 
 # Signed-in users only; the view itself shows only what the user's ports allow.
 SIGNED_IN: set[str] = {
@@ -55,6 +57,7 @@ SIGNED_IN: set[str] = {
     "reports:incidents",
     "approvals",
     "staffing:home",
+    "device",
 }
 
 # Actions that answer only POST: a GET is refused with 405 before anything else.

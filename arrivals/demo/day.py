@@ -36,7 +36,8 @@ from poe_ops.text import fold
 
 Step = ArrivalStep
 Relationship = Individual.Relationship
-DEVICE = "Demo tablet (seed_demo)"
+# The name the port's tablet was given (poe_ops.views.device), as the step history shows it.
+DEVICE = "{iata} tablet 1"
 MINUTE = dt.timedelta(minutes=1)
 
 CASE_NOTES = (
@@ -444,7 +445,7 @@ class _DayBuilder:
                         detail=detail,
                         at=at,
                         actor=actor,
-                        device=DEVICE,
+                        device=DEVICE.format(iata=self.port.iata),
                         idempotency_key=f"demo-{case.case_number}-{member.person_number}-{step}",
                     )
                 )

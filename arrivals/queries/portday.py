@@ -207,6 +207,17 @@ class PersonRow:
         # "Undo bags claimed", but "Undo CBP secondary": acronyms keep their capitals.
         return f"Undo {label[0].lower() + label[1:] if label[1:2].islower() else label}"
 
+    @property
+    def version(self) -> str:
+        """What the row shows, in a word: a page refreshing itself replaces the row only when
+        this changed (someone moved the person, the undo ran out), so a row being read or
+        tapped is left alone."""
+        person = self.individual
+        latest = getattr(person, "latest_event_id", None) or 0
+        undo = self.undo_event.pk if self.undo_event is not None else 0
+        escort = int(bool(getattr(person, "escort_missing", False)))
+        return f"{person.current_step}.{latest}.{undo}.{escort}"
+
 
 @dataclass
 class CaseBlock:
@@ -245,6 +256,23 @@ def moves(
     big = [(s, BUTTON_LABELS[s], s in NEEDS_DETAIL) for s in ordered if s not in EXCEPTIONS]
     small = [(s, BUTTON_LABELS[s], s in NEEDS_DETAIL) for s in ordered if s in EXCEPTIONS]
     return big, small
+
+
+def moves_table() -> dict[str, dict[str, Any]]:
+    """For every step: its label and the buttons a person at that step gets. The tablet's
+    script draws a queued tap's row from it while the tap waits for the network
+    (static/js/taps.js), so the associate can go on with that person too."""
+    table: dict[str, dict[str, Any]] = {}
+    for step in ArrivalStep:
+        big, small = moves(step)
+        # A step that asks for details (bags, the hospital) opens its form: not drawn offline.
+        table[step.value] = {
+            "label": step.label,
+            "button": BUTTON_LABELS.get(step, step.label),
+            "big": [(s, label) for s, label, form in big if not form],
+            "small": [(s, label) for s, label, form in small if not form],
+        }
+    return table
 
 
 def latest_events(people: Iterable[Individual]) -> dict[int, StepEvent]:
@@ -293,6 +321,9 @@ def person_rows(
             and (not connection.departed or person.current_step == ArrivalStep.AT_GATE)
         )
         big, small = moves(person.current_step, skipped, connecting)
+        if not person.on_current_version:
+            # No longer on the ABN: shown on the case page with their history, never moved.
+            big, small, undo = [], [], None
         row = PersonRow(person, _age(person.date_of_birth, today), big, small, undo)
         row.legs, row.step_detail = legs_of(case_legs, person.pk), detail
         row.primary = next_step(person.current_step, skipped, connecting)
@@ -320,6 +351,12 @@ def case_block(
     legs: dict[int, list[Leg]] | None = None,
 ) -> CaseBlock:
     rows = person_rows(user, port, people, events, may_coordinate, legs)
+    if case.status == Case.Status.CANCELLED:
+        # A cancelled case stays readable where it is found (case page, search), but nobody in
+        # it is moved: the day's lists leave it out (cases.queries.cases.travelling).
+        for row in rows:
+            row.big_moves, row.small_moves, row.undo_event = [], [], None
+        return CaseBlock(case, rows, [])
     return CaseBlock(case, rows, case_moves(rows))
 
 

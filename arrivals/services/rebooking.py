@@ -51,10 +51,7 @@ class RebookingResult:
     @property
     def message(self) -> str:
         r = self.rebooking
-        parts = [
-            f"Case {r.case.case_number} rebooked on {r.new_segment.flight.code} "
-            f"{r.new_segment.flight.scheduled_date:%d %b}."
-        ]
+        parts = [f"Case {r.case.case_number} rebooked on {r.new_segment.flight_label}."]
         if r.hotel_booking_id:
             parts.append("Hotel booked.")
         if r.transport_booking_id:
@@ -144,8 +141,8 @@ def _notice(rebooking: Rebooking, people: Sequence[Individual], actor: Any) -> N
     case, port = rebooking.case, rebooking.case.port
     old, new = rebooking.old_segment.flight, rebooking.new_segment.flight
     subject = (
-        f"{port.iata} · Rebooking: case {case.case_number} from {old.code} to {new.code} "
-        f"{new.scheduled_date:%d %b}"
+        f"{port.iata} · Rebooking: case {case.case_number} from {old.code} to "
+        f"{rebooking.new_segment.flight_label}"
     )
     if rebooking.hotel_booking_id:
         subject += f", hotel {rebooking.hotel_booking.vendor.name}"  # type: ignore[union-attr]
@@ -154,7 +151,7 @@ def _notice(rebooking: Rebooking, people: Sequence[Individual], actor: Any) -> N
         ["People", ", ".join(str(p) for p in people)],
         [
             "Missed / replaced",
-            f"{old.code} {old.scheduled_date:%d %b} {old.origin} → {old.destination} "
+            f"{rebooking.old_segment.flight_label} {old.origin} → {old.destination} "
             f"({old.get_status_display().lower()})",
         ],
         [

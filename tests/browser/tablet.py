@@ -1,10 +1,12 @@
-"""Driving a page as a tablet: signing in, the tablet sizes, touch targets, and screenshots
-kept in ``test-artifacts/`` for people to look at."""
+"""Driving a page as a tablet: signing in, the tablet sizes, touch targets, screenshots kept in
+``test-artifacts/`` for people to look at, and axe-core's serious findings."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+
+from axe_playwright_python.sync_playwright import Axe
 
 from tests.factories import PASSWORD
 
@@ -43,3 +45,13 @@ def shoot(page: Any, name: str, sizes: list[tuple[int, int]] = TABLET_SIZES) -> 
         small = small_targets(page)
         assert small == [], small
     page.set_viewport_size(before)
+
+
+def serious_findings(page: Any) -> list[str]:
+    """axe-core's serious and critical findings on the page, with the elements they name."""
+    violations = Axe().run(page).response["violations"]
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}"
+        for v in violations
+        if v["impact"] in {"serious", "critical"}
+    ]
