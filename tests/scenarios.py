@@ -6,6 +6,7 @@ that needs a situation starts from one of these."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +15,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from arrivals.models import Flight, Segment
-from cases.models import Case, Individual, ResettlementAgency
+from cases.models import Case, CustodyHandover, Individual, ResettlementAgency
+from cases.services.custody import Giver, Receiver, ReceiverChoice, record_handover
+from poe_ops.keys import new_key
 from poe_ops.models import OperationsOffice, Port
 from poe_ops.roles import Role
 from reports.models import IncidentAttachment, IncidentReport
@@ -60,6 +63,44 @@ def family_on_flight(
     return case, people
 
 
+def receiver_named(user: Any, people: list[Individual], *, key: str = "") -> CustodyHandover:
+    """A hand-over of ``people`` (adults of one case) to their U.S. tie, identified, recorded
+    through the custody service: after it, tapping them "handed over" is accepted."""
+    case = people[0].case
+    saved = record_handover(
+        user,
+        case,
+        subject=CustodyHandover.Subject.PEOPLE,
+        individuals=people,
+        giver=Giver("staff", "Amina Haidari", "IOM"),
+        receiver=Receiver(
+            "us_tie",
+            "Farid Noori",
+            "brother",
+            phone="+1 404 555 0123",
+            id_type="drivers_license",
+            id_last_digits="4821",
+        ),
+        place="Arrivals hall",
+        choice=ReceiverChoice(reason="The family's brother, on the ABN"),
+        idempotency_key=key or new_key(),
+    )
+    return saved.obj
+
+
+def sign(text: str = "Sig") -> bytes:
+    """A PNG that looks like a signature: dark strokes on transparency."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (400, 120), (0, 0, 0, 0))
+    pen = ImageDraw.Draw(image)
+    pen.line([(20, 90), (80, 20), (140, 95), (200, 30), (260, 90), (380, 40)], fill="black", width=5)
+    pen.text((30, 100), text, fill="black")
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
 def family(port: Port, surname: str, given: list[str], **case_fields: object) -> list[Individual]:
     """A case at ``port`` of one person per given name, all called ``surname``, on no flight."""
     case = CaseFactory.create(port=port, **case_fields)
@@ -99,13 +140,13 @@ def port_day(port: Port, day: dt.date | None = None) -> PortDay:
     )  # fmt: skip
     agency = ResettlementAgency.objects.order_by("code").first()
     haidari = family(port, "Haidari", ["Zahra", "Ahmad", "Maryam", "Ali"], agency=agency)
-    haidari[3].unaccompanied_minor = False
+    haidari[3].programme_status = ""
     haidari[0].ssr_codes = ["WCHR"]
     haidari[0].interpreter_needed = True
     haidari[0].document_in_custody = True
     haidari[0].save()
     nyiramana = family(port, "Nyiramana", ["Béatrice"])
-    nyiramana[0].unaccompanied_minor = True
+    nyiramana[0].programme_status = "urm"
     nyiramana[0].save()
     rahimi = family(port, "Rahimi", ["Omid", "Shirin"], local_affiliate="Agape Boise")
     for people, flight in ((haidari, early), (nyiramana, early), (rahimi, late)):
@@ -157,7 +198,7 @@ def crowded_day(port: Port, day: dt.date, people: int, *, needing_escort: bool =
                 person_number=f"P{j}",
                 given_names="Test",
                 surname=f"Person{j}",
-                unaccompanied_minor=needing_escort and j == 0,
+                programme_status="urm" if needing_escort and j == 0 else "",
                 ssr_codes=["MEDA"] if needing_escort and j == 1 else [],
             )
             for c in cases

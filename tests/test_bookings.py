@@ -339,7 +339,7 @@ def test_the_board_csv_counts_who_needs_an_escort(client, atl, dc_ops):
         atl,
         FlightFactory.create(port=atl, scheduled_arrival=noon),
         size=2,
-        unaccompanied_minor=True,
+        programme_status="urm",
     )
     client.force_login(dc_ops)
     response = client.get(f"/board/export.csv?date={atl.local_today()}")

@@ -63,7 +63,7 @@ def test_it_shows_the_case_header_and_people_with_their_needs(client, atl, atl_a
         case=case,
         given_names="Zainab",
         surname="Karimi",
-        unaccompanied_minor=True,
+        programme_status="urm",
         interpreter_needed=True,
         primary_language="pus",
         document_in_custody=True,

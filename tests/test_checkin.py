@@ -17,7 +17,7 @@ from poe_ops.keys import new_key
 from poe_ops.models import AuditEvent
 from poe_ops.refusals import Refusal
 from tests.factories import IndividualFactory
-from tests.scenarios import family_on_flight
+from tests.scenarios import family_on_flight, receiver_named
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +103,8 @@ def test_it_updates_the_case_status_as_people_move(atl_associate, atl):
     assert case.status == Case.Status.IN_PROGRESS
     for p in people:
         move_individual(atl_associate, p.pk, "cbp_cleared", idempotency_key=new_key())
+    receiver_named(atl_associate, people)
+    for p in people:
         move_individual(atl_associate, p.pk, "handed_over", idempotency_key=new_key())
     case.refresh_from_db()
     assert case.status == Case.Status.COMPLETED

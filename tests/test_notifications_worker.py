@@ -17,7 +17,7 @@ from poe_ops.keys import new_key
 from poe_ops.models import Notification
 from poe_ops.services import notifications
 from poe_ops.tasks import deliver_notification, sweep_notifications
-from tests.scenarios import DC_LIST, family_on_flight, give_dc_a_list
+from tests.scenarios import DC_LIST, family_on_flight, give_dc_a_list, receiver_named
 from tests.workers import running_worker
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -41,9 +41,11 @@ def _wait_until_sent(pk: int, timeout: float = 15) -> Notification:
 
 
 def _hand_over_a_case(atl, user):
-    case, _ = family_on_flight(atl, size=2)
-    for step in ("met", "cbp_cleared", "handed_over"):
+    case, people = family_on_flight(atl, size=2)
+    for step in ("met", "cbp_cleared"):
         move_case(user, case.pk, step, idempotency_key=new_key())
+    receiver_named(user, people)
+    move_case(user, case.pk, "handed_over", idempotency_key=new_key())
     return case
 
 

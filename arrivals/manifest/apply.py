@@ -20,7 +20,7 @@ from django.utils import timezone
 from arrivals.manifest.reading import CaseRows, FlightLeg, Manifest
 from arrivals.manifest.values import Problem
 from arrivals.models import Flight, ImportBatch, Segment
-from cases.models import Case, CaseRevision, Individual
+from cases.models import AgencyOffice, Case, CaseRevision, ExpectedReceiver, Individual, USTie
 from poe_ops.models import Port
 from poe_ops.refusals import Refusal
 from poe_ops.services.audit import changed_fields, log_actions
@@ -41,7 +41,7 @@ PERSON_FIELDS = (
     "relationship",
     "document_in_custody",
     "ssr_codes",
-    "unaccompanied_minor",
+    "programme_status",
     "medical",
     "pregnancy",
     "elderly",
@@ -137,6 +137,7 @@ def apply_manifest(
     flight_summary = _save_flights(flights, port, audit)
     created_cases = _create_cases(created, port, agencies, flights, now, audit, batch)
     updated_cases = _update_cases(updated, agencies, flights, now, audit, user, batch)
+    _save_receivers(created, updated, port, now)
     log_actions(user, audit, port=port)
     return {
         "created": created_cases,
@@ -144,6 +145,85 @@ def apply_manifest(
         "unchanged": sorted(unchanged),
         **flight_summary,
     }
+
+
+def _offices(rows: Iterable[CaseRows], agency_ids: set[int]) -> dict[tuple[int, str], int]:
+    """The active offices the files' local affiliates name: {(agency id, folded name): id}.
+    One query, none when no case names one."""
+    named = {fold(r.values["local_affiliate"]) for r in rows if r.values["local_affiliate"]}
+    if not named or not agency_ids:
+        return {}
+    found = AgencyOffice.objects.filter(active=True, agency_id__in=agency_ids)
+    return {
+        (office.agency_id, fold(office.name)): office.pk
+        for office in found.only("pk", "agency_id", "name")
+        if fold(office.name) in named
+    }
+
+
+def _save_receivers(
+    created: list[CaseRows], updated: list[tuple[CaseRows, Case]], port: Port, now: dt.datetime
+) -> None:
+    """The cases' agency offices (when the local affiliate names one), expected receivers and
+    U.S. ties, as the ABN gives them. A newer version replaces the expected receiver it gives
+    and adds a U.S. tie not yet known; what it leaves out, staff keep."""
+    rows_by_number = {r.case_number: r for r in created} | {r.case_number: r for r, _ in updated}
+    if not rows_by_number:
+        return
+    cases = {
+        c.case_number: c
+        for c in Case.objects.filter(case_number__in=list(rows_by_number), port=port).only(
+            "pk", "case_number", "agency_id", "agency_office_id"
+        )
+    }
+    offices = _offices(
+        rows_by_number.values(), {c.agency_id for c in cases.values() if c.agency_id}
+    )
+    with_office = []
+    for number, case in cases.items():
+        affiliate = rows_by_number[number].values["local_affiliate"]
+        office = offices.get((case.agency_id or 0, fold(affiliate))) if affiliate else None
+        if office is not None and office != case.agency_office_id:
+            case.agency_office_id = office
+            with_office.append(case)
+    Case.objects.bulk_update(with_office, ["agency_office"])
+    ids = [c.pk for c in cases.values()]
+    known_ties = {
+        (t.case_id, fold(t.name)): t for t in USTie.objects.filter(case_id__in=ids)
+    }
+    receivers = {r.case_id: r for r in ExpectedReceiver.objects.filter(case_id__in=ids)}
+    new_ties = []
+    for number, case in cases.items():
+        tie = rows_by_number[number].values.get("us_tie")
+        if tie and (case.pk, fold(tie["name"])) not in known_ties:
+            made = USTie(case=case, source=USTie.Source.MANIFEST, added_at=now, **tie)
+            new_ties.append(made)
+            known_ties[(case.pk, fold(tie["name"]))] = made
+    USTie.objects.bulk_create(new_ties)
+    saves, creates = [], []
+    for number, case in cases.items():
+        given = rows_by_number[number].values.get("expected_receiver")
+        if not given:
+            continue
+        receiver = receivers.get(case.pk) or ExpectedReceiver(case=case)
+        tie = known_ties.get((case.pk, fold(given["name"])))
+        receiver.kind = given["kind"]
+        receiver.name, receiver.organisation = given["name"], given["organisation"]
+        receiver.phone = given["phone"] or (tie.phone if tie else "")
+        receiver.us_tie = tie if given["kind"] == "us_tie" else None
+        receiver.agency_office_id = (
+            case.agency_office_id if given["kind"] == "agency" else None
+        )
+        receiver.source, receiver.reason, receiver.set_by, receiver.set_at = (
+            USTie.Source.MANIFEST, "", None, now
+        )
+        (saves if receiver.pk else creates).append(receiver)
+    ExpectedReceiver.objects.bulk_create(creates)
+    ExpectedReceiver.objects.bulk_update(
+        saves,
+        ["kind", "name", "organisation", "phone", "us_tie", "agency_office", "source", "reason",
+         "set_by", "set_at"],
+    )  # fmt: skip
 
 
 def _legs(cases: Iterable[CaseRows]) -> dict[FlightKey, FlightLeg]:

@@ -19,6 +19,7 @@ from arrivals.manifest.values import (
     CASE_COLUMNS,
     INBOUND_COLUMNS,
     ONWARD_COLUMNS,
+    RECEIVER_COLUMNS,
     FlightLeg,
     Problem,
     RowReader,
@@ -53,6 +54,7 @@ OPTIONAL_COLUMNS = (
     "relationship",
     "document_in_custody",
     "ssr_codes",
+    "programme_status",
     "vulnerabilities",
     "notes",
     "inbound_departure_local",
@@ -63,6 +65,7 @@ OPTIONAL_COLUMNS = (
     "onward_destination",
     "onward_departure_local",
     "onward_departure_utc_offset",
+    *RECEIVER_COLUMNS,
 )
 ALL_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 

@@ -22,7 +22,7 @@ from arrivals.models import Flight, Segment
 from arrivals.queries import board_html
 from arrivals.queries.portday import STEP_ORDER
 from arrivals.queries.portday import people_by_flight as people_by_flight_of
-from cases.models import SSR, WHEELCHAIR_CODES, Individual
+from cases.models import SSR, WHEELCHAIR_CODES, Individual, ProgrammeStatus
 from cases.steps import ArrivalStep
 from poe_ops.languages import language_name
 from poe_ops.localtime import local_day_bounds
@@ -36,7 +36,8 @@ EXCEPTION_STEPS = (ArrivalStep.HOSPITAL, ArrivalStep.CBP_REFERRAL, ArrivalStep.N
 TROUBLED = frozenset({Flight.Status.DELAYED, Flight.Status.CANCELLED, Flight.Status.DIVERTED})
 
 FLAGS = {
-    "urm": "Unaccompanied minors",
+    "urm": "URM (unaccompanied refugee minors)",
+    "separated": "Separated minors",
     "wheelchair": "Wheelchair",
     "medical": "Medical",
     "interpreter": "Interpreter needed",
@@ -68,8 +69,10 @@ class BoardFilters:
 def _flags_of(person: dict[str, Any]) -> set[str]:
     codes = set(person["ssr_codes"])
     found = set()
-    if person["unaccompanied_minor"] or SSR.UMNR in codes:
+    if person["programme_status"] == ProgrammeStatus.URM:
         found.add("urm")
+    elif person["programme_status"] == ProgrammeStatus.SEPARATED:
+        found.add("separated")
     if WHEELCHAIR_CODES & codes:
         found.add("wheelchair")
     if person["medical"] or SSR.MEDA in codes:
@@ -98,6 +101,7 @@ class BoardFlight:
     people: int
     by_step: list[tuple[str, str, int]]
     urm: int
+    separated: int
     wheelchair: int
     medical: int
     languages: list[str]
@@ -332,6 +336,7 @@ def build_board(ports: list[Port], day: dt.date, filters: BoardFilters) -> Board
                 people=len(people),
                 by_step=[(s, ArrivalStep(s).label, steps[s]) for s in STEP_ORDER if steps[s]],
                 urm=flags["urm"],
+                separated=flags["separated"],
                 wheelchair=flags["wheelchair"],
                 medical=flags["medical"],
                 languages=sorted(name or "?" for name in interpreters),

@@ -120,3 +120,23 @@ def case_page(case: Case) -> CasePage:
         audit_events=audit[:AUDIT_LIMIT],
         audit_truncated=len(audit) > AUDIT_LIMIT,
     )
+
+
+def arrival_day(case: Case, person: Individual) -> dt.date:
+    """The day ``person`` arrives at the case's port (port-local): their inbound flight's, or
+    today when none is booked."""
+    segment = (
+        Segment.objects.filter(
+            case=case, direction=Segment.Direction.INBOUND, replaced_by__isnull=True
+        )
+        .filter(Q(individuals=person) | Q(individuals__isnull=True))
+        .select_related("flight")
+        .order_by("flight__scheduled_date")
+        .first()
+    )
+    if segment is None:
+        return case.port.local_today()
+    flight = segment.flight
+    if flight.scheduled_arrival is not None:
+        return flight.scheduled_arrival.astimezone(case.port.zone).date()
+    return flight.scheduled_date

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from arrivals.models import Flight, Segment, StepEvent
 from arrivals.services.undo import undo_refusal
-from cases.models import SSR, WHEELCHAIR_CODES, Case, Individual
+from cases.models import SSR, WHEELCHAIR_CODES, Case, Individual, ProgrammeStatus
 from cases.queries import escorts
 from cases.steps import ALLOWED_MOVES, EXCEPTIONS, NEXT_STEP, ArrivalStep
 from poe_ops.languages import language_name
@@ -47,12 +47,17 @@ BUTTON_LABELS: dict[str, str] = {
 }
 
 
+# Steps recorded through a form of their own, not a tap: handing over names the receiver
+# (``arrivals.services.handover``), so its button is the row's "Hand over…" link.
+FORM_STEPS = frozenset({ArrivalStep.HANDED_OVER})
+
+
 _PERSON_FIELDS = (
     "id",
     "case_id",
     "current_step",
     "ssr_codes",
-    "unaccompanied_minor",
+    "programme_status",
     "medical",
     "interpreter_needed",
     "primary_language",
@@ -112,7 +117,8 @@ class FlightSummary:
     flight: Flight
     people: int = 0
     by_step: list[tuple[str, str, int]] = field(default_factory=list)  # (step, label, count)
-    urm: int = 0
+    urm: int = 0  # programme status URM (not the airline's UMNR code)
+    separated: int = 0  # separated minors
     wheelchair: int = 0
     medical: int = 0
     languages: list[str] = field(default_factory=list)
@@ -128,7 +134,8 @@ def _summarise(flight: Flight, people: list[dict[str, Any]]) -> FlightSummary:
         flight=flight,
         people=len(people),
         by_step=[(s, ArrivalStep(s).label, steps[s]) for s in STEP_ORDER if steps[s]],
-        urm=sum(1 for p in people if p["unaccompanied_minor"] or SSR.UMNR in p["ssr_codes"]),
+        urm=sum(1 for p in people if p["programme_status"] == ProgrammeStatus.URM),
+        separated=sum(1 for p in people if p["programme_status"] == ProgrammeStatus.SEPARATED),
         wheelchair=sum(1 for p in people if WHEELCHAIR_CODES & set(p["ssr_codes"])),
         medical=sum(1 for p in people if p["medical"] or SSR.MEDA in p["ssr_codes"]),
         languages=[name or "?" for name in languages],
@@ -172,6 +179,12 @@ class PersonRow:
         return ArrivalStep(self.individual.current_step).label
 
     @property
+    def may_hand_over(self) -> bool:
+        """The person could be handed over now: the row offers "Hand over…"."""
+        allowed = ALLOWED_MOVES.get(self.individual.current_step, frozenset())
+        return bool(FORM_STEPS & allowed)
+
+    @property
     def undo_label(self) -> str:
         if self.undo_event is None:
             return ""
@@ -199,7 +212,7 @@ def _age(born: dt.date | None, today: dt.date) -> int | None:
 
 
 def _moves(current: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    allowed = ALLOWED_MOVES.get(current, frozenset())
+    allowed = ALLOWED_MOVES.get(current, frozenset()) - FORM_STEPS
     ordered = sorted(allowed, key=lambda s: (s != NEXT_STEP.get(current), STEP_ORDER.index(s)))
     big = [(s, BUTTON_LABELS[s]) for s in ordered if s not in EXCEPTIONS]
     small = [(s, BUTTON_LABELS[s]) for s in ordered if s in EXCEPTIONS]

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from arrivals.models import Flight, StepEvent
+from arrivals.services import agency_notices
 from cases.models import Case
 from cases.steps import ArrivalStep
 from poe_ops.models import NotificationKind, Port
@@ -45,7 +46,9 @@ def signed_in(event: StepEvent) -> str:
 
 def person_moved(event: StepEvent) -> None:
     """Emergencies (hospital, CBP referral) and rebookings every time; a case's people going to
-    a hotel overnight once per case and local day."""
+    a hotel overnight once per case and local day. The case's agency office hears of hotel
+    nights and hospital admissions too."""
+    agency_notices.person_moved(event)
     if event.to_step == ArrivalStep.HOTEL:
         _to_hotel(event)
         return
@@ -151,3 +154,4 @@ def flight_changed(flight: Flight, before: Mapping[str, Any]) -> None:
         "path": reverse("arrivals:flight", args=[port.iata, flight.pk]),
     }
     notify(NotificationKind.FLIGHT_CHANGE, port, flight, subject, context)
+    agency_notices.flight_changed(flight, what=what)

@@ -11,6 +11,7 @@ from arrivals.forms import SearchForm
 from arrivals.queries import search as services
 from arrivals.queries.case_page import case_page
 from cases.queries import case_bookings
+from cases.queries.receiving import receiving
 from cases.queries.cases import case_for
 from poe_ops.http import HtmxHttpRequest
 from poe_ops.roles import OPERATE
@@ -39,12 +40,16 @@ def detail(request: HtmxHttpRequest, case_number: str) -> HttpResponse:
         return HttpResponseNotAllowed(["GET"])
     log_personal_data_access(request.user, case, port=case.port, purpose="case page")
     page = case_page(case)
+    people = [row.individual for row in page.people]
+    bookings = case_bookings.case_bookings(case, people)
     context = {
         "page": page,
         "case": case,
         "port": case.port,
         "current_port": case.port,
-        "bookings": case_bookings.case_bookings(case, [row.individual for row in page.people]),
+        "bookings": bookings,
+        "receiving": receiving(case),
+        "timelines": case_bookings.custody_timelines(bookings.custody, people),
         "may_operate": has_port_perm(request.user, case.port, OPERATE),
     }
     return render(request, "arrivals/case_detail.html", context)

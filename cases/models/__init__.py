@@ -1,9 +1,9 @@
-"""The records of ``cases``: who travels (``cases.models.cases``) and what the POE books and
-arranges for them (``cases.models.bookings``). This package re-exports them, so
-``from cases.models import Case`` is the way to name them."""
+"""The records of ``cases``: who travels (``cases.models.cases``), who receives them
+(``cases.models.receivers``), what the POE books and arranges for them
+(``cases.models.bookings``) and the chain of custody (``cases.models.custody``). This package
+re-exports them, so ``from cases.models import Case`` is the way to name them."""
 
 from cases.models.bookings import (
-    CustodyHandover,
     EscortAssignment,
     GroundTransportBooking,
     HotelBooking,
@@ -13,27 +13,42 @@ from cases.models.bookings import (
     VendorRating,
 )
 from cases.models.cases import (
+    CUSTODY_STATUSES,
+    ESCORT_STATUSES,
+    MINOR_STATUSES,
     SSR,
     WHEELCHAIR_CODES,
     Case,
     CaseRevision,
     Individual,
+    ProgrammeStatus,
     ResettlementAgency,
     validate_ssr_codes,
 )
+from cases.models.custody import FINAL_RECEIVERS, ONWARD_RECEIVERS, CustodyHandover
+from cases.models.receivers import AgencyOffice, ExpectedReceiver, USTie
 
 __all__ = [
+    "CUSTODY_STATUSES",
+    "ESCORT_STATUSES",
+    "FINAL_RECEIVERS",
+    "MINOR_STATUSES",
+    "ONWARD_RECEIVERS",
     "SSR",
     "WHEELCHAIR_CODES",
+    "AgencyOffice",
     "Case",
     "CaseRevision",
     "CustodyHandover",
     "EscortAssignment",
+    "ExpectedReceiver",
     "GroundTransportBooking",
     "HotelBooking",
     "Individual",
     "MealOrder",
+    "ProgrammeStatus",
     "ResettlementAgency",
+    "USTie",
     "Vendor",
     "VendorProblem",
     "VendorRating",

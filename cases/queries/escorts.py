@@ -6,15 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from cases.models import SSR, Individual
-from cases.models.bookings import EscortAssignment
+from cases.models import ESCORT_STATUSES, SSR, EscortAssignment
 from cases.steps import ArrivalStep
-
-
-def is_minor(person: Individual | dict[str, Any]) -> bool:
-    if isinstance(person, dict):
-        return bool(person["unaccompanied_minor"] or SSR.UMNR in person["ssr_codes"])
-    return bool(person.unaccompanied_minor or SSR.UMNR in person.ssr_codes)
 
 
 def escorted_among(person_ids: Iterable[int]) -> set[int]:
@@ -43,13 +36,16 @@ def mark_missing_escorts(people: Iterable[dict[str, Any]]) -> None:
 
 
 def needs_escort(person: Mapping[str, Any]) -> bool:
-    """From the cached flags alone (no query): a minor travelling alone or a MEDA/STCR case."""
+    """From the cached fields alone (no query): a URM (the programme status, not the airline's
+    UMNR code) or a MEDA/STCR traveller."""
     if person["current_step"] in ESCORT_SETTLED:
         return False
-    return bool(person["unaccompanied_minor"] or ESCORT_CODES & set(person["ssr_codes"]))
+    return person["programme_status"] in ESCORT_STATUSES or bool(
+        ESCORT_CODES & set(person["ssr_codes"])
+    )
 
 
-ESCORT_CODES = frozenset({SSR.UMNR, SSR.MEDA, SSR.STCR})
+ESCORT_CODES = frozenset({SSR.MEDA, SSR.STCR})
 
 
 # Past these steps the person no longer needs an escort from the POE (or is not here).

@@ -1,11 +1,12 @@
 """Staffing against projected arrivals, hour by hour (port-local).
 
 Each arriving person needs staff from their flight's best-known arrival time (actual, else
-estimated, else scheduled) until the port's CBP allowance has passed, weighted by need: an
-unaccompanied minor counts ``Port.need_weight_unaccompanied_minor`` (3), a wheelchair user or
-medical case ``Port.need_weight_wheelchair_medical`` (2), anyone else 1; the highest weight
-applies. An hour needs ceil(weighted people / ``Port.people_per_staff``) staff, and is short when
-fewer people are rostered in meeting positions (arrivals hall, supervisor) during it.
+estimated, else scheduled) until the port's CBP allowance has passed, weighted by need: a URM
+or separated minor (programme status) counts ``Port.need_weight_unaccompanied_minor`` (3), a
+wheelchair user or medical case ``Port.need_weight_wheelchair_medical`` (2), anyone else 1; the
+highest weight applies. An hour needs ceil(weighted people / ``Port.people_per_staff``) staff,
+and is short when fewer people are rostered in meeting positions (arrivals hall, supervisor)
+during it.
 
 Language coverage: a person needing an interpreter is covered when someone rostered at the port
 (any position) during their window speaks their language at working level or better.
@@ -26,7 +27,7 @@ from django.db.models.functions import Coalesce
 
 from arrivals.models import Flight
 from arrivals.queries.portday import people_by_flight
-from cases.models import SSR, WHEELCHAIR_CODES
+from cases.models import CUSTODY_STATUSES, SSR, WHEELCHAIR_CODES
 from poe_ops.languages import language_key, language_name
 from poe_ops.models import Port
 from staffing.models import MEETING_POSITIONS, Shift, StaffLanguage
@@ -85,7 +86,7 @@ class DayCoverage:
 
 def weight(port: Port, person: dict[str, Any]) -> int:
     codes = set(person["ssr_codes"])
-    if person["unaccompanied_minor"] or SSR.UMNR in codes:
+    if person["programme_status"] in CUSTODY_STATUSES:
         return max(port.need_weight_unaccompanied_minor, 1)
     if person["medical"] or SSR.MEDA in codes or WHEELCHAIR_CODES & codes:
         return max(port.need_weight_wheelchair_medical, 1)

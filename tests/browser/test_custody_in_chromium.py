@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.models import Individual
-from cases.models.bookings import CustodyHandover, EscortAssignment
+from cases.models import CustodyHandover, EscortAssignment
 from tests.browser.tablet import shoot, sign_in
 from tests.factories import FlightFactory, GroundTransportBookingFactory, VendorFactory
 from tests.scenarios import family_on_flight
@@ -23,7 +23,7 @@ def test_a_minor_is_handed_over_only_to_a_named_receiver(page, live_server, atl,
         port=atl, scheduled_arrival=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
     )
     case, (minor,) = family_on_flight(
-        atl, flight, size=1, unaccompanied_minor=True, given_names="Aline", surname="Uwase"
+        atl, flight, size=1, programme_status="urm", given_names="Aline", surname="Uwase"
     )
     minor.current_step = "cbp_cleared"
     minor.save()
