@@ -12,8 +12,7 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils.text import get_valid_filename
 
-from cases.models import Individual
-from cases.models import CustodyHandover, GroundTransportBooking, HotelBooking, Vendor
+from cases.models import CustodyHandover, GroundTransportBooking, HotelBooking, Individual, Vendor
 from cases.services.signatures import as_data_url
 from poe_ops.models import Document, Port
 from poe_ops.registry import DocumentKind, DocumentUnavailable, page_url, register_document
@@ -139,9 +138,7 @@ def custody_form(document: Document) -> dict[str, Any]:
         if minors
         else CustodyHandover.objects.none()
     )
-    timelines = [
-        (minor, [h for h in chain if minor in h.individuals.all()]) for minor in minors
-    ]
+    timelines = [(minor, [h for h in chain if minor in h.individuals.all()]) for minor in minors]
     return {
         "handover": handover,
         "case": handover.case,

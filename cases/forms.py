@@ -17,9 +17,9 @@ from cases.models.bookings import (
     Vendor,
     VendorProblem,
 )
+from cases.receiver_forms import SignatureField
 from cases.services import vendors as vendor_services
 from cases.services.bookings import MealLine
-from cases.receiver_forms import SignatureField
 from cases.services.custody import Giver, Receiver
 from poe_ops.forms import KeyedForm, PeopleField, in_table, local_instant
 from poe_ops.models import Port

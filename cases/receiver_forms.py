@@ -9,8 +9,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import IntegerField, Q, QuerySet, Value, When
 from django.db.models import Case as Ordered
+from django.db.models import IntegerField, Q, QuerySet, Value, When
 
 from cases.models import (
     CUSTODY_STATUSES,
@@ -62,10 +62,9 @@ class SignatureField(forms.CharField):
         kwargs.setdefault("max_length", 800_000)
         super().__init__(**kwargs)
         self.who = who
-        # Field.template_name (Django 5.0) is missing from django-stubs 5.2.
-        self.template_name = "cases/forms/signature_field.html"  # type: ignore[attr-defined]
+        self.template_name = "cases/forms/signature_field.html"
 
-    def clean(self, value: Any) -> bytes | None:  # type: ignore[override]
+    def clean(self, value: Any) -> bytes | None:
         text = super().clean(value)
         if not text:
             return None
@@ -319,9 +318,7 @@ class HandOverForm(KeyedForm):
         help_text="Left empty: the phone on record for the expected receiver or U.S. tie.",
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
     )
-    time = forms.TimeField(
-        label="Time handed over", widget=forms.TimeInput(attrs={"type": "time"})
-    )
+    time = forms.TimeField(label="Time handed over", widget=forms.TimeInput(attrs={"type": "time"}))
     place = forms.CharField(max_length=200, label="Place")
 
     def __init__(
@@ -446,4 +443,3 @@ class HandOverForm(KeyedForm):
         return receiver, ReceiverChoice(
             reason=data.get("reason", ""), override=bool(data.get("override"))
         )
-

@@ -23,8 +23,7 @@ AGENCIES = [
 ENDED = {
     "USCCB": (
         dt.date(2025, 4, 7),
-        "Announced on 7 Apr 2025 that it would end its federal refugee resettlement "
-        "partnership.",
+        "Announced on 7 Apr 2025 that it would end its federal refugee resettlement partnership.",
     ),
     "EMM": (
         dt.date(2025, 9, 30),

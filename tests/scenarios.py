@@ -16,7 +16,13 @@ from django.utils import timezone
 
 from arrivals.models import Flight, Segment
 from cases.models import Case, CustodyHandover, Individual, ResettlementAgency
-from cases.services.custody import Giver, Receiver, ReceiverChoice, record_handover
+from cases.services.custody import (
+    Giver,
+    Receiver,
+    ReceiverChoice,
+    Signatures,
+    record_handover,
+)
 from poe_ops.keys import new_key
 from poe_ops.models import OperationsOffice, Port
 from poe_ops.roles import Role
@@ -26,6 +32,7 @@ from staffing.models import StaffProfile
 from tests.factories import (
     CaseFactory,
     CredentialFactory,
+    ExpectedReceiverFactory,
     FlightFactory,
     IndividualFactory,
     SegmentFactory,
@@ -88,13 +95,42 @@ def receiver_named(user: Any, people: list[Individual], *, key: str = "") -> Cus
     return saved.obj
 
 
+def signed_handover(port: Port) -> CustodyHandover:
+    """A URM of ``port`` handed to her expected receiver, both sides signing (files saved to
+    the private storage)."""
+    case, (minor,) = family_on_flight(port, size=1, programme_status="urm")
+    ExpectedReceiverFactory.create(case=case)
+    minor.current_step = "cbp_cleared"
+    minor.save()
+    saved = record_handover(
+        make_port_user(f"{port.iata.lower()}.signer", port, Role.ASSOCIATE),
+        case,
+        subject=CustodyHandover.Subject.PEOPLE,
+        individuals=[minor],
+        giver=Giver("staff", "Amina Haidari", "IOM"),
+        receiver=Receiver(
+            "agency",
+            "Sam Rivera",
+            "IRC Atlanta",
+            phone="+1 404 555 0142",
+            id_type="badge",
+            id_last_digits="7731",
+        ),
+        place="Door 3",
+        signatures=Signatures(sign("Amina"), sign("Sam")),
+        idempotency_key=new_key(),
+    )
+    return saved.obj
+
+
 def sign(text: str = "Sig") -> bytes:
     """A PNG that looks like a signature: dark strokes on transparency."""
     from PIL import Image, ImageDraw
 
     image = Image.new("RGBA", (400, 120), (0, 0, 0, 0))
     pen = ImageDraw.Draw(image)
-    pen.line([(20, 90), (80, 20), (140, 95), (200, 30), (260, 90), (380, 40)], fill="black", width=5)
+    stroke = [(20, 90), (80, 20), (140, 95), (200, 30), (260, 90), (380, 40)]
+    pen.line(stroke, fill="black", width=5)
     pen.text((30, 100), text, fill="black")
     out = io.BytesIO()
     image.save(out, format="PNG")

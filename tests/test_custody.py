@@ -14,7 +14,14 @@ from arrivals.models import StepEvent
 from arrivals.services.checkin import move_case, move_individual
 from arrivals.services.handover import hand_over
 from cases.models import CustodyHandover
-from cases.services.custody import Giver, Receiver, ReceiverChoice, Signatures, record_handover
+from cases.services.custody import (
+    EXPECTED_RECEIVER,
+    Giver,
+    Receiver,
+    ReceiverChoice,
+    Signatures,
+    record_handover,
+)
 from poe_ops.keys import new_key
 from poe_ops.models import AuditEvent
 from poe_ops.refusals import Refusal
@@ -80,7 +87,7 @@ def adults(atl):
     return people
 
 
-def hand(user, people, receiver=SAM, signatures=BOTH, choice=ReceiverChoice(), key=None):
+def hand(user, people, receiver=SAM, signatures=BOTH, choice=EXPECTED_RECEIVER, key=None):
     return hand_over(
         user,
         people[0].case.port,
@@ -189,7 +196,7 @@ def test_an_adult_family_is_handed_to_their_us_tie_with_id_and_phone(atl_associa
 
 
 def test_an_adult_given_to_someone_else_needs_a_reason(atl_associate, adults):
-    with pytest.raises(Refusal, match="is not the expected receiver .*say why"):
+    with pytest.raises(Refusal, match=r"is not the expected receiver .*say why"):
         hand(atl_associate, adults, receiver=GRACE, signatures=Signatures())
     done = hand(
         atl_associate,
@@ -315,9 +322,7 @@ def test_a_minor_not_yet_through_cbp_is_refused_by_name_and_nothing_is_kept(
     assert stored_files(private_storage) == []
 
 
-def test_a_urm_connecting_onward_goes_to_the_airline_with_signatures_first(
-    atl_associate, minor
-):
+def test_a_urm_connecting_onward_goes_to_the_airline_with_signatures_first(atl_associate, minor):
     refused = move_individual(atl_associate, minor.pk, "connected", idempotency_key=new_key())
     assert not refused.accepted and "airline (UMNR) or an IOM escort" in refused.message
     airline = Receiver(
@@ -335,9 +340,7 @@ def test_a_urm_connecting_onward_goes_to_the_airline_with_signatures_first(
         signatures=BOTH,
         idempotency_key=new_key(),
     )
-    assert move_individual(
-        atl_associate, minor.pk, "connected", idempotency_key=new_key()
-    ).accepted
+    assert move_individual(atl_associate, minor.pk, "connected", idempotency_key=new_key()).accepted
 
 
 # --- The database keeps the rules too ----------------------------------------------------------
@@ -428,9 +431,7 @@ def test_the_case_page_shows_each_minors_chain_as_a_timeline(client, atl, atl_as
     assert "Signed by both" in timeline
 
 
-def test_a_signature_is_served_to_the_ports_staff_only(
-    client, atl_associate, jfk_associate, minor
-):
+def test_a_signature_is_served_to_the_ports_staff_only(client, atl_associate, jfk_associate, minor):
     record = hand(atl_associate, [minor]).handover
     client.force_login(atl_associate)
     response = client.get(f"/custody-handovers/{record.pk}/signatures/to/")

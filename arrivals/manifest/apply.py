@@ -188,9 +188,7 @@ def _save_receivers(
             with_office.append(case)
     Case.objects.bulk_update(with_office, ["agency_office"])
     ids = [c.pk for c in cases.values()]
-    known_ties = {
-        (t.case_id, fold(t.name)): t for t in USTie.objects.filter(case_id__in=ids)
-    }
+    known_ties = {(t.case_id, fold(t.name)): t for t in USTie.objects.filter(case_id__in=ids)}
     receivers = {r.case_id: r for r in ExpectedReceiver.objects.filter(case_id__in=ids)}
     new_ties = []
     for number, case in cases.items():
@@ -200,7 +198,8 @@ def _save_receivers(
             new_ties.append(made)
             known_ties[(case.pk, fold(tie["name"]))] = made
     USTie.objects.bulk_create(new_ties)
-    saves, creates = [], []
+    saves: list[ExpectedReceiver] = []
+    creates: list[ExpectedReceiver] = []
     for number, case in cases.items():
         given = rows_by_number[number].values.get("expected_receiver")
         if not given:
@@ -211,11 +210,12 @@ def _save_receivers(
         receiver.name, receiver.organisation = given["name"], given["organisation"]
         receiver.phone = given["phone"] or (tie.phone if tie else "")
         receiver.us_tie = tie if given["kind"] == "us_tie" else None
-        receiver.agency_office_id = (
-            case.agency_office_id if given["kind"] == "agency" else None
-        )
+        receiver.agency_office_id = case.agency_office_id if given["kind"] == "agency" else None
         receiver.source, receiver.reason, receiver.set_by, receiver.set_at = (
-            USTie.Source.MANIFEST, "", None, now
+            USTie.Source.MANIFEST,
+            "",
+            None,
+            now,
         )
         (saves if receiver.pk else creates).append(receiver)
     ExpectedReceiver.objects.bulk_create(creates)

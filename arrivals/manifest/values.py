@@ -328,7 +328,7 @@ class RowReader:
         if any(tie_cells):
             for column in ("us_tie_name", "us_tie_relationship", "us_tie_phone"):
                 if not given[column]:
-                    self.problem(column, "is empty; a U.S. tie needs a name, relationship and phone.")
+                    self.problem(column, "is empty; a U.S. tie needs name, relationship, phone.")
             if all(tie_cells):
                 tie = {
                     "name": given["us_tie_name"],

@@ -31,9 +31,7 @@ GONE = frozenset({ArrivalStep.HANDED_OVER, ArrivalStep.CONNECTED})
 def handover_page(case: Case, tapped: Individual) -> HandOverPage:
     """The page for handing over ``tapped`` and the rest of their case: everyone who could be
     handed over now is ticked (just ``tapped`` when nobody can yet, so the refusal names them)."""
-    people = [
-        p for p in case.individuals.order_by("person_number") if p.current_step not in GONE
-    ]
+    people = [p for p in case.individuals.order_by("person_number") if p.current_step not in GONE]
     ready = [
         p.pk
         for p in people

@@ -182,7 +182,7 @@ class PersonRow:
     def may_hand_over(self) -> bool:
         """The person could be handed over now: the row offers "Hand over…"."""
         allowed = ALLOWED_MOVES.get(self.individual.current_step, frozenset())
-        return bool(FORM_STEPS & allowed)
+        return any(step in allowed for step in FORM_STEPS)
 
     @property
     def undo_label(self) -> str:

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from arrivals.models import Flight, Rebooking, Segment, StepEvent
 from cases.models import Case, CustodyHandover, Individual
 from cases.services.agency_messages import handed_over as tell_handed_over
-from cases.services.agency_messages import tell_agency
+from cases.services.agency_messages import hotel_night, tell_agency
+from cases.steps import ArrivalStep
 from poe_ops.models import Port
 
 
@@ -42,17 +43,9 @@ def person_moved(event: StepEvent) -> None:
     """A night in a hotel (once per case and night) and a hospital admission (each time)."""
     person, port = event.individual, event.port
     case = person.case
-    if event.to_step == "hotel":
-        night = event.at.astimezone(port.zone).date()
-        tell_agency(
-            case,
-            "staying overnight in a hotel",
-            f"Case {case.case_number} stays the night of {night:%a %d %b} in a hotel near "
-            f"{port.iata}; IOM continues the journey tomorrow.",
-            [("Night of", f"{night:%a %d %b %Y}"), ("Recorded", _local(event.at, port))],
-            dedupe_key=f"hotel:{case.pk}:{night.isoformat()}",
-        )
-    elif event.to_step == "hospital":
+    if event.to_step == ArrivalStep.HOTEL:
+        hotel_night(case, event.at.astimezone(port.zone).date())
+    elif event.to_step == ArrivalStep.HOSPITAL:
         tell_agency(
             case,
             "taken to hospital",

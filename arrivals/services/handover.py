@@ -18,6 +18,8 @@ from arrivals.services import agency_notices, checkin
 from arrivals.services.step_events import StepResult, lock_case_and_people
 from cases.models import Case, CustodyHandover
 from cases.services.custody import (
+    EXPECTED_RECEIVER,
+    UNSIGNED,
     Giver,
     Receiver,
     ReceiverChoice,
@@ -55,8 +57,8 @@ def hand_over(
     giver: Giver,
     place: str,
     idempotency_key: str,
-    choice: ReceiverChoice = ReceiverChoice(),  # noqa: B008 - frozen
-    signatures: Signatures = Signatures(),  # noqa: B008
+    choice: ReceiverChoice = EXPECTED_RECEIVER,
+    signatures: Signatures = UNSIGNED,
     at: dt.datetime | None = None,
     device: str = "",
 ) -> HandOver:
@@ -65,9 +67,7 @@ def hand_over(
     yet through CBP (or already gone) is refused by name; a repeated key returns the first
     hand-over and its steps."""
     check_key(idempotency_key)
-    case = get_scoped_or_404(
-        Case.objects.filter(port=port), user, OPERATE, via="port", pk=case_id
-    )
+    case = get_scoped_or_404(Case.objects.filter(port=port), user, OPERATE, via="port", pk=case_id)
     custody_key = derive(idempotency_key, "custody")
     earlier = CustodyHandover.objects.filter(idempotency_key=custody_key).first()
     if earlier is not None:

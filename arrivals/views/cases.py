@@ -11,8 +11,8 @@ from arrivals.forms import SearchForm
 from arrivals.queries import search as services
 from arrivals.queries.case_page import case_page
 from cases.queries import case_bookings
-from cases.queries.receiving import receiving
 from cases.queries.cases import case_for
+from cases.queries.receiving import receiving
 from poe_ops.http import HtmxHttpRequest
 from poe_ops.roles import OPERATE
 from poe_ops.scoping import get_port_or_404, has_port_perm

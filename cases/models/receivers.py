@@ -125,7 +125,7 @@ class ExpectedReceiver(models.Model):
         max_length=8, choices=USTie.Source.choices, default=USTie.Source.STAFF
     )
     reason = models.CharField(
-        max_length=300, blank=True, help_text="Why staff set or changed it (an officer, for minors)."
+        max_length=300, blank=True, help_text="Why staff set or changed it (officers, for minors)."
     )
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -21,6 +21,4 @@ def receiving(case: Case) -> Receiving:
     expected = (
         ExpectedReceiver.objects.filter(case=case).select_related("set_by", "agency_office").first()
     )
-    return Receiving(
-        office=case.agency_office, expected=expected, ties=list(case.us_ties.all())
-    )
+    return Receiving(office=case.agency_office, expected=expected, ties=list(case.us_ties.all()))

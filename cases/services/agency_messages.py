@@ -10,6 +10,7 @@ or medical details, never the receiver's identity document. HQ sees every messag
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from django.db import models
@@ -65,6 +66,19 @@ def tell_agency(
         dedupe_key=f"agency:{office.pk}:{dedupe_key}",
         recipient_email=office.email,
         recipient_name=office.name,
+    )
+
+
+def hotel_night(case: Case, night: dt.date) -> Notification | None:
+    """The case stays the night in a hotel near the port: once per case and night, whether the
+    booking or the "to hotel" step says so first."""
+    return tell_agency(
+        case,
+        "staying overnight in a hotel",
+        f"Case {case.case_number} stays the night of {night:%a %d %b} in a hotel near "
+        f"{case.port.iata}; IOM continues the journey the next day.",
+        [("Night of", f"{night:%a %d %b %Y}")],
+        dedupe_key=f"hotel:{case.pk}:{night.isoformat()}",
     )
 
 

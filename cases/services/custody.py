@@ -88,6 +88,11 @@ class ReceiverChoice:
     override: bool = False
 
 
+# Defaults of the services' keyword arguments (frozen, so one instance serves every call).
+EXPECTED_RECEIVER = ReceiverChoice()
+UNSIGNED = Signatures()
+
+
 def _people_words(people: Sequence[Individual]) -> str:
     return ", ".join(str(p) for p in people)
 
@@ -204,8 +209,8 @@ def record_handover(
     idempotency_key: str,
     individuals: Sequence[Individual] = (),
     at: dt.datetime | None = None,
-    choice: ReceiverChoice = ReceiverChoice(),  # noqa: B008 - frozen, never mutated
-    signatures: Signatures = Signatures(),  # noqa: B008
+    choice: ReceiverChoice = EXPECTED_RECEIVER,
+    signatures: Signatures = UNSIGNED,
 ) -> Saved[CustodyHandover]:
     """Who handed people (or a case's documents in custody) to whom, when and where, under the
     rules in this module's docstring; refused in words otherwise, with nothing saved. A repeat

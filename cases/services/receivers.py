@@ -76,9 +76,7 @@ def set_programme_status(
                 code="officer_only",
             )
         if not reason.strip():
-            raise Refusal(
-                "Reason: say why the minor is no longer in that status.", field="reason"
-            )
+            raise Refusal("Reason: say why the minor is no longer in that status.", field="reason")
     with transaction.atomic():
         locked = Individual.objects.select_for_update().get(pk=person.pk)
         before = locked.programme_status

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from cases.models import Case, CustodyHandover
 from cases.queries.cases import case_for
@@ -120,8 +121,7 @@ def expected_receiver(request: HtmxHttpRequest, case_number: str) -> HttpRespons
 
 
 @login_required
-@require_GET
-def custody_signature(request: HtmxHttpRequest, pk: int, side: str) -> HttpResponse:
+def custody_signature(request: HtmxHttpRequest, pk: int, side: str) -> HttpResponseBase:
     """A signature of a custody record, for those who may see its case (another port's: 404).
     Private storage, never cached, never sniffed as anything but a PNG."""
     if side not in {"from", "to"}:
@@ -129,6 +129,8 @@ def custody_signature(request: HtmxHttpRequest, pk: int, side: str) -> HttpRespo
     handover = get_scoped_or_404(
         CustodyHandover.objects.select_related("case__port"), request.user, via="case__port", pk=pk
     )
+    if request.method not in {"GET", "HEAD"}:  # after the scope check: another port's is a 404
+        return HttpResponseNotAllowed(["GET"])
     file = handover.from_signature if side == "from" else handover.to_signature
     if not file:
         raise Http404("Not signed.")

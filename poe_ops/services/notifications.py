@@ -269,9 +269,7 @@ def mark_all_read(user: User) -> None:
 def set_muted_kinds(user: User, kinds: Iterable[str]) -> set[str]:
     """Mute email for ``kinds``; emergencies, messages to agencies and unknown kinds are
     ignored. Returns the mutes."""
-    wanted = sorted(
-        set(kinds) & set(NotificationKind.values) - UNMUTABLE_KINDS - EXTERNAL_KINDS
-    )
+    wanted = sorted(set(kinds) & set(NotificationKind.values) - UNMUTABLE_KINDS - EXTERNAL_KINDS)
     NotificationPreference.objects.update_or_create(
         user_id=signed_in(user).pk, defaults={"muted_kinds": wanted}
     )

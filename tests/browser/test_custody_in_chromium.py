@@ -9,8 +9,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from cases.models import Individual
-from cases.models import CustodyHandover, EscortAssignment
+from cases.models import CustodyHandover, EscortAssignment, Individual
 from tests.browser.tablet import shoot, sign_in
 from tests.factories import FlightFactory, GroundTransportBookingFactory, VendorFactory
 from tests.scenarios import family_on_flight
