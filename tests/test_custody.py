@@ -234,7 +234,7 @@ def test_a_urm_handed_to_someone_other_than_the_expected_receiver_is_refused(
     with pytest.raises(Refusal) as refused:
         hand(atl_associate, [minor], receiver=GRACE)
     assert str(refused.value) == (
-        "Aline Uwase (URM (unaccompanied refugee minor)) may be handed over only to the "
+        "Aline Uwase, a URM (unaccompanied refugee minor), may be handed over only to the "
         "expected receiver, Sam Rivera (IRC Atlanta), not to Grace Mutesi. An officer of the "
         "port can authorise another receiver, with a reason."
     )

@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from arrivals.models import Segment, StepEvent
 from cases.models import Case, CaseRevision, Individual
+from cases.steps import ALLOWED_MOVES, ArrivalStep
 from poe_ops.models import AuditEvent, Port
 
 User = AbstractBaseUser | AnonymousUser
@@ -32,6 +33,12 @@ def age_on(born: dt.date | None, day: dt.date) -> int | None:
 class PersonRow:
     individual: Individual
     age: int | None
+
+    @property
+    def may_hand_over(self) -> bool:
+        """Through CBP (or back from a hotel or hospital): "Hand over…" is offered."""
+        moves = ALLOWED_MOVES.get(self.individual.current_step, frozenset())
+        return ArrivalStep.HANDED_OVER in moves
 
 
 @dataclass

@@ -97,6 +97,14 @@ def _people_words(people: Sequence[Individual]) -> str:
     return ", ".join(str(p) for p in people)
 
 
+def _minors_words(minors: Sequence[Individual]) -> str:
+    """“Aline Uwase, a URM (unaccompanied refugee minor),” — or several, with their statuses."""
+    if len(minors) == 1:
+        minor = minors[0]
+        return f"{minor}, a {minor.get_programme_status_display()},"
+    return ", ".join(f"{p} ({p.get_programme_status_display()})" for p in minors)
+
+
 def is_expected(receiver: Receiver, expected: ExpectedReceiver | None) -> bool:
     """The receiver is the case's expected one: same kind and the same name (letters compared
     without case or accents)."""
@@ -154,19 +162,17 @@ def _receiver_check(
     shown = f"{expected.name} ({expected.organisation})" if expected else ""
     reason = choice.reason.strip()
     if of_minor:
-        minors = [p for p in people if p.needs_custody]
-        who = _people_words(minors)
-        status = "/".join(sorted({p.get_programme_status_display() for p in minors}))
+        who = _minors_words([p for p in people if p.needs_custody])
         if not choice.override:
             if expected is None:
                 raise Refusal(
-                    f"{who} ({status}) has no expected receiver on record, so cannot be handed "
-                    "over to anyone yet. An officer of the port can set the expected receiver on "
-                    "the case page, or authorise this receiver here with a reason.",
+                    f"{who} has no expected receiver on record, so cannot be handed over to "
+                    "anyone yet. An officer of the port can set the expected receiver on the "
+                    "case page, or authorise this receiver here with a reason.",
                     code="not_expected_receiver",
                 )
             raise Refusal(
-                f"{who} ({status}) may be handed over only to the expected receiver, {shown}, "
+                f"{who} may be handed over only to the expected receiver, {shown}, "
                 f"not to {receiver.name.strip()}. An officer of the port can authorise another "
                 "receiver, with a reason.",
                 code="not_expected_receiver",

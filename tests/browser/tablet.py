@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.factories import PASSWORD
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -42,3 +44,19 @@ def shoot(page: Any, name: str, sizes: list[tuple[int, int]] = TABLET_SIZES) -> 
         assert page.evaluate("document.documentElement.scrollWidth") <= width, "horizontal scroll"
         assert small_targets(page) == []
     page.set_viewport_size(before)
+
+
+def draw_signature(page: Any, box_id: str, wiggle: int = 16) -> None:
+    """Sign in the signature box whose hidden input is ``box_id`` with a pointer, as a finger
+    would: one stroke across it; the box then says it is signed."""
+    canvas = page.locator(f"#{box_id}_pad")
+    canvas.scroll_into_view_if_needed()
+    area = canvas.bounding_box()
+    assert area is not None
+    x, y = area["x"] + 30, area["y"] + area["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for step in range(1, 16):
+        page.mouse.move(x + step * (area["width"] - 60) / 15, y + (-1) ** step * wiggle)
+    page.mouse.up()
+    expect(canvas.locator("xpath=..")).to_have_class("signature-box is-signed")
