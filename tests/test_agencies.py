@@ -109,3 +109,14 @@ def test_an_inactive_agency_leaves_every_list_but_its_old_cases_still_show_it(
     batch = import_manifest(atl_senior, atl, upload(to_csv(rows)))
     assert batch.status == "refused"
     assert "“IRC” is not an active resettlement agency code" in str(batch.errors)
+
+
+def test_the_agency_list_reads_a_fixed_number_of_queries(
+    client, atl, dc_ops, django_assert_max_num_queries
+):
+    client.force_login(dc_ops)
+    client.get("/agencies/")
+    for n in range(5):
+        AgencyOfficeFactory.create(ports=[atl], name=f"IRC Office {n}")
+    with django_assert_max_num_queries(13):
+        assert client.get("/agencies/").status_code == 200

@@ -512,3 +512,19 @@ def test_the_hand_over_form_hands_a_family_to_their_us_tie(client, atl, atl_asso
     record = CustodyHandover.objects.get()
     assert record.to_phone == tie.phone, "the phone on record stands in for an empty box"
     assert set(record.individuals.all()) == set(adults)
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_the_hand_over_page_reads_a_fixed_number_of_queries(
+    client, atl, atl_associate, django_assert_max_num_queries, size
+):
+    case, people = family_on_flight(atl, size=size)
+    ExpectedReceiverFactory.create(case=case)
+    USTieFactory.create(case=case)
+    case.agency_office = AgencyOfficeFactory.create()
+    case.save()
+    client.force_login(atl_associate)
+    url = f"/ports/ATL/individuals/{people[0].pk}/hand-over/"
+    client.get(url)  # content types and the like, cached once per process
+    with django_assert_max_num_queries(16):
+        assert client.get(url).status_code == 200

@@ -157,7 +157,7 @@ class Migration(migrations.Migration):
                 ('idempotency_key', models.CharField(default=poe_ops.keys.new_key, max_length=64, unique=True)),
                 ('added_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='us_ties', to='cases.case')),
+                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='us_ties', to='cases.case')),
             ],
             options={
                 'verbose_name': 'U.S. tie',
@@ -174,12 +174,12 @@ class Migration(migrations.Migration):
                 ('organisation', models.CharField(help_text='The agency office, or how a U.S. tie is related.', max_length=120, verbose_name='organisation or relationship')),
                 ('phone', models.CharField(blank=True, max_length=40)),
                 ('source', models.CharField(choices=[('manifest', 'ABN manifest'), ('staff', 'POE staff')], default='staff', max_length=8)),
-                ('reason', models.CharField(blank=True, help_text='Why staff set or changed it (an officer, for minors).', max_length=300)),
+                ('reason', models.CharField(blank=True, help_text='Why staff set or changed it (officers, for minors).', max_length=300)),
                 ('set_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('agency_office', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.agencyoffice')),
                 ('case', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='expected_receiver', to='cases.case')),
                 ('set_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('us_tie', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.ustie')),
+                ('us_tie', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.ustie')),
             ],
         ),
         migrations.AddField(

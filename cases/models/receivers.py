@@ -75,7 +75,7 @@ class USTie(models.Model):
         MANIFEST = "manifest", "ABN manifest"
         STAFF = "staff", "POE staff"
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="us_ties")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="us_ties")
     name = models.CharField(max_length=120)
     relationship = models.CharField(
         max_length=60, help_text="To the principal applicant, e.g. “brother”, “aunt”."
@@ -119,7 +119,7 @@ class ExpectedReceiver(models.Model):
         AgencyOffice, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     us_tie = models.ForeignKey(
-        USTie, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        USTie, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     source = models.CharField(
         max_length=8, choices=USTie.Source.choices, default=USTie.Source.STAFF
