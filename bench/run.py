@@ -25,7 +25,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "performance.md"
 SECTION = "## Surge day (issue 5)"
-BENCHES = ["bench_import.py", "bench_surge.py", "bench_notifications.py", "bench_pdf.py"]
+BENCHES = [
+    "bench_import.py",
+    "bench_surge.py",
+    "bench_notifications.py",
+    "bench_pdf.py",
+    "bench_handover.py",
+]
 
 
 def _machine() -> dict[str, str]:

@@ -364,13 +364,17 @@ class HandOverForm(KeyedForm):
                 label="Officer override: I authorise this receiver for the minor",
                 help_text="Only when the expected receiver cannot come; give the reason above.",
             )
-        required = bool(self.minors)
+        hint = "Needed when a URM or separated minor is handed over." if self.minors else ""
         self.fields["from_signature"] = SignatureField(
-            who="Your signature", required=required, label="Signature of the IOM staff member"
+            who="Your signature", label="Signature of the IOM staff member", help_text=hint
         )
         self.fields["to_signature"] = SignatureField(
-            who="The receiver's signature", required=required, label="Signature of the receiver"
+            who="The receiver's signature", label="Signature of the receiver", help_text=hint
         )
+        for name in ("from_signature", "to_signature"):
+            # Marked as needed when the case has a minor in the programme's care; whether it is
+            # depends on who is ticked, so clean() decides.
+            self.fields[name].shown_required = bool(self.minors)  # type: ignore[attr-defined]
         if not self.is_bound:
             self.initial.update(
                 individuals=chosen,
@@ -381,6 +385,17 @@ class HandOverForm(KeyedForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        minors = [p for p in data.get("individuals") or [] if p.needs_custody]
+        if minors:
+            for name, who in (
+                ("from_signature", "You sign"),
+                ("to_signature", "The receiver signs"),
+            ):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(
+                        name,
+                        f"{who} here: {minors[0]} is a {minors[0].get_programme_status_display()}.",
+                    )
         if data.get("receiver") == SOMEONE_ELSE:
             if not (data.get("to_name") or "").strip():
                 self.add_error("to_name", "Name the person who receives them.")

@@ -7,9 +7,10 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import math
 import re
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from poe_ops.refusals import Refusal
 
@@ -19,6 +20,7 @@ MAX_BYTES = 512 * 1024
 MAX_SIDE = 2400
 # Stored at most this wide (a tablet's high-density canvas is scaled down; a PDF needs no more).
 STORED_WIDTH = 600
+INK = 24  # the grey (nearly black) the stored signature is drawn in
 
 
 def png_from_data_url(value: str, who: str) -> bytes:
@@ -36,7 +38,7 @@ def png_from_data_url(value: str, who: str) -> bytes:
 
 def clean_png(raw: bytes, who: str) -> bytes:
     """``raw`` as a signature we keep: a PNG no larger than we allow, with something drawn on
-    it, redrawn black on transparent at most ``STORED_WIDTH`` wide."""
+    it, redrawn dark on transparency at most ``STORED_WIDTH`` wide (about 4 ms)."""
     if len(raw) > MAX_BYTES:
         raise Refusal(f"{who} is too large an image; clear the box and sign again.")
     try:
@@ -45,22 +47,22 @@ def clean_png(raw: bytes, who: str) -> bytes:
                 raise Refusal(f"{who} is not a drawing from the signature box; sign again.")
             if max(image.size) > MAX_SIDE:
                 raise Refusal(f"{who} is too large an image; clear the box and sign again.")
-            drawing = image.convert("RGBA")
+            rgba = image.convert("RGBA")
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
         raise Refusal(f"{who} could not be read; clear the box and sign again.") from None
-    alpha = drawing.getchannel("A")
-    ink = alpha.point(lambda a: 255 if a > 32 else 0)
-    box = ink.getbbox()
+    # The ink: how opaque each pixel is (the box draws on transparency); a picture with no
+    # transparency has its ink where it is dark.
+    ink = rgba.getchannel("A")
+    if ink.getextrema()[0] == 255:
+        ink = ImageOps.invert(rgba.convert("L"))
+    box = ink.point(lambda a: 255 if a > 32 else 0).getbbox()
     if box is None or (box[2] - box[0]) * (box[3] - box[1]) < 100:
         raise Refusal(f"{who} is blank: sign in the box with a finger.", code="no_signature")
-    if drawing.width > STORED_WIDTH:
-        height = max(1, round(drawing.height * STORED_WIDTH / drawing.width))
-        drawing = drawing.resize((STORED_WIDTH, height), Image.Resampling.LANCZOS)
-    # Black ink on transparency: whatever colour or metadata came in is not kept.
-    black = Image.new("RGBA", drawing.size, (17, 24, 39, 0))
-    black.putalpha(drawing.getchannel("A"))
+    if ink.width > STORED_WIDTH:  # a high-density tablet canvas: box-filtered down, fast
+        ink = ink.reduce(math.ceil(ink.width / STORED_WIDTH))
+    # Dark ink on transparency, two channels: whatever colour or metadata came in is not kept.
     out = io.BytesIO()
-    black.save(out, format="PNG", optimize=True)
+    Image.merge("LA", (Image.new("L", ink.size, INK), ink)).save(out, format="PNG")
     return out.getvalue()
 
 

@@ -19,6 +19,7 @@ from cases.demo import seed_demo as seed_agency_offices
 from cases.models import CustodyHandover, Individual
 from poe_ops.models import Document, Notification
 from tests.browser.tablet import ARTIFACTS, draw_signature, shoot, sign_in
+from tests.browser.test_rebooking_in_chromium import serious_findings
 from tests.pdfs import pdf_text
 from tests.workers import running_worker
 
@@ -56,6 +57,7 @@ def test_the_demo_urm_goes_only_to_her_expected_receiver_with_both_signatures(
     row.get_by_role("link", name="Hand over…").click()
     page.wait_for_url(f"**/individuals/{demo_urm.pk}/hand-over/")
     expect(page.locator("[data-expected-receiver]")).to_contain_text("Sam Rivera")
+    assert serious_findings(page) == []
 
     # Someone else: refused in words, nothing saved.
     page.get_by_label("Someone else", exact=True).check()
@@ -78,6 +80,7 @@ def test_the_demo_urm_goes_only_to_her_expected_receiver_with_both_signatures(
         "Grace Mutesi"
     )
     shoot(page, "handover-refused", [TABLET])
+    assert serious_findings(page) == [], "the refused form is as accessible as the fresh one"
     assert not CustodyHandover.objects.filter(individuals=demo_urm).exists()
     assert Individual.objects.get(pk=demo_urm.pk).current_step == "cbp_cleared"
 
