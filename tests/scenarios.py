@@ -164,7 +164,7 @@ def port_day(port: Port, day: dt.date | None = None) -> PortDay:
     QR747 from DOH at 09:00 with the Haidari (4) and Nyiramana (1) cases; TK33 from IST at
     15:30 with the Rahimi case (2), of whom one has an onward flight to Boise at 19:45.
     Zahra Haidari needs a wheelchair and an interpreter and has her documents in custody;
-    Béatrice Nyiramana is an unaccompanied minor."""
+    Béatrice Nyiramana is a URM (programme status)."""
     day = day or port.local_today()
     early = FlightFactory.create(
         port=port, carrier="QR", number="747", scheduled_date=day,

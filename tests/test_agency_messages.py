@@ -205,3 +205,22 @@ def test_an_approved_incident_is_told_without_protection_details(atl, atl_office
     assert report.get_category_display() in ordinary.body
     assert "PSEA" not in protection.body and "Protection" not in protection.body
     assert "will contact you about it directly" in protection.body
+
+
+@pytest.mark.django_db
+def test_the_outbox_keeps_one_addressee_and_outside_messages_restricted(atl, atl_associate):
+    from django.db import IntegrityError, transaction
+
+    from poe_ops.services.notifications import notify
+
+    context = {"summary": "x", "details": [], "path": ""}
+    with pytest.raises(ValueError, match="one user or to one outside address"):
+        notify(
+            "agency", atl, None, "x", context, recipient=atl_associate, recipient_email="a@b.org"
+        )
+    sent = notify("agency", atl, None, "x", context, recipient_email="a@b.org")
+    assert sent is not None and sent.restricted, "an outside addressee's message is restricted"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Notification.objects.filter(pk=sent.pk).update(restricted=False)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Notification.objects.filter(pk=sent.pk).update(recipient=atl_associate)

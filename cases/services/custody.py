@@ -88,6 +88,8 @@ class ReceiverChoice:
     override: bool = False
 
 
+ANOTHER = frozenset({CustodyHandover.Check.OTHER, CustodyHandover.Check.OVERRIDE})
+
 # Defaults of the services' keyword arguments (frozen, so one instance serves every call).
 EXPECTED_RECEIVER = ReceiverChoice()
 UNSIGNED = Signatures()
@@ -278,7 +280,7 @@ def record_handover(
         agency_office=receiver.agency_office,
         us_tie=receiver.us_tie,
         receiver_check=check,
-        receiver_reason=choice.reason.strip()[:300] if check else "",
+        receiver_reason=choice.reason.strip()[:300] if check in ANOTHER else "",
         override_by=actor if check == CustodyHandover.Check.OVERRIDE else None,
         at=when,
         place=place.strip(),
