@@ -201,9 +201,7 @@ class ExpectedReceiverForm(forms.Form):
         label="Who receives the case",
         initial=ExpectedReceiver.Kind.AGENCY,
     )
-    name = forms.CharField(
-        max_length=120, required=False, label="Agency worker's name", help_text="An agency worker."
-    )
+    name = forms.CharField(max_length=120, required=False, label="Agency worker's name")
     agency_office = OfficeChoiceField(
         queryset=AgencyOffice.objects.none(), required=False, label="Their office"
     )
@@ -230,11 +228,12 @@ class ExpectedReceiverForm(forms.Form):
         self.fields["us_tie"].queryset = case.us_ties.all()  # type: ignore[attr-defined]
         current = ExpectedReceiver.objects.filter(case=case).first()
         if not self.is_bound and current is not None:
+            agency = current.kind == ExpectedReceiver.Kind.AGENCY
             self.initial.update(
                 kind=current.kind,
-                name=current.name if current.kind == ExpectedReceiver.Kind.AGENCY else "",
+                name=current.name if agency else "",
                 agency_office=current.agency_office_id or case.agency_office_id,
-                phone=current.phone,
+                phone=current.phone if agency else "",
                 us_tie=current.us_tie_id,
             )
         elif not self.is_bound:
@@ -337,11 +336,13 @@ class HandOverForm(KeyedForm):
         self.minors = [p for p in people if p.programme_status in CUSTODY_STATUSES]
         choices = []
         if self.expected is not None:
+            kind = self.expected.get_kind_display()
+            kind = kind if kind.startswith("U.S.") else kind.lower()
             choices.append(
                 (
                     EXPECTED,
                     f"Expected receiver: {self.expected.name} ({self.expected.organisation}, "
-                    f"{self.expected.get_kind_display().lower()})",
+                    f"{kind})",
                 )
             )
         choices += [

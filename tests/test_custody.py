@@ -496,7 +496,7 @@ def test_the_hand_over_form_hands_a_family_to_their_us_tie(client, atl, atl_asso
     client.force_login(atl_associate)
     url = f"/ports/ATL/individuals/{adults[0].pk}/hand-over/"
     page = client.get(url).content.decode()
-    assert f"Expected receiver: {tie.name} (brother, u.s. tie)" in page
+    assert f"Expected receiver: {tie.name} (brother, U.S. tie)" in page
     data = {
         "key": new_key(),
         "individuals": [p.pk for p in adults],
