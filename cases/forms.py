@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 
+from cases import ssr
 from cases.models import ESCORT_STATUSES, Case, CustodyHandover, Individual
 from cases.models.bookings import (
     EscortAssignment,
@@ -209,7 +210,7 @@ class EscortForm(KeyedForm):
         needing = [
             p.pk
             for p in case.individuals.all()
-            if p.programme_status in ESCORT_STATUSES or {"MEDA", "STCR"} & set(p.ssr_codes)
+            if p.programme_status in ESCORT_STATUSES or ssr.has_escort_need(p.ssr_codes)
         ]
         if not self.is_bound and needing:
             self.initial.setdefault("individuals", needing)

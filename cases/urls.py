@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import agencies, bookings, costs, documents, receivers, vendors
+from cases.views import agencies, bookings, costs, documents, packet, receivers, vendors
 
 app_name = "cases"
 
@@ -9,6 +9,11 @@ urlpatterns = [
     path("cases/<str:case_number>/transport/", bookings.book_transport, name="book_transport"),
     path("cases/<str:case_number>/escorts/", bookings.assign_escort, name="assign_escort"),
     path("cases/<str:case_number>/custody/", bookings.record_custody, name="record_custody"),
+    path(
+        "cases/<str:case_number>/packet/<int:pk>/status/",
+        packet.document_status,
+        name="document_status",
+    ),
     path(
         "cases/<str:case_number>/agency-office/", receivers.agency_office, name="case_agency_office"
     ),

@@ -9,7 +9,12 @@ import datetime as dt
 
 import pytest
 
-from arrivals.services.manifest_import import import_manifest
+from arrivals.services.manifest_import import (
+    confirm_import,
+    discard_import,
+    import_manifest,
+    upload_manifest,
+)
 from cases.models import CustodyHandover, ExpectedReceiver, Individual, USTie
 from cases.queries.escorts import needs_escort
 from cases.services.receivers import set_programme_status
@@ -188,3 +193,59 @@ def test_receiver_columns_that_do_not_add_up_are_refused_with_row_and_column(atl
     columns = sorted(p["column"] for p in batch.errors)
     assert columns == ["expected_receiver_name", "us_tie_phone", "us_tie_relationship"]
     assert not CustodyHandover.objects.exists()
+
+
+def test_a_newer_abn_shows_a_changed_expected_receiver_in_the_preview_and_applies_it(
+    atl, atl_senior
+):
+    """A newer version that names another receiver of a minor is shown before it is applied
+    (the receiver of a URM is not something to change unseen); the same receiver again is no
+    change, and an empty column keeps the one on record."""
+    young = _born(16).isoformat()
+    first = manifest_rows(cases=1, people_per_case=1)
+    first[0].update(
+        programme_status="URM",
+        date_of_birth=young,
+        expected_receiver_name="Sam Rivera",
+        expected_receiver_organisation="IRC Atlanta",
+    )
+    assert import_manifest(atl_senior, atl, upload(to_csv(first))).status == "applied"
+    same = [dict(first[0], abn_version=2, notes="v2")]
+    preview = upload_manifest(atl_senior, atl, upload(to_csv(same)))
+    [change] = preview.summary["updated"]
+    assert "expected receiver" not in change["changes"]
+    discard_import(atl_senior, preview)
+
+    newer = [
+        dict(
+            first[0],
+            abn_version=2,
+            expected_receiver_kind="us_tie",
+            expected_receiver_name="Farid Noori",
+            expected_receiver_organisation="",
+            us_tie_name="Farid Noori",
+            us_tie_relationship="uncle",
+            us_tie_phone="+1 404 555 0123",
+        )
+    ]
+    preview = upload_manifest(atl_senior, atl, upload(to_csv(newer)))
+    [change] = preview.summary["updated"]
+    assert change["changes"]["expected receiver"] == [
+        "Sam Rivera (IRC Atlanta)",
+        "Farid Noori (uncle)",
+    ]
+    assert change["changes"]["U.S. tie"] == [None, "Farid Noori (uncle, added)"]
+    assert ExpectedReceiver.objects.get().name == "Sam Rivera", "nothing written before"
+    assert not USTie.objects.exists()
+
+    confirm_import(atl_senior, preview)
+    receiver = ExpectedReceiver.objects.get()
+    assert (receiver.kind, receiver.name, receiver.us_tie) == (
+        "us_tie",
+        "Farid Noori",
+        USTie.objects.get(),
+    )
+
+    kept = [dict(newer[0], abn_version=3, expected_receiver_kind="", expected_receiver_name="")]
+    assert import_manifest(atl_senior, atl, upload(to_csv(kept))).status == "applied"
+    assert ExpectedReceiver.objects.get().name == "Farid Noori"

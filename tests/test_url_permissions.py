@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from poe_ops.models import Port
 from tests.factories import (
     AgencyOfficeFactory,
+    CarriedDocumentFactory,
     CaseFactory,
     CustodyHandoverFactory,
     DocumentFactory,
@@ -109,6 +110,9 @@ POST_ONLY: set[str] = {
     "staffing:decide_leave",
     "staffing:submit_timesheet",
     "staffing:decide_timesheet",
+    "arrivals:import_confirm",
+    "arrivals:import_discard",
+    "cases:document_status",
 }
 
 
@@ -130,6 +134,11 @@ def _step_event_at(port: Port) -> dict[str, Any]:
 
 def _import_batch(port: Port) -> dict[str, Any]:
     return {"pk": ImportBatchFactory.create(port=port).pk}
+
+
+def _carried_document_at(port: Port) -> dict[str, Any]:
+    paper = CarriedDocumentFactory.create(individual__case__port=port)
+    return {"case_number": paper.individual.case.case_number, "pk": paper.pk}
 
 
 def _document_at(port: Port) -> dict[str, Any]:
@@ -192,6 +201,9 @@ def _port_month(port: Port) -> dict[str, Any]:
 PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
     "arrivals:port_today": lambda port: {"iata": port.iata},
     "arrivals:import_detail": _import_batch,
+    "arrivals:import_confirm": _import_batch,
+    "arrivals:import_discard": _import_batch,
+    "cases:document_status": _carried_document_at,
     "arrivals:flight": _flight_at,
     "arrivals:individual_step": _individual_at,
     "arrivals:case_step": _case_at,

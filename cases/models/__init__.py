@@ -1,7 +1,8 @@
-"""The records of ``cases``: who travels (``cases.models.cases``), who receives them
-(``cases.models.receivers``), what the POE books and arranges for them
-(``cases.models.bookings``) and the chain of custody (``cases.models.custody``). This package
-re-exports them, so ``from cases.models import Case`` is the way to name them."""
+"""The records of ``cases``: who travels (``cases.models.cases``), the papers they carry
+(``cases.models.packet``), who receives them (``cases.models.receivers``), what the POE books and
+arranges for them (``cases.models.bookings``) and the chain of custody
+(``cases.models.custody``). This package re-exports them, so ``from cases.models import Case``
+is the way to name them."""
 
 from cases.models.bookings import (
     EscortAssignment,
@@ -16,16 +17,17 @@ from cases.models.cases import (
     CUSTODY_STATUSES,
     ESCORT_STATUSES,
     MINOR_STATUSES,
-    SSR,
-    WHEELCHAIR_CODES,
     Case,
     CaseRevision,
+    ImmigrationCategory,
     Individual,
     ProgrammeStatus,
     ResettlementAgency,
+    TBClass,
     validate_ssr_codes,
 )
 from cases.models.custody import FINAL_RECEIVERS, ONWARD_RECEIVERS, CustodyHandover
+from cases.models.packet import CarriedDocument
 from cases.models.receivers import AgencyOffice, ExpectedReceiver, USTie
 
 __all__ = [
@@ -34,9 +36,8 @@ __all__ = [
     "FINAL_RECEIVERS",
     "MINOR_STATUSES",
     "ONWARD_RECEIVERS",
-    "SSR",
-    "WHEELCHAIR_CODES",
     "AgencyOffice",
+    "CarriedDocument",
     "Case",
     "CaseRevision",
     "CustodyHandover",
@@ -44,10 +45,12 @@ __all__ = [
     "ExpectedReceiver",
     "GroundTransportBooking",
     "HotelBooking",
+    "ImmigrationCategory",
     "Individual",
     "MealOrder",
     "ProgrammeStatus",
     "ResettlementAgency",
+    "TBClass",
     "USTie",
     "Vendor",
     "VendorProblem",

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from cases.models import ESCORT_STATUSES, SSR, EscortAssignment
+from cases import ssr
+from cases.models import ESCORT_STATUSES, EscortAssignment
 from cases.steps import ArrivalStep
 
 
@@ -37,15 +38,10 @@ def mark_missing_escorts(people: Iterable[dict[str, Any]]) -> None:
 
 def needs_escort(person: Mapping[str, Any]) -> bool:
     """From the cached fields alone (no query): a URM (the programme status, not the airline's
-    UMNR code) or a MEDA/STCR traveller."""
+    UMNR code) or a traveller whose service codes need one (MEDA, STCR: ``cases.ssr``)."""
     if person["current_step"] in ESCORT_SETTLED:
         return False
-    return person["programme_status"] in ESCORT_STATUSES or bool(
-        ESCORT_CODES & set(person["ssr_codes"])
-    )
-
-
-ESCORT_CODES = frozenset({SSR.MEDA, SSR.STCR})
+    return person["programme_status"] in ESCORT_STATUSES or ssr.has_escort_need(person["ssr_codes"])
 
 
 # Past these steps the person no longer needs an escort from the POE (or is not here).

@@ -19,6 +19,7 @@ class NotificationKind(models.TextChoices):
     INCIDENT = "incident", "Incident report"
     REVIEW = "review", "Approved or returned"
     CREDENTIAL = "credential", "Credential expiring"
+    CASE_CHANGE = "case_change", "Case moved to another port or cancelled"
     AGENCY = "agency", "Message to an agency"
 
 

@@ -1,11 +1,11 @@
 """The old flag and the single person of a custody record go: the programme status and the
-record's list of people replace them (moved by 0005)."""
+record's list of people replace them (moved by 0006)."""
 
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0005_programme_status_from_flag")]
+    dependencies = [("cases", "0006_programme_status_from_flag")]
 
     operations = [
         migrations.RemoveField(model_name="custodyhandover", name="individual"),
