@@ -23,7 +23,13 @@ from poe_ops.refusals import Refusal
 from poe_ops.services import notifications
 from reports.services.incidents import decide_incident
 from tests.factories import AgencyOfficeFactory, FlightFactory, USTieFactory
-from tests.scenarios import family_on_flight, give_dc_a_list, submitted_incident
+from tests.scenarios import (
+    THROUGH_CUSTOMS,
+    family_on_flight,
+    give_dc_a_list,
+    submitted_incident,
+    walk,
+)
 from tests.workers import running_worker
 
 STAFF = Giver("staff", "Amina Haidari", "IOM")
@@ -39,8 +45,7 @@ def cleared_family(atl, user, size=2, **case_fields):
     for field, value in case_fields.items():
         setattr(case, field, value)
     case.save()
-    for step in ("met", "cbp_cleared"):
-        move_case(user, case.pk, step, idempotency_key=new_key())
+    walk(user, case, THROUGH_CUSTOMS)
     return case, people
 
 
@@ -184,10 +189,17 @@ def test_a_hotel_night_is_told_once_and_a_hospital_without_medical_details(atl, 
     type(people[0]).objects.filter(pk=people[0].pk).update(vulnerability_notes="Insulin-dependent")
     move_individual(atl_senior, people[0].pk, "hotel", idempotency_key=new_key())
     move_individual(atl_senior, people[1].pk, "hotel", idempotency_key=new_key())
-    move_individual(atl_senior, people[0].pk, "hospital", idempotency_key=new_key())
+    move_individual(
+        atl_senior,
+        people[0].pk,
+        "hospital",
+        idempotency_key=new_key(),
+        detail={"hospital": "Grady Memorial"},
+    )
     hotel, hospital = to_agency()
     assert "staying overnight in a hotel" in hotel.subject
     assert "taken to hospital" in hospital.subject and str(people[0]) in hospital.body
+    assert "Grady Memorial" in hospital.body, "the office needs to know where"
     assert "Insulin" not in hospital.body
 
 

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from arrivals.models import StepEvent
 from arrivals.services.checkin import move_case, move_individual
@@ -32,7 +33,7 @@ from tests.factories import (
     USTieFactory,
 )
 from tests.htmx import HTMX
-from tests.scenarios import family_on_flight, sign
+from tests.scenarios import family_on_flight, onward, sign
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,7 @@ def minor(atl, private_storage):
         atl, size=1, programme_status="urm", given_names="Aline", surname="Uwase"
     )
     ExpectedReceiverFactory.create(case=case)
-    person.current_step = "cbp_cleared"
+    person.current_step = "customs_cleared"
     person.save()
     return person
 
@@ -82,7 +83,7 @@ def adults(atl):
         us_tie=tie,
     )
     for person in people:
-        person.current_step = "cbp_cleared"
+        person.current_step = "customs_cleared"
         person.save()
     return people
 
@@ -115,7 +116,7 @@ def test_a_urm_cannot_be_tapped_handed_over_and_the_refusal_says_how(atl_associa
     assert "Aline Uwase is a URM (unaccompanied refugee minor)" in result.message
     assert "Hand over…" in result.message and "both signatures" in result.message
     minor.refresh_from_db()
-    assert minor.current_step == "cbp_cleared"
+    assert minor.current_step == "customs_cleared"
     assert StepEvent.objects.get().accepted is False
 
 
@@ -145,7 +146,7 @@ def test_the_tablet_row_offers_hand_over_instead_of_a_handed_over_button(
 def test_a_whole_case_tap_leaves_those_without_a_receiver_with_the_reason(atl, atl_associate):
     case, people = family_on_flight(atl, size=2)
     for person in people:
-        person.current_step = "cbp_cleared"
+        person.current_step = "customs_cleared"
         person.save()
     result = move_case(atl_associate, case.pk, "handed_over", idempotency_key=new_key())
     assert result.moved == []
@@ -225,7 +226,7 @@ def test_a_receiver_without_id_or_phone_is_refused_in_words(atl_associate, adult
     with pytest.raises(Refusal, match="never the whole number"):
         hand(atl_associate, adults, receiver=whole_number, signatures=Signatures())
     assert not CustodyHandover.objects.exists()
-    assert {p.current_step for p in adults} == {"cbp_cleared"}
+    assert {p.current_step for p in adults} == {"customs_cleared"}
 
 
 def test_a_urm_handed_to_someone_other_than_the_expected_receiver_is_refused(
@@ -241,7 +242,7 @@ def test_a_urm_handed_to_someone_other_than_the_expected_receiver_is_refused(
     assert not CustodyHandover.objects.exists()
     assert stored_files(private_storage) == []
     minor.refresh_from_db()
-    assert minor.current_step == "cbp_cleared"
+    assert minor.current_step == "customs_cleared"
 
 
 def test_a_urm_goes_to_the_expected_receiver_with_both_signatures(
@@ -316,14 +317,19 @@ def test_a_minor_not_yet_through_cbp_is_refused_by_name_and_nothing_is_kept(
 ):
     minor.current_step = "met"
     minor.save()
-    with pytest.raises(Refusal, match="Aline Uwase: Cannot mark handed over: the person is met"):
+    with pytest.raises(
+        Refusal, match=r"Aline Uwase: Cannot mark handed over yet: admitted by CBP comes first"
+    ):
         hand(atl_associate, [minor])
     assert not CustodyHandover.objects.exists()
     assert stored_files(private_storage) == []
 
 
 def test_a_urm_connecting_onward_goes_to_the_airline_with_signatures_first(atl_associate, minor):
-    refused = move_individual(atl_associate, minor.pk, "connected", idempotency_key=new_key())
+    minor.current_step = "at_gate"
+    minor.save()
+    onward(minor.case, timezone.now() - dt.timedelta(minutes=20), status="departed")
+    refused = move_individual(atl_associate, minor.pk, "departed", idempotency_key=new_key())
     assert not refused.accepted and "airline (UMNR) or an IOM escort" in refused.message
     airline = Receiver(
         "airline", "J. Ortiz", "Delta gate B12", phone="+1 404 555 0110", id_type="badge",
@@ -340,7 +346,7 @@ def test_a_urm_connecting_onward_goes_to_the_airline_with_signatures_first(atl_a
         signatures=BOTH,
         idempotency_key=new_key(),
     )
-    assert move_individual(atl_associate, minor.pk, "connected", idempotency_key=new_key()).accepted
+    assert move_individual(atl_associate, minor.pk, "departed", idempotency_key=new_key()).accepted
 
 
 # --- The database keeps the rules too ----------------------------------------------------------

@@ -10,14 +10,19 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from arrivals.services.checkin import move_case
 from poe_ops.celery import app
 from poe_ops.dispatch import send_now
-from poe_ops.keys import new_key
 from poe_ops.models import Notification
 from poe_ops.services import notifications
 from poe_ops.tasks import deliver_notification, sweep_notifications
-from tests.scenarios import DC_LIST, family_on_flight, give_dc_a_list, receiver_named
+from tests.scenarios import (
+    DC_LIST,
+    THROUGH_CUSTOMS,
+    family_on_flight,
+    give_dc_a_list,
+    receiver_named,
+    walk,
+)
 from tests.workers import running_worker
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -42,10 +47,9 @@ def _wait_until_sent(pk: int, timeout: float = 15) -> Notification:
 
 def _hand_over_a_case(atl, user):
     case, people = family_on_flight(atl, size=2)
-    for step in ("met", "cbp_cleared"):
-        move_case(user, case.pk, step, idempotency_key=new_key())
+    walk(user, case, THROUGH_CUSTOMS)
     receiver_named(user, people)
-    move_case(user, case.pk, "handed_over", idempotency_key=new_key())
+    walk(user, case, ["handed_over"])
     return case
 
 

@@ -157,10 +157,10 @@ class ReceiverPlanner:
         self, actor: Any, now: dt.datetime, expected: dict[int, ExpectedReceiver]
     ) -> None:
         """The hand-overs the day's steps imply: to the expected receiver for those handed
-        over; to an IOM escort for a URM who connected onward."""
+        over; to an IOM escort for a URM who departed onward."""
         cases = [p.case for p in self.plans]
         people = Individual.objects.filter(
-            case__in=cases, current_step__in=[ArrivalStep.HANDED_OVER, ArrivalStep.CONNECTED]
+            case__in=cases, current_step__in=[ArrivalStep.HANDED_OVER, ArrivalStep.DEPARTED]
         ).order_by("case_id", "person_number")
         by_case: dict[int, list[Individual]] = {}
         for person in people:
@@ -171,9 +171,7 @@ class ReceiverPlanner:
             receiver = expected.get(case.pk)
             if handed and receiver is not None:
                 self._record(actor, case, handed, receiver_of(receiver), handed[0].current_step_at)
-            minors = [
-                p for p in gone if p.current_step == ArrivalStep.CONNECTED and p.needs_custody
-            ]
+            minors = [p for p in gone if p.current_step == ArrivalStep.DEPARTED and p.needs_custody]
             if minors:
                 escort = {
                     "kind": CustodyHandover.Party.ESCORT,
@@ -311,13 +309,20 @@ def _born(day: dt.date, age: int) -> dt.date:
 
 
 def _through_cbp(people: list[Individual], port: Port, actor: Any, now: dt.datetime) -> None:
-    met, cleared = now - dt.timedelta(minutes=60), now - dt.timedelta(minutes=15)
+    """Met, admitted by CBP, bags claimed and through customs: waiting to be handed over."""
+    met = now - dt.timedelta(minutes=60)
+    path: tuple[tuple[str, dt.datetime, dict[str, int]], ...] = (
+        (ArrivalStep.MET, met, {}),
+        (ArrivalStep.CBP_CLEARED, now - dt.timedelta(minutes=25), {}),
+        (ArrivalStep.BAGS_CLAIMED, now - dt.timedelta(minutes=15), {"bags": 1}),
+        (ArrivalStep.CUSTOMS_CLEARED, now - dt.timedelta(minutes=8), {}),
+    )
     events = []
     for person in people:
-        person.current_step, person.current_step_at = ArrivalStep.CBP_CLEARED, cleared
+        person.current_step, person.current_step_at = path[-1][0], path[-1][1]
         person.save(update_fields=["current_step", "current_step_at"])
-        before = ArrivalStep.EXPECTED
-        for step, at in ((ArrivalStep.MET, met), (ArrivalStep.CBP_CLEARED, cleared)):
+        before: str = ArrivalStep.EXPECTED
+        for step, at, detail in path:
             events.append(
                 StepEvent(
                     individual=person,
@@ -325,6 +330,7 @@ def _through_cbp(people: list[Individual], port: Port, actor: Any, now: dt.datet
                     from_step=before,
                     to_step=step,
                     at=at,
+                    detail=detail,
                     actor=actor,
                     device=DEVICE,
                     idempotency_key=f"demo-{person.case.case_number}-{person.person_number}-{step}",

@@ -7,13 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cases.models import AgencyOffice, Case, ExpectedReceiver, Individual, USTie
-from cases.steps import ALLOWED_MOVES, ArrivalStep
+from cases.steps import ArrivalStep, allowed_moves, skipped_at
 
 
 @dataclass
 class HandOverPage:
     case: Case
-    people: list[Individual]  # not yet gone (handed over or connected)
+    people: list[Individual]  # not yet gone (handed over or departed)
     ready: list[int]  # ids of those who could be handed over now
     expected: ExpectedReceiver | None
     ties: list[USTie]
@@ -25,17 +25,16 @@ class HandOverPage:
         return [p for p in self.people if p.needs_custody]
 
 
-GONE = frozenset({ArrivalStep.HANDED_OVER, ArrivalStep.CONNECTED})
+GONE = frozenset({ArrivalStep.HANDED_OVER, ArrivalStep.DEPARTED})
 
 
 def handover_page(case: Case, tapped: Individual) -> HandOverPage:
     """The page for handing over ``tapped`` and the rest of their case: everyone who could be
     handed over now is ticked (just ``tapped`` when nobody can yet, so the refusal names them)."""
     people = [p for p in case.individuals.order_by("person_number") if p.current_step not in GONE]
+    skipped = skipped_at(case.port)
     ready = [
-        p.pk
-        for p in people
-        if ArrivalStep.HANDED_OVER in ALLOWED_MOVES.get(p.current_step, frozenset())
+        p.pk for p in people if ArrivalStep.HANDED_OVER in allowed_moves(p.current_step, skipped)
     ]
     expected = (
         ExpectedReceiver.objects.filter(case=case)

@@ -46,12 +46,14 @@ def person_moved(event: StepEvent) -> None:
     if event.to_step == ArrivalStep.HOTEL:
         hotel_night(case, event.at.astimezone(port.zone).date())
     elif event.to_step == ArrivalStep.HOSPITAL:
+        # Which hospital (the step's detail), so the office can reach them; never why.
+        hospital = str((event.detail or {}).get("hospital") or "") or "a hospital"
         tell_agency(
             case,
             "taken to hospital",
-            f"{person} was taken to hospital from {port.iata}. IOM stays in touch with the "
+            f"{person} was taken to {hospital} from {port.iata}. IOM stays in touch with the "
             "hospital and will tell you when they can travel on.",
-            [("Person", str(person)), ("When", _local(event.at, port))],
+            [("Person", str(person)), ("Hospital", hospital), ("When", _local(event.at, port))],
             dedupe_key=f"hospital:{event.pk}",
         )
 

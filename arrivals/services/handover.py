@@ -27,7 +27,7 @@ from cases.services.custody import (
     discard_signatures,
     record_handover,
 )
-from cases.steps import ArrivalStep, refusal_reason
+from cases.steps import ArrivalStep, refusal_reason, skipped_at
 from poe_ops.keys import check_key, derive
 from poe_ops.models import Port
 from poe_ops.refusals import Refusal
@@ -82,10 +82,11 @@ def hand_over(
                     f"Choose who is handed over, among the people of case {case.case_number}.",
                     field="individuals",
                 )
+            skipped = skipped_at(port)
             waiting = [
                 f"{p}: {reason}"
                 for p in people
-                if (reason := refusal_reason(p.current_step, ArrivalStep.HANDED_OVER))
+                if (reason := refusal_reason(p.current_step, ArrivalStep.HANDED_OVER, skipped))
             ]
             if waiting:
                 raise Refusal(" ".join(waiting), field="individuals")

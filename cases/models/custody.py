@@ -172,5 +172,5 @@ class CustodyHandover(models.Model):
 
 # Who may receive people at the end of the POE's part ("handed over").
 FINAL_RECEIVERS = frozenset({CustodyHandover.Party.AGENCY, CustodyHandover.Party.US_TIE})
-# Who takes a URM or separated minor on from the POE when they connect onward.
+# Who takes a URM or separated minor on from the POE when they leave on a domestic flight.
 ONWARD_RECEIVERS = frozenset({CustodyHandover.Party.AIRLINE, CustodyHandover.Party.ESCORT})

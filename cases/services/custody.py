@@ -47,9 +47,10 @@ Party = CustodyHandover.Party
 LAST_DIGITS = re.compile(r"^[A-Za-z0-9]{2,6}$")
 PHONE = re.compile(r"^\+?[0-9 ().-]{7,40}$")
 
-# The steps that end the POE's care of a URM or separated minor by sending them onward, and
-# who may then have them. (When the onward steps are renamed, the new gate step goes here.)
-ONWARD_RELEASE_STEPS = frozenset({ArrivalStep.CONNECTED})
+# The steps that end the POE's care of a URM or separated minor by sending them onward: they
+# leave on the domestic flight in the airline's care (UMNR, handed over at the gate) or with an
+# IOM escort, and that hand-over is recorded, signed, first.
+ONWARD_RELEASE_STEPS = frozenset({ArrivalStep.DEPARTED})
 
 
 @dataclass
@@ -390,6 +391,6 @@ def custody_refusal(person: Individual, to_step: str) -> str:
             return ""
         return (
             f"{person} is a {person.get_programme_status_display()}: record the hand-over to the "
-            "airline (UMNR) or an IOM escort, with both signatures, before they connect."
+            "airline (UMNR) or an IOM escort, with both signatures, before they depart."
         )
     return ""

@@ -26,7 +26,7 @@ def test_a_urm_without_an_expected_receiver_is_handed_to_nobody(
     case, (minor,) = family_on_flight(
         atl, flight, size=1, programme_status="urm", given_names="Aline", surname="Uwase"
     )
-    minor.current_step = "cbp_cleared"
+    minor.current_step = "customs_cleared"
     minor.save()
     page.set_viewport_size({"width": 1024, "height": 768})
     sign_in(page, live_server, "atl.associate")

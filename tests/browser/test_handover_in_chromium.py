@@ -82,7 +82,7 @@ def test_the_demo_urm_goes_only_to_her_expected_receiver_with_both_signatures(
     shoot(page, "handover-refused", [TABLET])
     assert serious_findings(page) == [], "the refused form is as accessible as the fresh one"
     assert not CustodyHandover.objects.filter(individuals=demo_urm).exists()
-    assert Individual.objects.get(pk=demo_urm.pk).current_step == "cbp_cleared"
+    assert Individual.objects.get(pk=demo_urm.pk).current_step == "customs_cleared"
 
     # The expected agency worker, with his ID, both signing again: handed over.
     page.get_by_label("Expected receiver: Sam Rivera", exact=False).check()

@@ -1,5 +1,5 @@
 """Receivers as records (agency offices, U.S. ties, a case's expected receiver), the programme
-status of a person beside the old unaccompanied-minor flag (moved by 0006, removed by 0007), and
+status of a person beside the old unaccompanied-minor flag (moved by 0007, removed by 0008), and
 the custody record's receiver identity, signatures and the rules the database keeps."""
 
 import cases.models.custody
@@ -14,7 +14,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_travel_packet'),
+        ('cases', '0005_arrival_steps'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

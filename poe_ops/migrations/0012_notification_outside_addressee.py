@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('poe_ops', '0010_case_change_notifications'),
+        ('poe_ops', '0011_port_arrival_steps_and_transport_notices'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='notification',
             name='kind',
-            field=models.CharField(choices=[('arrival', 'Arrival'), ('transit', 'Transit (hotel overnight)'), ('flight_change', 'Flight change'), ('rebooking', 'Rebooking'), ('emergency', 'Emergency'), ('incident', 'Incident report'), ('review', 'Approved or returned'), ('credential', 'Credential expiring'), ('case_change', 'Case moved to another port or cancelled'), ('agency', 'Message to an agency')], max_length=16),
+            field=models.CharField(choices=[('arrival', 'Arrival'), ('transit', 'Transit (hotel overnight)'), ('transport', 'Ground transport booked'), ('flight_change', 'Flight change'), ('rebooking', 'Rebooking'), ('emergency', 'Emergency'), ('incident', 'Incident report'), ('review', 'Approved or returned'), ('credential', 'Credential expiring'), ('case_change', 'Case moved to another port or cancelled'), ('agency', 'Message to an agency')], max_length=16),
         ),
         migrations.AddConstraint(
             model_name='notification',

@@ -58,6 +58,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0005_receivers_and_programme_status")]
+    dependencies = [("cases", "0006_receivers_and_programme_status")]
 
     operations = [migrations.RunPython(forwards, backwards)]
