@@ -66,7 +66,7 @@ def test_a_urm_without_an_expected_receiver_is_handed_to_nobody(
         "Aline Uwase, a URM (unaccompanied refugee minor), has no expected receiver on record"
     )
     shoot(page, "hand-over-without-expected-receiver")
-    assert Individual.objects.get(pk=minor.pk).current_step == "cbp_cleared"
+    assert Individual.objects.get(pk=minor.pk).current_step == "customs_cleared"
     assert not CustodyHandover.objects.exists()
 
 
