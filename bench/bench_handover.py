@@ -3,7 +3,7 @@ checked and redrawn by Pillow, written to the private storage), the step and the
 office's message, in one transaction — and the custody PDF with both signature images.
 
 `make bench` runs it on a throwaway PostgreSQL (see bench/README.md). It makes 30 URM cases at
-ATL through CBP, each expected by an agency worker of an office that takes the POE's messages,
+ATL through customs, each expected by an agency worker of an office that takes the POE's messages,
 hands each over (the first only to warm up; the figure: the median and 95th percentile of
 ``hand_over``), then renders the custody form of one three times (best of three). Targets: a
 hand-over under 250 ms at the 95th percentile (the associate waits for it with the receiver in
@@ -114,7 +114,7 @@ def run() -> int:
                 surname=f"Uwase{n}",
                 date_of_birth=dt.date(2010, 3, 14),
                 programme_status="urm",
-                current_step="cbp_cleared",
+                current_step="customs_cleared",
             )
         )
     receiver = Receiver(
