@@ -31,6 +31,7 @@ BENCHES = [
     "bench_notifications.py",
     "bench_pdf.py",
     "bench_replay.py",
+    "bench_handover.py",
 ]
 # Benchmarks whose table is a section of its own (the others share SECTION).
 SECTIONS = {"bench_replay.py": "## Taps replayed after an outage (issue 13)"}

@@ -10,7 +10,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.forms.renderers import TemplatesSetting
 
 from poe_ops.http import DEVICE_LABEL_MAX, clean_device_label
-from poe_ops.models import UNMUTABLE_KINDS, NotificationKind, Port
+from poe_ops.models import EXTERNAL_KINDS, UNMUTABLE_KINDS, NotificationKind, Port
 
 FieldT = TypeVar("FieldT", bound=forms.Field)
 
@@ -116,6 +116,7 @@ class EmailSettingsForm(forms.Form):
         choices=[
             (kind.value, f"{kind.label} (always sent)" if kind in UNMUTABLE_KINDS else kind.label)
             for kind in NotificationKind
+            if kind not in EXTERNAL_KINDS
         ],
         required=False,
         label="Email me about",

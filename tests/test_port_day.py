@@ -84,7 +84,7 @@ def test_it_lists_the_local_days_flights_in_arrival_order_with_local_times(
 def test_each_flight_counts_its_people_by_step_and_flags_their_needs(client, atl, atl_associate):
     flight = FlightFactory.create(port=atl, scheduled_arrival=at_atl(14))
     _, family = family_on_flight(atl, flight, size=3)
-    _, (minor,) = family_on_flight(atl, flight, size=1, unaccompanied_minor=True)
+    _, (minor,) = family_on_flight(atl, flight, size=1, programme_status="urm")
     _, (_wheelchair,) = family_on_flight(
         atl, flight, size=1, ssr_codes=["WCHR"], interpreter_needed=True, primary_language="ps"
     )

@@ -22,7 +22,7 @@ from arrivals.models import Flight, Segment, StepEvent
 from arrivals.queries.onward import Leg, connection_at, legs_of, legs_of_cases
 from arrivals.services.undo import undo_refusal
 from cases import ssr
-from cases.models import Case, Individual
+from cases.models import Case, Individual, ProgrammeStatus
 from cases.queries import escorts
 from cases.queries.cases import travelling
 from cases.step_details import NEEDS_DETAIL, describe_detail
@@ -61,13 +61,18 @@ BUTTON_LABELS: dict[str, str] = {
 }
 
 
+# Steps recorded through a form of their own, not a tap: handing over names the receiver
+# (``arrivals.services.handover``), so its button is the row's "Hand over…" link.
+FORM_STEPS: frozenset[str] = frozenset({ArrivalStep.HANDED_OVER})
+
+
 _PERSON_FIELDS = (
     "id",
     "case_id",
     "current_step",
     "current_step_at",
     "ssr_codes",
-    "unaccompanied_minor",
+    "programme_status",
     "medical",
     "interpreter_needed",
     "primary_language",
@@ -134,7 +139,8 @@ class FlightSummary:
     flight: Flight
     people: int = 0
     by_step: list[tuple[str, str, int]] = field(default_factory=list)  # (step, label, count)
-    urm: int = 0
+    urm: int = 0  # programme status URM (not the airline's UMNR code)
+    separated: int = 0  # separated minors
     wheelchair: int = 0
     medical: int = 0
     languages: list[str] = field(default_factory=list)
@@ -152,7 +158,8 @@ def summarise(flight: Flight, people: list[dict[str, Any]]) -> FlightSummary:
         flight=flight,
         people=len(people),
         by_step=[(s, ArrivalStep(s).label, steps[s]) for s in STEP_ORDER if steps[s]],
-        urm=sum(1 for p in people if p["unaccompanied_minor"] or ssr.has_minor(p["ssr_codes"])),
+        urm=sum(1 for p in people if p["programme_status"] == ProgrammeStatus.URM),
+        separated=sum(1 for p in people if p["programme_status"] == ProgrammeStatus.SEPARATED),
         wheelchair=sum(1 for p in people if ssr.has_wheelchair(p["ssr_codes"])),
         medical=sum(1 for p in people if p["medical"] or ssr.has_medical(p["ssr_codes"])),
         languages=[name or "?" for name in languages],
@@ -194,6 +201,8 @@ class PersonRow:
     legs: list[Leg] = field(default_factory=list)  # the person's onward legs, in order
     step_detail: str = ""  # what the current step carries (bags, the hospital)
     primary: str = ""  # the normal next step: the big button drawn first and filled
+    # The person could be handed over now: the row offers "Hand over…" (a form, not a tap).
+    may_hand_over: bool = False
 
     @property
     def step_label(self) -> str:
@@ -248,7 +257,7 @@ def moves(
     """The buttons for someone at ``current``: (big ones on the normal path, the normal next
     step first; small ones off it). Connection steps only for someone with an onward flight
     from the port (``connecting``); the steps the port skips are stepped over."""
-    allowed = allowed_moves(current, skipped)
+    allowed = allowed_moves(current, skipped) - FORM_STEPS
     if not connecting:
         allowed = allowed - set(CONNECTION)
     first = next_step(current, skipped, connecting)
@@ -327,6 +336,7 @@ def person_rows(
         row = PersonRow(person, _age(person.date_of_birth, today), big, small, undo)
         row.legs, row.step_detail = legs_of(case_legs, person.pk), detail
         row.primary = next_step(person.current_step, skipped, connecting)
+        row.may_hand_over = bool(FORM_STEPS & allowed_moves(person.current_step, skipped))
         rows.append(row)
     return rows
 

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from arrivals.models import Flight, Rebooking, Segment
-from arrivals.services import checkin
+from arrivals.services import agency_notices, checkin
 from cases.models import Case, Individual
 from cases.services.bookings import book_hotel, book_transport
 from cases.steps import ArrivalStep, refusal_reason, skipped_at
@@ -179,6 +179,7 @@ def _notice(rebooking: Rebooking, people: Sequence[Individual], actor: Any) -> N
         context,
         dedupe_key=f"rebooking:{rebooking.pk}",
     )
+    agency_notices.rebooked(rebooking, people)
 
 
 def rebook(

@@ -14,6 +14,7 @@ from arrivals.queries.case_page import case_page
 from arrivals.queries.portday import moves_table
 from cases.queries import case_bookings
 from cases.queries.cases import case_for
+from cases.queries.receiving import receiving
 from poe_ops.http import HtmxHttpRequest
 from poe_ops.roles import OPERATE
 from poe_ops.scoping import get_port_or_404, has_port_perm
@@ -62,12 +63,15 @@ def detail(request: HtmxHttpRequest, case_number: str) -> HttpResponse:
         if may_operate
         else None
     )
+    bookings = case_bookings.case_bookings(case, people)
     context = {
         "page": page,
         "case": case,
         "port": case.port,
         "current_port": case.port,
-        "bookings": case_bookings.case_bookings(case, people),
+        "bookings": bookings,
+        "receiving": receiving(case),
+        "timelines": case_bookings.custody_timelines(bookings.custody, people),
         "may_operate": may_operate,
         "people_block": block,
         "rows": block.rows if block is not None else page.people,

@@ -7,6 +7,7 @@ way to name them."""
 from poe_ops.models.audit import AuditEvent, AuditEventQuerySet
 from poe_ops.models.documents import Document
 from poe_ops.models.notifications import (
+    EXTERNAL_KINDS,
     UNMUTABLE_KINDS,
     Notification,
     NotificationKind,
@@ -16,6 +17,7 @@ from poe_ops.models.ports import HQ_GROUP_PREFIX, OperationsOffice, Port, valida
 from poe_ops.models.review import Reviewable, ReviewStatus
 
 __all__ = [
+    "EXTERNAL_KINDS",
     "HQ_GROUP_PREFIX",
     "UNMUTABLE_KINDS",
     "AuditEvent",

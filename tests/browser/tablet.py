@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
 
@@ -55,3 +56,19 @@ def serious_findings(page: Any) -> list[str]:
         for v in violations
         if v["impact"] in {"serious", "critical"}
     ]
+
+
+def draw_signature(page: Any, box_id: str, wiggle: int = 16) -> None:
+    """Sign in the signature box whose hidden input is ``box_id`` with a pointer, as a finger
+    would: one stroke across it; the box then says it is signed."""
+    canvas = page.locator(f"#{box_id}_pad")
+    canvas.scroll_into_view_if_needed()
+    area = canvas.bounding_box()
+    assert area is not None
+    x, y = area["x"] + 30, area["y"] + area["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for step in range(1, 16):
+        page.mouse.move(x + step * (area["width"] - 60) / 15, y + (-1) ** step * wiggle)
+    page.mouse.up()
+    expect(canvas.locator("xpath=..")).to_have_class("signature-box is-signed")

@@ -25,7 +25,7 @@ def family(atl):
     people[2].ssr_codes = ["WCHR"]
     people[2].interpreter_needed = True
     people[2].save()
-    family_on_flight(atl, flight, size=1, unaccompanied_minor=True)
+    family_on_flight(atl, flight, size=1, programme_status="urm")
     return flight, case, people
 
 
@@ -66,15 +66,15 @@ def test_an_associate_moves_a_family_through_the_steps_and_undoes_one(
     expect(block.locator(".person-row.step-customs_cleared")).to_have_count(3)
     for person in people:
         row = page.locator(f"#person-{person.pk}")
-        row.locator("button[value=handed_over]").click()
-        page.wait_for_selector(f"#person-{person.pk}.step-handed_over")
-    assert steps_of(people) == ["handed_over"] * 3
+        row.locator("button[value=hotel]").click()
+        page.wait_for_selector(f"#person-{person.pk}.step-hotel")
+    assert steps_of(people) == ["hotel"] * 3
     shoot(page, "flight-after-steps")
 
     last = page.locator(f"#person-{people[2].pk}")
-    last.locator("button", has_text="Undo handed over").click()
+    last.locator("button", has_text="Undo to hotel").click()
     page.wait_for_selector(f"#person-{people[2].pk}.step-customs_cleared")
-    assert steps_of(people) == ["handed_over", "handed_over", "customs_cleared"]
+    assert steps_of(people) == ["hotel", "hotel", "customs_cleared"]
     undo = StepEvent.objects.get(undoes__isnull=False)
     assert undo.actor == atl_associate
     assert "Chrom" in undo.device

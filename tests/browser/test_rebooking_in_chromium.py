@@ -29,7 +29,7 @@ def missed(atl):
     for person in people:
         person.current_step = "customs_cleared"
         person.save()
-    family_on_flight(atl, inbound, size=1, unaccompanied_minor=True)
+    family_on_flight(atl, inbound, size=1, programme_status="urm")
     onward = FlightFactory.create(
         port=atl,
         carrier="DL",
