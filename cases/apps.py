@@ -7,8 +7,10 @@ class CasesConfig(AppConfig):
     name = "cases"
 
     def ready(self) -> None:
-        from cases import documents
+        from cases import demo, documents
         from cases.services import retention
+        from poe_ops.registry import DemoSeeder, register_demo
 
         documents.register()
         retention.register()
+        register_demo(DemoSeeder(self.name, demo.seed_demo))

@@ -11,15 +11,15 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import urlencode
-from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
+from django_htmx.http import reswap, retarget
 
+from poe_ops.http import is_background, return_path, second_factor_answer, signed_out_answer
 from poe_ops.refusals import Conflict, Refusal
 from poe_ops.scoping import request_permission_cache
 from poe_ops.services import second_factor
@@ -36,6 +36,8 @@ LAST_SEEN_AT = "poe_last_seen_at"
 # Writing the session on every request would cost a database write per htmx poll; a minute's
 # precision is plenty for an idle time-out measured in tens of minutes.
 LAST_SEEN_RESOLUTION = 60
+# Sent by a page asking for its own fresh content (htmx, static/js/live.js): not activity.
+LIVE_HEADER = "X-POE-Live"
 
 
 class RequestIdMiddleware:
@@ -69,7 +71,11 @@ class PortPermissionCacheMiddleware:
 
 
 class SessionTimeoutMiddleware:
-    """Sign out a session left idle too long, or older than a shift, whatever its activity."""
+    """Sign out a session left idle too long, or older than a shift, whatever its activity; and
+    answer every request that needs a signed-in user in a way its sender understands: a page's
+    script (htmx, the tablet's tap queue) gets 401 and opens the sign-in dialog over the page,
+    a browser goes to the sign-in page and comes back to the page it was on — never to an
+    action that only takes POST (a tap's URL, which answered a blank 405)."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -84,27 +90,60 @@ class SessionTimeoutMiddleware:
             too_old = now - logged_in_at > settings.SESSION_MAX_HOURS * 3600
             if idle or too_old:
                 logout(request)
-                messages.info(
-                    request,
+                message = (
                     "You were signed out after a period without activity. Please sign in again."
                     if idle
-                    else "Your session ended at the end of the shift. Please sign in again.",
+                    else "Your session ended at the end of the shift. Please sign in again."
                 )
-                return redirect_to_login(request.get_full_path())
+                if request.method not in {"GET", "HEAD"} and not is_background(request):
+                    message += " What you sent last was not saved: do it again once signed in."
+                if not is_background(request):
+                    messages.info(request, message)
+                return signed_out_answer(request, message)
             session.setdefault(LOGGED_IN_AT, now)
-            if now - last_seen >= LAST_SEEN_RESOLUTION or LAST_SEEN_AT not in session:
+            # A page refreshing itself (static/js/live.js says so) is not someone using the
+            # tablet: a flight page left open must not keep a forgotten tablet signed in.
+            passive = request.headers.get(LIVE_HEADER) == "1"
+            if not passive and (
+                now - last_seen >= LAST_SEEN_RESOLUTION or LAST_SEEN_AT not in session
+            ):
                 session[LAST_SEEN_AT] = now
-        return self.get_response(request)
+        response = self.get_response(request)
+        if self._sends_to_login(request, response):
+            # login_required's redirect: for a script, 401; for a posted form, back to its page.
+            return signed_out_answer(request, "You are signed out. Please sign in again.")
+        return response
+
+    @staticmethod
+    def _sends_to_login(request: HttpRequest, response: HttpResponse) -> bool:
+        if response.status_code != 302 or request.user.is_authenticated:
+            return False
+        login_url = resolve_url(settings.LOGIN_URL)
+        location = response.get("Location", "")
+        if not location.startswith(f"{login_url}?"):
+            return False
+        return is_background(request) or return_path(request) != request.get_full_path()
 
 
 class SecondFactorMiddleware:
     """Every protected page, Django admin included, asks for the second factor of those who
     need one (``second_factor.requires_second_factor``) until their session has passed it:
     the code page, or enrolment when they have no authenticator app yet. A browser remembered
-    for the shift passes without a code. Signing in and out, the code pages themselves and the
-    health check stay reachable."""
+    for the shift passes without a code. A page's script (htmx, the tablet's tap queue) is
+    never sent a page: it gets 401 and the sign-in dialog asks for the code over the page it is
+    on (``second_factor_answer``). Signing in and out (the dialog's session endpoint too), the
+    code pages, the tablet's service worker and manifest, and the health check stay reachable."""
 
-    OPEN = ("login", "logout", "second_factor", "second_factor_setup", "healthz")
+    OPEN = (
+        "login",
+        "logout",
+        "session",
+        "second_factor",
+        "second_factor_setup",
+        "service_worker",
+        "web_manifest",
+        "healthz",
+    )
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -120,20 +159,18 @@ class SecondFactorMiddleware:
             request.user.is_authenticated
             and not second_factor.is_verified(request)
             and request.path_info not in self._open_paths()
-            and second_factor.requires_second_factor(request.user)
-            and not second_factor.remembered(request)
         ):
-            return self._ask(request)
+            needs = second_factor.still_needed(request)
+            if needs:
+                return self._ask(request, needs)
         return self.get_response(request)
 
-    def _ask(self, request: HttpRequest) -> HttpResponse:
-        assert not request.user.is_anonymous
-        name = "second_factor" if second_factor.has_app(request.user) else "second_factor_setup"
-        url = reverse(name)
+    def _ask(self, request: HttpRequest, needs: str) -> HttpResponse:
+        if is_background(request):
+            return second_factor_answer(request, needs)
+        url = reverse("second_factor" if needs == "code" else "second_factor_setup")
         if request.method in {"GET", "HEAD"}:
             url = f"{url}?{urlencode({'next': request.get_full_path()})}"
-        if getattr(request, "htmx", False):
-            return HttpResponseClientRedirect(url)
         return HttpResponseRedirect(url)
 
 

@@ -1,4 +1,5 @@
-"""Words for people and things, the same everywhere: a user's display name, text folded for
+"""Words for people and things, the same everywhere: a user's display name, a label inside a
+sentence, text folded for
 search, and the control characters no input may carry."""
 
 from __future__ import annotations
@@ -10,6 +11,15 @@ from typing import Any
 def display_name(user: Any) -> str:
     """A user's full name, or their username when they have none."""
     return str(user.get_full_name() or user.get_username())
+
+
+def lower_first(label: str) -> str:
+    """A label as it reads inside a sentence: "Met" → "met", "To hotel" → "to hotel", but an
+    abbreviation keeps its capitals: "CBP cleared" stays "CBP cleared" ("Undo CBP cleared")."""
+    first = label.split(" ", 1)[0]
+    if sum(1 for c in first if c.isupper()) > 1:
+        return label
+    return label[:1].lower() + label[1:]
 
 
 # Letters that Unicode does not decompose but that people type interchangeably. Arabic and

@@ -9,8 +9,10 @@ from arrivals.documents import request_case_sheet
 from arrivals.services.manifest_import import import_manifest
 from cases.models import Individual
 from poe_ops import tasks
+from poe_ops.keys import new_key
 from poe_ops.models import AuditEvent
 from tests.factories import CaseFactory, IndividualFactory
+from tests.htmx import HTMX
 from tests.manifests import manifest_rows, to_csv, upload
 from tests.pdfs import pdf_text
 
@@ -105,3 +107,31 @@ def test_a_changed_note_is_applied_but_the_preview_and_history_never_quote_it(
     client.force_login(atl_associate)
     page = client.get(f"/cases/{rows[0]['case_number']}/").content.decode()
     assert "medical notes, changed" in page and "Insulin" not in page and "Asthma" not in page
+
+
+def tap_on_case_page(client, url, **fields):
+    return client.post(url, {"key": new_key(), "view": "case", **fields}, **HTMX)
+
+
+@pytest.mark.parametrize("whole_case", [False, True], ids=["person", "whole case"])
+def test_a_tap_on_the_case_page_redraws_the_notes_as_the_page_showed_them(
+    client, case, atl_officer, atl_associate, whole_case
+):
+    """The case page's buttons (issue 13) redraw the people's rows: the officer still reads the
+    notes there (a read, audited), the associate still reads only that there are some."""
+    person = case.individuals.get()
+    url = (
+        f"/ports/ATL/cases/{case.pk}/step/"
+        if whole_case
+        else f"/ports/ATL/individuals/{person.pk}/step/"
+    )
+    client.force_login(atl_officer)
+    answer = tap_on_case_page(client, url, step="met").content.decode()
+    assert NOTE in answer
+    assert medical_reads(atl_officer).count() == 1
+    client.force_login(atl_associate)
+    answer = tap_on_case_page(client, url, step="cbp_cleared").content.decode()
+    assert NOTE not in answer
+    assert "Medical notes: only the ATL officers" in answer
+    assert not medical_reads(atl_associate).exists()
+    assert Individual.objects.get(pk=person.pk).current_step == "cbp_cleared"

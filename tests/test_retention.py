@@ -15,15 +15,21 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from arrivals.queries.search import search_cases
-from cases.models import Case, CaseRevision, CustodyHandover, Individual
+from cases.models import Case, CaseRevision, CustodyHandover, ExpectedReceiver, Individual, USTie
 from poe_ops.models import AuditEvent, Document, Notification
 from poe_ops.services import retention
 from poe_ops.services.audit import RETENTION_SCRUBBED, log_action
 from poe_ops.tasks import apply_retention
 from reports.models import IncidentAttachment, IncidentReport
 from reports.services import incidents
-from tests.factories import CaseFactory, CustodyHandoverFactory, DocumentFactory, IndividualFactory
-from tests.scenarios import attachment_on, submitted_incident
+from tests.factories import (
+    CaseFactory,
+    CustodyHandoverFactory,
+    DocumentFactory,
+    IndividualFactory,
+    USTieFactory,
+)
+from tests.scenarios import attachment_on, signed_handover, submitted_incident
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
@@ -92,6 +98,41 @@ def test_a_case_closed_past_its_period_loses_its_personal_data_and_keeps_its_cou
         assert Individual.objects.filter(case=untouched, given_names="Amina").exists()
     (run,) = AuditEvent.objects.filter(action="poe.retention.applied")
     assert run.actor is None and run.data["case_personal_data"]["done"] == 1
+
+
+def test_a_closed_case_loses_its_receivers_ties_and_hand_over_signatures_too(
+    client, atl, atl_officer, private_storage
+):
+    """Issue 15's records about people: the U.S. tie, the expected receiver, the signed
+    hand-over of a URM (its signatures are files in private storage)."""
+    handover = signed_handover(atl)
+    case = handover.case
+    tie = USTieFactory.create(case=case, city="Decatur, GA")
+    files = [handover.from_signature.name, handover.to_signature.name]
+    storage = handover.from_signature.storage
+    assert all(storage.exists(name) for name in files)
+    Case.objects.filter(pk=case.pk).update(status="completed", updated_at=LONG_AGO)
+
+    retention.run()
+
+    tie.refresh_from_db()
+    assert (tie.name, tie.phone, tie.city, tie.relationship) == ("(removed)", "", "", "brother")
+    receiver = ExpectedReceiver.objects.get(case=case)
+    assert (receiver.name, receiver.phone) == ("(removed)", "")
+    assert receiver.organisation == "IRC Atlanta"
+    handover.refresh_from_db()
+    assert (handover.from_name, handover.to_name) == ("(removed)", "(removed)")
+    assert "555" not in handover.to_phone and "7731" not in handover.to_id_last_digits
+    assert not any(storage.exists(name) for name in files), "the signature files are deleted"
+    assert handover.signed and handover.of_minor, "the record still says it was signed"
+    assert handover.to_organisation == "IRC Atlanta"
+    client.force_login(atl_officer)
+    page = client.get(f"/custody-handovers/{handover.pk}/signatures/from/")
+    assert page.status_code == 404
+    for record in (tie, receiver, handover):
+        for event in AuditEvent.objects.for_object(record):
+            assert event.object_repr == RETENTION_SCRUBBED, event.action
+    assert USTie.objects.filter(case=case).count() == 1, "the tie stays, for the counts"
 
 
 def test_search_no_longer_finds_an_anonymised_name_and_the_case_says_why(

@@ -7,14 +7,20 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from arrivals.models import StepEvent
+from cases.models import Individual
+from poe_ops.keys import new_key
 from poe_ops.models import AuditEvent, Port
 from poe_ops.services.second_factor import REMEMBER_COOKIE
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, FlightFactory, make_user
 from tests.htmx import HTMX
+from tests.scenarios import family_on_flight
 from tests.second_factor import app_of, fresh_code, secret_of, totp_code
 from tests.test_url_permissions import PORT_SCOPED, SIGNED_IN, url_for
 
@@ -79,12 +85,16 @@ def test_an_associate_on_a_shared_tablet_is_not_asked(client, atl_associate):
     assert not TOTPDevice.objects.filter(user=atl_associate).exists()
 
 
-def test_an_htmx_request_is_sent_to_the_code_page_as_a_whole_page(client, atl_officer):
+def test_an_htmx_request_gets_401_for_the_sign_in_dialog_not_a_page_in_its_place(
+    client, atl_officer
+):
     app_of(atl_officer)
     sign_in(client, "atl.officer")
     response = client.get("/ports/ATL/today/", **HTMX)
-    assert response.status_code == 200
-    assert response["HX-Redirect"] == f"{VERIFY}?next=%2Fports%2FATL%2Ftoday%2F"
+    assert response.status_code == 401
+    assert (response["X-POE-Signed-Out"], response["X-POE-Second-Factor"]) == ("1", "code")
+    assert "HX-Redirect" not in response
+    assert "<form" not in response.content.decode()
 
 
 def test_the_code_page_shows_no_navigation(client, atl_officer):
@@ -314,3 +324,167 @@ def test_disabling_an_account_ends_its_sessions_for_good(client, atl_associate):
     response = client.get("/ports/ATL/today/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+# --- The tablet's sign-in dialog (static/js/taps.js) ----------------------------------------------
+
+
+@pytest.fixture
+def on_flight(atl):
+    flight = FlightFactory.create(port=atl)
+    _case, (person,) = family_on_flight(atl, flight, size=1)
+    return flight, person
+
+
+def tap(client, person, flight):
+    return client.post(
+        f"/ports/ATL/individuals/{person.pk}/step/",
+        {"step": "met", "key": new_key(), "flight": flight.pk},
+        **HTMX,
+    )
+
+
+def dialog(client, token, **fields):
+    return client.post(
+        "/accounts/session/",
+        {f"signin-{name}": value for name, value in fields.items()},
+        HTTP_X_CSRFTOKEN=token,
+        HTTP_X_REQUESTED_WITH="XMLHttpRequest",
+    )
+
+
+def lapse(client):
+    """The session keeps its password sign-in but no longer its second factor."""
+    session = client.session
+    del session[DEVICE_ID_SESSION_KEY]
+    session.save()
+
+
+@pytest.mark.parametrize("how", ["password only", "lapsed"])
+def test_a_tap_without_the_second_factor_gets_401_asking_for_the_code_and_is_not_recorded(
+    client, atl_officer, on_flight, how
+):
+    flight, person = on_flight
+    app_of(atl_officer)
+    if how == "password only":
+        sign_in(client, "atl.officer")
+    else:
+        client.force_login(atl_officer)  # past the second factor (tests/second_factor.py)
+        assert client.get(f"/ports/ATL/flights/{flight.pk}/", **HTMX).status_code == 200
+        lapse(client)
+    response = tap(client, person, flight)
+    assert response.status_code == 401
+    assert response["X-POE-Signed-Out"] == "1"
+    assert response["X-POE-Second-Factor"] == "code"
+    assert response["Content-Type"].startswith("text/plain")
+    assert "code your authenticator app shows" in response.content.decode()
+    assert not StepEvent.objects.exists()
+    assert Individual.objects.get(pk=person.pk).current_step == "expected"
+
+
+def test_a_tap_of_someone_who_has_no_app_yet_says_to_set_it_up(client, atl_officer, on_flight):
+    flight, person = on_flight
+    sign_in(client, "atl.officer")
+    response = tap(client, person, flight)
+    assert (response.status_code, response["X-POE-Second-Factor"]) == (401, "setup")
+    assert "set it up on the sign-in page" in response.content.decode()
+    assert not StepEvent.objects.exists()
+    state = client.get("/accounts/session/").json()
+    assert (state["authenticated"], state["second_factor"]) == (False, "setup")
+
+
+def test_the_dialog_signs_in_with_the_password_then_the_code_and_the_tap_goes_through(
+    atl_officer, on_flight, settings
+):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    flight, person = on_flight
+    device = app_of(atl_officer)
+    client = Client(enforce_csrf_checks=True)
+    token = client.get("/accounts/session/").json()["csrf_token"]
+
+    password = dialog(client, token, username="atl.officer", password=PASSWORD)
+    assert password.status_code == 200
+    state = password.json()
+    assert (state["authenticated"], state["second_factor"]) == (False, "code")
+    assert state["user"] == atl_officer.pk
+    token = state["csrf_token"]
+    assert tap_with(client, token, person, flight).status_code == 401, "no tap before the code"
+
+    wrong = dialog(client, token, username="atl.officer", password="", code="000000")
+    assert wrong.status_code == 400
+    assert wrong.json()["second_factor"] == "code"
+    assert wrong.json()["errors"] == [
+        "Code: That code is not right. Type the six digits your authenticator app shows now, "
+        "or one of your recovery codes."
+    ]
+    assert not StepEvent.objects.exists()
+
+    right = dialog(client, token, username="atl.officer", password="", code=fresh_code(device))
+    assert right.status_code == 200
+    assert right.json()["authenticated"] is True and right.json()["second_factor"] == ""
+    answer = tap_with(client, right.json()["csrf_token"], person, flight)
+    assert answer.status_code == 200
+    event = StepEvent.objects.get()
+    assert (event.individual_id, event.to_step, event.actor) == (person.pk, "met", atl_officer)
+    assert [e.data for e in events("poe.second_factor.verified", atl_officer)] == [
+        {"method": "app"}
+    ]
+    assert events("poe.second_factor.refused", atl_officer)[0].data == {"during": "sign-in"}
+
+
+def tap_with(client, token, person, flight):
+    return client.post(
+        f"/ports/ATL/individuals/{person.pk}/step/",
+        {"step": "met", "key": new_key(), "flight": flight.pk},
+        HTTP_X_CSRFTOKEN=token,
+        **HTMX,
+    )
+
+
+def test_the_dialog_takes_the_password_and_the_code_in_one_go(atl_officer):
+    device = app_of(atl_officer)
+    client = Client()
+    answer = client.post(
+        "/accounts/session/",
+        {"signin-username": "atl.officer", "signin-password": PASSWORD,
+         "signin-code": fresh_code(device)},
+    )  # fmt: skip
+    assert answer.status_code == 200
+    assert answer.json()["authenticated"] is True
+    assert client.get("/ports/ATL/today/").status_code == 200
+
+
+def test_a_lapsed_second_factor_is_passed_in_the_dialog_with_the_code_alone(
+    client, atl_officer, on_flight
+):
+    flight, person = on_flight
+    device = app_of(atl_officer)
+    client.force_login(atl_officer)
+    lapse(client)
+    assert client.get("/accounts/session/").json()["second_factor"] == "code"
+    empty = client.post("/accounts/session/", {"signin-code": ""})
+    assert empty.status_code == 400
+    assert empty.json()["errors"] == [
+        "Code: Type the six digits your authenticator app shows, or a recovery code."
+    ]
+    answer = client.post("/accounts/session/", {"signin-code": fresh_code(device)})
+    assert answer.json()["authenticated"] is True
+    assert tap(client, person, flight).status_code == 200
+    assert StepEvent.objects.count() == 1
+
+
+def test_an_associate_signs_in_from_the_dialog_with_the_password_alone(atl_associate):
+    client = Client()
+    answer = client.post(
+        "/accounts/session/", {"signin-username": "atl.associate", "signin-password": PASSWORD}
+    )
+    assert answer.json()["authenticated"] is True and answer.json()["second_factor"] == ""
+
+
+def test_the_dialog_holds_the_code_field_hidden_until_the_server_asks(client, atl_officer):
+    client.force_login(atl_officer)
+    html = client.get("/ports/ATL/today/").content.decode()
+    step = re.search(r'<div id="signin-code-step" hidden>(.*?)</div>\s*</div>', html, re.S)
+    assert step is not None
+    assert 'name="signin-code"' in step.group(1)
+    assert 'autocomplete="one-time-code"' in step.group(1)

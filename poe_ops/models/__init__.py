@@ -8,6 +8,7 @@ from poe_ops.models.audit import AuditEvent, AuditEventQuerySet
 from poe_ops.models.documents import Document
 from poe_ops.models.health import Heartbeat
 from poe_ops.models.notifications import (
+    EXTERNAL_KINDS,
     UNMUTABLE_KINDS,
     Notification,
     NotificationKind,
@@ -24,6 +25,7 @@ from poe_ops.models.ports import (
 from poe_ops.models.review import Reviewable, ReviewStatus
 
 __all__ = [
+    "EXTERNAL_KINDS",
     "HQ_GROUP_PREFIX",
     "MEDICAL_GROUP_PREFIX",
     "PROTECTION_GROUP_PREFIX",

@@ -160,7 +160,7 @@ def scrub_events(model: type[models.Model], object_ids: Iterable[Any]) -> int:
 
     The audit log is append-only, in the database too: the trigger lets an UPDATE through only
     inside a transaction that set ``poe_ops.retention``, and only one that keeps the event's
-    who, what, when and which (migration poe_ops 0012). Call inside the run's transaction."""
+    who, what, when and which (migration poe_ops 0014). Call inside the run's transaction."""
     ids = [str(pk) for pk in object_ids]
     if not ids:
         return 0

@@ -63,6 +63,21 @@ def is_verified(request: HttpRequest) -> bool:
     return bool(request.session.get(DEVICE_ID_SESSION_KEY))
 
 
+def still_needed(request: HttpRequest) -> str:
+    """What this signed-in session must still pass before it may use the site: "" (nothing: it
+    passed, the person needs no second factor, or this browser is remembered for the shift),
+    "code", or "setup" (no authenticator app enrolled yet)."""
+    user = request.user
+    if (
+        not isinstance(user, AbstractBaseUser)
+        or is_verified(request)
+        or not requires_second_factor(user)
+        or remembered(request)
+    ):
+        return ""
+    return "code" if has_app(user) else "setup"
+
+
 def has_app(user: AbstractBaseUser) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 

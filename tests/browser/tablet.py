@@ -1,12 +1,14 @@
-"""Driving a page as a tablet: signing in, the tablet sizes, touch targets, and screenshots
-kept in ``test-artifacts/`` for people to look at."""
+"""Driving a page as a tablet: signing in, the tablet sizes, touch targets, screenshots kept in
+``test-artifacts/`` for people to look at, and axe-core's serious findings."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from poe_ops.services.second_factor import requires_second_factor
 from tests.factories import PASSWORD
@@ -30,6 +32,24 @@ def sign_in(page: Any, live_server: Any, username: str) -> None:
         page.fill("input[name=code]", fresh_code(device))
         page.click("form[action$='/second-factor/'] button[type=submit]")
         page.wait_for_load_state()
+
+
+def sign_in_from_dialog(page: Any, device: Any = None, password: str = PASSWORD) -> None:
+    """Sign in again from the dialog that opened over the page (static/js/taps.js): the
+    password when it asks for it and then, for an account with an authenticator app
+    (``device``), the code it asks for next; the dialog closes."""
+    dialog = page.locator("#signin-dialog")
+    expect(dialog).to_be_visible()
+    if dialog.get_by_label("Password").is_visible():
+        dialog.get_by_label("Password").fill(password)
+        dialog.get_by_role("button", name="Sign in").click()
+    if device is not None:
+        code = dialog.get_by_label("Code", exact=True)
+        expect(code).to_be_visible()
+        expect(dialog.get_by_label("Password")).to_be_hidden()
+        code.fill(fresh_code(device))
+        dialog.get_by_role("button", name="Sign in").click()
+    expect(dialog).to_be_hidden()
 
 
 def small_targets(page: Any) -> list[str]:
@@ -56,3 +76,29 @@ def shoot(page: Any, name: str, sizes: list[tuple[int, int]] = TABLET_SIZES) -> 
         small = small_targets(page)
         assert small == [], small
     page.set_viewport_size(before)
+
+
+def serious_findings(page: Any) -> list[str]:
+    """axe-core's serious and critical findings on the page, with the elements they name."""
+    violations = Axe().run(page).response["violations"]
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}"
+        for v in violations
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+def draw_signature(page: Any, box_id: str, wiggle: int = 16) -> None:
+    """Sign in the signature box whose hidden input is ``box_id`` with a pointer, as a finger
+    would: one stroke across it; the box then says it is signed."""
+    canvas = page.locator(f"#{box_id}_pad")
+    canvas.scroll_into_view_if_needed()
+    area = canvas.bounding_box()
+    assert area is not None
+    x, y = area["x"] + 30, area["y"] + area["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for step in range(1, 16):
+        page.mouse.move(x + step * (area["width"] - 60) / 15, y + (-1) ** step * wiggle)
+    page.mouse.up()
+    expect(canvas.locator("xpath=..")).to_have_class("signature-box is-signed")

@@ -24,6 +24,6 @@ def refold(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0004_travel_packet")]
+    dependencies = [("cases", "0008_remove_unaccompanied_minor")]
 
     operations = [migrations.RunPython(refold, migrations.RunPython.noop, elidable=True)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('poe_ops', '0012_audit_retention_scrub'),
+        ('poe_ops', '0014_audit_retention_scrub'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_refold_names'),
+        ('cases', '0009_refold_names'),
     ]
 
     operations = [

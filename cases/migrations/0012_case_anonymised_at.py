@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_individual_medical_notes'),
+        ('cases', '0011_individual_medical_notes'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0006_case_number_pattern'),
+        ('cases', '0010_case_number_pattern'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('poe_ops', '0010_case_change_notifications'),
+        ('poe_ops', '0012_notification_outside_addressee'),
     ]
 
     operations = [

@@ -45,6 +45,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("poe_ops", "0011_worker_heartbeat")]
+    dependencies = [("poe_ops", "0013_worker_heartbeat")]
 
     operations = [migrations.RunPython(forwards, backwards)]
