@@ -237,6 +237,8 @@ def test_a_delayed_departure_tells_each_case_on_it_its_own_people_and_new_times(
     assert f"case {haidari.case_number}: flight DL1234 delayed" in feed, "HQ sees what was sent"
     page = client.get(f"/agency-offices/{rahimi.agency_office_id}/").content.decode()
     assert "flight DL1234 delayed" in page
+    listed = client.get("/agencies/messages/").content.decode()
+    assert f"case {rahimi.case_number}: flight DL1234 delayed" in listed
 
     depart(atl_senior, leg, "scheduled", later)
     depart(atl_senior, leg, "delayed", later)  # the same delay saved again
@@ -262,6 +264,21 @@ def test_a_departure_is_not_told_to_an_office_that_opted_out_nor_when_nothing_is
     depart(atl_senior, leg, "delayed", leg.scheduled_departure + dt.timedelta(minutes=90))
     (notice,) = to_agency()
     assert notice.recipient_email == "decatur@irc.example.org", "the Haidaris' office opted out"
+
+
+@pytest.mark.django_db
+def test_a_delay_without_a_new_time_says_so_and_the_new_time_follows(
+    atl, atl_senior, leaving_for_boise
+):
+    leg, *_ = leaving_for_boise
+    depart(atl_senior, leg, "delayed")
+    first, _ = to_agency()
+    assert "flight DL1234 delayed, new time not known yet" in first.subject
+    assert "Leaves: not known yet" in first.body and "Arrives: not known yet" in first.body
+    later = leg.scheduled_departure + dt.timedelta(minutes=40)
+    depart(atl_senior, leg, "delayed", later)
+    then = [n for n in to_agency() if n.recipient_email == first.recipient_email][-1]
+    assert f"now leaves {later.astimezone(atl.zone):%a %d %b %H:%M} ATL time" in then.subject
 
 
 @pytest.mark.django_db

@@ -146,7 +146,7 @@ def departure_changed(flight: Flight) -> None:
         )
         details = [
             ("Status", flight.get_status_display()),
-            ("Leaves", _local(leaves, port)),
+            ("Leaves", _local(flight.estimated_departure, port)),
             ("Arrives", _at_airport(_expected_arrival(flight), flight.destination)),
             ("Scheduled to leave", _local(flight.scheduled_departure, port)),
         ]
@@ -172,12 +172,12 @@ def departure_changed(flight: Flight) -> None:
 
 def _expected_arrival(flight: Flight) -> dt.datetime | None:
     """The arrival at the destination: the airline's estimate, else the scheduled arrival moved
-    by the departure's delay."""
-    if flight.estimated_arrival or flight.scheduled_arrival is None:
+    by the departure's delay; ``None`` (not known yet) for a delay without a new time."""
+    if flight.estimated_arrival:
         return flight.estimated_arrival
-    if flight.estimated_departure and flight.scheduled_departure:
+    if flight.estimated_departure and flight.scheduled_departure and flight.scheduled_arrival:
         return flight.scheduled_arrival + (flight.estimated_departure - flight.scheduled_departure)
-    return flight.scheduled_arrival
+    return None
 
 
 def _stamp(when: dt.datetime | None) -> str:
