@@ -8,7 +8,7 @@ from django.http import HttpRequest
 
 from poe_ops.queries.approvals import awaiting_count
 from poe_ops.queries.notifications import unread_count
-from poe_ops.roles import COORDINATE, SUPERVISE, hq_offices
+from poe_ops.roles import APPROVE, COORDINATE, hq_offices
 from poe_ops.scoping import port_permissions, ports_for
 
 
@@ -30,7 +30,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return unread_count(user)
 
     def supervises() -> bool:
-        return any(SUPERVISE in perms for perms in port_permissions(user).values())
+        return any(APPROVE in perms for perms in port_permissions(user).values())
 
     def awaiting_approval() -> int:
         return awaiting_count(user)

@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from poe_ops.forms import LoginForm
-from poe_ops.views import approvals, documents, home, notifications
+from poe_ops.views import approvals, delegations, documents, home, notifications
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -31,6 +31,12 @@ urlpatterns = [
         "approvals/<str:key>/<int:pk>/return/",
         approvals.return_for_changes,
         name="approvals_return",
+    ),
+    path("ports/<str:iata>/acting-officer/", delegations.delegations, name="delegations"),
+    path(
+        "ports/<str:iata>/acting-officer/<int:pk>/end/",
+        delegations.end_delegation,
+        name="end_delegation",
     ),
     path("documents/<int:pk>/", documents.document, name="document"),
     path("documents/<int:pk>/download/", documents.download, name="document_download"),

@@ -136,6 +136,10 @@ def test_it_never_mutes_emergencies(atl, dc_ops):
         "rebooking",
         "review",
         "credential",
+        "delegation",
+        "on_call",
+        "shift_log",
+        "timesheets_due",
     }
     emergency = _notice(atl, kind=NotificationKind.EMERGENCY)
     assert notifications.recipients(emergency) == ["dc.ops@example.org"]
@@ -191,6 +195,10 @@ def test_it_saves_email_mutes_but_keeps_emergencies_on(client, dc_ops):
         "rebooking",
         "review",
         "credential",
+        "delegation",
+        "on_call",
+        "shift_log",
+        "timesheets_due",
     }
     page = client.get(reverse("notification_settings"))
     assert 'value="rebooking" id="email-rebooking">' in page.text

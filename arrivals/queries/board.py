@@ -26,7 +26,7 @@ from cases.models import SSR, WHEELCHAIR_CODES, Individual
 from cases.steps import ArrivalStep
 from poe_ops.languages import language_name
 from poe_ops.localtime import local_day_bounds
-from poe_ops.models import Port
+from poe_ops.models import OnCall, Port
 
 # People whose arrival is still under way: they can still miss a connection or be forgotten.
 IN_PROGRESS = frozenset(
@@ -135,6 +135,8 @@ class BoardPort:
     at_risk: list[AtRisk] = field(default_factory=list)
 
     show_all_at_risk: bool = False
+    # Who answers the port's phone tonight (poe_ops.queries.oncall; set by the board's view).
+    on_call: OnCall | None = None
 
     @property
     def people(self) -> int:

@@ -12,8 +12,9 @@ from django.shortcuts import render
 from arrivals.forms import DayForm, SearchForm
 from arrivals.queries import portday
 from arrivals.queries.portday import flight_at
+from arrivals.queries.shift_log import interpreters_for_flight, port_operations
 from poe_ops.http import HtmxHttpRequest
-from poe_ops.roles import COORDINATE, OPERATE, SUPERVISE
+from poe_ops.roles import COORDINATE, MANAGE, OPERATE, SUPERVISE
 from poe_ops.scoping import get_port_or_404, has_port_perm
 from poe_ops.services.audit import log_personal_data_access
 
@@ -50,6 +51,8 @@ def port_today(request: HtmxHttpRequest, iata: str) -> HttpResponse:
             "may_operate": has_port_perm(request.user, port, OPERATE),
             "may_coordinate": has_port_perm(request.user, port, COORDINATE),
             "may_supervise": has_port_perm(request.user, port, SUPERVISE),
+            "may_manage": has_port_perm(request.user, port, MANAGE),
+            "ops": port_operations(port),
         },
     )
 
@@ -69,5 +72,6 @@ def flight(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
             "may_operate": has_port_perm(request.user, port, OPERATE),
             "may_coordinate": has_port_perm(request.user, port, COORDINATE),
             "day": the_flight.latest_arrival,
+            "interpreters": interpreters_for_flight(the_flight.pk),
         },
     )

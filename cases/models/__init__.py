@@ -10,6 +10,7 @@ from cases.models.bookings import (
     MealOrder,
     Vendor,
     VendorProblem,
+    VendorRate,
     VendorRating,
 )
 from cases.models.cases import (
@@ -36,6 +37,7 @@ __all__ = [
     "ResettlementAgency",
     "Vendor",
     "VendorProblem",
+    "VendorRate",
     "VendorRating",
     "validate_ssr_codes",
 ]

@@ -19,6 +19,10 @@ class NotificationKind(models.TextChoices):
     INCIDENT = "incident", "Incident report"
     REVIEW = "review", "Approved or returned"
     CREDENTIAL = "credential", "Credential expiring"
+    DELEGATION = "delegation", "Acting officer"
+    ON_CALL = "on_call", "On call"
+    SHIFT_LOG = "shift_log", "Shift log for the supervisor"
+    TIMESHEETS_DUE = "timesheets_due", "Timesheets due"
 
 
 # Nobody may mute these by email: someone at HQ must always hear of them.

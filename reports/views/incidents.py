@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from poe_ops.forms import ReturnForm
 from poe_ops.http import HtmxHttpRequest
 from poe_ops.refusals import Conflict
-from poe_ops.roles import OPERATE, SUPERVISE
+from poe_ops.roles import APPROVE, OPERATE
 from poe_ops.scoping import has_port_perm, ports_for
 from poe_ops.services.audit import log_personal_data_access
 from poe_ops.views.documents import answer
@@ -76,7 +76,7 @@ def incident_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     may_decide = (
         report.awaits_decision
         and report.author_id != request.user.pk
-        and has_port_perm(request.user, report.port, SUPERVISE)
+        and has_port_perm(request.user, report.port, APPROVE)
     )
     context = {
         "report": report,
@@ -89,6 +89,8 @@ def incident_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "may_decide": may_decide,
         "return_form": ReturnForm(),
     }
+    if may_decide:
+        incidents.note_opened(request.user, report)
     return render(request, DETAIL, context)
 
 

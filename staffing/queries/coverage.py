@@ -42,6 +42,7 @@ class Arrival:
     eta: dt.datetime
     weight: int
     language: str  # ISO 639 key, only when an interpreter is needed
+    flight_id: int = 0
 
 
 @dataclass
@@ -64,6 +65,8 @@ class UnspokenLanguage:
     name: str
     people: int
     flights: list[str]
+    # (flight id, code) of each flight bringing them: the page offers an interpreter for each.
+    on_flights: list[tuple[int, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -114,6 +117,7 @@ def projected_arrivals(port: Port, start: dt.datetime, end: dt.datetime) -> list
                     eta=flight.eta,
                     weight=weight(port, person),
                     language=language_key(person["primary_language"]) if needs_interpreter else "",
+                    flight_id=flight.pk,
                 )
             )
     return arrivals
@@ -225,6 +229,7 @@ def _unspoken(
             name=language_name(code) or code,
             people=len(people),
             flights=sorted({a.flight for a in people}),
+            on_flights=sorted({(a.flight_id, a.flight) for a in people}, key=lambda f: f[1]),
         )
         for code, people in sorted(missing.items(), key=lambda item: language_name(item[0]))
     ]
