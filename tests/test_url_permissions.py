@@ -94,7 +94,6 @@ POST_ONLY: set[str] = {
     "arrivals:interpreter_status",
     "staffing:add_language",
     "staffing:remove_language",
-    "staffing:set_on_call",
 }
 
 

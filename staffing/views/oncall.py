@@ -11,7 +11,7 @@ from django.contrib.auth.models import User as Person
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from poe_ops.forms import refusal_on_field
 from poe_ops.http import HtmxHttpRequest
@@ -27,6 +27,7 @@ from staffing.models import StaffProfile
 from staffing.services.rosters import staff_of
 
 PAGE = "staffing/on_call.html"
+NIGHT_PAGE = "staffing/on_call_night.html"
 NIGHTS = 14
 
 
@@ -34,48 +35,23 @@ def _nights_url(port: Port, first: dt.date) -> str:
     return f"{reverse('staffing:on_call', args=[port.iata])}?from={first:%Y-%m-%d}"
 
 
-def _page(
-    request: HtmxHttpRequest,
-    port: Port,
-    first: dt.date,
-    failed: tuple[dt.date, OnCallForm] | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    may_manage = has_port_perm(request.user, port, MANAGE)
-    people = staff_of(port)
-    rows = []
+def _page(request: HtmxHttpRequest, port: Port, first: dt.date) -> HttpResponse:
     set_nights = rota(port, first, NIGHTS)
-    for n in range(NIGHTS):
-        night = first + dt.timedelta(days=n)
-        on_call = set_nights.get(night)
-        form = None
-        if may_manage:
-            if failed is not None and failed[0] == night:
-                form = failed[1]
-            else:
-                initial = (
-                    {"person": on_call.person_id, "phone": on_call.phone, "note": on_call.note}
-                    if on_call
-                    else {}
-                )
-                form = OnCallForm(
-                    initial=initial, people=people, auto_id=f"night-{night:%Y%m%d}-%s"
-                )
-        rows.append((night, on_call, form))
+    nights = [first + dt.timedelta(days=n) for n in range(NIGHTS)]
     return render(
         request,
         PAGE,
         {
             "port": port,
             "current_port": port,
-            "rows": rows,
+            "rows": [(night, set_nights.get(night)) for night in nights],
+            "first": first,
             "tonight": night_of(port),
             "ends": AFTER_HOURS_END,
             "previous": first - dt.timedelta(days=NIGHTS),
             "following": first + dt.timedelta(days=NIGHTS),
-            "may_manage": may_manage,
+            "may_manage": has_port_perm(request.user, port, MANAGE),
         },
-        status=status,
     )
 
 
@@ -93,42 +69,57 @@ def on_call(request: HtmxHttpRequest, iata: str) -> HttpResponse:
     return _page(request, port, _first_night(request, port))
 
 
-@require_POST
 @login_required
+@require_http_methods(["GET", "POST"])
 def set_night(request: HtmxHttpRequest, iata: str, night: str) -> HttpResponse:
+    """One night of the rota: its form (GET), saved or cleared (POST)."""
     port = get_port_or_404(request.user, iata, MANAGE)
     try:
         day = dt.date.fromisoformat(night)
     except ValueError:
         raise Http404("A night is written YYYY-MM-DD.") from None
-    first = _first_night(request, port)
-    if request.POST.get("clear"):
+    back = _nights_url(port, _first_night(request, port))
+    current = rota(port, day, 1).get(day)
+    people = staff_of(port)
+    if request.method == "POST" and request.POST.get("clear"):
         oncall_services.clear_on_call(request.user, port, day)
         messages.success(request, f"Nobody is on call the night of {day:%a %d %b} any more.")
-        return redirect(_nights_url(port, first))
-    form = OnCallForm(request.POST, people=staff_of(port), auto_id=f"night-{day:%Y%m%d}-%s")
-    if form.is_valid():
+        return redirect(back)
+    initial = (
+        {"person": current.person_id, "phone": current.phone, "note": current.note}
+        if current
+        else {}
+    )
+    form = OnCallForm(request.POST or None, initial=initial, people=people)
+    refusal = ""
+    if request.method == "POST" and form.is_valid():
         person = form.chosen()
         phone = form.cleaned_data["phone"] or _profile_phone(person)
         try:
             oncall_services.set_on_call(
-                request.user,
-                port,
-                day,
-                person=person,
-                phone=phone,
-                note=form.cleaned_data["note"],
+                request.user, port, day, person=person, phone=phone, note=form.cleaned_data["note"]
             )
         except Refusal as error:
-            top = refusal_on_field(form, error)
-            if top:
-                form.add_error(None, top)
+            refusal = refusal_on_field(form, error)
         else:
             messages.success(
                 request, f"{display_name(person)} is on call the night of {day:%a %d %b}."
             )
-            return redirect(_nights_url(port, first))
-    return _page(request, port, first, failed=(day, form), status=400)
+            return redirect(back)
+    return render(
+        request,
+        NIGHT_PAGE,
+        {
+            "port": port,
+            "current_port": port,
+            "night": day,
+            "on_call": current,
+            "form": form,
+            "refusal": refusal,
+            "back": back,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _profile_phone(person: Person) -> str:
