@@ -410,7 +410,11 @@ class RateForm(forms.Form):
 
     unit = forms.ChoiceField(label="Charged per")
     amount = forms.DecimalField(
-        label="Amount (USD)", min_value=Decimal("0.01"), max_digits=10, decimal_places=2
+        label="Amount (USD)",
+        min_value=Decimal("0.01"),
+        max_digits=10,
+        decimal_places=2,
+        error_messages={"min_value": "A rate is more than $0."},
     )
     valid_from = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
     valid_until = forms.DateField(

@@ -43,7 +43,7 @@ urlpatterns = [
         name="add_language",
     ),
     path(
-        "staffing/<str:iata>/staff/<int:pk>/languages/<str:code>/remove/",
+        "staffing/<str:iata>/staff/<int:pk>/languages/remove/",
         staff.remove_language,
         name="remove_language",
     ),

@@ -62,3 +62,40 @@ def test_documents_move_to_the_core_with_their_case_and_their_audit_trail(refere
     moved = ContentType.objects.get(pk=old_type.pk)
     assert (moved.app_label, moved.model) == ("poe_ops", "document")
     assert Document._meta.db_table == "poe_ops_document"
+
+
+def test_whoever_supervised_a_port_also_manages_it_after_the_upgrade(reference_data):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+    from guardian.models import GroupObjectPermission, UserObjectPermission
+
+    from poe_ops.models import Port
+    from poe_ops.scoping import has_port_perm
+
+    migrate([("poe_ops", "0009_document_table")])
+    atl = Port.objects.get(iata="ATL")
+    officer = get_user_model().objects.create(username="old.officer")
+    associate = get_user_model().objects.create(username="old.associate")
+    group = Group.objects.create(name="Old supervisors")
+    supervise = Permission.objects.get(codename="supervise_port")
+    operate = Permission.objects.get(codename="operate_port")
+    UserObjectPermission.objects.filter(permission__codename="manage_port").delete()
+    GroupObjectPermission.objects.filter(permission__codename="manage_port").delete()
+    for user, perm in ((officer, supervise), (associate, operate)):
+        UserObjectPermission.objects.create(
+            user=user, permission=perm, content_type=supervise.content_type, object_pk=str(atl.pk)
+        )
+    GroupObjectPermission.objects.create(
+        group=group,
+        permission=supervise,
+        content_type=supervise.content_type,
+        object_pk=str(atl.pk),
+    )
+
+    migrate(latest())
+
+    assert has_port_perm(officer, atl, "manage_port")
+    assert not has_port_perm(associate, atl, "manage_port")
+    assert GroupObjectPermission.objects.filter(
+        group=group, permission__codename="manage_port", object_pk=str(atl.pk)
+    ).exists()

@@ -291,7 +291,7 @@ PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
     "staffing:staff": _port,
     "staffing:staff_member": _staff_member_at,
     "staffing:add_language": _staff_member_at,
-    "staffing:remove_language": lambda port: {**_staff_member_at(port), "code": "prs"},
+    "staffing:remove_language": _staff_member_at,
     "staffing:add_credential": _staff_member_at,
     "staffing:renew_credential": _credential_at,
     "staffing:credential_scan": _credential_at,

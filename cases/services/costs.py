@@ -31,7 +31,8 @@ def settle(
         raise Refusal(f"The {what} cannot be negative.", field=field)
     if typed is None:
         if quote.amount is None:
-            raise Refusal(f"{quote.how.capitalize()}: type the {what}.", field=field)
+            how = quote.how[:1].upper() + quote.how[1:]
+            raise Refusal(f"{how}: type the {what}.", field=field)
         return Settled(quote.amount, quote.amount, "")
     if quote.amount is None or typed == quote.amount:
         return Settled(typed, quote.amount, reason if quote.amount is None else "")

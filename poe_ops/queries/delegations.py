@@ -12,7 +12,8 @@ from django.utils import timezone
 from guardian.shortcuts import get_users_with_perms
 
 from poe_ops.models import Delegation, Port
-from poe_ops.roles import COORDINATE, SUPERVISE
+from poe_ops.roles import APPROVE, COORDINATE, SUPERVISE
+from poe_ops.scoping import port_permissions
 
 
 def officers_of(port: Port) -> list[Person]:
@@ -77,8 +78,13 @@ def delegations_at(port: Port, now: dt.datetime | None = None) -> PortDelegation
 
 
 def acting_officer_of(user: object, now: dt.datetime | None = None) -> list[Delegation]:
-    """The delegations ``user`` holds right now (the approvals inbox says for whom they act)."""
+    """The delegations ``user`` holds right now (the approvals inbox says for whom they act).
+    No query unless the user's port permissions (read once per request) show a delegation: a
+    port where they approve without supervising it."""
     if not getattr(user, "is_authenticated", False):
+        return []
+    held = port_permissions(user)  # type: ignore[arg-type]
+    if not any(APPROVE in perms and SUPERVISE not in perms for perms in held.values()):
         return []
     now = now or timezone.now()
     return list(

@@ -23,9 +23,11 @@ def may_decide(request: HtmxHttpRequest, record: LeaveRequest | Timesheet) -> bo
 
 
 def decide_from_page(
-    request: HtmxHttpRequest, record: LeaveRequest | Timesheet, decide_fn: object
+    request: HtmxHttpRequest, record: LeaveRequest | Timesheet, decide_fn: object, shifts: int = 0
 ) -> None:
-    form = DecisionForm(request.POST)
+    """``shifts``: how many rostered shifts a leave request overlaps (the form then offers to
+    release them)."""
+    form = DecisionForm(request.POST, shifts=shifts)
     if not form.is_valid():
         messages.error(request, "Choose approve or return.")
         return

@@ -112,5 +112,7 @@ def prepare_inbox_rows(leaves: list[LeaveRequest]) -> None:
 @login_required
 def decide_leave(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     leave = _leave_for(request, pk)
-    decide_from_page(request, leave, leave_services.decide_leave)
+    decide_from_page(
+        request, leave, leave_services.decide_leave, shifts=len(shifts_during_leave(leave))
+    )
     return redirect("staffing:leave_detail", pk=leave.pk)

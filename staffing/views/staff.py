@@ -120,9 +120,9 @@ def add_language(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def remove_language(request: HtmxHttpRequest, iata: str, pk: int, code: str) -> HttpResponse:
+def remove_language(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
     port, row = _member(request, iata, pk)
-    staff_services.remove_language(request.user, port, row.profile, code)
+    staff_services.remove_language(request.user, port, row.profile, request.POST.get("code", ""))
     messages.success(request, f"{row.profile}: language removed.")
     return redirect(_person_url(port, row, "languages"))
 
