@@ -44,8 +44,13 @@ def test_the_directory_is_searched_by_name_organisation_or_phone_without_accents
     client.force_login(atl_associate)
     page = client.get("/ports/ATL/contacts/").content.decode()
     assert "3 entries" in page and "Not ATL&#x27;s" not in page and "Not ATL's" not in page
-    for query, expected in (("qatar", "Nadia Qureshi"), ("hopital", "Urgences"),
-                            ("404 555 0340", "Urgences"), ("4045550141", "Airport Inn")):  # fmt: skip
+    searches = [
+        ("qatar", "Nadia Qureshi"),
+        ("hopital", "Urgences"),
+        ("404 555 0340", "Urgences"),
+        ("4045550141", "Airport Inn"),
+    ]
+    for query, expected in searches:
         found = client.get("/ports/ATL/contacts/", {"q": query}).content.decode()
         assert expected in found, query
         assert "1 found" in found, query
@@ -257,7 +262,8 @@ def test_an_interpreter_booking_needs_a_flight_or_a_case_and_a_known_language(at
     with pytest.raises(Refusal, match="Say which flight or case"):
         book_interpreter(atl_associate, atl, language="prs", **base)
     with pytest.raises(Refusal, match="“Xyzzy” is not a language POE Ops knows") as unknown:
-        book_interpreter(atl_associate, atl, language="Xyzzy", flight=FlightFactory.create(port=atl), **base)  # fmt: skip
+        flight = FlightFactory.create(port=atl)
+        book_interpreter(atl_associate, atl, language="Xyzzy", flight=flight, **base)
     assert unknown.value.field == "language"
     assert not InterpreterBooking.objects.exists()
 

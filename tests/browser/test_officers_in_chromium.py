@@ -76,8 +76,14 @@ def test_vendors_rates_and_the_directory_on_a_tablet(
         port=atl, kind="hotel", name="Airport Gateway Inn", phone="+1 404 555 0141"
     )
     VendorRateFactory.create(vendor=hotel, unit="room_night", amount=Decimal("129"))
-    ContactFactory.create(port=atl, kind="airline", name="Nadia Qureshi", organisation="Qatar Airways",
-                          phone="+1 404 555 0320", after_hours_phone="+1 404 555 0321")  # fmt: skip
+    ContactFactory.create(
+        port=atl,
+        kind="airline",
+        name="Nadia Qureshi",
+        organisation="Qatar Airways",
+        phone="+1 404 555 0320",
+        after_hours_phone="+1 404 555 0321",
+    )
     ContactFactory.create(port=atl, kind="hospital", name="Emergency", organisation="Grady")
     page = watched_page
     sign_in(page, live_server, "atl.officer")
@@ -215,7 +221,8 @@ def test_the_approvals_inbox_with_every_kind_of_row_on_a_tablet(
                     .map(th => Math.round(th.getBoundingClientRect().left));
                   return [...document.querySelectorAll('.approvals-table tbody tr')].map(tr =>
                     [...tr.children].map(td => Math.round(td.getBoundingClientRect().left))
-                      .every((left, i) => left === heads[i]) && tr.children.length === heads.length);
+                      .every((left, i) => left === heads[i])
+                    && tr.children.length === heads.length);
                 }"""
             )
             assert lefts == [True] * 4, (width, lefts)
