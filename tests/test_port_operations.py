@@ -139,6 +139,23 @@ def test_someone_of_another_port_cannot_be_on_call(atl, atl_officer, jfk_associa
         set_on_call(atl_officer, atl, night_of(atl), person=jfk_associate, phone="+1 718 555 0100")
 
 
+def test_rostered_staff_without_an_account_of_their_own_can_be_on_call(client, atl, atl_officer):
+    from tests.factories import make_user
+
+    rostered = make_user("atl.rostered")  # on the staff list, holds no port permission
+    profile = staff(rostered, atl)
+    profile.phone = "+1 404 555 0188"
+    profile.save()
+    client.force_login(atl_officer)
+    night = night_of(atl)
+    page = client.get(f"/staffing/ATL/on-call/{night}/").content.decode()
+    assert f'<option value="{rostered.pk}">' in page
+    assert (
+        client.post(f"/staffing/ATL/on-call/{night}/", {"person": rostered.pk}).status_code == 302
+    )
+    assert OnCall.objects.get(port=atl, night=night).phone == "+1 404 555 0188"
+
+
 # --- The shift log ---------------------------------------------------------------------------
 
 

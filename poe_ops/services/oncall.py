@@ -4,6 +4,7 @@ officers (and its Operations HQ); each change is audited and the person is told.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from django.db import transaction
@@ -22,16 +23,27 @@ HORIZON = dt.timedelta(days=92)
 
 
 def set_on_call(
-    actor: User, port: Port, night: dt.date, *, person: Any, phone: str, note: str = ""
+    actor: User,
+    port: Port,
+    night: dt.date,
+    *,
+    person: Any,
+    phone: str,
+    note: str = "",
+    staff: Collection[int] = (),
 ) -> OnCall:
     """``person`` answers ``port``'s phone on the night of ``night``, on ``phone``. Replaces
-    whoever was on call that night (the audit event keeps who was)."""
+    whoever was on call that night (the audit event keeps who was). ``person`` works at the
+    port: they may view it, or are among ``staff`` (the ids of the port's staff list, which
+    ``staffing`` keeps and passes; rostered staff need no account of their own)."""
     require_port_perm(actor, port, MANAGE)
     me = signed_in(actor)
     phone = " ".join(phone.split())
     if person is None:
         raise Refusal("Choose who is on call.", field="person")
-    if not has_port_perm(person, port, VIEW):
+    if not getattr(person, "is_active", False) or (
+        person.pk not in staff and not has_port_perm(person, port, VIEW)
+    ):
         raise Refusal(f"{display_name(person)} does not work at {port.iata}.", field="person")
     if not any(c.isdigit() for c in phone):
         raise Refusal(

@@ -97,7 +97,13 @@ def set_night(request: HtmxHttpRequest, iata: str, night: str) -> HttpResponse:
         phone = form.cleaned_data["phone"] or _profile_phone(person)
         try:
             oncall_services.set_on_call(
-                request.user, port, day, person=person, phone=phone, note=form.cleaned_data["note"]
+                request.user,
+                port,
+                day,
+                person=person,
+                phone=phone,
+                note=form.cleaned_data["note"],
+                staff=[p.pk for p in people],
             )
         except Refusal as error:
             refusal = refusal_on_field(form, error)
