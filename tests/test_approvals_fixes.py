@@ -81,8 +81,8 @@ def test_a_high_severity_incident_is_approved_only_after_it_is_opened(client, at
     low = submitted_incident(atl, category="lost_luggage", severity="low")
     client.force_login(atl_officer)
     inbox = client.get("/approvals/").content.decode()
-    high_row = re.search(rf'id="approval-incident-{high.pk}">(.*?)</tr>', inbox, re.S).group(1)
-    low_row = re.search(rf'id="approval-incident-{low.pk}">(.*?)</tr>', inbox, re.S).group(1)
+    rows = dict(re.findall(r'id="approval-incident-(\d+)">(.*?)</tr>', inbox, re.S))
+    high_row, low_row = rows[str(high.pk)], rows[str(low.pk)]
     assert "Open to decide" in high_row and "approve/" not in high_row
     assert f"/approvals/incident/{low.pk}/approve/" in low_row
     refused = client.post(f"/approvals/incident/{high.pk}/approve/", HTTP_HX_REQUEST="true")
