@@ -405,7 +405,7 @@ class VendorForm(forms.ModelForm[Vendor]):
         }
 
 
-class RateForm(forms.Form):
+class RateForm(KeyedForm):
     """A contracted rate: the units offered are those the vendor's kind is paid in."""
 
     unit = forms.ChoiceField(label="Charged per")

@@ -132,6 +132,15 @@ class KeyedForm(forms.Form):
             self.initial.setdefault("key", new_key())
 
 
+def with_key(form: forms.BaseForm) -> forms.BaseForm:
+    """Give a model form that creates a record the ``key`` a ``KeyedForm`` has (a model form
+    cannot inherit both); ``cleaned_data["key"]`` then holds it."""
+    form.fields["key"] = forms.CharField(widget=forms.HiddenInput, max_length=48)
+    if not form.is_bound:
+        form.initial.setdefault("key", new_key())
+    return form
+
+
 def local_instant(port: Port, day: dt.date, time: dt.time, field: str) -> dt.datetime:
     """``day`` ``time`` at ``port`` as an aware datetime; a time the clocks skip or repeat
     is refused (the form says which)."""

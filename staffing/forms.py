@@ -11,7 +11,7 @@ from django import forms
 from django.contrib.auth.models import User as Person
 from django.template.defaultfilters import floatformat
 
-from poe_ops.forms import in_table
+from poe_ops.forms import KeyedForm, in_table
 from poe_ops.localtime import LocalTimeError, to_utc
 from poe_ops.models import Port
 from poe_ops.text import display_name
@@ -231,7 +231,7 @@ class LanguageForm(forms.Form):
     level = forms.ChoiceField(choices=StaffLanguage.Level.choices, initial="fluent")
 
 
-class CredentialForm(forms.Form):
+class CredentialForm(KeyedForm):
     kind = forms.ChoiceField(choices=Credential.Kind.choices)
     title = forms.CharField(
         required=False, max_length=120, help_text="For “Training: other”: which training."

@@ -121,6 +121,11 @@ class Credential(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(null=True, blank=True)
+    # The add form's key: a double submit makes one (``poe_ops.keys``). Empty for rows made
+    # before keys, or in the admin.
+    idempotency_key = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["profile", "kind", "-expires"]

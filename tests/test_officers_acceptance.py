@@ -76,14 +76,20 @@ def test_an_officer_runs_the_port_without_the_admin(
     # 2. A hotel with its contracted rates; a new booking's cost comes from them.
     added = client.post(
         "/ports/ATL/vendors/new/",
-        {"kind": "hotel", "name": "Airport Inn", "phone": "+1 404 555 0150", "active": "on"},
+        {
+            "key": new_key(),
+            "kind": "hotel",
+            "name": "Airport Inn",
+            "phone": "+1 404 555 0150",
+            "active": "on",
+        },
     )
     hotel = Vendor.objects.get(port=atl, name="Airport Inn")
     assert added["Location"] == f"/ports/ATL/vendors/{hotel.pk}/"
     for unit, amount in (("room_night", "140.00"), ("meal", "15.00")):
         rate = client.post(
             f"/ports/ATL/vendors/{hotel.pk}/rates/",
-            {"unit": unit, "amount": amount, "valid_from": today.isoformat()},
+            {"key": new_key(), "unit": unit, "amount": amount, "valid_from": today.isoformat()},
         )
         assert rate.status_code == 302
     assert VendorRate.objects.filter(vendor=hotel).count() == 2
@@ -108,6 +114,7 @@ def test_an_officer_runs_the_port_without_the_admin(
     # 3. A contact in the port's directory, found from the tablet's search.
     client.force_login(atl_officer)
     contact = {
+        "key": new_key(),
         "kind": "cbp",
         "name": "Watch commander",
         "organisation": "CBP Atlanta",

@@ -62,7 +62,10 @@ def test_the_directory_is_searched_by_name_organisation_or_phone_without_accents
 
 def test_contacts_are_kept_by_officers_audited_and_escaped(client, atl, atl_officer):
     client.force_login(atl_officer)
-    bad = client.post("/ports/ATL/contacts/new/", {"kind": "cbp", "name": "Desk", "phone": "ask"})
+    bad = client.post(
+        "/ports/ATL/contacts/new/",
+        {"key": new_key(), "kind": "cbp", "name": "Desk", "phone": "ask"},
+    )
     assert bad.status_code == 400
     assert "Phone: the number to ring, with its digits." in bad.content.decode()
     assert not Contact.objects.exists()
@@ -299,3 +302,12 @@ def test_the_coverage_page_offers_an_interpreter_for_each_language_gap(client, a
     ) in page
     form = client.get(f"/ports/ATL/interpreters/new/?flight={flight.pk}&language=tir")
     assert 'value="tir"' in form.content.decode()
+
+
+def test_a_double_submit_of_a_contact_is_recorded_once(client, atl, atl_officer):
+    client.force_login(atl_officer)
+    post = {"key": new_key(), "kind": "cbp", "name": "Watch", "phone": "+1 404 555 0311"}
+    for _ in range(2):
+        assert client.post("/ports/ATL/contacts/new/", post).status_code == 302
+    assert Contact.objects.count() == 1
+    assert AuditEvent.objects.filter(action="poe.contact.created").count() == 1

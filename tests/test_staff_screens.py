@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from poe_ops.keys import new_key
 from poe_ops.models import AuditEvent
 from poe_ops.refusals import Conflict, Refusal
 from staffing.models import Credential, StaffLanguage
@@ -113,6 +114,7 @@ def test_a_file_that_is_not_a_scan_is_refused_in_words_and_nothing_is_kept(
     response = client.post(
         f"/staffing/ATL/staff/{atl_associate.pk}/credentials/new/",
         {
+            "key": new_key(),
             "kind": "cbp_seal",
             "expires": "2027-06-30",
             "scan": SimpleUploadedFile("seal.pdf", b"MZ\x90\x00 not a scan", "application/pdf"),
@@ -126,6 +128,7 @@ def test_a_file_that_is_not_a_scan_is_refused_in_words_and_nothing_is_kept(
     ok = client.post(
         f"/staffing/ATL/staff/{atl_associate.pk}/credentials/new/",
         {
+            "key": new_key(),
             "kind": "cbp_seal",
             "number": "CBP-77",
             "expires": "2027-06-30",
@@ -175,7 +178,7 @@ def test_a_credential_that_expires_before_it_was_issued_is_refused_on_its_field(
     client.force_login(atl_officer)
     response = client.post(
         f"/staffing/ATL/staff/{atl_associate.pk}/credentials/new/",
-        {"kind": "medical", "issued": "2026-10-01", "expires": "2026-09-01"},
+        {"key": new_key(), "kind": "medical", "issued": "2026-10-01", "expires": "2026-09-01"},
     )
     assert response.status_code == 400
     assert 'id="id_expires_error"' in response.content.decode()
@@ -191,3 +194,19 @@ def test_a_credential_that_expires_before_it_was_issued_is_refused_on_its_field(
     with pytest.raises(ValidationError) as invalid:
         credential.full_clean()
     assert invalid.value.message_dict["expires"] == ["It expires before it was issued."]
+
+
+def test_a_double_submit_of_a_credential_keeps_one_and_one_scan(
+    client, private_storage, atl, atl_officer, atl_associate
+):
+    staff(atl_associate, atl, badge_expires=None)
+    client.force_login(atl_officer)
+    key = "0b7e4f1c-double-submit"
+    for _ in range(2):
+        response = client.post(
+            f"/staffing/ATL/staff/{atl_associate.pk}/credentials/new/",
+            {"key": key, "kind": "training_urm", "expires": "2027-06-30", "scan": _png("c.png")},
+        )
+        assert response.status_code == 302
+    assert Credential.objects.count() == 1
+    assert len(list(private_storage.rglob("*.png"))) == 1

@@ -203,7 +203,9 @@ def test_vendors_are_added_and_changed_by_officers_and_hq_with_names_in_words(
     client.force_login(atl_senior)
     assert client.get("/ports/ATL/vendors/new/").status_code == 403
     client.force_login(atl_officer)
-    page = client.post("/ports/ATL/vendors/new/", {"kind": "hotel", "name": "HALAL KITCHEN"})
+    page = client.post(
+        "/ports/ATL/vendors/new/", {"key": new_key(), "kind": "hotel", "name": "HALAL KITCHEN"}
+    )
     assert page.status_code == 400
     assert 'id="id_name_error"' in page.content.decode()
     assert Vendor.objects.filter(port=atl).count() == 2
@@ -227,3 +229,24 @@ def test_the_rate_form_says_what_is_wrong_on_the_field(client, atl, atl_officer)
     assert 'id="id_valid_until_error"' in html and "The rate ends before it starts." in html
     assert 'id="id_amount_error"' in html
     assert not VendorRate.objects.exists()
+
+
+def test_a_double_submit_of_a_vendor_or_a_rate_is_recorded_once(client, atl, atl_officer):
+    client.force_login(atl_officer)
+    vendor_post = {"key": new_key(), "kind": "hotel", "name": "Airport Inn", "active": "on"}
+    first = client.post("/ports/ATL/vendors/new/", vendor_post)
+    second = client.post("/ports/ATL/vendors/new/", vendor_post)
+    assert first.status_code == second.status_code == 302, "no refusal of its own name"
+    assert first["Location"] == second["Location"]
+    hotel = Vendor.objects.get(port=atl)
+    rate_post = {
+        "key": new_key(),
+        "unit": "room_night",
+        "amount": "129",
+        "valid_from": "2026-01-01",
+    }
+    for _ in range(2):
+        assert client.post(f"/ports/ATL/vendors/{hotel.pk}/rates/", rate_post).status_code == 302
+    assert VendorRate.objects.filter(vendor=hotel).count() == 1
+    assert AuditEvent.objects.filter(action="poe.vendor.created").count() == 1
+    assert AuditEvent.objects.filter(action="poe.vendor.rate.added").count() == 1

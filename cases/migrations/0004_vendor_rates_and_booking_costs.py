@@ -17,6 +17,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='vendor',
+            name='idempotency_key',
+            field=models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True),
+        ),
         migrations.CreateModel(
             name='VendorRate',
             fields=[
@@ -26,6 +31,7 @@ class Migration(migrations.Migration):
                 ('valid_from', models.DateField(verbose_name='valid from')),
                 ('valid_until', models.DateField(blank=True, null=True, verbose_name='valid until')),
                 ('notes', models.CharField(blank=True, max_length=200)),
+                ('idempotency_key', models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={

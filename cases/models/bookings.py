@@ -53,6 +53,11 @@ class Vendor(models.Model):
         help_text="Terms beyond the prices (cancellation, shuttle…). Prices are rates below.",
     )
     active = models.BooleanField(default=True)
+    # The add form's key: a double submit makes one (``poe_ops.keys``). Empty for rows made
+    # before keys, or in the admin.
+    idempotency_key = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["port", "kind", "name"]
@@ -81,6 +86,11 @@ class VendorRate(models.Model):
     valid_from = models.DateField("valid from")
     valid_until = models.DateField("valid until", null=True, blank=True)
     notes = models.CharField(max_length=200, blank=True)
+    # The add form's key: a double submit makes one (``poe_ops.keys``). Empty for rows made
+    # before keys, or in the admin.
+    idempotency_key = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -144,6 +144,7 @@ def book_hotel(
         what="meal cost",
         field="meal_cost",
         reason_field="meal_cost_reason",
+        required=False,  # a hotel with no meal rate (meals included) costs no meals
     )
 
     booking = HotelBooking(

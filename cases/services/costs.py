@@ -21,15 +21,25 @@ class Settled:
 
 
 def settle(
-    typed: Decimal | None, reason: str, quote: Quote, *, what: str, field: str, reason_field: str
+    typed: Decimal | None,
+    reason: str,
+    quote: Quote,
+    *,
+    what: str,
+    field: str,
+    reason_field: str,
+    required: bool = True,
 ) -> Settled:
-    """The cost to record. Empty: the rates' figure (refused when no rate covers it). Typed
-    and equal to the rates' figure: that. Typed and different: an override, which needs a
-    reason. Typed with no rate at all: accepted, recorded as not from rates."""
+    """The cost to record. Empty: the rates' figure (refused when no rate covers it, unless the
+    cost is not ``required``: then nothing is costed, as meals a hotel includes). Typed and
+    equal to the rates' figure: that. Typed and different: an override, which needs a reason.
+    Typed with no rate at all: accepted, recorded as not from rates."""
     reason = reason.strip()
     if typed is not None and typed < 0:
         raise Refusal(f"The {what} cannot be negative.", field=field)
     if typed is None:
+        if quote.amount is None and not required:
+            return Settled(Decimal("0.00"), None, "")
         if quote.amount is None:
             how = quote.how[:1].upper() + quote.how[1:]
             raise Refusal(f"{how}: type the {what}.", field=field)

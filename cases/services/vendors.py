@@ -20,6 +20,7 @@ from cases.models.bookings import (
     VendorRate,
     VendorRating,
 )
+from poe_ops.keys import check_key, first_made, new_key, once
 from poe_ops.models import Port
 from poe_ops.refusals import Refusal
 from poe_ops.roles import MANAGE, OPERATE
@@ -155,23 +156,31 @@ def _check_vendor(port: Port, name: str, kind: str, pk: int | None = None) -> st
     return name
 
 
-def add_vendor(user: User, port: Port, **fields: Any) -> Vendor:
+def add_vendor(user: User, port: Port, *, idempotency_key: str = "", **fields: Any) -> Vendor:
     """A new vendor of ``port`` (a hotel, transport company, interpreter service or meal
-    provider). Refused with ``Refusal`` naming the field; audited."""
+    provider). Refused with ``Refusal`` naming the field; audited. A repeated key (a double
+    submit) is the first vendor, not a refusal of its name."""
     require_port_perm(user, port, MANAGE)
+    key = check_key(idempotency_key) if idempotency_key else new_key()
+    first = first_made(Vendor, key, lambda made: made.port_id == port.pk)
+    if first is not None:
+        return first
     values = {name: fields.get(name, "") for name in VENDOR_FIELDS}
     values["active"] = bool(fields.get("active", True))
     values["name"] = _check_vendor(port, str(values["name"]), str(values["kind"]))
-    with transaction.atomic():
-        vendor = Vendor.objects.create(port=port, **values)
+
+    def then(made: Vendor) -> None:
         log_action(
             user,
             "poe.vendor.created",
-            vendor,
+            made,
             port=port,
-            changes=changed_fields({}, snapshot(vendor, VENDOR_FIELDS)),
+            changes=changed_fields({}, snapshot(made, VENDOR_FIELDS)),
         )
-    return vendor
+
+    with transaction.atomic():
+        vendor = Vendor(port=port, idempotency_key=key, **values)
+        return once(vendor, then, matches=lambda made: made.port_id == port.pk).obj
 
 
 def change_vendor(user: User, vendor: Vendor, **fields: Any) -> Vendor:
@@ -218,11 +227,16 @@ def add_rate(
     valid_from: dt.date,
     valid_until: dt.date | None = None,
     notes: str = "",
+    idempotency_key: str = "",
 ) -> VendorRate:
     """A contracted rate of ``vendor`` from ``valid_from`` (to ``valid_until``, or until further
     notice). A new rate after an open-ended one of the same unit ends that one the day before;
     any other overlap is refused, naming the rate it overlaps. Audited, with the rate it ended."""
     require_port_perm(user, vendor.port, MANAGE)
+    key = check_key(idempotency_key) if idempotency_key else new_key()
+    first = first_made(VendorRate, key, lambda made: made.vendor_id == vendor.pk)
+    if first is not None:
+        return first
     if unit not in UNITS_OF_KIND.get(vendor.kind, ()):
         allowed = " or ".join(
             VendorRate.Unit(u).label.lower() for u in UNITS_OF_KIND.get(vendor.kind, ())
@@ -234,6 +248,9 @@ def add_rate(
         raise Refusal("The rate ends before it starts.", field="valid_until")
     with transaction.atomic():
         Vendor.objects.select_for_update().get(pk=vendor.pk)  # one rate change at a time
+        repeated = VendorRate.objects.filter(idempotency_key=key).first()
+        if repeated is not None:  # a double submit that waited for the first
+            return repeated
         ended = None
         for other in VendorRate.objects.filter(vendor=vendor, unit=unit):
             overlaps = other.valid_from <= (valid_until or dt.date.max) and (
@@ -259,6 +276,7 @@ def add_rate(
             valid_until=valid_until,
             notes=notes.strip(),
             created_by=signed_in(user),
+            idempotency_key=key,
         )
         log_action(
             user,

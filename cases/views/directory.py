@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from cases.forms import ContactForm, DirectorySearchForm
 from cases.queries.directory import directory as directory_entries
 from cases.queries.directory import kinds
-from poe_ops.forms import refusal_on_field
+from poe_ops.forms import refusal_on_field, with_key
 from poe_ops.http import HtmxHttpRequest
 from poe_ops.models import Contact, Port
 from poe_ops.refusals import Refusal
@@ -48,11 +48,15 @@ def _contact_page(
 ) -> HttpResponse:
     refusal = ""
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        key = data.pop("key", "")
         try:
             if contact is None:
-                saved = contact_services.add_contact(request.user, port, **form.cleaned_data)
+                saved = contact_services.add_contact(
+                    request.user, port, idempotency_key=key, **data
+                )
             else:
-                saved = contact_services.change_contact(request.user, contact, **form.cleaned_data)
+                saved = contact_services.change_contact(request.user, contact, **data)
         except Refusal as error:
             refusal = refusal_on_field(form, error)
         else:
@@ -76,7 +80,7 @@ def _contact_page(
 @require_http_methods(["GET", "POST"])
 def new_contact(request: HtmxHttpRequest, iata: str) -> HttpResponse:
     port = get_port_or_404(request.user, iata, MANAGE)
-    form = ContactForm(request.POST or None, initial={"active": True})
+    form = with_key(ContactForm(request.POST or None, initial={"active": True}))
     return _contact_page(request, port, form, None)
 
 
@@ -86,5 +90,4 @@ def edit_contact(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
     port = get_port_or_404(request.user, iata, MANAGE)
     contact = get_scoped_or_404(Contact.objects.filter(port=port), request.user, MANAGE, pk=pk)
     form = ContactForm(request.POST or None, instance=contact)
-    response = _contact_page(request, port, form, contact)
-    return response
+    return _contact_page(request, port, form, contact)

@@ -24,7 +24,7 @@ from cases.forms import (
 from cases.models.bookings import Vendor, VendorProblem
 from cases.queries.vendors import period_bounds, vendor_quality
 from cases.services import vendors as vendor_services
-from poe_ops.forms import refusal_on_field
+from poe_ops.forms import refusal_on_field, with_key
 from poe_ops.http import HtmxHttpRequest
 from poe_ops.models import Port
 from poe_ops.refusals import Refusal
@@ -153,11 +153,13 @@ VENDOR_FORM = "cases/vendor_form.html"
 @require_http_methods(["GET", "POST"])
 def new_vendor(request: HtmxHttpRequest, iata: str) -> HttpResponse:
     port = get_port_or_404(request.user, iata, MANAGE)
-    form = VendorForm(request.POST or None, initial={"active": True})
+    form = with_key(VendorForm(request.POST or None, initial={"active": True}))
     refusal = ""
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        key = data.pop("key")
         try:
-            vendor = vendor_services.add_vendor(request.user, port, **form.cleaned_data)
+            vendor = vendor_services.add_vendor(request.user, port, idempotency_key=key, **data)
         except Refusal as error:
             refusal = refusal_on_field(form, error)
         else:
@@ -200,8 +202,10 @@ def add_rate(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
     port, vendor = _vendor(request, iata, pk)
     form = RateForm(request.POST, vendor=vendor)
     if form.is_valid():
+        data = dict(form.cleaned_data)
+        key = data.pop("key")
         try:
-            rate = vendor_services.add_rate(request.user, vendor, **form.cleaned_data)
+            rate = vendor_services.add_rate(request.user, vendor, idempotency_key=key, **data)
         except Refusal as error:
             top = refusal_on_field(form, error)
             if top:

@@ -67,6 +67,7 @@ class Migration(migrations.Migration):
                 ('email', models.EmailField(blank=True, max_length=254)),
                 ('notes', models.CharField(blank=True, max_length=300)),
                 ('active', models.BooleanField(default=True)),
+                ('idempotency_key', models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True)),
                 ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('port', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contacts', to='poe_ops.port')),
                 ('updated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),

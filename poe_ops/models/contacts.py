@@ -32,6 +32,11 @@ class Contact(models.Model):
     email = models.EmailField(blank=True)
     notes = models.CharField(max_length=300, blank=True)
     active = models.BooleanField(default=True)
+    # The add form's key: a double submit makes one (``poe_ops.keys``). Empty for rows made
+    # before keys, or in the admin.
+    idempotency_key = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

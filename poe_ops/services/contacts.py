@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from poe_ops.keys import check_key, new_key, once
 from poe_ops.models import Contact, Port
 from poe_ops.refusals import Refusal
 from poe_ops.roles import MANAGE
@@ -41,21 +42,30 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def add_contact(user: User, port: Port, **fields: Any) -> Contact:
+def add_contact(user: User, port: Port, *, idempotency_key: str = "", **fields: Any) -> Contact:
+    """A new entry in ``port``'s directory; a repeated key (a double submit) is the first one."""
     require_port_perm(user, port, MANAGE)
+    key = check_key(idempotency_key) if idempotency_key else new_key()
     values = _clean({name: fields.get(name, "") for name in CONTACT_FIELDS if name != "active"})
-    with transaction.atomic():
-        contact = Contact.objects.create(
-            port=port, active=bool(fields.get("active", True)), updated_by=signed_in(user), **values
-        )
+    contact = Contact(
+        port=port,
+        active=bool(fields.get("active", True)),
+        updated_by=signed_in(user),
+        idempotency_key=key,
+        **values,
+    )
+
+    def then(made: Contact) -> None:
         log_action(
             user,
             "poe.contact.created",
-            contact,
+            made,
             port=port,
-            changes=changed_fields({}, snapshot(contact, CONTACT_FIELDS)),
+            changes=changed_fields({}, snapshot(made, CONTACT_FIELDS)),
         )
-    return contact
+
+    with transaction.atomic():
+        return once(contact, then, matches=lambda first: first.port_id == port.pk).obj
 
 
 def change_contact(user: User, contact: Contact, **fields: Any) -> Contact:

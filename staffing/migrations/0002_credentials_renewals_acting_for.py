@@ -18,6 +18,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='credential',
+            name='idempotency_key',
+            field=models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True),
+        ),
+        migrations.AddField(
+            model_name='credential',
             name='recorded_at',
             field=models.DateTimeField(blank=True, null=True),
         ),

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from poe_ops.keys import check_key, first_made, new_key
 from poe_ops.models import NotificationKind, Port
 from poe_ops.queries.delegations import officers_of
 from poe_ops.refusals import Conflict, Refusal
@@ -116,11 +117,17 @@ def add_credential(
     issued: dt.date | None = None,
     expires: dt.date | None = None,
     scan: UploadedFile | None = None,
+    idempotency_key: str = "",
 ) -> Credential:
     """A badge, clearance or training ``profile``'s person now holds, with its scan. For a
-    credential that replaces one on record, use ``renew_credential`` (the history keeps both)."""
+    credential that replaces one on record, use ``renew_credential`` (the history keeps both).
+    A repeated key (a double submit) is the first one; its scan is not stored twice."""
     require_port_perm(actor, port, MANAGE)
     _staff_here(port, profile)
+    key = check_key(idempotency_key) if idempotency_key else new_key()
+    first = first_made(Credential, key, lambda made: made.profile_id == profile.pk)
+    if first is not None:
+        return first
     if kind not in Credential.Kind.values:
         raise Refusal("Kind: choose one of the list.", field="kind")
     if kind == Credential.Kind.TRAINING_OTHER and not title.strip():
@@ -136,10 +143,16 @@ def add_credential(
         expires=expires,
         recorded_by=signed_in(actor),
         recorded_at=timezone.now(),
+        idempotency_key=key,
     )
     _attach_scan(credential, scan)
 
     def save() -> None:
+        # One add at a time per person: a double submit that got past the look-up above
+        # finds the first one here, and stores nothing (its scan is deleted again).
+        StaffProfile.objects.select_for_update().filter(pk=profile.pk).first()
+        if Credential.objects.filter(idempotency_key=key).exists():
+            raise _Repeated
         credential.save()
         log_action(
             actor,
@@ -150,8 +163,15 @@ def add_credential(
             data={"staff": display_name(profile.user)},
         )
 
-    _save_with_scan(credential, save)
+    try:
+        _save_with_scan(credential, save)
+    except _Repeated:
+        return Credential.objects.get(idempotency_key=key)
     return credential
+
+
+class _Repeated(Exception):
+    """The key was used while this add waited its turn."""
 
 
 def renew_credential(

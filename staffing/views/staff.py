@@ -142,9 +142,11 @@ def add_credential(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse
     form = CredentialForm(request.POST or None, request.FILES or None)
     refusal = ""
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        key = data.pop("key")
         try:
             credential = credential_services.add_credential(
-                request.user, port, row.profile, **form.cleaned_data
+                request.user, port, row.profile, idempotency_key=key, **data
             )
         except (Refusal, ValidationError) as error:
             refusal = _credential_errors(form, error)

@@ -90,6 +90,16 @@ def test_vendors_rates_and_the_directory_on_a_tablet(
     page.wait_for_url(f"{live_server.url}/ports/ATL/today/")
     _open(page, live_server, "/ports/ATL/vendors/")
     shoot(page, "vendors")
+    page.click("a:has-text('Add a vendor')")
+    page.wait_for_selector("#id_name")
+    page.select_option("#id_kind", "meal_provider")
+    page.fill("#id_name", "airport gateway inn")  # the same name, in other letters
+    page.click("button:has-text('Add the vendor')")
+    page.wait_for_selector("#id_name_error")
+    assert "already has a vendor called “Airport Gateway Inn”" in page.inner_text("#id_name_error")
+    shoot(page, "vendor-form-refused")
+    page.console_errors.clear()  # the refused form's 400
+    _open(page, live_server, "/ports/ATL/vendors/")
     page.click("a:has-text('Airport Gateway Inn')")
     page.wait_for_selector("#rates")
     page.select_option("#id_unit", "meal")
@@ -108,7 +118,16 @@ def test_vendors_rates_and_the_directory_on_a_tablet(
     page.console_errors.clear()
 
     # The night shift searches the directory as it types (htmx), under the strict CSP.
+    _open(page, live_server, "/ports/ATL/contacts/new/")
+    page.select_option("#id_kind", "agency")
+    page.fill("#id_name", "Reception team")
+    page.fill("#id_organisation", "IRC Atlanta")
+    page.fill("#id_phone", "+1 404 555 0330")
+    shoot(page, "contact-form")
+    page.click("button:has-text('Add the contact')")
+    page.wait_for_url("**/ports/ATL/contacts/")
     _open(page, live_server, "/ports/ATL/contacts/")
+    assert "IRC Atlanta" in page.inner_text("#directory-results")
     shoot(page, "directory")
     page.fill("#id_q", "qatar")
     expect(page.locator("#directory-count")).to_have_text("1 found")
@@ -187,6 +206,9 @@ def test_an_interpreter_is_booked_from_the_flight_page_on_a_tablet(
     assert (booking.language, booking.cost) == ("prs", Decimal("190.00"))
     assert "Dari" in page.inner_text(".flight-interpreters")
     shoot(page, "flight-interpreters")
+    _open(page, live_server, "/ports/ATL/interpreters/")
+    assert "$190.00" in page.inner_text(".interpreter-list")
+    shoot(page, "interpreters")
     assert page.console_errors == []
 
 
@@ -238,4 +260,7 @@ def test_the_approvals_inbox_with_every_kind_of_row_on_a_tablet(
     leave_row.locator("button:has-text('Approve')").click()
     page.wait_for_selector(f"#approval-leave-{leave.pk}.is-decided")
     assert "Released 1 shift" in page.inner_text(f"#approval-leave-{leave.pk}")
+    _open(page, live_server, f"/staffing/ATL/payroll/{atl.local_today():%Y-%m}/")
+    assert "Timesheets due" in page.inner_text(".page-head")
+    shoot(page, "payroll")
     assert page.console_errors == []
