@@ -132,7 +132,10 @@ class KeyedForm(forms.Form):
             self.initial.setdefault("key", new_key())
 
 
-def with_key(form: forms.BaseForm) -> forms.BaseForm:
+FormT = TypeVar("FormT", bound=forms.BaseForm)
+
+
+def with_key(form: FormT) -> FormT:
     """Give a model form that creates a record the ``key`` a ``KeyedForm`` has (a model form
     cannot inherit both); ``cleaned_data["key"]`` then holds it."""
     form.fields["key"] = forms.CharField(widget=forms.HiddenInput, max_length=48)
