@@ -55,6 +55,15 @@ def _case_sheet(document: Document) -> dict[str, Any]:
         "case": case,
         "page": page,
         "in_custody": [row.individual for row in page.people if row.individual.document_in_custody],
+        "packets": [
+            row.individual
+            for row in page.people
+            if row.individual.a_number
+            or row.individual.immigration_category
+            or row.individual.tb_class
+            or row.individual.tb_followup
+            or row.individual.carried_documents.all()
+        ],
         "signature_parties": [
             ("IOM staff", "IOM"),
             ("Receiving agency representative", receiving),

@@ -24,6 +24,9 @@ ACCEPTED = (".csv", ".xlsx")
 
 
 class ManifestUploadForm(forms.Form):
+    """Which port, which file (type and size checked before it is read), and whether the file
+    lists every arrival of its days (then the cases of those days it leaves out are cancelled)."""
+
     port = forms.ModelChoiceField(
         queryset=Port.objects.none(),
         empty_label=None,
@@ -33,6 +36,20 @@ class ManifestUploadForm(forms.Form):
     file = forms.FileField(
         label="ABN manifest (.csv or .xlsx, at most 5 MB)",
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED)}),
+    )
+    scope = forms.ChoiceField(
+        label="What does this file list?",
+        choices=[
+            (
+                "complete",
+                "Every arrival of its days: cases of those days that it leaves out are cancelled",
+            ),
+            ("partial", "Only some cases: cases it leaves out are not touched"),
+        ],
+        widget=forms.RadioSelect,
+        help_text="Nothing is written until you have seen what the file would change and "
+        "confirmed it.",
+        error_messages={"required": "Say whether the file lists every arrival of its days."},
     )
 
     def __init__(self, ports: QuerySet[Port], *args: Any, **kwargs: Any) -> None:
@@ -55,6 +72,10 @@ class ManifestUploadForm(forms.Form):
                 f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB. Split the manifest into smaller files."
             )
         return upload
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.cleaned_data.get("scope") == "complete")
 
 
 class DayForm(forms.Form):

@@ -1,5 +1,5 @@
 """The pages of ``arrivals`` that apps below it link to (``poe_ops.registry.register_page``):
-the case page and a port's day."""
+the case page, a port's day and the HQ board (the core's home page sends people there)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,11 @@ def port_day_url(iata: str, day: dt.date | None = None) -> str:
     return f"{url}?date={day:%Y-%m-%d}" if day else url
 
 
+def board_url() -> str:
+    return reverse("arrivals:board")
+
+
 def register() -> None:
     register_page("case", case_url)
     register_page("port_day", port_day_url)
+    register_page("board", board_url)

@@ -50,4 +50,6 @@ urlpatterns = [
     path("board/export.csv", board.board_csv, name="board_csv"),
     path("imports/", imports.imports, name="imports"),
     path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
+    path("imports/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
+    path("imports/<int:pk>/discard/", imports.import_discard, name="import_discard"),
 ]

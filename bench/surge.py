@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import User
 
 from arrivals.models import Flight, Segment, StepEvent
-from cases.models import SSR, Case, Individual, ResettlementAgency
+from cases.models import Case, Individual, ResettlementAgency
 from cases.steps import ArrivalStep
 from poe_ops.models import Port
 from poe_ops.text import fold
@@ -189,14 +189,14 @@ def seed_day(
             codes: list[str] = []
             roll = rng.random()
             if roll < 0.03:
-                codes.append(rng.choice([SSR.WCHR, SSR.WCHS, SSR.WCHC]))
+                codes.append(rng.choice(["WCHR", "WCHS", "WCHC"]))
             elif roll < 0.04:
-                codes.append(SSR.MEDA)
+                codes.append("MEDA")
             elif roll < 0.045:
-                codes.append(rng.choice([SSR.BLND, SSR.DEAF, SSR.DPNA]))
+                codes.append(rng.choice(["BLND", "DEAF", "DPNA"]))
             urm = size == 1 and rng.random() < 0.2
             if urm:
-                codes.append(SSR.UMNR)
+                codes.append("UMNR")
             given, surname = rng.choice(GIVEN), rng.choice(SURNAMES)
             person_rows.append(
                 Individual(
@@ -213,7 +213,7 @@ def seed_day(
                     relationship="PA" if j == 0 else rng.choice(["SP", "CH", "CH", "PR"]),
                     ssr_codes=codes,
                     unaccompanied_minor=urm,
-                    medical=SSR.MEDA in codes or rng.random() < 0.01,
+                    medical="MEDA" in codes or rng.random() < 0.01,
                     elderly=rng.random() < 0.05,
                 )
             )

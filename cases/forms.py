@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 
+from cases import ssr
 from cases.models import Case, Individual
 from cases.models.bookings import (
     UNITS_OF_KIND,
@@ -248,7 +249,7 @@ class EscortForm(KeyedForm):
         needing = [
             p.pk
             for p in case.individuals.all()
-            if p.unaccompanied_minor or {"UMNR", "MEDA", "STCR"} & set(p.ssr_codes)
+            if p.unaccompanied_minor or ssr.has_escort_need(p.ssr_codes)
         ]
         if not self.is_bound and needing:
             self.initial.setdefault("individuals", needing)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import bookings, costs, directory, documents, vendors
+from cases.views import bookings, costs, directory, documents, packet, vendors
 
 app_name = "cases"
 
@@ -9,6 +9,11 @@ urlpatterns = [
     path("cases/<str:case_number>/transport/", bookings.book_transport, name="book_transport"),
     path("cases/<str:case_number>/escorts/", bookings.assign_escort, name="assign_escort"),
     path("cases/<str:case_number>/custody/", bookings.record_custody, name="record_custody"),
+    path(
+        "cases/<str:case_number>/packet/<int:pk>/status/",
+        packet.document_status,
+        name="document_status",
+    ),
     path("bookings/<str:kind>/<int:pk>/status/", bookings.booking_status, name="booking_status"),
     path(
         "bookings/<str:kind>/<int:pk>/feedback/", bookings.booking_feedback, name="booking_feedback"

@@ -173,6 +173,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "poe_ops.sweep_notifications": {"task": "poe_ops.sweep_notifications", "schedule": 60.0},
     # Paperwork left pending by a broker outage or a lost task is queued again.
     "poe_ops.sweep_documents": {"task": "poe_ops.sweep_documents", "schedule": 60.0},
+    # Manifest uploads waiting to be checked are queued again; day-old previews expire.
+    "arrivals.sweep_imports": {"task": "arrivals.sweep_imports", "schedule": 60.0},
     # Officers hear each morning of staff credentials expiring within 30 days (once a day).
     "staffing.notify_expiring_credentials": {
         "task": "staffing.notify_expiring_credentials",
@@ -223,6 +225,10 @@ POE_SITE_URL = env_url("POE_SITE_URL", {"https", "http"}, default=None) or ""
 
 # How often the HQ arrival board refreshes itself while its tab is visible.
 POE_BOARD_REFRESH_SECONDS = env_int("POE_BOARD_REFRESH_SECONDS", 30, minimum=1)
+
+# Manifest uploads larger than this are checked by a worker while the page shows progress
+# (about 800 rows); smaller ones are checked in the request.
+POE_IMPORT_BACKGROUND_BYTES = env_int("POE_IMPORT_BACKGROUND_BYTES", 256 * 1024, minimum=0)
 
 SESSION_IDLE_MINUTES = env_int("POE_SESSION_IDLE_MINUTES", 60, minimum=1)
 SESSION_MAX_HOURS = env_int("POE_SESSION_MAX_HOURS", 13, minimum=1)

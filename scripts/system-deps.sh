@@ -3,6 +3,8 @@
 #   run  — what the quick start needs to render PDFs (Pango, HarfBuzz subsetting, fonts)
 #   test — the above plus PostgreSQL, Redis, Chromium and poppler (pdftoppm)
 set -euo pipefail
+# runuser, initdb and friends live in sbin, which a minimal CI PATH may leave out.
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 profile=${1:-test}
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)

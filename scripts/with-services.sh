@@ -4,6 +4,8 @@
 # stopped on the way out, whether the command succeeds or not.
 #   scripts/with-services.sh <command> [args...]
 set -euo pipefail
+# runuser, initdb and friends live in sbin, which a minimal CI PATH may leave out.
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
 

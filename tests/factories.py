@@ -78,6 +78,16 @@ class IndividualFactory(factory.django.DjangoModelFactory):
     primary_language = "prs"
 
 
+class CarriedDocumentFactory(factory.django.DjangoModelFactory):
+    """A paper in a person's travel packet (pass ``individual__case__port=``)."""
+
+    class Meta:
+        model = "cases.CarriedDocument"
+
+    individual = factory.SubFactory(IndividualFactory)
+    kind = "cbp_packet"
+
+
 class FlightFactory(factory.django.DjangoModelFactory):
     """An inbound flight to a port (pass ``port=``). Given a ``scheduled_arrival``, its date is
     that arrival's date; without one, today."""

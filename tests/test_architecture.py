@@ -91,6 +91,36 @@ def test_no_template_names_a_url_of_a_higher_app():
     assert offenders == []
 
 
+URL_NAME = re.compile(r"""(?:reverse|redirect)\(\s*["'](\w+):\w+["']""")
+
+
+def upward_url_names(app: str, module: Path) -> list[str]:
+    """The URL namespaces of apps above ``app`` that ``module`` reverses or redirects to."""
+    below_or_same = set(LAYERS[: LAYERS.index(app) + 1])
+    return [
+        f"{module.name}: {ns}"
+        for ns in URL_NAME.findall(module.read_text())
+        if URL_NAMESPACES.get(ns, "poe_ops") not in below_or_same
+    ]
+
+
+def test_no_module_reverses_a_url_of_a_higher_app():
+    offenders = [
+        line
+        for app in LAYERS
+        for module in (ROOT / app).rglob("*.py")
+        for line in upward_url_names(app, module)
+    ]
+    assert offenders == []
+
+
+def test_the_url_name_check_would_see_one(tmp_path):
+    probe = tmp_path / "home.py"
+    probe.write_text('return redirect("arrivals:board")\nreverse("poe_ops_home")\n')
+    assert upward_url_names("poe_ops", probe) == ["home.py: arrivals"]
+    assert upward_url_names("staffing", probe) == []
+
+
 def test_the_template_check_would_see_one(tmp_path):
     probe = tmp_path / "case.html"
     probe.write_text(

@@ -9,34 +9,90 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from arrivals.manifest.reading import MAX_UPLOAD_BYTES
-from arrivals.models import ImportBatch
+from arrivals.models import ImportBatch, ImportFile
 from arrivals.services.manifest_import import import_manifest
+from cases.models import Case
 from tests.manifests import manifest_rows, sample_upload, to_csv, upload
 
 pytestmark = pytest.mark.django_db
 IMPORTS = "/imports/"
 
 
-def test_it_imports_the_sample_and_shows_what_was_created(client, atl, atl_senior):
-    client.force_login(atl_senior)
-    response = client.post(IMPORTS, {"port": atl.pk, "file": sample_upload()}, follow=True)
+def post_upload(client, port, file, scope="partial", **more):
+    return client.post(IMPORTS, {"port": port.pk, "file": file, "scope": scope, **more})
 
-    assert response.status_code == 200
-    content = response.content.decode()
-    assert "Created: 6 cases" in content
+
+def test_an_upload_shows_what_it_would_do_and_writes_nothing(client, atl, atl_senior):
+    client.force_login(atl_senior)
+    response = post_upload(client, atl, sample_upload())
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("arrivals:import_detail", args=[batch.pk])
+
+    content = client.get(response["Location"]).content.decode()
+
+    assert batch.status == ImportBatch.Status.PREVIEW
+    assert not Case.objects.exists()
+    assert "What this file would do" in content
+    assert "6 new cases" in content
+    assert "Nothing has been written yet." in content
     assert "AF260355" in content
     assert "<li>QR755 2026-04-14</li>" in content
+
+
+def test_confirming_applies_the_preview_and_shows_what_was_created(client, atl, atl_senior):
+    client.force_login(atl_senior)
+    post_upload(client, atl, sample_upload())
+    batch = ImportBatch.objects.get()
+
+    response = client.post(reverse("arrivals:import_confirm", args=[batch.pk]), follow=True)
+
+    content = response.content.decode()
+    assert Case.objects.count() == 6
+    assert "Applied: 6 new cases." in content
+    assert "What this import did" in content
+    assert "Created: 6 cases" in content
+    assert "Apply this import" not in content
+
+
+def test_discarding_writes_nothing_and_keeps_the_upload_listed(client, atl, atl_senior):
+    client.force_login(atl_senior)
+    post_upload(client, atl, sample_upload())
+    batch = ImportBatch.objects.get()
+
+    response = client.post(reverse("arrivals:import_discard", args=[batch.pk]), follow=True)
+
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.DISCARDED
+    assert not Case.objects.exists()
+    assert not ImportFile.objects.exists()
+    assert "was discarded; nothing was imported" in response.content.decode()
+    assert "Discarded" in response.content.decode()
+
+
+def test_the_upload_asks_whether_the_file_lists_every_arrival_of_its_days(client, atl, atl_senior):
+    client.force_login(atl_senior)
+    response = client.post(IMPORTS, {"port": atl.pk, "file": sample_upload()})
+    assert response.status_code == 400
+    assert "Say whether the file lists every arrival of its days." in response.content.decode()
+    assert not ImportBatch.objects.exists()
 
 
 def test_it_shows_the_errors_table_of_a_refused_import(client, atl, atl_senior):
     rows = manifest_rows(cases=20, people_per_case=2)
     rows[35]["date_of_birth"] = "1999-02-30"
     client.force_login(atl_senior)
-    response = client.post(IMPORTS, {"port": atl.pk, "file": upload(to_csv(rows))}, follow=True)
+    response = client.post(
+        IMPORTS, {"port": atl.pk, "file": upload(to_csv(rows)), "scope": "partial"}, follow=True
+    )
 
     content = response.content.decode()
     assert "Nothing was imported" in content
-    assert "<td>37</td><td>date_of_birth</td>" in content
+    # The row, the column, and which case and person it is.
+    assert (
+        f"<td>37</td><td>date_of_birth</td><td>TC000017</td><td>{rows[35]['given_names']} "
+        f"{rows[35]['surname']}</td>" in content
+    )
     assert "is not a real date (use YYYY-MM-DD)" in content
 
 
@@ -48,7 +104,7 @@ def test_the_upload_form_offers_only_ports_the_user_coordinates(client, atl, dc_
 
 def test_it_refuses_a_port_the_user_does_not_coordinate(client, jfk, atl_senior):
     client.force_login(atl_senior)
-    response = client.post(IMPORTS, {"port": jfk.pk, "file": sample_upload()})
+    response = post_upload(client, jfk, sample_upload())
     assert response.status_code == 400
     assert not ImportBatch.objects.exists()
 
@@ -56,7 +112,7 @@ def test_it_refuses_a_port_the_user_does_not_coordinate(client, jfk, atl_senior)
 def test_it_refuses_a_file_of_the_wrong_type_with_a_clear_message(client, atl, atl_senior):
     client.force_login(atl_senior)
     file = SimpleUploadedFile("manifest.pdf", b"%PDF-1.7")
-    response = client.post(IMPORTS, {"port": atl.pk, "file": file})
+    response = post_upload(client, atl, file)
     assert response.status_code == 400
     assert "is not a .csv or .xlsx file" in response.content.decode()
 
@@ -64,7 +120,7 @@ def test_it_refuses_a_file_of_the_wrong_type_with_a_clear_message(client, atl, a
 def test_it_refuses_a_file_over_the_size_limit(client, atl, atl_senior):
     client.force_login(atl_senior)
     file = SimpleUploadedFile("big.csv", b"x" * (MAX_UPLOAD_BYTES + 1))
-    response = client.post(IMPORTS, {"port": atl.pk, "file": file})
+    response = post_upload(client, atl, file)
     assert response.status_code == 400
     assert "the limit is 5 MB" in response.content.decode()
 
@@ -74,7 +130,7 @@ def test_an_associate_sees_who_imports_and_may_not_post(client, atl, atl_associa
     page = client.get(IMPORTS)
     assert "done by senior associates, officers and Operations HQ" in page.content.decode()
     assert '<form method="post" enctype' not in page.content.decode()
-    response = client.post(IMPORTS, {"port": atl.pk, "file": sample_upload()})
+    response = post_upload(client, atl, sample_upload())
     assert response.status_code == 403
     assert not ImportBatch.objects.exists()
 

@@ -51,7 +51,7 @@ def test_it_imports_the_sample_csv(atl, atl_senior):
     batch = import_manifest(atl_senior, atl, sample_upload("csv"))
 
     assert batch.status == ImportBatch.Status.APPLIED, batch.errors
-    assert counts() == {"cases": 6, "individuals": 20, "flights": 7, "segments": 10, "revisions": 0}
+    assert counts() == {"cases": 6, "individuals": 20, "flights": 8, "segments": 11, "revisions": 0}
     assert len(batch.summary["created"]) == 6
 
 
@@ -59,7 +59,7 @@ def test_it_imports_the_sample_xlsx_to_the_same_data_as_the_csv(atl, atl_senior)
     batch = import_manifest(atl_senior, atl, sample_upload("xlsx"))
 
     assert batch.status == ImportBatch.Status.APPLIED, batch.errors
-    assert counts() == {"cases": 6, "individuals": 20, "flights": 7, "segments": 10, "revisions": 0}
+    assert counts() == {"cases": 6, "individuals": 20, "flights": 8, "segments": 11, "revisions": 0}
     grandfather = Individual.objects.get(person_number="SY260074-03")
     assert grandfather.date_of_birth == dt.date(1946, 10, 30)
     assert Flight.objects.get(carrier="TK", number="33").scheduled_arrival == dt.datetime(
@@ -84,8 +84,13 @@ def test_it_stores_the_samples_people_needs_and_times(atl, atl_senior):
     assert qr.scheduled_arrival == dt.datetime(2026, 4, 14, 19, 5, tzinfo=UTC)
     assert qr.scheduled_departure == dt.datetime(2026, 4, 14, 5, 5, tzinfo=UTC)
     assert (qr.port, qr.origin, qr.destination) == (atl, "DOH", "ATL")
-    onward = Segment.objects.get(case__case_number="AF260311", direction="onward").flight
-    assert (onward.code, onward.origin, onward.destination) == ("DL1820", "ATL", "BOI")
+    onward = [
+        s.flight for s in Segment.objects.filter(case__case_number="AF260311", direction="onward")
+    ]
+    assert [(f.code, f.origin, f.destination) for f in onward] == [
+        ("DL1820", "ATL", "SLC"),
+        ("DL3875", "SLC", "BOI"),
+    ]
 
 
 def test_it_writes_one_audit_event_per_created_case(atl, atl_senior):
@@ -244,8 +249,11 @@ def test_it_refuses_a_case_already_at_another_port(atl, jfk, atl_senior, jfk_off
 
     batch = import_manifest(atl_senior, atl, upload(to_csv(manifest_rows(cases=1, version=2))))
 
-    [message] = refused_messages(batch)
-    assert message.startswith("Row 2, case_number: case TC000000 is already at JFK")
+    assert refused_messages(batch) == [
+        "Row 2, case_number: this case number cannot be imported here; ask Operations HQ."
+    ]
+    assert batch.errors[0]["case"] == "TC000000"
+    assert "JFK" not in str(batch.errors)  # another port's families are not given away
     assert Case.objects.get().port == jfk
 
 
@@ -297,8 +305,10 @@ def test_it_refuses_a_flight_another_port_already_handles(atl, jfk, atl_senior, 
     batch = import_manifest(atl_senior, atl, upload(to_csv(manifest_rows(cases=1))))
 
     assert refused_messages(batch) == [
-        "Row 2, inbound_flight: QR755 on 2026-04-14 is already handled by JFK; "
-        "check the flight number and date.",
-        "Row 2, onward_flight: DL1820 on 2026-04-14 is already handled by JFK; "
-        "check the flight number and date.",
+        "Row 2, inbound_flight: QR755 on 2026-04-14 cannot be imported here: it is already "
+        "known with another route. Check the flight number and date; if they are right, ask "
+        "Operations HQ.",
+        "Row 2, onward_flight: DL1820 on 2026-04-14 cannot be imported here: it is already "
+        "known with another route. Check the flight number and date; if they are right, ask "
+        "Operations HQ.",
     ]

@@ -25,7 +25,13 @@ def test_documents_move_to_the_core_with_their_case_and_their_audit_trail(refere
     from django.contrib.auth import get_user_model
     from django.contrib.contenttypes.models import ContentType
 
-    migrate([("reports", "0003_incident_reports"), ("poe_ops", "0007_port_staffing_settings")])
+    migrate(
+        [
+            ("reports", "0003_incident_reports"),
+            ("poe_ops", "0007_port_staffing_settings"),
+            ("cases", "0003_bookings_vendors_escorts_custody"),  # cases_case as it was then
+        ]
+    )
     user = get_user_model().objects.create(username="asker")
     with connection.cursor() as cursor:
         cursor.execute("SELECT id FROM poe_ops_port WHERE iata = 'ATL'")
@@ -99,3 +105,90 @@ def test_whoever_supervised_a_port_also_manages_it_after_the_upgrade(reference_d
     assert GroupObjectPermission.objects.filter(
         group=group, permission__codename="manage_port", object_pk=str(atl.pk)
     ).exists()
+
+
+def test_imports_recorded_before_previews_keep_what_they_showed(client, reference_data):
+    """Summaries and problems written before the preview (issue 16) take the new shape, and
+    their pages still show what they did; the people imported then get no packet and stay on
+    their ABN version."""
+    from django.contrib.auth import get_user_model
+
+    migrate(
+        [
+            ("arrivals", "0003_rebooking"),
+            ("cases", "0003_bookings_vendors_escorts_custody"),
+            ("poe_ops", "0009_document_table"),
+        ]
+    )
+    user = get_user_model().objects.create(username="old.senior", is_superuser=True)
+    applied_summary = (
+        '{"created": ["AF100200"], "updated": [{"case_number": "AF100100", "from_version": 1, '
+        '"to_version": 2, "changed": ["final_destination"], "not_in_new_version": ["P3"]}], '
+        '"unchanged": ["AF100300"], "flights_created": ["QR755 2026-04-14"], '
+        '"flights_updated": []}'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM poe_ops_port WHERE iata = 'ATL'")
+        (port_id,) = cursor.fetchone()
+        ids = []
+        for status, errors, summary in (
+            ("applied", "[]", applied_summary),
+            ("refused", '[{"row": 37, "column": "date_of_birth", "message": "bad"}]',
+             '{"error_count": 1}'),
+        ):  # fmt: skip
+            cursor.execute(
+                "INSERT INTO arrivals_importbatch (port_id, uploaded_by_id, uploaded_at, "
+                "file_name, sha256, row_count, status, errors, summary) VALUES "
+                "(%s, %s, now(), 'old.csv', '', 3, %s, %s, %s) RETURNING id",
+                [port_id, user.pk, status, errors, summary],
+            )
+            ids.append(cursor.fetchone()[0])
+        cursor.execute(
+            "INSERT INTO cases_case (case_number, abn_number, abn_version, port_id, "
+            "local_affiliate, final_destination, status, notes, created_at, updated_at) "
+            "VALUES ('AF100200', 'ABN1', 1, %s, '', '', 'expected', '', now(), now()) "
+            "RETURNING id",
+            [port_id],
+        )
+        (case_id,) = cursor.fetchone()
+        cursor.execute(
+            "INSERT INTO cases_individual (case_id, person_number, given_names, surname, sex, "
+            "nationality, primary_language, interpreter_needed, relationship, "
+            "document_in_custody, ssr_codes, unaccompanied_minor, medical, pregnancy, elderly, "
+            "single_parent, other_vulnerability, vulnerability_notes, current_step, "
+            "name_folded) VALUES (%s, 'P1', 'Amina', 'Karimi', 'F', 'AF', 'prs', false, 'PA', "
+            "false, '[\"WCHR\"]', false, false, false, false, false, false, '', 'expected', "
+            "'amina karimi')",
+            [case_id],
+        )
+
+    migrate(latest())
+
+    from arrivals.models import ImportBatch
+    from cases.models import Individual
+
+    applied, refused = (ImportBatch.objects.get(pk=pk) for pk in ids)
+    assert applied.summary["created"][0]["case_number"] == "AF100200"
+    assert applied.summary["updated"][0]["people_removed"] == ["P3"]
+    assert applied.summary["counts"]["new"] == 1 and applied.checked_at == applied.uploaded_at
+    assert refused.errors == [
+        {"row": 37, "column": "date_of_birth", "message": "bad", "case": "", "person": ""}
+    ]
+    person = Individual.objects.get()
+    assert (person.a_number, person.removed_in_version, person.ssr_codes) == ("", None, ["WCHR"])
+    assert not person.carried_documents.exists()
+    client.force_login(user)
+    page = client.get(f"/imports/{applied.pk}/").content.decode()
+    assert "What this import did" in page and "AF100200" in page and "AF100100" in page
+    assert (
+        "<td>37</td><td>date_of_birth</td>"
+        in client.get(f"/imports/{refused.pk}/").content.decode()
+    )
+
+    migrate([("arrivals", "0003_rebooking")])  # and back again, for the old code
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT summary FROM arrivals_importbatch WHERE id = %s", [ids[0]])
+        (back,) = cursor.fetchone()
+    back = back if isinstance(back, dict) else __import__("json").loads(back)
+    assert back["created"] == ["AF100200"] and "counts" not in back
+    migrate(latest())

@@ -140,6 +140,7 @@ def test_it_never_mutes_emergencies(atl, dc_ops):
         "on_call",
         "shift_log",
         "timesheets_due",
+        "case_change",
     }
     emergency = _notice(atl, kind=NotificationKind.EMERGENCY)
     assert notifications.recipients(emergency) == ["dc.ops@example.org"]
@@ -199,6 +200,7 @@ def test_it_saves_email_mutes_but_keeps_emergencies_on(client, dc_ops):
         "on_call",
         "shift_log",
         "timesheets_due",
+        "case_change",
     }
     page = client.get(reverse("notification_settings"))
     assert 'value="rebooking" id="email-rebooking">' in page.text

@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from poe_ops.models import Port
 from tests.factories import (
+    CarriedDocumentFactory,
     CaseFactory,
     ContactFactory,
     CredentialFactory,
@@ -94,6 +95,9 @@ POST_ONLY: set[str] = {
     "arrivals:interpreter_status",
     "staffing:add_language",
     "staffing:remove_language",
+    "arrivals:import_confirm",
+    "arrivals:import_discard",
+    "cases:document_status",
 }
 
 
@@ -115,6 +119,11 @@ def _step_event_at(port: Port) -> dict[str, Any]:
 
 def _import_batch(port: Port) -> dict[str, Any]:
     return {"pk": ImportBatchFactory.create(port=port).pk}
+
+
+def _carried_document_at(port: Port) -> dict[str, Any]:
+    paper = CarriedDocumentFactory.create(individual__case__port=port)
+    return {"case_number": paper.individual.case.case_number, "pk": paper.pk}
 
 
 def _document_at(port: Port) -> dict[str, Any]:
@@ -198,6 +207,9 @@ def _credential_at(port: Port) -> dict[str, Any]:
 PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
     "arrivals:port_today": lambda port: {"iata": port.iata},
     "arrivals:import_detail": _import_batch,
+    "arrivals:import_confirm": _import_batch,
+    "arrivals:import_discard": _import_batch,
+    "cases:document_status": _carried_document_at,
     "arrivals:flight": _flight_at,
     "arrivals:individual_step": _individual_at,
     "arrivals:case_step": _case_at,

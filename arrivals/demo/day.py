@@ -17,7 +17,14 @@ from django.utils import timezone
 
 from arrivals.demo.people import NATIONS, ONWARD_CITIES, ORIGIN_NATIONS, PORT_CITY, ROUTES
 from arrivals.models import Flight, Segment, StepEvent
-from cases.models import SSR, Case, Individual, ResettlementAgency
+from cases.models import (
+    CarriedDocument,
+    Case,
+    ImmigrationCategory,
+    Individual,
+    ResettlementAgency,
+    TBClass,
+)
 from cases.steps import ArrivalStep
 from poe_ops import demo
 from poe_ops.models import Port
@@ -192,7 +199,7 @@ class _DayBuilder:
                 nation_code, surname, language, rng.randint(14, 17), rng.choice("MF"), "PA"
             )
             minor.unaccompanied_minor = True
-            minor.ssr_codes = [SSR.UMNR]
+            minor.ssr_codes = ["UMNR"]
             minor.interpreter_needed = True
             minor.vulnerability_notes = "Unaccompanied minor: hand over only to the URM escort."
             return [minor]
@@ -218,7 +225,7 @@ class _DayBuilder:
             people[0].single_parent = True
         for member in people:
             if member.elderly and rng.random() < 0.6:
-                member.ssr_codes = [SSR.WCHR]
+                member.ssr_codes = ["WCHR"]
         spouse = next((p for p in people if p.relationship == Relationship.SPOUSE), None)
         if spouse is not None and spouse.sex == "F" and rng.random() < 0.1:
             spouse.pregnancy = True
@@ -229,10 +236,10 @@ class _DayBuilder:
         adults = [p for p in people if p.relationship != Relationship.CHILD] or people
         who = self.rng.choice(adults)
         if need == "wheelchair":
-            who.ssr_codes = [*who.ssr_codes, self.rng.choice((SSR.WCHR, SSR.WCHC))]
+            who.ssr_codes = [*who.ssr_codes, self.rng.choice(("WCHR", "WCHC"))]
         elif need == "medical":
             who.medical = True
-            who.ssr_codes = [*who.ssr_codes, SSR.MEDA]
+            who.ssr_codes = [*who.ssr_codes, "MEDA"]
             who.vulnerability_notes = self.rng.choice(MEDICAL_NOTES)
 
     # --- progress on flights that have landed ----------------------------------------------
@@ -332,11 +339,48 @@ class _DayBuilder:
         if onward is not None:
             self.plan.segments.append((case, onward, Segment.Direction.ONWARD))
 
+    def travel_packets(self) -> list[CarriedDocument]:
+        """A-numbers, immigration categories, TB classes and the papers in the IOM bag, from a
+        random generator of their own (the day's people and steps do not change with them)."""
+        rng = random.Random(f"poe-demo-packet:{self.port.iata}:{self.day.isoformat()}")  # noqa: S311
+        papers: list[CarriedDocument] = []
+        for case, member, _steps in self.plan.people:
+            member.a_number = f"A{rng.randint(200_000_000, 249_999_999):09d}"
+            if member.nationality == "AF" and rng.random() < 0.5:
+                member.immigration_category = ImmigrationCategory.SIV
+            else:
+                member.immigration_category = rng.choice(
+                    [ImmigrationCategory.REFUGEE] * 6 + [ImmigrationCategory.FOLLOW_TO_JOIN]
+                )
+            if member.relationship != Relationship.CHILD and rng.random() < 0.12:
+                member.tb_class = rng.choice((TBClass.B1, TBClass.B2))
+                member.tb_followup = True
+            kinds = [CarriedDocument.Kind.MEDICAL_FORMS]
+            if member.person_number == "P01":
+                kinds.insert(0, CarriedDocument.Kind.CBP_PACKET)
+            if member.tb_class:
+                kinds.append(CarriedDocument.Kind.XRAYS)
+            papers += [CarriedDocument(individual=member, kind=kind) for kind in kinds]
+            if "oxygen" in member.vulnerability_notes:
+                member.ssr_codes = [*member.ssr_codes, "OXYG"]
+                case.medical_escort = True
+                case.medical_escort_name = "IOM medical escort (Dr. Leyla Demir)"
+                papers.append(
+                    CarriedDocument(
+                        individual=member,
+                        kind=CarriedDocument.Kind.OTHER,
+                        description="Oxygen prescription",
+                    )
+                )
+        return papers
+
     def write(self, actor: User | None) -> None:
+        papers = self.travel_packets()
         Case.objects.bulk_create(self.plan.cases)
         for case, member, _steps in self.plan.people:
             member.case = case
         Individual.objects.bulk_create([member for _c, member, _s in self.plan.people])
+        CarriedDocument.objects.bulk_create(papers)
         Segment.objects.bulk_create(
             Segment(case=case, flight=flight, direction=direction)
             for case, flight, direction in self.plan.segments
@@ -384,6 +428,7 @@ def seed_demo() -> str:
     with their rates, a few overnight transits with bookings, the directory and the shift log at
     ATL and JFK."""
     from arrivals.demo.bookings import seed_demo_bookings
+    from arrivals.demo.imports import seed_demo_imports
     from arrivals.demo.operations import seed_contacts, seed_shift_log
 
     admin = demo.user("admin")
@@ -400,4 +445,5 @@ def seed_demo() -> str:
             if associate is not None:
                 seed_contacts(port, demo.user(f"{port.iata.lower()}.officer") or associate)
                 seed_shift_log(port, associate)
-    return f"{created} new cases"
+    imports = seed_demo_imports()
+    return f"{created} new cases, {imports} manifest uploads"

@@ -1,245 +1,159 @@
-"""Writing a checked manifest to the database: cases, people, flights, segments, history, audit.
+"""Writing a confirmed plan: cases, people and their papers, flights, segments, history, audit,
+and what the offices must hear (moves between ports, cancellations).
 
-Called by ``services.import_manifest`` inside its transaction. Works in bulk — a fixed number of
-queries however long the file — and raises ``ImportRefused`` (nothing written) when the file
-conflicts with what is stored: an older ABN version, or a case or flight of another port.
-"""
+Called by ``services.manifest_import.confirm_import`` inside its transaction, with a plan just
+worked out again under locks and found equal to the preview. Works in bulk — a fixed number of
+queries however long the file. Nothing is deleted: a moved case keeps its history, a cancelled
+one its people and steps, a replaced segment stays as ``replaced_by`` its successor, a person
+left out of a newer version is marked so (``removed_in_version``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import json
+from collections import defaultdict
 from typing import Any, cast
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AccountUser
-from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
-from arrivals.manifest.reading import CaseRows, FlightLeg, Manifest
-from arrivals.manifest.values import Problem
+from arrivals.manifest.plan import (
+    CASE_FIELDS,
+    PERSON_FIELDS,
+    CaseChange,
+    FlightKey,
+    Plan,
+    case_values,
+    person_values,
+)
+from arrivals.manifest.reading import CaseRows, PersonRow
 from arrivals.models import Flight, ImportBatch, Segment
-from cases.models import Case, CaseRevision, Individual
-from poe_ops.models import Port
-from poe_ops.refusals import Refusal
-from poe_ops.services.audit import changed_fields, log_actions
+from cases.models import CarriedDocument, Case, CaseRevision, Individual
+from poe_ops.models import NotificationKind
+from poe_ops.services.audit import log_actions
+from poe_ops.services.notifications import notify
 from poe_ops.text import fold
 
 User = AbstractBaseUser | AnonymousUser
-FlightKey = tuple[str, str, dt.date]
-
-CASE_FIELDS = ("abn_number", "abn_version", "agency_id", "local_affiliate", "final_destination")
-PERSON_FIELDS = (
-    "given_names",
-    "surname",
-    "date_of_birth",
-    "sex",
-    "nationality",
-    "primary_language",
-    "interpreter_needed",
-    "relationship",
-    "document_in_custody",
-    "ssr_codes",
-    "unaccompanied_minor",
-    "medical",
-    "pregnancy",
-    "elderly",
-    "single_parent",
-    "other_vulnerability",
-    "vulnerability_notes",
-)
-FLIGHT_FIELDS = ("origin", "destination", "scheduled_departure", "scheduled_arrival")
+AuditEntry = tuple[str, Any, Any, Any]
 
 
-class ImportRefused(Refusal):
-    """The file would make a record wrong: ``problems`` say where (row, column, value)."""
-
-    default_code = "manifest_rows"
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"The manifest has {len(problems)} problem(s); nothing was imported.")
-        self.problems = problems
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    return value if value is None or isinstance(value, bool | int | float) else str(value)
-
-
-def _case_values(case: CaseRows, agencies: dict[str, int]) -> dict[str, Any]:
-    v = case.values
-    return {
-        "abn_number": v["abn_number"],
-        "abn_version": v["abn_version"],
-        "agency_id": agencies.get(v["agency_code"]) if v["agency_code"] else None,
-        "local_affiliate": v["local_affiliate"],
-        "final_destination": v["final_destination"],
-    }
-
-
-def apply_manifest(
-    user: User,
-    port: Port,
-    manifest: Manifest,
-    agencies: dict[str, int],
-    batch: ImportBatch,
-) -> dict[str, list[Any]]:
-    """Create or update everything the manifest describes; returns the batch's summary."""
+def apply_plan(user: User, plan: Plan, batch: ImportBatch, agencies: dict[str, int]) -> None:
     now = timezone.now()
-    stored = {
-        c.case_number: c
-        for c in Case.objects.select_for_update()
-        .select_related("port")
-        .filter(case_number__in=list(manifest.cases))
-    }
-    problems: list[Problem] = []
-    created: list[CaseRows] = []
-    updated: list[tuple[CaseRows, Case]] = []
-    unchanged: list[str] = []
-    for number, rows in manifest.cases.items():
-        case = stored.get(number)
-        version = rows.values["abn_version"]
-        if case is None:
-            created.append(rows)
-        elif case.port_id != port.pk:
-            problems.append(
-                Problem(
-                    rows.first_row,
-                    "case_number",
-                    f"case {number} is already at {case.port.iata}; it cannot also come to "
-                    f"{port.iata}. Ask {case.port.iata} or HQ to check the ABN.",
-                )
+    audit: list[AuditEntry] = []
+    flights = _save_flights(plan, audit)
+    _create_cases(plan, agencies, flights, now, audit, batch)
+    _update_cases(plan, flights, now, audit, user, batch)
+    for case in plan.dropped:
+        audit.append(
+            (
+                "poe.case.cancelled",
+                case,
+                {"status": [case.status, Case.Status.CANCELLED]},
+                {"why": "not on this manifest", "import": batch.pk},
             )
-        elif version < case.abn_version:
-            problems += [
-                Problem(
-                    row,
-                    "abn_version",
-                    f"version {version} of case {number} is older than version "
-                    f"{case.abn_version}, which is already imported. Use the newest ABN.",
-                )
-                for row in rows.rows
-            ]
-        elif version == case.abn_version:
-            unchanged.append(number)
-        else:
-            updated.append((rows, case))
-    flights, flight_problems = _load_flights(port, [r for r in created] + [r for r, _ in updated])
-    problems += flight_problems
-    if problems:
-        raise ImportRefused(sorted(problems, key=lambda p: p.row or 0))
-
-    audit: list[tuple[str, Any, Any, Any]] = []
-    flight_summary = _save_flights(flights, port, audit)
-    created_cases = _create_cases(created, port, agencies, flights, now, audit, batch)
-    updated_cases = _update_cases(updated, agencies, flights, now, audit, user, batch)
-    log_actions(user, audit, port=port)
-    return {
-        "created": created_cases,
-        "updated": updated_cases,
-        "unchanged": sorted(unchanged),
-        **flight_summary,
-    }
+        )
+        case.status = Case.Status.CANCELLED
+        case.updated_at = now
+    Case.objects.bulk_update(plan.dropped, ["status", "updated_at"])
+    log_actions(user, audit, port=plan.port)
+    _notify(plan, batch)
 
 
-def _legs(cases: Iterable[CaseRows]) -> dict[FlightKey, FlightLeg]:
-    legs: dict[FlightKey, FlightLeg] = {}
-    for case in cases:
-        for leg in (case.inbound, case.onward):
-            if leg is not None:
-                legs.setdefault(leg.key, leg)
-    return legs
-
-
-def _load_flights(
-    port: Port, cases: list[CaseRows]
-) -> tuple[dict[FlightKey, tuple[FlightLeg, Flight | None]], list[Problem]]:
-    legs = _legs(cases)
-    if not legs:
-        return {}, []
-    query = Q()
-    for carrier, number, day in legs:
-        query |= Q(carrier=carrier, number=number, scheduled_date=day)
-    existing = {
-        (f.carrier, f.number, f.scheduled_date): f
-        for f in Flight.objects.select_for_update(of=("self",)).select_related("port").filter(query)
-    }
-    problems = []
-    for key, flight in existing.items():
-        if flight.port_id != port.pk:
-            row = next(c.first_row for c in cases if key in _legs([c]))
-            problems.append(
-                Problem(
-                    row,
-                    "inbound_flight" if legs[key].destination == port.iata else "onward_flight",
-                    f"{flight.code} on {flight.scheduled_date:%Y-%m-%d} is already handled by "
-                    f"{flight.port.iata}; check the flight number and date.",
-                )
-            )
-    return {key: (leg, existing.get(key)) for key, leg in legs.items()}, problems
-
-
-def _save_flights(
-    flights: dict[FlightKey, tuple[FlightLeg, Flight | None]],
-    port: Port,
-    audit: list[tuple[str, Any, Any, Any]],
-) -> dict[str, list[Any]]:
-    new, changed = [], []
-    for key, (leg, flight) in list(flights.items()):
-        values = {f: getattr(leg, f) for f in FLIGHT_FIELDS if getattr(leg, f) is not None}
+def _save_flights(plan: Plan, audit: list[AuditEntry]) -> dict[FlightKey, Flight]:
+    new = []
+    saved: dict[FlightKey, Flight] = {}
+    for key, (leg, flight) in plan.flights.items():
         if flight is None:
             flight = Flight(
                 carrier=leg.carrier, number=leg.number, scheduled_date=leg.scheduled_date,
-                port=port, **values,
+                port=plan.port, origin=leg.origin, destination=leg.destination,
+                scheduled_departure=leg.scheduled_departure,
+                scheduled_arrival=leg.scheduled_arrival,
             )  # fmt: skip
             new.append(flight)
-        else:
-            before = {f: getattr(flight, f) for f in values}
-            changes = changed_fields(before, values)
-            if changes:
-                for name, value in values.items():
-                    setattr(flight, name, value)
-                flight.save(update_fields=[*values, "updated_at"])
-                changed.append(flight)
-                audit.append(("poe.flight.updated", flight, changes, None))
-        flights[key] = (leg, flight)
+        saved[key] = flight
+    for flight, values, changes in plan.flight_updates:
+        for name, value in values.items():
+            setattr(flight, name, value)
+        flight.save(update_fields=[*values, "updated_at"])
+        audit.append(("poe.flight.updated", flight, changes, None))
     Flight.objects.bulk_create(new)
     audit += [("poe.flight.created", f, None, None) for f in new]
-    return {
-        "flights_created": [f"{f.code} {f.scheduled_date:%Y-%m-%d}" for f in new],
-        "flights_updated": [f"{f.code} {f.scheduled_date:%Y-%m-%d}" for f in changed],
-    }
+    return saved
 
 
-def _person(case: Case, person_number: str, values: dict[str, Any]) -> Individual:
-    person = Individual(case=case, person_number=person_number, **values)
+def _person(case: Case, row: PersonRow) -> Individual:
+    person = Individual(case=case, person_number=row.person_number, **person_values(row))
     person.name_folded = fold(f"{person.given_names} {person.surname}")
     return person
 
 
+def _documents(person: Individual, keys: list[str]) -> list[CarriedDocument]:
+    made = []
+    for key in keys:
+        if key.startswith("other:"):
+            made.append(
+                CarriedDocument(
+                    individual=person,
+                    kind=CarriedDocument.Kind.OTHER,
+                    description=key.removeprefix("other:"),
+                )
+            )
+        else:
+            made.append(CarriedDocument(individual=person, kind=key))
+    return made
+
+
+def _segments(
+    case: Case, direction: str, keys: list[FlightKey], flights: dict[FlightKey, Flight], now: Any
+) -> list[Segment]:
+    return [
+        Segment(case=case, flight=flights[key], direction=direction, created_at=now) for key in keys
+    ]
+
+
 def _create_cases(
-    rows: list[CaseRows],
-    port: Port,
+    plan: Plan,
     agencies: dict[str, int],
-    flights: dict[FlightKey, tuple[FlightLeg, Flight | None]],
+    flights: dict[FlightKey, Flight],
     now: dt.datetime,
-    audit: list[tuple[str, Any, Any, Any]],
+    audit: list[AuditEntry],
     batch: ImportBatch,
-) -> list[str]:
+) -> None:
+    rows: list[CaseRows] = plan.new
     cases = [
-        Case(case_number=r.case_number, port=port, created_at=now, **_case_values(r, agencies))
+        Case(
+            case_number=r.case_number,
+            port=plan.port,
+            created_at=now,
+            status=Case.Status.CANCELLED if r.values["cancelled"] else Case.Status.EXPECTED,
+            import_warnings=plan.warnings_of(r.case_number),
+            **case_values(r, agencies),
+        )
         for r in rows
     ]
     Case.objects.bulk_create(cases)
     people, segments = [], []
+    packets: list[tuple[Individual, list[str]]] = []
     for case, r in zip(cases, rows, strict=True):
-        people += [_person(case, p.person_number, p.values) for p in r.people]
-        segments += _new_segments(case, r, flights, now)
+        for row in r.people:
+            person = _person(case, row)
+            people.append(person)
+            if row.values["documents"]:
+                packets.append((person, row.values["documents"]))
+        inbound = [r.inbound.key] if r.inbound else []
+        segments += _segments(case, Segment.Direction.INBOUND, inbound, flights, now)
+        segments += _segments(
+            case, Segment.Direction.ONWARD, [leg.key for leg in r.onward], flights, now
+        )
     Individual.objects.bulk_create(people, batch_size=2000)
+    CarriedDocument.objects.bulk_create(
+        [d for person, keys in packets for d in _documents(person, keys)], batch_size=2000
+    )
     Segment.objects.bulk_create(segments, batch_size=2000)
     audit += [
         (
@@ -250,139 +164,233 @@ def _create_cases(
         )
         for case, r in zip(cases, rows, strict=True)
     ]
-    return [c.case_number for c in cases]
 
 
-def _new_segments(
-    case: Case,
-    rows: CaseRows,
-    flights: dict[FlightKey, tuple[FlightLeg, Flight | None]],
-    now: dt.datetime,
-) -> list[Segment]:
-    segments = []
-    for leg, direction in ((rows.inbound, "inbound"), (rows.onward, "onward")):
-        if leg is not None:
-            flight = flights[leg.key][1]
-            segments.append(Segment(case=case, flight=flight, direction=direction, created_at=now))
-    return segments
+def _revision(change: CaseChange, stored_people: list[Individual], user: User, now: Any) -> Any:
+    case = change.case
+    return CaseRevision(
+        case=case,
+        abn_version=case.abn_version,
+        replaced_at=now,
+        replaced_by=cast(AccountUser, user),
+        values={
+            "port": case.port.iata,
+            "status": case.status,
+            **{f: _jsonable(getattr(case, f)) for f in CASE_FIELDS},
+            "people": [
+                {
+                    "person_number": p.person_number,
+                    **{f: _jsonable(getattr(p, f)) for f in PERSON_FIELDS},
+                }
+                for p in sorted(stored_people, key=lambda p: p.person_number)
+            ],
+            "segments": {direction: legs.before for direction, legs in sorted(change.legs.items())},
+        },
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value if value is None or isinstance(value, bool | int | float) else str(value)
 
 
 def _update_cases(
-    updates: list[tuple[CaseRows, Case]],
-    agencies: dict[str, int],
-    flights: dict[FlightKey, tuple[FlightLeg, Flight | None]],
+    plan: Plan,
+    flights: dict[FlightKey, Flight],
     now: dt.datetime,
-    audit: list[tuple[str, Any, Any, Any]],
+    audit: list[AuditEntry],
     user: User,
     batch: ImportBatch,
-) -> list[dict[str, Any]]:
-    if not updates:
-        return []
-    case_ids = [case.pk for _, case in updates]
-    people: dict[int, dict[str, Individual]] = {pk: {} for pk in case_ids}
-    for person in Individual.objects.filter(case_id__in=case_ids):
-        people[person.case_id][person.person_number] = person
-    current: dict[tuple[int, str], Segment] = {
-        (s.case_id, s.direction): s
-        for s in Segment.objects.filter(case_id__in=case_ids, replaced_by__isnull=True)
-        .select_related("flight")
-        .order_by("created_at", "pk")
-    }
+) -> None:
+    if not plan.changed:
+        return
+    people_of: dict[int, list[Individual]] = defaultdict(list)
+    for person in Individual.objects.filter(case_id__in=[c.case.pk for c in plan.changed]):
+        people_of[person.case_id].append(person)
     revisions: list[CaseRevision] = []
     new_people: list[Individual] = []
+    packets: list[tuple[Individual, list[str]]] = []
     changed_people: list[Individual] = []
+    removed: list[Individual] = []
+    new_documents: list[CarriedDocument] = []
+    gone_documents: list[int] = []
     new_segments: list[Segment] = []
-    replaced: list[tuple[Segment, Segment]] = []
-    summary = []
-    for rows, case in updates:
-        before_case = {f: getattr(case, f) for f in CASE_FIELDS}
-        revisions.append(
-            CaseRevision(
-                case=case,
-                abn_version=case.abn_version,
-                replaced_at=now,
-                replaced_by=cast(AccountUser, user),
-                values={
-                    **{f: _jsonable(v) for f, v in before_case.items()},
-                    "people": [
-                        {"person_number": n, **{f: _jsonable(getattr(p, f)) for f in PERSON_FIELDS}}
-                        for n, p in sorted(people[case.pk].items())
-                    ],
-                    "segments": [
-                        {"direction": d, "flight": str(s.flight)}
-                        for (cid, d), s in current.items()
-                        if cid == case.pk
-                    ],
-                },
-            )
-        )
-        after_case = _case_values(rows, agencies)
-        changes = changed_fields(before_case, after_case)
-        for name, value in after_case.items():
-            setattr(case, name, value)
+    replaced: list[tuple[Segment, FlightKey, dict[FlightKey, Segment]]] = []
+    for change in plan.changed:
+        case = change.case
+        version_before = case.abn_version
+        if change.version_changed:
+            revisions.append(_revision(change, people_of[case.pk], user, now))
+            for name, value in change.after.items():
+                setattr(case, name, value)
+            case.port = plan.port
+            case.import_warnings = plan.warnings_of(change.number)
+        if change.status is not None:
+            case.status = change.status
         case.updated_at = now
-        for p in rows.people:
-            found = people[case.pk].get(p.person_number)
-            if found is None:
-                new_people.append(_person(case, p.person_number, p.values))
-                changes[f"person {p.person_number}"] = [None, "added"]
-                continue
-            person = found
-            before = {f: getattr(person, f) for f in PERSON_FIELDS}
-            person_changes = changed_fields(before, p.values)
-            if person_changes:
-                for name, value in p.values.items():
-                    setattr(person, name, value)
-                person.name_folded = fold(f"{person.given_names} {person.surname}")
-                changed_people.append(person)
-                changes.update(
-                    {f"person {p.person_number} {f}": v for f, v in person_changes.items()}
-                )
-        for leg, direction in ((rows.inbound, "inbound"), (rows.onward, "onward")):
-            old = current.get((case.pk, direction))
-            flight = flights[leg.key][1] if leg is not None else None
-            if leg is None or flight is None:
-                if old is not None:  # dropped from the ABN: kept, and said so
-                    changes[f"{direction} flight"] = [str(old.flight), "not on the new version"]
-                continue
-            if old is not None and old.flight_id == flight.pk:
-                continue
-            segment = Segment(case=case, flight=flight, direction=direction, created_at=now)
-            new_segments.append(segment)
-            if old is not None:
-                replaced.append((old, segment))
-            changes[f"{direction} flight"] = [
-                str(old.flight) if old is not None else None,
-                str(flight),
-            ]
-        missing = sorted(set(people[case.pk]) - {p.person_number for p in rows.people})
+        for row in change.new_people:
+            person = _person(case, row)
+            new_people.append(person)
+            if row.values["documents"]:
+                packets.append((person, row.values["documents"]))
+        for person, values in change.changed_people:
+            for name, value in values.items():
+                setattr(person, name, value)
+            person.name_folded = fold(f"{person.given_names} {person.surname}")
+            changed_people.append(person)
+            wanted = change.documents.get(person.person_number)
+            if wanted is not None:
+                stored = plan.stored_documents.get(person.pk, {})
+                new_documents += _documents(person, [k for k in wanted if k not in stored])
+                # A document the ABN no longer lists goes, unless staff already recorded
+                # something about it (taken by CBP, returned): that stays with its history.
+                gone_documents += [
+                    d.pk
+                    for key, d in stored.items()
+                    if key not in wanted and d.status == CarriedDocument.Status.CARRIED
+                ]
+        for person in change.removed:
+            person.removed_in_version = change.after["abn_version"]
+            removed.append(person)
+        for direction, legs in change.legs.items():
+            made = _segments(case, direction, [leg.key for leg in legs.add], flights, now)
+            new_segments += made
+            by_key = {**legs.kept, **{leg.key: s for leg, s in zip(legs.add, made, strict=True)}}
+            replaced += [(old, key, by_key) for old, key in legs.replace]
         audit.append(
             (
-                "poe.case.updated",
+                _action(change),
                 case,
-                changes,
+                change.changes,
                 {
-                    "abn_version": [before_case["abn_version"], case.abn_version],
+                    "abn_version": [version_before, case.abn_version],
                     "import": batch.pk,
-                    "not_in_new_version": missing,
+                    "not_in_new_version": [p.person_number for p in change.removed],
+                    **({"moved_from": change.moved_from.iata} if change.moved_from else {}),
                 },
             )
         )
-        summary.append(
-            {
-                "case_number": case.case_number,
-                "from_version": before_case["abn_version"],
-                "to_version": case.abn_version,
-                "changed": sorted(changes),
-                "not_in_new_version": missing,
-            }
-        )
     CaseRevision.objects.bulk_create(revisions)
-    Case.objects.bulk_update([c for _, c in updates], [*CASE_FIELDS, "updated_at"])
-    Individual.objects.bulk_create(new_people)
-    Individual.objects.bulk_update(changed_people, [*PERSON_FIELDS, "name_folded"], batch_size=1000)
-    Segment.objects.bulk_create(new_segments)
-    for old, new in replaced:
-        old.replaced_by = new
-    Segment.objects.bulk_update([old for old, _ in replaced], ["replaced_by"])
-    return summary
+    case_fields = {f for c in plan.changed for f in CASE_FIELDS if f in c.changes}
+    if any(c.moved_from for c in plan.changed):
+        case_fields.add("port")
+    if any(c.status for c in plan.changed):
+        case_fields.add("status")
+    if any(c.version_changed for c in plan.changed):
+        case_fields.add("import_warnings")
+    save_fields(Case, [c.case for c in plan.changed], [*sorted(case_fields), "updated_at"])
+    Individual.objects.bulk_create(new_people, batch_size=2000)
+    person_fields = {
+        name.rsplit(" ", 1)[-1]
+        for c in plan.changed
+        for name in c.changes
+        if name.startswith("person ") and name.rsplit(" ", 1)[-1] in PERSON_FIELDS
+    }
+    if person_fields & {"given_names", "surname"}:
+        person_fields.add("name_folded")
+    save_fields(Individual, changed_people, [*sorted(person_fields), "removed_in_version"])
+    save_fields(Individual, removed, ["removed_in_version"])
+    CarriedDocument.objects.filter(pk__in=gone_documents).delete()
+    CarriedDocument.objects.bulk_create(
+        new_documents + [d for person, keys in packets for d in _documents(person, keys)],
+        batch_size=2000,
+    )
+    Segment.objects.bulk_create(new_segments, batch_size=2000)
+    for old, key, by_key in replaced:
+        old.replaced_by = by_key[key]
+    Segment.objects.bulk_update([old for old, _k, _b in replaced], ["replaced_by"], batch_size=1000)
+
+
+def save_fields(model: Any, objs: list[Any], fields: list[str]) -> None:
+    """``bulk_update`` of ``fields`` on ``objs``, except that a field given the same value on
+    every one of them (the new ABN version, the final destination of a whole day's file, the
+    time) is set in one plain UPDATE: Django builds a CASE WHEN per object and field for
+    ``bulk_update``, which for a day's manifest costs seconds of Python."""
+    if not objs or not fields:
+        return
+    varying = []
+    ids = [o.pk for o in objs]
+    for name in fields:
+        values = {json.dumps(_jsonable(getattr(o, name)), sort_keys=True) for o in objs}
+        if len(values) == 1:
+            model.objects.filter(pk__in=ids).update(**{name: getattr(objs[0], name)})
+        else:
+            varying.append(name)
+    if varying:
+        model.objects.bulk_update(objs, varying, batch_size=1000)
+
+
+def _action(change: CaseChange) -> str:
+    if change.moved_from is not None:
+        return "poe.case.moved"
+    if change.status == Case.Status.CANCELLED:
+        return "poe.case.cancelled"
+    if change.status is not None and change.changes["status"][0] == Case.Status.CANCELLED:
+        return "poe.case.reinstated"
+    return "poe.case.updated"
+
+
+def _notify(plan: Plan, batch: ImportBatch) -> None:
+    """Both ports of a moved case, and both their HQ offices, are told once; the port is told
+    once per import of the cases it cancelled."""
+    for change in plan.changed:
+        old = change.moved_from
+        if old is None:
+            continue
+        case, new = change.case, plan.port
+        subject = f"Case {case.case_number} moved from {old.iata} to {new.iata}"
+        inbound = change.legs.get(Segment.Direction.INBOUND)
+        details = [
+            ["Case", case.case_number],
+            ["People", str(len(change.rows.people))],
+            ["From", f"{old.iata} — {old.name}"],
+            ["To", f"{new.iata} — {new.name}"],
+            ["Inbound flight", ", ".join(inbound.after) if inbound else "unchanged"],
+            ["ABN version", str(case.abn_version)],
+        ]
+        for port, summary, path in (
+            (
+                old,
+                f"Case {case.case_number} will not arrive at {old.iata}: it was moved to "
+                f"{new.iata} (ABN version {case.abn_version}). It has left {old.iata}'s lists.",
+                "",
+            ),
+            (
+                new,
+                f"Case {case.case_number} was moved here from {old.iata} (ABN version "
+                f"{case.abn_version}), with its history.",
+                reverse("arrivals:case", args=[case.case_number]),
+            ),
+        ):
+            notify(
+                NotificationKind.CASE_CHANGE,
+                port,
+                case,
+                subject,
+                {"summary": summary, "details": details, "path": path},
+                dedupe_key=f"case-moved:{case.pk}:v{case.abn_version}:{port.iata}",
+            )
+    cancelled = [
+        *(r.case_number for r in plan.new if r.values["cancelled"]),
+        *(c.number for c in plan.changed if c.status == Case.Status.CANCELLED),
+        *(c.case_number for c in plan.dropped),
+    ]
+    if cancelled:
+        more = len(cancelled) - 20
+        shown = ", ".join(cancelled[:20]) + (f" and {more} more" if more > 0 else "")
+        notify(
+            NotificationKind.CASE_CHANGE,
+            plan.port,
+            batch,
+            f"{len(cancelled)} case{'s' if len(cancelled) != 1 else ''} cancelled at "
+            f"{plan.port.iata} by the manifest {batch.file_name}",
+            {
+                "summary": f"Cancelled (kept, shown as cancelled): {shown}.",
+                "details": [["Manifest", batch.file_name], ["Cases", str(len(cancelled))]],
+                "path": reverse("arrivals:import_detail", args=[batch.pk]),
+            },
+            dedupe_key=f"import:{batch.pk}:cancelled",
+        )

@@ -1,17 +1,21 @@
 """Reading and checking an ABN manifest (CSV or XLSX, one row per individual). No database.
 
 ``read_table`` turns the uploaded bytes into rows keyed by column name, numbered as a spreadsheet
-shows them (the header is row 1). ``parse_manifest`` checks every row and gathers every problem,
-so the user fixes the whole file in one go; the columns and rules are in ``docs/abn-manifest.md``.
+shows them (the header is row 1), refusing in words what is not a manifest — and, before an
+XLSX is opened at all, what would take more memory than a manifest can need (a zip bomb).
+``parse_manifest`` checks every row and gathers every problem and warning, so the user fixes the
+whole file in one go; the columns and rules are in ``docs/abn-manifest.md``.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +24,7 @@ from arrivals.manifest.values import (
     INBOUND_COLUMNS,
     ONWARD_COLUMNS,
     FlightLeg,
+    PortRules,
     Problem,
     RowReader,
 )
@@ -27,6 +32,14 @@ from poe_ops.refusals import Refusal
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
+# An XLSX is a zip: its parts are checked before it is opened. A 20,000-row manifest inflates to
+# about 30 MB; anything far beyond that is not a manifest (the 4 MB file that inflates to 3.9 GB).
+MAX_INFLATED_BYTES = 64 * 1024 * 1024
+MAX_ZIP_MEMBERS = 200
+# No manifest cell needs more (the notes column takes 2,000); Excel's own limit is 32,767.
+MAX_CELL_CHARS = 5_000
+MAX_COLUMNS = 200
+PROGRESS_EVERY = 500
 
 REQUIRED_COLUMNS = (
     "case_number",
@@ -45,6 +58,9 @@ OPTIONAL_COLUMNS = (
     "agency",
     "local_affiliate",
     "final_destination",
+    "case_status",
+    "medical_escort",
+    "medical_escort_name",
     "date_of_birth",
     "sex",
     "nationality",
@@ -55,16 +71,23 @@ OPTIONAL_COLUMNS = (
     "ssr_codes",
     "vulnerabilities",
     "notes",
+    "a_number",
+    "immigration_category",
+    "documents_carried",
+    "documents_other",
+    "tb_class",
+    "tb_followup",
     "inbound_departure_local",
     "inbound_departure_utc_offset",
     "inbound_arrival_utc_offset",
-    "onward_flight",
-    "onward_date",
-    "onward_destination",
-    "onward_departure_local",
-    "onward_departure_utc_offset",
+    *ONWARD_COLUMNS,
 )
 ALL_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+
+# Control characters are never text a person typed: a damaged file, or an attack. Tab, line
+# feed and carriage return are allowed (a note may have several lines).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+SAVE_AS_UTF8 = "In Excel, choose Save As → “CSV UTF-8 (Comma delimited)”, or upload the .xlsx."
 
 
 class ManifestFileError(Refusal):
@@ -77,29 +100,35 @@ class ManifestFileError(Refusal):
 class Table:
     columns: list[str]
     rows: list[tuple[int, dict[str, Any]]]  # (spreadsheet row number, {column: cell value})
+    problems: list[Problem] = field(default_factory=list)  # cells that are not text
 
 
 @dataclass
 class PersonRow:
     row: int
     person_number: str
-    values: dict[str, Any]  # Individual field name → value
+    values: dict[str, Any]  # Individual field name → value (and ``documents``: the packet)
+    name: str = ""
 
 
 @dataclass
 class CaseRows:
-    """One case as the manifest gives it: the case's values and its people's rows."""
+    """One case as the manifest gives it: the case's values, its itinerary, its people."""
 
     case_number: str
     first_row: int
     values: dict[str, Any]  # abn_number, abn_version, agency_code, local_affiliate, ...
     inbound: FlightLeg | None
-    onward: FlightLeg | None
+    onward: list[FlightLeg]
     people: list[PersonRow] = field(default_factory=list)
 
     @property
     def rows(self) -> list[int]:
         return [p.row for p in self.people]
+
+    @property
+    def legs(self) -> list[FlightLeg]:
+        return [leg for leg in (self.inbound, *self.onward) if leg is not None]
 
 
 @dataclass
@@ -107,6 +136,51 @@ class Manifest:
     cases: dict[str, CaseRows]
     problems: list[Problem]
     row_count: int
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def days(self) -> set[dt.date]:
+        """The inbound flights' dates: the days a complete manifest speaks for."""
+        return {c.inbound.scheduled_date for c in self.cases.values() if c.inbound}
+
+
+def table_to_json(table: Table) -> dict[str, Any]:
+    """A checked table as JSON (dates and times tagged, empty cells left out), to be read back
+    by ``table_from_json`` exactly as it was."""
+    return {
+        "columns": table.columns,
+        "rows": [[number, {c: _tagged(v) for c, v in cells.items() if v != ""}]
+                 for number, cells in table.rows],
+    }  # fmt: skip
+
+
+def table_from_json(data: dict[str, Any]) -> Table:
+    columns = list(data["columns"])
+    rows = [
+        (number, {c: _untagged(cells.get(c, "")) for c in columns})
+        for number, cells in data["rows"]
+    ]
+    return Table(columns=columns, rows=rows)
+
+
+def _tagged(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    if isinstance(value, dt.time):
+        return {"time": value.isoformat()}
+    return value
+
+
+def _untagged(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "datetime" in value:
+            return dt.datetime.fromisoformat(value["datetime"])
+        if "date" in value:
+            return dt.date.fromisoformat(value["date"])
+        return dt.time.fromisoformat(value["time"])
+    return value
 
 
 def _normalise_header(name: Any) -> str:
@@ -122,6 +196,11 @@ def _cell(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value
     return str(value).strip()
+
+
+def printable(text: str) -> str:
+    """``text`` with its control characters shown as ``U+0000``: safe to store and show."""
+    return CONTROL_CHARACTERS.sub(lambda m: f"U+{ord(m.group()):04X}", text)
 
 
 def read_table(data: bytes, file_name: str) -> Table:
@@ -146,29 +225,135 @@ def read_table(data: bytes, file_name: str) -> Table:
     return _table(raw_rows)
 
 
-def _xlsx_rows(data: bytes) -> list[tuple[int, list[Any]]]:
+def _sheet_rows_declared(archive: zipfile.ZipFile) -> int:
+    """How many ``<row>`` elements the usual first sheet holds, counted while inflating it in
+    chunks (fast, bounded memory); 0 when it is not where Excel puts it."""
+    try:
+        part = archive.open("xl/worksheets/sheet1.xml")
+    except KeyError:
+        return 0
+    rows, carry = 0, b""
+    with part:
+        while chunk := part.read(1 << 20):
+            block = carry + chunk
+            # A tag cut in two at a chunk's end is found whole in the next block; one found
+            # whole in the carried bytes was counted already.
+            rows += sum(1 for m in ROW_TAG.finditer(block) if m.end() > len(carry))
+            carry = block[-16:]
+    return rows
+
+
+ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+# Rows Excel writes for formatting alone are skipped as blank later; this much leeway keeps the
+# early count from refusing a full manifest that has some of them.
+ROW_LEEWAY = 500
+
+
+def _check_zip(data: bytes) -> None:
+    """Refuse a workbook whose parts would inflate past what a manifest needs, from the zip's
+    directory alone (nothing is decompressed). Python's zipfile never inflates a part past the
+    size the directory declares (a part that lies fails its checksum), so the declared sizes
+    are a bound."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            inflated = sum(m.file_size for m in members)
+            if len(members) > MAX_ZIP_MEMBERS or inflated > MAX_INFLATED_BYTES:
+                raise ManifestFileError(
+                    f"This workbook would take {inflated / 1024 / 1024:,.0f} MB once unpacked "
+                    f"({len(members)} parts); an ABN manifest needs far less (at most "
+                    f"{MAX_INFLATED_BYTES // 1024 // 1024} MB). It is not a manifest, or it "
+                    "holds much more than one: save only the manifest sheet, as .xlsx or CSV "
+                    "UTF-8."
+                )
+            rows = _sheet_rows_declared(archive)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise ManifestFileError(_NOT_A_WORKBOOK) from exc
+    if rows > MAX_ROWS + 1 + ROW_LEEWAY:
+        raise ManifestFileError(
+            f"The sheet has {rows:,} rows; a manifest has at most {MAX_ROWS:,} people. Split "
+            "it into smaller files."
+        )
+
+
+_NOT_A_WORKBOOK = (
+    "The file could not be read as an Excel workbook (.xlsx). Save it again from Excel as .xlsx "
+    "or CSV UTF-8."
+)
+
+
+def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+    _check_zip(data)
     import openpyxl  # imported here: only XLSX uploads need it
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ManifestFileError(
-            "The file could not be read as an Excel workbook (.xlsx). Save it again from Excel "
-            "as .xlsx or CSV UTF-8."
-        ) from exc
+    except _UNREADABLE as exc:  # malformed XML (SyntaxError), entities refused (ValueError)…
+        raise ManifestFileError(_NOT_A_WORKBOOK) from exc
+    return _sheet_rows(book)
+
+
+_UNREADABLE = (
+    zipfile.BadZipFile,
+    KeyError,
+    OSError,
+    ValueError,
+    TypeError,
+    EOFError,
+    SyntaxError,
+)
+
+
+def _xlsx_cell(value: Any) -> Any:
+    """A workbook cell as Excel means it: Excel writes a control character in text as
+    ``_x001B_`` (and a literal ``_x`` as ``_x005F_x``), which openpyxl leaves as it is."""
+    if isinstance(value, str) and "_x" in value:
+        from openpyxl.utils.escape import unescape
+
+        value = unescape(value)
+    return _cell(value)
+
+
+def _sheet_rows(book: Any) -> Iterator[tuple[int, list[Any]]]:
     try:
         sheet = book.worksheets[0]
-        rows = []
+        # The sheet's own claim of its size is not trusted: a forged "A1:XFD1048576" would
+        # pad every row to 16,384 cells.
+        sheet.reset_dimensions()
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            rows.append((number, [_cell(v) for v in values]))
-            if len(rows) > MAX_ROWS + 1:
-                break
-        return rows
+            if len(values) > MAX_COLUMNS:
+                raise ManifestFileError(
+                    f"Row {number} has {len(values):,} cells; a manifest has at most "
+                    f"{MAX_COLUMNS}. Save only the manifest's columns."
+                )
+            yield number, [_xlsx_cell(v) for v in values]
+    except _UNREADABLE as exc:
+        raise ManifestFileError(_NOT_A_WORKBOOK) from exc
     finally:
         book.close()
 
 
-def _csv_rows(data: bytes) -> list[tuple[int, list[Any]]]:
+def _looks_like_utf16(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    sample = head[:4096]
+    if len(sample) < 16:
+        return False
+    # Text in UTF-16 without a byte-order mark: every other byte is zero, the others are
+    # mostly printable (a binary file has zeros too, but not in that pattern).
+    for text, zeros in ((sample[0::2], sample[1::2]), (sample[1::2], sample[0::2])):
+        printable_bytes = sum(32 <= b < 127 or b in (9, 10, 13) for b in text)
+        if zeros.count(0) > 0.9 * len(zeros) and printable_bytes > 0.9 * len(text):
+            return True
+    return False
+
+
+def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+    if _looks_like_utf16(data):
+        raise ManifestFileError(
+            "This file is saved as Unicode text (UTF-16), which the import does not read. "
+            "Save it as UTF-8: " + SAVE_AS_UTF8
+        )
     if b"\x00" in data[:4096]:
         raise ManifestFileError("This is not a CSV or XLSX file. Upload the ABN manifest itself.")
     try:
@@ -176,29 +361,37 @@ def _csv_rows(data: bytes) -> list[tuple[int, list[Any]]]:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ManifestFileError(
-            f"The file is not UTF-8 text (first bad character on line {line}). In Excel, "
-            "choose Save As → “CSV UTF-8 (Comma delimited)”, or upload the .xlsx."
+            f"The file is not UTF-8 text (first bad character on line {line}). {SAVE_AS_UTF8}"
         ) from None
     first_line = text.split("\n", 1)[0]
     delimiter = ","
     if "," not in first_line:
         delimiter = ";" if ";" in first_line else ("\t" if "\t" in first_line else ",")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    number = 0
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        # A spreadsheet numbers records, not lines: a quoted cell may span lines.
+        for number, record in enumerate(reader, start=1):
+            if len(record) > MAX_COLUMNS:
+                raise ManifestFileError(
+                    f"Row {number} has {len(record):,} cells; a manifest has at most "
+                    f"{MAX_COLUMNS}. Check the separator and the quotes."
+                )
+            yield number, [v.strip() for v in record]  # CSV cells are text
     except csv.Error as exc:
-        raise ManifestFileError(f"The file is not valid CSV: {exc}.") from None
-    if len(records) > MAX_ROWS + 1:
-        records = records[: MAX_ROWS + 2]
-    # A spreadsheet numbers records, not lines: a quoted cell may span lines.
-    return [(number, [_cell(v) for v in rec]) for number, rec in enumerate(records, start=1)]
+        raise ManifestFileError(
+            f"The file is not valid CSV near row {number + 1}: {exc}. A cell may be missing "
+            "its closing quote, or be far longer than any manifest cell."
+        ) from None
 
 
-def _table(raw_rows: list[tuple[int, list[Any]]]) -> Table:
-    if not raw_rows or not any(str(v) for v in raw_rows[0][1]):
+def _table(raw_rows: Iterator[tuple[int, list[Any]]]) -> Table:
+    header = next(raw_rows, None)
+    if header is None or not any(str(v) for v in header[1]):
         raise ManifestFileError(
             "The first row must name the columns (case_number, abn_number, …); it is empty."
         )
-    columns = [_normalise_header(v) for v in raw_rows[0][1]]
+    columns = [_normalise_header(printable(str(v))) for v in header[1]]
     while columns and not columns[-1]:
         columns.pop()
     problems = []
@@ -217,20 +410,55 @@ def _table(raw_rows: list[tuple[int, list[Any]]]) -> Table:
             + "; ".join(problems)
             + ". The columns are listed in the ABN manifest guide."
         )
-    rows = []
-    for number, values in raw_rows[1:]:
+    rows: list[tuple[int, dict[str, Any]]] = []
+    cell_problems: list[Problem] = []
+    for number, values in raw_rows:
         if not any(v != "" for v in values):
             continue  # blank lines are not people
-        rows.append(
-            (number, {c: values[i] if i < len(values) else "" for i, c in enumerate(columns) if c})
-        )
+        if len(rows) >= MAX_ROWS:
+            raise ManifestFileError(
+                f"The manifest has more than {MAX_ROWS:,} rows; split it into smaller files "
+                f"of at most {MAX_ROWS:,} people each."
+            )
+        cells = {c: values[i] if i < len(values) else "" for i, c in enumerate(columns) if c}
+        texts = [v for v in cells.values() if isinstance(v, str)]
+        # One look at the whole row; the cells one by one only when something is there.
+        if CONTROL_CHARACTERS.search("".join(texts)) or max(map(len, texts), default=0) > (
+            MAX_CELL_CHARS
+        ):
+            for column, value in cells.items():
+                if isinstance(value, str) and _bad_cell(number, column, value, cell_problems):
+                    cells[column] = ""  # never read further, never stored
+        rows.append((number, cells))
     if not rows:
         raise ManifestFileError("The manifest has a header row but no people in it.")
-    if len(rows) > MAX_ROWS:
-        raise ManifestFileError(
-            f"The manifest has more than {MAX_ROWS:,} rows; split it into smaller files."
+    return Table(columns=[c for c in columns if c], rows=rows, problems=cell_problems)
+
+
+def _bad_cell(row: int, column: str, value: str, problems: list[Problem]) -> bool:
+    if len(value) > MAX_CELL_CHARS:
+        problems.append(
+            Problem(
+                row,
+                column,
+                f"is {len(value):,} characters long; no manifest cell needs more than "
+                f"{MAX_CELL_CHARS:,}.",
+            )
         )
-    return Table(columns=[c for c in columns if c], rows=rows)
+        return True
+    found = CONTROL_CHARACTERS.search(value)
+    if found:
+        problems.append(
+            Problem(
+                row,
+                column,
+                f"contains the control character U+{ord(found.group()):04X}"
+                f"{' (NUL)' if found.group() == chr(0) else ''}, which is not text: the file "
+                "may be damaged. Remove it (or export the manifest again) and upload again.",
+            )
+        )
+        return True
+    return False
 
 
 def _same(
@@ -247,57 +475,135 @@ def _same(
         )
 
 
+_CASE_KEYS = {"agency": "agency_code", "case_status": "cancelled"}
+
+
 def parse_manifest(
-    table: Table, port_iata: str, port_zone: str, agency_codes: set[str]
+    table: Table,
+    port: PortRules,
+    agency_codes: set[str],
+    progress: Callable[[int], None] | None = None,
 ) -> Manifest:
-    """Check every row; group rows by case. Problems name the row and the column."""
-    problems: list[Problem] = []
+    """Check every row; group rows by case. Problems and warnings name the row, the column,
+    and the case and person the row is about."""
+    problems: list[Problem] = list(table.problems)
+    warnings: list[Problem] = []
     cases: dict[str, CaseRows] = {}
     flights: dict[tuple[str, str, dt.date], tuple[FlightLeg, int, str]] = {}
-    for number, cells in table.rows:
-        problems_before = len(problems)
-        reader = RowReader(number, cells, problems, port_iata, port_zone, agency_codes)
+    a_numbers: dict[str, tuple[int, str]] = {}
+    for done, (number, cells) in enumerate(table.rows, start=1):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done)
+        problems_before, warnings_before = len(problems), len(warnings)
+        reader = RowReader(number, cells, problems, warnings, port, agency_codes)
         case_number = reader.text("case_number", 32, required=True)
         case_values = reader.case_values()
         inbound = reader.inbound_leg()
-        onward = reader.onward_leg(inbound)
+        onward = reader.onward_legs(inbound)
         person_number = reader.text("person_number", 32, required=True)
         person_values = reader.person_values()
+        name = " ".join(
+            str(cells.get(c, ""))[:60] for c in ("given_names", "surname") if cells.get(c)
+        )
+        _about(problems, problems_before, case_number, name)
+        _about(warnings, warnings_before, case_number, name)
         if len(problems) > problems_before or not case_number or not person_number:
             continue  # compare only rows that read cleanly, or one mistake is reported twice
-        for leg, prefix in ((inbound, "inbound"), (onward, "onward")):
-            if leg is None:
-                continue
-            seen = flights.get(leg.key)
-            if seen is None:
-                flights[leg.key] = (leg, number, prefix)
-            elif seen[0] != leg:
-                problems.append(
+        assert onward is not None  # a leg that could not be read added a problem
+        before = len(problems)
+        _check_flights(number, inbound, onward, flights, problems)
+        _about(problems, before, case_number, name)
+        a_number = person_values["a_number"]
+        if a_number:
+            seen = a_numbers.setdefault(a_number, (number, f"{case_number}/{person_number}"))
+            if seen[0] != number:
+                warnings.append(
                     Problem(
                         number,
-                        f"{prefix}_flight",
-                        f"{leg.code} on {leg.scheduled_date:%Y-%m-%d} is given with a different "
-                        f"route or times in row {seen[1]}; one flight has one schedule.",
+                        "a_number",
+                        f"{a_number} is also given in row {seen[0]}; one A-number is one "
+                        "person. Check both rows.",
+                        case_number,
+                        name,
                     )
                 )
         case = cases.get(case_number)
         if case is None:
             case = cases[case_number] = CaseRows(case_number, number, case_values, inbound, onward)
         else:
+            before = len(problems)
             for column in CASE_COLUMNS:
-                key = "agency_code" if column == "agency" else column
+                key = _CASE_KEYS.get(column, column)
                 _same(case, number, column, case_values.get(key), case.values.get(key), problems)
             _same(case, number, INBOUND_COLUMNS[0], inbound, case.inbound, problems)
             _same(case, number, ONWARD_COLUMNS[0], onward, case.onward, problems)
+            _about(problems, before, case_number, name)
         if any(p.person_number == person_number for p in case.people):
             problems.append(
                 Problem(
                     number,
                     "person_number",
                     f"“{person_number}” appears twice in case {case_number}; each person once.",
+                    case_number,
+                    name,
                 )
             )
             continue
-        case.people.append(PersonRow(number, person_number, person_values))
+        case.people.append(PersonRow(number, person_number, person_values, name))
     problems.sort(key=lambda p: p.row or 0)
-    return Manifest(cases=cases, problems=problems, row_count=len(table.rows))
+    return Manifest(
+        cases=cases,
+        problems=problems,
+        row_count=len(table.rows),
+        warnings=_once_per_case(warnings),
+    )
+
+
+def _about(found: list[Problem], start: int, case: str, person: str) -> None:
+    """Name the case and the person on what this row added to ``found``."""
+    for i in range(start, len(found)):
+        found[i] = dataclasses.replace(found[i], case=printable(case), person=printable(person))
+
+
+# Warnings about the case or its flights, which every row of the case repeats, are given once.
+_CASE_WIDE = frozenset({*CASE_COLUMNS, *INBOUND_COLUMNS, *ONWARD_COLUMNS})
+
+
+def _once_per_case(warnings: list[Problem]) -> list[Problem]:
+    seen: set[tuple[str, str, str]] = set()
+    kept = []
+    for warning in sorted(warnings, key=lambda w: w.row or 0):
+        if warning.column in _CASE_WIDE:
+            key = (warning.case, warning.column, warning.message)
+            if key in seen:
+                continue
+            seen.add(key)
+            kept.append(dataclasses.replace(warning, person=""))
+        else:
+            kept.append(warning)
+    return kept
+
+
+def _check_flights(
+    number: int,
+    inbound: FlightLeg | None,
+    onward: list[FlightLeg],
+    flights: dict[tuple[str, str, dt.date], tuple[FlightLeg, int, str]],
+    problems: list[Problem],
+) -> None:
+    """One flight has one route and one schedule, whichever rows name it."""
+    for leg, column in ((inbound, "inbound_flight"), *((leg, "onward_flight") for leg in onward)):
+        if leg is None:
+            continue
+        seen = flights.get(leg.key)
+        if seen is None:
+            flights[leg.key] = (leg, number, column)
+        elif seen[0] != leg:
+            problems.append(
+                Problem(
+                    number,
+                    column,
+                    f"{leg.code} on {leg.scheduled_date:%Y-%m-%d} is given with a different "
+                    f"route or times in row {seen[1]}; one flight has one schedule.",
+                )
+            )

@@ -22,7 +22,8 @@ from arrivals.models import Flight, Segment
 from arrivals.queries import board_html
 from arrivals.queries.portday import STEP_ORDER
 from arrivals.queries.portday import people_by_flight as people_by_flight_of
-from cases.models import SSR, WHEELCHAIR_CODES, Individual
+from cases import ssr
+from cases.models import Individual
 from cases.steps import ArrivalStep
 from poe_ops.languages import language_name
 from poe_ops.localtime import local_day_bounds
@@ -66,13 +67,13 @@ class BoardFilters:
 
 
 def _flags_of(person: dict[str, Any]) -> set[str]:
-    codes = set(person["ssr_codes"])
+    codes = person["ssr_codes"]
     found = set()
-    if person["unaccompanied_minor"] or SSR.UMNR in codes:
+    if person["unaccompanied_minor"] or ssr.has_minor(codes):
         found.add("urm")
-    if WHEELCHAIR_CODES & codes:
+    if ssr.has_wheelchair(codes):
         found.add("wheelchair")
-    if person["medical"] or SSR.MEDA in codes:
+    if person["medical"] or ssr.has_medical(codes):
         found.add("medical")
     if person["interpreter_needed"]:
         found.add("interpreter")

@@ -84,7 +84,7 @@ class CasePage:
 
 def case_page(case: Case) -> CasePage:
     """Everything the case page shows, in a fixed number of queries whatever the case's size."""
-    people = list(case.individuals.order_by("person_number"))
+    people = list(case.individuals.order_by("person_number").prefetch_related("carried_documents"))
     today = case.port.local_today()
     segments = list(
         Segment.objects.filter(case=case)

@@ -14,6 +14,7 @@ from arrivals.models import Flight, Segment
 from arrivals.queries.case_page import age_on
 from arrivals.queries.portday import flights_of_day
 from cases.models import Individual
+from cases.queries.cases import travelling
 from cases.steps import ArrivalStep
 from poe_ops.models import Port
 
@@ -91,7 +92,7 @@ def manifest_flights(port: Port, day: dt.date) -> list[ManifestFlight]:
     case_ids = {s["case_id"] for s in inbound}
     by_case: dict[int, list[Individual]] = defaultdict(list)
     for person in (
-        Individual.objects.filter(case_id__in=case_ids)
+        travelling(Individual.objects.filter(case_id__in=case_ids))
         .select_related("case")
         .order_by("case__case_number", "person_number")
     ):

@@ -20,8 +20,10 @@ from django.utils import timezone
 
 from arrivals.models import Flight, Segment, StepEvent
 from arrivals.services.undo import undo_refusal
-from cases.models import SSR, WHEELCHAIR_CODES, Case, Individual
+from cases import ssr
+from cases.models import Case, Individual
 from cases.queries import escorts
+from cases.queries.cases import travelling
 from cases.steps import ALLOWED_MOVES, EXCEPTIONS, NEXT_STEP, ArrivalStep
 from poe_ops.languages import language_name
 from poe_ops.localtime import local_day_bounds
@@ -88,7 +90,7 @@ def people_by_flight(flight_ids: Iterable[int]) -> dict[int, list[dict[str, Any]
     by_case: dict[int, list[dict[str, Any]]] = defaultdict(list)
     case_ids = {case_id for _flight_id, case_id in segments.values()}
     for values in (
-        Individual.objects.filter(case_id__in=case_ids)
+        travelling(Individual.objects.filter(case_id__in=case_ids))
         .order_by("case_id", "pk")
         .values_list(*_PERSON_FIELDS)
     ):
@@ -128,9 +130,9 @@ def _summarise(flight: Flight, people: list[dict[str, Any]]) -> FlightSummary:
         flight=flight,
         people=len(people),
         by_step=[(s, ArrivalStep(s).label, steps[s]) for s in STEP_ORDER if steps[s]],
-        urm=sum(1 for p in people if p["unaccompanied_minor"] or SSR.UMNR in p["ssr_codes"]),
-        wheelchair=sum(1 for p in people if WHEELCHAIR_CODES & set(p["ssr_codes"])),
-        medical=sum(1 for p in people if p["medical"] or SSR.MEDA in p["ssr_codes"]),
+        urm=sum(1 for p in people if p["unaccompanied_minor"] or ssr.has_minor(p["ssr_codes"])),
+        wheelchair=sum(1 for p in people if ssr.has_wheelchair(p["ssr_codes"])),
+        medical=sum(1 for p in people if p["medical"] or ssr.has_medical(p["ssr_codes"])),
         languages=[name or "?" for name in languages],
         no_escort=sum(1 for p in people if p["escort_missing"]),
     )
@@ -310,12 +312,15 @@ def flight_blocks(user: User, flight: Flight, *, case_id: int | None = None) -> 
     if case_id is not None:
         segments_qs = segments_qs.filter(case_id=case_id)
     segments = list(
-        segments_qs.select_related("case")
+        segments_qs.exclude(case__status=Case.Status.CANCELLED)
+        .select_related("case")
         .prefetch_related("individuals")
         .order_by("case__case_number")
     )
     people = list(
-        with_latest_event(Individual.objects.filter(case_id__in=[s.case_id for s in segments]))
+        with_latest_event(
+            travelling(Individual.objects.filter(case_id__in=[s.case_id for s in segments]))
+        )
         .select_related("case")
         .order_by("case_id", "person_number")
     )

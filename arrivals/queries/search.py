@@ -23,6 +23,14 @@ SEARCH_LIMIT = 50
 # "QR747", "qr 747", "QR0747": a two-character airline code then the number.
 FLIGHT_CODE = re.compile(r"^([A-Z0-9]{2})\s*0*(\d{1,4}[A-Z]?)$")
 FLIGHT_NUMBER = re.compile(r"^0*(\d{1,4})$")
+# "A012345678", "A-012-345-678", "a 12345678": an A-number (A, then seven to nine digits).
+A_NUMBER = re.compile(r"^A([0-9]{7,9})$")
+
+
+def a_number_in(query: str) -> str:
+    """The A-number ``query`` names, as stored (``A`` and nine digits); "" if it names none."""
+    match = A_NUMBER.match(re.sub(r"[\s\-.]", "", query).upper())
+    return f"A{match.group(1).zfill(9)}" if match else ""
 
 
 # --- search ---------------------------------------------------------------------------------
@@ -45,6 +53,7 @@ class SearchOutcome:
     results: list[SearchResult] = field(default_factory=list)
     truncated: bool = False
     message: str = ""
+    a_number: str = ""  # the A-number searched for: the view records who looked it up
 
 
 def _query_filter(query: str) -> Q:
@@ -61,6 +70,9 @@ def _query_filter(query: str) -> Q:
             segments__flight__carrier=flight_code.group(1),
             segments__flight__number=flight_code.group(2),
         )
+    a_number = a_number_in(text)
+    if a_number:
+        condition |= Q(pk__in=Individual.objects.filter(a_number=a_number).values("case_id"))
     tokens = fold(text).split()
     if tokens:
         # Every word must appear in the same person's name, in any order.
@@ -110,7 +122,12 @@ def search_cases(user: User, query: str, *, port: Port | None = None) -> SearchO
 
     results.sort(key=closeness)
     truncated = truncated or len(results) > SEARCH_LIMIT
-    outcome = SearchOutcome(query=text, results=results[:SEARCH_LIMIT], truncated=truncated)
+    outcome = SearchOutcome(
+        query=text,
+        results=results[:SEARCH_LIMIT],
+        truncated=truncated,
+        a_number=a_number_in(text),
+    )
     if not results:
         outcome.message = f"Nothing found for “{text}”."
     return outcome

@@ -26,6 +26,12 @@ def search(request: HtmxHttpRequest, iata: str) -> HttpResponse:
     outcome = None
     if request.method == "POST":
         outcome = services.search_cases(request.user, request.POST.get("q", ""), port=port)
+        if outcome.a_number:
+            # An A-number leads to one person: who looked it up, and what it showed, is kept.
+            for result in outcome.results:
+                log_personal_data_access(
+                    request.user, result.case, port=result.case.port, purpose="search by A-number"
+                )
     form = SearchForm(initial={"q": outcome.query if outcome else ""}, autofocus=True)
     context = {"port": port, "current_port": port, "outcome": outcome, "search_form": form}
     template = "arrivals/search.html#results" if request.htmx else "arrivals/search.html"

@@ -11,6 +11,7 @@ from django.shortcuts import render
 
 from arrivals.forms import DayForm, SearchForm
 from arrivals.queries import portday
+from arrivals.queries.cancelled import cancelled_on_flight
 from arrivals.queries.portday import flight_at
 from arrivals.queries.shift_log import interpreters_for_flight, port_operations
 from poe_ops.http import HtmxHttpRequest
@@ -69,6 +70,7 @@ def flight(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
             "port": port,
             "flight": the_flight,
             "blocks": portday.flight_blocks(request.user, the_flight),
+            "cancelled": cancelled_on_flight(the_flight),
             "may_operate": has_port_perm(request.user, port, OPERATE),
             "may_coordinate": has_port_perm(request.user, port, COORDINATE),
             "day": the_flight.latest_arrival,

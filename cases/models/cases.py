@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django_countries.fields import CountryField
 
+from cases import ssr
 from cases.steps import ArrivalStep
 from poe_ops.languages import language_name, validate_language
 from poe_ops.models import Port
@@ -60,6 +62,18 @@ class Case(models.Model):
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.EXPECTED)
     notes = models.TextField(blank=True)
+    medical_escort = models.BooleanField(
+        "IOM medical escort on board",
+        default=False,
+        help_text="An IOM medical escort travels with the case (from the ABN).",
+    )
+    medical_escort_name = models.CharField(max_length=120, blank=True)
+    import_warnings = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="What the import that brought the current ABN version warned about: "
+        "[{row, column, message, person}].",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -96,29 +110,39 @@ class CaseRevision(models.Model):
         return f"{self.case} v{self.abn_version}"
 
 
-class SSR(models.TextChoices):
-    """IATA special service request codes seen on refugee travel."""
-
-    WCHR = "WCHR", "WCHR — wheelchair, can climb stairs"
-    WCHS = "WCHS", "WCHS — wheelchair, cannot climb stairs"
-    WCHC = "WCHC", "WCHC — wheelchair, immobile"
-    MEDA = "MEDA", "MEDA — medical case"
-    STCR = "STCR", "STCR — stretcher"
-    BLND = "BLND", "BLND — blind or low vision"
-    DEAF = "DEAF", "DEAF — deaf or hard of hearing"
-    DPNA = "DPNA", "DPNA — intellectual or developmental disability"
-    UMNR = "UMNR", "UMNR — unaccompanied minor"
-
-
-WHEELCHAIR_CODES = frozenset({SSR.WCHR, SSR.WCHS, SSR.WCHC})
-
-
 def validate_ssr_codes(value: Any) -> None:
+    """A list of codes. Codes the vocabulary (``cases.ssr``) does not know are kept as the
+    manifest gave them, so only their shape is checked here."""
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValidationError("Special service codes must be a list of codes.")
-    unknown = sorted(set(value) - set(SSR.values))
-    if unknown:
-        raise ValidationError(f"Unknown special service code(s): {', '.join(unknown)}.")
+    malformed = [v for v in value if not ssr.CODE_PATTERN.match(v)]
+    if malformed:
+        raise ValidationError(f"Not special service codes: {', '.join(malformed)}.")
+
+
+def validate_a_number(value: str) -> None:
+    if value and not A_NUMBER.match(value):
+        raise ValidationError("An A-number is A followed by nine digits, e.g. A012345678.")
+
+
+A_NUMBER = re.compile(r"^A[0-9]{9}$")
+
+
+class ImmigrationCategory(models.TextChoices):
+    REFUGEE = "refugee", "Refugee"
+    SIV = "siv", "Special immigrant visa (SIV)"
+    PAROLEE = "parolee", "Parolee"
+    FOLLOW_TO_JOIN = "follow_to_join", "Follow-to-join"
+
+
+class TBClass(models.TextChoices):
+    """The panel physician's tuberculosis classification (CDC)."""
+
+    A = "A", "Class A"
+    B0 = "B0", "Class B0"
+    B1 = "B1", "Class B1"
+    B2 = "B2", "Class B2"
+    B3 = "B3", "Class B3"
 
 
 class Individual(models.Model):
@@ -171,6 +195,30 @@ class Individual(models.Model):
     other_vulnerability = models.BooleanField("other vulnerability", default=False)
     vulnerability_notes = models.TextField(blank=True)
 
+    # The travel packet: the person's papers, as the ABN gives them.
+    a_number = models.CharField(
+        "A-number",
+        max_length=10,
+        blank=True,
+        db_index=True,
+        validators=[validate_a_number],
+        help_text="Alien registration number: A and nine digits.",
+    )
+    immigration_category = models.CharField(
+        max_length=16, choices=ImmigrationCategory.choices, blank=True
+    )
+    tb_class = models.CharField("TB class", max_length=2, choices=TBClass.choices, blank=True)
+    tb_followup = models.BooleanField(
+        "TB follow-up needed", default=False, help_text="At the destination, after arrival."
+    )
+    removed_in_version = models.PositiveIntegerField(
+        "not on ABN version",
+        null=True,
+        blank=True,
+        help_text="The ABN version that no longer lists this person: kept, with their history, "
+        "and left out of the day's lists.",
+    )
+
     # Derived from the step events (arrivals.StepEvent) and kept in sync for fast lists.
     current_step = models.CharField(
         max_length=16, choices=ArrivalStep.choices, default=ArrivalStep.EXPECTED, db_index=True
@@ -198,7 +246,16 @@ class Individual(models.Model):
 
     @property
     def needs_wheelchair(self) -> bool:
-        return bool(WHEELCHAIR_CODES & set(self.ssr_codes))
+        return ssr.has_wheelchair(self.ssr_codes)
+
+    @property
+    def service_codes(self) -> list[tuple[str, str, bool]]:
+        """``(code, what it means, known)`` for each special service code, as given."""
+        return [(c, ssr.describe(c), ssr.is_known(c)) for c in self.ssr_codes]
+
+    @property
+    def on_current_version(self) -> bool:
+        return self.removed_in_version is None
 
     @property
     def language_name(self) -> str:
@@ -208,10 +265,10 @@ class Individual(models.Model):
     def flags(self) -> list[str]:
         """Short labels for the needs an associate must see at a glance."""
         labels = []
-        if self.unaccompanied_minor or SSR.UMNR in self.ssr_codes:
+        if self.unaccompanied_minor or ssr.has_minor(self.ssr_codes):
             labels.append("URM")
-        labels += [code for code in self.ssr_codes if code != SSR.UMNR]
-        if self.medical and SSR.MEDA not in self.ssr_codes:
+        labels += [code for code in self.ssr_codes if code not in ssr.MINOR_CODES]
+        if self.medical and not ssr.has_medical(self.ssr_codes):
             labels.append("Medical")
         for flag, label in (
             (self.pregnancy, "Pregnant"),

@@ -6,15 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from cases.models import SSR, Individual
+from cases import ssr
+from cases.models import Individual
 from cases.models.bookings import EscortAssignment
 from cases.steps import ArrivalStep
 
 
 def is_minor(person: Individual | dict[str, Any]) -> bool:
     if isinstance(person, dict):
-        return bool(person["unaccompanied_minor"] or SSR.UMNR in person["ssr_codes"])
-    return bool(person.unaccompanied_minor or SSR.UMNR in person.ssr_codes)
+        return bool(person["unaccompanied_minor"] or ssr.has_minor(person["ssr_codes"]))
+    return bool(person.unaccompanied_minor or ssr.has_minor(person.ssr_codes))
 
 
 def escorted_among(person_ids: Iterable[int]) -> set[int]:
@@ -46,10 +47,7 @@ def needs_escort(person: Mapping[str, Any]) -> bool:
     """From the cached flags alone (no query): a minor travelling alone or a MEDA/STCR case."""
     if person["current_step"] in ESCORT_SETTLED:
         return False
-    return bool(person["unaccompanied_minor"] or ESCORT_CODES & set(person["ssr_codes"]))
-
-
-ESCORT_CODES = frozenset({SSR.UMNR, SSR.MEDA, SSR.STCR})
+    return bool(person["unaccompanied_minor"] or ssr.has_escort_need(person["ssr_codes"]))
 
 
 # Past these steps the person no longer needs an escort from the POE (or is not here).

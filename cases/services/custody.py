@@ -50,7 +50,7 @@ def record_handover(
     if subject == CustodyHandover.Subject.MINOR:
         if individual is None:
             raise Refusal("Choose the minor who is handed over.")
-        if not (individual.unaccompanied_minor or "UMNR" in individual.ssr_codes):
+        if not is_minor(individual):
             raise Refusal(f"{individual} is not recorded as an unaccompanied minor.")
     for label, party in (("From", from_party), ("To", to_party)):
         if party.kind not in CustodyHandover.Party.values:

@@ -45,7 +45,7 @@ def vendor_feedback(request: HtmxHttpRequest, iata: str) -> HttpResponse:
         refusal = record_feedback(request, form, vendor)
         if not refusal:
             messages.success(request, f"Thank you: feedback on {vendor} recorded.")
-            return redirect("arrivals:port_today", iata=port.iata)
+            return redirect(page_url("port_day", port.iata))
     context = {
         "port": port,
         "current_port": port,

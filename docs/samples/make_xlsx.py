@@ -11,8 +11,15 @@ from pathlib import Path
 import openpyxl
 
 HERE = Path(__file__).parent
-DATE_COLUMNS = {"date_of_birth", "inbound_date", "onward_date"}
-TIME_COLUMNS = {"inbound_departure_local", "inbound_arrival_local", "onward_departure_local"}
+DATE_COLUMNS = {"date_of_birth", "inbound_date", "onward_date", "onward2_date"}
+TIME_COLUMNS = {
+    "inbound_departure_local",
+    "inbound_arrival_local",
+    "onward_departure_local",
+    "onward_arrival_local",
+    "onward2_departure_local",
+    "onward2_arrival_local",
+}
 
 
 def main() -> None:

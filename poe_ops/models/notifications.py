@@ -23,6 +23,7 @@ class NotificationKind(models.TextChoices):
     ON_CALL = "on_call", "On call"
     SHIFT_LOG = "shift_log", "Shift log for the supervisor"
     TIMESHEETS_DUE = "timesheets_due", "Timesheets due"
+    CASE_CHANGE = "case_change", "Case moved to another port or cancelled"
 
 
 # Nobody may mute these by email: someone at HQ must always hear of them.

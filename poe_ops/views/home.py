@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from poe_ops.health import broker_status
 from poe_ops.http import HtmxHttpRequest
+from poe_ops.registry import page_url
 from poe_ops.roles import hq_offices
 from poe_ops.scoping import ports_for
 
@@ -20,11 +21,11 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     """HQ staff land on the board; port staff on their port's day."""
     user = request.user
     if user.is_superuser or hq_offices(user):
-        return redirect("arrivals:board")
+        return redirect(page_url("board"))
     port = ports_for(user).first()
     if port is None:
         return render(request, "poe_ops/no_port.html", status=403)
-    return redirect("arrivals:port_today", iata=port.iata)
+    return redirect(page_url("port_day", port.iata))
 
 
 @never_cache

@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce
 
 from arrivals.models import Flight
 from arrivals.queries.portday import people_by_flight
-from cases.models import SSR, WHEELCHAIR_CODES
+from cases import ssr
 from poe_ops.languages import language_key, language_name
 from poe_ops.models import Port
 from staffing.models import MEETING_POSITIONS, Shift, StaffLanguage
@@ -87,10 +87,10 @@ class DayCoverage:
 
 
 def weight(port: Port, person: dict[str, Any]) -> int:
-    codes = set(person["ssr_codes"])
-    if person["unaccompanied_minor"] or SSR.UMNR in codes:
+    codes = person["ssr_codes"]
+    if person["unaccompanied_minor"] or ssr.has_minor(codes):
         return max(port.need_weight_unaccompanied_minor, 1)
-    if person["medical"] or SSR.MEDA in codes or WHEELCHAIR_CODES & codes:
+    if person["medical"] or ssr.has_medical(codes) or ssr.has_wheelchair(codes):
         return max(port.need_weight_wheelchair_medical, 1)
     return 1
 

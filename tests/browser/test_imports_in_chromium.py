@@ -1,11 +1,13 @@
-"""The import screens in real Chromium at tablet sizes: upload the sample, then a broken file;
-nothing off-screen, no CSP errors, the errors table readable."""
+"""The import screens in real Chromium at tablet sizes: upload the sample, see the preview with
+nothing written, confirm it; then a file that moves nothing but has problems. Nothing
+off-screen, no CSP errors, buttons big enough, the tables readable."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.browser.tablet import ARTIFACTS, TABLET_SIZES, sign_in
+from cases.models import Case
+from tests.browser.tablet import ARTIFACTS, TABLET_SIZES, sign_in, small_targets
 from tests.manifests import SAMPLE_CSV, manifest_rows, to_csv
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,7 +18,7 @@ def wider_than_screen(page) -> bool:
 
 
 @pytest.mark.parametrize(("width", "height"), TABLET_SIZES)
-def test_a_senior_uploads_the_sample_then_a_broken_manifest(
+def test_a_senior_uploads_previews_and_confirms_the_sample_then_a_broken_manifest(
     watched_page, live_server, atl_senior, tmp_path, width, height
 ):
     page = watched_page
@@ -28,8 +30,23 @@ def test_a_senior_uploads_the_sample_then_a_broken_manifest(
     page.screenshot(path=ARTIFACTS / f"imports-{width}x{height}.png", full_page=True)
 
     page.set_input_files("input[type=file]", str(SAMPLE_CSV))
-    page.click("button:has-text('Check and import')")
-    page.wait_for_selector("text=Created: 6 cases")
+    page.check("text=Every arrival of its days")
+    page.click("button:has-text('Check and preview')")
+    page.wait_for_selector("text=What this file would do")
+    assert page.locator(".import-headline").first.inner_text() == "6 new cases"
+    assert page.is_visible("text=Nothing has been written yet.")
+    assert page.is_visible("text=MEQT is not a code the manifest guide lists")
+    assert not Case.objects.exists()
+    assert not wider_than_screen(page)
+    assert small_targets(page) == []
+    page.screenshot(path=ARTIFACTS / f"import-preview-{width}x{height}.png", full_page=True)
+
+    page.locator("button:has-text('Apply this import')").first.click()
+    page.wait_for_selector("text=What this import did")
+    assert page.is_visible("text=Applied: 6 new cases.")
+    assert page.is_visible("text=Created: 6 cases")
+    assert page.locator("button:has-text('Apply this import')").count() == 0
+    assert Case.objects.count() == 6
     assert not wider_than_screen(page)
     page.screenshot(path=ARTIFACTS / f"import-applied-{width}x{height}.png", full_page=True)
 
@@ -40,9 +57,11 @@ def test_a_senior_uploads_the_sample_then_a_broken_manifest(
     broken.write_bytes(to_csv(rows))
     page.click("text=Upload another")
     page.set_input_files("input[type=file]", str(broken))
-    page.click("button:has-text('Check and import')")
+    page.check("text=Only some cases")
+    page.click("button:has-text('Check and preview')")
     page.wait_for_selector("text=Nothing was imported")
-    assert page.locator(".errors-table tbody tr").count() == 2
+    assert page.locator(".panel-danger .errors-table tbody tr").count() == 2
+    assert page.is_visible("text=B000017")  # the case of row 37, beside the row
     assert not wider_than_screen(page)
     page.screenshot(path=ARTIFACTS / f"import-refused-{width}x{height}.png", full_page=True)
     assert page.console_errors == []

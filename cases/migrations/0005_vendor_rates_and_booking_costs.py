@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0003_bookings_vendors_escorts_custody'),
+        ('cases', '0004_travel_packet'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,29 @@
+"""Arrivals' background work: checking a large manifest upload while its page shows progress,
+and the sweep that queues again an upload a broker outage or a dead worker left waiting."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from arrivals.services import manifest_import
+from poe_ops.dispatch import send_now
+
+
+@shared_task(name="arrivals.check_upload")
+def check_upload_task(batch_id: int) -> str:
+    """Check one upload and work out its preview (``preview``, ``refused`` or ``not waiting``
+    when another copy of the task already took it)."""
+    return manifest_import.check_upload(batch_id)
+
+
+@shared_task(name="arrivals.sweep_imports")
+def sweep_imports() -> int:
+    """Run by celery beat every minute: queue again uploads still waiting to be checked, and
+    expire previews nobody confirmed within a day. Returns how many uploads were queued."""
+    manifest_import.expire_old_previews()
+    queued = 0
+    for batch_id in manifest_import.uploads_to_check_again():
+        if not send_now(check_upload_task, batch_id):
+            break  # the broker is still down: the next sweep tries again
+        queued += 1
+    return queued
