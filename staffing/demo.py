@@ -116,9 +116,14 @@ def _profiles(
             issued=today - dt.timedelta(days=340 if n == 1 else 100),
             expires=today + dt.timedelta(days=25 if n == 1 else 265),
         )
-        codes = {"en", COMMON_LANGUAGES[n % len(COMMON_LANGUAGES)], spoken[n % len(spoken)]}
-        for code in sorted(codes - {unspoken}):
-            StaffLanguage.objects.get_or_create(profile=profile, code=code)
+        # One code per language: "sw" and the arrivals' "swa" are both Swahili.
+        codes = {
+            language_key(code): code
+            for code in ("en", COMMON_LANGUAGES[n % len(COMMON_LANGUAGES)], spoken[n % len(spoken)])
+        }
+        for key, code in sorted(codes.items()):
+            if key != language_key(unspoken):
+                StaffLanguage.objects.get_or_create(profile=profile, code=code)
 
 
 def _try(
