@@ -5,6 +5,7 @@ came in between or the cases changed since; confirming twice applies once."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 
 import pytest
 from django.utils import timezone
@@ -221,3 +222,27 @@ def test_a_confirmation_works_from_the_rows_as_read_for_the_preview(atl, atl_sen
     assert kept.table is not None and len(kept.table["rows"]) == 6
     assert confirm_import(atl_senior, batch).status == ImportBatch.Status.APPLIED
     assert Individual.objects.count() == 6
+
+
+def test_the_cycle_collector_paused_for_an_import_resumes_after_it_even_when_refused(
+    atl, atl_senior
+):
+    # A worker left with it paused would keep every cyclic garbage object it ever made.
+    assert gc.isenabled()
+    import_manifest(atl_senior, atl, upload(to_csv(rows(cases=2))))
+    assert gc.isenabled()
+    bad = rows(cases=1)
+    bad[0]["inbound_date"] = "2026-02-30"
+    assert import_manifest(atl_senior, atl, upload(to_csv(bad))).status == "refused"
+    assert gc.isenabled()
+    older = upload_manifest(atl_senior, atl, upload(to_csv(rows(cases=1, prefix="N"))))
+    upload_manifest(atl_senior, atl, upload(to_csv(rows(cases=1, prefix="N"))))
+    with pytest.raises(Conflict):
+        confirm_import(atl_senior, older)
+    assert gc.isenabled()
+    gc.disable()  # paused by someone else: left as it was
+    try:
+        import_manifest(atl_senior, atl, upload(to_csv(rows(cases=1, prefix="G"))))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

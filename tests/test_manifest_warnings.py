@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from arrivals.manifest.reading import ALL_COLUMNS
 from arrivals.models import ImportBatch
 from arrivals.services.manifest_import import import_manifest, upload_manifest
 from cases import ssr
@@ -19,6 +20,7 @@ from tests.manifests import manifest_rows, sample_upload, to_csv, upload
 pytestmark = pytest.mark.django_db
 SOON = dt.date.today() + dt.timedelta(days=10)
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "abn-manifest.md"
+SAMPLE = DOCS.parent / "samples" / "abn-manifest-sample.csv"
 
 
 def one_person(**cells: str) -> list[dict[str, object]]:
@@ -172,6 +174,14 @@ def test_the_guide_lists_every_code_of_the_vocabulary():
     guide = DOCS.read_text()
     listed = set(re.findall(r"`([A-Z]{4})`", guide))
     assert set(ssr.VOCABULARY) <= listed, sorted(set(ssr.VOCABULARY) - listed)
+
+
+def test_the_guide_names_every_column_the_import_reads_and_the_sample_uses_only_those():
+    guide = DOCS.read_text()
+    named = set(re.findall(r"\b[a-z0-9_]+\b", guide))
+    assert set(ALL_COLUMNS) <= named, sorted(set(ALL_COLUMNS) - named)
+    header = SAMPLE.read_text().splitlines()[0].split(",")
+    assert set(header) <= set(ALL_COLUMNS), sorted(set(header) - set(ALL_COLUMNS))
 
 
 def test_the_rules_read_the_vocabulary_by_kind():
