@@ -14,11 +14,16 @@ from django.db.models import QuerySet
 from arrivals.manifest.reading import MAX_UPLOAD_BYTES
 from arrivals.models import Flight, InterpreterBooking, Segment
 from arrivals.queries.board import FLAGS
+from arrivals.services.flights import ARRIVAL_STATUSES, DEPARTURE_STATUSES
+from arrivals.services.group_rebooking import GroupHotel, GroupRide
 from arrivals.services.rebooking import NewFlight
 from cases.forms import HotelForm, TransportForm, VendorChoiceField
 from cases.models import Case, Individual, ResettlementAgency, Vendor
+from cases.step_details import MAX_BAGS, check_detail
+from cases.steps import ArrivalStep
 from poe_ops.forms import KeyedForm, PeopleField, local_instant
 from poe_ops.models import Port
+from poe_ops.refusals import Refusal
 
 ACCEPTED = (".csv", ".xlsx")
 
@@ -143,7 +148,7 @@ class FlightStatusForm(forms.Form):
     checked by ``flights.update_flight``, whose refusals are keyed by these field names."""
 
     status = forms.ChoiceField(
-        choices=Flight.Status.choices,
+        choices=[(s.value, s.label) for s in ARRIVAL_STATUSES],
         error_messages={
             "required": "Choose a status from the list.",
             "invalid_choice": "Choose a status from the list.",
@@ -164,6 +169,128 @@ class FlightStatusForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["estimated_arrival"].label = f"Estimated arrival ({port.iata} local time)"
         self.fields["actual_arrival"].label = f"Actual arrival ({port.iata} local time)"
+
+
+class DepartureStatusForm(forms.Form):
+    """A departing domestic flight's status, times and gate, typed in the port's local time;
+    read and checked by ``flights.update_departure`` (its refusals keyed by these names)."""
+
+    status = forms.ChoiceField(
+        choices=[(s.value, s.label) for s in DEPARTURE_STATUSES],
+        error_messages={
+            "required": "Choose a status from the list.",
+            "invalid_choice": "Choose a status from the list.",
+        },
+        help_text="Cancelled puts everyone booked on it into “needs rebooking” and tells HQ.",
+    )
+    estimated_departure = forms.CharField(
+        required=False,
+        widget=forms.TextInput(attrs={"type": "datetime-local"}),
+        help_text="Leave empty if the airline gives no estimate.",
+    )
+    actual_departure = forms.CharField(
+        required=False,
+        widget=forms.TextInput(attrs={"type": "datetime-local"}),
+        help_text="Choosing “Departed” with this empty records the time now.",
+    )
+    gate = forms.CharField(
+        required=False,
+        max_length=8,
+        label="Gate",
+        help_text="e.g. B12",
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, port: Port, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["estimated_departure"].label = f"Estimated departure ({port.iata} local time)"
+        self.fields["actual_departure"].label = f"Actual departure ({port.iata} local time)"
+
+
+class StepDetailForm(KeyedForm):
+    """What a step carries, asked in a small form when its button is tapped (the detail cannot
+    be guessed). ``cases.step_details.check_detail`` decides; its refusals land on their fields."""
+
+    step: str = ""
+
+    @property
+    def step_label(self) -> str:
+        return str(ArrivalStep(self.step).label)
+
+    def detail(self) -> dict[str, Any]:
+        return {name: value for name, value in self.cleaned_data.items() if name != "key"}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors:
+            try:
+                check_detail(self.step, self.detail())
+            except Refusal as refusal:
+                self.add_error(
+                    refusal.field if refusal.field in self.fields else None, str(refusal)
+                )
+        return data
+
+
+class BagsClaimedForm(StepDetailForm):
+    step = ArrivalStep.BAGS_CLAIMED
+
+    bags = forms.IntegerField(
+        min_value=0,
+        max_value=MAX_BAGS,
+        label="Bags claimed",
+        help_text="Checked bags collected from the belt; 0 for hand luggage only.",
+        error_messages={"required": "Say how many bags were claimed (0 for none)."},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    tags = forms.CharField(
+        required=False,
+        max_length=600,
+        label="Claim tags",
+        help_text="The numbers on the bag-tag stubs, separated by spaces (10 digits each, or the "
+        "airline code and 6 digits).",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    missing = forms.IntegerField(
+        min_value=0,
+        max_value=MAX_BAGS,
+        required=False,
+        initial=0,
+        label="Bags missing",
+        help_text="Bags that did not come off the belt.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    pir = forms.CharField(
+        required=False,
+        max_length=12,
+        label="Lost-bag report number",
+        help_text="The airline's property irregularity report for the missing bags, e.g. "
+        "ATLDL12345.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
+class HospitalForm(StepDetailForm):
+    step = ArrivalStep.HOSPITAL
+
+    hospital = forms.CharField(
+        max_length=120,
+        label="Hospital",
+        help_text="Where the ambulance takes them.",
+        error_messages={"required": "Name the hospital they are taken to."},
+    )
+    accompanied_by = forms.CharField(
+        required=False,
+        max_length=120,
+        label="Who goes with them",
+        help_text="Name and role: a family member, an IOM associate, an escort.",
+    )
+
+
+DETAIL_FORMS: dict[str, type[StepDetailForm]] = {
+    ArrivalStep.BAGS_CLAIMED: BagsClaimedForm,
+    ArrivalStep.HOSPITAL: HospitalForm,
+}
 
 
 def _segment_label(segment: Segment) -> str:
@@ -233,6 +360,8 @@ class RebookForm(KeyedForm):
     @staticmethod
     def _preselected(person: Individual | None, segments: list[Segment]) -> Segment | None:
         onward = [s for s in segments if s.direction == Segment.Direction.ONWARD]
+        # A cancelled leg first: that is what needs replacing.
+        onward.sort(key=lambda s: s.flight.status != Flight.Status.CANCELLED)
         if person is not None:
             for s in onward:
                 named = {p.pk for p in s.individuals.all()}
@@ -285,6 +414,118 @@ class RebookForm(KeyedForm):
         if not self.cleaned_data.get("with_transport"):
             return None
         return self.transport.service_kwargs()
+
+
+class GroupRebookForm(KeyedForm):
+    """Everyone booked on one flight moved to a new one in one submit, with a hotel (one
+    booking per case) and a ride when they stay the night."""
+
+    carrier = forms.CharField(max_length=3, label="New flight: airline", help_text="e.g. DL")
+    number = forms.CharField(max_length=5, label="Flight number", help_text="e.g. 1234")
+    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    departure = forms.TimeField(
+        label="Departs (local time)", required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    reason = forms.CharField(max_length=200, required=False, label="Reason")
+    with_hotel = forms.BooleanField(required=False, label="Book a hotel for the night (each case)")
+    hotel = forms.ModelChoiceField(queryset=Vendor.objects.none(), required=False, label="Hotel")
+    check_in = forms.DateField(
+        required=False, label="Check-in date", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    nights = forms.IntegerField(min_value=1, max_value=30, initial=1, required=False)
+    people_per_room = forms.IntegerField(
+        min_value=1,
+        max_value=8,
+        initial=4,
+        required=False,
+        label="People per room",
+        help_text="Each case gets one room per this many of its people.",
+    )
+    room_rate = forms.DecimalField(
+        required=False, min_value=0, max_digits=8, decimal_places=2, label="Room rate (USD a night)"
+    )
+    with_ride = forms.BooleanField(required=False, label="Book ground transport (each case)")
+    company = forms.ModelChoiceField(
+        queryset=Vendor.objects.none(), required=False, label="Company"
+    )
+    pickup_time = forms.TimeField(
+        required=False, label="Pickup time", widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    pickup_place = forms.CharField(max_length=200, required=False, label="Pickup place")
+
+    def __init__(self, data: Any = None, *, flight: Flight) -> None:
+        super().__init__(data)
+        self.flight = flight
+        port = flight.port
+        hotels = self.fields["hotel"]
+        companies = self.fields["company"]
+        assert isinstance(hotels, forms.ModelChoiceField)
+        assert isinstance(companies, forms.ModelChoiceField)
+        active = Vendor.objects.filter(port=port, active=True).order_by("name")
+        hotels.queryset = active.filter(kind=Vendor.Kind.HOTEL)
+        companies.queryset = active.filter(kind=Vendor.Kind.GROUND_TRANSPORT)
+        if not self.is_bound:
+            today = port.local_today()
+            self.initial.update(
+                carrier=flight.carrier,
+                date=max(flight.scheduled_date + dt.timedelta(days=1), today),
+                reason=f"{flight.code} {flight.get_status_display().lower()}",
+                check_in=today,
+                pickup_place=f"{port.iata} domestic departures",
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        port = self.flight.port
+        if data.get("date") and data.get("departure"):
+            try:
+                data["departure_at"] = local_instant(port, data["date"], data["departure"], "d")
+            except forms.ValidationError as error:
+                self.add_error("departure", error)
+        if data.get("with_hotel"):
+            for name in ("hotel", "check_in", "nights", "people_per_room"):
+                if not data.get(name):
+                    self.add_error(name, "Needed to book the hotel.")
+        if data.get("with_ride"):
+            for name in ("company", "pickup_time", "pickup_place"):
+                if not data.get(name):
+                    self.add_error(name, "Needed to book the ride.")
+            day = data.get("check_in") or port.local_today()
+            if data.get("pickup_time"):
+                try:
+                    data["pickup_at"] = local_instant(port, day, data["pickup_time"], "p")
+                except forms.ValidationError as error:
+                    self.add_error("pickup_time", error)
+        return data
+
+    def new_flight(self) -> NewFlight:
+        data = self.cleaned_data
+        return NewFlight(
+            carrier=data["carrier"],
+            number=data["number"],
+            date=data["date"],
+            destination=self.flight.destination,
+            departure=data.get("departure_at"),
+        )
+
+    def group_hotel(self) -> GroupHotel | None:
+        data = self.cleaned_data
+        if not data.get("with_hotel"):
+            return None
+        return GroupHotel(
+            vendor=data["hotel"],
+            check_in=data["check_in"],
+            nights=data["nights"],
+            people_per_room=data["people_per_room"],
+            room_rate=data.get("room_rate"),
+        )
+
+    def group_ride(self) -> GroupRide | None:
+        data = self.cleaned_data
+        if not data.get("with_ride"):
+            return None
+        dropoff = "hotel" if data.get("with_hotel") else "domestic_terminal"
+        return GroupRide(data["company"], data["pickup_at"], data["pickup_place"], dropoff)
 
 
 # --- the shift log and interpreter bookings -----------------------------------------------------

@@ -3,6 +3,7 @@ the port's shift log and interpreters booked for flights."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,7 +13,8 @@ from django.utils import timezone
 
 from cases.models import Case, Individual, Vendor
 from cases.models.bookings import Booking
-from cases.steps import ArrivalStep
+from cases.step_details import describe_detail
+from cases.steps import STEP_MAX_LENGTH, ArrivalStep
 from poe_ops.constraints import FieldCheck
 from poe_ops.languages import language_name, validate_language
 from poe_ops.models import Port
@@ -21,12 +23,17 @@ iata_airport = RegexValidator(r"^[A-Z]{3}$", "An airport code is three capital l
 
 
 class Flight(models.Model):
-    """A flight as the airline schedules it: carrier + number + scheduled date."""
+    """A flight as the airline schedules it: carrier + number + scheduled date. An inbound
+    international flight lands at its port (``destination``); an onward domestic leg leaves it
+    (``origin``), or — the second leg of a connection — leaves the airport the first one reached.
+    Both are first-class: scheduled, estimated and actual times both ways, gate and status."""
 
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"
+        ON_TIME = "on_time", "On time"
         DELAYED = "delayed", "Delayed"
         LANDED = "landed", "Landed"
+        DEPARTED = "departed", "Departed"
         CANCELLED = "cancelled", "Cancelled"
         DIVERTED = "diverted", "Diverted"
 
@@ -46,6 +53,9 @@ class Flight(models.Model):
     origin = models.CharField(max_length=3, validators=[iata_airport])
     destination = models.CharField(max_length=3, validators=[iata_airport])
     scheduled_departure = models.DateTimeField(null=True, blank=True)
+    estimated_departure = models.DateTimeField(null=True, blank=True)
+    actual_departure = models.DateTimeField(null=True, blank=True)
+    gate = models.CharField(max_length=8, blank=True, help_text="Departure gate, e.g. B12.")
     scheduled_arrival = models.DateTimeField(null=True, blank=True)
     estimated_arrival = models.DateTimeField(null=True, blank=True)
     actual_arrival = models.DateTimeField(null=True, blank=True)
@@ -59,7 +69,10 @@ class Flight(models.Model):
                 fields=["carrier", "number", "scheduled_date"], name="flight_unique_per_day"
             )
         ]
-        indexes = [models.Index(fields=["port", "scheduled_arrival"])]
+        indexes = [
+            models.Index(fields=["port", "scheduled_arrival"]),
+            models.Index(fields=["port", "scheduled_departure"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.carrier}{self.number} {self.scheduled_date:%d %b}"
@@ -72,6 +85,19 @@ class Flight(models.Model):
     def latest_arrival(self) -> object:
         """The best-known arrival time: actual, else estimated, else scheduled."""
         return self.actual_arrival or self.estimated_arrival or self.scheduled_arrival
+
+    @property
+    def latest_departure(self) -> dt.datetime | None:
+        """The best-known departure time: actual, else estimated, else scheduled."""
+        return self.actual_departure or self.estimated_departure or self.scheduled_departure
+
+    @property
+    def has_departed(self) -> bool:
+        return self.status == self.Status.DEPARTED or self.actual_departure is not None
+
+    def leaves(self, iata: str) -> bool:
+        """Whether this is a departure from the airport ``iata`` (not an arrival there)."""
+        return self.origin == iata and self.destination != iata
 
 
 class Segment(models.Model):
@@ -114,8 +140,14 @@ class StepEvent(models.Model):
 
     individual = models.ForeignKey(Individual, on_delete=models.PROTECT, related_name="steps")
     port = models.ForeignKey(Port, on_delete=models.PROTECT, related_name="+")
-    from_step = models.CharField(max_length=16, choices=ArrivalStep.choices)
-    to_step = models.CharField(max_length=16, choices=ArrivalStep.choices)
+    from_step = models.CharField(max_length=STEP_MAX_LENGTH, choices=ArrivalStep.choices)
+    to_step = models.CharField(max_length=STEP_MAX_LENGTH, choices=ArrivalStep.choices)
+    detail = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What the step carries (cases.steps.check_detail): bags and claim tags, the "
+        "lost-bag report, the hospital and who went along, where the person was met.",
+    )
     accepted = models.BooleanField(default=True)
     refusal_reason = models.CharField(max_length=200, blank=True)
     undoes = models.OneToOneField(
@@ -132,6 +164,10 @@ class StepEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.individual}: {self.from_step} → {self.to_step}"
+
+    @property
+    def detail_text(self) -> str:
+        return describe_detail(self.to_step, self.detail)
 
 
 class ImportBatch(models.Model):

@@ -24,7 +24,18 @@ urlpatterns = [
         checkin.individual_step,
         name="individual_step",
     ),
+    path(
+        "ports/<str:iata>/individuals/<int:pk>/step/<str:step>/",
+        checkin.individual_step_detail,
+        name="individual_step_detail",
+    ),
     path("ports/<str:iata>/cases/<int:pk>/step/", checkin.case_step, name="case_step"),
+    path(
+        "ports/<str:iata>/cases/<int:pk>/step/<str:step>/",
+        checkin.case_step_detail,
+        name="case_step_detail",
+    ),
+    path("ports/<str:iata>/flights/<int:pk>/rebook/", rebooking.rebook_group, name="rebook_group"),
     path("ports/<str:iata>/steps/<int:pk>/undo/", checkin.undo_step, name="undo_step"),
     path("ports/<str:iata>/individuals/<int:pk>/hand-over/", handover.hand_over, name="hand_over"),
     path("ports/<str:iata>/search/", cases.search, name="search"),

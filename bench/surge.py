@@ -12,8 +12,8 @@ What it holds, so the board's anomaly and misconnect logic has work to do:
   interpreter languages);
 - a third of the cases with an onward domestic leg leaving 1–5 hours after landing, so some are
   at risk of missing it;
-- people on landed flights already moved along the steps (met, CBP cleared, connected, hotel,
-  handed over, a few exceptions), each with the StepEvent that put them there.
+- people on landed flights already moved along the steps (met, CBP, bags, customs, at the gate,
+  departed, hotel, handed over, a few exceptions), each with the StepEvent that put them there.
 """
 
 from __future__ import annotations
@@ -282,13 +282,17 @@ def _step_after_landing(rng: random.Random) -> str:
     roll = rng.random()
     for step, upto in (
         (ArrivalStep.EXPECTED, 0.08),
-        (ArrivalStep.MET, 0.20),
-        (ArrivalStep.CBP_CLEARED, 0.35),
-        (ArrivalStep.CONNECTED, 0.55),
+        (ArrivalStep.MET, 0.16),
+        (ArrivalStep.CBP_SECONDARY, 0.18),
+        (ArrivalStep.CBP_CLEARED, 0.26),
+        (ArrivalStep.BAGS_CLAIMED, 0.30),
+        (ArrivalStep.CUSTOMS_CLEARED, 0.34),
+        (ArrivalStep.AT_GATE, 0.44),
+        (ArrivalStep.DEPARTED, 0.55),
         (ArrivalStep.HOTEL, 0.70),
         (ArrivalStep.HANDED_OVER, 0.93),
         (ArrivalStep.HOSPITAL, 0.95),
-        (ArrivalStep.CBP_REFERRAL, 0.97),
+        (ArrivalStep.NEEDS_REBOOKING, 0.97),
     ):
         if roll < upto:
             return step

@@ -210,7 +210,7 @@ def _speakers_on_shift(port: Port, today: dt.date, unspoken: str) -> None:
     window = dt.timedelta(minutes=max(port.cbp_allowance_minutes, 1))
     start = _local(port, today, 0)
     for arrival in projected_arrivals(port, start, start + dt.timedelta(days=2)):
-        if not arrival.language or arrival.language == unspoken:
+        if arrival.departing or not arrival.language or arrival.language == unspoken:
             continue
         on_hand = Shift.objects.filter(
             port=port, start__lt=arrival.eta + window, end__gt=arrival.eta

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from arrivals.models import Flight, Segment
 from cases.models import Case, Individual, ResettlementAgency
+from poe_ops.keys import new_key
 from poe_ops.models import OperationsOffice, Port
 from poe_ops.roles import Role
 from reports.models import IncidentAttachment, IncidentReport
@@ -30,6 +32,50 @@ from tests.factories import (
     StaffProfileFactory,
     make_port_user,
 )
+
+# The arrival steps
+
+
+BAGS = {"bags": 2}
+
+
+def walk(user: Any, case: Case, steps: Iterable[str], **kwargs: Any) -> None:
+    """Move the whole ``case`` (``only=``: some of it) through ``steps``, each tap a new key;
+    bags claimed carries two bags."""
+    from arrivals.services.checkin import move_case
+
+    for step in steps:
+        detail = BAGS if step == "bags_claimed" else None
+        move_case(user, case.pk, step, idempotency_key=new_key(), detail=detail, **kwargs)
+
+
+THROUGH_CUSTOMS = ("met", "cbp_cleared", "bags_claimed", "customs_cleared")
+TO_THE_GATE = (*THROUGH_CUSTOMS, "bags_rechecked", "boarding_pass", "through_security", "at_gate")
+
+
+def onward(
+    case: Case,
+    departure: dt.datetime,
+    *,
+    carrier: str = "DL",
+    number: str = "1234",
+    destination: str = "BOI",
+    individuals: Iterable[Individual] = (),
+    **fields: Any,
+) -> Flight:
+    """An onward domestic flight leaving the case's port at ``departure`` with the case (or
+    ``individuals`` of it) booked on it."""
+    port = case.port
+    flight = FlightFactory.create(
+        port=port, carrier=carrier, number=number, origin=port.iata, destination=destination,
+        scheduled_date=departure.astimezone(port.zone).date(), scheduled_departure=departure,
+        **fields,
+    )  # fmt: skip
+    SegmentFactory.create(
+        case=case, flight=flight, direction=Segment.Direction.ONWARD, individuals=list(individuals)
+    )
+    return flight
+
 
 # Port-local time
 

@@ -17,7 +17,7 @@ from poe_ops.keys import new_key
 from poe_ops.models import AuditEvent
 from poe_ops.refusals import Refusal
 from tests.factories import IndividualFactory
-from tests.scenarios import family_on_flight
+from tests.scenarios import THROUGH_CUSTOMS, family_on_flight, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def test_it_moves_a_person_and_records_the_event_and_the_audit(atl_associate, pe
 def test_it_refuses_handed_over_before_met_and_records_the_refusal(atl_associate, person):
     result = move_individual(atl_associate, person.pk, "handed_over", idempotency_key=new_key())
     assert not result.accepted
-    assert "not yet CBP cleared" in result.message
+    assert result.message == "Cannot mark handed over yet: met comes first (now: expected)."
     person.refresh_from_db()
     assert person.current_step == "expected"
     event = StepEvent.objects.get()
@@ -101,9 +101,12 @@ def test_it_updates_the_case_status_as_people_move(atl_associate, atl):
         move_individual(atl_associate, p.pk, "met", idempotency_key=new_key())
     case.refresh_from_db()
     assert case.status == Case.Status.IN_PROGRESS
-    for p in people:
-        move_individual(atl_associate, p.pk, "cbp_cleared", idempotency_key=new_key())
-        move_individual(atl_associate, p.pk, "handed_over", idempotency_key=new_key())
+    walk(atl_associate, case, THROUGH_CUSTOMS[1:])
+    move_individual(atl_associate, people[0].pk, "handed_over", idempotency_key=new_key())
+    move_individual(atl_associate, people[1].pk, "hotel", idempotency_key=new_key())
+    case.refresh_from_db()
+    assert case.status == Case.Status.IN_PROGRESS, "a night at the hotel is not the end"
+    move_individual(atl_associate, people[1].pk, "handed_over", idempotency_key=new_key())
     case.refresh_from_db()
     assert case.status == Case.Status.COMPLETED
 
@@ -207,11 +210,17 @@ def test_a_whole_case_tap_skips_who_it_makes_no_sense_for_and_says_why(atl_assoc
     assert result.moved == []
     result = move_case(atl_associate, case.pk, "met", idempotency_key=new_key())
     assert len(result.moved) == 3  # a no-show who turns up can be met
-    move_individual(atl_associate, people[1].pk, "hospital", idempotency_key=new_key())
+    move_individual(
+        atl_associate,
+        people[1].pk,
+        "hospital",
+        idempotency_key=new_key(),
+        detail={"hospital": "Grady Memorial"},
+    )
     result = move_case(atl_associate, case.pk, "cbp_cleared", idempotency_key=new_key())
     assert [r.individual for r in result.moved] == [people[0], people[2]]
     assert [
-        (p, "Cannot go from hospital to cbp cleared." in why) for p, why in result.not_moved
+        (p, "Cannot go from hospital to admitted by CBP." in why) for p, why in result.not_moved
     ] == [(people[1], True)]
 
 

@@ -26,7 +26,7 @@ def minor(atl):
     _case, (person,) = family_on_flight(
         atl, size=1, unaccompanied_minor=True, given_names="Aline", surname="Uwase"
     )
-    person.current_step = "cbp_cleared"
+    person.current_step = "customs_cleared"
     person.save()
     return person
 
@@ -38,7 +38,7 @@ def test_an_unaccompanied_minor_cannot_be_marked_handed_over_without_a_named_rec
     assert not result.accepted
     assert "cannot be marked handed over until the receiving person is named" in result.message
     minor.refresh_from_db()
-    assert minor.current_step == "cbp_cleared"
+    assert minor.current_step == "customs_cleared"
     assert StepEvent.objects.get().accepted is False
 
 
@@ -132,7 +132,7 @@ def test_the_hand_over_form_refuses_without_a_name_and_changes_nothing(
     assert response.status_code == 400
     assert "Nothing was saved" in response.content.decode()
     minor.refresh_from_db()
-    assert minor.current_step == "cbp_cleared"
+    assert minor.current_step == "customs_cleared"
     assert not CustodyHandover.objects.exists()
 
 
@@ -151,7 +151,7 @@ def test_a_minor_not_yet_through_cbp_is_refused_and_no_handover_is_recorded(
     }
     response = client.post(f"/ports/ATL/individuals/{minor.pk}/hand-over/", data)
     assert response.status_code == 400
-    assert "not yet CBP cleared" in response.content.decode()
+    assert "admitted by CBP comes first" in response.content.decode()
     assert not CustodyHandover.objects.exists()
 
 
@@ -160,7 +160,7 @@ def test_handing_over_a_whole_case_leaves_the_minor_with_the_reason(atl, atl_ass
     people[1].unaccompanied_minor = True
     people[1].save()
     for person in people:
-        person.current_step = "cbp_cleared"
+        person.current_step = "customs_cleared"
         person.save()
     result = move_case(atl_associate, case.pk, "handed_over", idempotency_key=new_key())
     assert [r.individual for r in result.moved] == [people[0]]
@@ -170,7 +170,7 @@ def test_handing_over_a_whole_case_leaves_the_minor_with_the_reason(atl, atl_ass
 
 def test_handing_over_an_adult_asks_nothing_about_custody(atl, atl_associate):
     _case, (adult,) = family_on_flight(atl, size=1)
-    adult.current_step = "cbp_cleared"
+    adult.current_step = "customs_cleared"
     adult.save()
     with CaptureQueriesContext(connection) as queries:
         move_individual(atl_associate, adult.pk, "handed_over", idempotency_key=new_key())

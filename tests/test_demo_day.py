@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from arrivals.demo import seed_demo_day
+from arrivals.demo.journey import VIA_HUB
 from arrivals.demo.people import ONWARD_CITIES, PORT_CITY, ROUTES
 from arrivals.models import Flight, Segment, StepEvent
 from cases import ssr
@@ -69,10 +70,19 @@ def test_some_cases_have_an_onward_domestic_leg_leaving_the_port(reference_data)
         direction="onward", case__case_number__startswith="DEMO-"
     ).select_related("flight", "case")
     assert onward.exists()
-    for segment in onward:
-        assert segment.flight.origin == segment.case.port.iata
+    legs: dict[int, list[Segment]] = {}
+    for segment in onward.order_by("flight__scheduled_departure"):
+        legs.setdefault(segment.case_id, []).append(segment)
         assert segment.flight.scheduled_departure is not None
         assert segment.case.final_destination in {city for city, _ in ONWARD_CITIES}
+    for first, *later in legs.values():
+        assert first.flight.origin == first.case.port.iata
+        for second in later:  # a small destination: the second leg leaves the hub
+            assert second.flight.origin == VIA_HUB[second.flight.destination]
+            leaves, lands = second.flight.scheduled_departure, first.flight.scheduled_arrival
+            assert leaves is not None and lands is not None and leaves > lands
+    two_legs = [case_id for case_id, found in legs.items() if len(found) == 2]
+    assert len(two_legs) >= Port.objects.count()  # a two-leg connection every port and day
 
 
 def test_it_is_deterministic_for_a_port_and_day(atl):
@@ -96,7 +106,7 @@ def test_people_on_earlier_flights_are_already_moving(atl, atl_associate):
     seed_demo_day(atl, day, actor=atl_associate, now=late_evening)
     steps = set(Individual.objects.values_list("current_step", flat=True))
     assert ArrivalStep.EXPECTED in steps  # the evening flight has not landed yet
-    assert steps & {ArrivalStep.HANDED_OVER, ArrivalStep.CONNECTED, ArrivalStep.HOTEL}
+    assert steps & {ArrivalStep.HANDED_OVER, ArrivalStep.DEPARTED, ArrivalStep.HOTEL}
     assert Flight.objects.filter(port=atl, status="landed", actual_arrival__isnull=False).exists()
     moved = Individual.objects.exclude(current_step=ArrivalStep.EXPECTED)
     for person in moved:
@@ -107,12 +117,58 @@ def test_people_on_earlier_flights_are_already_moving(atl, atl_associate):
 
 
 def test_the_step_events_follow_the_allowed_moves(atl, atl_associate):
+    from cases.step_details import check_detail
     from cases.steps import ALLOWED_MOVES
 
     day = dt.date(2026, 5, 4)
     seed_demo_day(atl, day, actor=atl_associate, now=timezone.make_aware(dt.datetime(2026, 5, 5)))
-    for event in StepEvent.objects.all():
+    for event in StepEvent.objects.select_related("individual"):
         assert event.to_step in ALLOWED_MOVES[event.from_step]
+        assert check_detail(event.to_step, event.detail) == event.detail
+    for event in StepEvent.objects.filter(to_step="departed"):
+        segment = Segment.objects.filter(
+            case=event.individual.case, direction="onward", flight__origin="ATL"
+        ).get()
+        assert segment.flight.actual_departure is not None, "departed only once the flight left"
+        assert segment.flight.actual_departure <= event.at
+
+
+def test_the_evening_shows_the_onward_journey_going_right_and_wrong(atl, atl_associate):
+    """What the demo is for: people in CBP secondary and on every part of the connection, bags
+    counted, someone in hospital with the hospital named, a delayed and a cancelled domestic
+    departure — those already past customs on the cancelled one need rebooking."""
+    day = dt.date(2026, 5, 4)
+    evening = dt.datetime.combine(day, dt.time(19, 0), tzinfo=atl.zone)
+    seed_demo_day(atl, day, actor=atl_associate, now=evening)
+    reached = set(StepEvent.objects.values_list("to_step", flat=True))
+    assert {
+        "met",
+        "cbp_secondary",
+        "cbp_cleared",
+        "bags_claimed",
+        "customs_cleared",
+        "bags_rechecked",
+        "boarding_pass",
+        "through_security",
+        "at_gate",
+        "departed",
+        "handed_over",
+        "hospital",
+        "needs_rebooking",
+    } <= reached
+    bags = StepEvent.objects.filter(to_step="bags_claimed").first()
+    assert bags is not None and bags.detail["bags"] >= 1
+    hospital = StepEvent.objects.get(to_step="hospital")
+    assert hospital.detail["hospital"] == "Grady Memorial Hospital"
+    departures = Flight.objects.filter(origin="ATL")
+    delayed = departures.get(status="delayed")
+    assert delayed.estimated_departure is not None and delayed.scheduled_departure is not None
+    assert delayed.estimated_departure > delayed.scheduled_departure
+    cancelled = departures.get(status="cancelled")
+    stranded = Individual.objects.filter(
+        current_step="needs_rebooking", case__segments__flight=cancelled
+    )
+    assert stranded.exists()
 
 
 def test_the_route_tables_never_reuse_a_flight_number():

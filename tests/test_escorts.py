@@ -40,7 +40,7 @@ def test_the_port_day_warns_of_minors_and_meda_cases_without_escort(client, atl,
 
 def test_a_person_handed_over_no_longer_counts(client, atl, atl_associate):
     flight = FlightFactory.create(port=atl, scheduled_arrival=at(14))
-    family_on_flight(atl, flight, size=1, ssr_codes=["STCR"], current_step="connected")
+    family_on_flight(atl, flight, size=1, ssr_codes=["STCR"], current_step="departed")
     client.force_login(atl_associate)
     html = client.get(f"/ports/ATL/today/?date={DAY}").content.decode()
     assert 'data-warning="no-escort"' not in html

@@ -216,7 +216,7 @@ def test_csrf_failure_says_nothing_was_saved(atl_associate):
 # numbers (an ABN reference, not a name), and opaque ids. A search term or a name never goes in a
 # path; forms that search post their query.
 # "key" names a kind of approval (incident, timesheet); "attachment_pk" is an opaque id;
-# "month" is YYYY-MM.
+# "month" is YYYY-MM; "step" names an arrival step (cases.steps.ArrivalStep).
 ALLOWED_URL_PARAMETERS = {
     "iata",
     "case_number",
@@ -229,6 +229,7 @@ ALLOWED_URL_PARAMETERS = {
     "rate_pk",
     "credential_pk",
     "night",
+    "step",
 }
 
 

@@ -192,3 +192,94 @@ def test_imports_recorded_before_previews_keep_what_they_showed(client, referenc
     back = back if isinstance(back, dict) else __import__("json").loads(back)
     assert back["created"] == ["AF100200"] and "counts" not in back
     migrate(latest())
+
+
+def test_connected_and_cbp_referral_become_the_new_steps_and_nothing_is_lost(reference_data):
+    """Issue 14: "connected" becomes "at the gate", or "departed" when the onward flight has
+    already left; "CBP referral" becomes "in CBP secondary" — people and their step events
+    alike, and a case no longer finished is in progress again."""
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+
+    before = [("arrivals", "0005_import_summaries"), ("cases", "0004_travel_packet")]
+    migrate(before)
+    old = MigrationExecutor(connection).loader.project_state(before).apps
+    Port, Case, Individual = (old.get_model(*m) for m in (("poe_ops", "Port"), *(
+        ("cases", name) for name in ("Case", "Individual")
+    )))  # fmt: skip
+    Flight, Segment, StepEvent = (
+        old.get_model("arrivals", name) for name in ("Flight", "Segment", "StepEvent")
+    )
+    user = get_user_model().objects.create(username="migrator")
+    atl = Port.objects.get(iata="ATL")
+    now = dt.datetime.now(dt.UTC)
+    left = Flight.objects.create(
+        carrier="DL", number="1200", scheduled_date=(now - dt.timedelta(hours=3)).date(),
+        port=atl, origin="ATL", destination="BOI",
+        scheduled_departure=now - dt.timedelta(hours=3),
+    )  # fmt: skip
+    later = Flight.objects.create(
+        carrier="DL", number="1300", scheduled_date=(now + dt.timedelta(hours=3)).date(),
+        port=atl, origin="ATL", destination="SLC",
+        scheduled_departure=now + dt.timedelta(hours=3),
+    )  # fmt: skip
+
+    def person(case, number, step):
+        return Individual.objects.create(
+            case=case, person_number=number, given_names="Old", surname=number,
+            current_step=step, name_folded=number.lower(),
+        )  # fmt: skip
+
+    gone = Case.objects.create(case_number="MIG1", abn_number="M1", port=atl, status="completed")
+    waiting = Case.objects.create(case_number="MIG2", abn_number="M2", port=atl, status="completed")
+    nowhere = Case.objects.create(case_number="MIG3", abn_number="M3", port=atl)
+    Segment.objects.create(case=gone, flight=left, direction="onward")
+    Segment.objects.create(case=waiting, flight=later, direction="onward")
+    departed = person(gone, "P1", "connected")
+    at_gate = person(waiting, "P2", "connected")
+    person(nowhere, "P3", "connected")
+    referred = person(nowhere, "P4", "cbp_referral")
+    for individual, steps in (
+        (departed, ["met", "cbp_cleared", "connected"]),
+        (at_gate, ["met", "cbp_cleared", "connected"]),
+        (referred, ["met", "cbp_referral"]),
+    ):
+        before_step = "expected"
+        for step in steps:
+            StepEvent.objects.create(
+                individual=individual, port=atl, from_step=before_step, to_step=step,
+                actor_id=user.pk, idempotency_key=f"mig-{individual.pk}-{step}",
+            )  # fmt: skip
+            before_step = step
+
+    migrate(latest())
+
+    from arrivals.models import StepEvent as NewStepEvent
+    from cases.models import Case as NewCase
+    from cases.models import Individual as NewIndividual
+
+    now_at = dict(NewIndividual.objects.values_list("person_number", "current_step"))
+    assert now_at == {
+        "P1": "departed",
+        "P2": "at_gate",
+        "P3": "at_gate",
+        "P4": "cbp_secondary",
+    }
+    history = {
+        number: list(
+            NewStepEvent.objects.filter(individual__person_number=number)
+            .order_by("id")
+            .values_list("from_step", "to_step")
+        )
+        for number in ("P1", "P2", "P4")
+    }
+    assert history == {
+        "P1": [("expected", "met"), ("met", "cbp_cleared"), ("cbp_cleared", "departed")],
+        "P2": [("expected", "met"), ("met", "cbp_cleared"), ("cbp_cleared", "at_gate")],
+        "P4": [("expected", "met"), ("met", "cbp_secondary")],
+    }
+    assert NewStepEvent.objects.count() == 8, "every event kept"
+    statuses = dict(NewCase.objects.values_list("case_number", "status"))
+    assert statuses["MIG1"] == "completed" and statuses["MIG2"] == "in_progress"
+    assert not NewIndividual.objects.filter(current_step__in=["connected", "cbp_referral"])

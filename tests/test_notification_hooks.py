@@ -13,7 +13,7 @@ from arrivals.services.undo import undo_step
 from poe_ops.keys import new_key
 from poe_ops.models import Notification
 from tests.factories import FlightFactory
-from tests.scenarios import family_on_flight
+from tests.scenarios import THROUGH_CUSTOMS, TO_THE_GATE, family_on_flight, onward, walk
 
 pytestmark = pytest.mark.django_db
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
@@ -21,8 +21,7 @@ NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 
 def _cleared(atl, user, size=2, **fields):
     case, people = family_on_flight(atl, size=size, **fields)
-    for step in ("met", "cbp_cleared"):
-        move_case(user, case.pk, step, idempotency_key=new_key())
+    walk(user, case, THROUGH_CUSTOMS)
     return case, people
 
 
@@ -37,11 +36,25 @@ def test_it_notifies_arrival_once_when_the_whole_case_is_handed_over(atl, atl_se
     last = move_individual(atl_senior, people[1].pk, "handed_over", idempotency_key=new_key())
     (notice,) = Notification.objects.all()
     assert notice.kind == "arrival" and notice.port == atl and notice.office.code == "DC"
-    assert notice.subject == f"ATL · Arrival: case {case.case_number} handed over or connected"
+    assert notice.subject == f"ATL · Arrival: case {case.case_number} handed over"
     assert notice.object_id == str(case.pk) and notice.state == "pending"
     undo_step(atl_senior, last.event.pk, idempotency_key=new_key())
-    move_individual(atl_senior, people[1].pk, "connected", idempotency_key=new_key())
+    move_individual(atl_senior, people[1].pk, "handed_over", idempotency_key=new_key())
     assert _kinds() == ["arrival"], "an undo and redo does not report the arrival again"
+
+
+def test_a_connection_reaches_hq_as_departed_with_its_flight_not_at_the_gate(atl, atl_senior):
+    case, _people = family_on_flight(atl, size=2)
+    leg = onward(case, dt.datetime.now(dt.UTC) + dt.timedelta(hours=2), number="1720")
+    walk(atl_senior, case, TO_THE_GATE)
+    assert _kinds() == [], "at the gate is not an arrival"
+    leg.status, leg.actual_departure = "departed", dt.datetime.now(dt.UTC)
+    leg.save()
+    walk(atl_senior, case, ["departed"])
+    (notice,) = Notification.objects.all()
+    assert notice.kind == "arrival"
+    assert notice.subject == f"ATL · Arrival: case {case.case_number} departed on DL1720"
+    assert "departed on their connection on DL1720" in notice.body
 
 
 def test_it_notifies_transit_once_per_case_and_night(atl, atl_senior):
@@ -52,22 +65,55 @@ def test_it_notifies_transit_once_per_case_and_night(atl, atl_senior):
     assert notice.subject == f"ATL · Transit: case {case.case_number} to hotel overnight"
 
 
-def test_it_notifies_every_emergency_with_the_persons_name(atl, atl_senior):
+def test_it_notifies_every_hospital_admission_with_the_hospital_and_who_went(atl, atl_senior):
     case, people = _cleared(atl, atl_senior, given_names="Amina", surname="Haidari")
-    move_individual(atl_senior, people[0].pk, "hospital", idempotency_key=new_key())
-    move_individual(atl_senior, people[1].pk, "hospital", idempotency_key=new_key())
-    subjects = list(Notification.objects.order_by("id").values_list("subject", flat=True))
-    expected = f"ATL · Emergency: Amina Haidari taken to hospital (case {case.case_number})"
-    assert subjects == [expected, expected]
+    for person, with_them in zip(people, ("Farid (IOM)", ""), strict=True):
+        move_individual(
+            atl_senior,
+            person.pk,
+            "hospital",
+            idempotency_key=new_key(),
+            detail={"hospital": "Grady Memorial Hospital", "accompanied_by": with_them},
+        )
+    notices = list(Notification.objects.order_by("id"))
+    expected = (
+        f"ATL · Emergency: Amina Haidari taken to Grady Memorial Hospital (case {case.case_number})"
+    )
+    assert [n.subject for n in notices] == [expected, expected]
     assert _kinds() == ["emergency", "emergency"]
+    assert "Accompanied by: Farid (IOM)" in notices[0].body
+    assert "Accompanied by: nobody named" in notices[1].body
 
 
-def test_it_notifies_a_cbp_referral_as_an_emergency(atl, atl_senior):
+def test_an_ambulance_at_the_aircraft_takes_someone_still_expected_to_hospital(atl, atl_senior):
+    _case, (person,) = family_on_flight(atl, size=1)
+    result = move_individual(
+        atl_senior,
+        person.pk,
+        "hospital",
+        idempotency_key=new_key(),
+        detail={"hospital": "Grady", "accompanied_by": "Cabin crew"},
+    )
+    assert result.accepted and result.event.from_step == "expected"
+    assert "Step before: Expected" in Notification.objects.get().body
+
+
+def test_cbp_secondary_is_routine_and_tells_nobody(atl, atl_senior):
     case, _people = family_on_flight(atl, size=1, given_names="Amina", surname="Haidari")
-    move_case(atl_senior, case.pk, "met", idempotency_key=new_key())
-    move_case(atl_senior, case.pk, "cbp_referral", idempotency_key=new_key())
+    walk(atl_senior, case, ["met", "cbp_secondary", "cbp_cleared"])
+    assert _kinds() == []
+
+
+@pytest.mark.parametrize(
+    ("step", "words"),
+    [("refused_admission", "refused admission by CBP"), ("detained", "detained by CBP")],
+)
+def test_refused_admission_and_detention_are_emergencies(atl, atl_senior, step, words):
+    case, _people = family_on_flight(atl, size=1, given_names="Amina", surname="Haidari")
+    walk(atl_senior, case, ["met", "cbp_secondary", step])
     notice = Notification.objects.get()
-    assert notice.kind == "emergency" and "referred by CBP" in notice.subject
+    assert notice.kind == "emergency"
+    assert notice.subject == f"ATL · Emergency: Amina Haidari {words} (case {case.case_number})"
     assert "Amina Haidari" in notice.body and "ATL time" in notice.body
 
 

@@ -132,6 +132,7 @@ def test_it_never_mutes_emergencies(atl, dc_ops):
     assert notifications.set_muted_kinds(dc_ops, NotificationKind.values) == {
         "arrival",
         "transit",
+        "transport",
         "flight_change",
         "rebooking",
         "review",
@@ -192,6 +193,7 @@ def test_it_saves_email_mutes_but_keeps_emergencies_on(client, dc_ops):
     ) in page.text
     client.post(reverse("notification_settings"), {"email": ["arrival", "transit"]})
     assert notification_queries.muted_kinds(dc_ops) == {
+        "transport",
         "flight_change",
         "rebooking",
         "review",

@@ -10,14 +10,12 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from arrivals.services.checkin import move_case
 from poe_ops.celery import app
 from poe_ops.dispatch import send_now
-from poe_ops.keys import new_key
 from poe_ops.models import Notification
 from poe_ops.services import notifications
 from poe_ops.tasks import deliver_notification, sweep_notifications
-from tests.scenarios import DC_LIST, family_on_flight, give_dc_a_list
+from tests.scenarios import DC_LIST, THROUGH_CUSTOMS, family_on_flight, give_dc_a_list, walk
 from tests.workers import running_worker
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -42,8 +40,7 @@ def _wait_until_sent(pk: int, timeout: float = 15) -> Notification:
 
 def _hand_over_a_case(atl, user):
     case, _ = family_on_flight(atl, size=2)
-    for step in ("met", "cbp_cleared", "handed_over"):
-        move_case(user, case.pk, step, idempotency_key=new_key())
+    walk(user, case, [*THROUGH_CUSTOMS, "handed_over"])
     return case
 
 

@@ -248,7 +248,7 @@ def test_a_persons_tap_refreshes_the_cases_all_buttons_out_of_band(client, atl, 
     assert oob, "the row response carries the case's buttons out of band"
     assert "All 1 → Met" in oob.group(1)  # only the second person is still expected
     html = step(client, second, "met", new_key(), flight).content.decode()
-    assert "All 2 → CBP cleared" in html
+    assert "All 2 → Admitted by CBP" in html
     assert "→ Met" not in html
 
 
@@ -269,7 +269,7 @@ def test_a_refused_tap_shows_the_reason_in_the_row_as_an_alert(client, atl, atl_
     _, (person,) = family_on_flight(atl, flight, size=1)
     client.force_login(atl_associate)
     html = step(client, person, "handed_over", new_key(), flight).content.decode()
-    assert re.search(r'class="step-message is-refusal" role="alert">[^<]*not yet CBP cleared', html)
+    assert re.search(r'class="step-message is-refusal" role="alert">[^<]*met comes first', html)
 
 
 def test_without_javascript_a_tap_redirects_back_to_the_flight(client, atl, atl_associate):

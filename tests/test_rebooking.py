@@ -21,8 +21,9 @@ from tests.scenarios import family_on_flight
 pytestmark = pytest.mark.django_db
 
 
-def missed_connection(atl, *, step: str = "cbp_cleared", size: int = 4):
-    """A family through CBP at ATL whose onward DL1234 to Boise left half an hour ago."""
+def missed_connection(atl, *, step: str = "customs_cleared", size: int = 4):
+    """A family through CBP and customs at ATL whose onward DL1234 to Boise left half an hour
+    ago."""
     now = dt.datetime.now(dt.UTC)
     inbound = FlightFactory.create(
         port=atl, scheduled_arrival=now - dt.timedelta(hours=3), status="landed"
@@ -127,8 +128,17 @@ def test_a_family_missing_its_connection_is_rebooked_with_hotel_meals_and_transp
     kinds = [n.kind for n in feed(dc_ops)]
     assert kinds.count(NotificationKind.REBOOKING) == 1
     assert kinds.count(NotificationKind.TRANSIT) == 1  # booking and step report it once
+    assert kinds.count(NotificationKind.TRANSPORT) == 1
     rebooked = Notification.objects.get(kind=NotificationKind.REBOOKING)
-    assert "DL1234" in rebooked.subject and case.case_number in rebooked.subject
+    assert rebooked.subject == (
+        f"ATL · Rebooking: case {case.case_number} from DL1234 to DL1234 "
+        f"{tomorrow:%d %b}, hotel Airport Inn"
+    )
+    assert f"departs {tomorrow:%d %b} 08:30 ATL time" in rebooked.body
+    assert "Hotel: Airport Inn, check-in" in rebooked.body and "1 night, 2 room(s)" in rebooked.body
+    assert "Transport: Peach Shuttles, pickup" in rebooked.body
+    ride_notice = Notification.objects.get(kind=NotificationKind.TRANSPORT)
+    assert "Peach Shuttles" in ride_notice.subject and "23:30" in ride_notice.subject
 
     # The hotel form lists the family and their meals.
     case_page = client.get(f"/cases/{case.case_number}/").content.decode()
@@ -166,7 +176,7 @@ def test_a_rebooking_without_hotel_leaves_the_steps_and_sends_no_transit(
     data["hotel-vendor"] = ""  # the hotel part is ignored when not ticked
     assert client.post(f"/cases/{case.case_number}/rebook/", data).status_code == 302
     assert not HotelBooking.objects.exists()
-    assert {p.current_step for p in case.individuals.all()} == {"cbp_cleared"}
+    assert {p.current_step for p in case.individuals.all()} == {"customs_cleared"}
     assert not Notification.objects.filter(kind=NotificationKind.TRANSIT).exists()
     assert Notification.objects.filter(kind=NotificationKind.REBOOKING).count() == 1
 

@@ -214,6 +214,10 @@ PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
     "arrivals:individual_step": _individual_at,
     "arrivals:case_step": _case_at,
     "arrivals:undo_step": _step_event_at,
+    # The onward journey (issue 14): the steps' small forms, rebooking a flight's whole group
+    "arrivals:individual_step_detail": lambda port: {**_individual_at(port), "step": "hospital"},
+    "arrivals:case_step_detail": lambda port: {**_case_at(port), "step": "bags_claimed"},
+    "arrivals:rebook_group": _flight_at,
     "arrivals:flight_status": lambda port: {
         "iata": port.iata,
         "pk": FlightFactory.create(port=port).pk,

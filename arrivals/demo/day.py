@@ -1,6 +1,9 @@
 """A living demo day at a port: inbound international flights, families, unaccompanied minors,
-wheelchair and medical cases, onward domestic legs, and people already moving on today's
-earlier flights. Invented people only. Deterministic for a port and a date.
+wheelchair and medical cases, onward domestic legs (two of them to a small destination), and
+people already moving on today's earlier flights — through CBP (one now and then in secondary),
+baggage claim and customs to the gate, a hotel, a hand-over or hospital (``journey``); today's
+domestic departures with one delayed and one cancelled, whose travellers need rebooking.
+Invented people only. Deterministic for a port and a date.
 
 ``seed_demo_day`` is idempotent: a port and day already seeded are left alone."""
 
@@ -15,6 +18,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from arrivals.demo.journey import STRANDED_BY_CANCELLATION, VIA_HUB, Journey, Taken, disrupt
 from arrivals.demo.people import NATIONS, ONWARD_CITIES, ORIGIN_NATIONS, PORT_CITY, ROUTES
 from arrivals.models import Flight, Segment, StepEvent
 from cases.models import (
@@ -61,9 +65,7 @@ class _Plan:
     """What one port-day will hold, built in memory and written in a few bulk inserts."""
 
     cases: list[Case] = field(default_factory=list)
-    people: list[tuple[Case, Individual, list[tuple[str, dt.datetime]]]] = field(
-        default_factory=list
-    )
+    people: list[tuple[Case, Individual, list[Taken]]] = field(default_factory=list)
     segments: list[tuple[Case, Flight, str]] = field(default_factory=list)
 
 
@@ -84,6 +86,7 @@ class _DayBuilder:
         self.onward: dict[tuple[str, dt.datetime], Flight] = {}
         self.plan = _Plan()
         self.serial = 0
+        self.hospitalised = False  # one person in hospital per port and day is plenty
 
     # --- flights ---------------------------------------------------------------------------
 
@@ -143,27 +146,48 @@ class _DayBuilder:
             departs = dt.datetime.combine(morning, dt.time(6 + slot // 12, 5 * (slot % 12)))
             departs = departs.replace(tzinfo=self.zone)
         departs = departs.replace(minute=departs.minute - departs.minute % 5, second=0)
-        key = (airport, departs)
+        return self.domestic_flight(self.port.iata, airport, departs)
+
+    def domestic_flight(self, origin: str, airport: str, departs: dt.datetime) -> Flight:
+        """A domestic flight from ``origin`` (the port, or the hub of a second leg) handled by the
+        port; one per destination and time, shared by every case on it."""
+        key = (f"{origin}-{airport}", departs)
         if key in self.onward:
             return self.onward[key]
         arrives = departs + dt.timedelta(minutes=self.rng.randint(90, 280))
-        status = Flight.Status.LANDED if arrives < self.now else Flight.Status.SCHEDULED
+        gone = departs + dt.timedelta(minutes=self.rng.randint(0, 15))
+        fields: dict[str, object] = {
+            "port": self.port,
+            "origin": origin,
+            "destination": airport,
+            "scheduled_departure": departs,
+            "scheduled_arrival": arrives,
+        }
+        if arrives < self.now:
+            fields.update(actual_arrival=arrives)
+        if gone < self.now:  # what the port records of a flight leaving it: that it departed
+            fields.update(status=Flight.Status.DEPARTED)
+            fields.update(actual_departure=gone, gate=f"{self.rng.choice('ABCDE')}{gone.minute}")
         flight, _ = Flight.objects.get_or_create(
             carrier=self.domestic_carrier,
             number=str(self.onward_base + len(self.onward)),
-            scheduled_date=departs.date(),
-            defaults={
-                "port": self.port,
-                "origin": self.port.iata,
-                "destination": airport,
-                "scheduled_departure": departs,
-                "scheduled_arrival": arrives,
-                "status": status,
-                "actual_arrival": arrives if status == Flight.Status.LANDED else None,
-            },
+            scheduled_date=departs.astimezone(self.zone).date(),
+            defaults=fields,
         )
         self.onward[key] = flight
         return flight
+
+    def legs_to(self, inbound: Flight, airport: str) -> list[Flight]:
+        """The onward legs to ``airport``: one, or two through a hub for a small destination
+        (the second leaving the hub 80 minutes after the first lands)."""
+        hub = VIA_HUB.get(airport)
+        if hub is None:
+            return [self.onward_flight(inbound, airport)]
+        first = self.onward_flight(inbound, hub)
+        assert first.scheduled_arrival is not None
+        then = first.scheduled_arrival + dt.timedelta(minutes=80)
+        then = then.replace(minute=then.minute - then.minute % 5, second=0)
+        return [first, self.domestic_flight(hub, airport, then)]
 
     # --- people ----------------------------------------------------------------------------
 
@@ -242,38 +266,6 @@ class _DayBuilder:
             who.ssr_codes = [*who.ssr_codes, "MEDA"]
             who.vulnerability_notes = self.rng.choice(MEDICAL_NOTES)
 
-    # --- progress on flights that have landed ----------------------------------------------
-
-    def progress(
-        self, inbound: Flight, onward: Flight | None, kind: str
-    ) -> list[tuple[str, dt.datetime]]:
-        """The steps a case has been through by now: (step, when), oldest first."""
-        landed = inbound.actual_arrival
-        if landed is None:
-            return []
-        rng = self.rng
-        if kind == "single" and rng.random() < 0.15:
-            no_show = landed + 90 * MINUTE
-            return [(Step.NO_SHOW, no_show)] if no_show < self.now else []
-        met = landed + rng.randint(20, 40) * MINUTE
-        cleared = met + rng.randint(40, 95) * MINUTE
-        if onward is None:
-            outcome, done = Step.HANDED_OVER, cleared + rng.randint(20, 50) * MINUTE
-        else:
-            assert onward.scheduled_departure is not None
-            same_day = onward.scheduled_departure.astimezone(self.zone).date() == self.day
-            outcome = Step.CONNECTED if same_day else Step.HOTEL
-            done = (
-                onward.scheduled_departure - 45 * MINUTE
-                if same_day
-                else cleared + rng.randint(30, 60) * MINUTE
-            )
-        return [
-            (s, at)
-            for s, at in ((Step.MET, met), (Step.CBP_CLEARED, cleared), (outcome, done))
-            if at <= self.now
-        ]
-
     # --- the day ---------------------------------------------------------------------------
 
     def build(self) -> None:
@@ -294,18 +286,51 @@ class _DayBuilder:
                     need = rng.choice(("wheelchair", "medical"))
                 if need and kind != "urm":
                     self.add_need(people, need)
-                onward = None
-                if rng.random() < 0.35:
+                legs: list[Flight] = []
+                if (index, slot) == (1, 0):  # every day shows a two-leg connection
+                    destination, airport = "Fargo, ND", "FAR"
+                    legs = self.legs_to(inbound, airport)
+                elif rng.random() < 0.35:
                     destination = self.home_city
                 else:
                     destination, airport = rng.choice(ONWARD_CITIES)
-                    onward = self.onward_flight(inbound, airport)
-                self.add_case(inbound, onward, kind, people, destination)
+                    legs = self.legs_to(inbound, airport)
+                self.add_case(inbound, legs, kind, people, destination)
+        if self.day == self.now.astimezone(self.zone).date():
+            self.strand_on_cancelled()
+
+    def strand_on_cancelled(self) -> None:
+        """Today's departures go wrong (``journey.disrupt``): whoever is past customs on the
+        cancelled flight needs rebooking, recorded a few minutes ago."""
+        leaving = [f for f in self.onward.values() if f.origin == self.port.iata]
+        past_customs = {
+            case.case_number
+            for case, _m, steps in self.plan.people
+            if steps and steps[-1][0] in STRANDED_BY_CANCELLATION
+        }
+        busy = {
+            flight.pk for case, flight, _d in self.plan.segments if case.case_number in past_customs
+        }
+        changed = disrupt(leaving, self.now, self.rng, busy)
+        cancelled = {pk for pk, what in changed.items() if what == "cancelled"}
+        if not cancelled:
+            return
+        on_it = {
+            case.case_number for case, flight, _d in self.plan.segments if flight.pk in cancelled
+        }
+        code = next(f.code for f in leaving if f.pk in cancelled)
+        for n, (case, member, steps) in enumerate(self.plan.people):
+            if case.case_number not in on_it or not steps:
+                continue
+            if steps[-1][0] in STRANDED_BY_CANCELLATION:
+                when = max(steps[-1][1] + MINUTE, self.now - 10 * MINUTE)
+                reason = {"reason": f"{code} cancelled"}
+                self.plan.people[n] = (case, member, [*steps, (Step.NEEDS_REBOOKING, when, reason)])
 
     def add_case(
         self,
         inbound: Flight,
-        onward: Flight | None,
+        legs: list[Flight],
         kind: str,
         people: list[Individual],
         destination: str,
@@ -322,22 +347,32 @@ class _DayBuilder:
             final_destination=destination,
             notes=self.rng.choice(CASE_NOTES),
         )
-        steps = self.progress(inbound, onward, kind)
-        if steps:
-            final = steps[-1][0]
-            done = final in {Step.CONNECTED, Step.HANDED_OVER}
-            case.status = Case.Status.COMPLETED if done else Case.Status.IN_PROGRESS
+        journey = Journey(self.rng, self.zone, self.now, self.port.iata, self.port.meeting_point)
+        steps = journey.steps(inbound, legs[0] if legs else None, kind, len(people))
+        departing = any(step == Step.DEPARTED for step, _at, _d in steps)
+        secondary = len(people) > 1 and not departing and self.rng.random() < 0.3
+        hospital = (
+            len(people) > 1
+            and any(p.medical for p in people)
+            and not self.hospitalised
+            and self.rng.random() < 0.7
+        )
+        self.hospitalised = self.hospitalised or (hospital and bool(steps))
         self.plan.cases.append(case)
         for number, member in enumerate(people, start=1):
             member.person_number = f"P{number:02d}"
             member.name_folded = fold(f"{member.given_names} {member.surname}")
             member.document_in_custody = number == 1
-            if steps:
-                member.current_step, member.current_step_at = steps[-1]
-            self.plan.people.append((case, member, steps))
+            taken = journey.person_steps(
+                steps,
+                number - 1,
+                secondary=secondary and number == 2,
+                hospital=hospital and member.medical,
+            )
+            self.plan.people.append((case, member, taken))
         self.plan.segments.append((case, inbound, Segment.Direction.INBOUND))
-        if onward is not None:
-            self.plan.segments.append((case, onward, Segment.Direction.ONWARD))
+        for leg in legs:
+            self.plan.segments.append((case, leg, Segment.Direction.ONWARD))
 
     def travel_packets(self) -> list[CarriedDocument]:
         """A-numbers, immigration categories, TB classes and the papers in the IOM bag, from a
@@ -375,6 +410,15 @@ class _DayBuilder:
         return papers
 
     def write(self, actor: User | None) -> None:
+        finished = {Step.DEPARTED, Step.HANDED_OVER}
+        for case in self.plan.cases:
+            reached = {s[-1][0] for c, _m, s in self.plan.people if c is case and s}
+            if reached:
+                done = reached <= finished
+                case.status = Case.Status.COMPLETED if done else Case.Status.IN_PROGRESS
+        for _case, member, steps in self.plan.people:
+            if steps:
+                member.current_step, member.current_step_at = steps[-1][0], steps[-1][1]
         papers = self.travel_packets()
         Case.objects.bulk_create(self.plan.cases)
         for case, member, _steps in self.plan.people:
@@ -390,13 +434,14 @@ class _DayBuilder:
         events = []
         for case, member, steps in self.plan.people:
             before: str = Step.EXPECTED
-            for step, at in steps:
+            for step, at, detail in steps:
                 events.append(
                     StepEvent(
                         individual=member,
                         port=self.port,
                         from_step=before,
                         to_step=step,
+                        detail=detail,
                         at=at,
                         actor=actor,
                         device=DEVICE,

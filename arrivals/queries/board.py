@@ -1,10 +1,11 @@
 """The daily arrival board for Operations HQ: every port the user may view, its flights of the
-port-local day, who is where, what stands out, and who may miss their onward connection.
+port-local day both ways (landing and leaving), who is where, what stands out, and who may miss
+their onward connection (``arrivals.queries.at_risk``: the same rule as the port's own pages).
 
 Read-only, and a fixed number of queries whatever the number of flights and people: one for the
-flights of all ports together, one for the people on them with their cases' agencies
-(``portday.people_by_flight``), one for the onward legs with their named travellers, and one
-for the names of people at risk. The repeated rows are rendered by ``board_html``."""
+flights of all ports together, one for the people on them with their names and cases' agencies
+(``portday.people_by_flight``; two statements), one for their onward legs with the people they
+name (``onward.legs_of_cases``). The repeated rows are rendered by ``board_html``."""
 
 from __future__ import annotations
 
@@ -18,22 +19,26 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from arrivals.models import Flight, Segment
+from arrivals.models import Flight
 from arrivals.queries import board_html
+from arrivals.queries.at_risk import AtRisk, may_be_at_risk, people_at_risk
+from arrivals.queries.onward import legs_of_cases
 from arrivals.queries.portday import STEP_ORDER
 from arrivals.queries.portday import people_by_flight as people_by_flight_of
 from cases import ssr
-from cases.models import Individual
 from cases.steps import ArrivalStep
 from poe_ops.languages import language_name
 from poe_ops.localtime import local_day_bounds
 from poe_ops.models import OnCall, Port
 
-# People whose arrival is still under way: they can still miss a connection or be forgotten.
-IN_PROGRESS = frozenset(
-    {ArrivalStep.EXPECTED, ArrivalStep.MET, ArrivalStep.CBP_CLEARED, ArrivalStep.CBP_REFERRAL}
+# What makes a flight stand out (CBP secondary is routine: it shows in the steps, not here).
+EXCEPTION_STEPS = (
+    ArrivalStep.HOSPITAL,
+    ArrivalStep.REFUSED_ADMISSION,
+    ArrivalStep.DETAINED,
+    ArrivalStep.NO_SHOW,
+    ArrivalStep.NEEDS_REBOOKING,
 )
-EXCEPTION_STEPS = (ArrivalStep.HOSPITAL, ArrivalStep.CBP_REFERRAL, ArrivalStep.NO_SHOW)
 TROUBLED = frozenset({Flight.Status.DELAYED, Flight.Status.CANCELLED, Flight.Status.DIVERTED})
 
 FLAGS = {
@@ -81,18 +86,6 @@ def _flags_of(person: dict[str, Any]) -> set[str]:
 
 
 @dataclass
-class AtRisk:
-    """A person whose onward domestic flight leaves too soon after their arrival."""
-
-    name: str
-    case_number: str
-    inbound: Flight
-    onward_code: str
-    onward_departure: dt.datetime
-    margin_minutes: int  # departure minus (latest ETA + CBP allowance); below the minimum
-
-
-@dataclass
 class BoardFlight:
     flight: Flight
     cases: int
@@ -129,11 +122,27 @@ class BoardFlight:
 
 
 @dataclass
+class BoardDeparture:
+    """A domestic flight leaving the port on the day, with the people booked on it."""
+
+    flight: Flight
+    cases: int
+    people: int
+    by_step: list[tuple[str, str, int]]
+    at_risk: int
+
+    @property
+    def stands_out(self) -> bool:
+        return self.flight.status in TROUBLED or bool(self.at_risk)
+
+
+@dataclass
 class BoardPort:
     port: Port
     local_now: dt.datetime
     flights: list[BoardFlight] = field(default_factory=list)
     at_risk: list[AtRisk] = field(default_factory=list)
+    departures: list[BoardDeparture] = field(default_factory=list)
 
     show_all_at_risk: bool = False
     # Who answers the port's phone tonight (poe_ops.queries.oncall; set by the board's view).
@@ -162,6 +171,10 @@ class BoardPort:
         )
 
     @property
+    def departure_rows(self) -> SafeString:
+        return board_html.departure_rows(self.departures, self.port.iata, self.port.zone)
+
+    @property
     def at_risk_hidden(self) -> int:
         return len(self.at_risk) - len(self.at_risk_shown)
 
@@ -175,7 +188,9 @@ class BoardPort:
 
     @property
     def alerts(self) -> int:
-        return sum(1 for f in self.flights if f.stands_out)
+        return sum(1 for f in self.flights if f.stands_out) + sum(
+            1 for d in self.departures if d.stands_out
+        )
 
 
 @dataclass
@@ -215,83 +230,48 @@ def _sum_steps(groups: Any) -> list[tuple[str, str, int]]:
 
 
 def _flights(ports: list[Port], day: dt.date) -> list[Flight]:
-    """Inbound flights landing on ``day`` in each port's own local time, in one query."""
+    """Flights landing at or leaving each port on ``day`` in the port's own local time, in one
+    query; arrivals in expected arrival order, then departures."""
     if not ports:
         return []
     window = Q()
     for port in ports:
         start, end = local_day_bounds(port, day)
-        window |= Q(port=port, destination=port.iata) & (
+        arriving = Q(destination=port.iata) & (
             Q(scheduled_arrival__gte=start, scheduled_arrival__lt=end)
             | Q(scheduled_arrival__isnull=True, scheduled_date=day)
         )
+        leaving = (
+            Q(origin=port.iata)
+            & ~Q(destination=port.iata)
+            & (
+                Q(scheduled_departure__gte=start, scheduled_departure__lt=end)
+                | Q(scheduled_departure__isnull=True, scheduled_date=day)
+            )
+        )
+        window |= Q(port=port) & (arriving | leaving)
     return list(
         Flight.objects.filter(window)
-        .annotate(eta=Coalesce("actual_arrival", "estimated_arrival", "scheduled_arrival"))
-        .order_by(F("eta").asc(nulls_last=True), "carrier", "number")
-    )
-
-
-@dataclass(frozen=True)
-class OnwardLeg:
-    code: str
-    departure: dt.datetime | None
-    named: frozenset[int]  # the individuals named on the segment; empty means the whole case
-
-
-def _onward_departures(flight_ids: list[int]) -> dict[int, list[OnwardLeg]]:
-    """The current onward legs of every case arriving on ``flight_ids``, by case: one query
-    (the cases are a subquery; a leg naming several people comes back once per name)."""
-    arriving = Segment.objects.filter(
-        flight_id__in=flight_ids, direction=Segment.Direction.INBOUND, replaced_by__isnull=True
-    ).values("case_id")
-    rows = (
-        Segment.objects.filter(
-            case_id__in=arriving, direction=Segment.Direction.ONWARD, replaced_by__isnull=True
+        .annotate(
+            eta=Coalesce("actual_arrival", "estimated_arrival", "scheduled_arrival"),
+            etd=Coalesce("actual_departure", "estimated_departure", "scheduled_departure"),
         )
-        .values_list(
-            "pk",
-            "case_id",
-            "flight__carrier",
-            "flight__number",
-            "flight__scheduled_departure",
-            "individuals",
-        )
-        .order_by("case_id", "pk")
+        .order_by(F("eta").asc(nulls_last=True), F("etd").asc(nulls_last=True), "carrier", "number")
     )
-    segments: dict[int, tuple[int, str, dt.datetime | None]] = {}
-    named: dict[int, set[int]] = defaultdict(set)
-    for pk, case_id, carrier, number, departure, individual_id in rows:
-        segments[pk] = (case_id, f"{carrier}{number}", departure)
-        if individual_id is not None:
-            named[pk].add(individual_id)
-    legs: dict[int, list[OnwardLeg]] = defaultdict(list)
-    for pk, (case_id, code, departure) in segments.items():
-        legs[case_id].append(OnwardLeg(code, departure, frozenset(named[pk])))
-    return legs
-
-
-def _risk_margin(port: Port, inbound: Flight, departure: dt.datetime | None) -> int | None:
-    """Minutes left over after CBP and the minimum connection; None when there is no risk."""
-    if departure is None:
-        return None
-    if inbound.status in {Flight.Status.CANCELLED, Flight.Status.DIVERTED}:
-        return -port.min_connection_minutes  # the inbound flight will not bring them in time
-    eta = inbound.actual_arrival or inbound.estimated_arrival or inbound.scheduled_arrival
-    if eta is None:
-        return None
-    out_of_cbp = eta + dt.timedelta(minutes=port.cbp_allowance_minutes)
-    margin = int((departure - out_of_cbp).total_seconds() // 60)
-    return margin if margin < port.min_connection_minutes else None
 
 
 def build_board(ports: list[Port], day: dt.date, filters: BoardFilters) -> Board:
     if filters.port:
         ports = [p for p in ports if p.iata == filters.port]
-    flights = _flights(ports, day)
-    flight_ids = [f.pk for f in flights]
-    people_by_flight = people_by_flight_of(flight_ids)
-    onward = _onward_departures(flight_ids) if flight_ids else {}
+    by_iata = {p.pk: p.iata for p in ports}
+    everything = _flights(ports, day)
+    flights = [f for f in everything if f.destination == by_iata[f.port_id]]
+    leaving = [f for f in everything if f.leaves(by_iata[f.port_id])]
+    people_by_flight = people_by_flight_of([f.pk for f in flights], [f.pk for f in leaving])
+    for found in people_by_flight.values():
+        for person in found:
+            person["flags"] = _flags_of(person)  # once per person, whatever asks later
+    legs = legs_of_cases({p["case_id"] for found in people_by_flight.values() for p in found})
     now = timezone.now()
 
     by_port = {
@@ -300,29 +280,14 @@ def build_board(ports: list[Port], day: dt.date, filters: BoardFilters) -> Board
         )
         for p in ports
     }
-    risky: list[tuple[BoardPort, Flight, dict[str, Any], OnwardLeg, int]] = []
+    risk_pairs: dict[int, list[tuple[Flight | None, dict[str, Any]]]] = defaultdict(list)
     for flight in flights:
         board_port = by_port[flight.port_id]
-        people = []
-        for person in people_by_flight.get(flight.pk, []):
-            person["flags"] = _flags_of(person)  # once per person, whatever asks later
-            if filters.matches(person):
-                people.append(person)
+        people = [p for p in people_by_flight.get(flight.pk, []) if filters.matches(p)]
         if filters.active and not people:
             continue
+        risk_pairs[flight.port_id] += [(flight, p) for p in people if may_be_at_risk(p, legs)]
         landed = flight.actual_arrival is not None or flight.status == Flight.Status.LANDED
-        at_risk_here = 0
-        for person in people:
-            if person["current_step"] not in IN_PROGRESS:
-                continue
-            for leg in onward.get(person["case_id"], ()):
-                if leg.named and person["id"] not in leg.named:
-                    continue
-                margin = _risk_margin(board_port.port, flight, leg.departure)
-                if margin is not None:
-                    risky.append((board_port, flight, person, leg, margin))
-                    at_risk_here += 1
-                    break
         steps = Counter(p["current_step"] for p in people)
         interpreters = {
             language_name(p["primary_language"]) for p in people if p["interpreter_needed"]
@@ -340,23 +305,35 @@ def build_board(ports: list[Port], day: dt.date, filters: BoardFilters) -> Board
                 languages=sorted(name or "?" for name in interpreters),
                 waiting_after_landing=steps[ArrivalStep.EXPECTED] if landed else 0,
                 exceptions=[(ArrivalStep(s).label, steps[s]) for s in EXCEPTION_STEPS if steps[s]],
-                at_risk=at_risk_here,
+                at_risk=0,
                 no_escort=sum(1 for p in people if p["escort_missing"]),
             )
         )
+    departing: dict[int, list[dict[str, Any]]] = {}
+    for flight in leaving:
+        people = [p for p in people_by_flight.get(flight.pk, []) if filters.matches(p)]
+        if filters.active and not people:
+            continue
+        departing[flight.pk] = people
+        risk_pairs[flight.port_id] += [(None, p) for p in people if may_be_at_risk(p, legs)]
 
-    names = {
-        pk: (f"{given} {surname}".strip(), case_number)
-        for pk, given, surname, case_number in Individual.objects.filter(
-            pk__in=[person["id"] for _bp, _f, person, _leg, _m in risky]
-        ).values_list("pk", "given_names", "surname", "case__case_number")
-    }
-    for board_port, flight, person, leg, margin in risky:
-        name, case_number = names[person["id"]]
-        assert leg.departure is not None
-        board_port.at_risk.append(
-            AtRisk(name, case_number, flight, leg.code, leg.departure, margin)
-        )
     for board_port in by_port.values():
-        board_port.at_risk.sort(key=lambda r: (r.onward_departure, r.name))
+        board_port.at_risk = people_at_risk(board_port.port, risk_pairs[board_port.port.pk], legs)
+        on_inbound = Counter(r.inbound.pk for r in board_port.at_risk if r.inbound is not None)
+        on_leg = Counter(r.leg.flight_id for r in board_port.at_risk if r.leg is not None)
+        for row in board_port.flights:
+            row.at_risk = on_inbound[row.flight.pk]
+        for flight in leaving:
+            if flight.port_id != board_port.port.pk or flight.pk not in departing:
+                continue
+            steps = Counter(p["current_step"] for p in departing[flight.pk])
+            board_port.departures.append(
+                BoardDeparture(
+                    flight=flight,
+                    cases=len({p["case_id"] for p in departing[flight.pk]}),
+                    people=len(departing[flight.pk]),
+                    by_step=[(s, ArrivalStep(s).label, steps[s]) for s in STEP_ORDER if steps[s]],
+                    at_risk=on_leg[flight.pk],
+                )
+            )
     return Board(day=day, ports=list(by_port.values()), filters=filters, generated_at=now)

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from arrivals.models import Flight
+from arrivals.queries.at_risk import AtRisk
 
 
 def _e(value: object) -> str:
@@ -128,29 +129,82 @@ def flight_rows(rows: Iterable[BoardFlightLike], iata: str, zone: zoneinfo.ZoneI
 
 
 def at_risk_rows(
-    rows: Iterable[AtRiskLike], zone: zoneinfo.ZoneInfo, min_connection: int
+    rows: Iterable[AtRisk], zone: zoneinfo.ZoneInfo, min_connection: int
 ) -> SafeString:
     """The ``<tr>`` of each person on one port's at-risk list."""
     case_url = reverse("arrivals:case", args=["0"])[: -len("0/")]
     html = []
     for r in rows:
         inbound = r.inbound
-        if inbound.status in (Flight.Status.CANCELLED, Flight.Status.DIVERTED):
-            arrives = f"({inbound.get_status_display().lower()})"
+        if inbound is None:
+            arrives = "—"
+        elif inbound.status in (Flight.Status.CANCELLED, Flight.Status.DIVERTED):
+            arrives = f"{inbound.code} ({inbound.get_status_display().lower()})"
         else:
             latest = inbound.actual_arrival or inbound.estimated_arrival
-            arrives = _hhmm(latest or inbound.scheduled_arrival, zone)
-        margin = (
-            f"{r.margin_minutes:d} min"
-            if r.margin_minutes < 0
-            else f"{r.margin_minutes:d} of {min_connection:d} min"
-        )
+            arrives = f"{inbound.code} {_hhmm(latest or inbound.scheduled_arrival, zone)}"
+        onward = ""
+        if r.leg is not None:
+            onward = f"<strong>{_e(r.leg.code)}</strong>"
+            if r.leg.cancelled or r.leg.delayed:
+                onward += f' <span class="alert-text">{_e(r.leg.status_label.lower())}</span>'
+        departs = _hhmm(r.onward_departure, zone)
+        leg = r.leg
+        if leg is not None and leg.scheduled_departure and leg.departure != leg.scheduled_departure:
+            departs += (
+                f'<br><span class="muted">sched. {_hhmm(leg.scheduled_departure, zone)}</span>'
+            )
+
+        opening = '<tr class="is-urgent">' if r.urgent else "<tr>"
         html.append(
-            f"<tr><td>{_e(r.name)}</td>"
+            f"{opening}<td>{_e(r.name)}</td>"
             f'<td><a href="{_e(case_url + quote(r.case_number))}/">{_e(r.case_number)}</a></td>'
-            f"<td>{_e(inbound.code)} {_e(arrives)}</td>"
-            f"<td><strong>{_e(r.onward_code)}</strong></td>"
-            f"<td>{_hhmm(r.onward_departure, zone)}</td><td>{margin}</td></tr>"
+            f"<td>{_e(arrives)}</td><td>{onward}</td>"
+            f"<td>{departs}</td><td>{_e(r.words(min_connection))}</td></tr>"
+        )
+    return mark_safe("\n".join(html))  # noqa: S308 (every value escaped or an integer)
+
+
+def _departure_cell(flight: Flight, zone: zoneinfo.ZoneInfo) -> str:
+    if flight.actual_departure:
+        shown = f"<strong>{_hhmm(flight.actual_departure, zone)}</strong> departed"
+    elif flight.estimated_departure:
+        shown = f"<strong>{_hhmm(flight.estimated_departure, zone)}</strong> est."
+    elif flight.scheduled_departure:
+        shown = f"<strong>{_hhmm(flight.scheduled_departure, zone)}</strong>"
+    else:
+        shown = "—"
+    if flight.scheduled_departure and flight.latest_departure != flight.scheduled_departure:
+        shown += f'<br><span class="muted">sched. {_hhmm(flight.scheduled_departure, zone)}</span>'
+    return shown
+
+
+def departure_rows(
+    rows: Iterable[BoardDepartureLike], iata: str, zone: zoneinfo.ZoneInfo
+) -> SafeString:
+    """The ``<tr>`` of each domestic flight leaving one port on the day."""
+    base = _prefix("arrivals:flight", [iata, 0])
+    html = []
+    for row in rows:
+        flight = row.flight
+        risk = f'<span class="alert-text">{row.at_risk:d} at risk</span>' if row.at_risk else ""
+        counts = "".join(
+            f'<span class="step-count step-{_e(step)}">{_e(label)} {count:d}</span>'
+            for step, label, count in row.by_step
+        )
+        gate = f"gate {_e(flight.gate)}" if flight.gate else ""
+        html.append(
+            f'<tr class="{"stands-out" if row.stands_out else ""}" '
+            f'id="board-departure-{flight.pk:d}">'
+            f'<td><a href="{_e(base)}{flight.pk:d}/"><strong>{_e(flight.code)}</strong></a><br>'
+            f'<span class="muted">to {_e(flight.destination)}</span></td>'
+            f'<td class="times">{_departure_cell(flight, zone)}</td>'
+            f'<td class="attention"><span class="status-badge status-{_e(flight.status)}">'
+            f"{_e(flight.get_status_display())}</span>{risk}</td>"
+            f"<td>{gate}</td>"
+            f'<td class="num"><strong>{row.people:d}</strong> '
+            '<span class="narrow-label">people</span></td>'
+            f'<td><span class="step-counts">{counts}</span></td></tr>'
         )
     return mark_safe("\n".join(html))  # noqa: S308 (every value escaped or an integer)
 
@@ -177,10 +231,11 @@ class BoardFlightLike(Protocol):
     def bar(self) -> list[tuple[str, str, int, int]]: ...
 
 
-class AtRiskLike(Protocol):
-    name: str
-    case_number: str
-    inbound: Flight
-    onward_code: str
-    onward_departure: dt.datetime
-    margin_minutes: int
+class BoardDepartureLike(Protocol):
+    flight: Flight
+    people: int
+    by_step: list[tuple[str, str, int]]
+    at_risk: int
+
+    @property
+    def stands_out(self) -> bool: ...

@@ -1,28 +1,23 @@
 """The daily arrival manifest of a port: its inbound flights of a local day, in arrival order,
-with everyone on them — step, needs and onward leg. A fixed number of queries however many
-flights and people."""
+with everyone on them — step, needs and every onward leg — then the domestic departures of the
+day with who is booked and at risk. A fixed number of queries however many flights and people."""
 
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from arrivals.models import Flight, Segment
 from arrivals.queries.case_page import age_on
-from arrivals.queries.portday import flights_of_day
+from arrivals.queries.connections import day_at_port
+from arrivals.queries.onward import Leg, legs_of
+from arrivals.queries.portday import FlightSummary
 from cases.models import Individual
 from cases.queries.cases import travelling
 from cases.steps import ArrivalStep
 from poe_ops.models import Port
-
-
-@dataclass
-class OnwardLeg:
-    flight: Flight
-    departs_local: dt.datetime | None
 
 
 @dataclass
@@ -31,7 +26,7 @@ class ManifestRow:
     age: int | None
     step: str
     needs: list[str]
-    onward: OnwardLeg | None
+    onward: list[Leg]  # every onward leg, in the order they leave
 
 
 @dataclass
@@ -44,11 +39,6 @@ class ManifestFlight:
         return len(self.rows)
 
 
-def _zone_of(iata: str, fallback: zoneinfo.ZoneInfo) -> zoneinfo.ZoneInfo:
-    record = Port.airport_record(iata)
-    return zoneinfo.ZoneInfo(str(record["tz"])) if record else fallback
-
-
 def _needs(person: Individual) -> list[str]:
     needs = list(person.flags)
     if person.document_in_custody:
@@ -56,29 +46,14 @@ def _needs(person: Individual) -> list[str]:
     return needs
 
 
-def _onward_legs(case_ids: set[int], port: Port) -> dict[int, list[tuple[set[int], Flight]]]:
-    """Each case's active onward segments as (named people or empty for all, flight)."""
-    segments = list(
-        Segment.objects.filter(
-            case_id__in=case_ids, direction=Segment.Direction.ONWARD, replaced_by__isnull=True
-        )
-        .select_related("flight")
-        .order_by("flight__scheduled_departure", "flight__scheduled_date", "pk")
-    )
-    named: dict[int, set[int]] = defaultdict(set)
-    for row in Segment.individuals.through.objects.filter(
-        segment_id__in=[s.pk for s in segments]
-    ).values("segment_id", "individual_id"):
-        named[row["segment_id"]].add(row["individual_id"])
-    legs: dict[int, list[tuple[set[int], Flight]]] = defaultdict(list)
-    for s in segments:
-        legs[s.case_id].append((named[s.pk], s.flight))
-    return legs
-
-
-def manifest_flights(port: Port, day: dt.date) -> list[ManifestFlight]:
-    """The port's inbound flights landing on its local ``day`` with the people on each."""
-    flights = [summary.flight for summary in flights_of_day(port, day)]
+def manifest_flights(
+    port: Port, day: dt.date
+) -> tuple[list[ManifestFlight], list[FlightSummary], int]:
+    """The port's inbound flights landing on its local ``day`` with the people on each; the
+    day's departures; how many people are at risk of missing their connection."""
+    legs_by_case: dict[int, list[Leg]] = {}
+    the_day = day_at_port(port, day, legs_by_case)
+    flights = [summary.flight for summary in the_day.arrivals]
     inbound = list(
         Segment.objects.filter(
             flight__in=flights, direction=Segment.Direction.INBOUND, replaced_by__isnull=True
@@ -97,7 +72,6 @@ def manifest_flights(port: Port, day: dt.date) -> list[ManifestFlight]:
         .order_by("case__case_number", "person_number")
     ):
         by_case[person.case_id].append(person)
-    onward = _onward_legs(case_ids, port)
 
     people_on: dict[int, dict[int, Individual]] = defaultdict(dict)
     for s in inbound:
@@ -112,34 +86,26 @@ def manifest_flights(port: Port, day: dt.date) -> list[ManifestFlight]:
         )
         block = ManifestFlight(flight)
         for person in people:
-            leg = next(
-                (f for who, f in onward[person.case_id] if not who or person.pk in who), None
-            )
             block.rows.append(
                 ManifestRow(
                     individual=person,
                     age=age_on(person.date_of_birth, day),
                     step=ArrivalStep(person.current_step).label,
                     needs=_needs(person),
-                    onward=None
-                    if leg is None
-                    else OnwardLeg(
-                        leg,
-                        leg.scheduled_departure.astimezone(_zone_of(leg.origin, port.zone))
-                        if leg.scheduled_departure
-                        else None,
-                    ),
+                    onward=legs_of(legs_by_case.get(person.case_id, []), person.pk),
                 )
             )
         result.append(block)
-    return result
+    return result, the_day.departures, len(the_day.at_risk)
 
 
 def manifest_context(port: Port, day: dt.date) -> dict[str, Any]:
-    flights = manifest_flights(port, day)
+    flights, departures, at_risk = manifest_flights(port, day)
     return {
         "day": day,
         "flights": flights,
+        "departures": departures,
+        "at_risk": at_risk,
         "total": sum(f.count for f in flights),
         "title": f"Daily arrival manifest · {port.iata} · {day:%a %-d %b %Y}",
     }

@@ -19,12 +19,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from arrivals.models import Flight, Segment, StepEvent
+from arrivals.queries.onward import Leg, connection_at, legs_of, legs_of_cases
 from arrivals.services.undo import undo_refusal
 from cases import ssr
 from cases.models import Case, Individual
 from cases.queries import escorts
 from cases.queries.cases import travelling
-from cases.steps import ALLOWED_MOVES, EXCEPTIONS, NEXT_STEP, ArrivalStep
+from cases.step_details import NEEDS_DETAIL, describe_detail
+from cases.steps import CONNECTION, EXCEPTIONS, ArrivalStep, allowed_moves, next_step, skipped_at
 from poe_ops.languages import language_name
 from poe_ops.localtime import local_day_bounds
 from poe_ops.models import Port
@@ -38,13 +40,23 @@ STEP_ORDER = list(ArrivalStep.values)
 BUTTON_LABELS: dict[str, str] = {
     ArrivalStep.EXPECTED: "Back to expected",
     ArrivalStep.MET: "Met",
-    ArrivalStep.CBP_CLEARED: "CBP cleared",
-    ArrivalStep.CONNECTED: "Connected",
-    ArrivalStep.HOTEL: "To hotel",
+    ArrivalStep.CBP_SECONDARY: "CBP secondary",
+    ArrivalStep.CBP_CLEARED: "Admitted by CBP",
+    ArrivalStep.DEFERRED_INSPECTION: "Deferred inspection",
+    ArrivalStep.REFUSED_ADMISSION: "Refused admission",
+    ArrivalStep.DETAINED: "Detained",
+    ArrivalStep.BAGS_CLAIMED: "Bags claimed",
+    ArrivalStep.CUSTOMS_CLEARED: "Through customs",
+    ArrivalStep.BAGS_RECHECKED: "Bags re-checked",
+    ArrivalStep.BOARDING_PASS: "Boarding pass",
+    ArrivalStep.THROUGH_SECURITY: "Through security",
+    ArrivalStep.AT_GATE: "At gate",
+    ArrivalStep.DEPARTED: "Departed",
     ArrivalStep.HANDED_OVER: "Handed over",
-    ArrivalStep.NO_SHOW: "No-show",
+    ArrivalStep.HOTEL: "To hotel",
     ArrivalStep.HOSPITAL: "Hospital",
-    ArrivalStep.CBP_REFERRAL: "CBP referral",
+    ArrivalStep.NO_SHOW: "No-show",
+    ArrivalStep.NEEDS_REBOOKING: "Needs rebooking",
     ArrivalStep.REBOOKED: "Rebooked",
 }
 
@@ -53,20 +65,27 @@ _PERSON_FIELDS = (
     "id",
     "case_id",
     "current_step",
+    "current_step_at",
     "ssr_codes",
     "unaccompanied_minor",
     "medical",
     "interpreter_needed",
     "primary_language",
+    "given_names",
+    "surname",
+    "case__case_number",
     "case__agency__code",
 )
 
 
-def people_by_flight(flight_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
-    """Each flight's people from its active inbound segments (no individuals named: the whole
-    case), as dicts with the fields above (``agency``: the case's agency code or "") and
-    ``escort_missing``. Two queries — the segments with the people they name, then the people
-    of those cases with their agency — and a third when anyone on them needs an escort.
+def people_by_flight(
+    flight_ids: Iterable[int], departure_ids: Iterable[int] = ()
+) -> dict[int, list[dict[str, Any]]]:
+    """Each flight's people from its active inbound segments (and, for ``departure_ids``, the
+    onward segments of the flights leaving the port; no individuals named: the whole case), as
+    dicts with the fields above (``agency``: the case's agency code or "", ``case_number``)
+    and ``escort_missing``. Two queries — the segments with the people they name, then the
+    people of those cases with their agency — and a third when anyone on them needs an escort.
 
     Each query joins at most two small steps along indexed keys, so a planner working from
     stale statistics (just after a large import, or inside a test's transaction) cannot turn
@@ -74,12 +93,12 @@ def people_by_flight(flight_ids: Iterable[int]) -> dict[int, list[dict[str, Any]
     that in the test suite, taking seconds instead of milliseconds."""
     segments: dict[int, tuple[int, int]] = {}
     named: dict[int, set[int]] = defaultdict(set)
+    on_flights = Q(flight_id__in=list(flight_ids), direction=Segment.Direction.INBOUND)
+    leaving = list(departure_ids)
+    if leaving:
+        on_flights |= Q(flight_id__in=leaving, direction=Segment.Direction.ONWARD)
     rows = (
-        Segment.objects.filter(
-            flight_id__in=list(flight_ids),
-            direction=Segment.Direction.INBOUND,
-            replaced_by__isnull=True,
-        )
+        Segment.objects.filter(on_flights, replaced_by__isnull=True)
         .order_by()  # the default ordering would join cases and flights
         .values_list("pk", "flight_id", "case_id", "individuals")
     )
@@ -96,6 +115,7 @@ def people_by_flight(flight_ids: Iterable[int]) -> dict[int, list[dict[str, Any]
     ):
         person = dict(zip(_PERSON_FIELDS, values, strict=True))
         person["agency"] = person.pop("case__agency__code") or ""
+        person["case_number"] = person.pop("case__case_number")
         by_case[person["case_id"]].append(person)
     people: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
     for pk, (flight_id, case_id) in sorted(segments.items(), key=lambda item: item[1]):
@@ -119,9 +139,11 @@ class FlightSummary:
     medical: int = 0
     languages: list[str] = field(default_factory=list)
     no_escort: int = 0  # minors and MEDA/STCR travellers with no escort assigned
+    at_risk: int = 0  # people who may miss their connection (arrivals.queries.at_risk)
 
 
-def _summarise(flight: Flight, people: list[dict[str, Any]]) -> FlightSummary:
+def summarise(flight: Flight, people: list[dict[str, Any]]) -> FlightSummary:
+    """A flight's card on the port's day: its people counted by step and by need."""
     steps = Counter(p["current_step"] for p in people)
     languages = sorted(
         {language_name(p["primary_language"]) for p in people if p["interpreter_needed"]}
@@ -151,7 +173,7 @@ def flights_of_day(port: Port, day: dt.date) -> list[FlightSummary]:
         .order_by(F("eta").asc(nulls_last=True), "carrier", "number")
     )
     people = people_by_flight(f.pk for f in flights)
-    return [_summarise(f, people.get(f.pk, [])) for f in flights]
+    return [summarise(f, people.get(f.pk, [])) for f in flights]
 
 
 @dataclass
@@ -160,14 +182,18 @@ class PersonRow:
 
     individual: Individual
     age: int | None
-    big_moves: list[tuple[str, str]]  # (step, button label); the first is the normal next step
-    small_moves: list[tuple[str, str]]
+    # (step, button label, opens a form for its details); the first is the normal next step
+    big_moves: list[tuple[str, str, bool]]
+    small_moves: list[tuple[str, str, bool]]
     undo_event: StepEvent | None
     key: str = field(default_factory=lambda: str(uuid.uuid4()))
     message: str = ""
     is_refusal: bool = False
 
     undo_key: str = field(default_factory=lambda: str(uuid.uuid4()))
+    legs: list[Leg] = field(default_factory=list)  # the person's onward legs, in order
+    step_detail: str = ""  # what the current step carries (bags, the hospital)
+    primary: str = ""  # the normal next step: the big button drawn first and filled
 
     @property
     def step_label(self) -> str:
@@ -177,14 +203,16 @@ class PersonRow:
     def undo_label(self) -> str:
         if self.undo_event is None:
             return ""
-        return f"Undo {BUTTON_LABELS[self.undo_event.to_step].lower()}"
+        label = BUTTON_LABELS[self.undo_event.to_step]
+        # "Undo bags claimed", but "Undo CBP secondary": acronyms keep their capitals.
+        return f"Undo {label[0].lower() + label[1:] if label[1:2].islower() else label}"
 
 
 @dataclass
 class CaseBlock:
     case: Case
     rows: list[PersonRow]
-    case_moves: list[tuple[str, str, int]]  # (step, label, how many it would move)
+    case_moves: list[tuple[str, str, int, bool]]  # (step, label, how many, opens a form)
     key: str = field(default_factory=lambda: str(uuid.uuid4()))
     message: str = ""
     is_refusal: bool = False
@@ -200,11 +228,22 @@ def _age(born: dt.date | None, today: dt.date) -> int | None:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-def _moves(current: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    allowed = ALLOWED_MOVES.get(current, frozenset())
-    ordered = sorted(allowed, key=lambda s: (s != NEXT_STEP.get(current), STEP_ORDER.index(s)))
-    big = [(s, BUTTON_LABELS[s]) for s in ordered if s not in EXCEPTIONS]
-    small = [(s, BUTTON_LABELS[s]) for s in ordered if s in EXCEPTIONS]
+Move = tuple[str, str, bool]
+
+
+def moves(
+    current: str, skipped: frozenset[str] = frozenset(), connecting: bool = True
+) -> tuple[list[Move], list[Move]]:
+    """The buttons for someone at ``current``: (big ones on the normal path, the normal next
+    step first; small ones off it). Connection steps only for someone with an onward flight
+    from the port (``connecting``); the steps the port skips are stepped over."""
+    allowed = allowed_moves(current, skipped)
+    if not connecting:
+        allowed = allowed - set(CONNECTION)
+    first = next_step(current, skipped, connecting)
+    ordered = sorted(allowed, key=lambda s: (s != first, STEP_ORDER.index(s)))
+    big = [(s, BUTTON_LABELS[s], s in NEEDS_DETAIL) for s in ordered if s not in EXCEPTIONS]
+    small = [(s, BUTTON_LABELS[s], s in NEEDS_DETAIL) for s in ordered if s in EXCEPTIONS]
     return big, small
 
 
@@ -222,24 +261,42 @@ def person_rows(
     people: list[Individual],
     events: dict[int, StepEvent] | None = None,
     may_coordinate: bool | None = None,
+    legs: dict[int, list[Leg]] | None = None,
 ) -> list[PersonRow]:
     """Rows for ``people`` (annotated with ``latest_event_id``), with an Undo where ``user``
-    may still undo the person's latest step."""
+    may still undo the person's latest step, and each person's onward legs (``legs``: by case;
+    read in one query when not given)."""
     if events is None:
         events = latest_events(people)
+    if legs is None:
+        legs = legs_of_cases({p.case_id for p in people})
     now, today = timezone.now(), port.local_today()
     if may_coordinate is None:
         may_coordinate = has_port_perm(user, port, COORDINATE)
+    skipped = skipped_at(port)
     rows = []
     for person in people:
         latest = events.get(getattr(person, "latest_event_id", None) or 0)
         undo = None
+        detail = ""
         if latest is not None:
             latest.individual = person
             if not undo_refusal(user, latest, latest, now, may_coordinate=may_coordinate):
                 undo = latest
-        big, small = _moves(person.current_step)
-        rows.append(PersonRow(person, _age(person.date_of_birth, today), big, small, undo))
+            if latest.to_step == person.current_step:
+                detail = describe_detail(latest.to_step, latest.detail)
+        case_legs = legs.get(person.case_id, [])
+        connection = connection_at(case_legs, person.pk, port.iata)
+        connecting = (
+            connection is not None
+            and not connection.cancelled
+            and (not connection.departed or person.current_step == ArrivalStep.AT_GATE)
+        )
+        big, small = moves(person.current_step, skipped, connecting)
+        row = PersonRow(person, _age(person.date_of_birth, today), big, small, undo)
+        row.legs, row.step_detail = legs_of(case_legs, person.pk), detail
+        row.primary = next_step(person.current_step, skipped, connecting)
+        rows.append(row)
     return rows
 
 
@@ -260,54 +317,84 @@ def case_block(
     people: list[Individual],
     events: dict[int, StepEvent] | None = None,
     may_coordinate: bool | None = None,
+    legs: dict[int, list[Leg]] | None = None,
 ) -> CaseBlock:
-    rows = person_rows(user, port, people, events, may_coordinate)
-    return CaseBlock(case, rows, moves_for_steps([r.individual.current_step for r in rows]))
+    rows = person_rows(user, port, people, events, may_coordinate, legs)
+    return CaseBlock(case, rows, case_moves(rows))
 
 
-def moves_for_steps(steps: list[str]) -> list[tuple[str, str, int]]:
-    """The "All N → …" buttons of a case whose people on a flight are at ``steps`` (none for
-    one person: their own row has the buttons)."""
+def case_moves(rows: list[PersonRow]) -> list[tuple[str, str, int, bool]]:
+    """The "All N → …" buttons of a case's people on a flight (none for one person: their own
+    row has the buttons): (step, label, how many it would move, opens a form)."""
+    if len(rows) < 2:
+        return []
+    counts: Counter[str] = Counter()
+    for row in rows:
+        counts.update(s for s, _label, _form in row.big_moves)
+    return [(s, BUTTON_LABELS[s], counts[s], s in NEEDS_DETAIL) for s in STEP_ORDER if counts[s]]
+
+
+def moves_for_steps(
+    steps: list[str], skipped: frozenset[str] = frozenset()
+) -> list[tuple[str, str, int, bool]]:
+    """The "All N → …" buttons for people at ``steps``, without knowing who connects onward:
+    the connection steps count whoever could take them (check-in refuses anyone without an
+    onward flight, in words)."""
     if len(steps) < 2:
         return []
     counts: Counter[str] = Counter()
     for step in steps:
-        counts.update(s for s, _ in _moves(step)[0])
-    return [(s, BUTTON_LABELS[s], counts[s]) for s in STEP_ORDER if counts[s]]
+        counts.update(s for s, _label, _form in moves(step, skipped)[0])
+    return [(s, BUTTON_LABELS[s], counts[s], s in NEEDS_DETAIL) for s in STEP_ORDER if counts[s]]
 
 
 def case_moves_on_flight(
-    port: Port, flight_id: int, case: Case, case_steps: dict[int, str] | None = None
+    port: Port,
+    flight_id: int,
+    case: Case,
+    case_steps: dict[int, str] | None = None,
+    named: list[int | None] | None = None,
 ) -> CaseBlock | None:
     """Just the case's all-at-once buttons for one flight (for refreshing them after one
     person's tap, without rebuilding the whole block); None when the case is not booked on
     that flight. One query, two without ``case_steps`` ({person id: step} for everyone in the
-    case). The case is one of ``port``'s, so its inbound segments are on ``port``'s flights."""
-    # Plain SQL: this runs on every tap, and building it with the ORM cost more than running it.
-    segment, through = Segment._meta, Segment.individuals.through._meta
-    sql = (
-        f"SELECT n.individual_id FROM {segment.db_table} s "  # noqa: S608 (model metadata)
-        f"LEFT JOIN {through.db_table} n ON n.segment_id = s.id "
-        "WHERE s.flight_id = %s AND s.case_id = %s AND s.direction = %s "
-        "AND s.replaced_by_id IS NULL"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [flight_id, case.pk, Segment.Direction.INBOUND])
-        named = [individual_id for (individual_id,) in cursor.fetchall()]
+    case), none but that with ``named`` (whom the flight carries, as
+    ``onward.case_on_flight`` reads it). The case is one of ``port``'s, so its segments are on
+    ``port``'s flights."""
+    if named is None:
+        # Plain SQL: this runs on every tap, and the ORM cost more than running it.
+        segment, through = Segment._meta, Segment.individuals.through._meta
+        sql = (
+            f"SELECT n.individual_id FROM {segment.db_table} s "  # noqa: S608 (model metadata)
+            f"LEFT JOIN {through.db_table} n ON n.segment_id = s.id "
+            "WHERE s.flight_id = %s AND s.case_id = %s AND s.replaced_by_id IS NULL"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [flight_id, case.pk])
+            named = [individual_id for (individual_id,) in cursor.fetchall()]
     if not named:
         return None
     whole_case = None in named  # a segment without named people carries everyone
     if case_steps is None:
         case_steps = dict(Individual.objects.filter(case=case).values_list("pk", "current_step"))
     steps = [step for pk, step in case_steps.items() if whole_case or pk in named]
-    return CaseBlock(case, [], moves_for_steps(steps))
+    return CaseBlock(case, [], moves_for_steps(steps, skipped_at(port)))
 
 
-def flight_blocks(user: User, flight: Flight, *, case_id: int | None = None) -> list[CaseBlock]:
+def flight_blocks(
+    user: User,
+    flight: Flight,
+    *,
+    case_id: int | None = None,
+    legs: dict[int, list[Leg]] | None = None,
+) -> list[CaseBlock]:
     """The flight's cases (or the one ``case_id``), each with the people on this flight, in
-    case-number order."""
+    case-number order: those it brings in, or — a departure from the port — those booked on it
+    onward. ``legs`` (by case) is filled with the cases' onward legs, read in one query."""
+    leaving = flight.leaves(flight.port.iata)
+    direction = Segment.Direction.ONWARD if leaving else Segment.Direction.INBOUND
     segments_qs = Segment.objects.filter(
-        flight=flight, direction=Segment.Direction.INBOUND, replaced_by__isnull=True
+        flight=flight, direction=direction, replaced_by__isnull=True
     )
     if case_id is not None:
         segments_qs = segments_qs.filter(case_id=case_id)
@@ -343,8 +430,13 @@ def flight_blocks(user: User, flight: Flight, *, case_id: int | None = None) -> 
         person.escort_missing = person.pk in missing
     events = latest_events(people)
     may_coordinate = has_port_perm(user, flight.port, COORDINATE)
+    if legs is None:
+        legs = {}
+    legs.update(legs_of_cases(on_flight))
     return [
-        case_block(user, flight.port, cases[case_id], list(found.values()), events, may_coordinate)
+        case_block(
+            user, flight.port, cases[case_id], list(found.values()), events, may_coordinate, legs
+        )
         for case_id, found in on_flight.items()
     ]
 

@@ -9,15 +9,17 @@ append-only ``StepEvent`` is written — refused attempts too, with the reason t
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.http import Http404
 
-from arrivals.models import StepEvent
+from arrivals.models import Flight, Segment, StepEvent
+from arrivals.queries.onward import Leg, connection_at, legs_of_cases
 from arrivals.services import notices
 from arrivals.services.step_events import (
     StepResult,
@@ -30,8 +32,9 @@ from arrivals.services.step_events import (
 )
 from cases.models import Case, Individual
 from cases.services.custody import custody_refusal
-from cases.steps import ArrivalStep, refusal_reason
-from poe_ops.keys import check_key
+from cases.step_details import check_detail
+from cases.steps import CONNECTION, FINISHED, ArrivalStep, in_words, refusal_reason, skipped_at
+from poe_ops.keys import check_key, derive
 from poe_ops.models import Port
 from poe_ops.refusals import Refusal
 from poe_ops.roles import OPERATE, VIEW
@@ -63,15 +66,55 @@ class CaseStepResult:
             names = ", ".join(str(r.individual) for r in self.moved)
             parts.append(f"{label}: {names}.")
         else:
-            parts.append(f"Nobody in case {self.case} was moved to {label.lower()}.")
+            parts.append(f"Nobody in case {self.case} was moved to {in_words(self.to_step)}.")
         parts += [f"{person} not moved: {reason}" for person, reason in self.not_moved]
         return " ".join(parts)
 
 
-def _check_input(to_step: str, idempotency_key: str) -> None:
+def _check_input(
+    to_step: str, idempotency_key: str, detail: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """The tap's own input, checked before anything is locked: the step, the key, and what the
+    step carries (a malformed detail is refused naming its field, and nothing is recorded)."""
     if to_step not in ArrivalStep.values:
         raise Refusal(f"“{to_step}” is not an arrival step.", code="bad_step")
     check_key(idempotency_key)
+    if to_step == ArrivalStep.MET:
+        return {}  # where: the port's meeting point, once the port is known
+    return check_detail(to_step, detail)
+
+
+def _detail_at(port: Port, to_step: str, detail: dict[str, Any]) -> dict[str, Any]:
+    if to_step == ArrivalStep.MET:
+        return check_detail(to_step, {"where": port.meeting_point})
+    return detail
+
+
+def onward_refusal(person: Individual, to_step: str, port: Port, legs: list[Leg]) -> str:
+    """Why the connection step ``to_step`` cannot be recorded for ``person`` given their onward
+    legs (``legs``: their case's); empty when it can. "Departed" only once the onward flight has
+    actually departed; no other connection step once it has, on a cancelled flight, or
+    without one."""
+    if to_step not in CONNECTION:
+        return ""
+    leg = connection_at(legs, person.pk, port.iata)
+    if leg is None:
+        return (
+            f"{person} has no onward flight from {port.iata}: hand them over, or book a hotel "
+            "and rebook."
+        )
+    if leg.cancelled:
+        return f"{leg.code} is cancelled: rebook {person} first (Rebook / hotel)."
+    if to_step != ArrivalStep.DEPARTED and leg.departed:
+        return f"{leg.code} has already departed: rebook {person} first (Rebook / hotel)."
+    if to_step == ArrivalStep.DEPARTED and not leg.departed:
+        expected = leg.departure
+        when = f", expected {expected.astimezone(port.zone):%H:%M}" if expected else ""
+        return (
+            f"{leg.code} has not departed yet ({leg.status_label.lower()}{when}). Mark departed "
+            "once the flight has left; a senior associate records its departure."
+        )
+    return ""
 
 
 def _explain_refusal(individual: Individual, to_step: str, reason: str, port: Port) -> str:
@@ -81,22 +124,45 @@ def _explain_refusal(individual: Individual, to_step: str, reason: str, port: Po
     if not who:
         return reason
     if individual.current_step == to_step:
-        label = ArrivalStep(to_step).label
-        return f"Already {label.lower()} — {who}."[:200]
+        return f"Already {in_words(to_step)} — {who}."[:200]
     return f"{reason} ({ArrivalStep(individual.current_step).label} {who}.)"[:200]
 
 
-def _move_locked(
-    user: User, individual: Individual, to_step: str, key: str, device: str, port: Port
+def why_not(person: Individual, to_step: str, port: Port, legs: list[Leg] | None = None) -> str:
+    """Every rule a move must pass, in order: the path (with the steps the port skips), the
+    custody of minors, the onward flight (``legs``: the case's, read when needed)."""
+    reason = refusal_reason(person.current_step, to_step, skipped_at(port))
+    reason = reason or custody_refusal(person, to_step)
+    if not reason and to_step in CONNECTION:
+        if legs is None:
+            legs = legs_of_cases([person.case_id]).get(person.case_id, [])
+        reason = onward_refusal(person, to_step, port, legs)
+    return reason
+
+
+def move_locked(
+    user: User,
+    individual: Individual,
+    to_step: str,
+    key: str,
+    device: str,
+    port: Port,
+    *,
+    detail: dict[str, Any] | None = None,
+    legs: list[Leg] | None = None,
+    reason: str | None = None,
+    quiet: bool = False,
 ) -> StepResult:
-    """The move itself, with the case and person rows already locked by the caller."""
-    from_step = individual.current_step
-    reason = refusal_reason(from_step, to_step) or custody_refusal(individual, to_step)
+    """The move itself, with the case and person rows already locked by the caller (``reason``:
+    already checked by the caller; ``quiet``: the caller tells HQ itself, once for many)."""
+    if reason is None:
+        reason = why_not(individual, to_step, port, legs)
     event = StepEvent(
         individual=individual,
         port=port,
-        from_step=from_step,
+        from_step=individual.current_step,
         to_step=to_step,
+        detail={} if reason else _detail_at(port, to_step, detail or {}),
         accepted=not reason,
         refusal_reason=_explain_refusal(individual, to_step, reason, port) if reason else "",
         actor=signed_in(user),
@@ -104,7 +170,7 @@ def _move_locked(
         idempotency_key=key,
     )
     result = record_and_apply(user, event, f"poe.individual.step.{to_step}")
-    if result.accepted and not result.repeated:
+    if result.accepted and not result.repeated and not quiet:
         notices.person_moved(result.event)
     return result
 
@@ -139,12 +205,14 @@ def move_individual(
     device: str = "",
     port: Port | None = None,
     iata: str | None = None,
+    detail: Mapping[str, Any] | None = None,
 ) -> StepResult:
-    """Move one person to ``to_step``. Another port's person (or, given ``port`` or its
-    ``iata`` code, a person of any other port) is a 404, view-only a 403; a move that makes no
-    sense is recorded as refused with the reason; a repeated key changes nothing and returns
-    the first result. The person's case comes back with its port (``individual.case.port``)."""
-    _check_input(to_step, idempotency_key)
+    """Move one person to ``to_step`` (with the ``detail`` it carries: bags, the hospital).
+    Another port's person (or, given ``port`` or its ``iata`` code, a person of any other port)
+    is a 404, view-only a 403; a move that makes no sense is recorded as refused with the
+    reason; a repeated key changes nothing and returns the first result. The person's case
+    comes back with its port (``individual.case.port``)."""
+    cleaned = _check_input(to_step, idempotency_key, detail)
     with transaction.atomic():
         case = _lock_case_of(user, individual_id, port, iata)
         # The whole family is locked (taps in one case are serialised by the case lock anyway):
@@ -153,7 +221,9 @@ def move_individual(
         (person,) = [p for p in everyone if p.pk == individual_id]
         # A resent key meets the unique constraint on insert and gets the first result back; the
         # locks make a resend that arrives while the first is still at work wait for it.
-        result = _move_locked(user, person, to_step, idempotency_key, device, case.port)
+        result = move_locked(
+            user, person, to_step, idempotency_key, device, case.port, detail=cleaned
+        )
         if result.accepted and not result.repeated:
             result = replace(result, case_steps=sync_case_status(user, case, everyone))
         return result
@@ -167,11 +237,13 @@ def move_case(
     idempotency_key: str,
     device: str = "",
     only: Collection[int] | None = None,
+    detail: Mapping[str, Any] | None = None,
 ) -> CaseStepResult:
     """Move every person of the case (or of ``only``, e.g. those on one flight) for whom the
-    move makes sense. Each event's key is derived from the tap's key, so a retry of the same
-    tap moves nobody new and reports what the first one did."""
-    _check_input(to_step, idempotency_key)
+    move makes sense, each with the same ``detail`` (the family's bags). Each event's key is
+    derived from the tap's key, so a retry of the same tap moves nobody new and reports what
+    the first one did."""
+    cleaned = _check_input(to_step, idempotency_key, detail)
     scoped = get_scoped_or_404(Case.objects.all(), user, OPERATE, via="port", pk=case_id)
     with transaction.atomic():
         case, people = lock_case_and_people(scoped.pk, only)
@@ -182,19 +254,95 @@ def move_case(
             for e in StepEvent.objects.filter(idempotency_key__in=keys).select_related("actor")
         }
         result.repeated = bool(earlier)
+        legs = legs_of_cases([case.pk]).get(case.pk, []) if to_step in CONNECTION else None
         for key, person in keys.items():
             if key in earlier:
                 result.moved.append(StepResult(earlier[key], person, repeated=True))
                 continue
-            reason = refusal_reason(person.current_step, to_step)
-            reason = reason or custody_refusal(person, to_step)
+            reason = why_not(person, to_step, case.port, legs)
             if reason or result.repeated:
                 reason = reason or "not part of the first tap; tap again to move."
                 result.not_moved.append(
                     (person, _explain_refusal(person, to_step, reason, case.port))
                 )
                 continue
-            result.moved.append(_move_locked(user, person, to_step, key, device, case.port))
+            result.moved.append(
+                move_locked(
+                    user, person, to_step, key, device, case.port, detail=cleaned, reason=""
+                )
+            )
         if result.moved and not result.repeated:
             sync_case_status(user, case)
         return result
+
+
+def _why_staying(step: str) -> str:
+    if step == ArrivalStep.HOSPITAL:
+        return "in hospital; rebook after discharge"
+    return f"{in_words(step)}, not yet through CBP; listed as at risk"
+
+
+def needs_rebooking_on(
+    user: User, flight: Flight, *, idempotency_key: str, device: str = ""
+) -> tuple[list[Individual], list[tuple[Individual, str]]]:
+    """Everyone booked onward on the cancelled ``flight``, at whatever step past CBP, goes to
+    "needs rebooking" (one event each, keys derived from ``idempotency_key``); the caller tells
+    HQ once. Returns (who needs rebooking — those already marked so included —, who keeps their
+    step and why: not yet admitted by CBP, or in hospital). People already gone (departed,
+    handed over, no-show) are left out, and so are cancelled cases and people no longer on the
+    ABN. The caller holds the flight's lock."""
+    check_key(idempotency_key)
+    port = flight.port
+    skipped = skipped_at(port)
+    segments = list(
+        Segment.objects.filter(
+            flight=flight, direction=Segment.Direction.ONWARD, replaced_by__isnull=True
+        )
+        .prefetch_related("individuals")
+        .order_by("case_id", "pk")
+    )
+    named: dict[int, set[int] | None] = {}
+    for segment in segments:
+        people = {p.pk for p in segment.individuals.all()}
+        if not people or named.get(segment.case_id, set()) is None:
+            named[segment.case_id] = None  # the whole case
+        else:
+            named[segment.case_id] = (named.get(segment.case_id) or set()) | people
+    rebooking: list[Individual] = []
+    staying: list[tuple[Individual, str]] = []
+    reason = {"reason": f"{flight.code} {flight.scheduled_date:%d %b} cancelled"}
+    for case_id, who in named.items():
+        case, everyone = lock_case_and_people(case_id)
+        if case.status == Case.Status.CANCELLED:
+            continue  # not coming: the import took the case off the day's lists
+        moved = False
+        for person in everyone:
+            if (who is not None and person.pk not in who) or person.removed_in_version:
+                continue
+            step = person.current_step
+            if step == ArrivalStep.NEEDS_REBOOKING:
+                rebooking.append(person)
+            elif step in FINISHED or step in {ArrivalStep.NO_SHOW, ArrivalStep.REBOOKED}:
+                continue
+            elif step == ArrivalStep.HOSPITAL or refusal_reason(
+                step, ArrivalStep.NEEDS_REBOOKING, skipped
+            ):
+                staying.append((person, _why_staying(step)))
+            else:
+                key = derive(idempotency_key, person.pk)
+                move_locked(
+                    user,
+                    person,
+                    ArrivalStep.NEEDS_REBOOKING,
+                    key,
+                    device,
+                    case.port,
+                    detail=reason,
+                    reason="",
+                    quiet=True,
+                )
+                rebooking.append(person)
+                moved = True
+        if moved:
+            sync_case_status(user, case, everyone)
+    return rebooking, staying

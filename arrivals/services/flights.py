@@ -1,5 +1,8 @@
-"""Flight status updates: a senior associate, officer or Operations HQ sets a flight's status and
-its estimated or actual arrival. Times are typed in the port's local time."""
+"""Flight status updates: a senior associate, officer or Operations HQ sets an inbound flight's
+status and its estimated or actual arrival (``update_flight``), or a departing domestic flight's
+status, estimated or actual departure and gate (``update_departure``) — from the tablet, in the
+port's local time. Cancelling a departure puts everyone booked on it into "needs rebooking" in
+the same transaction and tells HQ once."""
 
 from __future__ import annotations
 
@@ -14,7 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from arrivals.models import Flight
-from arrivals.services import notices
+from arrivals.services import checkin, notices
+from poe_ops.keys import new_key
 from poe_ops.localtime import LocalTimeError, to_utc
 from poe_ops.models import Port
 from poe_ops.roles import COORDINATE
@@ -24,6 +28,23 @@ from poe_ops.services.audit import changed_fields, log_action, snapshot
 User = AbstractBaseUser | AnonymousUser
 
 UPDATED_FIELDS = ("status", "estimated_arrival", "actual_arrival")
+DEPARTURE_FIELDS = ("status", "estimated_departure", "actual_departure", "gate")
+ARRIVAL_STATUSES = (
+    Flight.Status.SCHEDULED,
+    Flight.Status.ON_TIME,
+    Flight.Status.DELAYED,
+    Flight.Status.LANDED,
+    Flight.Status.CANCELLED,
+    Flight.Status.DIVERTED,
+)
+DEPARTURE_STATUSES = (
+    Flight.Status.SCHEDULED,
+    Flight.Status.ON_TIME,
+    Flight.Status.DELAYED,
+    Flight.Status.DEPARTED,
+    Flight.Status.CANCELLED,
+)
+_GATE = re.compile(r"^[A-Z0-9]{1,4}(-?[A-Z0-9]{1,3})?$")
 # An actual arrival a few minutes ahead of the server's clock is a clock difference, not a typo.
 CLOCK_SLACK = dt.timedelta(minutes=5)
 # Further from the schedule than this is almost surely a wrong date, not a long delay.
@@ -32,13 +53,22 @@ MAX_DRIFT = dt.timedelta(hours=48)
 _CLOCK = re.compile(r"^(\d{1,2})[:.h]?(\d{2})$")
 _LOCAL = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{1,2}):(\d{2})(?::\d{2})?$")
 
-FIELD_LABELS = {"estimated_arrival": "Estimated arrival", "actual_arrival": "Actual arrival"}
+FIELD_LABELS = {
+    "estimated_arrival": "Estimated arrival",
+    "actual_arrival": "Actual arrival",
+    "estimated_departure": "Estimated departure",
+    "actual_departure": "Actual departure",
+}
 
 
 def _anchor(flight: Flight, zone: zoneinfo.ZoneInfo) -> dt.datetime:
-    """The local moment a bare HH:MM is read near: the flight's scheduled arrival."""
-    if flight.scheduled_arrival is not None:
-        return flight.scheduled_arrival.astimezone(zone)
+    """The local moment a bare HH:MM is read near: the flight's scheduled time at the port (its
+    departure for a flight leaving it, else its arrival)."""
+    scheduled = (
+        flight.scheduled_departure if flight.leaves(flight.port.iata) else flight.scheduled_arrival
+    )
+    if scheduled is not None:
+        return scheduled.astimezone(zone)
     return dt.datetime.combine(flight.scheduled_date, dt.time(12), tzinfo=zone)
 
 
@@ -121,7 +151,7 @@ def update_flight(
     input makes no sense; 404 for another port's flight, 403 for an associate."""
     require_port_perm(user, flight.port, COORDINATE)
     errors: dict[str, str] = {}
-    if status not in Flight.Status.values:
+    if status not in ARRIVAL_STATUSES:
         errors["status"] = "Choose a status from the list."
     estimated = _as_time(estimated_arrival, flight, "estimated_arrival", errors)
     actual = _as_time(actual_arrival, flight, "actual_arrival", errors)
@@ -164,5 +194,95 @@ def update_flight(
         log_action(user, "poe.flight.updated", locked, port=locked.port, changes=changes)
         notices.flight_changed(locked, before)
     for name in UPDATED_FIELDS:
+        setattr(flight, name, getattr(locked, name))
+    return changes
+
+
+def _departure_errors(
+    flight: Flight,
+    status: str,
+    estimated: dt.datetime | None,
+    actual: dt.datetime | None,
+    gate: str,
+    errors: dict[str, str],
+    now: dt.datetime,
+) -> None:
+    if status not in DEPARTURE_STATUSES:
+        errors["status"] = "Choose a status from the list."
+    if gate and not _GATE.match(gate):
+        errors["gate"] = f"Gate: “{gate}” is not a gate; letters and digits, e.g. B12 or 34A."
+    if errors:
+        return
+    if actual is not None and status != Flight.Status.DEPARTED:
+        errors["actual_departure"] = (
+            "An actual departure time means the flight has left: set the status to Departed, "
+            "or clear the actual time."
+        )
+    elif actual is not None and actual > now + CLOCK_SLACK:
+        local = timezone.localtime(actual, flight.port.zone)
+        errors["actual_departure"] = (
+            f"Actual departure {local:%d %b %H:%M} is in the future. For a flight still at the "
+            "gate, set the estimated departure instead."
+        )
+    reference = flight.scheduled_departure
+    for field, value in (("estimated_departure", estimated), ("actual_departure", actual)):
+        if reference and value and abs(value - reference) > MAX_DRIFT and field not in errors:
+            errors[field] = (
+                f"{FIELD_LABELS[field]} is more than two days from the scheduled departure; "
+                "check the date."
+            )
+
+
+def update_departure(
+    user: User,
+    flight: Flight,
+    *,
+    status: str,
+    estimated_departure: dt.datetime | str | None,
+    actual_departure: dt.datetime | str | None,
+    gate: str = "",
+    device: str = "",
+) -> dict[str, list[object]]:
+    """Set a departing flight's status, times and gate; return the changed fields (empty:
+    nothing changed). "Departed" without an actual time records now. Cancelling it moves
+    everyone booked on it to "needs rebooking" (those not yet through CBP, or in hospital, keep
+    their step and are named) and tells HQ once, with the names. Raises ``ValidationError``
+    (keyed by field) and changes nothing when the input makes no sense; 404 for another port's
+    flight, 403 for an associate."""
+    require_port_perm(user, flight.port, COORDINATE)
+    if not flight.leaves(flight.port.iata):
+        raise ValidationError(f"{flight.code} lands at {flight.port.iata}; it has no departure.")
+    errors: dict[str, str] = {}
+    estimated = _as_time(estimated_departure, flight, "estimated_departure", errors)
+    actual = _as_time(actual_departure, flight, "actual_departure", errors)
+    gate = "".join((gate or "").split()).upper()
+    now = timezone.now()
+    if not errors and status == Flight.Status.DEPARTED and actual is None:
+        actual = now
+    _departure_errors(flight, status, estimated, actual, gate, errors, now)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = (
+            Flight.objects.select_for_update(of=("self",)).select_related("port").get(pk=flight.pk)
+        )
+        before = snapshot(locked, DEPARTURE_FIELDS)
+        locked.status = status
+        locked.estimated_departure = estimated
+        locked.actual_departure = actual
+        locked.gate = gate
+        changes = changed_fields(before, snapshot(locked, DEPARTURE_FIELDS))
+        if not changes:
+            return {}
+        locked.save(update_fields=[*DEPARTURE_FIELDS, "updated_at"])
+        log_action(user, "poe.flight.updated", locked, port=locked.port, changes=changes)
+        rebooking: list = []
+        staying: list = []
+        if status == Flight.Status.CANCELLED and before["status"] != status:
+            rebooking, staying = checkin.needs_rebooking_on(
+                user, locked, idempotency_key=new_key(), device=device
+            )
+        notices.departure_changed(locked, before, rebooking=rebooking, staying=staying)
+    for name in DEPARTURE_FIELDS:
         setattr(flight, name, getattr(locked, name))
     return changes

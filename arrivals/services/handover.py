@@ -10,7 +10,7 @@ from arrivals.services import checkin
 from cases.models import Individual
 from cases.models.bookings import CustodyHandover
 from cases.services.custody import Party, record_handover
-from cases.steps import ArrivalStep, refusal_reason
+from cases.steps import ArrivalStep, refusal_reason, skipped_at
 from poe_ops.models import Port
 from poe_ops.refusals import Refusal
 from poe_ops.roles import OPERATE
@@ -56,7 +56,7 @@ def hand_over_minor(
         )
         return earlier, step
     with transaction.atomic():
-        reason = refusal_reason(person.current_step, ArrivalStep.HANDED_OVER)
+        reason = refusal_reason(person.current_step, ArrivalStep.HANDED_OVER, skipped_at(port))
         if reason:
             raise Refusal(reason)
         saved = record_handover(

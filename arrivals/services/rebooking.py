@@ -1,6 +1,8 @@
-"""Rebooking a missed connection: the new flight replaces the segment (the old one is kept),
-a hotel and ground transport may be booked in the same action, the people's steps follow, and
-Operations HQ hears of the rebooking (and of the overnight transit, when there is a hotel).
+"""Rebooking a missed or cancelled connection: the new flight replaces the segment (the old one is
+kept), a hotel and ground transport may be booked in the same action, the people's steps follow,
+and Operations HQ hears of the rebooking — the new flight and its time, the hotel by name (and
+of the overnight transit, when there is a hotel). Everyone on one flight at once:
+``arrivals.services.group_rebooking``.
 
 One transaction: the rebooking, the bookings, the steps, the audit events and the notifications
 commit together or not at all. A repeated idempotency key returns the first rebooking."""
@@ -20,7 +22,7 @@ from arrivals.models import Flight, Rebooking, Segment
 from arrivals.services import checkin
 from cases.models import Case, Individual
 from cases.services.bookings import book_hotel, book_transport
-from cases.steps import ArrivalStep, refusal_reason
+from cases.steps import ArrivalStep, refusal_reason, skipped_at
 from poe_ops.keys import Saved
 from poe_ops.models import NotificationKind
 from poe_ops.refusals import Refusal
@@ -113,32 +115,62 @@ def _flight(case: Case, new: NewFlight, old: Flight) -> Flight:
     return flight
 
 
+def departs_words(flight: Flight, zone: Any, iata: str) -> str:
+    """When the flight leaves, in the port's local time, for a notice."""
+    if flight.scheduled_departure:
+        return f"{flight.scheduled_departure.astimezone(zone):%d %b %H:%M} {iata} time"
+    return f"{flight.scheduled_date:%d %b %Y}"
+
+
+def hotel_words(rebooking: Rebooking) -> str:
+    """The rebooking's hotel in a line: name, check-in, nights, rooms (or "none")."""
+    hotel = rebooking.hotel_booking
+    if hotel is None:
+        return "none"
+    nights = f"{hotel.nights} night{'s' if hotel.nights != 1 else ''}"
+    return f"{hotel.vendor.name}, check-in {hotel.check_in:%d %b}, {nights}, {hotel.rooms} room(s)"
+
+
+def transport_words(rebooking: Rebooking, zone: Any) -> str:
+    """The rebooking's ride in a line: company, pickup, drop-off (or "none")."""
+    ride = rebooking.transport_booking
+    if ride is None:
+        return "none"
+    to = ride.get_dropoff_display() + (f": {ride.dropoff_detail}" if ride.dropoff_detail else "")
+    return f"{ride.vendor.name}, pickup {ride.pickup_at.astimezone(zone):%d %b %H:%M} → {to}"
+
+
 def _notice(rebooking: Rebooking, people: Sequence[Individual], actor: Any) -> None:
     case, port = rebooking.case, rebooking.case.port
     old, new = rebooking.old_segment.flight, rebooking.new_segment.flight
-    when = (
-        f"{new.scheduled_departure.astimezone(port.zone):%d %b %H:%M} {port.iata} time"
-        if new.scheduled_departure
-        else f"{new.scheduled_date:%d %b %Y}"
-    )
     subject = (
         f"{port.iata} · Rebooking: case {case.case_number} from {old.code} to {new.code} "
         f"{new.scheduled_date:%d %b}"
     )
+    if rebooking.hotel_booking_id:
+        subject += f", hotel {rebooking.hotel_booking.vendor.name}"  # type: ignore[union-attr]
     details = [
         ["Case", case.case_number],
         ["People", ", ".join(str(p) for p in people)],
         [
             "Missed / replaced",
-            f"{old.code} {old.scheduled_date:%d %b} {old.origin} → {old.destination}",
+            f"{old.code} {old.scheduled_date:%d %b} {old.origin} → {old.destination} "
+            f"({old.get_status_display().lower()})",
         ],
-        ["New flight", f"{new.code} {new.origin} → {new.destination}, departs {when}"],
+        [
+            "New flight",
+            f"{new.code} {new.origin} → {new.destination}, "
+            f"departs {departs_words(new, port.zone, port.iata)}",
+        ],
         ["Reason", rebooking.reason or "—"],
-        ["Hotel", "booked" if rebooking.hotel_booking_id else "none"],
+        ["Hotel", hotel_words(rebooking)],
+        ["Transport", transport_words(rebooking, port.zone)],
         ["Recorded by", str(actor.get_full_name() or actor.get_username())],
     ]
     context = {
-        "summary": f"Case {case.case_number} was rebooked from {old.code} to {new.code}.",
+        "summary": f"Case {case.case_number} was rebooked from {old.code} to {new.code} "
+        f"departing {departs_words(new, port.zone, port.iata)}"
+        + (f"; hotel: {hotel_words(rebooking)}." if rebooking.hotel_booking_id else "."),
         "details": details,
         "path": reverse("arrivals:case", args=[case.case_number]),
     }
@@ -176,7 +208,7 @@ def rebook(
         return RebookingResult(earlier, repeated=True)
     try:
         with transaction.atomic():
-            return _rebook(
+            return rebook_locked(
                 user,
                 case,
                 segment_id,
@@ -195,7 +227,7 @@ def rebook(
         return RebookingResult(earlier, repeated=True)
 
 
-def _rebook(
+def rebook_locked(
     user: Any,
     case: Case,
     segment_id: int,
@@ -206,7 +238,12 @@ def _rebook(
     hotel: dict[str, Any] | None,
     transport: dict[str, Any] | None,
     device: str,
+    *,
+    quiet: bool = False,
 ) -> RebookingResult:
+    """The rebooking itself, inside the caller's transaction (``rebook``, or
+    ``group_rebooking.rebook_group`` for each case on a flight); ``quiet``: the caller tells HQ
+    itself, once for many."""
     case = Case.objects.select_for_update(of=("self",)).select_related("port").get(pk=case.pk)
     old = (
         Segment.objects.select_for_update(of=("self",))
@@ -282,7 +319,8 @@ def _rebook(
             "transport_booking": rebooking.transport_booking_id,
         },
     )
-    _notice(rebooking, chosen, user)
+    if not quiet:
+        _notice(rebooking, chosen, user)
     result = RebookingResult(rebooking)
     result.moved = _steps(user, case, old, chosen, hotel is not None, key, device)
     return result
@@ -298,18 +336,20 @@ def _steps(
     device: str,
 ) -> list[checkin.StepResult]:
     """The people's steps follow: an inbound flight rebooked → "rebooked" for those still
-    expected; a connection missed with a hotel booked → "to hotel" for those through CBP (which
-    reports the overnight transit). Anyone else keeps their step."""
+    expected; a connection rebooked with a hotel booked → "to hotel" for those past customs
+    (which reports the overnight transit). Without a hotel the connection goes on from where
+    it stopped ("needs rebooking" leads back into it); anyone else keeps their step."""
     if old.direction == Segment.Direction.INBOUND:
         target = ArrivalStep.REBOOKED
     elif to_hotel:
         target = ArrivalStep.HOTEL
     else:
         return []
+    skipped = skipped_at(case.port)
     moved = []
     for person in people:
         person.refresh_from_db(fields=["current_step"])
-        if refusal_reason(person.current_step, target):
+        if refusal_reason(person.current_step, target, skipped):
             continue
         moved.append(
             checkin.move_individual(

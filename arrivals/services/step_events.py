@@ -14,7 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 from arrivals.models import StepEvent
 from arrivals.services import notices
 from cases.models import Case, Individual
-from cases.steps import OUTCOMES, ArrivalStep
+from cases.steps import FINISHED, ArrivalStep, in_words
 from poe_ops.keys import claim
 from poe_ops.models import Port
 from poe_ops.refusals import Refusal
@@ -43,10 +43,10 @@ class StepResult:
     def message(self) -> str:
         if not self.event.accepted:
             return self.event.refusal_reason
-        step = ArrivalStep(self.event.to_step).label
+        step = in_words(self.event.to_step)
         if self.event.undoes_id is not None:
-            return f"Undone: {self.individual} is back to {step.lower()}."
-        return f"{self.individual}: {step.lower()}."
+            return f"Undone: {self.individual} is back to {step}."
+        return f"{self.individual}: {step}."
 
 
 def who_and_when(event: StepEvent | None, port: Port) -> str:
@@ -125,7 +125,7 @@ def sync_case_status(
     notices.case_progressed(case, steps)
     if not steps or steps == {ArrivalStep.EXPECTED}:
         status = Case.Status.EXPECTED
-    elif steps <= OUTCOMES:
+    elif steps <= FINISHED:
         status = Case.Status.COMPLETED
     else:
         status = Case.Status.IN_PROGRESS

@@ -20,7 +20,7 @@ from arrivals.services.step_events import (
     sync_case_status,
     who_and_when,
 )
-from cases.steps import UNDO_WINDOW_SECONDS, ArrivalStep
+from cases.steps import UNDO_WINDOW_SECONDS, in_words
 from poe_ops.keys import check_key
 from poe_ops.roles import COORDINATE, OPERATE
 from poe_ops.scoping import get_scoped_or_404, has_port_perm, signed_in
@@ -46,7 +46,7 @@ def undo_refusal(
     if latest is None or latest.pk != event.pk:
         return (
             f"Only the latest step can be undone; {event.individual} is now "
-            f"{ArrivalStep(event.individual.current_step).label.lower()}."
+            f"{in_words(event.individual.current_step)}."
         )
     if (now - event.at).total_seconds() > UNDO_WINDOW_SECONDS:
         return (

@@ -71,7 +71,9 @@ def board(request: HtmxHttpRequest) -> HttpResponse:
 
 @login_required
 def board_csv(request: HtmxHttpRequest) -> HttpResponse:
-    """The day's board, one row per flight, for a spreadsheet (cells never become formulas)."""
+    """The day's board, one row per flight — arrivals, then the domestic departures — for a
+    spreadsheet (cells never become formulas). Times are the port's local time: arrival times
+    for arrivals, departure times for departures."""
     data, _ports, _error = _board_for(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="arrival-board-{data.day}.csv"'
@@ -81,11 +83,14 @@ def board_csv(request: HtmxHttpRequest) -> HttpResponse:
         [
             "date",
             "port",
+            "direction",
             "flight",
             "origin",
+            "destination",
             "scheduled (local)",
             "estimated (local)",
             "actual (local)",
+            "gate",
             "status",
             "cases",
             "people",
@@ -113,11 +118,14 @@ def board_csv(request: HtmxHttpRequest) -> HttpResponse:
                     [
                         data.day.isoformat(),
                         port.iata,
+                        "arrival",
                         f.code,
                         f.origin,
+                        f.destination,
                         local(f.scheduled_arrival, port),
                         local(f.estimated_arrival, port),
                         local(f.actual_arrival, port),
+                        "",
                         f.get_status_display(),
                         row.cases,
                         row.people,
@@ -129,6 +137,36 @@ def board_csv(request: HtmxHttpRequest) -> HttpResponse:
                         row.waiting_after_landing,
                         row.at_risk,
                         row.no_escort,
+                    ]
+                )
+            )
+        for departure in board_port.departures:
+            f = departure.flight
+            counts = {step: count for step, _label, count in departure.by_step}
+            writer.writerow(
+                safe_row(
+                    [
+                        data.day.isoformat(),
+                        port.iata,
+                        "departure",
+                        f.code,
+                        f.origin,
+                        f.destination,
+                        local(f.scheduled_departure, port),
+                        local(f.estimated_departure, port),
+                        local(f.actual_departure, port),
+                        f.gate,
+                        f.get_status_display(),
+                        departure.cases,
+                        departure.people,
+                        *[counts.get(s, 0) for s in STEP_ORDER],
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        departure.at_risk,
+                        "",
                     ]
                 )
             )

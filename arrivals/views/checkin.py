@@ -1,22 +1,27 @@
-"""The taps: a person's step, a whole case's step, an undo. Each answers htmx with the person's row
-(or the case's block) and a form posted without JavaScript with the flight page."""
+"""The taps: a person's step, a whole case's step, an undo — and the small forms of the steps that
+carry details (bags, the hospital). Each answers htmx with the person's row (or the case's
+block) and a form posted without JavaScript with the flight page."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
 
-from arrivals.models import StepEvent
+from arrivals.forms import DETAIL_FORMS, StepDetailForm
+from arrivals.models import Flight, StepEvent
 from arrivals.queries import portday
+from arrivals.queries.onward import Leg, case_on_flight
 from arrivals.queries.portday import flight_at
 from arrivals.services import checkin, undo
 from arrivals.views.today import FLIGHT_PAGE
 from cases.models import Case, Individual
 from cases.queries import escorts
+from cases.steps import ArrivalStep
 from poe_ops.http import HtmxHttpRequest, device_of
 from poe_ops.models import Port
 from poe_ops.refusals import Refusal
@@ -41,28 +46,38 @@ def _person_row(
     refused: bool,
     result: checkin.StepResult | None = None,
 ) -> HttpResponse:
+    flight_id = request.POST.get("flight", "")
+    on_flight = flight_id.isdigit() and len(flight_id) < 19  # a bigint
     if result is not None and result.accepted and not result.repeated:
         # The tap just made the person's latest step: the row needs nothing more from the DB.
         person = result.individual
         person.latest_event_id = result.event.pk  # type: ignore[attr-defined]
-        rows = portday.person_rows(request.user, port, [person], {result.event.pk: result.event})
+        events = {result.event.pk: result.event}
+        people = [person]
     else:
         people = list(
             portday.with_latest_event(Individual.objects.filter(pk=individual_id)).select_related(
                 "case"
             )
         )
-        rows = portday.person_rows(request.user, port, people)
+        events = None
+    named: list[int | None] | None = None
+    legs: dict[int, list[Leg]] | None = None
+    if on_flight:  # who the flight carries and the onward legs, in one query
+        named, case_legs = case_on_flight(people[0].case_id, int(flight_id))
+        legs = {people[0].case_id: case_legs}
+    rows = portday.person_rows(request.user, port, people, events, legs=legs)
     row = rows[0]
     row.message, row.is_refusal = message, refused
     missing = escorts.without_escort([vars(row.individual)])  # adults cost no query
     row.individual.escort_missing = row.individual.pk in missing  # type: ignore[attr-defined]
-    flight_id = request.POST.get("flight", "")
     block = None
-    if flight_id.isdigit() and len(flight_id) < 19:  # a bigint
+    if on_flight:
         # The case's "All N → …" buttons depend on everyone's step: refresh them out of band.
         case_steps = result.case_steps if result is not None else None
-        block = portday.case_moves_on_flight(port, int(flight_id), row.individual.case, case_steps)
+        block = portday.case_moves_on_flight(
+            port, int(flight_id), row.individual.case, case_steps, named
+        )
     context = {
         "row": row,
         "port": port,
@@ -153,6 +168,17 @@ def case_step(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
         message, refused = result.message, not result.moved
     except Refusal as error:
         message, refused = str(error), True
+    return _case_response(request, port, case, the_flight, message, refused)
+
+
+def _case_response(
+    request: HtmxHttpRequest,
+    port: Port,
+    case: Case,
+    the_flight: Flight,
+    message: str,
+    refused: bool,
+) -> HttpResponse:
     if not request.htmx:
         (messages.error if refused else messages.success)(request, message)
         return _back_to_flight(request, port, f"case-{case.pk}")
@@ -163,3 +189,135 @@ def case_step(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
         f"{FLIGHT_PAGE}#case_block",
         {"block": block, "port": port, "flight": the_flight, "may_operate": True},
     )
+
+
+# --- The steps that carry details: a small form instead of a guess -------------------------
+
+
+def _detail_form(step: str, data: object = None) -> StepDetailForm:
+    form_class = DETAIL_FORMS.get(step)
+    if form_class is None:
+        raise Http404("This step takes no details.")
+    return form_class(data or None)
+
+
+def _show_detail_form(
+    request: HtmxHttpRequest, context: dict[str, object], slot: str, posted: bool
+) -> HttpResponse:
+    """The form alone (htmx: into its slot in the row or the case block, also when a submit
+    was refused — answered 200, as a refused tap is, since the form in words is the answer), or
+    a page of its own without JavaScript (400 when refused)."""
+    if request.htmx:
+        response = render(request, "arrivals/step_detail.html#detail_form", context)
+        if posted:
+            response = reswap(retarget(response, f"#{slot}"), "innerHTML")
+        return response
+    return render(request, "arrivals/step_detail.html", context, status=400 if posted else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def individual_step_detail(request: HtmxHttpRequest, iata: str, pk: int, step: str) -> HttpResponse:
+    """The details of one person's step (bags, the hospital), then the tap itself."""
+    port = get_port_or_404(request.user, iata, OPERATE)
+    person = get_scoped_or_404(
+        Individual.objects.select_related("case").filter(case__port=port),
+        request.user,
+        OPERATE,
+        via="case__port",
+        pk=pk,
+    )
+    if request.method == "GET" and request.GET.get("close"):
+        return HttpResponse("")  # the form's Cancel, over htmx: empty the slot
+    form = _detail_form(step, request.POST)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = checkin.move_individual(
+                request.user,
+                person.pk,
+                step,
+                idempotency_key=form.cleaned_data["key"],
+                device=device_of(request),
+                port=port,
+                detail=form.detail(),
+            )
+        except Refusal as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            return _step_response(
+                request, port, person.pk, result.message, not result.accepted, result
+            )
+    flight_id = request.POST.get("flight") or request.GET.get("flight", "")
+    context = {
+        "port": port,
+        "current_port": port,
+        "form": form,
+        "step": step,
+        "title": f"{ArrivalStep(step).label}: {person}",
+        "who": str(person),
+        "action": reverse("arrivals:individual_step_detail", args=[port.iata, person.pk, step]),
+        "target": f"#person-{person.pk}",
+        "slot": f"step-form-{person.pk}",
+        "flight_id": flight_id if flight_id.isdigit() else "",
+        "back": _flight_url(port, flight_id, f"person-{person.pk}"),
+    }
+    return _show_detail_form(request, context, str(context["slot"]), request.method == "POST")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_step_detail(request: HtmxHttpRequest, iata: str, pk: int, step: str) -> HttpResponse:
+    """The details of a whole family's step (their bags: one count for the family), then the
+    tap for everyone on the flight."""
+    port = get_port_or_404(request.user, iata, OPERATE)
+    case = get_scoped_or_404(Case.objects.filter(port=port), request.user, OPERATE, pk=pk)
+    flight_id = request.POST.get("flight") or request.GET.get("flight")
+    # From a flight's page: those on that flight; from anywhere else, the whole case.
+    the_flight = flight_at(request.user, port, flight_id) if flight_id else None
+    if request.method == "GET" and request.GET.get("close"):
+        return HttpResponse("")
+    form = _detail_form(step, request.POST)
+    if request.method == "POST" and form.is_valid():
+        on_flight = (
+            portday.flight_blocks(request.user, the_flight, case_id=case.pk) if the_flight else []
+        )
+        try:
+            result = checkin.move_case(
+                request.user,
+                case.pk,
+                step,
+                idempotency_key=form.cleaned_data["key"],
+                device=device_of(request),
+                only=on_flight[0].individual_ids if on_flight else None,
+                detail=form.detail(),
+            )
+        except Refusal as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            if the_flight is None:
+                (messages.success if result.moved else messages.error)(request, result.message)
+                return redirect("arrivals:case", case_number=case.case_number)
+            return _case_response(request, port, case, the_flight, result.message, not result.moved)
+    context = {
+        "port": port,
+        "current_port": port,
+        "form": form,
+        "step": step,
+        "title": f"{ArrivalStep(step).label}: case {case.case_number}",
+        "who": f"everyone in case {case.case_number}"
+        + (f" on {the_flight.code}" if the_flight else ""),
+        "action": reverse("arrivals:case_step_detail", args=[port.iata, case.pk, step]),
+        "target": f"#case-{case.pk}",
+        "slot": f"case-form-{case.pk}",
+        "flight_id": str(the_flight.pk) if the_flight else "",
+        "back": _flight_url(port, str(the_flight.pk), f"case-{case.pk}")
+        if the_flight
+        else reverse("arrivals:case", args=[case.case_number]),
+    }
+    return _show_detail_form(request, context, str(context["slot"]), request.method == "POST")
+
+
+def _flight_url(port: Port, flight_id: str, anchor: str) -> str:
+    if not flight_id.isdigit() or len(flight_id) > 18:
+        return reverse("arrivals:port_today", args=[port.iata])
+    return f"{reverse('arrivals:flight', args=[port.iata, int(flight_id)])}#{anchor}"

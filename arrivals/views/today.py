@@ -10,8 +10,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from arrivals.forms import DayForm, SearchForm
-from arrivals.queries import portday
+from arrivals.queries import connections, portday
+from arrivals.queries.at_risk import cancelled_flights
 from arrivals.queries.cancelled import cancelled_on_flight
+from arrivals.queries.onward import Leg
 from arrivals.queries.portday import flight_at
 from arrivals.queries.shift_log import interpreters_for_flight, port_operations
 from poe_ops.http import HtmxHttpRequest
@@ -37,6 +39,7 @@ def requested_date(request: HtmxHttpRequest, default: dt.date) -> tuple[dt.date,
 def port_today(request: HtmxHttpRequest, iata: str) -> HttpResponse:
     port = get_port_or_404(request.user, iata)
     day, date_error = requested_date(request, port.local_today())
+    the_day = connections.day_at_port(port, day)
     return render(
         request,
         "arrivals/port_today.html",
@@ -48,7 +51,10 @@ def port_today(request: HtmxHttpRequest, iata: str) -> HttpResponse:
             "search_form": SearchForm(),
             "is_today": day == port.local_today(),
             "local_now": port.local_now(),
-            "flights": portday.flights_of_day(port, day),
+            "flights": the_day.arrivals,
+            "departures": the_day.departures,
+            "at_risk": the_day.at_risk,
+            "cancelled_legs": the_day.cancelled,
             "may_operate": has_port_perm(request.user, port, OPERATE),
             "may_coordinate": has_port_perm(request.user, port, COORDINATE),
             "may_supervise": has_port_perm(request.user, port, SUPERVISE),
@@ -63,13 +69,19 @@ def flight(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
     port = get_port_or_404(request.user, iata)
     the_flight = flight_at(request.user, port, pk)
     log_personal_data_access(request.user, the_flight, port=port, purpose="flight arrivals list")
+    legs: dict[int, list[Leg]] = {}
+    blocks = portday.flight_blocks(request.user, the_flight, legs=legs)
+    at_risk = connections.at_risk_on_flight(port, the_flight, blocks, legs)
     return render(
         request,
         FLIGHT_PAGE,
         {
             "port": port,
             "flight": the_flight,
-            "blocks": portday.flight_blocks(request.user, the_flight),
+            "departs": the_flight.leaves(port.iata),
+            "blocks": blocks,
+            "at_risk": at_risk,
+            "cancelled_legs": cancelled_flights(at_risk),
             "cancelled": cancelled_on_flight(the_flight),
             "may_operate": has_port_perm(request.user, port, OPERATE),
             "may_coordinate": has_port_perm(request.user, port, COORDINATE),

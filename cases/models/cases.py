@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_countries.fields import CountryField
 
 from cases import ssr
-from cases.steps import ArrivalStep
+from cases.steps import STEP_MAX_LENGTH, ArrivalStep
 from poe_ops.languages import language_name, validate_language
 from poe_ops.models import Port
 from poe_ops.refusals import Refusal
@@ -221,7 +221,10 @@ class Individual(models.Model):
 
     # Derived from the step events (arrivals.StepEvent) and kept in sync for fast lists.
     current_step = models.CharField(
-        max_length=16, choices=ArrivalStep.choices, default=ArrivalStep.EXPECTED, db_index=True
+        max_length=STEP_MAX_LENGTH,
+        choices=ArrivalStep.choices,
+        default=ArrivalStep.EXPECTED,
+        db_index=True,
     )
     current_step_at = models.DateTimeField(null=True, blank=True)
     name_folded = models.CharField(max_length=250, editable=False, db_index=True)

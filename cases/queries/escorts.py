@@ -52,5 +52,5 @@ def needs_escort(person: Mapping[str, Any]) -> bool:
 
 # Past these steps the person no longer needs an escort from the POE (or is not here).
 ESCORT_SETTLED = frozenset(
-    {ArrivalStep.CONNECTED, ArrivalStep.HANDED_OVER, ArrivalStep.NO_SHOW, ArrivalStep.REBOOKED}
+    {ArrivalStep.DEPARTED, ArrivalStep.HANDED_OVER, ArrivalStep.NO_SHOW, ArrivalStep.REBOOKED}
 )

@@ -77,7 +77,8 @@ def transit_notice(case: Case, night: dt.date, hotel: str, by: Any) -> None:
     port = case.port
     subject = f"{port.iata} · Transit: case {case.case_number} to hotel overnight"
     context = {
-        "summary": f"Case {case.case_number} is staying overnight in a hotel at {port.iata}.",
+        "summary": f"Case {case.case_number} is staying overnight at {hotel} ({port.iata}), "
+        f"check-in {night:%d %b}.",
         "details": [
             ["Case", case.case_number],
             ["Final destination", case.final_destination or "—"],
@@ -206,6 +207,45 @@ def book_hotel(
 # --- ground transport --------------------------------------------------------------------------
 
 
+def transport_notice(
+    booking: GroundTransportBooking, people: Sequence[Individual], by: Any
+) -> None:
+    """HQ hears of every ride booked: who, which company, when and where to (once per
+    booking)."""
+    case, port = booking.case, booking.case.port
+    pickup = f"{booking.pickup_at.astimezone(port.zone):%d %b %H:%M} {port.iata} time"
+    to = booking.get_dropoff_display()
+    if booking.dropoff_detail:
+        to += f": {booking.dropoff_detail}"
+    subject = (
+        f"{port.iata} · Transport: case {case.case_number} {booking.vendor.name} "
+        f"{booking.pickup_at.astimezone(port.zone):%d %b %H:%M} → {booking.get_dropoff_display()}"
+    )
+    context = {
+        "summary": f"Ground transport booked for case {case.case_number}: {booking.vendor.name}, "
+        f"pickup {pickup} at {booking.pickup_place}, to {to}.",
+        "details": [
+            ["Case", case.case_number],
+            ["People", ", ".join(str(p) for p in people) or "Whole case"],
+            ["Company", f"{booking.vendor.name} {booking.vendor.phone}".strip()],
+            ["Pickup", f"{pickup} at {booking.pickup_place}"],
+            ["Drop-off", to],
+            ["Wheelchair-accessible", "yes" if booking.wheelchair_accessible else "no"],
+            ["Luggage", str(booking.luggage_count)],
+            ["Booked by", str(by.get_full_name() or by.get_username())],
+        ],
+        "path": page_url("case", case.case_number),
+    }
+    notify(
+        NotificationKind.TRANSPORT,
+        port,
+        case,
+        subject,
+        context,
+        dedupe_key=f"transport:{booking.pk}",
+    )
+
+
 def book_transport(
     user: User,
     case: Case,
@@ -283,6 +323,7 @@ def book_transport(
                 "ride_cost": ride_cost.audit(ride_quote.how),
             },
         )
+        transport_notice(booking, people, actor)
 
     with transaction.atomic():
         return once(booking, then, matches=lambda first: first.case_id == case.pk)

@@ -13,6 +13,7 @@ from poe_ops.models.ports import OperationsOffice, Port
 class NotificationKind(models.TextChoices):
     ARRIVAL = "arrival", "Arrival"
     TRANSIT = "transit", "Transit (hotel overnight)"
+    TRANSPORT = "transport", "Ground transport booked"
     FLIGHT_CHANGE = "flight_change", "Flight change"
     REBOOKING = "rebooking", "Rebooking"
     EMERGENCY = "emergency", "Emergency"

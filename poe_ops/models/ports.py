@@ -94,6 +94,41 @@ class Port(models.Model):
         default=90,
         help_text="The least time from leaving CBP to an onward domestic departure.",
     )
+
+    # How the arrival steps run here (cases.steps: the optional steps a port may not use).
+    class MeetingPoint(models.TextChoices):
+        GATE = "gate", "At the gate (jet bridge)"
+        HALL = "hall", "In the arrivals hall"
+
+    meeting_point = models.CharField(
+        max_length=4,
+        choices=MeetingPoint.choices,
+        default=MeetingPoint.HALL,
+        help_text="Where associates meet arriving refugees; recorded with the Met step.",
+    )
+    customs_step = models.BooleanField(
+        "separate customs step",
+        default=True,
+        help_text="Off where customs is no separate exit after baggage claim: the tablet then "
+        "goes from Bags claimed straight to the outcome.",
+    )
+    recheck_step = models.BooleanField(
+        "bag re-check step",
+        default=True,
+        help_text="Off where connecting bags need no re-check after customs.",
+    )
+    boarding_pass_step = models.BooleanField(
+        "boarding pass step",
+        default=True,
+        help_text="Off where connecting travellers always arrive with their domestic boarding "
+        "pass.",
+    )
+    security_step = models.BooleanField(
+        "security step",
+        default=True,
+        help_text="Off where connecting travellers reach the domestic gate without a TSA "
+        "checkpoint.",
+    )
     # Staffing (staffing.queries.coverage): rostered staff against projected arrivals.
     max_weekly_hours = models.PositiveSmallIntegerField(
         "maximum hours a week per person",

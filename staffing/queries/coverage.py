@@ -1,7 +1,10 @@
 """Staffing against projected arrivals, hour by hour (port-local).
 
 Each arriving person needs staff from their flight's best-known arrival time (actual, else
-estimated, else scheduled) until the port's CBP allowance has passed, weighted by need: an
+estimated, else scheduled) until the port's CBP allowance has passed; each person connecting to
+a domestic flight leaving the port needs staff again for the port's minimum connection before
+its best-known departure (taken through re-check, the boarding pass and security to the gate —
+the next morning too, after a night at the hotel). Both are weighted by need: an
 unaccompanied minor counts ``Port.need_weight_unaccompanied_minor`` (3), a wheelchair user or
 medical case ``Port.need_weight_wheelchair_medical`` (2), anyone else 1; the highest weight
 applies. An hour needs ceil(weighted people / ``Port.people_per_staff``) staff, and is short when
@@ -9,6 +12,9 @@ fewer people are rostered in meeting positions (arrivals hall, supervisor) durin
 
 Language coverage: a person needing an interpreter is covered when someone rostered at the port
 (any position) during their window speaks their language at working level or better.
+
+People who have left the port's care (departed, handed over, no-show, rebooked, refused
+admission, detained, in hospital) need no one at the gate.
 
 Read-only, and a constant handful of queries for a week however many flights and shifts.
 """
@@ -27,6 +33,7 @@ from django.db.models.functions import Coalesce
 from arrivals.models import Flight
 from arrivals.queries.portday import people_by_flight
 from cases import ssr
+from cases.steps import ArrivalStep
 from poe_ops.languages import language_key, language_name
 from poe_ops.models import Port
 from staffing.models import MEETING_POSITIONS, Shift, StaffLanguage
@@ -36,13 +43,33 @@ HOUR = dt.timedelta(hours=1)
 
 @dataclass
 class Arrival:
-    """Someone expected at the port: when, on which flight, how much help, which language."""
+    """Someone who needs the port's staff: from when (``eta``: their landing, or the start of
+    their walk to a departure) until when, on which flight, how much help, which language."""
 
     flight: str
     eta: dt.datetime
     weight: int
     language: str  # ISO 639 key, only when an interpreter is needed
     flight_id: int = 0
+    until: dt.datetime | None = None  # None: an arrival, until the CBP allowance has passed
+    departing: bool = False
+
+    def end(self, window: dt.timedelta) -> dt.datetime:
+        return self.until or self.eta + window
+
+
+# Out of the port's hands: nobody needs taking to the gate.
+NOT_AT_THE_GATE = frozenset(
+    {
+        ArrivalStep.DEPARTED,
+        ArrivalStep.HANDED_OVER,
+        ArrivalStep.NO_SHOW,
+        ArrivalStep.REBOOKED,
+        ArrivalStep.REFUSED_ADMISSION,
+        ArrivalStep.DETAINED,
+        ArrivalStep.HOSPITAL,
+    }
+)
 
 
 @dataclass
@@ -96,28 +123,48 @@ def weight(port: Port, person: dict[str, Any]) -> int:
 
 
 def projected_arrivals(port: Port, start: dt.datetime, end: dt.datetime) -> list[Arrival]:
-    """Everyone booked inbound to ``port`` on a flight expected between ``start`` and ``end``.
+    """Everyone booked inbound to ``port`` on a flight expected between ``start`` and ``end``,
+    and everyone booked onward on a flight leaving it whose walk to the gate overlaps them.
 
-    Two queries: the flights, and their people (``arrivals.queries.portday.people_by_flight``)."""
+    Three queries: the flights both ways, and their people
+    (``arrivals.queries.portday.people_by_flight``)."""
+    walk = dt.timedelta(minutes=max(port.min_connection_minutes, 1))
+    landing = Q(destination=port.iata, eta__gte=start, eta__lt=end) & ~Q(
+        status__in=[Flight.Status.CANCELLED, Flight.Status.DIVERTED]
+    )
+    leaving = (
+        Q(origin=port.iata, etd__gte=start, etd__lt=end + walk)
+        & ~Q(destination=port.iata)
+        & ~Q(status__in=[Flight.Status.CANCELLED, Flight.Status.DEPARTED])
+    )
     flights = {
         f.pk: f
-        for f in Flight.objects.filter(port=port, destination=port.iata)
-        .exclude(status__in=[Flight.Status.CANCELLED, Flight.Status.DIVERTED])
-        .annotate(eta=Coalesce("actual_arrival", "estimated_arrival", "scheduled_arrival"))
-        .filter(eta__gte=start, eta__lt=end)
+        for f in Flight.objects.filter(port=port)
+        .annotate(
+            eta=Coalesce("actual_arrival", "estimated_arrival", "scheduled_arrival"),
+            etd=Coalesce("actual_departure", "estimated_departure", "scheduled_departure"),
+        )
+        .filter(landing | leaving)
     }
+    arriving = [pk for pk, f in flights.items() if f.destination == port.iata]
+    departing = [pk for pk, f in flights.items() if f.destination != port.iata]
     arrivals = []
-    for flight_id, people in people_by_flight(flights).items():
+    for flight_id, people in people_by_flight(arriving, departing).items():
         flight = flights[flight_id]
+        leaves = flight.destination != port.iata
         for person in people:
+            if leaves and person["current_step"] in NOT_AT_THE_GATE:
+                continue
             needs_interpreter = person["interpreter_needed"] and person["primary_language"]
             arrivals.append(
                 Arrival(
                     flight=flight.code,
-                    eta=flight.eta,
+                    eta=flight.etd - walk if leaves else flight.eta,
                     weight=weight(port, person),
                     language=language_key(person["primary_language"]) if needs_interpreter else "",
                     flight_id=flight.pk,
+                    until=flight.etd if leaves else None,
+                    departing=leaves,
                 )
             )
     return arrivals
@@ -181,7 +228,7 @@ def coverage(port: Port, first_day: dt.date, days: int = 1) -> list[DayCoverage]
         hours = []
         for hour_start in local_hours(port, day):
             hour_end = hour_start + HOUR
-            here = [a for a in arrivals if a.eta < hour_end and a.eta + window > hour_start]
+            here = [a for a in arrivals if a.eta < hour_end and a.end(window) > hour_start]
             cell = HourCoverage(start=hour_start)
             cell.people = len(here)
             cell.weighted = sum(a.weight for a in here)
@@ -200,7 +247,11 @@ def coverage(port: Port, first_day: dt.date, days: int = 1) -> list[DayCoverage]
                 day=day,
                 hours=hours,
                 unspoken=_unspoken(port, day, arrivals, shifts, speaks, window),
-                arriving=sum(1 for a in arrivals if a.eta.astimezone(port.zone).date() == day),
+                arriving=sum(
+                    1
+                    for a in arrivals
+                    if not a.departing and a.eta.astimezone(port.zone).date() == day
+                ),
             )
         )
     return result
@@ -216,10 +267,12 @@ def _unspoken(
 ) -> list[UnspokenLanguage]:
     missing: dict[str, list[Arrival]] = defaultdict(list)
     for arrival in arrivals:
-        if not arrival.language or arrival.eta.astimezone(port.zone).date() != day:
+        if arrival.departing or not arrival.language:
+            continue  # a connecting person is counted once, at their arrival
+        if arrival.eta.astimezone(port.zone).date() != day:
             continue
         on_hand = {
-            s.staff_id for s in shifts if s.start < arrival.eta + window and s.end > arrival.eta
+            s.staff_id for s in shifts if s.start < arrival.end(window) and s.end > arrival.eta
         }
         if not any(arrival.language in speaks[staff_id] for staff_id in on_hand):
             missing[arrival.language].append(arrival)

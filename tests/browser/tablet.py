@@ -40,5 +40,6 @@ def shoot(page: Any, name: str, sizes: list[tuple[int, int]] = TABLET_SIZES) -> 
         page.set_viewport_size({"width": width, "height": height})
         page.screenshot(path=str(ARTIFACTS / f"{name}-{width}x{height}.png"), full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= width, "horizontal scroll"
-        assert small_targets(page) == []
+        small = small_targets(page)
+        assert small == [], small
     page.set_viewport_size(before)

@@ -52,8 +52,18 @@ def test_an_associate_moves_a_family_through_the_steps_and_undoes_one(
     expect(block.locator(".person-row.step-met")).to_have_count(3)
     assert page.url == url, "htmx swapped the block; no page load"
     block = page.locator(f"#case-{case.pk}")
-    block.locator("button", has_text="All 3 → CBP cleared").click()
+    block.locator("button", has_text="All 3 → Admitted by CBP").click()
     expect(block.locator(".person-row.step-cbp_cleared")).to_have_count(3)
+    # Bags claimed carries the family's bag count: the tap opens a small form in the block.
+    page.locator(f"#case-{case.pk}").get_by_text("All 3 → Bags claimed…").click()
+    form = page.locator(f"#case-form-{case.pk} form")
+    form.get_by_label("Bags claimed").fill("4")
+    form.get_by_role("button", name="Record bags claimed").click()
+    block = page.locator(f"#case-{case.pk}")
+    expect(block.locator(".person-row.step-bags_claimed")).to_have_count(3)
+    expect(block.locator(".step-detail").first).to_have_text("4 bags")
+    block.locator("button", has_text="All 3 → Through customs").click()
+    expect(block.locator(".person-row.step-customs_cleared")).to_have_count(3)
     for person in people:
         row = page.locator(f"#person-{person.pk}")
         row.locator("button[value=handed_over]").click()
@@ -63,15 +73,23 @@ def test_an_associate_moves_a_family_through_the_steps_and_undoes_one(
 
     last = page.locator(f"#person-{people[2].pk}")
     last.locator("button", has_text="Undo handed over").click()
-    page.wait_for_selector(f"#person-{people[2].pk}.step-cbp_cleared")
-    assert steps_of(people) == ["handed_over", "handed_over", "cbp_cleared"]
+    page.wait_for_selector(f"#person-{people[2].pk}.step-customs_cleared")
+    assert steps_of(people) == ["handed_over", "handed_over", "customs_cleared"]
     undo = StepEvent.objects.get(undoes__isnull=False)
     assert undo.actor == atl_associate
     assert "Chrom" in undo.device
 
-    # The smaller exception buttons work the same way.
-    page.locator(f"#person-{people[2].pk} button[value=hospital]").click()
+    # The smaller exception buttons work the same way; hospital asks which hospital first.
+    page.locator(f"#person-{people[2].pk}").get_by_text("Hospital…").click()
+    form = page.locator(f"#step-form-{people[2].pk} form")
+    form.get_by_role("button", name="Record hospital").click()
+    expect(form.locator(".field-error")).to_contain_text("Name the hospital they are taken to.")
+    form.get_by_label("Hospital").fill("Grady Memorial Hospital")
+    form.get_by_label("Who goes with them").fill("Farid (IOM)")
+    form.get_by_role("button", name="Record hospital").click()
     page.wait_for_selector(f"#person-{people[2].pk}.step-hospital")
+    row = page.locator(f"#person-{people[2].pk}")
+    expect(row.locator(".step-detail")).to_have_text("Grady Memorial Hospital · with Farid (IOM)")
     assert page.console_errors == []
 
 

@@ -25,7 +25,7 @@ def test_a_minor_is_handed_over_only_to_a_named_receiver(page, live_server, atl,
     case, (minor,) = family_on_flight(
         atl, flight, size=1, unaccompanied_minor=True, given_names="Aline", surname="Uwase"
     )
-    minor.current_step = "cbp_cleared"
+    minor.current_step = "customs_cleared"
     minor.save()
     page.set_viewport_size({"width": 1024, "height": 768})
     sign_in(page, live_server, "atl.associate")
@@ -38,7 +38,7 @@ def test_a_minor_is_handed_over_only_to_a_named_receiver(page, live_server, atl,
         "receiving person is named"
     )
     shoot(page, "custody-refused-on-tablet")
-    assert Individual.objects.get(pk=minor.pk).current_step == "cbp_cleared"
+    assert Individual.objects.get(pk=minor.pk).current_step == "customs_cleared"
 
     page.locator(f"#person-{minor.pk}").get_by_role("link", name="Assign escort").click()
     page.get_by_label("Escort", exact=True).select_option("agency")

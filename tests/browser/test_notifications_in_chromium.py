@@ -12,11 +12,11 @@ from tests.browser.tablet import ARTIFACTS, TABLET_SIZES, sign_in, small_targets
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 EVENTS = [
-    (NotificationKind.ARRIVAL, "ATL · Arrival: case AF100188 handed over or connected"),
+    (NotificationKind.ARRIVAL, "ATL · Arrival: case AF100188 departed on DL1234"),
     (NotificationKind.FLIGHT_CHANGE, "ATL · Flight change: QR747 23 Nov delayed"),
     (
         NotificationKind.EMERGENCY,
-        "ATL · Emergency: Amina Haidari taken to hospital (case AF100189)",
+        "ATL · Emergency: Amina Haidari taken to Grady Memorial Hospital (case AF100189)",
     ),
 ]
 

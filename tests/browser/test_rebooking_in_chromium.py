@@ -28,7 +28,7 @@ def missed(atl):
     )
     case, people = family_on_flight(atl, inbound, size=3, surname="Haidari")
     for person in people:
-        person.current_step = "cbp_cleared"
+        person.current_step = "customs_cleared"
         person.save()
     family_on_flight(atl, inbound, size=1, unaccompanied_minor=True)
     onward = FlightFactory.create(

@@ -39,7 +39,7 @@ def officers_manage_their_ports(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('poe_ops', '0010_case_change_notifications'),
+        ('poe_ops', '0011_port_arrival_steps_and_transport_notices'),
         ('guardian', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='notification',
             name='kind',
-            field=models.CharField(choices=[('arrival', 'Arrival'), ('transit', 'Transit (hotel overnight)'), ('flight_change', 'Flight change'), ('rebooking', 'Rebooking'), ('emergency', 'Emergency'), ('incident', 'Incident report'), ('review', 'Approved or returned'), ('credential', 'Credential expiring'), ('delegation', 'Acting officer'), ('on_call', 'On call'), ('shift_log', 'Shift log for the supervisor'), ('timesheets_due', 'Timesheets due'), ('case_change', 'Case moved to another port or cancelled')], max_length=16),
+            field=models.CharField(choices=[('arrival', 'Arrival'), ('transit', 'Transit (hotel overnight)'), ('transport', 'Ground transport booked'), ('flight_change', 'Flight change'), ('rebooking', 'Rebooking'), ('emergency', 'Emergency'), ('incident', 'Incident report'), ('review', 'Approved or returned'), ('credential', 'Credential expiring'), ('delegation', 'Acting officer'), ('on_call', 'On call'), ('shift_log', 'Shift log for the supervisor'), ('timesheets_due', 'Timesheets due'), ('case_change', 'Case moved to another port or cancelled')], max_length=16),
         ),
         migrations.CreateModel(
             name='Contact',

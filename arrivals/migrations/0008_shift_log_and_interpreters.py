@@ -13,9 +13,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('arrivals', '0005_import_summaries'),
-        ('cases', '0005_vendor_rates_and_booking_costs'),
-        ('poe_ops', '0011_contacts_delegations_on_call'),
+        ('arrivals', '0007_retire_connected_and_cbp_referral'),
+        ('cases', '0006_vendor_rates_and_booking_costs'),
+        ('poe_ops', '0012_contacts_delegations_on_call'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_travel_packet'),
+        ('cases', '0005_arrival_steps'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
