@@ -79,7 +79,9 @@ def test_whoever_supervised_a_port_also_manages_it_after_the_upgrade(reference_d
     from poe_ops.scoping import has_port_perm
 
     migrate([("poe_ops", "0009_document_table")])
-    atl = Port.objects.get(iata="ATL")
+    with connection.cursor() as cursor:  # the Port model has columns this schema has not yet
+        cursor.execute("SELECT id FROM poe_ops_port WHERE iata = 'ATL'")
+        (atl_id,) = cursor.fetchone()
     officer = get_user_model().objects.create(username="old.officer")
     associate = get_user_model().objects.create(username="old.associate")
     group = Group.objects.create(name="Old supervisors")
@@ -87,19 +89,27 @@ def test_whoever_supervised_a_port_also_manages_it_after_the_upgrade(reference_d
     operate = Permission.objects.get(codename="operate_port")
     UserObjectPermission.objects.filter(permission__codename="manage_port").delete()
     GroupObjectPermission.objects.filter(permission__codename="manage_port").delete()
-    for user, perm in ((officer, supervise), (associate, operate)):
-        UserObjectPermission.objects.create(
-            user=user, permission=perm, content_type=supervise.content_type, object_pk=str(atl.pk)
+    # bulk_create: guardian's save() would load the port through today's model.
+    UserObjectPermission.objects.bulk_create(
+        UserObjectPermission(
+            user=user, permission=perm, content_type=supervise.content_type, object_pk=str(atl_id)
         )
-    GroupObjectPermission.objects.create(
-        group=group,
-        permission=supervise,
-        content_type=supervise.content_type,
-        object_pk=str(atl.pk),
+        for user, perm in ((officer, supervise), (associate, operate))
+    )
+    GroupObjectPermission.objects.bulk_create(
+        [
+            GroupObjectPermission(
+                group=group,
+                permission=supervise,
+                content_type=supervise.content_type,
+                object_pk=str(atl_id),
+            )
+        ]
     )
 
     migrate(latest())
 
+    atl = Port.objects.get(pk=atl_id)
     assert has_port_perm(officer, atl, "manage_port")
     assert not has_port_perm(associate, atl, "manage_port")
     assert GroupObjectPermission.objects.filter(
