@@ -296,9 +296,9 @@ DETAIL_FORMS: dict[str, type[StepDetailForm]] = {
 def _segment_label(segment: Segment) -> str:
     flight = segment.flight
     who = ", ".join(str(p) for p in segment.individuals.all()) or "whole case"
-    when = f"{flight.scheduled_date:%a %d %b}"
+    # "QR755 · Sun 29 Nov": an inbound leg by the day it lands, an onward one by the day it leaves.
     return (
-        f"{flight.code} {flight.origin} → {flight.destination} {when} "
+        f"{segment.flight_label} {flight.origin} → {flight.destination} "
         f"({segment.get_direction_display().lower()}) — {who}"
     )
 

@@ -4,6 +4,7 @@ the port's shift log and interpreters booked for flights."""
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from decimal import Decimal
 
 from django.conf import settings
@@ -20,6 +21,12 @@ from poe_ops.languages import language_name, validate_language
 from poe_ops.models import Port
 
 iata_airport = RegexValidator(r"^[A-Z]{3}$", "An airport code is three capital letters.")
+
+
+def airport_zone(iata: str) -> zoneinfo.ZoneInfo:
+    """An airport's time zone (from airportsdata); UTC for a code it does not know."""
+    record = Port.airport_record(iata)
+    return zoneinfo.ZoneInfo(str(record["tz"]) if record else "UTC")
 
 
 class Flight(models.Model):
@@ -86,6 +93,42 @@ class Flight(models.Model):
         """The best-known arrival time: actual, else estimated, else scheduled."""
         return self.actual_arrival or self.estimated_arrival or self.scheduled_arrival
 
+    # How a flight is named to people: by the local day it lands for those meeting it, by the
+    # local day it leaves for those seeing it off. ``scheduled_date`` is the airline's date at
+    # the origin — a family that lands on Sunday morning came on "Saturday's" QR755.
+    @property
+    def arrival_day(self) -> dt.date:
+        """The local day, at its destination, it is scheduled to land (the port's day list
+        shows it on that day); its date when no arrival time is known."""
+        if self.scheduled_arrival is None:
+            return self.scheduled_date
+        return self.scheduled_arrival.astimezone(airport_zone(self.destination)).date()
+
+    @property
+    def departure_day(self) -> dt.date:
+        """The local day, at its origin, it is scheduled to leave."""
+        if self.scheduled_departure is None:
+            return self.scheduled_date
+        return self.scheduled_departure.astimezone(airport_zone(self.origin)).date()
+
+    def day_label(self, *, arriving: bool) -> str:
+        """ "QR755 · Sun 29 Nov": the flight and its local arrival (or departure) day."""
+        day = self.arrival_day if arriving else self.departure_day
+        return f"{self.code} · {day:%a} {day.day} {day:%b}"
+
+    @property
+    def arrival_label(self) -> str:
+        return self.day_label(arriving=True)
+
+    @property
+    def departure_label(self) -> str:
+        return self.day_label(arriving=False)
+
+    def label_at(self, iata: str) -> str:
+        """The flight as named at the port ``iata``: by its arrival day if it lands there,
+        else by its departure day (an onward leg)."""
+        return self.day_label(arriving=self.destination == iata)
+
     @property
     def latest_departure(self) -> dt.datetime | None:
         """The best-known departure time: actual, else estimated, else scheduled."""
@@ -130,6 +173,12 @@ class Segment(models.Model):
     def is_replaced(self) -> bool:
         return self.replaced_by_id is not None
 
+    @property
+    def flight_label(self) -> str:
+        """The flight named by arrival day for an inbound leg, by departure day for an onward
+        one."""
+        return self.flight.day_label(arriving=self.direction == self.Direction.INBOUND)
+
 
 class StepEvent(models.Model):
     """One tap on the tablet: a person moved from one arrival step to another (append-only).
@@ -155,6 +204,8 @@ class StepEvent(models.Model):
     )
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The name the tablet was given ("ATL tablet 3", poe_ops.http.device_of); events recorded
+    # before tablets had names hold the browser's user agent.
     device = models.CharField(max_length=300, blank=True, help_text="The browser's user agent.")
     idempotency_key = models.CharField(max_length=64, unique=True)
 

@@ -8,6 +8,7 @@ from arrivals.views import (
     flights,
     handover,
     imports,
+    people,
     rebooking,
     shift_log,
     today,
@@ -52,6 +53,11 @@ urlpatterns = [
     ),
     path("cases/<str:case_number>/", cases.detail, name="case"),
     path("cases/<str:case_number>/rebook/", rebooking.rebook, name="rebook"),
+    path(
+        "cases/<str:case_number>/people/<int:pk>/programme-status/",
+        people.programme_status,
+        name="programme_status",
+    ),
     path(
         "cases/<str:case_number>/documents/arrival-sheet/",
         documents.request_case_sheet,

@@ -88,7 +88,7 @@ def make_day(port: Any, day: Any) -> None:
                 primary_language=rng.choice(["prs", "pus", "rw", "ar"]),
                 interpreter_needed=rng.random() < 0.3,
                 ssr_codes=["WCHR"] if rng.random() < 0.05 else [],
-                unaccompanied_minor=rng.random() < 0.02,
+                programme_status="urm" if rng.random() < 0.02 else "",
                 document_in_custody=n == 0,
             )
             person.name_folded = f"{person.given_names} {surname}".lower()

@@ -25,7 +25,16 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "performance.md"
 SECTION = "## Surge day (issue 5)"
-BENCHES = ["bench_import.py", "bench_surge.py", "bench_notifications.py", "bench_pdf.py"]
+BENCHES = [
+    "bench_import.py",
+    "bench_surge.py",
+    "bench_notifications.py",
+    "bench_pdf.py",
+    "bench_replay.py",
+    "bench_handover.py",
+]
+# Benchmarks whose table is a section of its own (the others share SECTION).
+SECTIONS = {"bench_replay.py": "## Taps replayed after an outage (issue 13)"}
 
 
 def _machine() -> dict[str, str]:
@@ -128,7 +137,7 @@ def _write(lines: list[str]) -> None:
     """Replace the section in place (the prose after it stays), or add it at the end."""
     text = DOC.read_text() if DOC.exists() else "# Performance figures\n"
     section = "\n".join(lines) + "\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", flags=re.S | re.M)
+    pattern = re.compile(rf"^{re.escape(lines[0])}\n.*?(?=^## |\Z)", flags=re.S | re.M)
     if pattern.search(text):
         text = pattern.sub(lambda _m: section + "\n", text, count=1)
     else:
@@ -137,24 +146,40 @@ def _write(lines: list[str]) -> None:
 
 
 def main() -> int:
+    """``bench/run.py [--profile] [--no-write] [--only bench_x.py ...]``"""
     args = [a for a in sys.argv[1:] if a == "--profile"]
+    only = [a for a in sys.argv[1:] if a.endswith(".py")]
     machine = _machine()
+    failed = []
+    by_section: dict[str, list[dict[str, Any]]] = {}
     load_before = _load()
     started = dt.datetime.now(dt.UTC)
-    rows: list[dict[str, Any]] = []
-    failed = []
     for script in BENCHES:
+        if only and script not in only:
+            continue
         if (ROOT / "bench" / script).exists():
             found, status = _run(script, args if script == "bench_surge.py" else [])
-            rows += found
+            by_section.setdefault(SECTIONS.get(script, SECTION), []).extend(found)
             if status:
                 failed.append(script)
-    _with_floor_ratios(rows)
+    for section, rows in by_section.items():
+        _with_floor_ratios(rows)
+        _report(section, rows, machine, started, load_before)
+    return 1 if failed else 0
+
+
+def _report(
+    section: str,
+    rows: list[dict[str, Any]],
+    machine: dict[str, str],
+    started: dt.datetime,
+    load_before: str,
+) -> None:
     minutes = (dt.datetime.now(dt.UTC) - started).total_seconds() / 60
     table = _table(rows)
     print("\n" + "\n".join(table))
     lines = [
-        SECTION,
+        section,
         "",
         f"Measured by `make bench` (`bench/run.py`; see `bench/README.md`) on "
         f"{started:%Y-%m-%d %H:%M} UTC, in {minutes:.1f} minutes.",
@@ -168,8 +193,7 @@ def main() -> int:
     ]
     if "--no-write" not in sys.argv:
         _write(lines)
-        print(f"\nwritten to {DOC.relative_to(ROOT)} (section “{SECTION.removeprefix('## ')}”)")
-    return 1 if failed else 0
+        print(f"\nwritten to {DOC.relative_to(ROOT)} (section “{section.removeprefix('## ')}”)")
 
 
 if __name__ == "__main__":

@@ -212,7 +212,7 @@ def seed_day(
                     interpreter_needed=needs_interpreter,
                     relationship="PA" if j == 0 else rng.choice(["SP", "CH", "CH", "PR"]),
                     ssr_codes=codes,
-                    unaccompanied_minor=urm,
+                    programme_status="urm" if urm else "",
                     medical="MEDA" in codes or rng.random() < 0.01,
                     elderly=rng.random() < 0.05,
                 )

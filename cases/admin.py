@@ -2,20 +2,43 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from cases.models import Case, CaseRevision, Individual, ResettlementAgency, Vendor
+from cases.models import (
+    AgencyOffice,
+    Case,
+    CaseRevision,
+    Individual,
+    ResettlementAgency,
+    Vendor,
+)
 
 
 @admin.register(ResettlementAgency)
 class ResettlementAgencyAdmin(admin.ModelAdmin[ResettlementAgency]):
-    list_display = ["code", "name", "active"]
-    list_editable = ["active"]
+    """Operations HQ keeps agencies on its own screens (/agencies/), audited; here for
+    administrators."""
+
+    list_display = ["code", "name", "active", "ended_on"]
+
+
+@admin.register(AgencyOffice)
+class AgencyOfficeAdmin(admin.ModelAdmin[AgencyOffice]):
+    list_display = ["name", "agency", "city", "state", "duty_phone", "notify", "active"]
+    list_filter = ["agency", "active", "notify"]
+    search_fields = ["name", "city"]
 
 
 class IndividualInline(admin.TabularInline[Individual, Case]):
     model = Individual
     extra = 0
-    fields = ["person_number", "given_names", "surname", "date_of_birth", "current_step"]
-    readonly_fields = ["current_step"]
+    fields = [
+        "person_number",
+        "given_names",
+        "surname",
+        "date_of_birth",
+        "programme_status",
+        "current_step",
+    ]
+    readonly_fields = ["programme_status", "current_step"]  # changed on the case page, audited
 
 
 @admin.register(Case)

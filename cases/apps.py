@@ -7,6 +7,8 @@ class CasesConfig(AppConfig):
     name = "cases"
 
     def ready(self) -> None:
-        from cases import documents
+        from cases import demo, documents
+        from poe_ops.registry import DemoSeeder, register_demo
 
         documents.register()
+        register_demo(DemoSeeder(self.name, demo.seed_demo))

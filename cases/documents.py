@@ -12,8 +12,8 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils.text import get_valid_filename
 
-from cases.models import Individual
-from cases.models.bookings import CustodyHandover, GroundTransportBooking, HotelBooking, Vendor
+from cases.models import CustodyHandover, GroundTransportBooking, HotelBooking, Individual, Vendor
+from cases.services.signatures import as_data_url
 from poe_ops.models import Document, Port
 from poe_ops.registry import DocumentKind, DocumentUnavailable, page_url, register_document
 from poe_ops.services.documents import request_document
@@ -110,7 +110,10 @@ def transport_manifest(document: Document) -> dict[str, Any]:
 
 def custody_form(document: Document) -> dict[str, Any]:
     handover = (
-        CustodyHandover.objects.select_related("case__port", "case__agency", "individual")
+        CustodyHandover.objects.select_related(
+            "case__port", "case__agency", "case__agency_office", "override_by", "recorded_by"
+        )
+        .prefetch_related("individuals")
         .filter(pk=document.record_id, case__port=document.port)
         .first()
     )
@@ -118,18 +121,46 @@ def custody_form(document: Document) -> dict[str, Any]:
         raise DocumentUnavailable(
             f"Custody handover {document.subject} no longer exists at this port."
         )
+    people = sorted(handover.individuals.all(), key=lambda p: p.person_number)
     documents = []
     if handover.subject == CustodyHandover.Subject.DOCUMENTS:
         held = handover.case.individuals.filter(document_in_custody=True)
-        if handover.individual_id:
-            held = held.filter(pk=handover.individual_id)
+        if people:
+            held = held.filter(pk__in=[p.pk for p in people])
         documents = list(held.order_by("person_number"))
+    # The chain of each minor handed over here, up to and including this hand-over.
+    minors = [p for p in people if p.needs_custody or handover.of_minor]
+    chain = (
+        CustodyHandover.objects.filter(individuals__in=minors, at__lte=handover.at)
+        .prefetch_related("individuals")
+        .distinct()
+        .order_by("at", "id")
+        if minors
+        else CustodyHandover.objects.none()
+    )
+    timelines = [(minor, [h for h in chain if minor in h.individuals.all()]) for minor in minors]
     return {
         "handover": handover,
         "case": handover.case,
+        "people": people,
         "documents": documents,
+        "timelines": timelines,
+        "from_signature": _signature(handover.from_signature),
+        "to_signature": _signature(handover.to_signature),
         "title": f"Custody handover · case {handover.case.case_number}",
     }
+
+
+def _signature(file: Any) -> str:
+    """The stored PNG as a ``data:`` URL (PDFs fetch nothing else); "" when not signed, or when
+    the file is gone (the form then shows an empty line, not an error)."""
+    if not file:
+        return ""
+    try:
+        with file.open("rb") as handle:
+            return as_data_url(handle.read())
+    except FileNotFoundError:
+        return ""
 
 
 def _case_of_booking(model: type[HotelBooking] | type[CustodyHandover]):  # type: ignore[no-untyped-def]

@@ -10,10 +10,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from cases import ssr
-from cases.models import Case, Individual
+from cases.models import ESCORT_STATUSES, Case, CustodyHandover, Individual
 from cases.models.bookings import (
     UNITS_OF_KIND,
-    CustodyHandover,
     EscortAssignment,
     GroundTransportBooking,
     MealOrder,
@@ -22,9 +21,10 @@ from cases.models.bookings import (
     VendorRate,
 )
 from cases.queries import rates
+from cases.receiver_forms import SignatureField
 from cases.services import vendors as vendor_services
 from cases.services.bookings import MealLine
-from cases.services.custody import Party
+from cases.services.custody import Giver, Receiver
 from poe_ops.forms import KeyedForm, PeopleField, in_table, local_instant
 from poe_ops.models import Contact, Port
 from poe_ops.refusals import Refusal
@@ -249,7 +249,7 @@ class EscortForm(KeyedForm):
         needing = [
             p.pk
             for p in case.individuals.all()
-            if p.unaccompanied_minor or ssr.has_escort_need(p.ssr_codes)
+            if p.programme_status in ESCORT_STATUSES or ssr.has_escort_need(p.ssr_codes)
         ]
         if not self.is_bound and needing:
             self.initial.setdefault("individuals", needing)
@@ -259,52 +259,78 @@ PARTY_CHOICES = CustodyHandover.Party.choices
 
 
 class CustodyForm(KeyedForm):
+    """A link of the chain of custody recorded from the case page: people passing to the
+    airline at the gate, a hospital, CBP or an IOM escort, or the documents IOM holds. (Handing
+    people over at the end is the tablet's "Hand over…", which moves their step too.)"""
+
     subject = forms.ChoiceField(choices=CustodyHandover.Subject.choices, label="Handover of")
-    individual = forms.ModelChoiceField(
-        queryset=Individual.objects.none(),
-        required=False,
-        label="The minor (or whose documents)",
-        empty_label="—",
-    )
     from_kind = forms.ChoiceField(choices=PARTY_CHOICES, label="From")
     from_name = forms.CharField(max_length=120, label="From: name")
     from_organisation = forms.CharField(
         max_length=120, required=False, label="From: organisation", initial="IOM"
     )
-    to_kind = forms.ChoiceField(choices=PARTY_CHOICES, label="To", initial="agency")
+    to_kind = forms.ChoiceField(choices=PARTY_CHOICES, label="To", initial="airline")
     to_name = forms.CharField(max_length=120, label="To: name of the receiving person")
-    to_organisation = forms.CharField(max_length=120, label="To: organisation")
+    to_organisation = forms.CharField(max_length=120, label="To: organisation or relationship")
+    to_id_type = forms.ChoiceField(
+        choices=[("", "—"), *CustodyHandover.IdType.choices],
+        required=False,
+        label="To: identity document",
+        help_text="Needed when people are handed to anyone outside IOM staff.",
+    )
+    to_id_last_digits = forms.CharField(
+        max_length=6, required=False, label="To: last 4 characters of its number"
+    )
+    to_phone = forms.CharField(
+        max_length=40,
+        required=False,
+        label="To: phone",
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+    reason = forms.CharField(
+        max_length=300,
+        required=False,
+        label="Why this receiver",
+        help_text="Needed when an agency worker or U.S. tie is not the expected receiver.",
+    )
     place = forms.CharField(max_length=200, label="Place")
 
     def __init__(self, *args: Any, case: Case, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["individual"].queryset = case.individuals.order_by(  # type: ignore[attr-defined]
-            "person_number"
+        self.fields = {
+            "subject": self.fields.pop("subject"),
+            "individuals": PeopleField(
+                queryset=case.individuals.order_by("person_number"),
+                required=False,
+                label="Who (or whose documents)",
+                help_text="For documents, tick none for the whole case's.",
+            ),
+            **self.fields,
+        }
+        self.fields["from_signature"] = SignatureField(
+            who="The signature of the one handing over", label="Signature: from"
+        )
+        self.fields["to_signature"] = SignatureField(
+            who="The receiver's signature", label="Signature: to"
         )
         if not self.is_bound:
             if user is not None:
                 self.initial.setdefault("from_name", user.get_full_name() or user.get_username())
             self.initial.setdefault("place", f"{case.port.iata} arrivals hall")
 
-    def parties(self) -> tuple[Party, Party]:
+    def parties(self) -> tuple[Giver, Receiver]:
         data = self.cleaned_data
         return (
-            Party(data["from_kind"], data["from_name"], data["from_organisation"]),
-            Party(data["to_kind"], data["to_name"], data["to_organisation"]),
+            Giver(data["from_kind"], data["from_name"], data["from_organisation"]),
+            Receiver(
+                data["to_kind"],
+                data["to_name"],
+                data["to_organisation"],
+                phone=data["to_phone"],
+                id_type=data["to_id_type"],
+                id_last_digits=data["to_id_last_digits"],
+            ),
         )
-
-
-class HandOverForm(KeyedForm):
-    """The handed-over step of a minor, with the receiving person named in the same action."""
-
-    to_kind = forms.ChoiceField(
-        choices=[c for c in PARTY_CHOICES if c[0] != CustodyHandover.Party.STAFF],
-        label="Handed to",
-        initial="agency",
-    )
-    to_name = forms.CharField(max_length=120, label="Name of the receiving person")
-    to_organisation = forms.CharField(max_length=120, label="Their organisation")
-    place = forms.CharField(max_length=200, label="Place")
 
 
 class FeedbackForm(forms.Form):

@@ -2,7 +2,8 @@
 
 Reference data, read by the whole application: the manifest import (which codes it knows), the
 case page and PDFs (what a code means), the escort rules, staffing need and the board (which
-codes mean a wheelchair, a medical case, a minor travelling alone). Rules ask for a *kind* of
+codes mean a wheelchair or a medical case). UMNR is the airline's service only: whether someone
+is a URM or separated minor is their programme status, never this code. Rules ask for a *kind* of
 need (``WHEELCHAIR_CODES``, ``ESCORT_CODES``…), never for literal codes.
 
 A code that is not listed here is still kept on the person exactly as the manifest gave it (in
@@ -36,8 +37,10 @@ class ServiceCode:
     group: Group
     wheelchair: bool = False  # uses a wheelchair: staffing need, board and tablet counts
     medical: bool = False  # a medical case: staffing need, board and tablet counts
-    escort: bool = False  # travels with an escort, or the POE must provide one
-    minor: bool = False  # a minor travelling alone (the airline's code, not programme status)
+    escort: bool = False  # the POE must provide an escort (a URM needs one by programme status)
+    # The airline's unaccompanied-minor service: described, never a rule. Custody, escorts and
+    # counts key on the programme status (``Individual.programme_status``), not on this code.
+    minor: bool = False
 
 
 _W, _M, _A, _C = Group.WHEELCHAIR, Group.MEDICAL, Group.ASSISTANCE, Group.CHILDREN
@@ -68,7 +71,7 @@ VOCABULARY: dict[str, ServiceCode] = {
         ServiceCode("BLND", "blind or low vision", _A),
         ServiceCode("DEAF", "deaf or hard of hearing", _A),
         ServiceCode("LANG", "language assistance (the language is in the airline's text)", _A),
-        ServiceCode("UMNR", "unaccompanied minor (airline code)", _C, escort=True, minor=True),
+        ServiceCode("UMNR", "unaccompanied minor (airline code)", _C, minor=True),
         ServiceCode("INFT", "infant on a lap", _C),
         ServiceCode("CHLD", "child", _C),
         ServiceCode("BSCT", "bassinet", _C),

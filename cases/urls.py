@@ -1,6 +1,15 @@
 from django.urls import path
 
-from cases.views import bookings, costs, directory, documents, packet, vendors
+from cases.views import (
+    agencies,
+    bookings,
+    costs,
+    directory,
+    documents,
+    packet,
+    receivers,
+    vendors,
+)
 
 app_name = "cases"
 
@@ -14,6 +23,27 @@ urlpatterns = [
         packet.document_status,
         name="document_status",
     ),
+    path(
+        "cases/<str:case_number>/agency-office/", receivers.agency_office, name="case_agency_office"
+    ),
+    path("cases/<str:case_number>/us-ties/", receivers.us_tie, name="add_us_tie"),
+    path(
+        "cases/<str:case_number>/expected-receiver/",
+        receivers.expected_receiver,
+        name="expected_receiver",
+    ),
+    path(
+        "custody-handovers/<int:pk>/signatures/<str:side>/",
+        receivers.custody_signature,
+        name="custody_signature",
+    ),
+    path("agencies/", agencies.agencies, name="agencies"),
+    path("agencies/new/", agencies.agency_form, name="agency_new"),
+    path("agencies/messages/", agencies.agency_messages, name="agency_messages"),
+    path("agencies/<int:pk>/", agencies.agency_form, name="agency_edit"),
+    path("agency-offices/new/", agencies.office_form, name="agency_office_new"),
+    path("agency-offices/<int:pk>/", agencies.office, name="agency_office"),
+    path("agency-offices/<int:pk>/edit/", agencies.office_form, name="agency_office_edit"),
     path("bookings/<str:kind>/<int:pk>/status/", bookings.booking_status, name="booking_status"),
     path(
         "bookings/<str:kind>/<int:pk>/feedback/", bookings.booking_feedback, name="booking_feedback"

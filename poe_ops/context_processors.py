@@ -6,6 +6,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from poe_ops.forms import SignInDialogForm
+from poe_ops.http import device_name
 from poe_ops.queries.approvals import awaiting_count
 from poe_ops.queries.notifications import unread_count
 from poe_ops.roles import APPROVE, COORDINATE, hq_offices
@@ -43,4 +45,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_unread_notifications": unread_notifications,
         "nav_supervises": supervises,
         "nav_awaiting_approval": awaiting_approval,
+        # The sign-in dialog every page holds for when its session ends (static/js/taps.js).
+        "signin_form": lambda: SignInDialogForm(request, initial={"username": user.get_username()}),
+        # The name this tablet was given (poe_ops.views.device), shown beside the user's.
+        "device_name": device_name(request),
     }

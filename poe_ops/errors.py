@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from poe_ops.http import CSRF_FAILED_HEADER, is_background
+
 
 def _page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
     return render(
@@ -32,3 +34,19 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
     template = loader.get_template("500.html")
     return HttpResponse(template.render(), status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form or tap whose CSRF token is no longer valid (a tablet idle past its token, a
+    sign-in in another tab). A page's script gets 403 with ``X-POE-CSRF-Failed``, fetches a
+    fresh token (or opens the sign-in dialog) and sends the tap again; a browser gets the
+    "page expired" page. Nothing was saved either way."""
+    if is_background(request):
+        response = HttpResponse(
+            "This page had expired; nothing was saved.",
+            status=403,
+            content_type="text/plain; charset=utf-8",
+        )
+        response[CSRF_FAILED_HEADER] = "1"
+        return response
+    return render(request, "403_csrf.html", status=403)

@@ -9,7 +9,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.forms.renderers import TemplatesSetting
 
-from poe_ops.models import UNMUTABLE_KINDS, NotificationKind, Port
+from poe_ops.http import DEVICE_LABEL_MAX, clean_device_label
+from poe_ops.models import EXTERNAL_KINDS, UNMUTABLE_KINDS, NotificationKind, Port
 from poe_ops.refusals import Refusal
 
 FieldT = TypeVar("FieldT", bound=forms.Field)
@@ -52,6 +53,35 @@ class LoginForm(AuthenticationForm):
     )
 
 
+class SignInDialogForm(LoginForm):
+    """The sign-in form of the dialog that opens over a page when its session has ended: its own
+    ids (``signin-…``), and no autofocus — the dialog focuses it when it opens."""
+
+    prefix = "signin"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.pop("autofocus", None)
+
+
+class DeviceNameForm(forms.Form):
+    """The name a tablet is given once, recorded with every step tapped on it."""
+
+    name = forms.CharField(
+        max_length=DEVICE_LABEL_MAX,
+        label="Name of this tablet",
+        help_text="A short name written on the tablet, e.g. “ATL tablet 3”. The step history "
+        "shows it beside every step tapped here.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_name(self) -> str:
+        name = clean_device_label(self.cleaned_data["name"])
+        if not name:
+            raise forms.ValidationError("Give the tablet a name, e.g. “ATL tablet 3”.")
+        return name
+
+
 class KindCheckboxes(forms.CheckboxSelectMultiple):
     """One checkbox per kind, with the id ``<name>-<kind>``; the ``locked`` kinds are ticked,
     cannot be unticked, and are described by the field's hint (which says why)."""
@@ -87,6 +117,7 @@ class EmailSettingsForm(forms.Form):
         choices=[
             (kind.value, f"{kind.label} (always sent)" if kind in UNMUTABLE_KINDS else kind.label)
             for kind in NotificationKind
+            if kind not in EXTERNAL_KINDS
         ],
         required=False,
         label="Email me about",

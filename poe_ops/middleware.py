@@ -11,13 +11,13 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django_htmx.http import reswap, retarget
 
+from poe_ops.http import is_background, return_path, signed_out_answer
 from poe_ops.refusals import Conflict, Refusal
 from poe_ops.scoping import request_permission_cache
 from poe_ops.services.audit import current_request_id
@@ -32,6 +32,8 @@ LAST_SEEN_AT = "poe_last_seen_at"
 # Writing the session on every request would cost a database write per htmx poll; a minute's
 # precision is plenty for an idle time-out measured in tens of minutes.
 LAST_SEEN_RESOLUTION = 60
+# Sent by a page asking for its own fresh content (htmx, static/js/live.js): not activity.
+LIVE_HEADER = "X-POE-Live"
 
 
 class RequestIdMiddleware:
@@ -65,7 +67,11 @@ class PortPermissionCacheMiddleware:
 
 
 class SessionTimeoutMiddleware:
-    """Sign out a session left idle too long, or older than a shift, whatever its activity."""
+    """Sign out a session left idle too long, or older than a shift, whatever its activity; and
+    answer every request that needs a signed-in user in a way its sender understands: a page's
+    script (htmx, the tablet's tap queue) gets 401 and opens the sign-in dialog over the page,
+    a browser goes to the sign-in page and comes back to the page it was on — never to an
+    action that only takes POST (a tap's URL, which answered a blank 405)."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -80,17 +86,39 @@ class SessionTimeoutMiddleware:
             too_old = now - logged_in_at > settings.SESSION_MAX_HOURS * 3600
             if idle or too_old:
                 logout(request)
-                messages.info(
-                    request,
+                message = (
                     "You were signed out after a period without activity. Please sign in again."
                     if idle
-                    else "Your session ended at the end of the shift. Please sign in again.",
+                    else "Your session ended at the end of the shift. Please sign in again."
                 )
-                return redirect_to_login(request.get_full_path())
+                if request.method not in {"GET", "HEAD"} and not is_background(request):
+                    message += " What you sent last was not saved: do it again once signed in."
+                if not is_background(request):
+                    messages.info(request, message)
+                return signed_out_answer(request, message)
             session.setdefault(LOGGED_IN_AT, now)
-            if now - last_seen >= LAST_SEEN_RESOLUTION or LAST_SEEN_AT not in session:
+            # A page refreshing itself (static/js/live.js says so) is not someone using the
+            # tablet: a flight page left open must not keep a forgotten tablet signed in.
+            passive = request.headers.get(LIVE_HEADER) == "1"
+            if not passive and (
+                now - last_seen >= LAST_SEEN_RESOLUTION or LAST_SEEN_AT not in session
+            ):
                 session[LAST_SEEN_AT] = now
-        return self.get_response(request)
+        response = self.get_response(request)
+        if self._sends_to_login(request, response):
+            # login_required's redirect: for a script, 401; for a posted form, back to its page.
+            return signed_out_answer(request, "You are signed out. Please sign in again.")
+        return response
+
+    @staticmethod
+    def _sends_to_login(request: HttpRequest, response: HttpResponse) -> bool:
+        if response.status_code != 302 or request.user.is_authenticated:
+            return False
+        login_url = resolve_url(settings.LOGIN_URL)
+        location = response.get("Location", "")
+        if not location.startswith(f"{login_url}?"):
+            return False
+        return is_background(request) or return_path(request) != request.get_full_path()
 
 
 class NoStoreForAuthenticatedMiddleware:

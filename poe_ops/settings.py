@@ -205,6 +205,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# A tap sent with a token that is no longer valid is answered so the page's script can recover.
+CSRF_FAILURE_VIEW = "poe_ops.errors.csrf_failure"
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; anonymous never holds a port.
 
@@ -225,6 +227,8 @@ POE_SITE_URL = env_url("POE_SITE_URL", {"https", "http"}, default=None) or ""
 
 # How often the HQ arrival board refreshes itself while its tab is visible.
 POE_BOARD_REFRESH_SECONDS = env_int("POE_BOARD_REFRESH_SECONDS", 30, minimum=1)
+# How often a tablet's port day and flight pages fetch what other tablets recorded, while shown.
+POE_TABLET_REFRESH_SECONDS = env_int("POE_TABLET_REFRESH_SECONDS", 15, minimum=1)
 
 # Manifest uploads larger than this are checked by a worker while the page shows progress
 # (about 800 rows); smaller ones are checked in the request.

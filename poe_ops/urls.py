@@ -4,19 +4,27 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from poe_ops.forms import LoginForm
-from poe_ops.views import approvals, delegations, documents, home, notifications
+from poe_ops.views import (
+    account,
+    app,
+    approvals,
+    delegations,
+    device,
+    documents,
+    home,
+    notifications,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("accounts/login/", account.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/session/", account.session, name="session"),
+    path("device/", device.name_device, name="device"),
+    # The tablet's service worker and web app manifest: served from the root so that the
+    # worker may control every page (static files live under /static/).
+    path("sw.js", app.service_worker, name="service_worker"),
+    path("manifest.webmanifest", app.manifest, name="web_manifest"),
     path("healthz", home.healthz, name="healthz"),
     path("notifications/", notifications.feed, name="notifications"),
     path("notifications/read/", notifications.mark_all_read, name="notifications_read"),

@@ -111,8 +111,9 @@ class IncidentForm(forms.Form):
             *(
                 (
                     f.pk,
-                    f"{f.code} · {f.scheduled_date:%a} {f.scheduled_date.day} "
-                    f"{f.scheduled_date:%b} from {f.origin}",
+                    f"{f.label_at(self.port.iata)} from {f.origin}"
+                    if f.destination == self.port.iata
+                    else f"{f.label_at(self.port.iata)} to {f.destination}",
                 )
                 for f in flights
             ),

@@ -72,7 +72,15 @@ class IndividualFactory(factory.django.DjangoModelFactory):
     person_number = factory.Sequence(lambda n: f"P{n + 1:04d}")
     given_names = factory.Faker("first_name")
     surname = factory.Faker("last_name")
-    date_of_birth = factory.Faker("date_of_birth", minimum_age=1, maximum_age=80)
+    programme_status = ""
+    # A URM, separated or accompanied minor is under 18 (16 here); anyone else 1 to 80.
+    date_of_birth = factory.Maybe(
+        "programme_status",
+        yes_declaration=factory.LazyFunction(
+            lambda: dt.date.today().replace(day=1) - dt.timedelta(days=16 * 365)
+        ),
+        no_declaration=factory.Faker("date_of_birth", minimum_age=1, maximum_age=80),
+    )
     sex = "F"
     nationality = "AF"
     primary_language = "prs"
@@ -262,6 +270,57 @@ class CustodyHandoverFactory(factory.django.DjangoModelFactory):
     place = "Arrivals hall"
     idempotency_key = factory.LazyFunction(new_key)
     recorded_by = factory.LazyAttribute(lambda o: _booker(o.case.port))
+
+
+def _agency(code: str) -> Any:
+    """One of the agencies the data migration loads."""
+    from cases.models import ResettlementAgency
+
+    return ResettlementAgency.objects.get(code=code)
+
+
+class AgencyOfficeFactory(factory.django.DjangoModelFactory):
+    """A local office of the IRC (or ``agency=``) that takes the POE's messages."""
+
+    class Meta:
+        model = "cases.AgencyOffice"
+        skip_postgeneration_save = True
+
+    agency = factory.LazyFunction(lambda: _agency("IRC"))
+    name = factory.Sequence(lambda n: f"IRC Office {n + 1}")
+    city = "Atlanta"
+    state = "GA"
+    duty_phone = "+1 404 555 0100"
+    after_hours_phone = "+1 404 555 0199"
+    email = factory.Sequence(lambda n: f"office{n + 1}@irc.example.org")
+
+    @factory.post_generation
+    def ports(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and extracted:
+            self.ports.add(*extracted)
+
+
+class USTieFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cases.USTie"
+
+    case = factory.SubFactory(CaseFactory)
+    name = "Farid Noori"
+    relationship = "brother"
+    phone = "+1 404 555 0123"
+
+
+class ExpectedReceiverFactory(factory.django.DjangoModelFactory):
+    """The case is expected to be handed to Sam Rivera, an agency worker (pass ``case=``)."""
+
+    class Meta:
+        model = "cases.ExpectedReceiver"
+
+    kind = "agency"
+    name = "Sam Rivera"
+    organisation = "IRC Atlanta"
+    phone = "+1 404 555 0142"
+    source = "manifest"
 
 
 # Staffing

@@ -6,6 +6,7 @@ that needs a situation starts from one of these."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,7 +16,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from arrivals.models import Flight, Segment
-from cases.models import Case, Individual, ResettlementAgency
+from cases.models import Case, CustodyHandover, Individual, ResettlementAgency
+from cases.services.custody import (
+    Giver,
+    Receiver,
+    ReceiverChoice,
+    Signatures,
+    record_handover,
+)
 from poe_ops.keys import new_key
 from poe_ops.models import OperationsOffice, Port
 from poe_ops.roles import Role
@@ -25,6 +33,7 @@ from staffing.models import StaffProfile
 from tests.factories import (
     CaseFactory,
     CredentialFactory,
+    ExpectedReceiverFactory,
     FlightFactory,
     IndividualFactory,
     SegmentFactory,
@@ -106,6 +115,73 @@ def family_on_flight(
     return case, people
 
 
+def receiver_named(user: Any, people: list[Individual], *, key: str = "") -> CustodyHandover:
+    """A hand-over of ``people`` (adults of one case) to their U.S. tie, identified, recorded
+    through the custody service: after it, tapping them "handed over" is accepted."""
+    case = people[0].case
+    saved = record_handover(
+        user,
+        case,
+        subject=CustodyHandover.Subject.PEOPLE,
+        individuals=people,
+        giver=Giver("staff", "Amina Haidari", "IOM"),
+        receiver=Receiver(
+            "us_tie",
+            "Farid Noori",
+            "brother",
+            phone="+1 404 555 0123",
+            id_type="drivers_license",
+            id_last_digits="4821",
+        ),
+        place="Arrivals hall",
+        choice=ReceiverChoice(reason="The family's brother, on the ABN"),
+        idempotency_key=key or new_key(),
+    )
+    return saved.obj
+
+
+def signed_handover(port: Port) -> CustodyHandover:
+    """A URM of ``port`` handed to her expected receiver, both sides signing (files saved to
+    the private storage)."""
+    case, (minor,) = family_on_flight(port, size=1, programme_status="urm")
+    ExpectedReceiverFactory.create(case=case)
+    minor.current_step = "customs_cleared"
+    minor.save()
+    saved = record_handover(
+        make_port_user(f"{port.iata.lower()}.signer", port, Role.ASSOCIATE),
+        case,
+        subject=CustodyHandover.Subject.PEOPLE,
+        individuals=[minor],
+        giver=Giver("staff", "Amina Haidari", "IOM"),
+        receiver=Receiver(
+            "agency",
+            "Sam Rivera",
+            "IRC Atlanta",
+            phone="+1 404 555 0142",
+            id_type="badge",
+            id_last_digits="7731",
+        ),
+        place="Door 3",
+        signatures=Signatures(sign("Amina"), sign("Sam")),
+        idempotency_key=new_key(),
+    )
+    return saved.obj
+
+
+def sign(text: str = "Sig") -> bytes:
+    """A PNG that looks like a signature: dark strokes on transparency."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (400, 120), (0, 0, 0, 0))
+    pen = ImageDraw.Draw(image)
+    stroke = [(20, 90), (80, 20), (140, 95), (200, 30), (260, 90), (380, 40)]
+    pen.line(stroke, fill="black", width=5)
+    pen.text((30, 100), text, fill="black")
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
 def family(port: Port, surname: str, given: list[str], **case_fields: object) -> list[Individual]:
     """A case at ``port`` of one person per given name, all called ``surname``, on no flight."""
     case = CaseFactory.create(port=port, **case_fields)
@@ -133,7 +209,7 @@ def port_day(port: Port, day: dt.date | None = None) -> PortDay:
     QR747 from DOH at 09:00 with the Haidari (4) and Nyiramana (1) cases; TK33 from IST at
     15:30 with the Rahimi case (2), of whom one has an onward flight to Boise at 19:45.
     Zahra Haidari needs a wheelchair and an interpreter and has her documents in custody;
-    Béatrice Nyiramana is an unaccompanied minor."""
+    Béatrice Nyiramana is a URM (programme status)."""
     day = day or port.local_today()
     early = FlightFactory.create(
         port=port, carrier="QR", number="747", scheduled_date=day,
@@ -145,13 +221,13 @@ def port_day(port: Port, day: dt.date | None = None) -> PortDay:
     )  # fmt: skip
     agency = ResettlementAgency.objects.order_by("code").first()
     haidari = family(port, "Haidari", ["Zahra", "Ahmad", "Maryam", "Ali"], agency=agency)
-    haidari[3].unaccompanied_minor = False
+    haidari[3].programme_status = ""
     haidari[0].ssr_codes = ["WCHR"]
     haidari[0].interpreter_needed = True
     haidari[0].document_in_custody = True
     haidari[0].save()
     nyiramana = family(port, "Nyiramana", ["Béatrice"])
-    nyiramana[0].unaccompanied_minor = True
+    nyiramana[0].programme_status = "urm"
     nyiramana[0].save()
     rahimi = family(port, "Rahimi", ["Omid", "Shirin"], local_affiliate="Agape Boise")
     for people, flight in ((haidari, early), (nyiramana, early), (rahimi, late)):
@@ -203,7 +279,7 @@ def crowded_day(port: Port, day: dt.date, people: int, *, needing_escort: bool =
                 person_number=f"P{j}",
                 given_names="Test",
                 surname=f"Person{j}",
-                unaccompanied_minor=needing_escort and j == 0,
+                programme_status="urm" if needing_escort and j == 0 else "",
                 ssr_codes=["MEDA"] if needing_escort and j == 1 else [],
             )
             for c in cases

@@ -162,7 +162,7 @@ def test_a_leave_request_ending_before_it_starts_is_refused_in_words_on_the_last
 
 def test_every_check_constraint_speaks_in_words_on_a_field():
     """A violated check reads as a sentence beside its field, never "Constraint … is
-    violated". (The custody receiver check is issue 15's to reword with its new parties.)"""
+    violated" — issue 15's hand-over, receiver and outbox checks included."""
     mute = [
         f"{model.__name__}.{constraint.name}"
         for config in apps.get_app_configs()
@@ -171,7 +171,7 @@ def test_every_check_constraint_speaks_in_words_on_a_field():
         for constraint in model._meta.constraints
         if isinstance(constraint, models.CheckConstraint) and not isinstance(constraint, FieldCheck)
     ]
-    assert mute == ["CustodyHandover.custody_names_the_receiver"]
+    assert mute == []
 
 
 def test_the_roster_opens_on_next_week_from_friday_and_remembers_the_week_viewed(

@@ -11,7 +11,7 @@ from cases.step_details import check_detail
 from cases.steps import allowed_moves, in_words, next_step, refusal_reason, skipped_at
 from poe_ops.keys import new_key
 from poe_ops.refusals import Refusal
-from tests.scenarios import THROUGH_CUSTOMS, family_on_flight, walk
+from tests.scenarios import THROUGH_CUSTOMS, family_on_flight, receiver_named, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +113,7 @@ def test_the_tablet_refuses_customs_at_a_port_that_has_none(atl, atl_associate):
         atl_associate, person.pk, "customs_cleared", idempotency_key=new_key()
     )
     assert not refused.accepted and "does not use" in refused.message
+    receiver_named(atl_associate, [person])  # handing over names the receiver (issue 15)
     done = move_individual(atl_associate, person.pk, "handed_over", idempotency_key=new_key())
     assert done.accepted
 

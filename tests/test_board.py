@@ -83,7 +83,7 @@ def test_each_flight_shows_its_times_people_steps_and_needs(client, atl, dc_ops)
     )
     people[0].current_step = ArrivalStep.MET
     people[0].save()
-    family_on_flight(atl, flight, size=1, unaccompanied_minor=True)
+    family_on_flight(atl, flight, size=1, programme_status="urm")
     html = section(board(client, dc_ops), "ATL")
     row = found(rf'id="board-flight-{flight.pk}".*?</tr>', html)
     assert "14:05" in row and "DOH" in row
@@ -189,7 +189,7 @@ def test_filters_by_port_agency_and_need(client, atl, dc_ops):
         atl,
         FlightFactory.create(port=atl, scheduled_arrival=at(10), number="2"),
         size=1,
-        unaccompanied_minor=True,
+        programme_status="urm",
     )
     family_on_flight(
         iad, FlightFactory.create(port=iad, scheduled_arrival=at(11), number="3"), size=1

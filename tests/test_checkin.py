@@ -17,7 +17,7 @@ from poe_ops.keys import new_key
 from poe_ops.models import AuditEvent
 from poe_ops.refusals import Refusal
 from tests.factories import IndividualFactory
-from tests.scenarios import THROUGH_CUSTOMS, family_on_flight, walk
+from tests.scenarios import THROUGH_CUSTOMS, family_on_flight, receiver_named, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +102,7 @@ def test_it_updates_the_case_status_as_people_move(atl_associate, atl):
     case.refresh_from_db()
     assert case.status == Case.Status.IN_PROGRESS
     walk(atl_associate, case, THROUGH_CUSTOMS[1:])
+    receiver_named(atl_associate, people)
     move_individual(atl_associate, people[0].pk, "handed_over", idempotency_key=new_key())
     move_individual(atl_associate, people[1].pk, "hotel", idempotency_key=new_key())
     case.refresh_from_db()

@@ -55,7 +55,7 @@ def test_every_port_has_inbound_flights_today_and_tomorrow_in_its_local_date(ref
 def test_there_are_urms_wheelchairs_medical_cases_and_many_languages(reference_data):
     seed()
     people = list(Individual.objects.all())
-    assert sum(p.unaccompanied_minor and "UMNR" in p.ssr_codes for p in people) >= 14
+    assert sum(p.programme_status == "urm" for p in people) >= 14
     assert sum(ssr.has_wheelchair(p.ssr_codes) for p in people) >= 7
     assert sum(p.medical and "MEDA" in p.ssr_codes for p in people) >= 7
     assert len({p.primary_language for p in people}) >= 5

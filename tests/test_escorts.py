@@ -27,7 +27,7 @@ def at(hour: int, minute: int = 0) -> dt.datetime:
 
 def test_the_port_day_warns_of_minors_and_meda_cases_without_escort(client, atl, atl_associate):
     flight = FlightFactory.create(port=atl, scheduled_arrival=at(14))
-    case, (minor,) = family_on_flight(atl, flight, size=1, unaccompanied_minor=True)
+    case, (minor,) = family_on_flight(atl, flight, size=1, programme_status="urm")
     family_on_flight(atl, flight, size=1, ssr_codes=["MEDA"])
     family_on_flight(atl, flight, size=1, ssr_codes=["WCHR"])  # needs no escort
     client.force_login(atl_associate)
@@ -48,7 +48,7 @@ def test_a_person_handed_over_no_longer_counts(client, atl, atl_associate):
 
 def test_the_flight_page_flags_the_person_without_escort(client, atl, atl_associate):
     flight = FlightFactory.create(port=atl, scheduled_arrival=at(14))
-    _case, (_minor,) = family_on_flight(atl, flight, size=1, unaccompanied_minor=True)
+    _case, (_minor,) = family_on_flight(atl, flight, size=1, programme_status="urm")
     client.force_login(atl_associate)
     html = client.get(f"/ports/ATL/flights/{flight.pk}/").content.decode()
     assert html.count('data-warning="no-escort">No escort') == 1
@@ -56,14 +56,14 @@ def test_the_flight_page_flags_the_person_without_escort(client, atl, atl_associ
 
 def test_the_board_warns_per_flight(client, atl, dc_ops):
     flight = FlightFactory.create(port=atl, scheduled_arrival=at(14))
-    family_on_flight(atl, flight, size=2, unaccompanied_minor=True)
+    family_on_flight(atl, flight, size=2, programme_status="urm")
     client.force_login(dc_ops)
     html = client.get(f"/board/?date={DAY}").content.decode()
     assert 'data-alert="no-escort">2 without escort' in html
 
 
 def test_the_case_page_names_who_needs_an_escort(client, atl, atl_associate):
-    case, (_minor,) = family_on_flight(atl, size=1, unaccompanied_minor=True, given_names="Aline")
+    case, (_minor,) = family_on_flight(atl, size=1, programme_status="urm", given_names="Aline")
     client.force_login(atl_associate)
     html = client.get(f"/cases/{case.case_number}/").content.decode()
     assert "Needs an escort and has none: <strong>Aline" in html
@@ -96,7 +96,7 @@ def test_the_port_day_with_escort_warnings_keeps_a_fixed_number_of_queries(
 
 def test_an_escort_is_assigned_from_the_case_page(client, atl, atl_associate):
     case, (minor, _adult) = family_on_flight(atl, size=2)
-    minor.unaccompanied_minor = True
+    minor.programme_status = "urm"
     minor.save()
     client.force_login(atl_associate)
     url = f"/cases/{case.case_number}/escorts/"
@@ -146,7 +146,7 @@ def test_the_flight_page_with_minors_keeps_a_fixed_number_of_queries(
 ):
     flight = FlightFactory.create(port=atl, scheduled_arrival=at(14))
     for _ in range(families):
-        family_on_flight(atl, flight, size=2, unaccompanied_minor=True)
+        family_on_flight(atl, flight, size=2, programme_status="urm")
     client.force_login(atl_associate)
     with django_assert_max_num_queries(24):  # the flight page's pin, escorts included
         html = client.get(f"/ports/ATL/flights/{flight.pk}/").content.decode()
@@ -155,7 +155,7 @@ def test_the_flight_page_with_minors_keeps_a_fixed_number_of_queries(
 
 def test_a_tap_on_a_minor_refreshes_the_escort_flag_on_the_row(client, atl, atl_associate):
     flight = FlightFactory.create(port=atl, scheduled_arrival=at(14))
-    _case, (minor,) = family_on_flight(atl, flight, size=1, unaccompanied_minor=True)
+    _case, (minor,) = family_on_flight(atl, flight, size=1, programme_status="urm")
     client.force_login(atl_associate)
     response = client.post(
         f"/ports/ATL/individuals/{minor.pk}/step/",

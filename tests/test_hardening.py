@@ -219,6 +219,7 @@ def test_csrf_failure_says_nothing_was_saved(atl_associate):
 # "month" is YYYY-MM; "step" names an arrival step (cases.steps.ArrivalStep).
 ALLOWED_URL_PARAMETERS = {
     "iata",
+    "side",  # which signature of a custody record: from or to
     "case_number",
     "pk",
     "token",

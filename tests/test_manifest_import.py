@@ -77,7 +77,7 @@ def test_it_stores_the_samples_people_needs_and_times(atl, atl_senior):
     assert grandfather.case.agency is not None
     assert grandfather.case.agency.code == "GR"  # LIRS is an alias of Global Refuge
     minor = Individual.objects.get(person_number="AF260355-01")
-    assert minor.unaccompanied_minor and "UMNR" in minor.ssr_codes
+    assert minor.programme_status == "urm" and "UMNR" in minor.ssr_codes
     assert minor.name_folded == "samiullah noori"
     qr = Flight.objects.get(carrier="QR", number="755")
     # 15:05 in Atlanta (EDT, UTC-4) and 08:05 in Doha (UTC+3).

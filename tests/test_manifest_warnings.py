@@ -167,7 +167,7 @@ def test_other_choices_are_quoted_as_written_too(atl, atl_senior):
     messages = {e["column"]: e["message"] for e in batch.errors}
     assert messages["relationship"].startswith("“Spouse” is not one of")
     assert messages["interpreter_needed"] == "“Perhaps” is neither yes nor no."
-    assert messages["agency"].startswith("“Red Cross” is not a resettlement agency code")
+    assert messages["agency"].startswith("“Red Cross” is not an active resettlement agency code")
 
 
 def test_the_guide_lists_every_code_of_the_vocabulary():
@@ -186,7 +186,7 @@ def test_the_guide_names_every_column_the_import_reads_and_the_sample_uses_only_
 
 def test_the_rules_read_the_vocabulary_by_kind():
     assert {"WCHR", "WCHS", "WCHC", "WCMP", "WCBD", "WCBW"} <= ssr.WHEELCHAIR_CODES
-    assert {"MEDA", "STCR", "UMNR"} == ssr.ESCORT_CODES
+    assert {"MEDA", "STCR"} == ssr.ESCORT_CODES  # a URM needs one by programme status
     assert {"UMNR"} == ssr.MINOR_CODES
     assert "OXYG" in ssr.MEDICAL_CODES
     assert ssr.has_wheelchair(["WCMP"]) and not ssr.has_wheelchair(["XYZQ"])

@@ -204,6 +204,67 @@ def test_imports_recorded_before_previews_keep_what_they_showed(client, referenc
     migrate(latest())
 
 
+def test_the_unaccompanied_minor_flag_becomes_the_programme_status(reference_data):
+    """0007: the flag (or the airline's UMNR code, which the old custody rule also read) becomes
+    URM; a custody record's one person moves into its list; USCCB and EMM become inactive."""
+    migrate([("cases", "0003_bookings_vendors_escorts_custody")])
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create(username="recorder")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM poe_ops_port WHERE iata = 'ATL'")
+        (port_id,) = cursor.fetchone()
+        cursor.execute("UPDATE cases_resettlementagency SET active = true")
+        cursor.execute(
+            "INSERT INTO cases_case (case_number, abn_number, abn_version, port_id, "
+            "local_affiliate, final_destination, status, notes, created_at, updated_at) "
+            "VALUES ('AF100300', 'ABN3', 1, %s, '', '', 'expected', '', now(), now()) "
+            "RETURNING id",
+            [port_id],
+        )
+        (case_id,) = cursor.fetchone()
+        people = {}
+        for number, flag, codes in (
+            ("P1", True, "[]"),
+            ("P2", False, '["UMNR"]'),
+            ("P3", False, '["WCHR"]'),
+        ):
+            cursor.execute(
+                "INSERT INTO cases_individual (case_id, person_number, given_names, surname, "
+                "sex, nationality, primary_language, interpreter_needed, relationship, "
+                "document_in_custody, ssr_codes, unaccompanied_minor, medical, pregnancy, "
+                "elderly, single_parent, other_vulnerability, vulnerability_notes, "
+                "current_step, name_folded) VALUES (%s, %s, 'A', 'B', 'F', 'AF', 'prs', false, "
+                "'PA', false, %s, %s, false, false, false, false, false, '', 'expected', 'a b') "
+                "RETURNING id",
+                [case_id, number, codes, flag],
+            )
+            (people[number],) = cursor.fetchone()
+        cursor.execute(
+            "INSERT INTO cases_custodyhandover (case_id, subject, individual_id, from_kind, "
+            "from_name, from_organisation, to_kind, to_name, to_organisation, at, place, "
+            "idempotency_key, recorded_by_id, recorded_at) VALUES (%s, 'minor', %s, 'staff', "
+            "'Amina', 'IOM', 'agency', 'Sam Rivera', 'IRC Atlanta', now(), 'Hall', 'old-key-1', "
+            "%s, now()) RETURNING id",
+            [case_id, people["P1"], user.pk],
+        )
+        (handover_id,) = cursor.fetchone()
+
+    migrate(latest())
+
+    from cases.models import CustodyHandover, Individual, ResettlementAgency
+
+    status = dict(Individual.objects.values_list("person_number", "programme_status"))
+    assert status == {"P1": "urm", "P2": "urm", "P3": ""}
+    record = CustodyHandover.objects.get(pk=handover_id)
+    assert record.subject == "people"
+    assert list(record.individuals.values_list("pk", flat=True)) == [people["P1"]]
+    assert not record.of_minor and record.receiver_check == ""  # recorded under the old rules
+    ended = dict(ResettlementAgency.objects.filter(active=False).values_list("code", "note"))
+    assert set(ended) == {"EMM", "USCCB"}
+    assert "30 Sep 2025" in ended["EMM"] and "7 Apr 2025" in ended["USCCB"]
+
+
 def test_connected_and_cbp_referral_become_the_new_steps_and_nothing_is_lost(reference_data):
     """Issue 14: "connected" becomes "at the gate", or "departed" when the onward flight has
     already left; "CBP referral" becomes "in CBP secondary" — people and their step events

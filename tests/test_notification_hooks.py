@@ -13,7 +13,14 @@ from arrivals.services.undo import undo_step
 from poe_ops.keys import new_key
 from poe_ops.models import Notification
 from tests.factories import FlightFactory
-from tests.scenarios import THROUGH_CUSTOMS, TO_THE_GATE, family_on_flight, onward, walk
+from tests.scenarios import (
+    THROUGH_CUSTOMS,
+    TO_THE_GATE,
+    family_on_flight,
+    onward,
+    receiver_named,
+    walk,
+)
 
 pytestmark = pytest.mark.django_db
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
@@ -31,6 +38,7 @@ def _kinds():
 
 def test_it_notifies_arrival_once_when_the_whole_case_is_handed_over(atl, atl_senior):
     case, people = _cleared(atl, atl_senior)
+    receiver_named(atl_senior, people)
     move_individual(atl_senior, people[0].pk, "handed_over", idempotency_key=new_key())
     assert _kinds() == [], "not while someone is still in the hall"
     last = move_individual(atl_senior, people[1].pk, "handed_over", idempotency_key=new_key())

@@ -15,7 +15,14 @@ from poe_ops.dispatch import send_now
 from poe_ops.models import Notification
 from poe_ops.services import notifications
 from poe_ops.tasks import deliver_notification, sweep_notifications
-from tests.scenarios import DC_LIST, THROUGH_CUSTOMS, family_on_flight, give_dc_a_list, walk
+from tests.scenarios import (
+    DC_LIST,
+    THROUGH_CUSTOMS,
+    family_on_flight,
+    give_dc_a_list,
+    receiver_named,
+    walk,
+)
 from tests.workers import running_worker
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -39,8 +46,10 @@ def _wait_until_sent(pk: int, timeout: float = 15) -> Notification:
 
 
 def _hand_over_a_case(atl, user):
-    case, _ = family_on_flight(atl, size=2)
-    walk(user, case, [*THROUGH_CUSTOMS, "handed_over"])
+    case, people = family_on_flight(atl, size=2)
+    walk(user, case, THROUGH_CUSTOMS)
+    receiver_named(user, people)
+    walk(user, case, ["handed_over"])
     return case
 
 

@@ -131,8 +131,9 @@ def test_a_family_missing_its_connection_is_rebooked_with_hotel_meals_and_transp
     assert kinds.count(NotificationKind.TRANSPORT) == 1
     rebooked = Notification.objects.get(kind=NotificationKind.REBOOKING)
     assert rebooked.subject == (
-        f"ATL · Rebooking: case {case.case_number} from DL1234 to DL1234 "
-        f"{tomorrow:%d %b}, hotel Airport Inn"
+        # The new onward flight named by the day it leaves (issue 13's labels).
+        f"ATL · Rebooking: case {case.case_number} from DL1234 to DL1234 · "
+        f"{tomorrow:%a} {tomorrow.day} {tomorrow:%b}, hotel Airport Inn"
     )
     assert f"departs {tomorrow:%d %b} 08:30 ATL time" in rebooked.body
     assert "Hotel: Airport Inn, check-in" in rebooked.body and "1 night, 2 room(s)" in rebooked.body

@@ -80,7 +80,7 @@ def test_the_hour_by_hour_page_weights_needs(client, team, atl_officer, atl_asso
     atl.people_per_staff = 4
     atl.save()
     day = next_monday(atl)
-    flight_with_people(atl, local(atl, day, 9, 30), 2, unaccompanied_minor=True)  # 2 x 3
+    flight_with_people(atl, local(atl, day, 9, 30), 2, programme_status="urm")  # 2 x 3
     flight_with_people(atl, local(atl, day, 9, 45), 1, number="33", ssr_codes=["WCHR"])  # 2
     add(atl_officer, atl, atl_associate, day, 6, 14)
     (result,) = coverage(atl, day)

@@ -6,8 +6,9 @@
   works, not that the URL is wrong).
 
 A new URL that is not listed below fails ``test_every_url_is_classified``: add it to PUBLIC,
-SIGNED_IN or PORT_SCOPED. A port-scoped URL gives a function that builds its path arguments for
-an object belonging to the given port (create the case, flight… there).
+SIGNED_IN, GLOBAL_RECORDS or PORT_SCOPED. A port-scoped URL gives a function that builds its path
+arguments for an object belonging to the given port (create the case, flight… there); a URL of a
+record that belongs to no port (an agency) gives a function that builds one.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from poe_ops.models import Port
 from tests.factories import (
+    AgencyOfficeFactory,
     CarriedDocumentFactory,
     CaseFactory,
     ContactFactory,
@@ -42,11 +44,13 @@ from tests.factories import (
     VendorRateFactory,
     make_user,
 )
-from tests.scenarios import PNG, attachment_on, staff, submitted_incident
+from tests.scenarios import PNG, attachment_on, signed_handover, staff, submitted_incident
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC: set[str] = {"login", "healthz"}
+# The service worker and the manifest hold no data; the session endpoint says only whether the
+# browser is signed in (and signs in, as the login page does).
+PUBLIC: set[str] = {"login", "healthz", "session", "service_worker", "web_manifest"}
 
 # Signed-in users only; the view itself shows only what the user's ports allow.
 SIGNED_IN: set[str] = {
@@ -61,7 +65,34 @@ SIGNED_IN: set[str] = {
     "reports:incidents",
     "approvals",
     "staffing:home",
+    "device",
+    # Agencies and their offices belong to no port: everyone reads them, HQ keeps them.
+    "cases:agencies",
+    "cases:agency_messages",
+    "cases:agency_new",
+    "cases:agency_office_new",
 }
+
+
+def _agency() -> dict[str, Any]:
+    from cases.models import ResettlementAgency
+
+    return {"pk": ResettlementAgency.objects.get(code="IRC").pk}
+
+
+def _agency_office() -> dict[str, Any]:
+    return {"pk": AgencyOfficeFactory.create().pk}
+
+
+# Signed-in URLs of a record of no port: name -> builds the URL's kwargs.
+GLOBAL_RECORDS: dict[str, Callable[[], dict[str, Any]]] = {
+    "cases:agency_edit": _agency,
+    "cases:agency_office": _agency_office,
+    "cases:agency_office_edit": _agency_office,
+}
+# Of those (and SIGNED_IN), the pages only Operations HQ may open: others get 403.
+HQ_ONLY = {"cases:agency_new", "cases:agency_office_new", "cases:agency_edit",
+           "cases:agency_office_edit"}  # fmt: skip
 
 # Actions that answer only POST: a GET is refused with 405 before anything else.
 POST_ONLY: set[str] = {
@@ -169,6 +200,15 @@ def _approved_timesheet_at(port: Port) -> dict[str, Any]:
     return found
 
 
+def _person_of_case_at(port: Port) -> dict[str, Any]:
+    person = IndividualFactory.create(case__port=port)
+    return {"case_number": person.case.case_number, "pk": person.pk}
+
+
+def _signed_handover_at(port: Port) -> dict[str, Any]:
+    return {"pk": signed_handover(port).pk, "side": "to"}
+
+
 def _port_month(port: Port) -> dict[str, Any]:
     return {"iata": port.iata, "month": "2026-10"}
 
@@ -254,6 +294,12 @@ PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
         "pk": CustodyHandoverFactory.create(case__port=port).pk
     },
     "cases:request_transport_manifest": lambda port: {"iata": port.iata},
+    # Receivers and programme status (issue 15)
+    "cases:case_agency_office": _case_number_at,
+    "cases:add_us_tie": _case_number_at,
+    "cases:expected_receiver": _case_number_at,
+    "cases:custody_signature": _signed_handover_at,
+    "arrivals:programme_status": _person_of_case_at,
     "staffing:request_timesheet_pdf": _approved_timesheet_at,
     "staffing:roster": lambda port: {"iata": port.iata},
     "staffing:add_shift": lambda port: {"iata": port.iata},
@@ -335,11 +381,13 @@ def url_for(name: str, port: Port | None = None) -> str:
     if name in PORT_SCOPED:
         assert port is not None
         return reverse(name, kwargs=PORT_SCOPED[name](port))
+    if name in GLOBAL_RECORDS:
+        return reverse(name, kwargs=GLOBAL_RECORDS[name]())
     return reverse(name)
 
 
 def test_every_url_is_classified():
-    registered = PUBLIC | SIGNED_IN | set(PORT_SCOPED)
+    registered = PUBLIC | SIGNED_IN | set(GLOBAL_RECORDS) | set(PORT_SCOPED)
     unclassified = [n for n in all_url_names() if n not in registered]
     assert not unclassified, (
         f"Add these URLs to the permission harness (tests/test_url_permissions.py): {unclassified}"
@@ -348,7 +396,7 @@ def test_every_url_is_classified():
     assert not stale, f"These harness entries name no URL any more: {sorted(stale)}"
 
 
-@pytest.mark.parametrize("name", sorted(SIGNED_IN | set(PORT_SCOPED)))
+@pytest.mark.parametrize("name", sorted(SIGNED_IN | set(GLOBAL_RECORDS) | set(PORT_SCOPED)))
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_anonymous_is_sent_to_login(client, name, method):
     url = url_for(name, Port.objects.get(iata="ATL"))
@@ -380,6 +428,22 @@ def test_the_ports_own_staff_reach_the_same_url(client, jfk_officer, name):
     client.force_login(jfk_officer)
     response = client.get(url)
     assert response.status_code in {200, 302, 405}, f"GET {url} gave {response.status_code}"
+
+
+@pytest.mark.parametrize("name", sorted(HQ_ONLY))
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_only_operations_hq_keeps_the_agency_list(client, atl_officer, dc_ops, name, method):
+    url = url_for(name)
+    client.force_login(atl_officer)
+    assert getattr(client, method)(url).status_code == 403
+    client.force_login(dc_ops)
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("name", sorted(GLOBAL_RECORDS.keys() - HQ_ONLY))
+def test_records_of_no_port_are_read_by_anyone_signed_in(client, jfk_associate, name):
+    client.force_login(jfk_associate)
+    assert client.get(url_for(name)).status_code == 200
 
 
 @pytest.mark.parametrize("name", sorted(PUBLIC))

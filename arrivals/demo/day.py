@@ -20,12 +20,14 @@ from django.utils import timezone
 
 from arrivals.demo.journey import STRANDED_BY_CANCELLATION, VIA_HUB, Journey, Taken, disrupt
 from arrivals.demo.people import NATIONS, ONWARD_CITIES, ORIGIN_NATIONS, PORT_CITY, ROUTES
+from arrivals.demo.receivers import ReceiverPlanner, office_maps, seed_waiting_minors
 from arrivals.models import Flight, Segment, StepEvent
 from cases.models import (
     CarriedDocument,
     Case,
     ImmigrationCategory,
     Individual,
+    ProgrammeStatus,
     ResettlementAgency,
     TBClass,
 )
@@ -36,7 +38,8 @@ from poe_ops.text import fold
 
 Step = ArrivalStep
 Relationship = Individual.Relationship
-DEVICE = "Demo tablet (seed_demo)"
+# The name the port's tablet was given (poe_ops.views.device), as the step history shows it.
+DEVICE = "{iata} tablet 1"
 MINUTE = dt.timedelta(minutes=1)
 
 CASE_NOTES = (
@@ -86,6 +89,8 @@ class _DayBuilder:
         self.onward: dict[tuple[str, dt.datetime], Flight] = {}
         self.plan = _Plan()
         self.serial = 0
+        near, by_city = office_maps()
+        self.receivers = ReceiverPlanner(port, day, near.get(port.pk, []), by_city)
         self.hospitalised = False  # one person in hospital per port and day is plenty
 
     # --- flights ---------------------------------------------------------------------------
@@ -222,10 +227,12 @@ class _DayBuilder:
             minor = self.person(
                 nation_code, surname, language, rng.randint(14, 17), rng.choice("MF"), "PA"
             )
-            minor.unaccompanied_minor = True
+            minor.programme_status = ProgrammeStatus.URM
             minor.ssr_codes = ["UMNR"]
             minor.interpreter_needed = True
-            minor.vulnerability_notes = "Unaccompanied minor: hand over only to the URM escort."
+            minor.vulnerability_notes = (
+                "URM: hand over only to the expected caseworker, with ID and both signatures."
+            )
             return [minor]
         head_sex = rng.choice("MF")
         head_age = rng.randint(24, 52)
@@ -338,12 +345,16 @@ class _DayBuilder:
         self.serial += 1
         agency = self.rng.choice(self.agencies) if self.agencies else None
         city = destination.split(",")[0]
+        office = self.receivers.office_for(destination, bool(legs))
+        if office is not None:
+            agency = office.agency
         case = Case(
             case_number=case_number(self.port, self.day, self.serial),
             abn_number=f"ABN-{self.day:%y%m%d}-{self.port.iata}{self.serial:02d}",
             port=self.port,
             agency=agency,
-            local_affiliate=f"{agency.code} {city}" if agency else "",
+            agency_office=office,
+            local_affiliate=office.name if office else (f"{agency.code} {city}" if agency else ""),
             final_destination=destination,
             notes=self.rng.choice(CASE_NOTES),
         )
@@ -359,6 +370,7 @@ class _DayBuilder:
         )
         self.hospitalised = self.hospitalised or (hospital and bool(steps))
         self.plan.cases.append(case)
+        self.receivers.plan(case, people, bool(legs))
         for number, member in enumerate(people, start=1):
             member.person_number = f"P{number:02d}"
             member.name_folded = fold(f"{member.given_names} {member.surname}")
@@ -444,12 +456,15 @@ class _DayBuilder:
                         detail=detail,
                         at=at,
                         actor=actor,
-                        device=DEVICE,
+                        device=DEVICE.format(iata=self.port.iata),
                         idempotency_key=f"demo-{case.case_number}-{member.person_number}-{step}",
                     )
                 )
                 before = step
         StepEvent.objects.bulk_create(events)
+
+    def write_receivers(self, actor: User | None) -> None:
+        self.receivers.write(actor, self.now)
 
 
 def seed_demo_day(
@@ -465,6 +480,9 @@ def seed_demo_day(
         builder = _DayBuilder(port, day, now or timezone.now())
         builder.build()
         builder.write(actor)
+        builder.write_receivers(actor)
+        if day == port.local_today():
+            seed_waiting_minors(port, day, actor, builder.now)
     return len(builder.plan.cases)
 
 

@@ -76,10 +76,10 @@ def rows_of(case: Case, version: int, poe: str = "") -> list[dict[str, Any]]:
                 "relationship": person.relationship,
                 "document_in_custody": "yes" if person.document_in_custody else "no",
                 "ssr_codes": " ".join(person.ssr_codes),
+                "programme_status": person.programme_status,
                 "vulnerabilities": " ".join(
                     word
                     for word, flag in (
-                        ("URM", person.unaccompanied_minor),
                         ("medical", person.medical),
                         ("pregnancy", person.pregnancy),
                         ("elderly", person.elderly),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any, cast
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -28,10 +29,19 @@ from arrivals.manifest.plan import (
     Plan,
     case_values,
     person_values,
+    same_receiver,
 )
 from arrivals.manifest.reading import CaseRows, PersonRow
 from arrivals.models import Flight, ImportBatch, Segment
-from cases.models import CarriedDocument, Case, CaseRevision, Individual
+from cases.models import (
+    AgencyOffice,
+    CarriedDocument,
+    Case,
+    CaseRevision,
+    ExpectedReceiver,
+    Individual,
+    USTie,
+)
 from poe_ops.models import NotificationKind
 from poe_ops.services.audit import log_actions
 from poe_ops.services.notifications import notify
@@ -47,6 +57,7 @@ def apply_plan(user: User, plan: Plan, batch: ImportBatch, agencies: dict[str, i
     flights = _save_flights(plan, audit)
     _create_cases(plan, agencies, flights, now, audit, batch)
     _update_cases(plan, flights, now, audit, user, batch)
+    _save_receivers(plan, now)
     for case in plan.dropped:
         audit.append(
             (
@@ -61,6 +72,87 @@ def apply_plan(user: User, plan: Plan, batch: ImportBatch, agencies: dict[str, i
     Case.objects.bulk_update(plan.dropped, ["status", "updated_at"])
     log_actions(user, audit, port=plan.port)
     _notify(plan, batch)
+
+
+def _offices(rows: Iterable[CaseRows], agency_ids: set[int]) -> dict[tuple[int, str], int]:
+    """The active offices the files' local affiliates name: {(agency id, folded name): id}.
+    One query, none when no case names one."""
+    named = {fold(r.values["local_affiliate"]) for r in rows if r.values["local_affiliate"]}
+    if not named or not agency_ids:
+        return {}
+    found = AgencyOffice.objects.filter(active=True, agency_id__in=agency_ids)
+    return {
+        (office.agency_id, fold(office.name)): office.pk
+        for office in found.only("pk", "agency_id", "name")
+        if fold(office.name) in named
+    }
+
+
+def _save_receivers(plan: Plan, now: dt.datetime) -> None:
+    """The new and newer-version cases' agency offices (when the local affiliate names one),
+    expected receivers and U.S. ties, as the ABN gives them (the preview listed the changes).
+    A newer version replaces the expected receiver it gives and adds a U.S. tie not yet known;
+    what it leaves out, staff keep. A fixed number of queries."""
+    rows_by_number = {r.case_number: r for r in plan.new} | {
+        c.number: c.rows for c in plan.changed if c.version_changed
+    }
+    if not rows_by_number:
+        return
+    cases = {
+        c.case_number: c
+        for c in Case.objects.filter(case_number__in=list(rows_by_number), port=plan.port).only(
+            "pk", "case_number", "agency_id", "agency_office_id"
+        )
+    }
+    offices = _offices(
+        rows_by_number.values(), {c.agency_id for c in cases.values() if c.agency_id}
+    )
+    with_office = []
+    for number, case in cases.items():
+        affiliate = rows_by_number[number].values["local_affiliate"]
+        office = offices.get((case.agency_id or 0, fold(affiliate))) if affiliate else None
+        if office is not None and office != case.agency_office_id:
+            case.agency_office_id = office
+            with_office.append(case)
+    Case.objects.bulk_update(with_office, ["agency_office"])
+    ids = [c.pk for c in cases.values()]
+    known_ties = {(t.case_id, fold(t.name)): t for t in USTie.objects.filter(case_id__in=ids)}
+    receivers = {r.case_id: r for r in ExpectedReceiver.objects.filter(case_id__in=ids)}
+    new_ties = []
+    for number, case in cases.items():
+        tie = rows_by_number[number].values.get("us_tie")
+        if tie and (case.pk, fold(tie["name"])) not in known_ties:
+            made = USTie(case=case, source=USTie.Source.MANIFEST, added_at=now, **tie)
+            new_ties.append(made)
+            known_ties[(case.pk, fold(tie["name"]))] = made
+    USTie.objects.bulk_create(new_ties)
+    saves: list[ExpectedReceiver] = []
+    creates: list[ExpectedReceiver] = []
+    for number, case in cases.items():
+        given = rows_by_number[number].values.get("expected_receiver")
+        stored = receivers.get(case.pk)
+        if not given or (stored is not None and same_receiver(stored, given)):
+            continue
+        receiver = stored or ExpectedReceiver(case=case)
+        tie = known_ties.get((case.pk, fold(given["name"])))
+        receiver.kind = given["kind"]
+        receiver.name, receiver.organisation = given["name"], given["organisation"]
+        receiver.phone = given["phone"] or (tie.phone if tie else "")
+        receiver.us_tie = tie if given["kind"] == "us_tie" else None
+        receiver.agency_office_id = case.agency_office_id if given["kind"] == "agency" else None
+        receiver.source, receiver.reason, receiver.set_by, receiver.set_at = (
+            USTie.Source.MANIFEST,
+            "",
+            None,
+            now,
+        )
+        (saves if receiver.pk else creates).append(receiver)
+    ExpectedReceiver.objects.bulk_create(creates)
+    ExpectedReceiver.objects.bulk_update(
+        saves,
+        ["kind", "name", "organisation", "phone", "us_tie", "agency_office", "source", "reason",
+         "set_by", "set_at"],
+    )  # fmt: skip
 
 
 def _save_flights(plan: Plan, audit: list[AuditEntry]) -> dict[FlightKey, Flight]:

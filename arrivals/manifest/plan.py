@@ -24,12 +24,13 @@ from django.db.models import Exists, OuterRef, Q
 from arrivals.manifest.reading import CaseRows, Manifest, PersonRow
 from arrivals.manifest.values import FlightLeg, Problem
 from arrivals.models import Flight, Segment
-from cases.models import CarriedDocument, Case, Individual
+from cases.models import CarriedDocument, Case, ExpectedReceiver, Individual, USTie
 from cases.steps import ArrivalStep
 from poe_ops.models import Port
 from poe_ops.roles import COORDINATE, hq_offices
 from poe_ops.scoping import has_port_perm
 from poe_ops.services.audit import changed_fields
+from poe_ops.text import fold
 
 User = AbstractBaseUser | AnonymousUser
 FlightKey = tuple[str, str, dt.date]
@@ -54,7 +55,7 @@ PERSON_FIELDS = (
     "relationship",
     "document_in_custody",
     "ssr_codes",
-    "unaccompanied_minor",
+    "programme_status",
     "medical",
     "pregnancy",
     "elderly",
@@ -86,6 +87,23 @@ def case_values(rows: CaseRows, agencies: dict[str, int]) -> dict[str, Any]:
         "medical_escort": v["medical_escort"],
         "medical_escort_name": v["medical_escort_name"],
     }
+
+
+def same_receiver(stored: ExpectedReceiver, given: dict[str, str]) -> bool:
+    """Whether the ABN's expected receiver is the one on record (names compared folded; an
+    empty phone on the ABN keeps the one on record)."""
+    return (
+        stored.kind == given["kind"]
+        and fold(stored.name) == fold(given["name"])
+        and fold(stored.organisation) == fold(given["organisation"])
+        and (not given["phone"] or given["phone"] == stored.phone)
+    )
+
+
+def receiver_words(receiver: ExpectedReceiver | dict[str, str]) -> str:
+    if isinstance(receiver, dict):
+        return f"{receiver['name']} ({receiver['organisation']})"
+    return f"{receiver.name} ({receiver.organisation})"
 
 
 def document_label(key: str) -> str:
@@ -412,6 +430,11 @@ def _plan_changes(plan: Plan) -> None:
         .order_by("flight__scheduled_departure", "flight__scheduled_arrival", "pk")
     ):
         current[(segment.case_id, segment.direction)].append(segment)
+    newer = [c.case.pk for c in plan.changed if c.version_changed]
+    receivers = {r.case_id: r for r in ExpectedReceiver.objects.filter(case_id__in=newer)}
+    ties: dict[int, set[str]] = defaultdict(set)
+    for case_id, name in USTie.objects.filter(case_id__in=newer).values_list("case_id", "name"):
+        ties[case_id].add(fold(name))
     for change in plan.changed:
         _plan_status(plan, change, people[change.case.pk])
         if not change.version_changed:
@@ -420,6 +443,7 @@ def _plan_changes(plan: Plan) -> None:
         change.changes.update(
             changed_fields({f: getattr(case, f) for f in CASE_FIELDS}, change.after)
         )
+        _plan_receivers(change, receivers.get(case.pk), ties[case.pk])
         if case.port_id != plan.port.pk:
             change.moved_from = case.port
             change.changes["port"] = [case.port.iata, plan.port.iata]
@@ -435,6 +459,22 @@ def _plan_changes(plan: Plan) -> None:
                     ", ".join(legs_change.before) or None,
                     ", ".join(legs_change.after) or "not on the new version (kept)",
                 ]
+
+
+def _plan_receivers(
+    change: CaseChange, stored: ExpectedReceiver | None, tie_names: set[str]
+) -> None:
+    """A newer version's expected receiver and U.S. tie, when they change what is on record
+    (left empty, staff's stay): shown in the preview, applied by ``apply._save_receivers``."""
+    given = change.rows.values.get("expected_receiver")
+    if given and (stored is None or not same_receiver(stored, given)):
+        change.changes["expected receiver"] = [
+            receiver_words(stored) if stored else None,
+            receiver_words(given),
+        ]
+    tie = change.rows.values.get("us_tie")
+    if tie and fold(tie["name"]) not in tie_names:
+        change.changes["U.S. tie"] = [None, f"{tie['name']} ({tie['relationship']}, added)"]
 
 
 def _plan_status(plan: Plan, change: CaseChange, people: dict[str, Individual]) -> None:

@@ -23,6 +23,7 @@ from arrivals.manifest.values import (
     CASE_COLUMNS,
     INBOUND_COLUMNS,
     ONWARD_COLUMNS,
+    RECEIVER_COLUMNS,
     FlightLeg,
     PortRules,
     Problem,
@@ -69,6 +70,7 @@ OPTIONAL_COLUMNS = (
     "relationship",
     "document_in_custody",
     "ssr_codes",
+    "programme_status",
     "vulnerabilities",
     "notes",
     "a_number",
@@ -81,6 +83,7 @@ OPTIONAL_COLUMNS = (
     "inbound_departure_utc_offset",
     "inbound_arrival_utc_offset",
     *ONWARD_COLUMNS,
+    *RECEIVER_COLUMNS,
 )
 ALL_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 

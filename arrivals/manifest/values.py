@@ -11,14 +11,28 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
 from cases import ssr
-from cases.models import CarriedDocument, ImmigrationCategory, Individual, TBClass
-from cases.reference import AGENCY_ALIASES
+from cases.models import CarriedDocument, ImmigrationCategory, Individual, ProgrammeStatus, TBClass
+from cases.reference import AGENCY_ALIASES, ENDED
+from cases.services.receivers import programme_status_problem
 from poe_ops.localtime import LocalTimeError, parse_offset, to_utc
 from poe_ops.models import Port
+from poe_ops.text import fold
+
+# Who receives the case (the same on every row of a case): the expected receiver and a U.S. tie.
+RECEIVER_COLUMNS = (
+    "expected_receiver_kind",
+    "expected_receiver_name",
+    "expected_receiver_organisation",
+    "expected_receiver_phone",
+    "us_tie_name",
+    "us_tie_relationship",
+    "us_tie_phone",
+)
 
 CASE_COLUMNS = (
     "abn_number",
@@ -30,6 +44,7 @@ CASE_COLUMNS = (
     "case_status",
     "medical_escort",
     "medical_escort_name",
+    *RECEIVER_COLUMNS,
 )
 INBOUND_COLUMNS = (
     "inbound_flight",
@@ -72,14 +87,30 @@ FLIGHT_RE = re.compile(r"^([A-Z0-9]{2})\s*([0-9]{1,4}[A-Z]?)$")
 YES = {"yes", "y", "true", "1", "x"}
 NO = {"no", "n", "false", "0", ""}
 VULNERABILITIES = {
-    "urm": "unaccompanied_minor",
-    "unaccompanied_minor": "unaccompanied_minor",
     "medical": "medical",
     "pregnancy": "pregnancy",
     "pregnant": "pregnancy",
     "elderly": "elderly",
     "single_parent": "single_parent",
     "other": "other_vulnerability",
+}
+# The programme status column (and the older "URM" among the vulnerabilities).
+PROGRAMME_STATUSES = {
+    "URM": ProgrammeStatus.URM,
+    "UNACCOMPANIED_MINOR": ProgrammeStatus.URM,
+    "SEPARATED": ProgrammeStatus.SEPARATED,
+    "SEPARATED_MINOR": ProgrammeStatus.SEPARATED,
+    "ACCOMPANIED": ProgrammeStatus.ACCOMPANIED,
+    "ACCOMPANIED_MINOR": ProgrammeStatus.ACCOMPANIED,
+}
+OLD_URM_WORDS = {"urm", "unaccompanied_minor"}
+RECEIVER_KINDS = {
+    "AGENCY": "agency",
+    "AGENCY_WORKER": "agency",
+    "US_TIE": "us_tie",
+    "U.S._TIE": "us_tie",
+    "TIE": "us_tie",
+    "RELATIVE": "us_tie",
 }
 SEXES = {"F": "F", "FEMALE": "F", "M": "M", "MALE": "M", "X": "X", "UNSPECIFIED": "X"}
 RELATIONSHIPS = {r: r for r in Individual.Relationship.values}
@@ -248,6 +279,8 @@ class RowReader:
         self.row, self.cells = row, cells
         self.problems, self.warnings = problems, warnings
         self.port, self.agency_codes = port, agency_codes
+        # The port-local day the row's people land (set by inbound_leg): a URM is under 18 then.
+        self.arrival_day: dt.date | None = None
 
     def problem(self, column: str, message: str) -> None:
         self.problems.append(Problem(self.row, column, message))
@@ -391,10 +424,19 @@ class RowReader:
                 self.problem("abn_version", f"“{version_text}” is not a whole number (1, 2, …).")
         agency_written = self.text("agency", 40)
         agency = AGENCY_ALIASES.get(agency_written.upper(), agency_written.upper())
-        if agency and agency not in self.agency_codes:
+        if agency and agency in ENDED and agency not in self.agency_codes:
+            self.problem(
+                "agency",
+                f"“{agency_written}” ended federal resettlement on {ENDED[agency][0]:%d %b %Y} "
+                "and is no longer an active agency; ask for the ABN with the case's current "
+                "agency.",
+            )
+            agency = ""
+        elif agency and agency not in self.agency_codes:
             known = ", ".join(sorted(self.agency_codes))
             self.problem(
-                "agency", f"“{agency_written}” is not a resettlement agency code ({known})."
+                "agency",
+                f"“{agency_written}” is not an active resettlement agency code ({known}).",
             )
             agency = ""
         cancelled = self.choice(
@@ -411,7 +453,60 @@ class RowReader:
             "cancelled": bool(cancelled),
             "medical_escort": self.yes_no("medical_escort") or bool(escort_name),
             "medical_escort_name": escort_name,
+            **self.receiver_values(),
         }
+
+    def receiver_values(self) -> dict[str, Any]:
+        """The receiver columns as given (so every row of a case is compared), and what they
+        mean: ``expected_receiver`` and ``us_tie`` ({field: value}, or None)."""
+        given = {c: self.text(c, 120 if "phone" not in c else 40) for c in RECEIVER_COLUMNS}
+        tie = None
+        tie_cells = [given["us_tie_name"], given["us_tie_relationship"], given["us_tie_phone"]]
+        if any(tie_cells):
+            for column in ("us_tie_name", "us_tie_relationship", "us_tie_phone"):
+                if not given[column]:
+                    self.problem(column, "is empty; a U.S. tie needs name, relationship, phone.")
+            if all(tie_cells):
+                tie = {
+                    "name": given["us_tie_name"],
+                    "relationship": given["us_tie_relationship"],
+                    "phone": given["us_tie_phone"],
+                }
+        receiver = None
+        receiver_cells = [given[c] for c in RECEIVER_COLUMNS if c.startswith("expected_")]
+        if any(receiver_cells):
+            name = given["expected_receiver_name"]
+            kind_text = given["expected_receiver_kind"].upper().replace(" ", "_")
+            kind = RECEIVER_KINDS.get(kind_text, "")
+            if kind_text and not kind:
+                self.problem(
+                    "expected_receiver_kind",
+                    f"“{given['expected_receiver_kind']}” is not agency or us_tie.",
+                )
+            if not kind and tie and name and fold(name) == fold(tie["name"]):
+                kind = "us_tie"
+            kind = kind or "agency"
+            organisation = given["expected_receiver_organisation"]
+            if kind == "us_tie" and not organisation and tie and fold(name) == fold(tie["name"]):
+                organisation = tie["relationship"]
+            if not name:
+                self.problem(
+                    "expected_receiver_name",
+                    "is empty, but other expected_receiver columns are filled; name the receiver.",
+                )
+            elif not organisation:
+                self.problem(
+                    "expected_receiver_organisation",
+                    "is empty; give the receiver's agency office (or a U.S. tie's relationship).",
+                )
+            else:
+                receiver = {
+                    "kind": kind,
+                    "name": name,
+                    "organisation": organisation,
+                    "phone": given["expected_receiver_phone"],
+                }
+        return {**given, "expected_receiver": receiver, "us_tie": tie}
 
     # --- the itinerary -------------------------------------------------------------------
 
@@ -430,6 +525,8 @@ class RowReader:
         )
         if departure and arrival and arrival <= departure:
             self.problem("inbound_arrival_local", "is not after the flight's departure.")
+        if arrival is not None:
+            self.arrival_day = arrival.astimezone(zoneinfo.ZoneInfo(self.port.zone)).date()
         if day is not None:
             self._check_travel_date("inbound_date", day)
         if code is None or day is None or not origin or arrival is None:
@@ -585,16 +682,20 @@ class RowReader:
         if interpreter and not language:
             self.warn("interpreter_needed", "is yes, but primary_language is empty.")
         flags = dict.fromkeys(VULNERABILITIES.values(), False)
+        old_urm = False
         for word in filter(None, WORDS.split(self.text("vulnerabilities", 200))):
             key = word.lower()
-            if key not in VULNERABILITIES:
+            if key in OLD_URM_WORDS:
+                old_urm = True  # an older file's way to say the programme status URM
+            elif key not in VULNERABILITIES:
                 self.problem(
                     "vulnerabilities",
-                    f"“{word}” is not one of URM, medical, pregnancy, elderly, single_parent, "
-                    "other.",
+                    f"“{word}” is not one of medical, pregnancy, elderly, single_parent, other "
+                    "(URM goes in programme_status).",
                 )
             else:
                 flags[VULNERABILITIES[key]] = True
+        status = self.programme_status(old_urm, born)
         return {
             "given_names": given_names,
             "surname": surname,
@@ -608,9 +709,35 @@ class RowReader:
             "document_in_custody": self.yes_no("document_in_custody"),
             "ssr_codes": self.service_codes(),
             **flags,
+            "programme_status": status,
             "vulnerability_notes": self.text("notes", 2000),
             **self.travel_packet(),
         }
+
+    def programme_status(self, old_urm: bool, born: dt.date | None) -> str:
+        """URM, separated or accompanied minor (not the airline's UMNR code): refused for
+        someone without a date of birth or 18 or over on the day they land."""
+        text = self.text("programme_status", 30).upper().replace(" ", "_").replace("-", "_")
+        status = PROGRAMME_STATUSES.get(text, "")
+        if text and not status:
+            self.problem(
+                "programme_status",
+                f"“{self.raw('programme_status')}” is not one of URM, separated, accompanied.",
+            )
+            return ""
+        if old_urm and status and status != ProgrammeStatus.URM:
+            self.problem(
+                "vulnerabilities",
+                f"says URM, but programme_status says {ProgrammeStatus(status).label}.",
+            )
+            return ""
+        status = status or (ProgrammeStatus.URM if old_urm else "")
+        problem = programme_status_problem(status, born, self.arrival_day or self.port.today)
+        if problem:
+            column = "programme_status" if self.raw("programme_status") else "vulnerabilities"
+            self.problem(column, problem)
+            return ""
+        return str(status)
 
     def service_codes(self) -> list[str]:
         """Every code as given (in capitals); unknown ones are kept and warned about."""

@@ -14,8 +14,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('arrivals', '0007_retire_connected_and_cbp_referral'),
-        ('cases', '0006_vendor_rates_and_booking_costs'),
-        ('poe_ops', '0012_contacts_delegations_on_call'),
+        ('cases', '0009_vendor_rates_and_booking_costs'),
+        ('poe_ops', '0013_contacts_delegations_on_call'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -26,6 +26,7 @@ from arrivals.queries.onward import legs_of_cases
 from arrivals.queries.portday import STEP_ORDER
 from arrivals.queries.portday import people_by_flight as people_by_flight_of
 from cases import ssr
+from cases.models import ProgrammeStatus
 from cases.steps import ArrivalStep
 from poe_ops.languages import language_name
 from poe_ops.localtime import local_day_bounds
@@ -42,7 +43,8 @@ EXCEPTION_STEPS = (
 TROUBLED = frozenset({Flight.Status.DELAYED, Flight.Status.CANCELLED, Flight.Status.DIVERTED})
 
 FLAGS = {
-    "urm": "Unaccompanied minors",
+    "urm": "URM (unaccompanied refugee minors)",
+    "separated": "Separated minors",
     "wheelchair": "Wheelchair",
     "medical": "Medical",
     "interpreter": "Interpreter needed",
@@ -74,8 +76,10 @@ class BoardFilters:
 def _flags_of(person: dict[str, Any]) -> set[str]:
     codes = person["ssr_codes"]
     found = set()
-    if person["unaccompanied_minor"] or ssr.has_minor(codes):
+    if person["programme_status"] == ProgrammeStatus.URM:
         found.add("urm")
+    elif person["programme_status"] == ProgrammeStatus.SEPARATED:
+        found.add("separated")
     if ssr.has_wheelchair(codes):
         found.add("wheelchair")
     if person["medical"] or ssr.has_medical(codes):
@@ -92,6 +96,7 @@ class BoardFlight:
     people: int
     by_step: list[tuple[str, str, int]]
     urm: int
+    separated: int
     wheelchair: int
     medical: int
     languages: list[str]
@@ -300,6 +305,7 @@ def build_board(ports: list[Port], day: dt.date, filters: BoardFilters) -> Board
                 people=len(people),
                 by_step=[(s, ArrivalStep(s).label, steps[s]) for s in STEP_ORDER if steps[s]],
                 urm=flags["urm"],
+                separated=flags["separated"],
                 wheelchair=flags["wheelchair"],
                 medical=flags["medical"],
                 languages=sorted(name or "?" for name in interpreters),

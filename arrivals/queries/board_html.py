@@ -92,6 +92,8 @@ def _needs_cell(row: BoardFlightLike) -> str:
     parts = []
     if row.urm:
         parts.append(f'<span class="flag flag-urm">URM {row.urm:d}</span>')
+    if row.separated:
+        parts.append(f'<span class="flag flag-urm">Separated {row.separated:d}</span>')
     if row.wheelchair:
         parts.append(f'<span class="flag">Wheelchair {row.wheelchair:d}</span>')
     if row.medical:
@@ -216,6 +218,7 @@ class BoardFlightLike(Protocol):
     people: int
     by_step: list[tuple[str, str, int]]
     urm: int
+    separated: int
     wheelchair: int
     medical: int
     languages: list[str]

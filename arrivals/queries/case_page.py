@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from arrivals.models import Segment, StepEvent
 from cases.models import Case, CaseRevision, Individual
+from cases.steps import ArrivalStep, allowed_moves, skipped_at
 from poe_ops.models import AuditEvent, Port
 
 User = AbstractBaseUser | AnonymousUser
@@ -32,6 +33,13 @@ def age_on(born: dt.date | None, day: dt.date) -> int | None:
 class PersonRow:
     individual: Individual
     age: int | None
+    skipped: frozenset[str] = frozenset()  # the steps the port does not use
+
+    @property
+    def may_hand_over(self) -> bool:
+        """Through CBP (or back from a hotel or hospital): "Hand over…" is offered."""
+        moves = allowed_moves(self.individual.current_step, self.skipped)
+        return ArrivalStep.HANDED_OVER in moves
 
 
 @dataclass
@@ -86,6 +94,7 @@ def case_page(case: Case) -> CasePage:
     """Everything the case page shows, in a fixed number of queries whatever the case's size."""
     people = list(case.individuals.order_by("person_number").prefetch_related("carried_documents"))
     today = case.port.local_today()
+    skipped = skipped_at(case.port)
     segments = list(
         Segment.objects.filter(case=case)
         .select_related("flight", "replaced_by__flight")
@@ -110,7 +119,7 @@ def case_page(case: Case) -> CasePage:
     )
     return CasePage(
         case=case,
-        people=[PersonRow(p, age_on(p.date_of_birth, today)) for p in people],
+        people=[PersonRow(p, age_on(p.date_of_birth, today), skipped) for p in people],
         segments=[
             SegmentRow(s, _airport_tz(s.flight.origin), _airport_tz(s.flight.destination))
             for s in segments
@@ -120,3 +129,23 @@ def case_page(case: Case) -> CasePage:
         audit_events=audit[:AUDIT_LIMIT],
         audit_truncated=len(audit) > AUDIT_LIMIT,
     )
+
+
+def arrival_day(case: Case, person: Individual) -> dt.date:
+    """The day ``person`` arrives at the case's port (port-local): their inbound flight's, or
+    today when none is booked."""
+    segment = (
+        Segment.objects.filter(
+            case=case, direction=Segment.Direction.INBOUND, replaced_by__isnull=True
+        )
+        .filter(Q(individuals=person) | Q(individuals__isnull=True))
+        .select_related("flight")
+        .order_by("flight__scheduled_date")
+        .first()
+    )
+    if segment is None:
+        return case.port.local_today()
+    flight = segment.flight
+    if flight.scheduled_arrival is not None:
+        return flight.scheduled_arrival.astimezone(case.port.zone).date()
+    return flight.scheduled_date

@@ -22,7 +22,7 @@ from arrivals.models import Flight, Segment, StepEvent
 from arrivals.queries.onward import Leg, connection_at, legs_of, legs_of_cases
 from arrivals.services.undo import undo_refusal
 from cases import ssr
-from cases.models import Case, Individual
+from cases.models import Case, Individual, ProgrammeStatus
 from cases.queries import escorts
 from cases.queries.cases import travelling
 from cases.step_details import NEEDS_DETAIL, describe_detail
@@ -61,13 +61,18 @@ BUTTON_LABELS: dict[str, str] = {
 }
 
 
+# Steps recorded through a form of their own, not a tap: handing over names the receiver
+# (``arrivals.services.handover``), so its button is the row's "Hand over…" link.
+FORM_STEPS: frozenset[str] = frozenset({ArrivalStep.HANDED_OVER})
+
+
 _PERSON_FIELDS = (
     "id",
     "case_id",
     "current_step",
     "current_step_at",
     "ssr_codes",
-    "unaccompanied_minor",
+    "programme_status",
     "medical",
     "interpreter_needed",
     "primary_language",
@@ -134,7 +139,8 @@ class FlightSummary:
     flight: Flight
     people: int = 0
     by_step: list[tuple[str, str, int]] = field(default_factory=list)  # (step, label, count)
-    urm: int = 0
+    urm: int = 0  # programme status URM (not the airline's UMNR code)
+    separated: int = 0  # separated minors
     wheelchair: int = 0
     medical: int = 0
     languages: list[str] = field(default_factory=list)
@@ -152,7 +158,8 @@ def summarise(flight: Flight, people: list[dict[str, Any]]) -> FlightSummary:
         flight=flight,
         people=len(people),
         by_step=[(s, ArrivalStep(s).label, steps[s]) for s in STEP_ORDER if steps[s]],
-        urm=sum(1 for p in people if p["unaccompanied_minor"] or ssr.has_minor(p["ssr_codes"])),
+        urm=sum(1 for p in people if p["programme_status"] == ProgrammeStatus.URM),
+        separated=sum(1 for p in people if p["programme_status"] == ProgrammeStatus.SEPARATED),
         wheelchair=sum(1 for p in people if ssr.has_wheelchair(p["ssr_codes"])),
         medical=sum(1 for p in people if p["medical"] or ssr.has_medical(p["ssr_codes"])),
         languages=[name or "?" for name in languages],
@@ -194,6 +201,8 @@ class PersonRow:
     legs: list[Leg] = field(default_factory=list)  # the person's onward legs, in order
     step_detail: str = ""  # what the current step carries (bags, the hospital)
     primary: str = ""  # the normal next step: the big button drawn first and filled
+    # The person could be handed over now: the row offers "Hand over…" (a form, not a tap).
+    may_hand_over: bool = False
 
     @property
     def step_label(self) -> str:
@@ -206,6 +215,17 @@ class PersonRow:
         label = BUTTON_LABELS[self.undo_event.to_step]
         # "Undo bags claimed", but "Undo CBP secondary": acronyms keep their capitals.
         return f"Undo {label[0].lower() + label[1:] if label[1:2].islower() else label}"
+
+    @property
+    def version(self) -> str:
+        """What the row shows, in a word: a page refreshing itself replaces the row only when
+        this changed (someone moved the person, the undo ran out), so a row being read or
+        tapped is left alone."""
+        person = self.individual
+        latest = getattr(person, "latest_event_id", None) or 0
+        undo = self.undo_event.pk if self.undo_event is not None else 0
+        escort = int(bool(getattr(person, "escort_missing", False)))
+        return f"{person.current_step}.{latest}.{undo}.{escort}"
 
 
 @dataclass
@@ -237,7 +257,7 @@ def moves(
     """The buttons for someone at ``current``: (big ones on the normal path, the normal next
     step first; small ones off it). Connection steps only for someone with an onward flight
     from the port (``connecting``); the steps the port skips are stepped over."""
-    allowed = allowed_moves(current, skipped)
+    allowed = allowed_moves(current, skipped) - FORM_STEPS
     if not connecting:
         allowed = allowed - set(CONNECTION)
     first = next_step(current, skipped, connecting)
@@ -245,6 +265,23 @@ def moves(
     big = [(s, BUTTON_LABELS[s], s in NEEDS_DETAIL) for s in ordered if s not in EXCEPTIONS]
     small = [(s, BUTTON_LABELS[s], s in NEEDS_DETAIL) for s in ordered if s in EXCEPTIONS]
     return big, small
+
+
+def moves_table() -> dict[str, dict[str, Any]]:
+    """For every step: its label and the buttons a person at that step gets. The tablet's
+    script draws a queued tap's row from it while the tap waits for the network
+    (static/js/taps.js), so the associate can go on with that person too."""
+    table: dict[str, dict[str, Any]] = {}
+    for step in ArrivalStep:
+        big, small = moves(step)
+        # A step that asks for details (bags, the hospital) opens its form: not drawn offline.
+        table[step.value] = {
+            "label": step.label,
+            "button": BUTTON_LABELS.get(step, step.label),
+            "big": [(s, label) for s, label, form in big if not form],
+            "small": [(s, label) for s, label, form in small if not form],
+        }
+    return table
 
 
 def latest_events(people: Iterable[Individual]) -> dict[int, StepEvent]:
@@ -293,9 +330,13 @@ def person_rows(
             and (not connection.departed or person.current_step == ArrivalStep.AT_GATE)
         )
         big, small = moves(person.current_step, skipped, connecting)
+        if not person.on_current_version:
+            # No longer on the ABN: shown on the case page with their history, never moved.
+            big, small, undo = [], [], None
         row = PersonRow(person, _age(person.date_of_birth, today), big, small, undo)
         row.legs, row.step_detail = legs_of(case_legs, person.pk), detail
         row.primary = next_step(person.current_step, skipped, connecting)
+        row.may_hand_over = bool(FORM_STEPS & allowed_moves(person.current_step, skipped))
         rows.append(row)
     return rows
 
@@ -320,6 +361,12 @@ def case_block(
     legs: dict[int, list[Leg]] | None = None,
 ) -> CaseBlock:
     rows = person_rows(user, port, people, events, may_coordinate, legs)
+    if case.status == Case.Status.CANCELLED:
+        # A cancelled case stays readable where it is found (case page, search), but nobody in
+        # it is moved: the day's lists leave it out (cases.queries.cases.travelling).
+        for row in rows:
+            row.big_moves, row.small_moves, row.undo_event = [], [], None
+        return CaseBlock(case, rows, [])
     return CaseBlock(case, rows, case_moves(rows))
 
 

@@ -11,6 +11,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q
 
 from arrivals.models import Segment
+from arrivals.queries.portday import CaseBlock
+from arrivals.queries.step_rows import case_blocks
 from cases.models import Case, Individual
 from poe_ops.models import Port
 from poe_ops.roles import VIEW
@@ -41,10 +43,13 @@ class SearchResult:
     case: Case
     individuals: list[Individual]
     inbound: Segment | None
+    # The people with their step buttons, when the user may check people in at the case's port.
+    block: CaseBlock | None = None
 
     @property
     def flight_label(self) -> str:
-        return self.inbound.flight.code if self.inbound else ""
+        """The inbound flight, named by the local day it lands ("QR755 · Sun 29 Nov")."""
+        return self.inbound.flight_label if self.inbound else ""
 
 
 @dataclass
@@ -93,6 +98,24 @@ def _inbound(case: Case) -> Segment | None:
     return chosen[0] if chosen else None
 
 
+def _found(cases: list[Case]) -> list[Case]:
+    return list(
+        Case.objects.filter(pk__in=[c.pk for c in cases] if cases else [])
+        .select_related("port")
+        .prefetch_related(
+            Prefetch("individuals", queryset=Individual.objects.order_by("person_number")),
+            Prefetch("segments", queryset=Segment.objects.select_related("flight")),
+        )
+    )
+
+
+def result_for_case(case: Case) -> SearchResult:
+    """One search result again, after a whole-case tap on it (the tap has the user's scope
+    checked; its buttons come with the tap's answer)."""
+    (found,) = _found([case])
+    return SearchResult(found, list(found.individuals.all()), _inbound(found))
+
+
 def search_cases(user: User, query: str, *, port: Port | None = None) -> SearchOutcome:
     """Cases in the ports ``user`` may view matching ``query``; ``port``'s cases first, then
     those whose inbound flight is closest to today."""
@@ -116,17 +139,18 @@ def search_cases(user: User, query: str, *, port: Port | None = None) -> SearchO
     today = port.local_today() if port else dt.date.today()
 
     def closeness(result: SearchResult) -> tuple[bool, int, str]:
-        flight_day = result.inbound.flight.scheduled_date if result.inbound else None
+        flight_day = result.inbound.flight.arrival_day if result.inbound else None
         days = abs((flight_day - today).days) if flight_day else 10_000
         return (port is not None and result.case.port_id != port.pk, days, result.case.case_number)
 
     results.sort(key=closeness)
     truncated = truncated or len(results) > SEARCH_LIMIT
+    shown = results[:SEARCH_LIMIT]
+    blocks = case_blocks(user, [r.case for r in shown])
+    for result in shown:
+        result.block = blocks.get(result.case.pk)
     outcome = SearchOutcome(
-        query=text,
-        results=results[:SEARCH_LIMIT],
-        truncated=truncated,
-        a_number=a_number_in(text),
+        query=text, results=shown, truncated=truncated, a_number=a_number_in(text)
     )
     if not results:
         outcome.message = f"Nothing found for “{text}”."

@@ -23,6 +23,7 @@ from django.utils import timezone
 from arrivals.models import Flight, StepEvent
 from arrivals.queries.at_risk import AtRisk, people_at_risk
 from arrivals.queries.onward import legs_of, legs_of_cases
+from arrivals.services import agency_notices
 from cases.models import Case, Individual
 from cases.steps import ArrivalStep
 from poe_ops.models import NotificationKind, Port
@@ -69,7 +70,9 @@ def _names(names: Sequence[str]) -> str:
 
 def person_moved(event: StepEvent) -> None:
     """Emergencies and inbound rebookings every time; a case's people going to a hotel overnight
-    once per case and local day."""
+    once per case and local day. The case's agency office hears of hotel nights and hospital
+    admissions too."""
+    agency_notices.person_moved(event)
     if event.to_step == ArrivalStep.HOTEL:
         _to_hotel(event)
         return
@@ -230,6 +233,7 @@ def flight_changed(flight: Flight, before: Mapping[str, Any]) -> None:
         "path": _flight_path(flight),
     }
     notify(NotificationKind.FLIGHT_CHANGE, port, flight, subject, context)
+    agency_notices.flight_changed(flight, what=what)
 
 
 def departure_changed(

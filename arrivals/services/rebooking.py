@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from arrivals.models import Flight, Rebooking, Segment
-from arrivals.services import checkin
+from arrivals.services import agency_notices, checkin
 from cases.models import Case, Individual
 from cases.services.bookings import book_hotel, book_transport
 from cases.steps import ArrivalStep, refusal_reason, skipped_at
@@ -51,10 +51,7 @@ class RebookingResult:
     @property
     def message(self) -> str:
         r = self.rebooking
-        parts = [
-            f"Case {r.case.case_number} rebooked on {r.new_segment.flight.code} "
-            f"{r.new_segment.flight.scheduled_date:%d %b}."
-        ]
+        parts = [f"Case {r.case.case_number} rebooked on {r.new_segment.flight_label}."]
         if r.hotel_booking_id:
             parts.append("Hotel booked.")
         if r.transport_booking_id:
@@ -144,8 +141,8 @@ def _notice(rebooking: Rebooking, people: Sequence[Individual], actor: Any) -> N
     case, port = rebooking.case, rebooking.case.port
     old, new = rebooking.old_segment.flight, rebooking.new_segment.flight
     subject = (
-        f"{port.iata} · Rebooking: case {case.case_number} from {old.code} to {new.code} "
-        f"{new.scheduled_date:%d %b}"
+        f"{port.iata} · Rebooking: case {case.case_number} from {old.code} to "
+        f"{rebooking.new_segment.flight_label}"
     )
     if rebooking.hotel_booking_id:
         subject += f", hotel {rebooking.hotel_booking.vendor.name}"  # type: ignore[union-attr]
@@ -154,7 +151,7 @@ def _notice(rebooking: Rebooking, people: Sequence[Individual], actor: Any) -> N
         ["People", ", ".join(str(p) for p in people)],
         [
             "Missed / replaced",
-            f"{old.code} {old.scheduled_date:%d %b} {old.origin} → {old.destination} "
+            f"{rebooking.old_segment.flight_label} {old.origin} → {old.destination} "
             f"({old.get_status_display().lower()})",
         ],
         [
@@ -182,6 +179,7 @@ def _notice(rebooking: Rebooking, people: Sequence[Individual], actor: Any) -> N
         context,
         dedupe_key=f"rebooking:{rebooking.pk}",
     )
+    agency_notices.rebooked(rebooking, people)
 
 
 def rebook(

@@ -9,9 +9,12 @@ from django.views.decorators.http import require_http_methods
 
 from arrivals.forms import SearchForm
 from arrivals.queries import search as services
+from arrivals.queries import step_rows
 from arrivals.queries.case_page import case_page
+from arrivals.queries.portday import moves_table
 from cases.queries import case_bookings
 from cases.queries.cases import case_for
+from cases.queries.receiving import receiving
 from poe_ops.http import HtmxHttpRequest
 from poe_ops.roles import OPERATE
 from poe_ops.scoping import get_port_or_404, has_port_perm
@@ -33,7 +36,13 @@ def search(request: HtmxHttpRequest, iata: str) -> HttpResponse:
                     request.user, result.case, port=result.case.port, purpose="search by A-number"
                 )
     form = SearchForm(initial={"q": outcome.query if outcome else ""}, autofocus=True)
-    context = {"port": port, "current_port": port, "outcome": outcome, "search_form": form}
+    context = {
+        "port": port,
+        "current_port": port,
+        "outcome": outcome,
+        "search_form": form,
+        "step_moves": moves_table(),
+    }
     template = "arrivals/search.html#results" if request.htmx else "arrivals/search.html"
     return render(request, template, context)
 
@@ -45,12 +54,27 @@ def detail(request: HtmxHttpRequest, case_number: str) -> HttpResponse:
         return HttpResponseNotAllowed(["GET"])
     log_personal_data_access(request.user, case, port=case.port, purpose="case page")
     page = case_page(case)
+    people = [row.individual for row in page.people]
+    may_operate = has_port_perm(request.user, case.port, OPERATE)
+    # Who may check people in gets the flight page's buttons here too, read from the steps
+    # the page shows anyway.
+    block = (
+        step_rows.case_block_from_events(request.user, case, people, page.steps)
+        if may_operate
+        else None
+    )
+    bookings = case_bookings.case_bookings(case, people)
     context = {
         "page": page,
         "case": case,
         "port": case.port,
         "current_port": case.port,
-        "bookings": case_bookings.case_bookings(case, [row.individual for row in page.people]),
-        "may_operate": has_port_perm(request.user, case.port, OPERATE),
+        "bookings": bookings,
+        "receiving": receiving(case),
+        "timelines": case_bookings.custody_timelines(bookings.custody, people),
+        "may_operate": may_operate,
+        "people_block": block,
+        "rows": block.rows if block is not None else page.people,
+        "step_moves": moves_table() if may_operate else None,
     }
     return render(request, "arrivals/case_detail.html", context)

@@ -1,36 +1,66 @@
-"""The taps: a person's step, a whole case's step, an undo — and the small forms of the steps that
-carry details (bags, the hospital). Each answers htmx with the person's row (or the case's
-block) and a form posted without JavaScript with the flight page."""
+"""The taps: a person's step, a whole case's step, an undo — from the flight page, the case page
+or a search result (the tap's ``view``) — and the small forms of the steps that carry details
+(bags, the hospital). Each answers a script (htmx, or the tablet's tap queue in
+static/js/taps.js) with what it redraws there — the person (with the case's all-at-once buttons
+out of band) or the case — and a form posted without JavaScript with the page it came from.
+``X-POE-Tap`` says whether the tap was recorded, so a queued tap replayed later can say in words
+what was refused."""
 
 from __future__ import annotations
+
+import json
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 from django_htmx.http import reswap, retarget
 
 from arrivals.forms import DETAIL_FORMS, StepDetailForm
 from arrivals.models import Flight, StepEvent
-from arrivals.queries import portday
+from arrivals.queries import portday, step_rows
 from arrivals.queries.onward import Leg, case_on_flight
 from arrivals.queries.portday import flight_at
+from arrivals.queries.search import result_for_case
 from arrivals.services import checkin, undo
 from arrivals.views.today import FLIGHT_PAGE
 from cases.models import Case, Individual
 from cases.queries import escorts
 from cases.steps import ArrivalStep
-from poe_ops.http import HtmxHttpRequest, device_of
+from poe_ops.http import HtmxHttpRequest, device_of, post_only
 from poe_ops.models import Port
 from poe_ops.refusals import Refusal
 from poe_ops.roles import OPERATE
 from poe_ops.scoping import get_port_or_404, get_scoped_or_404
 
+TAP_HEADER = "X-POE-Tap"
+# What answers a whole-case tap in each place: the flight's case block, the case page's people,
+# the search result.
+CASE_TEMPLATES = {
+    "flight": f"{FLIGHT_PAGE}#case_block",
+    "case": "arrivals/case_detail.html#people",
+    "search": "arrivals/search.html#result",
+}
 
-def _back_to_flight(request: HtmxHttpRequest, port: Port, anchor: str) -> HttpResponse:
-    """Where a form posted without JavaScript lands: the flight page at the row it changed."""
+
+def _tapped(response: HttpResponse, message: str, refused: bool) -> HttpResponse:
+    """Say what became of the tap, for the queue (ASCII JSON: a header carries no other)."""
+    response[TAP_HEADER] = json.dumps(
+        {"outcome": "refused" if refused else "recorded", "message": message}
+    )
+    return response
+
+
+def _back(request: HtmxHttpRequest, port: Port, case: Case | None, anchor: str) -> HttpResponse:
+    """Where a form posted without JavaScript lands: the page it came from, at what changed."""
+    view = step_rows.view_of(request.POST.get("view"))
+    if view == "case" and case is not None:
+        return redirect(f"{reverse('arrivals:case', args=[case.case_number])}#{anchor}")
+    if view == "search":
+        return redirect(f"{reverse('arrivals:search', args=[port.iata])}")
     flight_id = request.POST.get("flight", "")
     if not flight_id.isdigit():
         return redirect("arrivals:port_today", iata=port.iata)
@@ -38,21 +68,20 @@ def _back_to_flight(request: HtmxHttpRequest, port: Port, anchor: str) -> HttpRe
     return redirect(f"{url}#{anchor}")
 
 
-def _person_row(
+def _row_on_flight(
     request: HtmxHttpRequest,
     port: Port,
     individual_id: int,
-    message: str,
-    refused: bool,
-    result: checkin.StepResult | None = None,
-) -> HttpResponse:
-    flight_id = request.POST.get("flight", "")
-    on_flight = flight_id.isdigit() and len(flight_id) < 19  # a bigint
+    result: checkin.StepResult | None,
+    flight_id: int,
+) -> tuple[portday.PersonRow, portday.CaseBlock | None]:
+    """A person's row after a tap on a flight page, with the onward legs and whom the flight
+    carries read in one query, and the case's all-at-once buttons for that flight."""
     if result is not None and result.accepted and not result.repeated:
         # The tap just made the person's latest step: the row needs nothing more from the DB.
         person = result.individual
         person.latest_event_id = result.event.pk  # type: ignore[attr-defined]
-        events = {result.event.pk: result.event}
+        events: dict[int, StepEvent] | None = {result.event.pk: result.event}
         people = [person]
     else:
         people = list(
@@ -61,36 +90,17 @@ def _person_row(
             )
         )
         events = None
-    named: list[int | None] | None = None
-    legs: dict[int, list[Leg]] | None = None
-    if on_flight:  # who the flight carries and the onward legs, in one query
-        named, case_legs = case_on_flight(people[0].case_id, int(flight_id))
-        legs = {people[0].case_id: case_legs}
-    rows = portday.person_rows(request.user, port, people, events, legs=legs)
-    row = rows[0]
-    row.message, row.is_refusal = message, refused
+    named, case_legs = case_on_flight(people[0].case_id, flight_id)
+    legs: dict[int, list[Leg]] = {people[0].case_id: case_legs}
+    row = portday.person_rows(request.user, port, people, events, legs=legs)[0]
     missing = escorts.without_escort([vars(row.individual)])  # adults cost no query
     row.individual.escort_missing = row.individual.pk in missing  # type: ignore[attr-defined]
-    block = None
-    if on_flight:
-        # The case's "All N → …" buttons depend on everyone's step: refresh them out of band.
-        case_steps = result.case_steps if result is not None else None
-        block = portday.case_moves_on_flight(
-            port, int(flight_id), row.individual.case, case_steps, named
-        )
-    context = {
-        "row": row,
-        "port": port,
-        # The partials need only the flight's id (for their forms), and only if the case is on it.
-        "flight": {"pk": flight_id} if block is not None else None,
-        "may_operate": True,
-        "block": block,
-        "oob": True,
-    }
-    return render(request, "arrivals/_tap_reply.html", context)
+    case_steps = result.case_steps if result is not None else None
+    block = portday.case_moves_on_flight(port, flight_id, row.individual.case, case_steps, named)
+    return row, block
 
 
-def _step_response(
+def _person_answer(
     request: HtmxHttpRequest,
     port: Port,
     individual_id: int,
@@ -98,13 +108,33 @@ def _step_response(
     refused: bool,
     result: checkin.StepResult | None = None,
 ) -> HttpResponse:
-    if request.htmx:
-        return _person_row(request, port, individual_id, message, refused, result)
-    (messages.error if refused else messages.success)(request, message)
-    return _back_to_flight(request, port, f"person-{individual_id}")
+    if not request.htmx:
+        (messages.error if refused else messages.success)(request, message)
+        case = result.individual.case if result is not None else None
+        return _back(request, port, case, f"person-{individual_id}")
+    view = step_rows.view_of(request.POST.get("view"))
+    flight_id = request.POST.get("flight", "")
+    if view == "flight" and flight_id.isdigit() and len(flight_id) < 19:  # a bigint
+        row, block = _row_on_flight(request, port, individual_id, result, int(flight_id))
+    else:
+        row = step_rows.row_after_tap(request.user, port, individual_id, result)
+        block = step_rows.case_moves_after_tap(port, view, flight_id, row.individual.case)
+    row.message, row.is_refusal = message, refused
+    context = {
+        "row": row,
+        "port": port,
+        "view": view,
+        # The partials need only the flight's id (for their forms), and only if the case is on it.
+        "flight": {"pk": flight_id} if view == "flight" and block is not None else None,
+        "may_operate": True,
+        "block": block,
+        "oob": True,
+    }
+    response = render(request, "arrivals/_tap_reply.html", context)
+    return _tapped(response, message, refused)
 
 
-@require_POST
+@post_only
 @login_required
 def individual_step(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
     try:
@@ -124,12 +154,12 @@ def individual_step(request: HtmxHttpRequest, iata: str, pk: int) -> HttpRespons
         get_scoped_or_404(
             Individual.objects.filter(case__port=port), request.user, pk=pk, via="case__port"
         )
-        return _step_response(request, port, pk, str(error), refused=True)
+        return _person_answer(request, port, pk, str(error), refused=True)
     port = result.individual.case.port
-    return _step_response(request, port, pk, result.message, not result.accepted, result)
+    return _person_answer(request, port, pk, result.message, not result.accepted, result)
 
 
-@require_POST
+@post_only
 @login_required
 def undo_step(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
     port = get_port_or_404(request.user, iata, OPERATE)
@@ -142,20 +172,28 @@ def undo_step(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
             device=device_of(request),
         )
     except Refusal as error:
-        return _step_response(request, port, event.individual_id, str(error), refused=True)
-    return _step_response(
+        return _person_answer(request, port, event.individual_id, str(error), refused=True)
+    return _person_answer(
         request, port, event.individual_id, result.message, not result.accepted, result
     )
 
 
-@require_POST
+@post_only
 @login_required
 def case_step(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
     port = get_port_or_404(request.user, iata, OPERATE)
     case = get_scoped_or_404(Case.objects.filter(port=port), request.user, OPERATE, pk=pk)
-    the_flight = flight_at(request.user, port, request.POST.get("flight"))
-    on_flight = portday.flight_blocks(request.user, the_flight, case_id=case.pk)
-    only = on_flight[0].individual_ids if on_flight else []
+    view = step_rows.view_of(request.POST.get("view"))
+    the_flight, only = None, None
+    if view == "flight":
+        # From a flight page: only the case's people on that flight.
+        the_flight = flight_at(request.user, port, request.POST.get("flight"))
+        on_flight = portday.flight_blocks(request.user, the_flight, case_id=case.pk)
+        only = on_flight[0].individual_ids if on_flight else []
+    else:
+        # From the case page or search: everyone still travelling (not those a newer ABN left
+        # out, nobody of a cancelled case), as the "All N" button counted them.
+        only = list(step_rows.travelling_ids_and_steps(case))
     try:
         result = checkin.move_case(
             request.user,
@@ -168,27 +206,39 @@ def case_step(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
         message, refused = result.message, not result.moved
     except Refusal as error:
         message, refused = str(error), True
-    return _case_response(request, port, case, the_flight, message, refused)
+    return _case_response(request, port, case, the_flight, message, refused, view)
 
 
 def _case_response(
     request: HtmxHttpRequest,
     port: Port,
     case: Case,
-    the_flight: Flight,
+    the_flight: Flight | None,
     message: str,
     refused: bool,
+    view: str,
 ) -> HttpResponse:
     if not request.htmx:
         (messages.error if refused else messages.success)(request, message)
-        return _back_to_flight(request, port, f"case-{case.pk}")
-    block = portday.flight_blocks(request.user, the_flight, case_id=case.pk)[0]
+        return _back(request, port, case, f"case-{case.pk}")
+    context: dict[str, Any] = {
+        "port": port,
+        "flight": the_flight,
+        "may_operate": True,
+        "view": view,
+    }
+    if the_flight is not None:
+        block = portday.flight_blocks(request.user, the_flight, case_id=case.pk)[0]
+    else:
+        block = step_rows.whole_case_block(request.user, port, case)
     block.message, block.is_refusal = message, refused
-    return render(
-        request,
-        f"{FLIGHT_PAGE}#case_block",
-        {"block": block, "port": port, "flight": the_flight, "may_operate": True},
-    )
+    context["block"] = context["people_block"] = block
+    context["rows"] = block.rows
+    context["case"] = case
+    if view == "search":
+        context["result"] = result_for_case(case)
+    response = render(request, CASE_TEMPLATES[view], context)
+    return _tapped(response, message, refused)
 
 
 # --- The steps that carry details: a small form instead of a guess -------------------------
@@ -244,7 +294,7 @@ def individual_step_detail(request: HtmxHttpRequest, iata: str, pk: int, step: s
         except Refusal as error:
             form.add_error(error.field if error.field in form.fields else None, str(error))
         else:
-            return _step_response(
+            return _person_answer(
                 request, port, person.pk, result.message, not result.accepted, result
             )
     flight_id = request.POST.get("flight") or request.GET.get("flight", "")
@@ -259,6 +309,7 @@ def individual_step_detail(request: HtmxHttpRequest, iata: str, pk: int, step: s
         "target": f"#person-{person.pk}",
         "slot": f"step-form-{person.pk}",
         "flight_id": flight_id if flight_id.isdigit() else "",
+        "view": step_rows.view_of(request.POST.get("view") or request.GET.get("view")),
         "back": _flight_url(port, flight_id, f"person-{person.pk}"),
     }
     return _show_detail_form(request, context, str(context["slot"]), request.method == "POST")
@@ -288,16 +339,20 @@ def case_step_detail(request: HtmxHttpRequest, iata: str, pk: int, step: str) ->
                 step,
                 idempotency_key=form.cleaned_data["key"],
                 device=device_of(request),
-                only=on_flight[0].individual_ids if on_flight else None,
+                only=on_flight[0].individual_ids
+                if on_flight
+                else list(step_rows.travelling_ids_and_steps(case)),
                 detail=form.detail(),
             )
         except Refusal as error:
             form.add_error(error.field if error.field in form.fields else None, str(error))
         else:
-            if the_flight is None:
-                (messages.success if result.moved else messages.error)(request, result.message)
-                return redirect("arrivals:case", case_number=case.case_number)
-            return _case_response(request, port, case, the_flight, result.message, not result.moved)
+            view = step_rows.view_of(
+                request.POST.get("view") or ("flight" if the_flight else "case")
+            )
+            return _case_response(
+                request, port, case, the_flight, result.message, not result.moved, view
+            )
     context = {
         "port": port,
         "current_port": port,
@@ -310,6 +365,11 @@ def case_step_detail(request: HtmxHttpRequest, iata: str, pk: int, step: str) ->
         "target": f"#case-{case.pk}",
         "slot": f"case-form-{case.pk}",
         "flight_id": str(the_flight.pk) if the_flight else "",
+        "view": step_rows.view_of(
+            request.POST.get("view")
+            or request.GET.get("view")
+            or ("flight" if the_flight else "case")
+        ),
         "back": _flight_url(port, str(the_flight.pk), f"case-{case.pk}")
         if the_flight
         else reverse("arrivals:case", args=[case.case_number]),

@@ -1,4 +1,5 @@
-"""Handing a minor over with the receiver named, on the tablet."""
+"""Handing people over on the tablet, with the receiver named, identified and (for a URM or
+separated minor) both sides signing."""
 
 from __future__ import annotations
 
@@ -11,20 +12,22 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from arrivals.services import handover as custody
-from cases.forms import HandOverForm
+from arrivals.queries.handover import handover_page
+from arrivals.services import handover as handing
 from cases.models import Individual
-from cases.services.custody import Party
+from cases.receiver_forms import HandOverForm
+from cases.services.custody import Giver, Signatures
 from poe_ops.http import HtmxHttpRequest, device_of
 from poe_ops.refusals import Refusal
-from poe_ops.roles import OPERATE
-from poe_ops.scoping import get_port_or_404, get_scoped_or_404
+from poe_ops.roles import OPERATE, SUPERVISE
+from poe_ops.scoping import get_port_or_404, get_scoped_or_404, has_port_perm
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def hand_over(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
-    """A minor's handed-over step, with the receiving person named in the same action."""
+    """Hand ``pk`` (and whoever of their case goes with them) over: the custody record naming
+    the receiver, the handed-over steps and the agency's confirmation, together."""
     port = get_port_or_404(request.user, iata, OPERATE)
     person = get_scoped_or_404(
         Individual.objects.select_related("case__port").filter(case__port=port),
@@ -33,18 +36,31 @@ def hand_over(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
         via="case__port",
         pk=pk,
     )
-    form = HandOverForm(request.POST or None, initial={"place": f"{port.iata} arrivals hall"})
+    case = person.case
+    page = handover_page(case, person)
+    form = HandOverForm(
+        request.POST or None,
+        case=case,
+        people=page.people,
+        chosen=page.ready,
+        may_override=has_port_perm(request.user, port, SUPERVISE),
+    )
     refusal = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        receiver, choice = form.receiver_parts()
         me: Any = request.user
         try:
-            custody.hand_over_minor(
+            result = handing.hand_over(
                 request.user,
                 port,
-                person.pk,
-                from_party=Party("staff", me.get_full_name() or me.get_username(), "IOM"),
-                to_party=Party(data["to_kind"], data["to_name"], data["to_organisation"]),
+                case.pk,
+                individual_ids=[p.pk for p in data["individuals"]],
+                receiver=receiver,
+                giver=Giver("staff", me.get_full_name() or me.get_username(), "IOM"),
+                choice=choice,
+                signatures=Signatures(data["from_signature"], data["to_signature"]),
+                at=data.get("at"),
                 place=data["place"],
                 idempotency_key=data["key"],
                 device=device_of(request),
@@ -52,10 +68,8 @@ def hand_over(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
         except Refusal as error:
             refusal = str(error)
         else:
-            messages.success(request, f"{person} handed over to {data['to_name']}.")
-            return redirect(
-                f"{reverse('arrivals:case', args=[person.case.case_number])}#case-custody"
-            )
+            messages.success(request, result.message)
+            return redirect(f"{reverse('arrivals:case', args=[case.case_number])}#case-custody")
     return render(
         request,
         "arrivals/hand_over.html",
@@ -63,7 +77,8 @@ def hand_over(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
             "port": port,
             "current_port": port,
             "person": person,
-            "case": person.case,
+            "case": case,
+            "page": page,
             "form": form,
             "refusal": refusal,
         },

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from arrivals.forms import DayForm, SearchForm
-from arrivals.queries import connections, portday
+from arrivals.queries import connections, portday, progress
 from arrivals.queries.at_risk import cancelled_flights
 from arrivals.queries.cancelled import cancelled_on_flight
 from arrivals.queries.onward import Leg
@@ -22,6 +23,7 @@ from poe_ops.scoping import get_port_or_404, has_port_perm
 from poe_ops.services.audit import log_personal_data_access
 
 FLIGHT_PAGE = "arrivals/flight.html"
+DAY_PAGE = "arrivals/port_today.html"
 
 
 def requested_date(request: HtmxHttpRequest, default: dt.date) -> tuple[dt.date, str]:
@@ -40,52 +42,66 @@ def port_today(request: HtmxHttpRequest, iata: str) -> HttpResponse:
     port = get_port_or_404(request.user, iata)
     day, date_error = requested_date(request, port.local_today())
     the_day = connections.day_at_port(port, day)
-    return render(
-        request,
-        "arrivals/port_today.html",
-        {
-            "port": port,
-            "day": day,
-            "date_error": date_error,
-            "day_form": DayForm(initial={"date": day}),
-            "search_form": SearchForm(),
-            "is_today": day == port.local_today(),
-            "local_now": port.local_now(),
-            "flights": the_day.arrivals,
-            "departures": the_day.departures,
-            "at_risk": the_day.at_risk,
-            "cancelled_legs": the_day.cancelled,
-            "may_operate": has_port_perm(request.user, port, OPERATE),
-            "may_coordinate": has_port_perm(request.user, port, COORDINATE),
-            "may_supervise": has_port_perm(request.user, port, SUPERVISE),
-            "may_manage": has_port_perm(request.user, port, MANAGE),
-            "ops": port_operations(port),
-        },
-    )
+    context = {
+        "port": port,
+        "day": day,
+        "date_error": date_error,
+        "day_form": DayForm(initial={"date": day}),
+        "search_form": SearchForm(),
+        "is_today": day == port.local_today(),
+        "local_now": port.local_now(),
+        "flights": the_day.arrivals,
+        "departures": the_day.departures,
+        "at_risk": the_day.at_risk,
+        "cancelled_legs": the_day.cancelled,
+        "may_operate": has_port_perm(request.user, port, OPERATE),
+        "may_coordinate": has_port_perm(request.user, port, COORDINATE),
+        "may_supervise": has_port_perm(request.user, port, SUPERVISE),
+        "refresh_seconds": settings.POE_TABLET_REFRESH_SECONDS,
+        "step_moves": portday.moves_table(),
+        "may_manage": has_port_perm(request.user, port, MANAGE),
+    }
+    if not request.htmx:
+        # Outside the live part (the shift log, tonight's on-call): a refresh does not redraw it.
+        context["ops"] = port_operations(port)
+    # The page keeps itself current (static/js/live.js): htmx asks again for the flight list.
+    template = f"{DAY_PAGE}#live" if request.htmx else DAY_PAGE
+    return render(request, template, context)
 
 
 @login_required
 def flight(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
     port = get_port_or_404(request.user, iata)
     the_flight = flight_at(request.user, port, pk)
-    log_personal_data_access(request.user, the_flight, port=port, purpose="flight arrivals list")
+    if not request.htmx:
+        # One access per page opened; the page refreshing itself while it stays open (htmx) is
+        # the same viewing, not a new one.
+        log_personal_data_access(
+            request.user, the_flight, port=port, purpose="flight arrivals list"
+        )
     legs: dict[int, list[Leg]] = {}
     blocks = portday.flight_blocks(request.user, the_flight, legs=legs)
-    at_risk = connections.at_risk_on_flight(port, the_flight, blocks, legs)
-    return render(
-        request,
-        FLIGHT_PAGE,
-        {
-            "port": port,
-            "flight": the_flight,
-            "departs": the_flight.leaves(port.iata),
-            "blocks": blocks,
-            "at_risk": at_risk,
-            "cancelled_legs": cancelled_flights(at_risk),
-            "cancelled": cancelled_on_flight(the_flight),
-            "may_operate": has_port_perm(request.user, port, OPERATE),
-            "may_coordinate": has_port_perm(request.user, port, COORDINATE),
-            "day": the_flight.latest_arrival,
-            "interpreters": interpreters_for_flight(the_flight.pk),
-        },
-    )
+    show_todo = request.GET.get("show") == "todo"
+    may_operate = has_port_perm(request.user, port, OPERATE)
+    context = {
+        "port": port,
+        "flight": the_flight,
+        "departs": the_flight.leaves(port.iata),
+        "progress": progress.flight_progress(blocks),
+        "show_todo": show_todo,
+        "blocks": progress.still_to_do(blocks) if show_todo else blocks,
+        "may_operate": may_operate,
+        "may_coordinate": has_port_perm(request.user, port, COORDINATE),
+        "day": the_flight.latest_arrival,
+        "local_now": port.local_now(),
+        "refresh_seconds": settings.POE_TABLET_REFRESH_SECONDS,
+        "step_moves": portday.moves_table() if may_operate else None,
+    }
+    if not request.htmx:
+        # Outside the live part: a refresh does not redraw them.
+        at_risk = connections.at_risk_on_flight(port, the_flight, blocks, legs)
+        context["at_risk"] = at_risk
+        context["cancelled_legs"] = cancelled_flights(at_risk)
+        context["cancelled"] = cancelled_on_flight(the_flight)
+        context["interpreters"] = interpreters_for_flight(the_flight.pk)
+    return render(request, f"{FLIGHT_PAGE}#live" if request.htmx else FLIGHT_PAGE, context)

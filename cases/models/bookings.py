@@ -1,6 +1,6 @@
 """What the POE books and arranges for a case after CBP: vendors (hotels, ground transport,
 interpreters) and what associates think of them, hotel bookings with meal orders, ground
-transport, escorts, and the chain of custody of minors and of documents held in the IOM bag.
+transport and escorts. The chain of custody is in ``cases.models.custody``.
 
 Registered with the ``cases`` app by ``cases.models`` (imported at its end)."""
 
@@ -423,62 +423,3 @@ class EscortAssignment(models.Model):
     @property
     def port(self) -> Port:
         return self.case.port
-
-
-class CustodyHandover(models.Model):
-    """A minor, or the documents IOM holds for a case, passing from one party to another."""
-
-    class Subject(models.TextChoices):
-        MINOR = "minor", "Unaccompanied minor"
-        DOCUMENTS = "documents", "Documents held in custody"
-
-    class Party(models.TextChoices):
-        STAFF = "staff", "IOM staff"
-        ESCORT = "escort", "Escort"
-        AGENCY = "agency", "Agency representative"
-
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="custody_handovers")
-    subject = models.CharField(max_length=10, choices=Subject.choices)
-    individual = models.ForeignKey(
-        Individual,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="custody_handovers",
-        help_text="The minor, or whose documents.",
-    )
-    from_kind = models.CharField("from", max_length=8, choices=Party.choices)
-    from_name = models.CharField(max_length=120)
-    from_organisation = models.CharField(max_length=120, blank=True)
-    to_kind = models.CharField("to", max_length=8, choices=Party.choices)
-    to_name = models.CharField(max_length=120)
-    to_organisation = models.CharField(max_length=120)
-    at = models.DateTimeField(default=timezone.now)
-    place = models.CharField(max_length=200)
-    idempotency_key = models.CharField(max_length=64, unique=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(to_name="") & ~models.Q(to_organisation=""),
-                name="custody_names_the_receiver",
-            )
-        ]
-
-    def __str__(self) -> str:
-        who = self.individual or f"documents of case {self.case}"
-        return f"{who}: {self.from_name} → {self.to_name}"
-
-    @property
-    def port(self) -> Port:
-        return self.case.port
-
-    @property
-    def leaves_iom(self) -> bool:
-        """Handed to someone outside the POE team: what a minor's handover requires."""
-        return self.to_kind in {self.Party.ESCORT, self.Party.AGENCY}

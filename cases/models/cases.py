@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django_countries.fields import CountryField
@@ -21,11 +22,25 @@ from poe_ops.text import fold
 
 
 class ResettlementAgency(models.Model):
-    """One of the national resettlement agencies (reference data, edited in admin)."""
+    """One of the national resettlement agencies. Operations HQ keeps the list (``/agencies/``);
+    an inactive agency is offered in no list, but the cases that name it still show it."""
 
-    code = models.CharField(max_length=16, unique=True)
+    code = models.CharField(
+        max_length=16,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{2,16}$", "Use 2 to 16 capital letters, e.g. IRC.")],
+    )
     name = models.CharField(max_length=120)
-    active = models.BooleanField(default=True)
+    active = models.BooleanField(
+        default=True, help_text="Inactive: offered in no list; its old cases still show it."
+    )
+    ended_on = models.DateField(
+        "ended federal resettlement on",
+        null=True,
+        blank=True,
+        help_text="When the agency stopped resettling refugees under the federal programme.",
+    )
+    note = models.CharField(max_length=300, blank=True, help_text="Why it is inactive, in words.")
 
     class Meta:
         ordering = ["code"]
@@ -56,7 +71,18 @@ class Case(models.Model):
         blank=True,
         verbose_name="resettlement agency",
     )
-    local_affiliate = models.CharField(max_length=200, blank=True)
+    local_affiliate = models.CharField(
+        max_length=200, blank=True, help_text="The agency's local office, as the ABN names it."
+    )
+    agency_office = models.ForeignKey(
+        "cases.AgencyOffice",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        null=True,
+        blank=True,
+        help_text="The local office that receives the case: it is told of the hand-over, "
+        "delays, hotel nights, hospital admissions and incidents.",
+    )
     final_destination = models.CharField(
         max_length=200, blank=True, help_text="City and state, e.g. Boise, ID."
     )
@@ -108,6 +134,26 @@ class CaseRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} v{self.abn_version}"
+
+
+class ProgrammeStatus(models.TextChoices):
+    """What the refugee programme says about a minor, from the ABN or set by staff. Not the
+    airline's UMNR service code (``cases.ssr``): a 16-year-old URM may fly without it."""
+
+    NONE = "", "None"
+    URM = "urm", "URM (unaccompanied refugee minor)"
+    SEPARATED = "separated", "Separated minor"
+    ACCOMPANIED = "accompanied", "Accompanied minor"
+
+
+# Minors (each status is for someone under 18 at arrival, with a date of birth).
+MINOR_STATUSES = frozenset(
+    {ProgrammeStatus.URM, ProgrammeStatus.SEPARATED, ProgrammeStatus.ACCOMPANIED}
+)
+# Handed over only to the expected receiver, with both signatures (cases.services.custody).
+CUSTODY_STATUSES = frozenset({ProgrammeStatus.URM, ProgrammeStatus.SEPARATED})
+# Travel with an escort from the POE (cases.queries.escorts): nobody of their own is with them.
+ESCORT_STATUSES = frozenset({ProgrammeStatus.URM})
 
 
 def validate_ssr_codes(value: Any) -> None:
@@ -187,7 +233,15 @@ class Individual(models.Model):
     ssr_codes = models.JSONField(
         "special service codes", default=list, blank=True, validators=[validate_ssr_codes]
     )
-    unaccompanied_minor = models.BooleanField(default=False)
+    programme_status = models.CharField(
+        max_length=12,
+        choices=ProgrammeStatus.choices,
+        default=ProgrammeStatus.NONE,
+        blank=True,
+        db_index=True,
+        help_text="URM, separated or accompanied minor, as the programme says; not the "
+        "airline's UMNR code.",
+    )
     medical = models.BooleanField(default=False)
     pregnancy = models.BooleanField(default=False)
     elderly = models.BooleanField(default=False)
@@ -248,6 +302,12 @@ class Individual(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def needs_custody(self) -> bool:
+        """A URM or separated minor: handed over only to the expected receiver, with both
+        signatures."""
+        return self.programme_status in CUSTODY_STATUSES
+
+    @property
     def needs_wheelchair(self) -> bool:
         return ssr.has_wheelchair(self.ssr_codes)
 
@@ -268,9 +328,11 @@ class Individual(models.Model):
     def flags(self) -> list[str]:
         """Short labels for the needs an associate must see at a glance."""
         labels = []
-        if self.unaccompanied_minor or ssr.has_minor(self.ssr_codes):
+        if self.programme_status == ProgrammeStatus.URM:
             labels.append("URM")
-        labels += [code for code in self.ssr_codes if code not in ssr.MINOR_CODES]
+        elif self.programme_status == ProgrammeStatus.SEPARATED:
+            labels.append("Separated minor")
+        labels += list(self.ssr_codes)
         if self.medical and not ssr.has_medical(self.ssr_codes):
             labels.append("Medical")
         for flag, label in (

@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from cases.models import Case, Individual
-from cases.models.bookings import (
+from cases.models import (
+    Case,
     CustodyHandover,
     EscortAssignment,
     GroundTransportBooking,
     HotelBooking,
+    Individual,
 )
 from cases.queries.escorts import needs_escort
 from cases.services.bookings import HOTEL_MOVES, TRANSPORT_MOVES
@@ -54,7 +55,9 @@ def case_bookings(case: Case, people: Sequence[Individual] = ()) -> CaseBookings
     )
     escorts = list(EscortAssignment.objects.filter(case=case).prefetch_related("individuals"))
     custody = list(
-        CustodyHandover.objects.filter(case=case).select_related("individual", "recorded_by")
+        CustodyHandover.objects.filter(case=case)
+        .select_related("recorded_by", "override_by")
+        .prefetch_related("individuals")
     )
     costs = Costs()
     for hotel in hotels:
@@ -72,7 +75,7 @@ def case_bookings(case: Case, people: Sequence[Individual] = ()) -> CaseBookings
         and needs_escort(
             {
                 "current_step": p.current_step,
-                "unaccompanied_minor": p.unaccompanied_minor,
+                "programme_status": p.programme_status,
                 "ssr_codes": p.ssr_codes,
             }
         )
@@ -102,3 +105,24 @@ def hotel_status_moves(booking: HotelBooking) -> list[tuple[str, str]]:
 def transport_status_moves(booking: GroundTransportBooking) -> list[tuple[str, str]]:
     moves = TRANSPORT_MOVES[booking.status]
     return [(s, STATUS_VERBS[s]) for s in GroundTransportBooking.Status.values if s in moves]
+
+
+@dataclass
+class Timeline:
+    """One person's chain of custody, oldest first."""
+
+    person: Individual
+    handovers: list[CustodyHandover]
+
+
+def custody_timelines(
+    custody: Sequence[CustodyHandover], people: Sequence[Individual]
+) -> list[Timeline]:
+    """The chain of each minor (URM, separated, or anyone under a minor's hand-over), from the
+    hand-overs already read with their people: no query."""
+    timelines = []
+    for person in people:
+        theirs = [h for h in custody if any(p.pk == person.pk for p in h.individuals.all())]
+        if person.needs_custody or any(h.of_minor for h in theirs):
+            timelines.append(Timeline(person, theirs))
+    return timelines

@@ -7,15 +7,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from cases import ssr
-from cases.models import Individual
-from cases.models.bookings import EscortAssignment
+from cases.models import ESCORT_STATUSES, EscortAssignment
 from cases.steps import ArrivalStep
-
-
-def is_minor(person: Individual | dict[str, Any]) -> bool:
-    if isinstance(person, dict):
-        return bool(person["unaccompanied_minor"] or ssr.has_minor(person["ssr_codes"]))
-    return bool(person.unaccompanied_minor or ssr.has_minor(person.ssr_codes))
 
 
 def escorted_among(person_ids: Iterable[int]) -> set[int]:
@@ -44,10 +37,11 @@ def mark_missing_escorts(people: Iterable[dict[str, Any]]) -> None:
 
 
 def needs_escort(person: Mapping[str, Any]) -> bool:
-    """From the cached flags alone (no query): a minor travelling alone or a MEDA/STCR case."""
+    """From the cached fields alone (no query): a URM (the programme status, not the airline's
+    UMNR code) or a traveller whose service codes need one (MEDA, STCR: ``cases.ssr``)."""
     if person["current_step"] in ESCORT_SETTLED:
         return False
-    return bool(person["unaccompanied_minor"] or ssr.has_escort_need(person["ssr_codes"]))
+    return person["programme_status"] in ESCORT_STATUSES or ssr.has_escort_need(person["ssr_codes"])
 
 
 # Past these steps the person no longer needs an escort from the POE (or is not here).

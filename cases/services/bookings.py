@@ -16,6 +16,7 @@ from django.db import transaction
 from cases.models import Case, Individual
 from cases.models.bookings import GroundTransportBooking, HotelBooking, MealOrder, Vendor
 from cases.queries import rates
+from cases.services import agency_messages
 from cases.services.costs import settle
 from poe_ops.keys import Saved, check_key, once
 from poe_ops.models import NotificationKind
@@ -73,7 +74,8 @@ class MealLine:
 
 def transit_notice(case: Case, night: dt.date, hotel: str, by: Any) -> None:
     """HQ hears once per case and night that the case stays overnight (the same key as the
-    "to hotel" step's notice, so a booking and the step report it once)."""
+    "to hotel" step's notice, so a booking and the step report it once); so does the case's
+    agency office."""
     port = case.port
     subject = f"{port.iata} · Transit: case {case.case_number} to hotel overnight"
     context = {
@@ -90,6 +92,7 @@ def transit_notice(case: Case, night: dt.date, hotel: str, by: Any) -> None:
     }
     key = f"transit:{case.pk}:{night.isoformat()}"
     notify(NotificationKind.TRANSIT, port, case, subject, context, dedupe_key=key)
+    agency_messages.hotel_night(case, night)
 
 
 def book_hotel(

@@ -209,17 +209,21 @@ def record_custody(request: HtmxHttpRequest, case_number: str) -> HttpResponse:
     refusal = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        from_party, to_party = form.parties()
+        giver, receiver = form.parties()
         try:
             custody_services.record_handover(
                 request.user,
                 case,
                 subject=data["subject"],
-                individual=data["individual"],
-                from_party=from_party,
-                to_party=to_party,
+                individuals=list(data["individuals"]),
+                giver=giver,
+                receiver=receiver,
                 place=data["place"],
                 idempotency_key=data["key"],
+                choice=custody_services.ReceiverChoice(reason=data["reason"]),
+                signatures=custody_services.Signatures(
+                    data["from_signature"], data["to_signature"]
+                ),
             )
         except Refusal as error:
             refusal = str(error)
@@ -227,9 +231,18 @@ def record_custody(request: HtmxHttpRequest, case_number: str) -> HttpResponse:
             messages.success(request, "Custody handover recorded.")
             return _to_case(case, "case-custody")
     intro = (
-        "Record who hands a minor, or the documents held in the IOM bag, to whom. The receiving "
-        "person and their organisation must be named."
+        "Record who hands people — to the airline at the gate, a hospital, CBP or an IOM escort "
+        "— or the documents held in the IOM bag, to whom. A URM or separated minor is handed "
+        "over with both signatures. To hand people over at the end of the arrival, use “Hand "
+        "over…” on the tablet."
     )
     return _form_page(
-        request, case, form, "Custody handover", refusal, intro=intro, submit_label="Record"
+        request,
+        case,
+        form,
+        "Custody handover",
+        refusal,
+        intro=intro,
+        submit_label="Record",
+        signatures=True,
     )

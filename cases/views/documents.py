@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.views.decorators.http import require_POST
 
 from cases import documents
-from cases.models.bookings import CustodyHandover, HotelBooking, Vendor
+from cases.models import CustodyHandover, HotelBooking, Vendor
 from poe_ops.http import HtmxHttpRequest
 from poe_ops.registry import page_url
 from poe_ops.scoping import get_port_or_404, get_scoped_or_404

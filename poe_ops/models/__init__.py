@@ -10,6 +10,7 @@ from poe_ops.models.contacts import Contact
 from poe_ops.models.delegations import Delegation
 from poe_ops.models.documents import Document
 from poe_ops.models.notifications import (
+    EXTERNAL_KINDS,
     UNMUTABLE_KINDS,
     Notification,
     NotificationKind,
@@ -21,6 +22,7 @@ from poe_ops.models.review import Reviewable, ReviewStatus
 
 __all__ = [
     "AFTER_HOURS_END",
+    "EXTERNAL_KINDS",
     "HQ_GROUP_PREFIX",
     "UNMUTABLE_KINDS",
     "AuditEvent",

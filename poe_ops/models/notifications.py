@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from poe_ops.constraints import FieldCheck
 from poe_ops.models.ports import OperationsOffice, Port
 
 
@@ -25,6 +26,12 @@ class NotificationKind(models.TextChoices):
     SHIFT_LOG = "shift_log", "Shift log for the supervisor"
     TIMESHEETS_DUE = "timesheets_due", "Timesheets due"
     CASE_CHANGE = "case_change", "Case moved to another port or cancelled"
+    AGENCY = "agency", "Message to an agency"
+
+
+# Written to someone outside POE Ops (an agency office), never emailed to POE Ops users: not a
+# kind anyone mutes or chooses in their email settings.
+EXTERNAL_KINDS = frozenset({NotificationKind.AGENCY})
 
 
 # Nobody may mute these by email: someone at HQ must always hear of them.
@@ -65,6 +72,15 @@ class Notification(models.Model):
         help_text="Set for a message to one person (their report was approved): only they see "
         "it and only they are emailed. Empty: the port's office and viewers.",
     )
+    recipient_email = models.EmailField(
+        blank=True,
+        help_text="Set for a message to someone outside POE Ops (an agency office): only this "
+        "address is emailed, and the feed shows it to HQ of the port's office and the port's "
+        "officers (it is restricted).",
+    )
+    recipient_name = models.CharField(
+        max_length=200, blank=True, help_text="Who that address is, e.g. “IRC Atlanta”."
+    )
     restricted = models.BooleanField(
         default=False,
         help_text="Sensitive (a protection concern): shown only to HQ and the port's officers, "
@@ -97,7 +113,23 @@ class Notification(models.Model):
                 fields=["dedupe_key"],
                 condition=~models.Q(dedupe_key=""),
                 name="notification_dedupe_key_unique",
-            )
+            ),
+            # One addressee: a user, an outside address, or (neither) the port's office.
+            FieldCheck(
+                condition=models.Q(recipient__isnull=True) | models.Q(recipient_email=""),
+                name="notification_one_addressee",
+                field="recipient_email",
+                violation_error_message="A notification goes to a user or to an address, not both.",
+            ),
+            # Outside addressees' messages are seen only by HQ and the port's officers.
+            FieldCheck(
+                condition=models.Q(recipient_email="") | models.Q(restricted=True),
+                name="notification_external_is_restricted",
+                field="restricted",
+                violation_error_message=(
+                    "A message to an outside address is restricted to HQ and the port's officers."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -30,6 +30,7 @@ from django.utils import timezone
 from poe_ops import keys
 from poe_ops.dispatch import send_on_commit
 from poe_ops.models import (
+    EXTERNAL_KINDS,
     UNMUTABLE_KINDS,
     Notification,
     NotificationKind,
@@ -61,6 +62,8 @@ def notify(
     dedupe_key: str = "",
     recipient: AbstractBaseUser | None = None,
     restricted: bool = False,
+    recipient_email: str = "",
+    recipient_name: str = "",
 ) -> Notification | None:
     """Write a notification in the current transaction and queue its delivery after commit.
 
@@ -71,9 +74,16 @@ def notify(
     By default the port's operations office is emailed and everyone who may view the port sees
     it in their feed. ``recipient`` addresses one person instead (only they see it and are
     emailed); ``restricted`` keeps a sensitive one from the port's associates: the office is
-    emailed, and only HQ and the port's officers see it."""
+    emailed, and only HQ and the port's officers see it.
+
+    ``recipient_email`` addresses someone outside POE Ops (an agency office, ``recipient_name``)
+    instead: only that address is emailed, the email carries no link into POE Ops, and the feed
+    shows the message to HQ and the port's officers only — so HQ sees what was sent. It is
+    delivered exactly as the others (one claim, retries, the sweep)."""
     if kind not in NotificationKind.values:
         raise ValueError(f"Unknown notification kind {kind!r}.")
+    if recipient_email and recipient is not None:
+        raise ValueError("A notification goes to one user or to one outside address, not both.")
     if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
         return None
     context = dict(context)
@@ -83,10 +93,14 @@ def notify(
         office_id=port.office_id,
         subject=subject[:200],
         context=context,
-        body=render_to_string("notifications/email.txt", _template_context(port, context)),
+        body=render_to_string(
+            "notifications/email.txt", _template_context(port, context, bool(recipient_email))
+        ),
         dedupe_key=dedupe_key,
         recipient=recipient,  # type: ignore[misc]
-        restricted=restricted,
+        restricted=restricted or bool(recipient_email),
+        recipient_email=recipient_email.strip(),
+        recipient_name=recipient_name[:200],
     )
     if obj is not None:
         notification.content_type = ContentType.objects.get_for_model(obj)
@@ -105,14 +119,16 @@ def notify(
     return notification
 
 
-def _template_context(port: Port, context: Mapping[str, Any]) -> dict[str, Any]:
-    path = str(context.get("path", ""))
+def _template_context(port: Port, context: Mapping[str, Any], external: bool) -> dict[str, Any]:
+    """What the email templates show. An outside addressee cannot sign in: no link for them."""
+    path = "" if external else str(context.get("path", ""))
     base = settings.POE_SITE_URL.rstrip("/")
     return {
         "port": port,
         "summary": context.get("summary", ""),
         "details": context.get("details", []),
         "link": f"{base}{path}" if path else "",
+        "external": external,
     }
 
 
@@ -153,6 +169,10 @@ def recipients(notification: Notification) -> list[str]:
     """The office's list plus its HQ staff (or the one addressee), without anyone who muted this
     kind by email."""
     office = notification.office
+    if notification.recipient_email:
+        # Someone outside POE Ops: only them, and nobody's mutes apply (their office's opt-out
+        # was honoured when the message was written).
+        return [notification.recipient_email.strip().lower()]
     if notification.recipient_id is not None:
         person = get_user_model().objects.filter(pk=notification.recipient_id, is_active=True)
         emails = person.exclude(email="").values_list("email", flat=True)
@@ -178,7 +198,9 @@ def recipients(notification: Notification) -> list[str]:
 
 
 def _send(notification: Notification, to: list[str]) -> None:
-    context = _template_context(notification.port, notification.context)
+    context = _template_context(
+        notification.port, notification.context, bool(notification.recipient_email)
+    )
     context["subject"] = notification.subject
     message = EmailMultiAlternatives(
         subject=notification.subject,
@@ -245,8 +267,9 @@ def mark_all_read(user: User) -> None:
 
 
 def set_muted_kinds(user: User, kinds: Iterable[str]) -> set[str]:
-    """Mute email for ``kinds``; emergencies and unknown kinds are ignored. Returns the mutes."""
-    wanted = sorted(set(kinds) & set(NotificationKind.values) - UNMUTABLE_KINDS)
+    """Mute email for ``kinds``; emergencies, messages to agencies and unknown kinds are
+    ignored. Returns the mutes."""
+    wanted = sorted(set(kinds) & set(NotificationKind.values) - UNMUTABLE_KINDS - EXTERNAL_KINDS)
     NotificationPreference.objects.update_or_create(
         user_id=signed_in(user).pk, defaults={"muted_kinds": wanted}
     )

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from django import template
 from django.utils.html import format_html, format_html_join
 
 from poe_ops import registry
+from poe_ops.http import device_label
 from poe_ops.services.review import decider_words
 
 register = template.Library()
@@ -27,6 +29,20 @@ def duration_words(value: dt.timedelta | None) -> str:
     if minutes or not parts:
         parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
     return " ".join(parts)
+
+
+@register.filter
+def as_json(value: Any) -> str:
+    """A value as JSON for a ``data-`` attribute (escaped there like any text): data for a
+    page's script without a ``<script>`` element of its own."""
+    return json.dumps(value, separators=(",", ":"))
+
+
+@register.filter(name="device_label")
+def device_label_filter(device: str) -> str:
+    """The device a step came from as people read it: "ATL tablet 3", or "Chrome on Android"
+    for a browser that was never named (and for events kept from before tablets had names)."""
+    return device_label(device or "")
 
 
 @register.simple_tag

@@ -23,6 +23,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.models import Case
+from cases.services.agency_messages import tell_agency
 from poe_ops.keys import once
 from poe_ops.models import AuditEvent, NotificationKind, Port, ReviewStatus
 from poe_ops.refusals import Conflict, Refusal
@@ -271,7 +273,48 @@ def decide_incident(
             path=_path(decided),
             restricted=decided.is_sensitive,
         )
+        if approve:
+            _tell_agencies(decided)
     return decided
+
+
+def _tell_agencies(report: IncidentReport) -> None:
+    """Each case the approved report involves tells its agency office: when, which of its
+    people, and the kind of incident — never the narrative, never another case, and for a
+    protection or minor concern not even the kind (the officer follows up in person)."""
+    people = list(report.individuals.select_related("case"))
+    cases: dict[int, Case] = {p.case_id: p.case for p in people}
+    if report.case is not None:
+        cases.setdefault(report.case_id, report.case)  # type: ignore[arg-type]
+    port = report.port
+    when = (
+        f"{timezone.localtime(report.occurred_at, port.zone):%a %d %b %H:%M} {port.iata} time"
+        if report.occurred_at
+        else "—"
+    )
+    for case_id, case in sorted(cases.items()):
+        theirs = [str(p) for p in people if p.case_id == case_id]
+        details = [("When", when)]
+        if theirs:
+            details.append(("People involved", ", ".join(theirs)))
+        if report.is_sensitive:
+            summary = (
+                f"An incident involving case {case.case_number} was recorded at {port.iata}. "
+                "The POE officer will contact you about it directly."
+            )
+        else:
+            details.insert(0, ("Kind", report.get_category_display()))
+            summary = (
+                f"An incident involving case {case.case_number} was recorded at {port.iata}: "
+                f"{report.get_category_display().lower()}."
+            )
+        tell_agency(
+            case,
+            "incident report",
+            summary,
+            details,
+            dedupe_key=f"incident:{report.pk}:{case_id}",
+        )
 
 
 def decide_for_inbox(actor: Any, record: Any, approve: bool, comment: str) -> IncidentReport:

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('poe_ops', '0012_contacts_delegations_on_call'),
+        ('poe_ops', '0013_contacts_delegations_on_call'),
         ('staffing', '0001_profiles_rosters_leave_timesheets'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

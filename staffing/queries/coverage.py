@@ -4,11 +4,12 @@ Each arriving person needs staff from their flight's best-known arrival time (ac
 estimated, else scheduled) until the port's CBP allowance has passed; each person connecting to
 a domestic flight leaving the port needs staff again for the port's minimum connection before
 its best-known departure (taken through re-check, the boarding pass and security to the gate —
-the next morning too, after a night at the hotel). Both are weighted by need: an
-unaccompanied minor counts ``Port.need_weight_unaccompanied_minor`` (3), a wheelchair user or
-medical case ``Port.need_weight_wheelchair_medical`` (2), anyone else 1; the highest weight
-applies. An hour needs ceil(weighted people / ``Port.people_per_staff``) staff, and is short when
-fewer people are rostered in meeting positions (arrivals hall, supervisor) during it.
+the next morning too, after a night at the hotel). Both are weighted by need: a URM or
+separated minor (programme status) counts ``Port.need_weight_unaccompanied_minor`` (3), a
+wheelchair user or medical case ``Port.need_weight_wheelchair_medical`` (2), anyone else 1; the
+highest weight applies. An hour needs ceil(weighted people / ``Port.people_per_staff``) staff,
+and is short when fewer people are rostered in meeting positions (arrivals hall, supervisor)
+during it.
 
 Language coverage: a person needing an interpreter is covered when someone rostered at the port
 (any position) during their window speaks their language at working level or better.
@@ -33,6 +34,7 @@ from django.db.models.functions import Coalesce
 from arrivals.models import Flight
 from arrivals.queries.portday import people_by_flight
 from cases import ssr
+from cases.models import CUSTODY_STATUSES
 from cases.steps import ArrivalStep
 from poe_ops.languages import language_key, language_name
 from poe_ops.models import Port
@@ -115,7 +117,7 @@ class DayCoverage:
 
 def weight(port: Port, person: dict[str, Any]) -> int:
     codes = person["ssr_codes"]
-    if person["unaccompanied_minor"] or ssr.has_minor(codes):
+    if person["programme_status"] in CUSTODY_STATUSES:
         return max(port.need_weight_unaccompanied_minor, 1)
     if person["medical"] or ssr.has_medical(codes) or ssr.has_wheelchair(codes):
         return max(port.need_weight_wheelchair_medical, 1)

@@ -23,13 +23,21 @@
 
   function failed(event) {
     if (event.target !== form()) { return; }
+    var xhr = event.detail && event.detail.xhr;
+    if (xhr && xhr.status === 401) {
+      // The sign-in dialog opens over the form (static/js/taps.js); it saves again after.
+      say("Not saved: you were signed out. Sign in again — what you typed stays here and is saved then.", true);
+      return;
+    }
     say("Not saved: no connection. Keep typing — it saves again when the connection is back.", true);
   }
   document.addEventListener("htmx:sendError", failed);
   document.addEventListener("htmx:responseError", failed);
 
-  window.addEventListener("online", function () {
+  function saveAgain() {
     var el = form();
     if (el && window.htmx) { window.htmx.trigger(el, "change"); }
-  });
+  }
+  window.addEventListener("online", saveAgain);
+  document.addEventListener("poe:signed-in", saveAgain);
 }());

@@ -1,10 +1,13 @@
-"""Driving a page as a tablet: signing in, the tablet sizes, touch targets, and screenshots
-kept in ``test-artifacts/`` for people to look at."""
+"""Driving a page as a tablet: signing in, the tablet sizes, touch targets, screenshots kept in
+``test-artifacts/`` for people to look at, and axe-core's serious findings."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
 
@@ -43,3 +46,29 @@ def shoot(page: Any, name: str, sizes: list[tuple[int, int]] = TABLET_SIZES) -> 
         small = small_targets(page)
         assert small == [], small
     page.set_viewport_size(before)
+
+
+def serious_findings(page: Any) -> list[str]:
+    """axe-core's serious and critical findings on the page, with the elements they name."""
+    violations = Axe().run(page).response["violations"]
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}"
+        for v in violations
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+def draw_signature(page: Any, box_id: str, wiggle: int = 16) -> None:
+    """Sign in the signature box whose hidden input is ``box_id`` with a pointer, as a finger
+    would: one stroke across it; the box then says it is signed."""
+    canvas = page.locator(f"#{box_id}_pad")
+    canvas.scroll_into_view_if_needed()
+    area = canvas.bounding_box()
+    assert area is not None
+    x, y = area["x"] + 30, area["y"] + area["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for step in range(1, 16):
+        page.mouse.move(x + step * (area["width"] - 60) / 15, y + (-1) ** step * wiggle)
+    page.mouse.up()
+    expect(canvas.locator("xpath=..")).to_have_class("signature-box is-signed")

@@ -25,7 +25,7 @@ def family(atl):
     people[2].ssr_codes = ["WCHR"]
     people[2].interpreter_needed = True
     people[2].save()
-    family_on_flight(atl, flight, size=1, unaccompanied_minor=True)
+    family_on_flight(atl, flight, size=1, programme_status="urm")
     return flight, case, people
 
 
@@ -63,18 +63,22 @@ def test_an_associate_moves_a_family_through_the_steps_and_undoes_one(
     expect(block.locator(".person-row.step-bags_claimed")).to_have_count(3)
     expect(block.locator(".step-detail").first).to_have_text("4 bags")
     block.locator("button", has_text="All 3 → Through customs").click()
-    expect(block.locator(".person-row.step-customs_cleared")).to_have_count(3)
+    # Known race (left open, see docs/decisions.md, issue 13): under load the block has been
+    # seen to keep the rows from before this tap until the page's next refresh (15 s), although
+    # the tap was recorded and answered. 20 s covers one refresh; a block that never catches up
+    # still fails here.
+    expect(block.locator(".person-row.step-customs_cleared")).to_have_count(3, timeout=20_000)
     for person in people:
         row = page.locator(f"#person-{person.pk}")
-        row.locator("button[value=handed_over]").click()
-        page.wait_for_selector(f"#person-{person.pk}.step-handed_over")
-    assert steps_of(people) == ["handed_over"] * 3
+        row.locator("button[value=hotel]").click()
+        page.wait_for_selector(f"#person-{person.pk}.step-hotel")
+    assert steps_of(people) == ["hotel"] * 3
     shoot(page, "flight-after-steps")
 
     last = page.locator(f"#person-{people[2].pk}")
-    last.locator("button", has_text="Undo handed over").click()
+    last.locator("button", has_text="Undo to hotel").click()
     page.wait_for_selector(f"#person-{people[2].pk}.step-customs_cleared")
-    assert steps_of(people) == ["handed_over", "handed_over", "customs_cleared"]
+    assert steps_of(people) == ["hotel", "hotel", "customs_cleared"]
     undo = StepEvent.objects.get(undoes__isnull=False)
     assert undo.actor == atl_associate
     assert "Chrom" in undo.device

@@ -1,6 +1,6 @@
-"""An unaccompanied minor on a tablet in real Chromium: the escort warning, the refused
-"Handed over" tap, the hand-over form naming the receiver; and the officer's vendor page.
-Screenshots at 1024x768 and 768x1024."""
+"""A URM on a tablet in real Chromium: the escort warning, "Hand over…" in place of a handed-over
+button, and a hand-over refused in words while no expected receiver is on record; and the
+officer's vendor page. Screenshots at 1024x768 and 768x1024."""
 
 from __future__ import annotations
 
@@ -9,21 +9,22 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from cases.models import Individual
-from cases.models.bookings import CustodyHandover, EscortAssignment
-from tests.browser.tablet import shoot, sign_in
+from cases.models import CustodyHandover, EscortAssignment, Individual
+from tests.browser.tablet import draw_signature, shoot, sign_in
 from tests.factories import FlightFactory, GroundTransportBookingFactory, VendorFactory
 from tests.scenarios import family_on_flight
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_minor_is_handed_over_only_to_a_named_receiver(page, live_server, atl, atl_associate):
+def test_a_urm_without_an_expected_receiver_is_handed_to_nobody(
+    page, live_server, atl, atl_associate
+):
     flight = FlightFactory.create(
         port=atl, scheduled_arrival=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
     )
     case, (minor,) = family_on_flight(
-        atl, flight, size=1, unaccompanied_minor=True, given_names="Aline", surname="Uwase"
+        atl, flight, size=1, programme_status="urm", given_names="Aline", surname="Uwase"
     )
     minor.current_step = "customs_cleared"
     minor.save()
@@ -33,12 +34,9 @@ def test_a_minor_is_handed_over_only_to_a_named_receiver(page, live_server, atl,
     page.goto(f"{live_server.url}/ports/ATL/flights/{flight.pk}/")
     row = page.locator(f"#person-{minor.pk}")
     expect(row.locator("[data-warning=no-escort]")).to_be_visible()
-    row.locator("button[value=handed_over]").click()
-    expect(page.locator(f"#person-{minor.pk} .is-refusal")).to_contain_text(
-        "receiving person is named"
-    )
-    shoot(page, "custody-refused-on-tablet")
-    assert Individual.objects.get(pk=minor.pk).current_step == "customs_cleared"
+    expect(row.locator("button[value=handed_over]")).to_have_count(0)
+    expect(row.get_by_role("link", name="Hand over…")).to_be_visible()
+    shoot(page, "custody-minor-on-tablet")
 
     page.locator(f"#person-{minor.pk}").get_by_role("link", name="Assign escort").click()
     page.get_by_label("Escort", exact=True).select_option("agency")
@@ -52,15 +50,24 @@ def test_a_minor_is_handed_over_only_to_a_named_receiver(page, live_server, atl,
     page.goto(f"{live_server.url}/ports/ATL/flights/{flight.pk}/")
     expect(page.locator(f"#person-{minor.pk} [data-warning=no-escort]")).to_have_count(0)
     page.locator(f"#person-{minor.pk}").get_by_role("link", name="Hand over…").click()
-    page.get_by_label("Name of the receiving person").fill("Sam <Rivera>")
-    page.get_by_label("Their organisation").fill("IRC Atlanta")
-    shoot(page, "hand-over-form")
+    expect(page.locator(".handover-facts")).to_contain_text(
+        "No expected receiver is on record for this case."
+    )
+    page.get_by_label("Someone else", exact=True).check()
+    page.get_by_label("Someone else: name").fill("Sam <Rivera>")
+    page.get_by_label("Someone else: organisation or relationship").fill("IRC Atlanta")
+    page.get_by_label("Their identity document").select_option("badge")
+    page.get_by_label("Last 4 characters of its number").fill("7731")
+    page.get_by_label("Their phone").fill("+1 404 555 0142")
+    draw_signature(page, "id_from_signature")
+    draw_signature(page, "id_to_signature")
     page.get_by_role("button", name="Hand over").click()
-    page.wait_for_url(f"**/cases/{case.case_number}/#case-custody")
-    expect(page.locator(".custody-chain")).to_contain_text("Sam <Rivera>")
-    shoot(page, "custody-case-page")
-    assert Individual.objects.get(pk=minor.pk).current_step == "handed_over"
-    assert CustodyHandover.objects.get().to_organisation == "IRC Atlanta"
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Aline Uwase, a URM (unaccompanied refugee minor), has no expected receiver on record"
+    )
+    shoot(page, "hand-over-without-expected-receiver")
+    assert Individual.objects.get(pk=minor.pk).current_step == "customs_cleared"
+    assert not CustodyHandover.objects.exists()
 
 
 def test_an_officer_sees_vendor_ratings_and_open_problems(page, live_server, atl, atl_officer):

@@ -8,12 +8,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from arrivals.models import Rebooking, Segment
 from cases.models.bookings import GroundTransportBooking, HotelBooking
-from tests.browser.tablet import shoot, sign_in
+from tests.browser.tablet import serious_findings, shoot, sign_in
 from tests.factories import FlightFactory, VendorFactory
 from tests.scenarios import family_on_flight
 
@@ -30,7 +29,7 @@ def missed(atl):
     for person in people:
         person.current_step = "customs_cleared"
         person.save()
-    family_on_flight(atl, inbound, size=1, unaccompanied_minor=True)
+    family_on_flight(atl, inbound, size=1, programme_status="urm")
     onward = FlightFactory.create(
         port=atl,
         carrier="DL",
@@ -86,16 +85,6 @@ def test_an_associate_rebooks_a_family_with_hotel_and_transport_on_a_tablet(
     assert HotelBooking.objects.get().meals.count() == 3
     assert GroundTransportBooking.objects.count() == 1
     assert page.console_errors == []
-
-
-def serious_findings(page) -> list[str]:
-    """axe-core's serious and critical findings on the page, with the elements they name."""
-    violations = Axe().run(page).response["violations"]
-    return [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}"
-        for v in violations
-        if v["impact"] in {"serious", "critical"}
-    ]
 
 
 @pytest.mark.parametrize("form", ["hotel", "rebook"])

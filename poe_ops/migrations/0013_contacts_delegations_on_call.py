@@ -39,7 +39,7 @@ def officers_manage_their_ports(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('poe_ops', '0011_port_arrival_steps_and_transport_notices'),
+        ('poe_ops', '0012_notification_outside_addressee'),
         ('guardian', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='notification',
             name='kind',
-            field=models.CharField(choices=[('arrival', 'Arrival'), ('transit', 'Transit (hotel overnight)'), ('transport', 'Ground transport booked'), ('flight_change', 'Flight change'), ('rebooking', 'Rebooking'), ('emergency', 'Emergency'), ('incident', 'Incident report'), ('review', 'Approved or returned'), ('credential', 'Credential expiring'), ('delegation', 'Acting officer'), ('on_call', 'On call'), ('shift_log', 'Shift log for the supervisor'), ('timesheets_due', 'Timesheets due'), ('case_change', 'Case moved to another port or cancelled')], max_length=16),
+            field=models.CharField(choices=[('arrival', 'Arrival'), ('transit', 'Transit (hotel overnight)'), ('transport', 'Ground transport booked'), ('flight_change', 'Flight change'), ('rebooking', 'Rebooking'), ('emergency', 'Emergency'), ('incident', 'Incident report'), ('review', 'Approved or returned'), ('credential', 'Credential expiring'), ('delegation', 'Acting officer'), ('on_call', 'On call'), ('shift_log', 'Shift log for the supervisor'), ('timesheets_due', 'Timesheets due'), ('case_change', 'Case moved to another port or cancelled'), ('agency', 'Message to an agency')], max_length=16),
         ),
         migrations.CreateModel(
             name='Contact',
@@ -117,4 +117,26 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(officers_manage_their_ports, migrations.RunPython.noop),
+        # Issue 15's checks in words on their field (FieldCheck, as issue 17's): the same checks
+        # in the database, so the tables are not touched.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.RemoveConstraint(
+                    model_name='notification',
+                    name='notification_one_addressee',
+                ),
+                migrations.RemoveConstraint(
+                    model_name='notification',
+                    name='notification_external_is_restricted',
+                ),
+                migrations.AddConstraint(
+                    model_name='notification',
+                    constraint=poe_ops.constraints.FieldCheck(condition=models.Q(('recipient__isnull', True), ('recipient_email', ''), _connector='OR'), field='recipient_email', name='notification_one_addressee', violation_error_code='notification_one_addressee', violation_error_message='A notification goes to a user or to an address, not both.'),
+                ),
+                migrations.AddConstraint(
+                    model_name='notification',
+                    constraint=poe_ops.constraints.FieldCheck(condition=models.Q(('recipient_email', ''), ('restricted', True), _connector='OR'), field='restricted', name='notification_external_is_restricted', violation_error_code='notification_external_is_restricted', violation_error_message="A message to an outside address is restricted to HQ and the port's officers."),
+                ),
+            ],
+        ),
     ]

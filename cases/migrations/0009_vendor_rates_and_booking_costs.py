@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_arrival_steps'),
+        ('cases', '0008_remove_unaccompanied_minor'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -127,6 +127,60 @@ class Migration(migrations.Migration):
                 migrations.AddConstraint(
                     model_name='vendorrating',
                     constraint=poe_ops.constraints.FieldCheck(condition=models.Q(('rating__gte', 1), ('rating__lte', 5)), field='rating', name='rating_one_to_five', violation_error_code='rating_one_to_five', violation_error_message='A rating is from 1 (poor) to 5 (excellent).'),
+                ),
+            ],
+        ),
+        # Issue 15's checks in words on their field (FieldCheck, as issue 17's): the same checks
+        # in the database, so the tables are not touched.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.RemoveConstraint(
+                    model_name='custodyhandover',
+                    name='custody_names_the_receiver',
+                ),
+                migrations.RemoveConstraint(
+                    model_name='custodyhandover',
+                    name='custody_identifies_the_receiver',
+                ),
+                migrations.RemoveConstraint(
+                    model_name='custodyhandover',
+                    name='custody_of_a_minor_is_signed',
+                ),
+                migrations.RemoveConstraint(
+                    model_name='custodyhandover',
+                    name='custody_of_a_minor_to_the_expected_receiver',
+                ),
+                migrations.RemoveConstraint(
+                    model_name='custodyhandover',
+                    name='custody_another_receiver_has_a_reason',
+                ),
+                migrations.RemoveConstraint(
+                    model_name='expectedreceiver',
+                    name='expected_receiver_named',
+                ),
+                migrations.AddConstraint(
+                    model_name='custodyhandover',
+                    constraint=poe_ops.constraints.FieldCheck(condition=models.Q(models.Q(('to_name', ''), _negated=True), models.Q(('to_organisation', ''), _negated=True)), field='to_name', name='custody_names_the_receiver', violation_error_code='custody_names_the_receiver', violation_error_message='Say who received them: a name and an organisation.'),
+                ),
+                migrations.AddConstraint(
+                    model_name='custodyhandover',
+                    constraint=poe_ops.constraints.FieldCheck(condition=models.Q(models.Q(('receiver_check', ''), ('of_minor', False)), models.Q(models.Q(('to_id_type', ''), _negated=True), models.Q(('to_id_last_digits', ''), _negated=True), models.Q(('to_phone', ''), _negated=True)), _connector='OR'), field='to_id_last_digits', name='custody_identifies_the_receiver', violation_error_code='custody_identifies_the_receiver', violation_error_message="The receiver's ID (its type and last digits) and phone number are needed."),
+                ),
+                migrations.AddConstraint(
+                    model_name='custodyhandover',
+                    constraint=poe_ops.constraints.FieldCheck(condition=models.Q(('of_minor', False), models.Q(models.Q(('from_signature', ''), _negated=True), models.Q(('to_signature', ''), _negated=True)), _connector='OR'), field='to_signature', name='custody_of_a_minor_is_signed', violation_error_code='custody_of_a_minor_is_signed', violation_error_message='A minor is handed over with both signatures.'),
+                ),
+                migrations.AddConstraint(
+                    model_name='custodyhandover',
+                    constraint=poe_ops.constraints.FieldCheck(condition=models.Q(('of_minor', False), models.Q(('to_kind__in', ['agency', 'us_tie']), _negated=True), ('receiver_check', 'expected'), models.Q(('receiver_check', 'override'), ('override_by__isnull', False)), _connector='OR'), field='receiver_check', name='custody_of_a_minor_to_the_expected_receiver', violation_error_code='custody_of_a_minor_to_the_expected_receiver', violation_error_message='A minor goes to the expected receiver, or to another one an officer authorised.'),
+                ),
+                migrations.AddConstraint(
+                    model_name='custodyhandover',
+                    constraint=poe_ops.constraints.FieldCheck(condition=models.Q(models.Q(('receiver_check__in', ['other', 'override']), _negated=True), models.Q(('receiver_reason', ''), _negated=True), _connector='OR'), field='receiver_reason', name='custody_another_receiver_has_a_reason', violation_error_code='custody_another_receiver_has_a_reason', violation_error_message='Say why someone other than the expected receiver took them.'),
+                ),
+                migrations.AddConstraint(
+                    model_name='expectedreceiver',
+                    constraint=poe_ops.constraints.FieldCheck(condition=models.Q(models.Q(('name', ''), _negated=True), models.Q(('organisation', ''), _negated=True)), field='name', name='expected_receiver_named', violation_error_code='expected_receiver_named', violation_error_message='Name the receiver and their organisation.'),
                 ),
             ],
         ),

@@ -1,0 +1,75 @@
+"""How far a flight's people are, in the words the hall uses — "4 of 9 met · 2 cleared · 1
+done" — and the flight page's "still to do" view. Read from the rows the page already built:
+no query of its own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from arrivals.queries.portday import CaseBlock
+from cases.steps import EXCEPTIONS, OUTCOMES, ArrivalStep
+
+_ORDER = list(ArrivalStep.values)
+# Not met (yet, or at all): still expected, did not turn up, or moved to another flight. Named
+# by value so that steps added later (e.g. "needs rebooking") can join without a code change.
+NOT_MET = frozenset({"expected", "no_show", "needs_rebooking", "rebooked"})
+# Nothing more to do for this flight: an outcome reached, or the person is not coming on it.
+FINISHED = OUTCOMES | frozenset({"no_show", "rebooked"})
+
+
+def is_met(step: str) -> bool:
+    return step not in NOT_MET
+
+
+# Admitted, though off the normal path: counts as through CBP.
+ADMITTED_OFF_PATH = frozenset({"deferred_inspection"})
+
+
+def is_cleared(step: str) -> bool:
+    """Through CBP: admitted, or any step on the normal path after it."""
+    if step in ADMITTED_OFF_PATH:
+        return True
+    return (
+        step in _ORDER
+        and _ORDER.index(step) >= _ORDER.index(ArrivalStep.CBP_CLEARED)
+        and step not in EXCEPTIONS
+    )
+
+
+def is_done(step: str) -> bool:
+    return step in OUTCOMES
+
+
+def is_still_to_do(step: str) -> bool:
+    return step not in FINISHED
+
+
+@dataclass(frozen=True)
+class FlightProgress:
+    people: int
+    met: int
+    cleared: int
+    done: int
+    still_to_do: int
+
+
+def flight_progress(blocks: list[CaseBlock]) -> FlightProgress:
+    steps = [row.individual.current_step for block in blocks for row in block.rows]
+    return FlightProgress(
+        people=len(steps),
+        met=sum(1 for s in steps if is_met(s)),
+        cleared=sum(1 for s in steps if is_cleared(s)),
+        done=sum(1 for s in steps if is_done(s)),
+        still_to_do=sum(1 for s in steps if is_still_to_do(s)),
+    )
+
+
+def still_to_do(blocks: list[CaseBlock]) -> list[CaseBlock]:
+    """The blocks with only the people still to do on them (a case with nobody left goes);
+    each case keeps its all-at-once buttons, which move everyone of it on the flight."""
+    kept = []
+    for block in blocks:
+        rows = [row for row in block.rows if is_still_to_do(row.individual.current_step)]
+        if rows:
+            kept.append(replace(block, rows=rows))
+    return kept

@@ -1,0 +1,358 @@
+"""The tablet survives the airport, in real Chromium: a minute without network while five people
+on two flights are tapped, every tap recorded once when it is back; a session that ended under
+a tap, signed in again from the dialog with the page left where it was; a second tablet that
+sees the first one's taps without reloading; a tap refused on replay said in words; installable;
+and the pages it uses free of serious accessibility findings at 768x1024."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+from django.contrib.sessions.models import Session
+from playwright.sync_api import expect
+
+from arrivals.models import StepEvent
+from arrivals.services import checkin
+from cases.models import Individual
+from poe_ops.keys import new_key
+from tests.browser.tablet import ARTIFACTS, TABLET_SIZES, serious_findings, shoot, sign_in
+from tests.factories import PASSWORD, FlightFactory, VendorFactory
+from tests.scenarios import family_on_flight
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+OFFLINE_SECONDS = 60
+
+
+@pytest.fixture(autouse=True)
+def quiet_before_the_database_is_emptied(context):
+    """These pages keep talking to the server by themselves (taps being sent, the page
+    refreshing itself). Close the browser first and let the live server finish what it was
+    answering, so emptying the tables after the test never meets a request mid-transaction."""
+    yield
+    for page in context.pages:
+        page.close()
+    time.sleep(1)
+
+
+@pytest.fixture
+def two_flights(atl):
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    first = FlightFactory.create(port=atl, scheduled_arrival=now, carrier="QR", number="747")
+    second = FlightFactory.create(
+        port=atl, scheduled_arrival=now + dt.timedelta(minutes=20), carrier="EK", number="201"
+    )
+    _, on_first = family_on_flight(atl, first, size=3)
+    _, on_second = family_on_flight(atl, second, size=2)
+    family_on_flight(atl, second, size=2)  # still expected when we are done
+    return first, second, on_first, on_second
+
+
+def real_errors(page) -> list[str]:
+    """Console errors other than the browser reporting a request the test made fail on purpose
+    (no network, a signed-out session)."""
+    return [e for e in page.console_errors if "Failed to load resource" not in e]
+
+
+def worker_ready(page) -> None:
+    """Wait until the service worker is active: pages opened from then on are kept by it."""
+    assert page.evaluate("navigator.serviceWorker.ready.then(r => !!r.active)") is True
+
+
+def controlled(page) -> None:
+    """Wait until the service worker is in charge of the page (it then keeps what it shows)."""
+    for _ in range(100):
+        if page.evaluate("!!(navigator.serviceWorker && navigator.serviceWorker.controller)"):
+            return
+        time.sleep(0.1)
+    raise AssertionError("the service worker never took charge of the page")
+
+
+def shoot_state(page, name: str) -> None:
+    """A screenshot of what the tablet shows now, at both tablet sizes (not full page: the
+    banner sits at the bottom of the screen)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    before = page.viewport_size
+    for width, height in TABLET_SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(150)
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}x{height}.png"))
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.set_viewport_size(before)
+
+
+def test_a_minute_offline_loses_no_tap_and_doubles_none(
+    watched_page, live_server, atl, atl_associate, two_flights
+):
+    first, second, on_first, on_second = two_flights
+    page = watched_page
+    page.set_viewport_size({"width": 768, "height": 1024})
+    sign_in(page, live_server, "atl.associate")
+    page.wait_for_url(f"{live_server.url}/ports/ATL/today/")
+    first_url = f"{live_server.url}/ports/ATL/flights/{first.pk}/"
+    second_url = f"{live_server.url}/ports/ATL/flights/{second.pk}/"
+    worker_ready(page)
+    page.goto(second_url)  # kept by the worker for reading offline
+    page.goto(first_url)
+    controlled(page)
+
+    page.context.set_offline(True)
+    cut = time.monotonic()
+    for person in on_first:
+        row = page.locator(f"#person-{person.pk}")
+        row.locator("button[value=met]").click()
+        expect(row.locator(".tap-status")).to_have_text("Met · waiting for network")
+    expect(page.locator("#tap-banner")).to_contain_text("No network: 3 taps wait on this tablet")
+
+    page.goto(second_url)  # the copy kept on the tablet
+    expect(page.locator("#offline-copy")).to_be_visible()
+    expect(page.locator("#offline-copy")).to_contain_text("as of")
+    for person in on_second:
+        row = page.locator(f"#person-{person.pk}")
+        row.locator("button[value=met]").click()
+        expect(row.locator(".tap-status")).to_have_text("Met · waiting for network")
+    expect(page.locator("#tap-banner")).to_contain_text("5 taps wait on this tablet")
+    shoot_state(page, "tablet-offline-queued")
+    assert not StepEvent.objects.exists(), "nothing reached the server while offline"
+    time.sleep(max(0, OFFLINE_SECONDS - (time.monotonic() - cut)))
+
+    page.context.set_offline(False)
+    for person in on_second:
+        expect(page.locator(f"#person-{person.pk}")).to_have_class(
+            "person-row step-met", timeout=15000
+        )
+    expect(page.locator("#tap-banner")).to_contain_text("Back online: 5 waiting taps were recorded")
+    everyone = on_first + on_second
+    for person in everyone:
+        events = StepEvent.objects.filter(individual=person)
+        assert [(e.to_step, e.accepted) for e in events] == [("met", True)], person
+        assert Individual.objects.get(pk=person.pk).current_step == "met"
+    assert StepEvent.objects.count() == 5
+    page.goto(first_url)
+    for person in on_first:
+        expect(page.locator(f"#person-{person.pk}")).to_have_class("person-row step-met")
+    assert real_errors(page) == []
+
+
+def test_a_tap_after_the_session_ended_is_sent_once_signed_in_from_the_dialog(
+    watched_page, live_server, atl, atl_associate, two_flights
+):
+    first, _second, on_first, _ = two_flights
+    for _ in range(4):  # a page long enough to scroll
+        family_on_flight(atl, first, size=3)
+    page = watched_page
+    page.set_viewport_size({"width": 1024, "height": 768})
+    sign_in(page, live_server, "atl.associate")
+    page.wait_for_url(f"{live_server.url}/ports/ATL/today/")
+    url = f"{live_server.url}/ports/ATL/flights/{first.pk}/"
+    page.goto(url)
+    person = on_first[2]
+    page.locator(f"#person-{person.pk}").scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, 200)")
+    page.evaluate("window.__samePage = true")
+    scrolled = page.evaluate("window.scrollY")
+    assert scrolled > 0
+
+    Session.objects.all().delete()  # the session ends (idle, end of shift, an administrator)
+    page.locator(f"#person-{person.pk} button[value=met]").click()
+    dialog = page.locator("#signin-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("1 tap is kept on this tablet")
+    expect(page.locator(f"#person-{person.pk} .tap-status")).to_have_text(
+        "Met · waiting for you to sign in"
+    )
+    expect(dialog.get_by_label("Username")).to_have_value("atl.associate")
+    assert not StepEvent.objects.exists()
+    shoot_state(page, "tablet-sign-in-dialog")
+
+    dialog.get_by_label("Password").fill("not the password")
+    dialog.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#signin-errors")).to_contain_text("correct username and password")
+    dialog.get_by_label("Password").fill(PASSWORD)
+    dialog.get_by_role("button", name="Sign in").click()
+    expect(dialog).to_be_hidden()
+    expect(page.locator(f"#person-{person.pk}")).to_have_class("person-row step-met")
+    event = StepEvent.objects.get()
+    assert (event.individual_id, event.to_step, event.actor) == (person.pk, "met", atl_associate)
+    assert page.url == url
+    assert page.evaluate("window.__samePage") is True, "the page was not reloaded"
+    assert abs(page.evaluate("window.scrollY") - scrolled) < 150, "the page stayed where it was"
+
+    # The sign-in renewed the page's CSRF token: the next tap goes straight through.
+    other = on_first[1]
+    page.locator(f"#person-{other.pk} button[value=met]").click()
+    expect(page.locator(f"#person-{other.pk}")).to_have_class("person-row step-met")
+    assert StepEvent.objects.count() == 2
+    assert real_errors(page) == []
+
+
+def test_a_second_tablet_sees_the_first_ones_taps_without_reloading(
+    page, browser, live_server, settings, atl, atl_associate, atl_senior, two_flights
+):
+    settings.POE_TABLET_REFRESH_SECONDS = 2
+    first, _second, on_first, _ = two_flights
+    url = f"{live_server.url}/ports/ATL/flights/{first.pk}/"
+    other_tablet = browser.new_context(viewport={"width": 768, "height": 1024})
+    try:
+        one, two = page, other_tablet.new_page()
+        one.set_viewport_size({"width": 768, "height": 1024})
+        for tablet, username in ((one, "atl.associate"), (two, "atl.senior")):
+            sign_in(tablet, live_server, username)
+            tablet.wait_for_url(f"{live_server.url}/ports/ATL/today/")
+        two.evaluate("window.__samePage = true")  # the day page first
+        one.goto(url)
+        one.locator(f"#person-{on_first[0].pk} button[value=met]").click()
+        expect(one.locator(f"#person-{on_first[0].pk}")).to_have_class("person-row step-met")
+        expect(two.locator(f"#flight-{first.pk} [data-step=met]")).to_contain_text(
+            "1", timeout=10000
+        )
+        assert two.evaluate("window.__samePage") is True
+
+        two.goto(url)
+        two.evaluate("window.__samePage = true")
+        expect(two.locator("#flight-progress")).to_contain_text("1 of 3 met")
+        one.locator(f"#case-{on_first[0].case_id} button", has_text="All 2 → Met").click()
+        for person in on_first:
+            expect(two.locator(f"#person-{person.pk}")).to_have_class(
+                "person-row step-met", timeout=10000
+            )
+        expect(two.locator("#flight-progress")).to_contain_text("3 of 3 met")
+        assert two.evaluate("window.__samePage") is True, "the second tablet did not reload"
+    finally:
+        other_tablet.close()
+
+
+def test_a_waiting_tap_refused_on_replay_is_said_in_words(
+    watched_page, live_server, atl, atl_associate, atl_senior, two_flights
+):
+    first, _second, on_first, _ = two_flights
+    person = on_first[0]
+    page = watched_page
+    page.set_viewport_size({"width": 1024, "height": 768})
+    sign_in(page, live_server, "atl.associate")
+    page.wait_for_url(f"{live_server.url}/ports/ATL/today/")
+    page.goto(f"{live_server.url}/ports/ATL/flights/{first.pk}/")
+    page.context.set_offline(True)
+    page.locator(f"#person-{person.pk} button[value=no_show]").click()
+    expect(page.locator(f"#person-{person.pk} .tap-status")).to_contain_text("waiting for network")
+    # Meanwhile another associate meets the person (their tablet had network).
+    checkin.move_individual(atl_senior, person.pk, "met", idempotency_key=new_key())
+    page.context.set_offline(False)
+    row = page.locator(f"#person-{person.pk}")
+    expect(row.locator(".step-message.is-refusal")).to_contain_text("Cannot mark no-show")
+    banner = page.locator("#tap-banner")
+    expect(banner).to_contain_text(f"Not recorded — No-show for {person}")
+    shoot_state(page, "tablet-refused-on-replay")
+    refused = StepEvent.objects.get(accepted=False)
+    assert (refused.actor, refused.to_step) == (atl_associate, "no_show")
+    assert Individual.objects.get(pk=person.pk).current_step == "met"
+    banner.get_by_role("button", name="Dismiss").click()
+    expect(banner).to_be_hidden()
+    assert real_errors(page) == []
+
+
+def test_the_tablet_can_install_poe_ops_and_names_itself(
+    watched_page, live_server, atl, atl_associate, two_flights
+):
+    page = watched_page
+    page.set_viewport_size({"width": 1024, "height": 768})
+    sign_in(page, live_server, "atl.associate")
+    page.wait_for_url(f"{live_server.url}/ports/ATL/today/")
+    worker_ready(page)
+    page.reload()
+    controlled(page)
+    assert [w.url for w in page.context.service_workers] == [f"{live_server.url}/sw.js"]
+    cdp = page.context.new_cdp_session(page)
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["url"].endswith("/manifest.webmanifest")
+    assert manifest.get("errors", []) == []
+    installability = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    # A test browser profile is always "incognito" to Chromium; nothing else may stand in the way.
+    assert [e["errorId"] for e in installability if e["errorId"] != "in-incognito"] == []
+
+    page.get_by_role("link", name="Name this tablet").click()
+    page.get_by_label("Name of this tablet").fill("ATL tablet 3")
+    page.get_by_role("button", name="Save the name").click()
+    page.wait_for_url(f"{live_server.url}/ports/ATL/today/")
+    expect(page.locator(".device-name")).to_contain_text("ATL tablet 3")
+    first, _second, on_first, _ = two_flights
+    page.goto(f"{live_server.url}/ports/ATL/flights/{first.pk}/")
+    page.locator(f"#person-{on_first[0].pk} button[value=met]").click()
+    expect(page.locator(f"#person-{on_first[0].pk}")).to_have_class("person-row step-met")
+    assert StepEvent.objects.get().device == "ATL tablet 3"
+    page.goto(f"{live_server.url}/cases/{on_first[0].case.case_number}/")
+    expect(page.locator(".history .device")).to_have_text("ATL tablet 3")
+    assert real_errors(page) == []
+
+
+def test_search_and_the_case_page_move_people_like_the_flight_page(
+    watched_page, live_server, atl, atl_associate, two_flights
+):
+    _first, _second, on_first, _ = two_flights
+    case = on_first[0].case
+    onward = FlightFactory.create(
+        port=atl,
+        carrier="DL",
+        number="1234",
+        origin="ATL",
+        destination="BOI",
+        scheduled_departure=dt.datetime.now(dt.UTC) + dt.timedelta(hours=5),
+    )
+    case.segments.create(flight=onward, direction="onward")
+    page = watched_page
+    page.set_viewport_size({"width": 768, "height": 1024})
+    sign_in(page, live_server, "atl.associate")
+    page.wait_for_url(f"{live_server.url}/ports/ATL/today/")
+    page.get_by_label("Find a person or case").fill(case.case_number)
+    page.get_by_role("button", name="Search").click()
+    result = page.locator(f"#case-{case.pk}")
+    result.get_by_role("button", name="All 3 → Met").click()
+    for person in on_first:
+        expect(page.locator(f"#person-{person.pk}")).to_have_class("result-person step-met")
+    shoot(page, "tablet-search-after-all-met")
+    page.goto(f"{live_server.url}/cases/{case.case_number}/")
+    card = page.locator(f"#person-{on_first[0].pk}")
+    card.get_by_role("button", name="Admitted by CBP", exact=True).click()
+    expect(card).to_have_class("person step-cbp_cleared")
+    expect(card.get_by_role("button", name="Undo admitted by CBP")).to_be_visible()
+    card.get_by_role("button", name="Undo admitted by CBP").click()
+    expect(card).to_have_class("person step-met")
+    shoot(page, "tablet-case-page")
+    # The itinerary fits a portrait tablet: no sideways scrolling inside its panel either.
+    page.set_viewport_size({"width": 768, "height": 1024})
+    wrap = page.locator("#case-itinerary ~ .table-wrap")
+    assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth")
+    for cell in wrap.locator("td", has_text="Whole case").all():  # the "Who" column, not clipped
+        assert cell.evaluate("c => c.getBoundingClientRect().right <= innerWidth")
+    assert Individual.objects.get(pk=on_first[0].pk).current_step == "met"
+    assert real_errors(page) == []
+
+
+@pytest.mark.parametrize("where", ["flight", "case", "search", "hotel", "rebook"])
+def test_the_tablets_pages_have_no_serious_accessibility_findings(
+    page, live_server, atl, atl_associate, two_flights, where
+):
+    first, _second, on_first, _ = two_flights
+    case = on_first[0].case
+    VendorFactory.create(port=atl, kind="hotel", name="Airport Gateway Inn")
+    page.set_viewport_size({"width": 768, "height": 1024})
+    sign_in(page, live_server, "atl.associate")
+    page.wait_for_url(f"{live_server.url}/ports/ATL/today/")
+    if where == "flight":
+        page.goto(f"{live_server.url}/ports/ATL/flights/{first.pk}/")
+        page.context.set_offline(True)  # with a waiting tap and the banner on the page
+        page.locator(f"#person-{on_first[0].pk} button[value=met]").click()
+        expect(page.locator("#tap-banner")).to_be_visible()
+    elif where == "case":
+        page.goto(f"{live_server.url}/cases/{case.case_number}/")
+    elif where == "search":
+        page.goto(f"{live_server.url}/ports/ATL/search/")
+        page.get_by_label("Find a person or case").fill(case.case_number)
+        page.get_by_role("button", name="Search").click()
+        expect(page.locator(f"#case-{case.pk}")).to_be_visible()
+    else:
+        page.goto(f"{live_server.url}/cases/{case.case_number}/{where}/")
+    assert serious_findings(page) == []
+    page.context.set_offline(False)
