@@ -19,6 +19,7 @@ from poe_ops.refusals import Refusal
 from poe_ops.services.contacts import add_contact
 from poe_ops.services.oncall import clear_on_call, set_on_call
 from tests.factories import (
+    AgencyOfficeFactory,
     ContactFactory,
     DelegationFactory,
     FlightFactory,
@@ -83,6 +84,36 @@ def test_contacts_are_kept_by_officers_audited_and_escaped(client, atl, atl_offi
     assert event.changes == {"name": ["<b>Watch</b>", "Watch commander"]}
 
 
+def test_the_agencies_local_offices_serving_the_port_are_in_its_directory(
+    client, atl, jfk, atl_associate
+):
+    """Issue 15's offices, kept by HQ: those tied to the port, active, of an active agency —
+    with their address, both phones and email, found by the tablet's search too."""
+    from cases.models import ResettlementAgency
+
+    AgencyOfficeFactory.create(
+        name="IRC Atlanta", address="2305 Parklake Dr NE", city="Atlanta", state="GA",
+        duty_phone="+1 404 555 0160", after_hours_phone="+1 404 555 0169",
+        email="atlanta@irc.example.org", ports=[atl],
+    )  # fmt: skip
+    AgencyOfficeFactory.create(name="IRC New York", city="New York", state="NY", ports=[jfk])
+    AgencyOfficeFactory.create(name="IRC Decatur (closed)", active=False, ports=[atl])
+    emm = ResettlementAgency.objects.get(code="EMM")
+    assert not emm.active  # wound down in 2025 (issue 15's data migration)
+    AgencyOfficeFactory.create(agency=emm, name="EMM Atlanta", ports=[atl])
+    client.force_login(atl_associate)
+    page = client.get("/ports/ATL/contacts/").content.decode()
+    assert "IRC Atlanta" in page and "2305 Parklake Dr NE, Atlanta, GA" in page
+    assert 'href="tel:+1 404 555 0160"' in page and 'href="tel:+1 404 555 0169"' in page
+    assert "After hours +1 404 555 0169" in page and "atlanta@irc.example.org" in page
+    for absent in ("IRC New York", "IRC Decatur", "EMM Atlanta"):
+        assert absent not in page, absent
+    found = client.get("/ports/ATL/contacts/", {"q": "4045550169"}).content.decode()
+    assert "1 found" in found and "IRC Atlanta" in found
+    only = client.get("/ports/ATL/contacts/", {"kind": "agency"}).content.decode()
+    assert "1 found" in only and 'data-source="agency_office"' in only
+
+
 def test_the_directory_page_takes_a_fixed_number_of_queries(
     client, atl, atl_associate, django_assert_max_num_queries
 ):
@@ -91,9 +122,10 @@ def test_the_directory_page_takes_a_fixed_number_of_queries(
     for n in range(30):
         ContactFactory.create(port=atl, name=f"Desk {n}")
         VendorFactory.create(port=atl, phone=f"+1 404 555 {n:04d}")
-    with django_assert_max_num_queries(10):
+        AgencyOfficeFactory.create(ports=[atl])
+    with django_assert_max_num_queries(11):
         response = client.get("/ports/ATL/contacts/")
-    assert response.content.decode().count('class="directory-entry"') == 60
+    assert response.content.decode().count('class="directory-entry"') == 90
 
 
 # --- On call ---------------------------------------------------------------------------------

@@ -2,17 +2,18 @@
 (``poe_ops.models.Contact``), the vendors in use (their phone is on the vendor), and the
 resettlement agencies' local offices.
 
-Agencies' local offices: the ``AgencyOffice`` model arrives with issue 15 (hand-over). Until
-then ``agency_offices`` lists none, and officers may keep an office as a contact of the kind
-"Agency local office". Plugging them in is this one function: read the offices that serve the
-port and return them as ``Entry`` rows (``source="agency_office"``); the page, the search and
-the tests of the directory take them from there."""
+Agencies' local offices are kept by Operations HQ (``cases.models.AgencyOffice``, ``/agencies/``)
+and tied to the ports whose arrivals they receive (``AgencyOffice.ports``); the directory lists
+the active ones of active agencies, as ``Entry`` rows (``source="agency_office"``). Officers may
+still keep an office as a contact of the kind "Agency local office" (a second number, say)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cases.models import AgencyOffice
 from cases.models.bookings import Vendor
+from cases.queries.agencies import offices_at
 from poe_ops.models import Contact, Port
 from poe_ops.text import fold
 
@@ -94,17 +95,40 @@ def _vendors(port: Port) -> list[Entry]:
     ]
 
 
+def _address(office: AgencyOffice) -> str:
+    place = f"{office.city}, {office.state}" if office.city else office.state
+    if not office.address:
+        return place
+    return office.address if office.city in office.address else f"{office.address}, {place}"
+
+
 def agency_offices(port: Port) -> list[Entry]:
     """The resettlement agencies' local offices that receive the port's cases, as directory
-    entries (kind "Agency local office"). None until ``AgencyOffice`` exists (issue 15): the
-    lead plugs it in here after merging."""
-    return []
+    entries (kind "Agency local office"): those HQ tied to the port, active, of an agency still
+    active (``cases.queries.agencies.offices_at``, issue 15's reading of "the port's contacts").
+    One query."""
+    return [
+        Entry(
+            source="agency_office",
+            kind=AGENCY_OFFICE_KIND,
+            kind_label=Contact.Kind.AGENCY.label,
+            name=office.name,
+            organisation=office.agency.name,
+            role="",
+            phone=office.duty_phone,
+            after_hours_phone=office.after_hours_phone,
+            email=office.email,
+            notes=_address(office),
+            pk=office.pk,
+        )
+        for office in offices_at(port)
+    ]
 
 
 def directory(port: Port, query: str = "", kind: str = "") -> list[Entry]:
     """The port's directory, grouped by kind then name, narrowed to entries whose words hold
     every word of ``query`` and to ``kind``. Two queries (contacts, vendors) plus the agency
-    offices'."""
+    offices' (three in all)."""
     entries = [*_contacts(port), *_vendors(port), *agency_offices(port)]
     if kind:
         entries = [e for e in entries if e.kind == kind]
