@@ -171,8 +171,7 @@ def test_the_case_page_query_count_does_not_grow_with_its_bookings(
         booking = HotelBookingFactory.create(case=case)
         booking.individuals.set(people)
         GroundTransportBookingFactory.create(case=case)
-    # As test_case_page's 23, plus the bookings' people (hotel, transport) and meals: the same
-    # however many.
+    # As test_case_page's 23, plus the bookings' people and meals: the same however many.
     with django_assert_max_num_queries(26):
         assert client.get(f"/cases/{case.case_number}/").status_code == 200
 

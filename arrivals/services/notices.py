@@ -245,7 +245,8 @@ def departure_changed(
 ) -> None:
     """An onward flight leaving the port: a delay or a new estimate of 30 minutes or more, with
     the new departure and who is booked and at risk; a cancellation once, naming everyone it put
-    into "needs rebooking" (``rebooking``) and anyone not moved, with why (``staying``)."""
+    into "needs rebooking" (``rebooking``) and anyone not moved, with why (``staying``). The
+    agency office of each case booked on it hears of it too, of its own case only."""
     port = flight.port
     cancelled = flight.status == Flight.Status.CANCELLED and before["status"] != flight.status
     delayed = flight.status == Flight.Status.DELAYED and before["status"] != flight.status
@@ -294,6 +295,7 @@ def departure_changed(
     subject = f"{port.iata} · Flight change: {flight.code} {flight.scheduled_date:%d %b} {what}"
     context = {"summary": summary, "details": details, "path": _flight_path(flight)}
     notify(NotificationKind.FLIGHT_CHANGE, port, flight, subject, context)
+    agency_notices.departure_changed(flight)
 
 
 def onward_legs_text(case: Case, individual: Individual | None = None) -> str:

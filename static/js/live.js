@@ -9,6 +9,12 @@
   "use strict";
   var lastRefresh = Date.now();
   var inFlight = false;
+  // Forms saved through htmx on the page (a family's bags, a hospital's name: not taps, which
+  // static/js/taps.js sends): one on its way, and when the last was answered. A refresh that
+  // left before such an answer may show the page as it was before it, so it is not put in.
+  var changesSent = 0;
+  var changeSentAt = 0;
+  var lastChangeAt = 0;
 
   function region() {
     return document.getElementById("flight-live") || document.getElementById("day-live");
@@ -26,6 +32,8 @@
     if (!el || !window.htmx || document.hidden || inFlight || navigator.onLine === false) { return; }
     if (document.body.getAttribute("data-copy") === "offline") { return; }
     if (window.poeTaps && (window.poeTaps.isSignedOut() || window.poeTaps.isSending())) { return; }
+    if (changesSent > 0 && Date.now() - changeSentAt < 30000) { return; }  // else: an answer lost
+    changesSent = 0;
     lastRefresh = Date.now();
     inFlight = true;
     window.htmx.trigger(el, "live-refresh");
@@ -162,20 +170,45 @@
     mergeList(list, items(freshList, ":scope > li[id]"), replace, null);
   }
 
+  // The page's own refresh, told apart by the element that asked (htmx also tells an element's
+  // nearest ancestor still on the page, here often the live region, about a request whose element
+  // a swap took away).
+  function isRefresh(event) {
+    var config = event.detail.requestConfig;
+    return !!config && config.elt === region();
+  }
+
+  function isChange(event) {
+    var config = event.detail.requestConfig;
+    return !!config && config.elt !== region() && String(config.verb || "get").toLowerCase() !== "get";
+  }
+
+  document.addEventListener("htmx:beforeSend", function (event) {
+    if (!isChange(event) || !event.detail.xhr) { return; }
+    changesSent += 1;
+    changeSentAt = Date.now();
+    // Counted off when the answer is in and swapped, whatever became of the form that sent it.
+    event.detail.xhr.addEventListener("loadend", function () {
+      changesSent = Math.max(0, changesSent - 1);
+      lastChangeAt = Date.now();
+    });
+  });
+
   ["htmx:sendError", "htmx:responseError"].forEach(function (name) {
     document.addEventListener(name, function (event) {
-      if (event.detail.elt === region()) { inFlight = false; }
+      if (isRefresh(event)) { inFlight = false; }
     });
   });
 
   document.addEventListener("htmx:afterRequest", function (event) {
     var live = region();
-    if (!live || event.detail.elt !== live) { return; }
+    if (!live || !isRefresh(event)) { return; }
     inFlight = false;
     if (!event.detail.successful || !event.detail.xhr) { return; }
-    if (window.poeTaps && window.poeTaps.answeredSince(lastRefresh)) {
-      // A tap was answered while this was on its way: it may show people as they were before.
-      // Ask again instead.
+    if ((window.poeTaps && window.poeTaps.answeredSince(lastRefresh)) || lastChangeAt >= lastRefresh ||
+        changesSent > 0) {
+      // A tap or a saved form was answered (or is on its way) while this was on its way: it may
+      // show people and buttons as they were before. Ask again instead.
       lastRefresh = 0;
       return;
     }

@@ -63,11 +63,7 @@ def test_an_associate_moves_a_family_through_the_steps_and_undoes_one(
     expect(block.locator(".person-row.step-bags_claimed")).to_have_count(3)
     expect(block.locator(".step-detail").first).to_have_text("4 bags")
     block.locator("button", has_text="All 3 → Through customs").click()
-    # Known race (left open, see docs/decisions.md, issue 13): under load the block has been
-    # seen to keep the rows from before this tap until the page's next refresh (15 s), although
-    # the tap was recorded and answered. 20 s covers one refresh; a block that never catches up
-    # still fails here.
-    expect(block.locator(".person-row.step-customs_cleared")).to_have_count(3, timeout=20_000)
+    expect(block.locator(".person-row.step-customs_cleared")).to_have_count(3)
     for person in people:
         row = page.locator(f"#person-{person.pk}")
         row.locator("button[value=hotel]").click()

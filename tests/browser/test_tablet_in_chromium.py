@@ -11,7 +11,7 @@ import time
 
 import pytest
 from django.contrib.sessions.models import Session
-from playwright.sync_api import expect
+from playwright.sync_api import APIResponse, Route, expect
 
 from arrivals.models import StepEvent
 from arrivals.services import checkin
@@ -356,3 +356,57 @@ def test_the_tablets_pages_have_no_serious_accessibility_findings(
         page.goto(f"{live_server.url}/cases/{case.case_number}/{where}/")
     assert serious_findings(page) == []
     page.context.set_offline(False)
+
+
+def test_a_refresh_that_left_before_a_form_was_saved_does_not_put_back_the_old_buttons(
+    watched_page, live_server, settings, atl_associate, two_flights
+):
+    """The page's refresh is asked for, then the family's bags are recorded through their small
+    form, then the refresh's answer (drawn before the bags) comes in: the block keeps the buttons
+    that follow the bags, and the next tap works. (Under load this showed the buttons from before
+    the bags again, and a tap meant for "Through customs" opened the bags form instead.)"""
+    settings.POE_TABLET_REFRESH_SECONDS = 600  # only the refresh this test asks for
+    page = watched_page
+    first, _second, on_first, _ = two_flights
+    case_id = on_first[0].case_id
+    for step in ("met", "cbp_cleared"):
+        checkin.move_case(atl_associate, case_id, step, idempotency_key=new_key())
+    page.set_viewport_size({"width": 768, "height": 1024})
+    sign_in(page, live_server, "atl.associate")
+    page.wait_for_url(f"{live_server.url}/ports/ATL/today/")
+    page.goto(f"{live_server.url}/ports/ATL/flights/{first.pk}/")
+    block = page.locator(f"#case-{case_id}")
+    expect(block.locator(".person-row.step-cbp_cleared")).to_have_count(3)
+
+    held: list[tuple[Route, APIResponse]] = []
+
+    def hold_the_first_refresh(route: Route) -> None:
+        if route.request.headers.get("x-poe-live") and not held:
+            held.append((route, route.fetch()))  # drawn now, before the bags
+        else:
+            route.continue_()
+
+    page.route(f"**/ports/ATL/flights/{first.pk}/", hold_the_first_refresh)
+    page.evaluate("htmx.trigger(document.getElementById('flight-live'), 'live-refresh')")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the page did not ask for a refresh"
+    block.get_by_text("All 3 → Bags claimed…").click()
+    form = page.locator(f"#case-form-{case_id} form")
+    form.get_by_label("Bags claimed").fill("2")
+    form.get_by_role("button", name="Record bags claimed").click()
+    expect(block.locator(".person-row.step-bags_claimed")).to_have_count(3)
+
+    route, answer = held[0]
+    route.fulfill(response=answer)
+    page.wait_for_timeout(1500)  # the stale answer is in (and a fresh one asked for)
+    expect(block.locator(".person-row.step-bags_claimed")).to_have_count(3)
+    expect(block.get_by_text("All 3 → Bags claimed…")).to_have_count(0)
+    block.locator("button", has_text="All 3 → Through customs").click(timeout=5000)
+    expect(block.locator(".person-row.step-customs_cleared")).to_have_count(3)
+    assert [p.current_step for p in Individual.objects.filter(case_id=case_id)] == [
+        "customs_cleared"
+    ] * 3
+    assert real_errors(page) == []
