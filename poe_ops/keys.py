@@ -47,6 +47,19 @@ def check_key(key: str) -> str:
     return key
 
 
+def first_made(model: type[M], key: str | None, belongs: Callable[[M], bool]) -> M | None:
+    """The record a form's key already made (a double submit), if ``belongs`` says it is the
+    same kind of thing (another port's is refused as a reused key); ``None`` otherwise. For
+    services that check the new record against others (a unique name, an overlapping rate)
+    before ``once``: the repeat must get the first record back, not that check's refusal."""
+    if not key:
+        return None
+    found = model._default_manager.filter(idempotency_key=key).first()
+    if found is not None and not belongs(found):
+        raise Refusal(REUSED_KEY, code="reused_key")
+    return found
+
+
 def derive(key: str, part: object) -> str:
     """The key of a record made together with others by one submit: ``<key>:<part>``."""
     derived = f"{key}:{part}"

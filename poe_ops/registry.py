@@ -43,10 +43,13 @@ class ApprovalSource:
     key: str  # in URLs: /approvals/<key>/<pk>/approve/
     label: str  # "Incident report"
     model: type[Reviewable]
-    row_template: str  # renders one awaiting record as ``item``
-    # decide(actor, record, approve, comment) -> record: the app's service, which calls
-    # poe_ops.services.review.decide and adds its notifications.
-    decide: Callable[[Any, Any, bool, str], Reviewable]
+    # Renders one awaiting record as ``item``: four cells, under the inbox's columns What, Who,
+    # Port, Submitted (the inbox adds the Decision cell).
+    row_template: str
+    # decide(actor, record, approve, comment, **options) -> record: the app's service, which
+    # calls poe_ops.services.review.decide and adds its notifications. ``options`` are the
+    # posted values of ``options`` below (a ticked box arrives as True).
+    decide: Callable[..., Reviewable]
     select_related: tuple[str, ...] = ("port", "author")
     # Narrows what an officer may see beyond the port (sensitive categories), if needed.
     visible_to: Callable[[models.QuerySet[Any], Any], models.QuerySet[Any]] | None = field(
@@ -56,6 +59,17 @@ class ApprovalSource:
     # port's officers (protection reports to focal points); by default: submitted, at a port
     # they supervise, not their own, visible to them.
     awaiting: Callable[[Any], models.QuerySet[Any]] | None = field(default=None)
+    # Why a record must be opened and read before it is approved ("" when it need not: a
+    # high-severity incident must): the inbox links to it (``get_absolute_url``) instead of
+    # offering Approve, and says why.
+    open_first: Callable[[Any], str] | None = None
+    # Reads, in a fixed number of queries, what the rows show beyond the record itself (the
+    # shifts a leave request overlaps), setting attributes on the records.
+    prepare: Callable[[list[Any]], None] | None = None
+    # Names of the boolean choices a row's Approve form may post to ``decide``, and the template
+    # drawn inside that form to offer them (a form field, through the field template).
+    options: tuple[str, ...] = ()
+    approve_template: str = ""
 
 
 SOURCES: dict[str, ApprovalSource] = {}

@@ -2,9 +2,14 @@
 
 A role says what a person does; an object permission on a ``Port`` says where. Field staff get
 their role's permissions on each port they work at; Operations HQ staff belong to their office's
-group, which holds ``view_port`` and ``coordinate_port`` on every port that office oversees
-(kept in step with ``Port.office`` by ``sync_office_permissions``). The office's protection and
-medical focal points belong to its focal-point groups, which hold ``view_port`` there.
+group, which holds ``view_port``, ``coordinate_port`` and ``manage_port`` on every port that
+office oversees (kept in step with ``Port.office`` by ``sync_office_permissions``). The office's
+protection and medical focal points belong to its focal-point groups, which hold ``view_port``
+there.
+
+``approve_port`` is not stored: the scoping helper derives it for a port's officers
+(``supervise_port``) and for a senior associate acting as officer there during a delegation
+(``poe_ops.models.Delegation``), so "who may decide approvals here, now" is answered in one place.
 """
 
 from __future__ import annotations
@@ -28,7 +33,11 @@ VIEW = "view_port"
 OPERATE = "operate_port"
 COORDINATE = "coordinate_port"
 SUPERVISE = "supervise_port"
-PORT_PERMISSIONS = (VIEW, OPERATE, COORDINATE, SUPERVISE)
+MANAGE = "manage_port"  # staff, credentials, vendors and rates, contacts, on-call, delegations
+PORT_PERMISSIONS = (VIEW, OPERATE, COORDINATE, SUPERVISE, MANAGE)
+# Derived by poe_ops.scoping, never assigned: officers, and acting officers while delegated.
+APPROVE = "approve_port"
+SCOPED_PERMISSIONS = (*PORT_PERMISSIONS, APPROVE)
 
 
 class Role(models.TextChoices):
@@ -44,9 +53,9 @@ class Role(models.TextChoices):
 PORT_ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.ASSOCIATE: (VIEW, OPERATE),
     Role.SENIOR: (VIEW, OPERATE, COORDINATE),
-    Role.OFFICER: (VIEW, OPERATE, COORDINATE, SUPERVISE),
+    Role.OFFICER: (VIEW, OPERATE, COORDINATE, SUPERVISE, MANAGE),
 }
-HQ_PERMISSIONS: tuple[str, ...] = (VIEW, COORDINATE)
+HQ_PERMISSIONS: tuple[str, ...] = (VIEW, COORDINATE, MANAGE)
 # A focal point reads what is routed to them (and the cases it concerns); they run no arrivals.
 FOCAL_POINT_PERMISSIONS: tuple[str, ...] = (VIEW,)
 FOCAL_POINT_PREFIXES = {

@@ -209,6 +209,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "staffing.notify_expiring_credentials",
         "schedule": crontab(hour=11, minute=0),  # 06:00/07:00 on the U.S. east coast
     },
+    # ...and, in the days before timesheets fall due, of those still missing or not approved.
+    "staffing.remind_missing_timesheets": {
+        "task": "staffing.remind_missing_timesheets",
+        "schedule": crontab(hour=11, minute=5),
+    },
 }
 
 # --- Retention (docs/retention.md): how many days each kind of record is kept ------------------

@@ -11,7 +11,7 @@ class ReportsConfig(AppConfig):
         from reports import demo, documents, links
         from reports.models import IncidentReport
         from reports.queries.incidents import awaiting_decision, restrict_visible
-        from reports.services.incidents import decide_for_inbox
+        from reports.services.incidents import decide_for_inbox, read_first
 
         register(
             ApprovalSource(
@@ -23,6 +23,7 @@ class ReportsConfig(AppConfig):
                 select_related=("port", "author", "flight", "case"),
                 visible_to=restrict_visible,
                 awaiting=awaiting_decision,
+                open_first=read_first,
             )
         )
         documents.register()

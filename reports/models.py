@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, Individual
@@ -37,6 +38,9 @@ class IncidentSeverity(models.TextChoices):
     MEDIUM = "medium", "Medium"
     HIGH = "high", "High"
     CRITICAL = "critical", "Critical"
+
+
+READ_BEFORE_APPROVING = frozenset({IncidentSeverity.HIGH, IncidentSeverity.CRITICAL})
 
 
 class IncidentReport(Reviewable):
@@ -96,6 +100,9 @@ class IncidentReport(Reviewable):
     def __str__(self) -> str:
         return f"#{self.pk}" if self.pk else "(new)"
 
+    def get_absolute_url(self) -> str:
+        return reverse("reports:incident", args=[self.pk])
+
     @property
     def is_sensitive(self) -> bool:
         return self.category in SENSITIVE_CATEGORIES
@@ -107,6 +114,12 @@ class IncidentReport(Reviewable):
     @property
     def is_medical(self) -> bool:
         return self.category == IncidentCategory.MEDICAL
+
+    @property
+    def must_be_read_first(self) -> bool:
+        """High and critical reports are approved from their page, after reading them, never
+        from the inbox's list."""
+        return self.severity in READ_BEFORE_APPROVING
 
     @property
     def title(self) -> str:

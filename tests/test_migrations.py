@@ -104,6 +104,53 @@ def test_stored_names_are_folded_again_so_search_finds_other_letter_forms(refere
     assert folded["P1"] == "amina رحیمی" and folded["P2"] == "oyvind saether"
 
 
+def test_whoever_supervised_a_port_also_manages_it_after_the_upgrade(reference_data):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+    from guardian.models import GroupObjectPermission, UserObjectPermission
+
+    from poe_ops.models import Port
+    from poe_ops.scoping import has_port_perm
+
+    migrate([("poe_ops", "0009_document_table")])
+    with connection.cursor() as cursor:  # the Port model has columns this schema has not yet
+        cursor.execute("SELECT id FROM poe_ops_port WHERE iata = 'ATL'")
+        (atl_id,) = cursor.fetchone()
+    officer = get_user_model().objects.create(username="old.officer")
+    associate = get_user_model().objects.create(username="old.associate")
+    group = Group.objects.create(name="Old supervisors")
+    supervise = Permission.objects.get(codename="supervise_port")
+    operate = Permission.objects.get(codename="operate_port")
+    UserObjectPermission.objects.filter(permission__codename="manage_port").delete()
+    GroupObjectPermission.objects.filter(permission__codename="manage_port").delete()
+    # bulk_create: guardian's save() would load the port through today's model.
+    UserObjectPermission.objects.bulk_create(
+        UserObjectPermission(
+            user=user, permission=perm, content_type=supervise.content_type, object_pk=str(atl_id)
+        )
+        for user, perm in ((officer, supervise), (associate, operate))
+    )
+    GroupObjectPermission.objects.bulk_create(
+        [
+            GroupObjectPermission(
+                group=group,
+                permission=supervise,
+                content_type=supervise.content_type,
+                object_pk=str(atl_id),
+            )
+        ]
+    )
+
+    migrate(latest())
+
+    atl = Port.objects.get(pk=atl_id)
+    assert has_port_perm(officer, atl, "manage_port")
+    assert not has_port_perm(associate, atl, "manage_port")
+    assert GroupObjectPermission.objects.filter(
+        group=group, permission__codename="manage_port", object_pk=str(atl.pk)
+    ).exists()
+
+
 def test_imports_recorded_before_previews_keep_what_they_showed(client, reference_data):
     """Summaries and problems written before the preview (issue 16) take the new shape, and
     their pages still show what they did; the people imported then get no packet and stay on

@@ -137,6 +137,10 @@ def test_it_never_mutes_emergencies(atl, dc_ops):
         "rebooking",
         "review",
         "credential",
+        "delegation",
+        "on_call",
+        "shift_log",
+        "timesheets_due",
         "case_change",
     }
     emergency = _notice(atl, kind=NotificationKind.EMERGENCY)
@@ -194,6 +198,10 @@ def test_it_saves_email_mutes_but_keeps_emergencies_on(client, dc_ops):
         "rebooking",
         "review",
         "credential",
+        "delegation",
+        "on_call",
+        "shift_log",
+        "timesheets_due",
         "case_change",
     }
     page = client.get(reverse("notification_settings"))

@@ -74,6 +74,20 @@ def printed_secret(output: str, username: str) -> str:
     return found.group(1)
 
 
+def test_demo_staff_list_each_language_once_whatever_its_code():
+    """The staff screen read "Swahili (Fluent) · Swahili (Fluent)": a common "sw" and the
+    arrivals' "swa" were both given to one person."""
+    from poe_ops.languages import language_key
+    from staffing.models import StaffLanguage
+
+    seed(force=True)
+    spoken: dict[int, list[str]] = {}
+    for profile_id, code in StaffLanguage.objects.values_list("profile_id", "code"):
+        spoken.setdefault(profile_id, []).append(language_key(code))
+    assert spoken
+    assert all(len(keys) == len(set(keys)) for keys in spoken.values())
+
+
 @pytest.mark.parametrize(("username", "home"), sorted(DEMO_HOMES.items()))
 def test_every_demo_user_signs_in_and_lands_home(client, username, home):
     output = seed(force=True)

@@ -24,21 +24,27 @@ from tests.factories import (
     AgencyOfficeFactory,
     CarriedDocumentFactory,
     CaseFactory,
+    ContactFactory,
+    CredentialFactory,
     CustodyHandoverFactory,
+    DelegationFactory,
     DocumentFactory,
     FlightFactory,
     GroundTransportBookingFactory,
     HotelBookingFactory,
     ImportBatchFactory,
     IndividualFactory,
+    InterpreterBookingFactory,
     LeaveRequestFactory,
     ShiftFactory,
     StepEventFactory,
     TimesheetFactory,
     VendorFactory,
     VendorProblemFactory,
+    VendorRateFactory,
+    make_user,
 )
-from tests.scenarios import attachment_on, signed_handover, submitted_incident
+from tests.scenarios import PNG, attachment_on, signed_handover, staff, submitted_incident
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +123,13 @@ POST_ONLY: set[str] = {
     "staffing:decide_leave",
     "staffing:submit_timesheet",
     "staffing:decide_timesheet",
+    # Officers' screens (issue 17)
+    "end_delegation",
+    "cases:add_rate",
+    "cases:end_rate",
+    "arrivals:interpreter_status",
+    "staffing:add_language",
+    "staffing:remove_language",
     "arrivals:import_confirm",
     "arrivals:import_discard",
     "cases:document_status",
@@ -204,6 +217,36 @@ def _port_month(port: Port) -> dict[str, Any]:
     return {"iata": port.iata, "month": "2026-10"}
 
 
+def _port(port: Port) -> dict[str, Any]:
+    return {"iata": port.iata}
+
+
+def _vendor_at(port: Port) -> dict[str, Any]:
+    return {"iata": port.iata, "pk": VendorFactory.create(port=port).pk}
+
+
+def _rate_at(port: Port) -> dict[str, Any]:
+    rate = VendorRateFactory.create(vendor__port=port)
+    return {"iata": port.iata, "pk": rate.vendor_id, "rate_pk": rate.pk}
+
+
+def _staff_member_at(port: Port) -> dict[str, Any]:
+    person = make_user(f"{port.iata.lower()}.staffer")
+    staff(person, port, languages=("prs",))
+    return {"iata": port.iata, "pk": person.pk}
+
+
+def _credential_at(port: Port) -> dict[str, Any]:
+    from django.core.files.base import ContentFile
+
+    found = _staff_member_at(port)
+    credential = CredentialFactory.create(
+        profile__user_id=found["pk"], kind="cbp_seal", scan_name="seal.png", scan_type="image/png"
+    )
+    credential.scan.save("seal.png", ContentFile(PNG), save=True)
+    return {**found, "credential_pk": credential.pk}
+
+
 # name -> builds the URL's kwargs for an object that belongs to ``port``.
 PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
     "arrivals:port_today": lambda port: {"iata": port.iata},
@@ -288,6 +331,38 @@ PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
     "reports:incident_pdf": _incident_at,
     "approvals_approve": _awaiting_incident_at,
     "approvals_return": _awaiting_incident_at,
+    # Officers' screens (issue 17)
+    "delegations": _port,
+    "end_delegation": lambda port: {
+        "iata": port.iata,
+        "pk": DelegationFactory.create(port=port).pk,
+    },
+    "cases:new_vendor": _port,
+    "cases:edit_vendor": _vendor_at,
+    "cases:add_rate": _vendor_at,
+    "cases:end_rate": _rate_at,
+    "cases:directory": _port,
+    "cases:new_contact": _port,
+    "cases:edit_contact": lambda port: {
+        "iata": port.iata,
+        "pk": ContactFactory.create(port=port).pk,
+    },
+    "arrivals:shift_log": _port,
+    "arrivals:interpreters": _port,
+    "arrivals:book_interpreter": _port,
+    "arrivals:interpreter_status": lambda port: {
+        "iata": port.iata,
+        "pk": InterpreterBookingFactory.create(port=port).pk,
+    },
+    "staffing:staff": _port,
+    "staffing:staff_member": _staff_member_at,
+    "staffing:add_language": _staff_member_at,
+    "staffing:remove_language": _staff_member_at,
+    "staffing:add_credential": _staff_member_at,
+    "staffing:renew_credential": _credential_at,
+    "staffing:credential_scan": _credential_at,
+    "staffing:on_call": _port,
+    "staffing:set_on_call": lambda port: {"iata": port.iata, "night": f"{port.local_today()}"},
 }
 
 

@@ -11,6 +11,7 @@ from cases.models.bookings import (
     MealOrder,
     Vendor,
     VendorProblem,
+    VendorRate,
     VendorRating,
 )
 from cases.models.cases import (
@@ -59,6 +60,7 @@ __all__ = [
     "USTie",
     "Vendor",
     "VendorProblem",
+    "VendorRate",
     "VendorRating",
     "validate_case_number",
     "validate_ssr_codes",

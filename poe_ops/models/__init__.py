@@ -1,10 +1,13 @@
 """The core's records: ports and offices, the audit log, the notification outbox, generated
-documents, and the abstract ``Reviewable`` that approvable records inherit.
+documents, the port's directory, on-call nights, acting-officer delegations, and the abstract
+``Reviewable`` that approvable records inherit.
 
 One module per noun; this package re-exports them, so ``from poe_ops.models import Port`` is the
 way to name them."""
 
 from poe_ops.models.audit import AuditEvent, AuditEventQuerySet
+from poe_ops.models.contacts import Contact
+from poe_ops.models.delegations import Delegation
 from poe_ops.models.documents import Document
 from poe_ops.models.health import Heartbeat
 from poe_ops.models.notifications import (
@@ -14,6 +17,7 @@ from poe_ops.models.notifications import (
     NotificationKind,
     NotificationPreference,
 )
+from poe_ops.models.oncall import AFTER_HOURS_END, OnCall, night_of
 from poe_ops.models.ports import (
     HQ_GROUP_PREFIX,
     MEDICAL_GROUP_PREFIX,
@@ -25,6 +29,7 @@ from poe_ops.models.ports import (
 from poe_ops.models.review import Reviewable, ReviewStatus
 
 __all__ = [
+    "AFTER_HOURS_END",
     "EXTERNAL_KINDS",
     "HQ_GROUP_PREFIX",
     "MEDICAL_GROUP_PREFIX",
@@ -32,14 +37,18 @@ __all__ = [
     "UNMUTABLE_KINDS",
     "AuditEvent",
     "AuditEventQuerySet",
+    "Contact",
+    "Delegation",
     "Document",
     "Heartbeat",
     "Notification",
     "NotificationKind",
     "NotificationPreference",
+    "OnCall",
     "OperationsOffice",
     "Port",
     "ReviewStatus",
     "Reviewable",
+    "night_of",
     "validate_time_zone",
 ]

@@ -175,6 +175,10 @@ class Port(models.Model):
             ("operate_port", "Can check in, book and file incidents at the port"),
             ("coordinate_port", "Can import manifests, update flights and keep rosters"),
             ("supervise_port", "Can approve timesheets, leave and incidents at the port"),
+            (
+                "manage_port",
+                "Can manage staff, credentials, vendors, contacts and on-call at the port",
+            ),
         ]
 
     def __str__(self) -> str:

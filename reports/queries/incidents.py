@@ -25,7 +25,7 @@ from django.db.models import BooleanField, Case, Q, Value, When
 from django.http import Http404
 
 from poe_ops.models import ReviewStatus
-from poe_ops.roles import SUPERVISE, Role, office_codes
+from poe_ops.roles import APPROVE, SUPERVISE, Role, office_codes
 from poe_ops.scoping import medical_detail_ports, ports_for, require_port_perm
 from reports.models import IncidentCategory, IncidentReport
 
@@ -118,10 +118,11 @@ def protection_focal_points(report: IncidentReport) -> models.QuerySet[AbstractB
 
 def _deciders(user: User) -> Q:
     """Protection/PSEA reports are decided by the protection focal points of the port's office,
-    every other report by the port's officers."""
+    every other report by those who approve at the port now (its officers, and a senior
+    associate acting as officer during a delegation)."""
     protection_focal = Q(port__office__code__in=office_codes(user, Role.PROTECTION))
     return (Q(category=IncidentCategory.PROTECTION) & protection_focal) | (
-        ~Q(category=IncidentCategory.PROTECTION) & Q(port__in=ports_for(user, SUPERVISE))
+        ~Q(category=IncidentCategory.PROTECTION) & Q(port__in=ports_for(user, APPROVE))
     )
 
 

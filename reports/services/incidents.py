@@ -23,8 +23,8 @@ from django.utils import timezone
 from cases.models import Case
 from cases.services.agency_messages import tell_agency
 from poe_ops.keys import once
-from poe_ops.models import NotificationKind, Port, ReviewStatus
-from poe_ops.refusals import Conflict
+from poe_ops.models import AuditEvent, NotificationKind, Port, ReviewStatus
+from poe_ops.refusals import Conflict, Refusal
 from poe_ops.roles import OPERATE
 from poe_ops.scoping import require_port_perm
 from poe_ops.services import review
@@ -336,15 +336,53 @@ def _ensure_may_decide(actor: User, record: Any) -> None:
         raise PermissionDenied(f"Only {who} can decide this report.")
 
 
+OPENED = "poe.incident.opened_to_decide"
+
+
+def note_opened(user: User, report: IncidentReport) -> None:
+    """Record that ``user``, who may decide ``report``, has opened it: a high-severity report
+    can be approved only by someone who has (``decide_incident``)."""
+    log_action(user, OPENED, report, port=report.port)
+
+
+def read_first(report: IncidentReport) -> str:
+    """Why the inbox must not offer Approve on ``report`` ("" when it may)."""
+    if not report.must_be_read_first:
+        return ""
+    return f"{report.get_severity_display()} severity: read the report before approving it."
+
+
+def _opened_since_submitted(user: User, report: IncidentReport) -> bool:
+    events = AuditEvent.objects.for_object(report).filter(actor_id=user.pk, action=OPENED)
+    if report.submitted_at is not None:
+        events = events.filter(at__gte=report.submitted_at)
+    return events.exists()
+
+
 def decide_incident(
     actor: User, report: IncidentReport, *, approve: bool, comment: str = ""
 ) -> IncidentReport:
-    """An officer of the port (for a protection/PSEA report: a protection focal point of the
-    port's office) approves the report or returns it with a comment; the reporter is told
-    either way. Refusals as ``poe_ops.services.review.decide``."""
+    """An officer of the port — or a senior associate acting as officer there — (for a
+    protection/PSEA report: a protection focal point of the port's office) approves the report
+    or returns it with a comment; the reporter is told either way. Refusals as
+    ``poe_ops.services.review.decide``; a high-severity report is approved only by someone who
+    has opened it since it was (re)submitted."""
+    _ensure_may_decide(actor, report)  # a 403 before any word on it
+    if approve and report.must_be_read_first and not _opened_since_submitted(actor, report):
+        raise Refusal(
+            f"Incident report {report} is {report.get_severity_display().lower()} severity: "
+            "open it and read it before approving. Nothing was changed.",
+            code="read_first",
+        )
     with transaction.atomic():
+        # A protection report is the focal points' (its own check); any other goes through the
+        # port's approvers, so an acting officer's decision records whom they acted for.
         decided = review.decide(
-            actor, report, approve=approve, comment=comment, check=_ensure_may_decide
+            actor,
+            report,
+            approve=approve,
+            comment=comment,
+            check=_ensure_may_decide if report.is_protection else None,
         )
         assert isinstance(decided, IncidentReport)
         category = decided.get_category_display() or "no category"

@@ -97,6 +97,8 @@ def incident_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "may_decide": may_decide,
         "return_form": ReturnForm(),
     }
+    if may_decide:
+        incidents.note_opened(request.user, report)
     return render(request, DETAIL, context)
 
 
