@@ -164,12 +164,18 @@ def test_ending_it_early_takes_the_grant_away_at_once(atl, atl_officer, atl_seni
 
 
 def test_sensitive_incidents_stay_with_the_officers(atl, atl_officer, atl_senior):
+    """An acting officer decides the ordinary reports; a minor concern stays with the port's
+    officers, and a protection/PSEA report goes to the office's protection focal points
+    (issue 19), neither to the officer nor to the one acting for them."""
     _delegate(atl_officer, atl, atl_officer, atl_senior)
     plain = submitted_incident(atl)
+    minor = submitted_incident(atl, category="minor_concern", severity="medium")
     protection = submitted_incident(atl, category="protection", severity="medium")
     seen = {record.pk for _source, record in awaiting(atl_senior)}
-    assert plain.pk in seen and protection.pk not in seen
-    assert protection.pk in {record.pk for _s, record in awaiting(atl_officer)}
+    assert plain.pk in seen
+    assert minor.pk not in seen and protection.pk not in seen
+    officers = {record.pk for _s, record in awaiting(atl_officer)}
+    assert minor.pk in officers and protection.pk not in officers
 
 
 def test_the_page_shows_running_and_coming_delegations_and_refuses_in_place(

@@ -97,6 +97,8 @@ def test_the_focal_point_decides_it_and_the_officer_cannot(
     refused = client.post(reverse("approvals_approve", args=["incident", protection.pk]), **HTMX)
     assert refused.status_code == 404
     client.force_login(dc_protection)
+    # A critical report is approved only once read (issue 17): the focal point opens it first.
+    assert client.get(f"/incidents/{protection.pk}/").status_code == 200
     decided = client.post(reverse("approvals_approve", args=["incident", protection.pk]), **HTMX)
     assert decided.status_code == 200 and "Approved by you" in decided.content.decode()
     protection.refresh_from_db()
