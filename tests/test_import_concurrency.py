@@ -53,16 +53,27 @@ def test_two_confirmations_of_the_same_new_case_give_one_import_and_one_refusal(
     assert AuditEvent.objects.filter(action="poe.case.imported").count() == 40
 
 
-def test_two_uploads_of_the_same_new_case_at_once_give_one_import_and_one_refusal(atl, seniors):
+def test_two_uploads_of_the_same_new_case_at_once_give_one_import_and_no_error(atl, seniors):
+    """Two seniors upload the same new file at the same moment. When the two overlap, one is
+    imported and the other refused in words; when one thread was scheduled only after the
+    other had finished (a loaded machine does that), the second upload finds the cases there and
+    changes nothing. Either way: no error, every case once, both uploads recorded. (That an
+    overlap gives the refusal is pinned deterministically by the two confirmations above.)"""
     results = run_together(
         lambda: import_manifest(seniors[0], atl, upload(the_file(), "a.csv")),
         lambda: import_manifest(seniors[1], atl, upload(the_file(), "b.csv")),
     )
 
-    assert outcome(results) == ["applied", "refused"]
+    assert outcome(results) in (["applied", "refused"], ["applied", "applied"])
     assert Case.objects.count() == 40 and Individual.objects.count() == 120
-    statuses = sorted(ImportBatch.objects.values_list("status", flat=True))
-    assert statuses == ["applied", "expired"]  # both uploads recorded
+    batches = list(ImportBatch.objects.order_by("confirmed_at", "pk"))
+    if outcome(results) == ["applied", "refused"]:
+        assert sorted(b.status for b in batches) == ["applied", "expired"]
+    else:
+        first, second = batches
+        assert first.summary["counts"]["new"] == 40
+        assert second.summary["counts"]["new"] == 0  # the same cases, not a second copy
+    assert AuditEvent.objects.filter(action="poe.case.imported").count() == 40
 
 
 def test_the_same_confirmation_twice_at_once_applies_once(atl, seniors):

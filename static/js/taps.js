@@ -165,15 +165,19 @@
     return form.closest("[data-person]") || form.closest("[data-case]");
   }
 
-  // A second tap on the same row is ignored while the first is on its way, and for a moment
-  // after it was kept offline: the buttons under the thumb change (Met becomes CBP cleared), and
-  // a double tap must not move the person twice.
-  var DOUBLE_TAP_MS = 500;
+  // A double tap must not move the person twice: the buttons under the thumb change (Met becomes
+  // CBP cleared). So a second tap on the same row is ignored while the first is on its way, and
+  // the buttons the row shows after it (the server's answer, or the waiting tap's own buttons
+  // when it was kept offline) come disabled for what is left of a short moment (settle). Only
+  // the buttons are held, never the row: a form saved in between (the family's bags) redraws the
+  // row with live buttons, and a tap on them is the user's next step, not a double tap — it is
+  // recorded. (A test may widen the moment with window.poeTapsConfig.doubleTapMs.)
+  var DOUBLE_TAP_MS = (window.poeTapsConfig && window.poeTapsConfig.doubleTapMs) || 500;
   var claimed = {};
 
   function busy(target) {
     var claim = claimed[target];
-    if (claim && (claim.sending || Date.now() < claim.until)) { return true; }
+    if (claim && claim.sending) { return true; }
     return queue.some(function (t) { return t.target === target && t.id === sendingId; });
   }
 
@@ -182,7 +186,8 @@
   }
 
   // The row's new buttons stay disabled until the double-tap moment has passed, so a second
-  // touch of a double tap lands on nothing rather than on the next step.
+  // touch of a double tap lands on nothing rather than on the next step. Called in the same task
+  // that draws the buttons: buttons that showed enabled are never disabled under a finger.
   function settle(target) {
     var claim = claimed[target];
     var el = document.getElementById(target);
@@ -236,6 +241,7 @@
     var target = isCase ? "case-" + where.getAttribute("data-case") : where.id;
     if (busy(target)) { return; }  // a double tap: the first is on its way
     claimed[target] = { sending: true, until: Date.now() + DOUBLE_TAP_MS };
+    settle(target);  // the second touch of a double tap lands on nothing
     var waitingHere = queue.some(function (t) { return pending(t) && t.target === target; });
     if (!fields.key || usedKeys[fields.key] || waitingHere || isOfflineCopy()) { fields.key = newKey(); }
     usedKeys[fields.key] = true;
@@ -268,7 +274,7 @@
     addTap(record).then(function () {
       queue.push(record);
       decorate();
-      settle(target);
+      settle(target);  // the waiting tap's own buttons, drawn just now
       banner();
       pump();
     });
@@ -348,6 +354,7 @@
       var where = document.getElementById(tap.target);
       if (where && response.ok && window.htmx) {
         window.htmx.swap(where, html, { swapStyle: "outerHTML" });
+        settle(tap.target);  // in the task that drew them: never enabled, then taken away
       }
       var done;
       if (outcome.outcome === "refused" && (tap.waited || !where || !response.ok)) {
@@ -359,7 +366,7 @@
       }
       if (tap.waited && outcome.outcome !== "refused") { sentAfterWait += 1; }
       answeredSinceDrain += 1;
-      return done.then(refresh).then(function () { settle(tap.target); pump(); });
+      return done.then(refresh).then(pump);
     });
   }
 

@@ -410,3 +410,47 @@ def test_a_refresh_that_left_before_a_form_was_saved_does_not_put_back_the_old_b
         "customs_cleared"
     ] * 3
     assert real_errors(page) == []
+
+
+def test_a_tap_right_after_a_saved_form_is_recorded_not_taken_for_a_double_tap(
+    watched_page, live_server, settings, atl_associate, two_flights
+):
+    """A family is admitted by CBP with one tap, their bags are recorded through the small form,
+    and "Through customs" is tapped at once — within the double-tap moment of the first tap. The
+    saved form redrew the block with live buttons, so that tap is the user's next step: it is
+    recorded. (Under load the whole sequence fit in the 500 ms moment and the tap was dropped as
+    the second touch of a double tap; the moment is widened here so it always does.) The tap's
+    own answer still comes with its buttons held for the rest of the moment."""
+    settings.POE_TABLET_REFRESH_SECONDS = 600  # no refresh in between
+    page = watched_page
+    page.add_init_script("window.poeTapsConfig = { doubleTapMs: 8000 };")
+    first, _second, on_first, _ = two_flights
+    case_id = on_first[0].case_id
+    checkin.move_case(atl_associate, case_id, "met", idempotency_key=new_key())
+    page.set_viewport_size({"width": 1024, "height": 768})
+    sign_in(page, live_server, "atl.associate")
+    page.wait_for_url(f"{live_server.url}/ports/ATL/today/")
+    page.goto(f"{live_server.url}/ports/ATL/flights/{first.pk}/")
+    block = page.locator(f"#case-{case_id}")
+    started = time.monotonic()
+    block.locator("button", has_text="All 3 → Admitted by CBP").click()
+    expect(block.locator(".person-row.step-cbp_cleared")).to_have_count(3)
+    block.get_by_text("All 3 → Bags claimed…").click()
+    form = page.locator(f"#case-form-{case_id} form")
+    form.get_by_label("Bags claimed").fill("2")
+    form.get_by_role("button", name="Record bags claimed").click()
+    expect(block.locator(".person-row.step-bags_claimed")).to_have_count(3)
+    customs = block.locator("button", has_text="All 3 → Through customs")
+    expect(customs).to_be_enabled(timeout=1000)  # not held: the form drew it, not a tap
+    customs.click()
+    expect(block.locator(".person-row.step-customs_cleared")).to_have_count(3, timeout=4000)
+    assert time.monotonic() - started < 8, "the sequence left the widened moment; nothing shown"
+    assert [p.current_step for p in Individual.objects.filter(case_id=case_id)] == [
+        "customs_cleared"
+    ] * 3
+
+    # The tap's answer drew the block with its buttons held: a double tap's second touch lands
+    # on nothing.
+    row = page.locator(f"#person-{on_first[0].pk}")
+    expect(row.locator("button[value=hotel]")).to_be_disabled()
+    assert real_errors(page) == []
