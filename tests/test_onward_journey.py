@@ -23,7 +23,9 @@ from tests.factories import FlightFactory, VendorFactory, VendorRateFactory
 from tests.pdfs import pdf_text
 from tests.scenarios import TO_THE_GATE, family_on_flight, onward, walk
 
-pytestmark = pytest.mark.django_db
+# The family's day at ATL, told in hours from now ("landed an hour ago", "departs in four
+# hours"): it starts at 11:00 there, so every one of those hours falls on the port's today.
+pytestmark = [pytest.mark.django_db, pytest.mark.local_clock("America/New_York", "11:00")]
 
 
 def soon(hours: float) -> dt.datetime:
