@@ -39,6 +39,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from bench._setup import on_throwaway_database  # noqa: E402
 from bench.load import LoadResult, Session, login, repeat, run_clients  # noqa: E402
 from bench.server import start_gunicorn, stop_gunicorn  # noqa: E402
+from tests.second_factor import SignedInClient  # noqa: E402
 
 REPEATS = 30
 CLIENTS = 32
@@ -47,6 +48,11 @@ FLOOR_PER_CLIENT = 100
 WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "3"))  # as the Dockerfile runs it
 PASSWORD = "bench-password-not-secret"  # noqa: S105
 PROFILE = "--profile" in sys.argv
+# Issue 20: every verdict a ratio to a floor measured in the same run.
+BOARD_RATIO = 15.0  # surge board p50 ≤ 15× the floor's p50 (test client, both)
+SCALE_RATIO = 2.0  # board(3,000) ÷ board(30)
+CHECKIN_RATE_RATIO = 0.5  # taps/s ≥ 0.5× the floor's requests/s, 32 clients each
+CHECKIN_P95_RATIO = 2.5  # tap p95 ≤ 2.5× the floor's p95 at 32 clients
 
 
 def emit(
@@ -83,6 +89,22 @@ def _users() -> tuple[Any, list[Any]]:
         assign_port_role(user, atl, Role.ASSOCIATE)
         associates.append(user)
     return hq, associates
+
+
+def _past_second_factor(session: Session, user: Any) -> Session:
+    """HQ signs in with a second factor (issue 19): mark the signed-in session as past it, as
+    the code page would, so the board is measured, not the code page."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from tests.second_factor import app_of
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session.cookies["sessionid"])
+    store[DEVICE_ID_SESSION_KEY] = app_of(user).persistent_id
+    store.save()
+    return session
 
 
 def _timed_get(client: Client, url: str, expect: str = "") -> Callable[[], float]:
@@ -144,8 +166,8 @@ def run() -> int:
     quiet_url = f"/board/?date={quiet_day}"
 
     # --- Django test client: server time, in process -----------------------------------------
-    client = Client()
-    client.force_login(hq)
+    client = SignedInClient()
+    client.force_login(hq)  # past the second factor, as HQ is after signing in
     with CaptureQueriesContext(connection) as captured:
         client.get(board_url)
     board_queries = len(captured.captured_queries)
@@ -166,8 +188,8 @@ def run() -> int:
         "board, surge day, Django test client, p50 (p95)",
         surge_tc.p50_ms,
         "ms",
-        "p50 ≤ 150 ms",
-        surge_tc.p50_ms <= 150,
+        f"p50 ≤ {BOARD_RATIO:g}× floor",
+        surge_tc.p50_ms <= BOARD_RATIO * floor_tc.p50_ms,
         p95=round(surge_tc.p95_ms, 1),
         ratio=f"{surge_tc.p50_ms / floor_tc.p50_ms:.0f}× floor",
         queries=board_queries,
@@ -186,8 +208,8 @@ def run() -> int:
         "board 3,000 people ÷ board 30 people (p50, test client)",
         scale,
         "×",
-        "≤ 3×",
-        scale <= 3,
+        f"≤ {SCALE_RATIO:g}×",
+        scale <= SCALE_RATIO,
     )
 
     if PROFILE:
@@ -210,7 +232,7 @@ def run() -> int:
     # --- gunicorn on loopback ----------------------------------------------------------------
     process, port = start_gunicorn(WORKERS)
     try:
-        hq_session = login(port, "bench.hq", PASSWORD)
+        hq_session = _past_second_factor(login(port, "bench.hq", PASSWORD), hq)
 
         def get(url: str) -> Callable[[], float]:
             def call() -> float:
@@ -325,13 +347,14 @@ def _report_checkin(checkin: LoadResult, floor_load: LoadResult) -> int:
     errors = len(taps) - len(ok_keys)
     ratio = checkin.rate / floor_load.rate
     p95 = checkin.latencies.p95_ms
+    p95_ratio = p95 / floor_load.latencies.p95_ms
     emit(
         "checkin_rate",
         f"check-in taps, gunicorn, {CLIENTS} clients: taps/s",
         checkin.rate,
         "taps/s",
-        "≥ 0.3× floor",
-        ratio >= 0.3,
+        f"≥ {CHECKIN_RATE_RATIO:g}× floor",
+        ratio >= CHECKIN_RATE_RATIO,
         ratio=f"{ratio:.2f}× floor",
         taps=len(taps),
         elapsed=round(checkin.elapsed, 2),
@@ -341,10 +364,10 @@ def _report_checkin(checkin: LoadResult, floor_load: LoadResult) -> int:
         f"check-in tap latency, {CLIENTS} clients, p95 (p50)",
         p95,
         "ms",
-        "≤ 200 ms",
-        p95 <= 200,
+        f"≤ {CHECKIN_P95_RATIO:g}× floor p95",
+        p95_ratio <= CHECKIN_P95_RATIO,
         p50=round(checkin.latencies.p50_ms, 1),
-        ratio=f"{p95 / floor_load.latencies.p95_ms:.1f}× floor p95",
+        ratio=f"{p95_ratio:.1f}× floor p95",
     )
     emit(
         "checkin_integrity",
