@@ -1,0 +1,103 @@
+"""Change counters kept in the cache (Redis; local memory without it), so that what is cached
+from the database can be keyed by "the latest change" instead of being guessed stale by time.
+
+- **A port's version** (``port_versions``, ``bump_ports``): every audited change to a port's
+  operational data — a tap, a flight's status, a case, a person, a booking, an incident, tonight's
+  on-call — bumps it, because ``poe_ops.services.audit.log_action`` (the one entry point every
+  change goes through) calls ``changed``. The HQ board's body is cached under the versions of
+  its ports (``arrivals.views.board``). An audited change without a port bumps *every* port.
+- **The permissions version** (``permissions_version``, ``bump_permissions``): any change to
+  who may do what at which port (roles, port permissions, groups, a user's account, a port)
+  bumps it; ``poe_ops.scoping`` keeps each user's port permissions per process under it.
+
+A counter starts at a value derived from the clock, never at 0, so a counter lost with the
+cache (a Redis restart, an eviction) cannot come back at a value that old entries were keyed by.
+The cache being down never stops a change or a page: a bump that fails is logged (what was
+cached expires by itself), and a read that fails answers ``None`` — "do not use the cache".
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+_EVERY_PORT = "v:port:*"
+_PERMISSIONS = "v:permissions"
+
+
+def _port_key(port_id: int) -> str:
+    return f"v:port:{port_id}"
+
+
+def _fresh() -> int:
+    return time.time_ns()
+
+
+def _bump(keys: Iterable[str]) -> None:
+    for key in keys:
+        try:
+            try:
+                cache.incr(key)
+            except ValueError:  # not there (yet, or any more): a value no entry was keyed by
+                cache.add(key, _fresh(), timeout=None)
+        except Exception:  # the cache being down must not undo a change
+            logger.warning("could not bump the change counter %s", key, exc_info=True)
+
+
+def _read(keys: list[str]) -> list[int] | None:
+    try:
+        found = cache.get_many(keys)
+        missing = [key for key in keys if key not in found]
+        for key in missing:
+            cache.add(key, _fresh(), timeout=None)
+        if missing:
+            found.update(cache.get_many(missing))
+        if any(key not in found for key in keys):
+            return None
+        return [int(found[key]) for key in keys]
+    except Exception:  # without the cache, nothing is served from it
+        logger.warning("could not read the change counters", exc_info=True)
+        return None
+
+
+def _now_and_after_commit(keys: list[str]) -> None:
+    """Bump now (inside the transaction: a tab reading in between keys what it read by the new
+    value, and the bump after commit moves it on again) and once the change is committed (so
+    no reader can have keyed the state before the change by the final value)."""
+    _bump(keys)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _bump(keys), robust=True)
+
+
+def changed(port_ids: Iterable[int | None]) -> None:
+    """Ports whose operational data the current transaction changes; ``None`` for a change
+    that names no port (every port's version moves)."""
+    ids = set(port_ids)
+    if not ids:
+        return
+    if None in ids:
+        _now_and_after_commit([_EVERY_PORT])
+    else:
+        _now_and_after_commit([_port_key(pk) for pk in sorted(i for i in ids if i is not None)])
+
+
+def port_versions(port_ids: Iterable[int]) -> tuple[int, ...] | None:
+    """The versions of these ports (and of "every port"), in the order given; ``None`` when
+    the cache cannot say."""
+    found = _read([_EVERY_PORT, *(_port_key(pk) for pk in port_ids)])
+    return tuple(found) if found is not None else None
+
+
+def bump_permissions() -> None:
+    _now_and_after_commit([_PERMISSIONS])
+
+
+def permissions_version() -> int | None:
+    found = _read([_PERMISSIONS])
+    return found[0] if found is not None else None
