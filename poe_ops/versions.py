@@ -66,13 +66,36 @@ def _read(keys: list[str]) -> list[int] | None:
         return None
 
 
+class _AfterCommit:
+    """The bump queued for after commit, recognisable so that a transaction that changes a
+    port many times (a tap: the person's step, the case's status) bumps it once each way."""
+
+    def __init__(self, keys: list[str]) -> None:
+        self.keys = keys
+
+    def __call__(self) -> None:
+        _bump(self.keys)
+
+
 def _now_and_after_commit(keys: list[str]) -> None:
-    """Bump now (inside the transaction: a tab reading in between keys what it read by the new
-    value, and the bump after commit moves it on again) and once the change is committed (so
-    no reader can have keyed the state before the change by the final value)."""
+    """Bump now (so this transaction's own later reads, and a tab reading in between, key what
+    they read by the new value) and once the change is committed (so no reader can have keyed
+    the state before the change by the final value) — after commit once per transaction."""
     _bump(keys)
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: _bump(keys), robust=True)
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return
+    # Django's own list of what runs on commit (a savepoint rolled back takes its entries
+    # with it): a key queued already in this transaction is not queued twice.
+    queued = {
+        key
+        for _sids, func, _robust in connection.run_on_commit
+        if isinstance(func, _AfterCommit)
+        for key in func.keys
+    }
+    fresh = [key for key in keys if key not in queued]
+    if fresh:
+        transaction.on_commit(_AfterCommit(fresh), robust=True)
 
 
 def changed(port_ids: Iterable[int | None]) -> None:

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 
 def board_body(client: Client, query: str = "") -> str:
-    response = client.get(f"/board/{query}", **HTMX)
+    response = client.get(f"/board/{query}", HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     return response.content.decode()
 
@@ -112,7 +112,7 @@ def test_a_body_served_from_the_cache_carries_the_readers_own_csrf_token(dc_ops,
     answer = second.post(
         "/ports/ATL/documents/manifest/",
         {"date": day, "csrfmiddlewaretoken": token.group(1)},
-        **HTMX,
+        HTTP_HX_REQUEST="true",
     )
     assert answer.status_code != 403, "the token in the body must be the reader's own"
 
