@@ -9,6 +9,8 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 
 from arrivals.models import Flight
 from arrivals.services.flights import update_flight
@@ -165,3 +167,47 @@ def test_with_the_cache_down_taps_and_the_board_still_work(
     hq = Client()
     hq.force_login(dc_ops)
     assert total(board_body(hq), "Met") == 1
+
+
+CACHE_COMMANDS = ("get", "mget", "set", "setex", "incr", "incrby", "exists", "del")
+
+
+def cache_commands() -> int:
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        pytest.skip("counts Redis commands")
+    stats = backend._cache.get_client(write=True).info("commandstats")  # type: ignore[attr-defined]
+    return sum(stats.get(f"cmdstat_{name}", {}).get("calls", 0) for name in CACHE_COMMANDS)
+
+
+def test_a_tap_asks_the_cache_two_questions_and_the_board_one(
+    client, atl_associate, dc_ops, landed, django_capture_on_commit_callbacks
+):
+    """A tap reads the permissions version and bumps its port once (SET NX + INCR, one round
+    trip) after commit; a board served from the cache reads the versions and the body."""
+    flight, people = landed
+    client.force_login(atl_associate)
+    with django_capture_on_commit_callbacks(execute=True):
+        tap_answer = client.post(
+            f"/ports/ATL/individuals/{people[0].pk}/step/",
+            {"step": ArrivalStep.MET, "key": new_key(), "flight": flight.pk},
+            **HTMX,
+        )
+    assert tap_answer.status_code == 200
+    # (The test's transaction never commits: what the first tap changed is still queued; a
+    # read counts it, as a real request's commit would have.)
+    versions.port_versions([flight.port_id])
+    before = cache_commands()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/ports/ATL/individuals/{people[1].pk}/step/",
+            {"step": ArrivalStep.MET, "key": new_key(), "flight": flight.pk},
+            **HTMX,
+        )
+    assert cache_commands() - before == 3  # MGET; SET NX + INCR
+    hq = Client()
+    hq.force_login(dc_ops)
+    board_body(hq)
+    before = cache_commands()
+    assert total(board_body(hq), "Met") == 2
+    assert cache_commands() - before == 3  # MGET of the permissions and of the ports; GET
