@@ -37,16 +37,22 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench._setup import on_throwaway_database  # noqa: E402
-from bench.load import LoadResult, Session, login, repeat, run_clients  # noqa: E402
+from bench.load import LoadResult, Session, interleaved, login, pooled, run_clients  # noqa: E402
 from bench.server import start_gunicorn, stop_gunicorn  # noqa: E402
+from tests.second_factor import SignedInClient  # noqa: E402
 
 REPEATS = 30
 CLIENTS = 32
 TAPS_PER_CLIENT = 40  # 20 people each: expected → met → CBP cleared
-FLOOR_PER_CLIENT = 100
+FLOOR_PER_CLIENT = 50  # before the taps, and again after them
 WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "3"))  # as the Dockerfile runs it
 PASSWORD = "bench-password-not-secret"  # noqa: S105
 PROFILE = "--profile" in sys.argv
+# Issue 20: every verdict a ratio to a floor measured in the same run.
+BOARD_RATIO = 15.0  # surge board p50 ≤ 15× the floor's p50 (test client, both)
+SCALE_RATIO = 2.0  # board(3,000) ÷ board(30)
+CHECKIN_RATE_RATIO = 0.5  # taps/s ≥ 0.5× the floor's requests/s, 32 clients each
+CHECKIN_P95_RATIO = 2.5  # tap p95 ≤ 2.5× the floor's p95 at 32 clients
 
 
 def emit(
@@ -83,6 +89,22 @@ def _users() -> tuple[Any, list[Any]]:
         assign_port_role(user, atl, Role.ASSOCIATE)
         associates.append(user)
     return hq, associates
+
+
+def _past_second_factor(session: Session, user: Any) -> Session:
+    """HQ signs in with a second factor (issue 19): mark the signed-in session as past it, as
+    the code page would, so the board is measured, not the code page."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from tests.second_factor import app_of
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session.cookies["sessionid"])
+    store[DEVICE_ID_SESSION_KEY] = app_of(user).persistent_id
+    store.save()
+    return session
 
 
 def _timed_get(client: Client, url: str, expect: str = "") -> Callable[[], float]:
@@ -144,13 +166,11 @@ def run() -> int:
     quiet_url = f"/board/?date={quiet_day}"
 
     # --- Django test client: server time, in process -----------------------------------------
-    client = Client()
-    client.force_login(hq)
+    client = SignedInClient()
+    client.force_login(hq)  # past the second factor, as HQ is after signing in
     with CaptureQueriesContext(connection) as captured:
         client.get(board_url)
     board_queries = len(captured.captured_queries)
-    surge_tc = repeat(_timed_get(client, board_url, "<dt>People</dt><dd>3000</dd>"), REPEATS)
-    quiet_tc = repeat(_timed_get(client, quiet_url, "<dt>People</dt><dd>30</dd>"), REPEATS)
     floor_client = Client()
     floor_client.force_login(associates[0])
 
@@ -159,15 +179,23 @@ def run() -> int:
         assert floor_client.post("/bench/floor/").status_code == 200
         return time.perf_counter() - t
 
-    floor_tc = repeat(floor_call, REPEATS)
+    # Taking turns (board, quiet board, floor, …): the ratios compare like with like.
+    surge_tc, quiet_tc, floor_tc = interleaved(
+        [
+            _timed_get(client, board_url, "<dt>People</dt><dd>3000</dd>"),
+            _timed_get(client, quiet_url, "<dt>People</dt><dd>30</dd>"),
+            floor_call,
+        ],
+        REPEATS,
+    )
     emit("floor_tc", "floor (one row update), Django test client, p50", floor_tc.p50_ms, "ms")
     emit(
         "board_tc",
         "board, surge day, Django test client, p50 (p95)",
         surge_tc.p50_ms,
         "ms",
-        "p50 ≤ 150 ms",
-        surge_tc.p50_ms <= 150,
+        f"p50 ≤ {BOARD_RATIO:g}× floor",
+        surge_tc.p50_ms <= BOARD_RATIO * floor_tc.p50_ms,
         p95=round(surge_tc.p95_ms, 1),
         ratio=f"{surge_tc.p50_ms / floor_tc.p50_ms:.0f}× floor",
         queries=board_queries,
@@ -186,17 +214,65 @@ def run() -> int:
         "board 3,000 people ÷ board 30 people (p50, test client)",
         scale,
         "×",
-        "≤ 3×",
-        scale <= 3,
+        f"≤ {SCALE_RATIO:g}×",
+        scale <= SCALE_RATIO,
+    )
+
+    # The same, each request rendering afresh (as the first screen after a change does): the
+    # figures above are what the 30-second polls of every HQ screen get, these what one of
+    # them pays once per change and interval (issue 20 point 3: the body cached per port set).
+    from poe_ops import versions
+
+    def cold(call: Callable[[], float]) -> Callable[[], float]:
+        def after_a_change() -> float:
+            versions.changed([None])
+            return call()
+
+        return after_a_change
+
+    surge_cold, quiet_cold, floor_cold = interleaved(
+        [
+            cold(_timed_get(client, board_url, "<dt>People</dt><dd>3000</dd>")),
+            cold(_timed_get(client, quiet_url, "<dt>People</dt><dd>30</dd>")),
+            floor_call,
+        ],
+        REPEATS,
+    )
+    emit(
+        "board_cold_tc",
+        "board, surge day, rendered afresh (after a change), test client, p50 (p95)",
+        surge_cold.p50_ms,
+        "ms",
+        p95=round(surge_cold.p95_ms, 1),
+        ratio=f"{surge_cold.p50_ms / floor_cold.p50_ms:.0f}× floor",
+    )
+    quiet_ratio = quiet_cold.p50_ms / floor_cold.p50_ms
+    emit(
+        "board_cold_scale",
+        "board rendered afresh: 3,000 people ÷ 30 people (p50, test client)",
+        surge_cold.p50_ms / quiet_cold.p50_ms,
+        "×",
+        ratio=f"quiet {quiet_cold.p50_ms:.0f} ms: {quiet_ratio:.0f}× floor",
     )
 
     if PROFILE:
+        versions.changed([None])  # the profile is of a render, not of a cache hit
         _profile("board, surge day", lambda: client.get(board_url))
         case_id, people = next(iter(surge.expected_atl.items()))
         surge.expected_atl.pop(case_id)
         tablet = Client()
         tablet.force_login(associates[0])
         tablet.post("/bench/floor/")  # the first request loads the middleware: not profiled
+        # One tap first, not profiled either, so the profile is of a warm process (templates
+        # compiled and cached, as in a gunicorn worker after its first tap), not of loading.
+        warm_case, warm_people = next(iter(surge.expected_atl.items()))
+        surge.expected_atl.pop(warm_case)
+        warm_pk, warm_flight = warm_people[0]
+        tablet.post(
+            f"/ports/ATL/individuals/{warm_pk}/step/",
+            {"step": "met", "key": str(uuid.uuid4()), "flight": str(warm_flight)},
+            headers={"HX-Request": "true"},
+        )
         pk, flight = people[0]
         _profile(
             "check-in step (expected → met), htmx",
@@ -210,7 +286,7 @@ def run() -> int:
     # --- gunicorn on loopback ----------------------------------------------------------------
     process, port = start_gunicorn(WORKERS)
     try:
-        hq_session = login(port, "bench.hq", PASSWORD)
+        hq_session = _past_second_factor(login(port, "bench.hq", PASSWORD), hq)
 
         def get(url: str) -> Callable[[], float]:
             def call() -> float:
@@ -220,8 +296,6 @@ def run() -> int:
 
             return call
 
-        surge_gu = repeat(get(board_url), REPEATS, warmup=2 * WORKERS)
-        quiet_gu = repeat(get(quiet_url), REPEATS, warmup=2 * WORKERS)
         sessions = [login(port, u.username, PASSWORD) for u in associates]
 
         def floor_post(s: Session) -> Callable[[], float]:
@@ -232,7 +306,9 @@ def run() -> int:
 
             return call
 
-        floor_seq = repeat(floor_post(sessions[0]), REPEATS, warmup=2 * WORKERS)
+        surge_gu, quiet_gu, floor_seq = interleaved(
+            [get(board_url), get(quiet_url), floor_post(sessions[0])], REPEATS, warmup=2 * WORKERS
+        )
         emit("floor_seq", "floor, gunicorn, one client, p50", floor_seq.p50_ms, "ms")
         emit(
             "board_gu",
@@ -258,17 +334,21 @@ def run() -> int:
 
             return [one] * FLOOR_PER_CLIENT
 
-        floor_load = run_clients(sessions, floor_task)
+        # Half the floor's load just before the taps and half just after, pooled: the taps'
+        # ratios are to a floor that saw the same machine (bench_replay.py does the same).
+        floor_before = run_clients(sessions, floor_task)
+        checkin = run_clients(sessions, _checkin_task(sessions, surge.expected_atl))
+        floor_after = run_clients(sessions, floor_task)
+        floor_load = pooled(floor_before, floor_after)
         emit(
             "floor_load",
-            f"floor, gunicorn, {CLIENTS} clients: requests/s (p95)",
+            f"floor, gunicorn, {CLIENTS} clients: requests/s (p95), before and after the taps",
             floor_load.rate,
             "req/s",
             p95=round(floor_load.latencies.p95_ms, 1),
             errors=len(floor_load.latencies.seconds) - floor_load.ok,
+            detail=f"{floor_before.rate:.0f} before, {floor_after.rate:.0f} after",
         )
-
-        checkin = run_clients(sessions, _checkin_task(sessions, surge.expected_atl))
     finally:
         stop_gunicorn(process)
     return _report_checkin(checkin, floor_load)
@@ -325,13 +405,14 @@ def _report_checkin(checkin: LoadResult, floor_load: LoadResult) -> int:
     errors = len(taps) - len(ok_keys)
     ratio = checkin.rate / floor_load.rate
     p95 = checkin.latencies.p95_ms
+    p95_ratio = p95 / floor_load.latencies.p95_ms
     emit(
         "checkin_rate",
         f"check-in taps, gunicorn, {CLIENTS} clients: taps/s",
         checkin.rate,
         "taps/s",
-        "≥ 0.3× floor",
-        ratio >= 0.3,
+        f"≥ {CHECKIN_RATE_RATIO:g}× floor",
+        ratio >= CHECKIN_RATE_RATIO,
         ratio=f"{ratio:.2f}× floor",
         taps=len(taps),
         elapsed=round(checkin.elapsed, 2),
@@ -341,10 +422,10 @@ def _report_checkin(checkin: LoadResult, floor_load: LoadResult) -> int:
         f"check-in tap latency, {CLIENTS} clients, p95 (p50)",
         p95,
         "ms",
-        "≤ 200 ms",
-        p95 <= 200,
+        f"≤ {CHECKIN_P95_RATIO:g}× floor p95",
+        p95_ratio <= CHECKIN_P95_RATIO,
         p50=round(checkin.latencies.p50_ms, 1),
-        ratio=f"{p95 / floor_load.latencies.p95_ms:.1f}× floor p95",
+        ratio=f"{p95_ratio:.1f}× floor p95",
     )
     emit(
         "checkin_integrity",

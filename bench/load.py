@@ -115,6 +115,22 @@ def repeat(call: Callable[[], float], times: int, warmup: int = 3) -> Latencies:
     return Latencies([call() for _ in range(times)])
 
 
+def interleaved(
+    calls: Sequence[Callable[[], float]], times: int, warmup: int = 3
+) -> list[Latencies]:
+    """Like ``repeat`` for several calls at once, taking turns — a, b, c, a, b, c, … — so a
+    shared machine's drift during the run falls on all of them alike: a ratio of two of them
+    (a page to the floor) then means the same on a busy machine as on a quiet one."""
+    for call in calls:
+        for _ in range(warmup):
+            call()
+    samples: list[list[float]] = [[] for _ in calls]
+    for _ in range(times):
+        for found, call in zip(samples, calls, strict=True):
+            found.append(call())
+    return [Latencies(found) for found in samples]
+
+
 @dataclass
 class LoadResult:
     clients: int
@@ -130,6 +146,21 @@ class LoadResult:
     @property
     def rate(self) -> float:
         return len(self.latencies.seconds) / self.elapsed
+
+
+def pooled(*results: LoadResult) -> LoadResult:
+    """Several runs of the same load as one: all their requests over all their time."""
+    statuses: dict[int, int] = {}
+    for result in results:
+        for status, n in result.statuses.items():
+            statuses[status] = statuses.get(status, 0) + n
+    return LoadResult(
+        clients=max(r.clients for r in results),
+        elapsed=sum(r.elapsed for r in results),
+        latencies=Latencies([s for r in results for s in r.latencies.seconds]),
+        statuses=statuses,
+        log=[entry for r in results for entry in r.log],
+    )
 
 
 # A client's work: given its index, yields requests; each returns (label, status, seconds).

@@ -69,6 +69,7 @@ def _load() -> str:
 def _run(script: str, args: list[str]) -> tuple[list[dict[str, Any]], int]:
     rows: list[dict[str, Any]] = []
     print(f"\n### {script}", flush=True)
+    before = os.getloadavg()[0]
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "bench" / script), *args],
         cwd=ROOT,
@@ -82,6 +83,19 @@ def _run(script: str, args: list[str]) -> tuple[list[dict[str, Any]], int]:
         else:
             print(line, end="", flush=True)
     status = process.wait()
+    after = os.getloadavg()[0]
+    if rows:
+        # Each verdict is a ratio to a floor measured by the same script; the load beside it
+        # says how busy the machine was while both were measured.
+        rows.append(
+            {
+                "key": f"load:{script}",
+                "what": f"load average (1 min) before / after {script}",
+                "value": after,
+                "unit": "",
+                "detail": f"{before:.2f} / {after:.2f}",
+            }
+        )
     if not rows:
         rows.append(
             {
@@ -98,6 +112,8 @@ def _run(script: str, args: list[str]) -> tuple[list[dict[str, Any]], int]:
 
 def _figure(row: dict[str, Any]) -> str:
     value = row["value"]
+    if row["key"].startswith("load:"):
+        return str(row["detail"])
     text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.2f}".removesuffix(".00")
     text = f"{text} {row['unit']}"
     if "p95" in row:

@@ -136,20 +136,27 @@ def split_codes(text: str) -> list[str]:
 
 
 def has_wheelchair(codes: object) -> bool:
-    return bool(WHEELCHAIR_CODES & _set(codes))
+    return _any_of(WHEELCHAIR_CODES, codes)
 
 
 def has_medical(codes: object) -> bool:
-    return bool(MEDICAL_CODES & _set(codes))
+    return _any_of(MEDICAL_CODES, codes)
 
 
 def has_escort_need(codes: object) -> bool:
-    return bool(ESCORT_CODES & _set(codes))
+    return _any_of(ESCORT_CODES, codes)
 
 
 def has_minor(codes: object) -> bool:
-    return bool(MINOR_CODES & _set(codes))
+    return _any_of(MINOR_CODES, codes)
 
 
-def _set(codes: object) -> set[str]:
-    return set(codes) if isinstance(codes, list | tuple | set | frozenset) else set()
+# A tuple, not ``list | tuple | …``: the union would be built anew on every call, and the board
+# asks these questions of every person on a surge day (11,000 calls per request, issue 20).
+_COLLECTIONS = (list, tuple, set, frozenset)
+
+
+def _any_of(wanted: frozenset[str], codes: object) -> bool:
+    """Whether ``codes`` (a person's list of service codes; anything else counts as none)
+    holds any of ``wanted``, without copying it."""
+    return bool(codes) and isinstance(codes, _COLLECTIONS) and not wanted.isdisjoint(codes)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 
 class PoeOpsConfig(AppConfig):
@@ -22,6 +22,23 @@ class PoeOpsConfig(AppConfig):
         user_logged_in.connect(signals.stamp_login, dispatch_uid="poe_ops.stamp_login")
         post_save.connect(
             signals.user_saved, sender=get_user_model(), dispatch_uid="poe_ops.user_saved"
+        )
+        from guardian.models import GroupObjectPermission, UserObjectPermission
+
+        from poe_ops.models import Delegation
+
+        user_model = get_user_model()
+        for model in (UserObjectPermission, GroupObjectPermission, Delegation, Port):
+            for name, signal in (("saved", post_save), ("deleted", post_delete)):
+                signal.connect(
+                    signals.permissions_changed,
+                    sender=model,
+                    dispatch_uid=f"poe_ops.permissions_changed.{name}.{model.__name__}",
+                )
+        m2m_changed.connect(
+            signals.permissions_changed,
+            sender=user_model.groups.through,
+            dispatch_uid="poe_ops.permissions_changed.groups",
         )
         from poe_ops.services.retention import register_core_rules
 

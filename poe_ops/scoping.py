@@ -22,6 +22,7 @@ from django.http import Http404
 from django.utils import timezone
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
+from poe_ops import versions
 from poe_ops.models import Delegation, Port
 from poe_ops.roles import (
     APPROVE,
@@ -121,19 +122,51 @@ def _load_port_permissions(user: AbstractBaseUser) -> PortPermissions:
     return {pk: frozenset(perms) for pk, perms in found.items() if perms}
 
 
+# Across requests, each process remembers a user's port permissions under the permissions
+# version (``poe_ops.versions``: moved by any change to object permissions, group members,
+# delegations or ports, in every process at once) for at most this long — the bound on how
+# late a delegation's own start or end time takes effect, since time passing changes nothing
+# in the database. A tap then asks the cache one small question instead of the database.
+PROCESS_CACHE_SECONDS = 10.0
+_PROCESS_CACHE_LIMIT = 5000  # users remembered per process before it starts afresh
+_process_cache: dict[int, tuple[int, float, bool, PortPermissions]] = {}
+
+
+def _remembered_or_loaded(user: AbstractBaseUser) -> PortPermissions:
+    version = versions.permissions_version()
+    if version is None:  # the cache cannot say what changed: ask the database
+        return _load_port_permissions(user)
+    now = timezone.now().timestamp()  # the clock delegations are read by
+    superuser = bool(getattr(user, "is_superuser", False))
+    entry = _process_cache.get(user.pk)
+    if (
+        entry is not None
+        and entry[0] == version
+        and entry[1] - PROCESS_CACHE_SECONDS <= now < entry[1]
+        and entry[2] == superuser
+    ):
+        return entry[3]
+    perms = _load_port_permissions(user)
+    if len(_process_cache) >= _PROCESS_CACHE_LIMIT:
+        _process_cache.clear()
+    _process_cache[user.pk] = (version, now + PROCESS_CACHE_SECONDS, superuser, perms)
+    return perms
+
+
 def port_permissions(user: User) -> PortPermissions:
     """``{port id: the port permissions user holds there}``; empty for anonymous or inactive.
-    One query (the user's own and their groups' object permissions together)."""
+    One query (the user's own and their groups' object permissions together) — in a request,
+    at most once, and not at all while this process remembers them (``_remembered_or_loaded``);
+    outside a request (tasks, commands) always from the database."""
     if not user.is_authenticated or not user.is_active:
         return {}
     assert isinstance(user, AbstractBaseUser)
     cache = _request_cache.get()
-    if cache is not None and user.pk in cache:
-        return cache[user.pk]
-    perms = _load_port_permissions(user)
-    if cache is not None:
-        cache[user.pk] = perms
-    return perms
+    if cache is None:
+        return _load_port_permissions(user)
+    if user.pk not in cache:
+        cache[user.pk] = _remembered_or_loaded(user)
+    return cache[user.pk]
 
 
 def ports_for(user: User, perm: str = VIEW) -> models.QuerySet[Port]:

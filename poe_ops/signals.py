@@ -52,3 +52,15 @@ def user_saved(
     from poe_ops.services.accounts import end_sessions
 
     end_sessions(instance)
+
+
+def permissions_changed(sender: type, raw: bool = False, **kwargs: Any) -> None:
+    """Who may do what at which port changed (an object permission, a group's members, a
+    delegation, a port): every process forgets the port permissions it remembered
+    (``poe_ops.scoping``). Signals, not the services, because guardian's helpers, the admin and
+    Django's group membership write these rows without passing through ours."""
+    if raw or kwargs.get("action", "post_")[:5] != "post_":
+        return  # (a group membership: once, after it changed)
+    from poe_ops import versions
+
+    versions.bump_permissions()

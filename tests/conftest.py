@@ -179,6 +179,17 @@ def private_storage(settings, tmp_path) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def nothing_cached_from_another_test():
+    """Ports and roles are reference data with the same primary keys in every test, and the
+    cache (Redis) outlives a test's rolled-back transaction: move every change counter on, so
+    no board body or permission cached by an earlier test is served to this one."""
+    from poe_ops import versions
+
+    versions.changed([None])
+    versions.bump_permissions()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """PBKDF2's deliberate slowness is for attackers, not for a test suite of many logins."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -275,7 +275,10 @@ def build_board(ports: list[Port], day: dt.date, filters: BoardFilters) -> Board
     people_by_flight = people_by_flight_of([f.pk for f in flights], [f.pk for f in leaving])
     for found in people_by_flight.values():
         for person in found:
-            person["flags"] = _flags_of(person)  # once per person, whatever asks later
+            # Once per person, whatever asks later: someone on an inbound flight and on an
+            # onward one leaving the port is the same dict on both.
+            if "flags" not in person:
+                person["flags"] = _flags_of(person)
     legs = legs_of_cases({p["case_id"] for found in people_by_flight.values() for p in found})
     now = timezone.now()
 

@@ -130,7 +130,10 @@ def people_by_flight(
                 people[flight_id].setdefault(person["id"], person)
     # Who needs an escort and has none: from the cached flags, one more query only when someone
     # on these flights needs one.
-    escorts.mark_missing_escorts(p for found in people.values() for p in found.values())
+    # Each person once, although someone landing and leaving again is on two flights.
+    escorts.mark_missing_escorts(
+        {p["id"]: p for found in people.values() for p in found.values()}.values()
+    )
     return {flight_id: list(found.values()) for flight_id, found in people.items()}
 
 

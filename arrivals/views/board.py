@@ -4,25 +4,35 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
+import logging
+import time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from arrivals.forms import BoardFiltersForm
 from arrivals.queries.board import FLAGS, Board, BoardFilters, build_board
 from arrivals.queries.portday import STEP_ORDER
 from arrivals.views.today import requested_date
 from cases.steps import ArrivalStep
+from poe_ops import versions
 from poe_ops.exports import safe_row
 from poe_ops.http import HtmxHttpRequest
 from poe_ops.models import Port
 from poe_ops.queries.oncall import on_call_now
 from poe_ops.scoping import ports_for
 
+logger = logging.getLogger(__name__)
 
-def _board_for(request: HtmxHttpRequest) -> tuple[Board, list[Port], str]:
+
+def _filters_for(request: HtmxHttpRequest) -> tuple[list[Port], dt.date, BoardFilters, str]:
     ports: list[Port] = list(ports_for(request.user).select_related("office"))
     default_day = ports[0].local_today() if ports else dt.datetime.now(dt.UTC).date()
     day, error = requested_date(request, default_day)
@@ -38,35 +48,98 @@ def _board_for(request: HtmxHttpRequest) -> tuple[Board, list[Port], str]:
         filters = BoardFilters(
             agency=filters.agency, flag=filters.flag, all_at_risk=filters.all_at_risk
         )
+    return ports, day, filters, error
+
+
+def _board_for(request: HtmxHttpRequest) -> tuple[Board, list[Port], str]:
+    ports, day, filters, error = _filters_for(request)
     return build_board(ports, day, filters), ports, error
+
+
+# The board body is the same for everyone who sees the same ports with the same filters; its
+# one per-user part, the CSRF token of the manifest buttons, is put in when it is served.
+_CSRF_SLOT = "csrf-slot-0c4f9a"
+
+
+def _body_key(ports: list[Port], day: dt.date, query: str) -> str | None:
+    """The cache key of the board body for these ports, day and query in the current refresh
+    interval, under the ports' versions (``poe_ops.versions``: every audited change to a port
+    moves its version, so the next request after a change renders afresh); ``None`` when the
+    cache cannot say (the board is then rendered for this request alone)."""
+    ids = sorted(p.pk for p in ports)
+    found = versions.port_versions(ids)
+    if found is None:
+        return None
+    interval = int(time.time() // settings.POE_BOARD_REFRESH_SECONDS)
+    what = f"{ids}|{found}|{day.isoformat()}|{query}|{interval}"
+    return "board:body:" + hashlib.sha256(what.encode()).hexdigest()
+
+
+def _body(request: HtmxHttpRequest, ports: list[Port], day: dt.date, filters: BoardFilters) -> str:
+    query = request.GET.urlencode()
+    key = _body_key(ports, day, query)  # read before the data, so a change in between re-keys
+    body: str | None = _cache_get(key)
+    if body is None:
+        data = build_board(ports, day, filters)
+        on_call = on_call_now([bp.port for bp in data.ports])  # one query for every port
+        for board_port in data.ports:
+            board_port.on_call = on_call.get(board_port.port.pk)
+        context = {
+            "board": data,
+            "day": data.day,
+            "refresh_seconds": settings.POE_BOARD_REFRESH_SECONDS,
+            "query": query,
+            "csrf_token": _CSRF_SLOT,
+        }
+        body = render_to_string("arrivals/board.html#board_body", context)
+        _cache_set(key, body)
+    return mark_safe(body.replace(_CSRF_SLOT, get_token(request)))  # noqa: S308 - our render
+
+
+def _cache_get(key: str | None) -> str | None:
+    if key is None:
+        return None
+    try:
+        found = cache.get(key)
+    except Exception:  # without the cache the board is rendered, not refused
+        logger.warning("board cache unavailable", exc_info=True)
+        return None
+    return found if isinstance(found, str) else None
+
+
+def _cache_set(key: str | None, body: str) -> None:
+    if key is None:
+        return
+    try:
+        cache.set(key, body, timeout=settings.POE_BOARD_REFRESH_SECONDS)
+    except Exception:
+        logger.warning("board cache unavailable", exc_info=True)
 
 
 @login_required
 def board(request: HtmxHttpRequest) -> HttpResponse:
-    data, ports, error = _board_for(request)
-    on_call = on_call_now([bp.port for bp in data.ports])  # one query for every port
-    for board_port in data.ports:
-        board_port.on_call = on_call.get(board_port.port.pk)
+    """The board, its body rendered once per port set, filters and refresh interval until one
+    of its ports changes (``_body_key``): every HQ screen polls it every 30 s."""
+    ports, day, filters, error = _filters_for(request)
+    body = _body(request, ports, day, filters)
+    if request.htmx:
+        return HttpResponse(body)
     context = {
-        "board": data,
-        "day": data.day,
+        "board_body": body,
+        "day": day,
         "date_error": error,
         "filters": BoardFiltersForm(
             initial={
-                "date": data.day,
-                "port": data.filters.port,
-                "agency": data.filters.agency,
-                "flag": data.filters.flag,
+                "date": day,
+                "port": filters.port,
+                "agency": filters.agency,
+                "flag": filters.flag,
             },
             ports=ports,
         ),
-        "refresh_seconds": settings.POE_BOARD_REFRESH_SECONDS,
         "query": request.GET.urlencode(),
     }
-    template = "arrivals/board.html"
-    if request.htmx:
-        template += "#board_body"
-    return render(request, template, context)
+    return render(request, "arrivals/board.html", context)
 
 
 @login_required

@@ -20,6 +20,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 
+from poe_ops import versions
 from poe_ops.models import AuditEvent, Port
 
 current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar(
@@ -99,6 +100,8 @@ def log_action(
         event.object_repr = str(obj)[:200]
     _check_action(action)
     event.save()
+    if action != PERSONAL_DATA_VIEWED:  # a change: what is cached of its port is not current
+        versions.changed([event.port_id])
     return event
 
 
@@ -147,6 +150,7 @@ def log_actions(
             )
         )
     AuditEvent.objects.bulk_create(events, batch_size=1000)
+    versions.changed({event.port_id for event in events if event.action != PERSONAL_DATA_VIEWED})
     return len(events)
 
 
