@@ -40,10 +40,11 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 @pytest.fixture(autouse=True)
 def test_clock(request):
     """The clock the tests run at. By default the real one. ``POE_TEST_CLOCK=2026-11-30T04:30Z``
-    (an ISO moment) starts every test that drives no browser at that moment instead, the clock
-    ticking on: how the suite is tried at the awkward hours (late evening at a port, when "in
-    three hours" is tomorrow there) without waiting for them. Browser tests keep the real clock:
-    the browser's own clock cannot be moved with the server's.
+    (an ISO moment) starts every test that runs in this process alone at that moment instead,
+    the clock ticking on: how the suite is tried at the awkward hours (late evening at a port,
+    when "in three hours" is tomorrow there) without waiting for them. Tests that talk to another
+    process (a browser, a Celery worker, a command run apart) keep the real clock, which those
+    processes keep too.
 
     ``@pytest.mark.local_clock("America/New_York", "11:00")`` starts a test at that local hour of
     today instead, whatever the real hour or ``POE_TEST_CLOCK``."""
@@ -59,7 +60,9 @@ def test_clock(request):
         # hours"): today there, at the hour the marker names, so the day holds all of it.
         zone, hour = ZoneInfo(pinned.args[0]), dt.time.fromisoformat(pinned.args[1])
         start = dt.datetime.combine(dt.datetime.now(zone).date(), hour, tzinfo=zone)
-    elif moment and not request.node.get_closest_marker("browser"):
+    elif moment and not any(
+        request.node.get_closest_marker(name) for name in ("browser", "celery_worker", "slow")
+    ):
         start = dt.datetime.fromisoformat(moment.replace("Z", "+00:00"))
     else:
         yield
