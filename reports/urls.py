@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import drafts, incidents
+from reports.views import drafts, incidents, statistics
 
 app_name = "reports"
 
@@ -26,4 +26,10 @@ urlpatterns = [
         name="incident_attachment",
     ),
     path("incidents/<int:pk>/pdf/", incidents.request_pdf, name="incident_pdf"),
+    path("statistics/", statistics.statistics_page, name="statistics"),
+    path(
+        "statistics/<slug:table>.<slug:fmt>",
+        statistics.statistics_download,
+        name="statistics_download",
+    ),
 ]

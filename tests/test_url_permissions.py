@@ -57,6 +57,9 @@ SIGNED_IN: set[str] = {
     "notifications_read",
     "notification_settings",
     "reports:incidents",
+    # Statistics count only the reader's ports; naming another port in the filter is a 404
+    # (tests/test_statistics_page.py).
+    "reports:statistics",
     "approvals",
     "staffing:home",
     "device",
@@ -83,6 +86,8 @@ GLOBAL_RECORDS: dict[str, Callable[[], dict[str, Any]]] = {
     "cases:agency_edit": _agency,
     "cases:agency_office": _agency_office,
     "cases:agency_office_edit": _agency_office,
+    # A statistics table: over the reader's own ports (tests/test_statistics_page.py).
+    "reports:statistics_download": lambda: {"table": "ports", "fmt": "csv"},
 }
 # Of those (and SIGNED_IN), the pages only Operations HQ may open: others get 403.
 HQ_ONLY = {"cases:agency_new", "cases:agency_office_new", "cases:agency_edit",
