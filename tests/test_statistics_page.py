@@ -181,3 +181,21 @@ def test_the_page_reads_a_fixed_number_of_queries(client, march, ny_ops, django_
     client.get(f"{URL}?{MARCH}")
     with django_assert_num_queries(21):
         client.get(f"{URL}?{MARCH}")
+
+
+def test_the_page_draws_its_charts_with_their_words(client, march, ny_ops):
+    client.force_login(ny_ops)
+    page = client.get(f"{URL}?{MARCH}").content.decode()
+    assert page.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"') == 3
+    assert (
+        "People arrived per day, March 2026: JFK 10 (busiest 1 Mar: 3); LAX none; "
+        "ORD 6 (busiest 31 Mar: 4)."
+    ) in page
+    assert (
+        "Time from landing to hand-over, 6 people: under 1 h: 0; 1–2 h: 3; 2–3 h: 2; 3–4 h: 1; "
+        "4–6 h: 0; 6–12 h: 0; 12 h or more: 0."
+    ) in page
+    assert (
+        "Misconnections by cause, 3 people: Inbound flight landed late: 1; "
+        "Onward flight delayed or cancelled: 1; Time in CBP and the airport: 1."
+    ) in page

@@ -15,6 +15,7 @@ from typing import Any
 
 from poe_ops.exports import safe_row
 from reports.queries.statistics import BREAKDOWNS, PortFigures, Statistics
+from reports.queries.statistics_charts import CHARTS
 
 TEXT, COUNT, MONEY, MINUTES, RATIO, HOURS = "text", "count", "money", "minutes", "ratio", "hours"
 
@@ -37,6 +38,10 @@ class Table:
     rows: list[list[Any]]
     total: list[Any] | None = None
     note: str = ""
+    # A picture of the same figures (poe_ops.charts), shown above the table; a long table is
+    # then folded away under it.
+    chart: Any = None
+    folded: bool = False
     cells: list[list[tuple[Any, Column]]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -219,20 +224,25 @@ def daily_table(stats: Statistics) -> Table:
 
 BUILDERS = {
     "ports": arrivals_table,
+    "daily": daily_table,
     "times": times_table,
+    "causes": causes_table,
     "costs": costs_table,
     "agency": lambda s: breakdown_table(s, "agency"),
     "nationality": lambda s: breakdown_table(s, "nationality"),
     "language": lambda s: breakdown_table(s, "language"),
     "category": lambda s: breakdown_table(s, "category"),
-    "causes": causes_table,
     "incidents": incidents_table,
-    "daily": daily_table,
 }
 
 
 def all_tables(stats: Statistics) -> dict[str, Table]:
-    return {key: build(stats) for key, build in BUILDERS.items()}
+    """Every table, those with a picture carrying it (``statistics_charts``)."""
+    tables = {key: build(stats) for key, build in BUILDERS.items()}
+    for key, draw in CHARTS.items():
+        tables[key].chart = draw(stats)
+    tables["daily"].folded = True
+    return tables
 
 
 # --- Downloads --------------------------------------------------------------------------------

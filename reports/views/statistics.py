@@ -15,7 +15,7 @@ from poe_ops.scoping import ports_for
 from reports.forms import StatisticsFilters
 from reports.queries import statistics_tables
 from reports.queries.incidents import visibility
-from reports.queries.periods import CUSTOM, Period
+from reports.queries.periods import CUSTOM, MONTH, Period
 from reports.queries.statistics import Statistics, build_statistics
 
 PAGE = "reports/statistics.html"
@@ -26,7 +26,14 @@ def _read(request: HtmxHttpRequest) -> tuple[StatisticsFilters, Statistics | Non
     """The filters and, when they are valid, the figures. A port the reader may not view is a
     404, as everywhere."""
     ports = ports_for(request.user).order_by("iata")
-    filters = StatisticsFilters(request.GET, ports=ports, today=timezone.localdate())
+    today = timezone.localdate()
+    data = request.GET.copy()
+    # Nothing asked: this month, shown in the form as such.
+    if not data.get("period"):
+        data["period"] = MONTH
+    if not data.get("start") and data["period"] != CUSTOM:
+        data["start"] = today.isoformat()
+    filters = StatisticsFilters(data, ports=ports, today=today)
     if not filters.is_valid():
         if "port" in filters.errors:
             raise Http404("No such port.")
