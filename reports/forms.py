@@ -14,6 +14,7 @@ from django.utils.html import format_html
 
 from arrivals.models import Flight
 from cases.models import Case, Individual
+from poe_ops.forms import KeyedForm
 from poe_ops.localtime import LocalTimeError, to_utc
 from poe_ops.models import Port, ReviewStatus
 from reports.models import IncidentCategory, IncidentReport, IncidentSeverity
@@ -356,3 +357,26 @@ class StatisticsFilters(forms.Form):
     def chosen_ports(self, ports: QuerySet[Port]) -> list[Port]:
         port = self.cleaned_data.get("port")
         return [port] if port else list(ports)
+
+
+class SignOffForm(KeyedForm):
+    """Signing a day off: a note for each open item (``note-<item key>``), built from the
+    items the page shows."""
+
+    def __init__(self, *args: Any, items: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            self.fields[f"note-{item.key}"] = forms.CharField(
+                required=False,
+                max_length=500,
+                label=item.text,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def notes(self) -> dict[str, str]:
+        return {item.key: self.cleaned_data.get(f"note-{item.key}") or "" for item in self.items}
+
+    def grouped(self, groups: list[tuple[str, list[Any]]]) -> list[tuple[str, list[Any]]]:
+        """``(label, [(item, its note field)])`` for each group of items the page shows."""
+        return [(label, [(i, self[f"note-{i.key}"]) for i in items]) for label, items in groups]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import drafts, incidents, statistics
+from reports.views import drafts, end_of_day, incidents, statistics
 
 app_name = "reports"
 
@@ -27,6 +27,8 @@ urlpatterns = [
     ),
     path("incidents/<int:pk>/pdf/", incidents.request_pdf, name="incident_pdf"),
     path("statistics/", statistics.statistics_page, name="statistics"),
+    path("end-of-day/", end_of_day.end_of_day_overview, name="end_of_day_overview"),
+    path("ports/<str:iata>/end-of-day/", end_of_day.end_of_day, name="end_of_day"),
     path(
         "statistics/<slug:table>.<slug:fmt>",
         statistics.statistics_download,

@@ -60,6 +60,7 @@ SIGNED_IN: set[str] = {
     # Statistics count only the reader's ports; naming another port in the filter is a 404
     # (tests/test_statistics_page.py).
     "reports:statistics",
+    "reports:end_of_day_overview",
     "approvals",
     "staffing:home",
     "device",
@@ -287,6 +288,7 @@ PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
     "reports:incident_add_attachment": _incident_at,
     "reports:incident_attachment": _incident_attachment_at,
     "reports:incident_pdf": _incident_at,
+    "reports:end_of_day": lambda port: {"iata": port.iata},
     "approvals_approve": _awaiting_incident_at,
     "approvals_return": _awaiting_incident_at,
 }
