@@ -180,6 +180,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "staffing.notify_expiring_credentials",
         "schedule": crontab(hour=11, minute=0),  # 06:00/07:00 on the U.S. east coast
     },
+    # Each office's statistics of the month just ended, on the 1st (12:00 UTC: the month has
+    # ended at every port, Los Angeles included).
+    "reports.make_monthly_reports": {
+        "task": "reports.make_monthly_reports",
+        "schedule": crontab(day_of_month=1, hour=12, minute=0),
+    },
 }
 
 # --- Authentication and roles -----------------------------------------------------------------

@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path("incidents/<int:pk>/pdf/", incidents.request_pdf, name="incident_pdf"),
     path("statistics/", statistics.statistics_page, name="statistics"),
+    path("statistics/report/", statistics.request_report, name="statistics_report"),
     path("end-of-day/", end_of_day.end_of_day_overview, name="end_of_day_overview"),
     path("ports/<str:iata>/end-of-day/", end_of_day.end_of_day, name="end_of_day"),
     path(

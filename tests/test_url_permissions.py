@@ -60,6 +60,7 @@ SIGNED_IN: set[str] = {
     # Statistics count only the reader's ports; naming another port in the filter is a 404
     # (tests/test_statistics_page.py).
     "reports:statistics",
+    "reports:statistics_report",
     "reports:end_of_day_overview",
     "approvals",
     "staffing:home",
@@ -109,6 +110,7 @@ POST_ONLY: set[str] = {
     "cases:booking_status",
     "cases:resolve_problem",
     "reports:incident_autosave",
+    "reports:statistics_report",
     "reports:incident_submit",
     "reports:incident_add_attachment",
     "reports:incident_pdf",

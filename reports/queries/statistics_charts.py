@@ -4,7 +4,7 @@ made people miss their connections."""
 
 from __future__ import annotations
 
-from poe_ops.charts import Chart, Series, bar_chart, hbar_chart, line_chart
+from poe_ops.charts import PALETTE, Chart, Series, bar_chart, hbar_chart, line_chart
 from reports.queries.statistics import Statistics
 
 # Time from landing to hand-over, in buckets (upper bounds in minutes).
@@ -12,10 +12,16 @@ BUCKETS = ((60, "under 1 h"), (120, "1–2 h"), (180, "2–3 h"), (240, "3–4 h
            (720, "6–12 h"), (None, "12 h or more"))  # fmt: skip
 
 
+def _colour(stats: Statistics, iata: str) -> str:
+    """A port keeps its colour in every chart of the page."""
+    order = [p.iata for p in stats.ports]
+    return PALETTE[order.index(iata) % len(PALETTE)] if iata in order else ""
+
+
 def arrivals_chart(stats: Statistics) -> Chart:
     days = stats.period.day_list()
     labels = [f"{day.day} {day:%b}" for day in days]
-    series = [Series(iata, values) for iata, values in stats.daily.items()]
+    series = [Series(iata, values, _colour(stats, iata)) for iata, values in stats.daily.items()]
     words = []
     for iata, values in stats.daily.items():
         total = sum(values)
@@ -46,7 +52,7 @@ def bucket_counts(minutes: list[float]) -> list[int]:
 def handover_chart(stats: Statistics) -> Chart:
     labels = [label for _upper, label in BUCKETS]
     per_port = {iata: bucket_counts(m) for iata, m in stats.handover_minutes.items() if m}
-    series = [Series(iata, counts) for iata, counts in per_port.items()]
+    series = [Series(iata, counts, _colour(stats, iata)) for iata, counts in per_port.items()]
     together = [sum(c[n] for c in per_port.values()) for n in range(len(BUCKETS))]
     described = "; ".join(f"{label}: {n}" for label, n in zip(labels, together, strict=True))
     return bar_chart(

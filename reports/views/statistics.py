@@ -7,11 +7,13 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from poe_ops.http import HtmxHttpRequest
 from poe_ops.scoping import ports_for
+from reports.documents import may_have_report, request_statistics_pdf
 from reports.forms import StatisticsFilters
 from reports.queries import statistics_tables
 from reports.queries.incidents import visibility
@@ -55,6 +57,7 @@ def statistics_page(request: HtmxHttpRequest) -> HttpResponse:
             "tables": statistics_tables.all_tables(stats),
             "previous": _link(request, period.previous()),
             "following": _link(request, period.following()),
+            "may_have_report": may_have_report(request.user, stats.ports),
         }
     return render(request, PAGE, context, status=200 if stats is not None else 400)
 
@@ -69,6 +72,17 @@ def _link(request: HtmxHttpRequest, period: Period) -> str:
     else:
         query.pop("end", None)
     return query.urlencode()
+
+
+@login_required
+@require_POST
+def request_report(request: HtmxHttpRequest) -> HttpResponse:
+    """The page's period and ports as a PDF; the document page shows it being prepared."""
+    _filters, stats = _read(request)
+    if stats is None:
+        return render(request, PAGE, {"filters": _filters, "stats": None}, status=400)
+    document = request_statistics_pdf(request.user, stats.ports, stats.period)
+    return redirect("document", document.pk)
 
 
 @login_required
