@@ -219,5 +219,5 @@ def test_the_overview_reads_a_fixed_number_of_queries(
     client.force_login(dc_ops)
     url = reverse("reports:end_of_day_overview") + "?day=2026-03-10"
     client.get(url)
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(19):
         client.get(url)

@@ -27,7 +27,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _read(request: HtmxHttpRequest) -> tuple[StatisticsFilters, Statistics | None]:
     """The filters and, when they are valid, the figures. A port the reader may not view is a
     404, as everywhere."""
-    ports = ports_for(request.user).order_by("iata")
+    ports = ports_for(request.user).select_related("office").order_by("iata")
     today = timezone.localdate()
     data = request.GET.copy()
     # Nothing asked: this month, shown in the form as such.
