@@ -249,3 +249,62 @@ def hbar_chart(
         )
         parts.append(_text(left + w + 6, y + 18, _number(value), weight="bold"))
     return _frame(title, alt, width, height, parts)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A moment on a timeline: a flight landing, with a short label."""
+
+    at: float  # hours from the timeline's start
+    label: str
+    colour: str = PALETTE[0]
+    faded: bool = False
+
+
+def timeline(
+    title: str,
+    hours: Sequence[str],
+    marks: Sequence[Mark],
+    *,
+    alt: str,
+    now: float | None = None,
+    width: int = 640,
+    height: int = 74,
+) -> Chart:
+    """A strip of ``len(hours) - 1`` hours (``hours`` are the tick labels) with a dot per mark,
+    its label above (on two alternating rows, so neighbours do not collide), and "now"."""
+    left, right, axis_y = 10.0, width - 10.0, height - 22.0
+    span = max(len(hours) - 1, 1)
+    step = (right - left) / span
+    parts = [
+        f'<line x1="{left}" x2="{right}" y1="{axis_y}" y2="{axis_y}" stroke="{MUTED}" '
+        'stroke-width="1.5"/>'
+    ]
+    every = _every(hours, step)
+    for i, label in enumerate(hours):
+        x = left + step * i
+        parts.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{axis_y - 4}" y2="{axis_y + 4}" '
+            f'stroke="{MUTED}"/>'
+        )
+        if i % every == 0:
+            parts.append(_text(x, axis_y + 17, label, anchor="middle", size=11, colour=MUTED))
+    if now is not None and 0 <= now <= span:
+        x = left + step * now
+        parts.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="6" y2="{axis_y + 4}" stroke="{INK}" '
+            'stroke-width="1.5" stroke-dasharray="3 3"/>'
+        )
+        parts.append(_text(x + 3, 14, "now", size=10, colour=INK))
+    for n, mark in enumerate(sorted(marks, key=lambda m: m.at)):
+        if not 0 <= mark.at <= span:
+            continue
+        x = left + step * mark.at
+        y = axis_y - (16 if n % 2 == 0 else 34)
+        opacity = ' fill-opacity="0.45"' if mark.faded else ""
+        parts.append(
+            f'<circle cx="{x:.1f}" cy="{axis_y}" r="5" fill="{mark.colour}"{opacity}>'
+            f"<title>{escape(mark.label)}</title></circle>"
+        )
+        parts.append(_text(x, y, mark.label, anchor="middle", size=11, colour=INK))
+    return _frame(title, alt, width, height, parts)

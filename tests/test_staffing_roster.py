@@ -108,8 +108,8 @@ def test_the_hour_by_hour_page_draws_needed_against_rostered(
     bars = sum(1 for h in result.hours if h.needed) + sum(1 for h in result.hours if h.rostered)
     assert bars == 2 + 8 and chart.count("<rect") == 2 + bars  # and the legend's two swatches
     assert (
-        f"Staff needed and rostered at ATL, hour by hour, {day:%a %d %b}: short at 09:00 (needed 2, rostered 1)"
-        in chart
+        f"Staff needed and rostered at ATL, hour by hour, {day:%a %d %b}: "
+        "short at 09:00 (needed 2, rostered 1)" in chart
     )
     assert (
         "<title>09, Staff needed: 2</title>" in chart and "<title>09, Rostered: 1</title>" in chart

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.shortcuts import render
 
 from arrivals.forms import BoardFiltersForm
 from arrivals.queries.board import FLAGS, Board, BoardFilters, build_board
+from arrivals.queries.board_compact import tiles
 from arrivals.queries.portday import STEP_ORDER
 from arrivals.views.today import requested_date
 from cases.steps import ArrivalStep
@@ -43,7 +45,7 @@ def _board_for(request: HtmxHttpRequest) -> tuple[Board, list[Port], str]:
 @login_required
 def board(request: HtmxHttpRequest) -> HttpResponse:
     data, ports, error = _board_for(request)
-    context = {
+    context: dict[str, Any] = {
         "board": data,
         "day": data.day,
         "date_error": error,
@@ -59,6 +61,15 @@ def board(request: HtmxHttpRequest) -> HttpResponse:
         "refresh_seconds": settings.POE_BOARD_REFRESH_SECONDS,
         "query": request.GET.urlencode(),
     }
+    # Compact: one tile per port, four to a screen (?view=compact); the toggle keeps the rest.
+    compact = request.GET.get("view") == "compact"
+    other = request.GET.copy()
+    if compact:
+        other.pop("view", None)
+        context["tiles"] = tiles(data)
+    else:
+        other["view"] = "compact"
+    context |= {"compact": compact, "other_view": other.urlencode()}
     template = "arrivals/board.html"
     if request.htmx:
         template += "#board_body"
