@@ -74,8 +74,8 @@ def _link(request: HtmxHttpRequest, period: Period) -> str:
     return query.urlencode()
 
 
-@login_required
 @require_POST
+@login_required
 def request_report(request: HtmxHttpRequest) -> HttpResponse:
     """The page's period and ports as a PDF; the document page shows it being prepared."""
     _filters, stats = _read(request)
