@@ -179,7 +179,7 @@ def test_an_unknown_table_is_a_404(client, ny_ops):
 def test_the_page_reads_a_fixed_number_of_queries(client, march, ny_ops, django_assert_num_queries):
     client.force_login(ny_ops)
     client.get(f"{URL}?{MARCH}")
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(24):
         client.get(f"{URL}?{MARCH}")
 
 

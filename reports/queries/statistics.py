@@ -77,6 +77,8 @@ NOT_ARRIVED = frozenset({Step.EXPECTED, Step.NO_SHOW, Step.REBOOKED})
 # A flight is late (and so is a departure) from this many minutes after its schedule: the U.S.
 # DOT's on-time measure.
 LATE_MINUTES = 15
+# A hand-over or departure later than this after the period is not looked for.
+OUTCOME_DAYS = 14
 # The longest hotel stay a booking may have (HotelBooking.nights).
 LONGEST_STAY = 30
 
@@ -311,30 +313,34 @@ class _Leg:
         return not self.people or individual_id in self.people
 
 
-def _legs(cases: Q) -> dict[int, list[_Leg]]:
+_FULL = (
+    "flight__estimated_departure",
+    "flight__actual_departure",
+    "flight__status",
+    "flight__scheduled_arrival",
+    "flight__estimated_arrival",
+    "flight__actual_arrival",
+)
+
+
+def _legs(cases: Q, *, onward_only: bool = False) -> dict[int, list[_Leg]]:
     """Every segment of the ``cases`` (a condition on segments), replaced ones included (as
-    first booked), with their flights' times. Two queries."""
+    first booked), with their flights' times; ``onward_only``: the onward ones with their
+    departure only (all a transit needs — the misconnections' causes read the rest). Two
+    queries."""
     segments = Segment.objects.filter(cases)
+    if onward_only:
+        segments = segments.filter(direction=Segment.Direction.ONWARD)
     named: dict[int, set[int]] = defaultdict(set)
     for segment_id, individual_id in Segment.individuals.through.objects.filter(
         segment__in=segments
     ).values_list("segment_id", "individual_id"):
         named[segment_id].add(individual_id)
+    fields = ["pk", "case_id", "direction", "replaced_by_id", "flight__origin"]
+    fields += ["flight__scheduled_departure", *(() if onward_only else _FULL)]
     legs: dict[int, list[_Leg]] = defaultdict(list)
-    for row in segments.values(
-        "pk",
-        "case_id",
-        "direction",
-        "replaced_by_id",
-        "flight__origin",
-        "flight__scheduled_departure",
-        "flight__estimated_departure",
-        "flight__actual_departure",
-        "flight__status",
-        "flight__scheduled_arrival",
-        "flight__estimated_arrival",
-        "flight__actual_arrival",
-    ).order_by("flight__scheduled_departure", "pk"):
+    for row in segments.values(*fields).order_by("flight__scheduled_departure", "pk"):
+        get = row.get
         legs[row["case_id"]].append(
             _Leg(
                 row["pk"],
@@ -343,14 +349,14 @@ def _legs(cases: Q) -> dict[int, list[_Leg]]:
                 row["replaced_by_id"] is not None,
                 row["flight__origin"],
                 row["flight__scheduled_departure"],
-                row["flight__actual_departure"]
-                or row["flight__estimated_departure"]
+                get("flight__actual_departure")
+                or get("flight__estimated_departure")
                 or row["flight__scheduled_departure"],
-                row["flight__status"],
-                row["flight__scheduled_arrival"],
-                row["flight__actual_arrival"]
-                or row["flight__estimated_arrival"]
-                or row["flight__scheduled_arrival"],
+                get("flight__status", ""),
+                get("flight__scheduled_arrival"),
+                get("flight__actual_arrival")
+                or get("flight__estimated_arrival")
+                or get("flight__scheduled_arrival"),
                 named[row["pk"]],
             )
         )
@@ -416,31 +422,45 @@ def _nights_within(check_in: dt.date, nights: int, period: Period) -> int:
     return max((after - first).days, 0)
 
 
-def _breakdown(people: Sequence[_Person], label: Callable[[_Person], str]) -> list[Row]:
+def _breakdown(people: Sequence[_Person], key: Callable[[_Person], str],
+               label: Callable[[str], str]) -> list[Row]:  # fmt: skip
+    """People and cases by ``key``, each key named once by ``label`` (a country's or a
+    language's name is looked up per value, not per person)."""
     persons: Counter[str] = Counter()
     cases: dict[str, set[int]] = defaultdict(set)
     for person in people:
-        key = label(person)
-        persons[key] += 1
-        cases[key].add(person.case_id)
-    return [Row(key, count, len(cases[key])) for key, count in persons.most_common()]
+        value = key(person)
+        persons[value] += 1
+        cases[value].add(person.case_id)
+    named: Counter[str] = Counter()
+    named_cases: dict[str, set[int]] = defaultdict(set)
+    for value, count in persons.items():
+        name = label(value)
+        named[name] += count
+        named_cases[name] |= cases[value]
+    return [Row(name, count, len(named_cases[name])) for name, count in named.most_common()]
 
 
-BREAKDOWNS: dict[str, tuple[str, Callable[[_Person], str]]] = {
-    "agency": ("Resettlement agency", lambda p: p.agency or NO_AGENCY),
+def _category(value: str) -> str:
+    if value in ImmigrationCategory.values:
+        return str(ImmigrationCategory(value).label)
+    return value or NOT_GIVEN
+
+
+# key: (title, the person's value, that value in words)
+BREAKDOWNS: dict[str, tuple[str, Callable[[_Person], str], Callable[[str], str]]] = {
+    "agency": ("Resettlement agency", lambda p: p.agency, lambda v: v or NO_AGENCY),
     "nationality": (
         "Nationality",
-        lambda p: str(countries.name(p.nationality)) if p.nationality else NOT_GIVEN,
+        lambda p: p.nationality,
+        lambda v: str(countries.name(v)) if v else NOT_GIVEN,
     ),
-    "language": ("Language", lambda p: language_name(p.language) or p.language or NOT_GIVEN),
-    "category": (
-        "Immigration category",
-        lambda p: (
-            str(ImmigrationCategory(p.category).label)
-            if p.category in ImmigrationCategory.values
-            else p.category or NOT_GIVEN
-        ),
+    "language": (
+        "Language",
+        lambda p: p.language,
+        lambda v: language_name(v) or v or NOT_GIVEN,
     ),
+    "category": ("Immigration category", lambda p: p.category, _category),
 }
 
 
@@ -484,29 +504,34 @@ def build_statistics(
             daily[by_id[person.port_id].iata][days[local_day]] += 1
     for port_id, cases in cases_at.items():
         figures[port_id].cases = len(cases)
-    for port in ports:
-        figures[port.pk].minors = minor_counts(p for p in arrived if p.port_id == port.pk)
+    arrived_at: dict[int, list[_Person]] = defaultdict(list)
+    for person in arrived:
+        arrived_at[person.port_id].append(person)
+    for port_id, port_figures in figures.items():
+        port_figures.minors = minor_counts(arrived_at[port_id])
 
     # The connection each arrival was booked on; the misconnected and why.
     troubles = _events(
         StepEvent.objects.filter(_within(ports, period, "port_id", "at")),
         [Step.NEEDS_REBOOKING, Step.HOSPITAL],
     )
-    legs = _legs(
-        Q(case_id__in=inbound.values("case_id"))
-        | Q(case_id__in=[row[1] for row in troubles if row[2] == Step.NEEDS_REBOOKING])
-    )
+    onward = _legs(Q(case_id__in=inbound.values("case_id")), onward_only=True)
     for person in arrived:
+        if person.case_id not in onward:
+            continue
         port = by_id[person.port_id]
-        connection = first_connection(legs[person.case_id], person.pk, port.iata)
+        connection = first_connection(onward[person.case_id], person.pk, port.iata)
         if connection is None:
             continue
-        figures[port.pk].transits += 1
+        port_figures = figures[person.port_id]
+        port_figures.transits += 1
         assert connection.scheduled_departure is not None
         if connection.scheduled_departure.astimezone(port.zone).date() == (
             person.landed.astimezone(port.zone).date()
         ):
-            figures[port.pk].same_day += 1
+            port_figures.same_day += 1
+    missed = {row[1] for row in troubles if row[2] == Step.NEEDS_REBOOKING}
+    legs = _legs(Q(case_id__in=list(missed))) if missed else {}
     causes: Counter[str] = Counter()
     counted: set[tuple[str, int]] = set()
     for individual_id, case_id, step, port_id, _at in troubles:
@@ -517,13 +542,18 @@ def build_statistics(
             figures[port_id].hospital += 1
         else:
             figures[port_id].misconnections += 1
-            causes[misconnect_cause(legs[case_id], individual_id, by_id[port_id].iata)] += 1
+            causes[misconnect_cause(legs.get(case_id, []), individual_id, by_id[port_id].iata)] += 1
 
     # From landing to hand-over and departure.
-    outcomes = _events(
-        StepEvent.objects.filter(individual__case_id__in=inbound.values("case_id")),
-        [Step.HANDED_OVER, Step.DEPARTED],
-    )
+    # Looked for from the period's start to OUTCOME_DAYS after its end (the index on ``at``).
+    searched = StepEvent.objects.none()
+    if ports:
+        earliest = min(period.bounds(p)[0] for p in ports)
+        latest = max(period.bounds(p)[1] for p in ports) + dt.timedelta(days=OUTCOME_DAYS)
+        searched = StepEvent.objects.filter(
+            individual__case_id__in=inbound.values("case_id"), at__gte=earliest, at__lt=latest
+        )
+    outcomes = _events(searched, [Step.HANDED_OVER, Step.DEPARTED])
     minutes: dict[tuple[int, str], list[float]] = defaultdict(list)
     seen: set[tuple[int, str]] = set()
     for individual_id, _case_id, step, _port_id, at in outcomes:
@@ -607,7 +637,9 @@ def build_statistics(
         ports=ports,
         by_port=by_port,
         total=total,
-        breakdowns={key: _breakdown(arrived, label) for key, (_t, label) in BREAKDOWNS.items()},
+        breakdowns={
+            name: _breakdown(arrived, key, label) for name, (_t, key, label) in BREAKDOWNS.items()
+        },
         causes=[(code, label, causes[code]) for code, label in CAUSES.items()],
         incidents=incident_rows,
         daily=daily,
