@@ -44,8 +44,9 @@ REPEATS = 7
 TARGET_S = 1.0
 
 
-def _row(key: str, what: str, value: float, unit: str, target: str, ok: bool | None,
-         **extra: Any) -> None:  # fmt: skip
+def _row(
+    key: str, what: str, value: float, unit: str, target: str, ok: bool | None, **extra: Any
+) -> None:
     row = {"key": key, "what": what, "value": value, "unit": unit, "target": target, "ok": ok}
     print("BENCH-ROW " + json.dumps({**row, **extra}), flush=True)  # for bench/run.py
 
@@ -104,13 +105,23 @@ def populate() -> dict[str, int]:
     rng = random.Random(18)
     actor = get_user_model().objects.create_user("bench.staff")
     ports = list(Port.objects.order_by("iata"))
-    vendors = {p.pk: Vendor.objects.create(port=p, kind="hotel", name=f"{p.iata} hotel").pk
-               for p in ports}  # fmt: skip
+    vendors = {
+        p.pk: Vendor.objects.create(port=p, kind="hotel", name=f"{p.iata} hotel").pk for p in ports
+    }
     nationalities = ["AF", "SY", "CD", "UA", "SO", "ER", "MM", "IQ", "VE", "SD"]
     languages = ["prs", "ara", "swa", "ukr", "som", "tir", "mya", "kin", "spa", "pus"]
     categories = ["refugee", "refugee", "refugee", "siv", "parolee", "follow_to_join"]
     now = dt.datetime(2026, 11, 30, 23, tzinfo=dt.UTC)
-    flights, cases, people, segments, named, events, hotels, incidents = ([] for _ in range(8))
+    rows: dict[str, list[tuple[Any, ...]]] = {
+        k: [] for k in ("flights", "cases", "people", "segments", "events", "hotels", "incidents")
+    }
+    flights, cases, people, segments = (
+        rows["flights"],
+        rows["cases"],
+        rows["people"],
+        rows["segments"],
+    )
+    events, hotels, incidents = rows["events"], rows["hotels"], rows["incidents"]
     ids = {"flight": 0, "case": 0, "person": 0, "segment": 0, "event": 0, "hotel": 0, "inc": 0}
 
     def next_id(kind: str) -> int:
@@ -126,15 +137,39 @@ def populate() -> dict[str, int]:
                 fid = next_id("flight")
                 landing = base + dt.timedelta(hours=4 + 8 * n, minutes=rng.randrange(60))
                 late = rng.random() < 0.2
-                flights.append((fid, "QR", str(fid % 9000 + 1), day, port.pk, "DOH", port.iata,
-                                landing - dt.timedelta(hours=14), landing,
-                                landing + dt.timedelta(minutes=45 if late else 0), "landed"))  # fmt: skip
+                flights.append(
+                    (
+                        fid,
+                        "QR",
+                        str(fid % 9000 + 1),
+                        day,
+                        port.pk,
+                        "DOH",
+                        port.iata,
+                        landing - dt.timedelta(hours=14),
+                        landing,
+                        landing + dt.timedelta(minutes=45 if late else 0),
+                        "landed",
+                    )
+                )
                 inbound.append((fid, landing + dt.timedelta(minutes=45 if late else 0)))
             onward_id = next_id("flight")
             departs = base + dt.timedelta(hours=15)
-            flights.append((onward_id, "DL", str(onward_id % 9000 + 1), day, port.pk, port.iata,
-                            "BOI", departs, departs + dt.timedelta(hours=4), None,
-                            "cancelled" if rng.random() < 0.03 else "departed"))  # fmt: skip
+            flights.append(
+                (
+                    onward_id,
+                    "DL",
+                    str(onward_id % 9000 + 1),
+                    day,
+                    port.pk,
+                    port.iata,
+                    "BOI",
+                    departs,
+                    departs + dt.timedelta(hours=4),
+                    None,
+                    "cancelled" if rng.random() < 0.03 else "departed",
+                )
+            )
             left = PEOPLE_PER_PORT_DAY + rng.randrange(-8, 9)
             while left > 0:
                 size = min(left, rng.choice([1, 2, 3, 4, 5]))
@@ -174,49 +209,147 @@ def populate() -> dict[str, int]:
                         previous = step
                     if rng.random() < 0.05:  # a tap undone and done again
                         eid = next_id("event")
-                        events.append((eid, pid, port.pk, "expected", "met", landed, actor.pk,
-                                       f"b{eid}"))  # fmt: skip
-                    people.append((pid, cid, f"P{p + 1}", "Given", f"Family{cid}", "F",
-                                   nationalities[nat], languages[nat], rng.choice(categories),
-                                   "urm" if rng.random() < 0.004 else "", previous, t,
-                                   f"given family{cid}"))  # fmt: skip
+                        events.append(
+                            (eid, pid, port.pk, "expected", "met", landed, actor.pk, f"b{eid}")
+                        )
+                    people.append(
+                        (
+                            pid,
+                            cid,
+                            f"P{p + 1}",
+                            "Given",
+                            f"Family{cid}",
+                            "F",
+                            nationalities[nat],
+                            languages[nat],
+                            rng.choice(categories),
+                            "urm" if rng.random() < 0.004 else "",
+                            previous,
+                            t,
+                            f"given family{cid}",
+                        )
+                    )
                 if connecting and rng.random() < 0.05:
-                    hotels.append((next_id("hotel"), cid, vendors[port.pk], day, 1, 1, 129, 42,
-                                   "checked_out", f"h{cid}", actor.pk, now, now))  # fmt: skip
+                    hotels.append(
+                        (
+                            next_id("hotel"),
+                            cid,
+                            vendors[port.pk],
+                            day,
+                            1,
+                            1,
+                            129,
+                            42,
+                            "checked_out",
+                            f"h{cid}",
+                            actor.pk,
+                            now,
+                            now,
+                        )
+                    )
             if rng.random() < 0.3:
                 iid = next_id("inc")
-                incidents.append((iid, port.pk, base + dt.timedelta(hours=5), "lost_luggage",
-                                  "low", "submitted", actor.pk, now, now, uuid.uuid4()))  # fmt: skip
+                incidents.append(
+                    (
+                        iid,
+                        port.pk,
+                        base + dt.timedelta(hours=5),
+                        "lost_luggage",
+                        "low",
+                        "submitted",
+                        actor.pk,
+                        now,
+                        now,
+                        uuid.uuid4(),
+                    )
+                )
         day += dt.timedelta(days=1)
 
-    _writer(Flight, ["carrier", "number", "scheduled_date", "port_id", "origin", "destination",
-                     "scheduled_departure", "scheduled_arrival", "actual_arrival",
-                     "status"])(flights)  # fmt: skip
-    _writer(Case, ["case_number", "abn_number", "port_id", "status", "created_at",
-                   "updated_at"])(cases)  # fmt: skip
-    _writer(Individual, ["case_id", "person_number", "given_names", "surname", "sex",
-                         "nationality", "primary_language", "immigration_category",
-                         "programme_status", "current_step", "current_step_at",
-                         "name_folded"])(people)  # fmt: skip
-    _writer(Segment, ["case_id", "flight_id", "replaced_by_id", "direction",
-                      "created_at"])(segments)  # fmt: skip
-    _writer(StepEvent, ["individual_id", "port_id", "from_step", "to_step", "at", "actor_id",
-                        "idempotency_key"])(events)  # fmt: skip
-    _writer(HotelBooking, ["case_id", "vendor_id", "check_in", "nights", "rooms", "cost",
-                           "meal_cost", "status", "idempotency_key", "created_by_id",
-                           "created_at", "updated_at"])(hotels)  # fmt: skip
-    _writer(IncidentReport, ["port_id", "occurred_at", "category", "severity", "status",
-                             "author_id", "created_at", "updated_at", "draft_key"])(incidents)  # fmt: skip
+    _writer(
+        Flight,
+        [
+            "carrier",
+            "number",
+            "scheduled_date",
+            "port_id",
+            "origin",
+            "destination",
+            "scheduled_departure",
+            "scheduled_arrival",
+            "actual_arrival",
+            "status",
+        ],
+    )(flights)
+    _writer(Case, ["case_number", "abn_number", "port_id", "status", "created_at", "updated_at"])(
+        cases
+    )
+    _writer(
+        Individual,
+        [
+            "case_id",
+            "person_number",
+            "given_names",
+            "surname",
+            "sex",
+            "nationality",
+            "primary_language",
+            "immigration_category",
+            "programme_status",
+            "current_step",
+            "current_step_at",
+            "name_folded",
+        ],
+    )(people)
+    _writer(Segment, ["case_id", "flight_id", "replaced_by_id", "direction", "created_at"])(
+        segments
+    )
+    _writer(
+        StepEvent,
+        ["individual_id", "port_id", "from_step", "to_step", "at", "actor_id", "idempotency_key"],
+    )(events)
+    _writer(
+        HotelBooking,
+        [
+            "case_id",
+            "vendor_id",
+            "check_in",
+            "nights",
+            "rooms",
+            "cost",
+            "meal_cost",
+            "status",
+            "idempotency_key",
+            "created_by_id",
+            "created_at",
+            "updated_at",
+        ],
+    )(hotels)
+    _writer(
+        IncidentReport,
+        [
+            "port_id",
+            "occurred_at",
+            "category",
+            "severity",
+            "status",
+            "author_id",
+            "created_at",
+            "updated_at",
+            "draft_key",
+        ],
+    )(incidents)
     with connection.cursor() as cursor:
         for model in (Flight, Case, Individual, Segment, StepEvent, HotelBooking, IncidentReport):
             table = model._meta.db_table
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"(SELECT max(id) FROM {table}))"
-            )
+            highest = f"SELECT max(id) FROM {table}"  # noqa: S608 — a model's table name
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence(%s, 'id'), ({highest}))", [table])
         cursor.execute("ANALYZE")
-    return {"people": len(people), "events": len(events), "cases": len(cases),
-            "flights": len(flights)}  # fmt: skip
+    return {
+        "people": len(people),
+        "events": len(events),
+        "cases": len(cases),
+        "flights": len(flights),
+    }
 
 
 def _p50(call: Callable[[], Any]) -> float:
@@ -270,8 +403,14 @@ def run() -> int:
     sizes = populate()
     print(f"populated in {time.perf_counter() - started:.0f} s: {sizes}", flush=True)
     _row("stats_people", "statistics: people in the history", sizes["people"], "people", "", None)
-    _row("stats_events", "statistics: step events in the history", sizes["events"], "events",
-         "", None)  # fmt: skip
+    _row(
+        "stats_events",
+        "statistics: step events in the history",
+        sizes["events"],
+        "events",
+        "",
+        None,
+    )
 
     ports = list(Port.objects.order_by("iata"))
     ny = [p for p in ports if p.office.code == "NY"]
@@ -284,26 +423,57 @@ def run() -> int:
     client = Client()
     client.force_login(admin)
     floor = _p50(lambda: client.post("/bench/floor/"))
-    _row("stats_floor", "floor (one row update), Django test client, p50", round(floor * 1000, 2),
-         "ms", "", None)  # fmt: skip
+    _row(
+        "stats_floor",
+        "floor (one row update), Django test client, p50",
+        round(floor * 1000, 2),
+        "ms",
+        "",
+        None,
+    )
 
     def measure(key: str, what: str, call: Callable[[], Any]) -> None:
         p50 = _p50(call)
-        _row(key, what, round(p50, 3), "s", f"p50 ≤ {TARGET_S:g} s", p50 <= TARGET_S,
-             ratio=f"{p50 / floor:,.0f}× floor")  # fmt: skip
+        _row(
+            key,
+            what,
+            round(p50, 3),
+            "s",
+            f"p50 ≤ {TARGET_S:g} s",
+            p50 <= TARGET_S,
+            ratio=f"{p50 / floor:,.0f}× floor",
+        )
 
-    measure("stats_month", "statistics of a month, 7 ports (queries and counting), p50",
-            lambda: build_statistics(ports, month))  # fmt: skip
-    measure("stats_quarter", "statistics of a quarter, 7 ports, p50",
-            lambda: build_statistics(ports, quarter))  # fmt: skip
-    measure("stats_year", "statistics of a year, 7 ports, p50",
-            lambda: build_statistics(ports, year))  # fmt: skip
-    measure("stats_office", "monthly report's figures, NY office (3 ports), p50",
-            lambda: build_statistics(ny, month))  # fmt: skip
+    measure(
+        "stats_month",
+        "statistics of a month, 7 ports (queries and counting), p50",
+        lambda: build_statistics(ports, month),
+    )
+    measure(
+        "stats_quarter",
+        "statistics of a quarter, 7 ports, p50",
+        lambda: build_statistics(ports, quarter),
+    )
+    measure(
+        "stats_year", "statistics of a year, 7 ports, p50", lambda: build_statistics(ports, year)
+    )
+    measure(
+        "stats_office",
+        "monthly report's figures, NY office (3 ports), p50",
+        lambda: build_statistics(ny, month),
+    )
     for key, what, query in (
-        ("stats_page_month", "/statistics/ page, a month, 7 ports, p50", "period=month&start=2026-10-01"),
-        ("stats_page_quarter", "/statistics/ page, a quarter, 7 ports, p50", "period=quarter&start=2026-07-01"),
-    ):  # fmt: skip
+        (
+            "stats_page_month",
+            "/statistics/ page, a month, 7 ports, p50",
+            "period=month&start=2026-10-01",
+        ),
+        (
+            "stats_page_quarter",
+            "/statistics/ page, a quarter, 7 ports, p50",
+            "period=quarter&start=2026-07-01",
+        ),
+    ):
 
         def page(query: str = query) -> None:
             response = client.get(f"/statistics/?{query}")
