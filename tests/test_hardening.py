@@ -228,6 +228,8 @@ ALLOWED_URL_PARAMETERS = {
     "attachment_pk",
     "month",
     "step",
+    "table",  # which statistics table: ports, agency, nationality, …
+    "fmt",  # csv or xlsx
 }
 
 

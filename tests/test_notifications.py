@@ -138,6 +138,7 @@ def test_it_never_mutes_emergencies(atl, dc_ops):
         "review",
         "credential",
         "case_change",
+        "report",
     }
     emergency = _notice(atl, kind=NotificationKind.EMERGENCY)
     assert notifications.recipients(emergency) == ["dc.ops@example.org"]
@@ -195,6 +196,7 @@ def test_it_saves_email_mutes_but_keeps_emergencies_on(client, dc_ops):
         "review",
         "credential",
         "case_change",
+        "report",
     }
     page = client.get(reverse("notification_settings"))
     assert 'value="rebooking" id="email-rebooking">' in page.text
