@@ -34,7 +34,7 @@ COPY staffing ./staffing
 COPY reports ./reports
 COPY templates ./templates
 COPY static ./static
-COPY docker/entrypoint.sh ./docker/entrypoint.sh
+COPY docker/entrypoint.sh docker/gunicorn.conf.py ./docker/
 
 # Exactly the versions that were tested (constraints.txt). The code runs from /app (PYTHONPATH),
 # where the templates and static files are; the copy pip puts in site-packages only satisfies
@@ -60,7 +60,9 @@ USER poe
 
 EXPOSE 8000
 
-# /healthz is 200 only when the database and the broker answer (503 otherwise). Two things
+# /healthz is 200 when the database and the broker answer (503 otherwise); a late worker makes
+# it "degraded" but still 200, since the web keeps working — the worker's own check
+# (manage.py healthcheck worker, in docker-compose.yml) reports that. Two things
 # would turn a healthy app into a failure here, so the request carries:
 #  - a Host from ALLOWED_HOSTS (the first entry; a leading-dot wildcard loses its dot; "*" or
 #    none falls back to localhost) — otherwise Django answers 400 DisallowedHost;
@@ -77,9 +79,6 @@ conn.request('GET', '/healthz', headers={'Host': host, 'X-Forwarded-Proto': 'htt
 sys.exit(0 if conn.getresponse().status == 200 else 1)"
 
 ENTRYPOINT ["/app/docker/entrypoint.sh"]
-CMD ["gunicorn", "poe_ops.wsgi:application", \
-     "--bind", "0.0.0.0:8000", \
-     "--workers", "3", \
-     "--access-logfile", "-", \
-     "--worker-tmp-dir", "/dev/shm", \
+# Workers, timeouts and header limits: docker/gunicorn.conf.py (WEB_CONCURRENCY, GUNICORN_TIMEOUT).
+CMD ["gunicorn", "poe_ops.wsgi:application", "--config", "docker/gunicorn.conf.py", \
      "--no-control-socket"]

@@ -8,8 +8,10 @@ class ArrivalsConfig(AppConfig):
 
     def ready(self) -> None:
         from arrivals import demo, documents, pages
+        from arrivals.services import retention
         from poe_ops.registry import DemoSeeder, register_demo
 
         documents.register()
         pages.register()
+        retention.register()
         register_demo(DemoSeeder(self.name, demo.seed_demo))

@@ -7,16 +7,18 @@ from celery import shared_task
 
 from arrivals.services import manifest_import
 from poe_ops.dispatch import send_now
+from poe_ops.worker import RETRY_OPTIONS
 
 
-@shared_task(name="arrivals.check_upload")
+@shared_task(name="arrivals.check_upload", **RETRY_OPTIONS)
 def check_upload_task(batch_id: int) -> str:
     """Check one upload and work out its preview (``preview``, ``refused`` or ``not waiting``
-    when another copy of the task already took it)."""
+    when another copy of the task already took it). The database or Redis being away is
+    retried with backoff (``poe_ops.worker``), never turned into a refusal."""
     return manifest_import.check_upload(batch_id)
 
 
-@shared_task(name="arrivals.sweep_imports")
+@shared_task(name="arrivals.sweep_imports", **RETRY_OPTIONS)
 def sweep_imports() -> int:
     """Run by celery beat every minute: queue again uploads still waiting to be checked, and
     expire previews nobody confirmed within a day. Returns how many uploads were queued."""

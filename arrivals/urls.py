@@ -10,6 +10,7 @@ from arrivals.views import (
     imports,
     people,
     rebooking,
+    shift_log,
     today,
 )
 
@@ -39,6 +40,14 @@ urlpatterns = [
     path("ports/<str:iata>/steps/<int:pk>/undo/", checkin.undo_step, name="undo_step"),
     path("ports/<str:iata>/individuals/<int:pk>/hand-over/", handover.hand_over, name="hand_over"),
     path("ports/<str:iata>/search/", cases.search, name="search"),
+    path("ports/<str:iata>/log/", shift_log.shift_log, name="shift_log"),
+    path("ports/<str:iata>/interpreters/", shift_log.interpreters, name="interpreters"),
+    path("ports/<str:iata>/interpreters/new/", shift_log.book_interpreter, name="book_interpreter"),
+    path(
+        "ports/<str:iata>/interpreters/<int:pk>/status/",
+        shift_log.interpreter_status,
+        name="interpreter_status",
+    ),
     path(
         "ports/<str:iata>/documents/manifest/", documents.request_manifest, name="request_manifest"
     ),

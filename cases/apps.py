@@ -8,7 +8,9 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from cases import demo, documents
+        from cases.services import retention
         from poe_ops.registry import DemoSeeder, register_demo
 
         documents.register()
+        retention.register()
         register_demo(DemoSeeder(self.name, demo.seed_demo))

@@ -12,18 +12,21 @@ from django.contrib.auth import get_user_model
 from cases import ssr
 from cases.models import ESCORT_STATUSES, Case, CustodyHandover, Individual
 from cases.models.bookings import (
+    UNITS_OF_KIND,
     EscortAssignment,
     GroundTransportBooking,
     MealOrder,
     Vendor,
     VendorProblem,
+    VendorRate,
 )
+from cases.queries import rates
 from cases.receiver_forms import SignatureField
 from cases.services import vendors as vendor_services
 from cases.services.bookings import MealLine
 from cases.services.custody import Giver, Receiver
 from poe_ops.forms import KeyedForm, PeopleField, in_table, local_instant
-from poe_ops.models import Port
+from poe_ops.models import Contact, Port
 from poe_ops.refusals import Refusal
 
 
@@ -36,15 +39,45 @@ def _people_field(case: Case, label: str, required: bool = False) -> PeopleField
     )
 
 
-def _vendors(port: Port, kind: str) -> forms.ModelChoiceField[Vendor]:
-    return forms.ModelChoiceField(
-        queryset=Vendor.objects.filter(port=port, kind=kind, active=True).order_by("name"),
-        empty_label="Choose…",
-        error_messages={"required": "Choose one.", "invalid_choice": "Choose one of the list."},
-    )
+class VendorChoiceField(forms.ModelChoiceField[Vendor]):
+    """A port's active vendors of a kind, each named with the rates valid today, so the person
+    booking sees what the cost will be computed from."""
+
+    def __init__(self, port: Port, kind: str) -> None:
+        vendors = list(Vendor.objects.filter(port=port, kind=kind, active=True).order_by("name"))
+        self.today_rates = rates.current_rates(vendors, port.local_today())
+        super().__init__(
+            queryset=Vendor.objects.filter(pk__in=[v.pk for v in vendors]).order_by("name"),
+            empty_label="Choose…",
+            error_messages={
+                "required": "Choose one.",
+                "invalid_choice": "Choose one of the list.",
+            },
+        )
+
+    def label_from_instance(self, obj: Vendor) -> str:
+        found = self.today_rates.get(obj.pk, [])
+        if not found:
+            return f"{obj.name} (no contracted rate today)"
+        prices = ", ".join(f"${r.amount} {r.get_unit_display().split(', ')[1]}" for r in found)
+        return f"{obj.name} ({prices})"
+
+
+def _vendors(port: Port, kind: str) -> VendorChoiceField:
+    return VendorChoiceField(port, kind)
 
 
 MONEY = {"min_value": Decimal("0"), "max_digits": 10, "decimal_places": 2, "required": False}
+FROM_RATES = "Leave empty to use the contracted rate."
+
+
+def _reason(label: str) -> forms.CharField:
+    return forms.CharField(
+        required=False,
+        max_length=300,
+        label=label,
+        help_text="Needed only when the cost typed differs from the contracted rate.",
+    )
 
 
 class HotelForm(KeyedForm):
@@ -56,8 +89,10 @@ class HotelForm(KeyedForm):
     rooms = forms.IntegerField(min_value=1, max_value=20, initial=1)
     accessible_room = forms.BooleanField(required=False, label="Accessible room")
     crib = forms.BooleanField(required=False, label="Crib")
-    cost = forms.DecimalField(label="Room cost (USD)", **MONEY)  # type: ignore[arg-type]
-    meal_cost = forms.DecimalField(label="Meal cost (USD)", **MONEY)  # type: ignore[arg-type]
+    cost = forms.DecimalField(label="Room cost (USD)", help_text=FROM_RATES, **MONEY)  # type: ignore[arg-type]
+    cost_reason = _reason("Why the room cost differs")
+    meal_cost = forms.DecimalField(label="Meal cost (USD)", help_text=FROM_RATES, **MONEY)  # type: ignore[arg-type]
+    meal_cost_reason = _reason("Why the meal cost differs")
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
@@ -107,7 +142,9 @@ class HotelForm(KeyedForm):
             "accessible_room": data["accessible_room"],
             "crib": data["crib"],
             "cost": data["cost"],
+            "cost_reason": data["cost_reason"],
             "meal_cost": data["meal_cost"],
+            "meal_cost_reason": data["meal_cost_reason"],
             "notes": data["notes"],
             "meals": [
                 MealLine(
@@ -141,7 +178,8 @@ class TransportForm(KeyedForm):
     luggage_count = forms.IntegerField(
         min_value=0, max_value=60, initial=0, label="Pieces of luggage"
     )
-    cost = forms.DecimalField(label="Cost (USD)", **MONEY)  # type: ignore[arg-type]
+    cost = forms.DecimalField(label="Cost (USD)", help_text=FROM_RATES, **MONEY)  # type: ignore[arg-type]
+    cost_reason = _reason("Why the cost differs")
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, case: Case, with_people: bool = True, **kwargs: Any) -> None:
@@ -180,6 +218,7 @@ class TransportForm(KeyedForm):
                 "child_seats",
                 "luggage_count",
                 "cost",
+                "cost_reason",
                 "notes",
             )
         }
@@ -366,3 +405,111 @@ def record_feedback(request: Any, form: FeedbackForm, target: Any) -> str:
     except Refusal as error:
         return str(error)
     return ""
+
+
+# --- vendors, their rates, the port's directory --------------------------------------------------
+
+
+class VendorForm(forms.ModelForm[Vendor]):
+    """A vendor's details; ``cases.services.vendors`` checks the name is the port's only one."""
+
+    class Meta:
+        model = Vendor
+        fields = [
+            "kind",
+            "name",
+            "contact_name",
+            "phone",
+            "email",
+            "address",
+            "contracted_rates",
+            "active",
+        ]
+        labels = {"active": "In use (offered on booking forms)"}
+        widgets = {
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            "contracted_rates": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class RateForm(KeyedForm):
+    """A contracted rate: the units offered are those the vendor's kind is paid in."""
+
+    unit = forms.ChoiceField(label="Charged per")
+    amount = forms.DecimalField(
+        label="Amount (USD)",
+        min_value=Decimal("0.01"),
+        max_digits=10,
+        decimal_places=2,
+        error_messages={"min_value": "A rate is more than $0."},
+    )
+    valid_from = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(
+        label="Until (last day)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Empty: until further notice. A rate already running until further notice "
+        "ends the day before this one starts.",
+    )
+    notes = forms.CharField(required=False, max_length=200, label="Notes (contract reference)")
+
+    def __init__(self, *args: Any, vendor: Vendor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = UNITS_OF_KIND.get(vendor.kind, ())
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, forms.ChoiceField)
+        unit_field.choices = [(u, VendorRate.Unit(u).label) for u in units]
+        if not self.is_bound:
+            self.initial.setdefault("valid_from", vendor.port.local_today())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("valid_from"), data.get("valid_until")
+        if start and end and end < start:
+            self.add_error("valid_until", "The rate ends before it starts.")
+        return data
+
+
+class EndRateForm(forms.Form):
+    last_day = forms.DateField(label="Last day", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ContactForm(forms.ModelForm[Contact]):
+    class Meta:
+        model = Contact
+        fields = [
+            "kind",
+            "name",
+            "organisation",
+            "role",
+            "phone",
+            "after_hours_phone",
+            "email",
+            "notes",
+            "active",
+        ]
+        labels = {"active": "Listed in the directory"}
+        widgets = {
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            "after_hours_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class DirectorySearchForm(forms.Form):
+    """The directory's search box and kind filter (what the view already reads)."""
+
+    q = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Search the directory",
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        help_text="A name, organisation, airline or phone number.",
+    )
+    kind = forms.ChoiceField(required=False, label="Kind", choices=[])
+
+    def __init__(self, *args: Any, kinds: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind_field = self.fields["kind"]
+        assert isinstance(kind_field, forms.ChoiceField)
+        kind_field.choices = [("", "All kinds"), *kinds]

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from cases.views import agencies, bookings, costs, documents, packet, receivers, vendors
+from cases.views import (
+    agencies,
+    bookings,
+    costs,
+    directory,
+    documents,
+    packet,
+    receivers,
+    vendors,
+)
 
 app_name = "cases"
 
@@ -42,7 +51,18 @@ urlpatterns = [
     path("ports/<str:iata>/costs.csv", costs.costs_csv, name="costs_csv"),
     path("ports/<str:iata>/vendors/", vendors.vendors, name="vendors"),
     path("ports/<str:iata>/vendor-feedback/", vendors.vendor_feedback, name="vendor_feedback"),
+    path("ports/<str:iata>/vendors/new/", vendors.new_vendor, name="new_vendor"),
     path("ports/<str:iata>/vendors/<int:pk>/", vendors.vendor_detail, name="vendor"),
+    path("ports/<str:iata>/vendors/<int:pk>/edit/", vendors.edit_vendor, name="edit_vendor"),
+    path("ports/<str:iata>/vendors/<int:pk>/rates/", vendors.add_rate, name="add_rate"),
+    path(
+        "ports/<str:iata>/vendors/<int:pk>/rates/<int:rate_pk>/end/",
+        vendors.end_rate,
+        name="end_rate",
+    ),
+    path("ports/<str:iata>/contacts/", directory.directory, name="directory"),
+    path("ports/<str:iata>/contacts/new/", directory.new_contact, name="new_contact"),
+    path("ports/<str:iata>/contacts/<int:pk>/", directory.edit_contact, name="edit_contact"),
     path("vendor-problems/<int:pk>/resolve/", vendors.resolve_problem, name="resolve_problem"),
     path(
         "hotel-bookings/<int:pk>/documents/form/",

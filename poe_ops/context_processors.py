@@ -9,10 +9,11 @@ from django.http import HttpRequest
 
 from poe_ops.forms import SignInDialogForm
 from poe_ops.http import device_name
-from poe_ops.queries.approvals import awaiting_count
+from poe_ops.queries.approvals import awaiting_count, decides_anything
 from poe_ops.queries.notifications import unread_count
-from poe_ops.roles import COORDINATE, SUPERVISE, hq_offices
-from poe_ops.scoping import port_permissions, ports_for
+from poe_ops.roles import COORDINATE, hq_offices
+from poe_ops.scoping import ports_for
+from poe_ops.services import second_factor
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -37,12 +38,17 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return unread_count(user)
 
     @functools.cache
-    def supervises() -> bool:
-        return any(SUPERVISE in perms for perms in port_permissions(user).values())
+    def decides() -> bool:
+        return decides_anything(user)
 
     @functools.cache
     def awaiting_approval() -> int:
         return awaiting_count(user)
+
+    @functools.cache
+    def second_factor_pending() -> bool:
+        # The code pages show no navigation: every link would lead back to them.
+        return not second_factor.is_verified(request) and second_factor.requires_second_factor(user)
 
     # Callables: evaluated only when a template uses them (the login page does not), and once
     # however often it does.
@@ -51,8 +57,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_is_hq": is_hq,
         "nav_may_import": may_import,
         "nav_unread_notifications": unread_notifications,
-        "nav_supervises": supervises,
+        "nav_decides": decides,
         "nav_awaiting_approval": awaiting_approval,
+        "nav_second_factor_pending": second_factor_pending,
         # The sign-in dialog every page holds for when its session ends (static/js/taps.js).
         "signin_form": lambda: SignInDialogForm(request, initial={"username": user.get_username()}),
         # The name this tablet was given (poe_ops.views.device), shown beside the user's.

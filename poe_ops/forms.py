@@ -11,6 +11,7 @@ from django.forms.renderers import TemplatesSetting
 
 from poe_ops.http import DEVICE_LABEL_MAX, clean_device_label
 from poe_ops.models import EXTERNAL_KINDS, UNMUTABLE_KINDS, NotificationKind, Port
+from poe_ops.refusals import Refusal
 
 FieldT = TypeVar("FieldT", bound=forms.Field)
 
@@ -54,9 +55,26 @@ class LoginForm(AuthenticationForm):
 
 class SignInDialogForm(LoginForm):
     """The sign-in form of the dialog that opens over a page when its session has ended: its own
-    ids (``signin-…``), and no autofocus — the dialog focuses it when it opens."""
+    ids (``signin-…``), and no autofocus — the dialog focuses it when it opens. Its ``code``
+    field is shown (static/js/taps.js) only once the server says the account needs its second
+    factor; the session endpoint reads it, not this form."""
 
     prefix = "signin"
+
+    code = forms.CharField(
+        label="Code",
+        required=False,
+        max_length=32,
+        help_text="The six digits your authenticator app shows for POE Ops, or one of your "
+        "recovery codes.",
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -142,6 +160,15 @@ def new_key() -> str:
     return str(uuid.uuid4())
 
 
+def refusal_on_field(form: forms.BaseForm, refusal: Refusal) -> str:
+    """Put a service's refusal beside the field it names (``Refusal.field``), when the form has
+    that field; otherwise return its words for the top of the form (empty when placed)."""
+    if refusal.field and refusal.field in form.fields:
+        form.add_error(refusal.field, refusal.message)
+        return ""
+    return refusal.message
+
+
 class KeyedForm(forms.Form):
     """Carries the idempotency key of the submit: a double submit is recorded once."""
 
@@ -151,6 +178,18 @@ class KeyedForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("key", new_key())
+
+
+FormT = TypeVar("FormT", bound=forms.BaseForm)
+
+
+def with_key(form: FormT) -> FormT:
+    """Give a model form that creates a record the ``key`` a ``KeyedForm`` has (a model form
+    cannot inherit both); ``cleaned_data["key"]`` then holds it."""
+    form.fields["key"] = forms.CharField(widget=forms.HiddenInput, max_length=48)
+    if not form.is_bound:
+        form.initial.setdefault("key", new_key())
+    return form
 
 
 def local_instant(port: Port, day: dt.date, time: dt.time, field: str) -> dt.datetime:
@@ -175,3 +214,100 @@ class PeopleField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj: Any) -> str:
         return str(obj)
+
+
+class SecondFactorForm(forms.Form):
+    """The code of the second factor: six digits from the authenticator app, or a recovery
+    code. ``remember`` lets this browser skip the code for the rest of the shift."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=32,
+        help_text="The six digits your authenticator app shows for POE Ops, or one of your "
+        "recovery codes.",
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "inputmode": "text",
+            }
+        ),
+    )
+    remember = forms.BooleanField(
+        required=False,
+        label="Remember this browser until the end of my shift",
+        help_text="Only on a device no one else uses. Your password is still asked for.",
+    )
+
+    def __init__(self, *args: Any, remember_hours: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if remember_hours <= 0:
+            del self.fields["remember"]
+        else:
+            self.fields[
+                "remember"
+            ].label = f"Remember this browser for {remember_hours} hours (the end of my shift)"
+
+
+class EnrolForm(forms.Form):
+    """Confirms a newly added authenticator app with the code it shows."""
+
+    code = forms.CharField(
+        label="Code from the app",
+        max_length=12,
+        help_text="After adding POE Ops to the app, type the six digits it shows.",
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": "[0-9 ]*",
+            }
+        ),
+    )
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """People by their display name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.get_username())
+
+
+class DelegationForm(KeyedForm):
+    """Acting officer: whose approvals, to whom, which port-local days."""
+
+    officer = PersonChoiceField(queryset=None, label="Approvals of", empty_label="Choose…")
+    delegate = PersonChoiceField(
+        queryset=None, label="Acting officer (a senior associate)", empty_label="Choose…"
+    )
+    first_day = forms.DateField(label="First day", widget=forms.DateInput(attrs={"type": "date"}))
+    last_day = forms.DateField(
+        label="Last day",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="It ends by itself at midnight after this day (port-local).",
+    )
+    note = forms.CharField(
+        required=False, max_length=200, label="Note (why, how to reach the officer)"
+    )
+
+    def __init__(
+        self, *args: Any, officers: Any, seniors: Any, fixed_officer: Any = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officers  # type: ignore[attr-defined]
+        self.fields["delegate"].queryset = seniors  # type: ignore[attr-defined]
+        self.fixed_officer = fixed_officer
+        if fixed_officer is not None:
+            del self.fields["officer"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, last = data.get("first_day"), data.get("last_day")
+        if first and last and last < first:
+            self.add_error("last_day", "The last day is before the first.")
+        if self.fixed_officer is not None:
+            data["officer"] = self.fixed_officer
+        return data

@@ -25,6 +25,9 @@ DEVICE_LABEL_MAX = 40
 # Answers the page's script reads (static/js/taps.js): the session has ended, or the CSRF token
 # the page holds is no longer valid.
 SIGNED_OUT_HEADER = "X-POE-Signed-Out"
+# With SIGNED_OUT_HEADER on a 401: the session is signed in but has not passed the second factor;
+# the dialog asks for the "code" (or, with no authenticator app enrolled yet, says "setup").
+SECOND_FACTOR_HEADER = "X-POE-Second-Factor"
 CSRF_FAILED_HEADER = "X-POE-CSRF-Failed"
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -174,3 +177,19 @@ def signed_out_answer(request: HttpRequest, message: str) -> HttpResponse:
         response[SIGNED_OUT_HEADER] = "1"
         return response
     return redirect_to_login(return_path(request) or "/")
+
+
+def second_factor_answer(request: HttpRequest, needs: str) -> HttpResponse:
+    """The answer to a page's script whose session must still pass the second factor
+    (``needs``: "code", or "setup" when no authenticator app is enrolled yet): a 401 like a
+    signed-out session's — htmx swaps nothing, the tap queue keeps the tap and opens the sign-in
+    dialog — that tells the dialog to ask for the code instead of the password."""
+    message = (
+        "Type the code your authenticator app shows to go on."
+        if needs == "code"
+        else "Your account needs an authenticator app first: set it up on the sign-in page."
+    )
+    response = HttpResponse(message, status=401, content_type="text/plain; charset=utf-8")
+    response[SIGNED_OUT_HEADER] = "1"
+    response[SECOND_FACTOR_HEADER] = needs
+    return response

@@ -47,6 +47,19 @@ def check_key(key: str) -> str:
     return key
 
 
+def first_made(model: type[M], key: str | None, belongs: Callable[[M], bool]) -> M | None:
+    """The record a form's key already made (a double submit), if ``belongs`` says it is the
+    same kind of thing (another port's is refused as a reused key); ``None`` otherwise. For
+    services that check the new record against others (a unique name, an overlapping rate)
+    before ``once``: the repeat must get the first record back, not that check's refusal."""
+    if not key:
+        return None
+    found = model._default_manager.filter(idempotency_key=key).first()
+    if found is not None and not belongs(found):
+        raise Refusal(REUSED_KEY, code="reused_key")
+    return found
+
+
 def derive(key: str, part: object) -> str:
     """The key of a record made together with others by one submit: ``<key>:<part>``."""
     derived = f"{key}:{part}"
@@ -77,8 +90,10 @@ def _claim_statement(
     # Names from the model's own metadata; every value is a parameter.
     columns = ", ".join(quote(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
+    # Reviewed (bandit B608): quoted names from the model's metadata; every value a parameter.
     sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608  # nosec B608
+        f"VALUES ({placeholders}) "
         f"ON CONFLICT ({quote(key.column)}){condition} DO NOTHING RETURNING {quote(meta.pk.column)}"
     )
     return sql, fields

@@ -3,6 +3,8 @@ three."""
 
 from __future__ import annotations
 
+import functools
+
 import pycountry
 from django.core.exceptions import ValidationError
 
@@ -38,3 +40,35 @@ def language_key(code: str) -> str:
         if found is not None:
             return str(found.alpha_3)
     return code
+
+
+# Spellings people type that ISO 639's names do not carry.
+ALIASES = {"pashto": "ps", "farsi": "fa", "swahili": "sw", "kurdish": "ku", "somali": "so"}
+
+
+@functools.cache
+def _codes_by_name() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for lang in pycountry.languages:
+        code = str(getattr(lang, "alpha_2", "") or lang.alpha_3)
+        for attr in ("name", "common_name", "inverted_name"):
+            name = getattr(lang, attr, "")
+            if name:
+                found.setdefault(str(name).removesuffix(" (macrolanguage)").casefold(), code)
+    return found
+
+
+def find_language(text: str) -> str:
+    """The ISO 639 code of a language typed as a code ("prs", "fa") or a name ("Dari",
+    "Pashto"); "" when there is none."""
+    typed = " ".join((text or "").split()).casefold()
+    if not typed:
+        return ""
+    if len(typed) in (2, 3) and typed.isalpha():
+        try:
+            validate_language(typed)
+        except ValidationError:
+            pass
+        else:
+            return typed
+    return ALIASES.get(typed) or _codes_by_name().get(typed, "")

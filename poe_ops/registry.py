@@ -12,6 +12,8 @@ Each app fills these registries from its ``AppConfig.ready()``:
   incident" on the flight page and the case page, from ``reports``). So a template or a view
   never names a URL of an app above its own.
 - ``DemoSeeder``: each app's part of ``manage.py seed_demo``, run in layer order.
+- ``RetentionRule``: a kind of record each app keeps only for a while, anonymised or deleted by
+  the daily retention run (``poe_ops.services.retention``, docs/retention.md).
 """
 
 from __future__ import annotations
@@ -41,15 +43,33 @@ class ApprovalSource:
     key: str  # in URLs: /approvals/<key>/<pk>/approve/
     label: str  # "Incident report"
     model: type[Reviewable]
-    row_template: str  # renders one awaiting record as ``item``
-    # decide(actor, record, approve, comment) -> record: the app's service, which calls
-    # poe_ops.services.review.decide and adds its notifications.
-    decide: Callable[[Any, Any, bool, str], Reviewable]
+    # Renders one awaiting record as ``item``: four cells, under the inbox's columns What, Who,
+    # Port, Submitted (the inbox adds the Decision cell).
+    row_template: str
+    # decide(actor, record, approve, comment, **options) -> record: the app's service, which
+    # calls poe_ops.services.review.decide and adds its notifications. ``options`` are the
+    # posted values of ``options`` below (a ticked box arrives as True).
+    decide: Callable[..., Reviewable]
     select_related: tuple[str, ...] = ("port", "author")
     # Narrows what an officer may see beyond the port (sensitive categories), if needed.
     visible_to: Callable[[models.QuerySet[Any], Any], models.QuerySet[Any]] | None = field(
         default=None
     )
+    # What awaits this user's decision, when the app routes some records to others than the
+    # port's officers (protection reports to focal points); by default: submitted, at a port
+    # they supervise, not their own, visible to them.
+    awaiting: Callable[[Any], models.QuerySet[Any]] | None = field(default=None)
+    # Why a record must be opened and read before it is approved ("" when it need not: a
+    # high-severity incident must): the inbox links to it (``get_absolute_url``) instead of
+    # offering Approve, and says why.
+    open_first: Callable[[Any], str] | None = None
+    # Reads, in a fixed number of queries, what the rows show beyond the record itself (the
+    # shifts a leave request overlaps), setting attributes on the records.
+    prepare: Callable[[list[Any]], None] | None = None
+    # Names of the boolean choices a row's Approve form may post to ``decide``, and the template
+    # drawn inside that form to offer them (a form field, through the field template).
+    options: tuple[str, ...] = ()
+    approve_template: str = ""
 
 
 SOURCES: dict[str, ApprovalSource] = {}
@@ -178,3 +198,27 @@ def demo_seeders_in_layer_order() -> list[DemoSeeder]:
 
     order = [config.name for config in apps.get_app_configs()]
     return sorted(DEMO_SEEDERS.values(), key=lambda s: order.index(s.app))
+
+
+# --- retention --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetentionRule:
+    """One kind of record kept only for a while (docs/retention.md). ``due(cutoff)`` is the
+    queryset of records past their period (those older than ``cutoff``, and not done yet);
+    ``apply(ids, now)`` anonymises or deletes those records in one transaction and returns how
+    many it changed. The period is ``settings.POE_RETENTION_DAYS[key]``."""
+
+    key: str  # "case_personal_data"
+    label: str  # "Personal data of closed cases"
+    does: str  # "names, dates of birth and notes anonymised; counts kept"
+    due: Callable[[Any], models.QuerySet[Any]]
+    apply: Callable[[list[Any], Any], int]
+
+
+RETENTION_RULES: dict[str, RetentionRule] = {}
+
+
+def register_retention(rule: RetentionRule) -> None:
+    RETENTION_RULES[rule.key] = rule

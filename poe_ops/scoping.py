@@ -19,10 +19,19 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import connection, models
 from django.http import Http404
+from django.utils import timezone
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
-from poe_ops.models import Port
-from poe_ops.roles import PORT_PERMISSIONS, SUPERVISE, VIEW
+from poe_ops.models import Delegation, Port
+from poe_ops.roles import (
+    APPROVE,
+    PORT_PERMISSIONS,
+    SCOPED_PERMISSIONS,
+    SUPERVISE,
+    VIEW,
+    Role,
+    office_codes,
+)
 
 M = TypeVar("M", bound=models.Model)
 User = AbstractBaseUser | AnonymousUser
@@ -50,7 +59,8 @@ def request_permission_cache() -> Iterator[None]:
 
 # Every signed-in request asks this, so it is one plain statement: built by the ORM it cost
 # about 0.8 ms of Python per request (two querysets, their joins and the UNION compiled afresh
-# each time) for a query PostgreSQL answers in 0.05 ms.
+# each time) for a query PostgreSQL answers in 0.05 ms. The third part is the user's running
+# delegations: a time-bounded grant of approve_port, read with the rest.
 _PERMISSIONS_SQL = """
 SELECT uop.object_pk, p.codename
 FROM {user_perms} uop JOIN {permission} p ON p.id = uop.permission_id
@@ -61,13 +71,25 @@ FROM {group_perms} gop
 JOIN {user_groups} ug ON ug.group_id = gop.group_id
 JOIN {permission} p ON p.id = gop.permission_id
 WHERE ug.user_id = %s AND gop.content_type_id = %s AND p.codename IN ({codenames})
+UNION
+SELECT CAST(d.{port} AS VARCHAR(255)), '{approve}'
+FROM {delegations} d
+WHERE d.{delegate} = %s AND d.{starts} <= %s AND d.{ends} > %s
 """
 
 
 @functools.cache
 def _permissions_sql() -> str:
     user_model = get_user_model()
+    quote = connection.ops.quote_name
+    delegation = Delegation._meta
     return _PERMISSIONS_SQL.format(
+        delegations=quote(delegation.db_table),
+        port=quote(delegation.get_field("port").column),
+        delegate=quote(delegation.get_field("delegate").column),
+        starts=quote(delegation.get_field("starts_at").column),
+        ends=quote(delegation.get_field("ends_at").column),
+        approve=APPROVE,
         user_perms=connection.ops.quote_name(UserObjectPermission._meta.db_table),
         group_perms=connection.ops.quote_name(GroupObjectPermission._meta.db_table),
         permission=connection.ops.quote_name(Permission._meta.db_table),
@@ -80,17 +102,23 @@ def _permissions_sql() -> str:
 
 def _load_port_permissions(user: AbstractBaseUser) -> PortPermissions:
     if getattr(user, "is_superuser", False):
-        everything = frozenset(PORT_PERMISSIONS)
+        everything = frozenset(SCOPED_PERMISSIONS)
         return {pk: everything for pk in Port.objects.values_list("pk", flat=True)}
     # Object permissions only: a global permission (an administrator's) opens no port.
     port_type = ContentType.objects.get_for_model(Port).pk
-    params = [user.pk, port_type, *PORT_PERMISSIONS] * 2
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params = [*[user.pk, port_type, *PORT_PERMISSIONS] * 2, user.pk, now, now]
     found: dict[int, set[str]] = {}
     with connection.cursor() as cursor:
         cursor.execute(_permissions_sql(), params)
         for object_pk, codename in cursor.fetchall():
             found.setdefault(int(object_pk), set()).add(codename)
-    return {pk: frozenset(perms) for pk, perms in found.items()}
+    for perms in found.values():
+        if SUPERVISE in perms:
+            perms.add(APPROVE)  # an officer approves at their port
+        elif VIEW not in perms:
+            perms.discard(APPROVE)  # a delegate who has since left the port: nothing
+    return {pk: frozenset(perms) for pk, perms in found.items() if perms}
 
 
 def port_permissions(user: User) -> PortPermissions:
@@ -110,7 +138,7 @@ def port_permissions(user: User) -> PortPermissions:
 
 def ports_for(user: User, perm: str = VIEW) -> models.QuerySet[Port]:
     """The ports on which ``user`` holds ``perm`` (superusers: all; anonymous: none)."""
-    if perm not in PORT_PERMISSIONS:
+    if perm not in SCOPED_PERMISSIONS:
         raise ValueError(f"Unknown port permission {perm!r}.")
     ids = [pk for pk, perms in port_permissions(user).items() if perm in perms]
     return Port.objects.filter(pk__in=ids)
@@ -121,6 +149,28 @@ def scope(
 ) -> models.QuerySet[M]:
     """``queryset`` narrowed to rows whose port (reached through ``via``) ``user`` may see."""
     return queryset.filter(**{f"{via}__in": ports_for(user, perm)})
+
+
+def medical_detail_ports(user: User) -> models.QuerySet[Port]:
+    """The ports whose medical details ``user`` may read: those they supervise (the port's
+    officers), and every port of an office where they are Operations HQ or the medical focal
+    point. Lazy: used in a filter it is a subquery, not a query of its own. Every read of
+    medical details is audited (``log_personal_data_access``)."""
+    if not user.is_authenticated or not user.is_active:
+        return Port.objects.none()
+    if getattr(user, "is_superuser", False):
+        return Port.objects.all()
+    supervised = [pk for pk, perms in port_permissions(user).items() if SUPERVISE in perms]
+    return Port.objects.filter(
+        models.Q(pk__in=supervised)
+        | models.Q(office__code__in=office_codes(user, Role.HQ))
+        | models.Q(office__code__in=office_codes(user, Role.MEDICAL))
+    )
+
+
+def may_read_medical_details(user: User, port: Port) -> bool:
+    """Whether ``user`` may read the medical details of ``port``'s people (one query)."""
+    return medical_detail_ports(user).filter(pk=port.pk).exists()
 
 
 def get_port_or_404(user: User, iata: str, perm: str = VIEW) -> Port:
@@ -159,7 +209,7 @@ def get_scoped_or_404(
 
 
 def has_port_perm(user: User, port: Port, perm: str) -> bool:
-    if perm not in PORT_PERMISSIONS:
+    if perm not in SCOPED_PERMISSIONS:
         raise ValueError(f"Unknown port permission {perm!r}.")
     return perm in port_permissions(user).get(port.pk, frozenset())
 
@@ -168,6 +218,8 @@ _DENIED = {
     "operate_port": "You can view this port but not act on its arrivals.",
     "coordinate_port": "Only senior associates, officers and Operations HQ can do this.",
     "supervise_port": "Only an officer of this port can do this.",
+    "manage_port": "Only the port's officers and its Operations HQ can do this.",
+    "approve_port": "Only an officer of this port, or the officer acting for one, can decide this.",
 }
 
 
@@ -179,13 +231,33 @@ def require_port_perm(user: User, port: Port, perm: str) -> None:
         raise PermissionDenied(_DENIED.get(perm, "You do not have permission to do this."))
 
 
-def ensure_may_approve(user: User, port: Port, author: AbstractBaseUser | None) -> None:
-    """Refuse an approval unless ``user`` supervises ``port`` and is not the record's author.
+def ensure_may_approve(user: User, port: Port, author: AbstractBaseUser | None) -> Any:
+    """Refuse an approval unless ``user`` may approve at ``port`` now (an officer of it, or a
+    senior associate acting as officer during a delegation) and is not the record's author.
+    Returns the officer ``user`` acts for, or ``None`` when they decide as an officer.
 
     Every approval service (timesheets, leave, incident reports) calls this first."""
-    require_port_perm(user, port, SUPERVISE)
+    require_port_perm(user, port, APPROVE)
     if author is not None and author.pk == user.pk:
         raise PermissionDenied("You cannot approve your own submission; another officer must.")
+    return acting_for(user, port)
+
+
+def acting_for(user: User, port: Port) -> Any:
+    """The officer whose approvals ``user`` holds at ``port`` right now by delegation, or
+    ``None`` (an officer acts for nobody, and nobody else has a running delegation)."""
+    if not user.is_authenticated or has_port_perm(user, port, SUPERVISE):
+        return None
+    now = timezone.now()
+    running = (
+        Delegation.objects.filter(
+            port=port, delegate_id=user.pk, starts_at__lte=now, ends_at__gt=now
+        )
+        .select_related("officer")
+        .order_by("starts_at", "pk")
+        .first()
+    )
+    return running.officer if running is not None else None
 
 
 def signed_in(user: User) -> Any:

@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "template_partials",
     "guardian",
     "axes",
+    # The second factor: an authenticator app (TOTP) and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "django_countries",
     "poe_ops.apps.PoeOpsConfig",
@@ -69,12 +73,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "poe_ops.middleware.RequestSizeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "poe_ops.middleware.SessionTimeoutMiddleware",
     "poe_ops.middleware.NoStoreForAuthenticatedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "poe_ops.middleware.ControlCharacterMiddleware",
+    "poe_ops.middleware.SecondFactorMiddleware",
     "poe_ops.middleware.RefusalMiddleware",
     # Axes last, as its documentation asks, so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
@@ -122,6 +129,9 @@ else:
         }
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A connection kept between requests (and between a worker's tasks) is checked before it is
+# used again, so a PostgreSQL restart costs a reconnect, not a failed request or task.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker, results and cache ------------------------------------------------
@@ -166,13 +176,32 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 # Celery's Django fixup otherwise closes the database connection after every task: a worker
-# delivering notifications would spend more time connecting to PostgreSQL than sending.
+# delivering notifications would spend more time connecting to PostgreSQL than sending. A kept
+# connection that died (PostgreSQL restarted) is replaced before the next task: poe_ops.worker.
 CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 500, minimum=0)
+# The heartbeat is late (/healthz "degraded", the worker's compose check failing) after this
+# long; so are notifications and documents left pending longer than the backlog limit.
+POE_WORKER_LATE_SECONDS = env_int("POE_WORKER_LATE_SECONDS", 120, minimum=30)
+POE_BACKLOG_LATE_SECONDS = env_int("POE_BACKLOG_LATE_SECONDS", 300, minimum=60)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Proves beat, the broker, a worker and its database all work (/healthz reads its age).
+    # A heartbeat no worker took within 25 s is dropped, so a stuck worker does not come back
+    # to a pile of them.
+    "poe_ops.heartbeat": {
+        "task": "poe_ops.heartbeat",
+        "schedule": 30.0,
+        "options": {"expires": 25},
+    },
     # Re-queues notifications left pending (broker outage, lost task) or held by a dead worker.
     "poe_ops.sweep_notifications": {"task": "poe_ops.sweep_notifications", "schedule": 60.0},
     # Paperwork left pending by a broker outage or a lost task is queued again.
     "poe_ops.sweep_documents": {"task": "poe_ops.sweep_documents", "schedule": 60.0},
+    # Personal data past its retention period anonymised, old PDFs and photos deleted
+    # (docs/retention.md).
+    "poe_ops.apply_retention": {
+        "task": "poe_ops.apply_retention",
+        "schedule": crontab(hour=7, minute=30),  # 02:30/03:30 on the U.S. east coast
+    },
     # Manifest uploads waiting to be checked are queued again; day-old previews expire.
     "arrivals.sweep_imports": {"task": "arrivals.sweep_imports", "schedule": 60.0},
     # Officers hear each morning of staff credentials expiring within 30 days (once a day).
@@ -180,12 +209,45 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "staffing.notify_expiring_credentials",
         "schedule": crontab(hour=11, minute=0),  # 06:00/07:00 on the U.S. east coast
     },
+    # ...and, in the days before timesheets fall due, of those still missing or not approved.
+    "staffing.remind_missing_timesheets": {
+        "task": "staffing.remind_missing_timesheets",
+        "schedule": crontab(hour=11, minute=5),
+    },
     # Each office's statistics of the month just ended, on the 1st (12:00 UTC: the month has
     # ended at every port, Los Angeles included).
     "reports.make_monthly_reports": {
         "task": "reports.make_monthly_reports",
         "schedule": crontab(day_of_month=1, hour=12, minute=0),
     },
+}
+
+# --- Retention (docs/retention.md): how many days each kind of record is kept ------------------
+# Each POE_RETAIN_<KIND>_DAYS in the environment changes one (e.g. POE_RETAIN_DOCUMENTS_DAYS).
+RETENTION_DEFAULT_DAYS = {
+    "case_personal_data": 365,  # after the case closed (completed or cancelled)
+    "documents": 30,  # after the PDF was asked for; it can be made again while its record lives
+    "notifications": 180,  # after it was written, once delivered (or given up)
+    "import_details": 180,  # after the upload: its problems, warnings and summary name people
+    "incident_attachments": 730,  # after the report was approved
+    "incident_text": 1825,  # after the report was approved: what happened, who was involved
+}
+POE_RETENTION_DAYS = {
+    kind: env_int(f"POE_RETAIN_{kind.upper()}_DAYS", days, minimum=1)
+    for kind, days in RETENTION_DEFAULT_DAYS.items()
+}
+
+# --- Request limits (the production shape: see the README and docker/gunicorn.conf.py) ---------
+# The largest request body taken at all (an incident photo is at most 10 MB, a manifest 5 MB):
+# a bigger one is answered 413 before it is read. The proxy in front should refuse it first.
+POE_MAX_REQUEST_BYTES = env_int("POE_MAX_REQUEST_BYTES", 12 * 1024 * 1024, minimum=1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000  # a timesheet month is ~300 fields; Django's 1000 is tight
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# Per user: (how many, per how many seconds) of each expensive kind of request (poe_ops.ratelimit).
+POE_RATE_LIMITS: dict[str, tuple[int, int]] = {
+    "import": (env_int("POE_RATE_LIMIT_IMPORTS", 10, minimum=1), 60),
+    "pdf": (env_int("POE_RATE_LIMIT_PDFS", 30, minimum=1), 60),
+    "search": (env_int("POE_RATE_LIMIT_SEARCHES", 60, minimum=1), 60),
 }
 
 # --- Authentication and roles -----------------------------------------------------------------
@@ -237,6 +299,14 @@ POE_IMPORT_BACKGROUND_BYTES = env_int("POE_IMPORT_BACKGROUND_BYTES", 256 * 1024,
 
 SESSION_IDLE_MINUTES = env_int("POE_SESSION_IDLE_MINUTES", 60, minimum=1)
 SESSION_MAX_HOURS = env_int("POE_SESSION_MAX_HOURS", 13, minimum=1)
+
+# Second factor (poe_ops.services.second_factor): officers, senior associates, HQ, focal points
+# and administrators. "Remember this browser" lasts a shift at most (never past
+# SESSION_MAX_HOURS); wrong codes slow down exponentially per device (django-otp's throttling).
+OTP_TOTP_ISSUER = "POE Ops"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+POE_SECOND_FACTOR_REMEMBER_HOURS = env_int("POE_SECOND_FACTOR_REMEMBER_HOURS", 12, minimum=0)
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

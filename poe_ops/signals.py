@@ -36,3 +36,19 @@ def stamp_login(sender: type, request: HttpRequest | None, user: Any, **kwargs: 
         now = time.time()
         request.session[LOGGED_IN_AT] = now
         request.session[LAST_SEEN_AT] = now
+
+
+def user_saved(
+    sender: type, instance: Any, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
+    """A disabled account loses its sessions at once: signing it in again needs its password
+    (Django already refuses an inactive user's session; this makes re-enabling the account not
+    bring the old cookies back to life)."""
+    update_fields = kwargs.get("update_fields")
+    if raw or created or instance.is_active:
+        return
+    if update_fields is not None and "is_active" not in update_fields:
+        return
+    from poe_ops.services.accounts import end_sessions
+
+    end_sessions(instance)

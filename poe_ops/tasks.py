@@ -1,12 +1,14 @@
-"""Core Celery tasks: the health ping, notification delivery and the paperwork.
+"""Core Celery tasks: the health ping and heartbeat, notification delivery and the paperwork.
 
 ``render_document`` renders one requested PDF; the ``sweep_*`` beat jobs queue again what a
-broker outage or a lost task left pending."""
+broker outage or a lost task left pending. A task that fails because the database or Redis is
+unreachable is retried (``poe_ops.worker.RETRY_OPTIONS``), not acknowledged as done."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import socket
 
 from celery import shared_task
 from django.core.files.base import ContentFile
@@ -14,10 +16,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from poe_ops.dispatch import PUBLISH_RETRY_POLICY, send_now
-from poe_ops.models import Document
+from poe_ops.models import Document, Heartbeat
 from poe_ops.pdf import render_pdf_pages
 from poe_ops.registry import DocumentUnavailable, document_kind
 from poe_ops.services import notifications
+from poe_ops.worker import INFRASTRUCTURE_ERRORS, RETRY_OPTIONS
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +31,18 @@ def ping() -> str:
     return "pong"
 
 
-@shared_task(name="poe_ops.deliver_notification")
+@shared_task(name="poe_ops.heartbeat")
+def heartbeat() -> str:
+    """Run by beat every 30 seconds: the time it ran, written through the database. Its age
+    (``poe_ops.health``) tells whether beat, the broker, a worker and its database work."""
+    now = timezone.now()
+    Heartbeat.objects.update_or_create(
+        name="worker", defaults={"at": now, "hostname": socket.gethostname()[:200]}
+    )
+    return now.isoformat()
+
+
+@shared_task(name="poe_ops.deliver_notification", **RETRY_OPTIONS)
 def deliver_notification(notification_id: int) -> str:
     """Deliver one notification (see ``poe_ops.services.notifications.deliver``). A failed
     attempt is queued again after its backoff; if even that cannot be queued, the sweep finds
@@ -47,7 +61,7 @@ def deliver_notification(notification_id: int) -> str:
     return delivery.outcome
 
 
-@shared_task(name="poe_ops.sweep_notifications")
+@shared_task(name="poe_ops.sweep_notifications", **RETRY_OPTIONS)
 def sweep_notifications() -> int:
     """Run by celery beat every minute: queue again what is due and what a dead worker held
     (broker outage, lost task). Queueing twice is harmless: only one delivery wins the claim."""
@@ -80,13 +94,24 @@ def _claim(document_id: int) -> bool:
     )
 
 
+def _release(document_id: int) -> None:
+    """Give a claimed document back (an infrastructure error, not the document's fault), so its
+    retry may claim it at once; if even that fails, the claim's lease runs out."""
+    try:
+        Document.objects.filter(pk=document_id, status=Document.Status.PENDING).update(
+            claimed_at=None
+        )
+    except INFRASTRUCTURE_ERRORS:
+        log.warning("Could not release document %s; its claim will lapse", document_id)
+
+
 def _fail(document: Document, message: str) -> None:
     Document.objects.filter(pk=document.pk, status=Document.Status.PENDING).update(
         status=Document.Status.FAILED, error=message, finished_at=timezone.now()
     )
 
 
-@shared_task(name="poe_ops.render_document")
+@shared_task(name="poe_ops.render_document", **RETRY_OPTIONS)
 def render_document(document_id: int) -> str:
     """Render the pending document ``document_id`` into its file; ``ready`` or ``failed``."""
     if not _claim(document_id):
@@ -103,6 +128,10 @@ def render_document(document_id: int) -> str:
         log.warning("Document %s failed: %s", document_id, error)
         _fail(document, str(error))
         return "failed"
+    except INFRASTRUCTURE_ERRORS:
+        # Not the document's fault: give the claim back and let the task be retried.
+        _release(document_id)
+        raise
     except Exception:
         log.exception("Document %s could not be rendered", document_id)
         _fail(document, DOCUMENT_UNEXPECTED)
@@ -119,7 +148,7 @@ def render_document(document_id: int) -> str:
     return "ready"
 
 
-@shared_task(name="poe_ops.sweep_documents")
+@shared_task(name="poe_ops.sweep_documents", **RETRY_OPTIONS)
 def sweep_documents() -> int:
     """Queue again documents pending for more than a minute and not being rendered now; give up
     on those that have already failed to render ``DOCUMENT_MAX_ATTEMPTS`` times. Returns how
@@ -141,3 +170,12 @@ def sweep_documents() -> int:
             break  # the broker is still down: the next sweep tries again
         queued += 1
     return queued
+
+
+@shared_task(name="poe_ops.apply_retention", **RETRY_OPTIONS)
+def apply_retention() -> dict[str, int]:
+    """Run by beat every night: anonymise and delete what is past its retention period
+    (``poe_ops.services.retention``); one audit event per run."""
+    from poe_ops.services import retention
+
+    return {o.rule.key: o.done for o in retention.run()}

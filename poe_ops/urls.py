@@ -4,12 +4,29 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from poe_ops.views import account, app, approvals, device, documents, home, notifications
+from poe_ops.views import (
+    account,
+    app,
+    approvals,
+    delegations,
+    device,
+    documents,
+    home,
+    notifications,
+    second_factor,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("accounts/login/", account.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/second-factor/", second_factor.verify, name="second_factor"),
+    path("accounts/second-factor/setup/", second_factor.setup, name="second_factor_setup"),
+    path(
+        "accounts/second-factor/recovery-codes/",
+        second_factor.recovery_codes,
+        name="second_factor_recovery_codes",
+    ),
     path("accounts/session/", account.session, name="session"),
     path("device/", device.name_device, name="device"),
     # The tablet's service worker and web app manifest: served from the root so that the
@@ -30,6 +47,12 @@ urlpatterns = [
         "approvals/<str:key>/<int:pk>/return/",
         approvals.return_for_changes,
         name="approvals_return",
+    ),
+    path("ports/<str:iata>/acting-officer/", delegations.delegations, name="delegations"),
+    path(
+        "ports/<str:iata>/acting-officer/<int:pk>/end/",
+        delegations.end_delegation,
+        name="end_delegation",
     ),
     path("documents/<int:pk>/", documents.document, name="document"),
     path("documents/<int:pk>/download/", documents.download, name="document_download"),

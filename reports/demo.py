@@ -110,5 +110,34 @@ def seed_demo_incidents() -> int:
     return made
 
 
+def seed_demo_protection_report() -> int:
+    """A protection/PSEA report at ATL, awaiting the DC protection focal point (not the ATL
+    officer): it shows how such reports are routed apart. Made once."""
+    port = Port.objects.filter(iata="ATL").first()
+    associate = get_user_model().objects.filter(username="atl.associate").first()
+    if port is None or associate is None:
+        return 0
+    if IncidentReport.objects.filter(port=port, category="protection").exists():
+        return 0
+    report = incidents.create_draft(
+        associate,
+        port,
+        {
+            "occurred_at": timezone.now() - dt.timedelta(hours=2),
+            "category": "protection",
+            "severity": "high",
+            "narrative": "A woman travelling alone said the hotel shuttle driver asked for her "
+            "phone number and offered help with her case in exchange. She was moved to "
+            "another shuttle.",
+            "actions_taken": "Stayed with her until the second shuttle left; told her she does "
+            "not owe anyone anything for IOM's help.",
+            "follow_up_needed": "Protection focal point to follow up with the vendor and her.",
+        },
+    )
+    incidents.submit_incident(associate, report)
+    return 1
+
+
 def seed_demo() -> str:
-    return f"{seed_demo_incidents()} new incident reports"
+    made = seed_demo_incidents() + seed_demo_protection_report()
+    return f"{made} new incident reports"

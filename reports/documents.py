@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
 
@@ -26,9 +27,16 @@ INCIDENT_REPORT = "incident_report"
 
 
 def request_incident_pdf(user: Any, report: IncidentReport) -> Document:
-    """Ask for the report's PDF; a worker renders it. 404 for a report the user may not see."""
+    """Ask for the report's PDF; a worker renders it. 404 for a report the user may not see;
+    refused for a medical incident whose medical details they may not read (the PDF holds
+    them)."""
     if not may_see(user, report):
         raise Http404("No incident report matches.")
+    if not _may_see_report(user, report.pk):
+        raise PermissionDenied(
+            "The official copy of a medical incident holds medical details: only the port's "
+            "officers, the medical focal point and Operations HQ can have it."
+        )
     return request_document(
         user,
         INCIDENT_REPORT,
@@ -49,6 +57,7 @@ def _incident_report(document: Document) -> dict[str, Any]:
     return {
         "report": report,
         "people": list(report.individuals.select_related("case")),
+        "staff_concerned": list(report.staff_concerned.all()),
         "attachments": list(report.attachments.all()),
         "history": history_rows(report),
         "field_labels": FIELD_LABELS,
@@ -56,8 +65,14 @@ def _incident_report(document: Document) -> dict[str, Any]:
     }
 
 
+def _may_see_report(user: Any, pk: int) -> bool:
+    """The report is visible and, for a medical incident, so are its medical details."""
+    visible = visible_incidents(user).filter(pk=pk)
+    return visible.filter(shows_medical_details=True).exists()  # type: ignore[misc]
+
+
 def _may_see(user: Any, document: Document) -> bool:
-    return visible_incidents(user).filter(pk=document.record_id).exists()
+    return _may_see_report(user, document.record_id)
 
 
 def register() -> None:
@@ -140,7 +155,7 @@ def _statistics_report(document: Document) -> dict[str, Any]:
     }
 
 
-def _may_see_report(user: Any, document: Document) -> bool:
+def _may_see_statistics_report(user: Any, document: Document) -> bool:
     try:
         ports, _period = read_spec(document.object_id)
     except DocumentUnavailable:
@@ -159,7 +174,7 @@ def register_statistics() -> None:
                 f"statistics-{d.object_id.split('|')[0].replace(',', '-')}-"
                 f"{d.object_id.split('|')[1]}.pdf"
             ),
-            may_see=_may_see_report,
+            may_see=_may_see_statistics_report,
             source=lambda d: ("Statistics", reverse("reports:statistics")),
         )
     )

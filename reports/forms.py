@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -17,9 +18,11 @@ from cases.models import Case, Individual
 from poe_ops.forms import KeyedForm
 from poe_ops.localtime import LocalTimeError, to_utc
 from poe_ops.models import Port, ReviewStatus
+from poe_ops.text import display_name
 from reports.models import IncidentCategory, IncidentReport, IncidentSeverity
 from reports.queries import periods
 from reports.services import attachments
+from reports.services.incidents import staff_of
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 TEXT_LIMIT = 20_000
@@ -28,6 +31,11 @@ TEXT_LIMIT = 20_000
 def local_input(value: dt.datetime | None, port: Port) -> str:
     """A UTC instant as the value of a ``datetime-local`` input at ``port``."""
     return timezone.localtime(value, port.zone).strftime(LOCAL_INPUT) if value else ""
+
+
+class StaffField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return display_name(obj)
 
 
 class IncidentForm(forms.Form):
@@ -88,10 +96,21 @@ class IncidentForm(forms.Form):
         label="Follow-up needed",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    staff_concerned = StaffField(
+        queryset=get_user_model().objects.none(),
+        required=False,
+        label="Staff the report is about",
+        help_text="A member of staff you name here never sees this report, whatever their role.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Someone chosen does not work at this port."},
+    )
 
-    def __init__(self, *args: Any, port: Port, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, port: Port, author: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.port = port
+        staff = self.fields["staff_concerned"]
+        assert isinstance(staff, forms.ModelMultipleChoiceField)
+        staff.queryset = staff_of(port).exclude(pk=getattr(author, "pk", None))
         flights = self.fields["flight"]
         people = self.fields["individuals"]
         assert isinstance(flights, forms.ModelChoiceField)
@@ -102,8 +121,10 @@ class IncidentForm(forms.Form):
             'When it happened <span class="muted">({} time)</span>', port.iata
         )
         self.fields["category"].help_text = (
-            "Protection / PSEA and unaccompanied-minor concerns are seen only by you, the "
-            f"{port.iata} officers and Operations HQ."
+            "Protection / PSEA concerns go to the protection focal points at Operations HQ, "
+            f"not to the {port.iata} officers. Unaccompanied-minor concerns are seen only by "
+            f"you, the {port.iata} officers and HQ; what happened in a medical emergency only "
+            "by them and the medical focal point."
         )
 
     def offer_flights(self, flights: list[Flight]) -> None:
@@ -191,6 +212,7 @@ class IncidentForm(forms.Form):
             "narrative": report.narrative,
             "actions_taken": report.actions_taken,
             "follow_up_needed": report.follow_up_needed,
+            "staff_concerned": [s.pk for s in report.staff_concerned.all()],
         }
 
 
@@ -284,6 +306,7 @@ INCIDENT_LABELS = {
     "narrative": "What happened",
     "actions_taken": "Immediate actions taken",
     "follow_up_needed": "Follow-up needed",
+    "staff_concerned": "Staff the report is about",
 }
 
 

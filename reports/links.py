@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from poe_ops.registry import PageLink, register_link
+from poe_ops.registry import PageLink, register_link, register_page
 from poe_ops.roles import OPERATE
 from poe_ops.scoping import has_port_perm
 
@@ -45,6 +45,8 @@ def end_of_day_url(objects: Mapping[str, Any]) -> str:
 
 
 def register() -> None:
+    # Where a focal point, who works at no port, lands after signing in.
+    register_page("incidents", lambda: reverse("reports:incidents"))
     register_link(PageLink(place="port_day", label="End of day", url=end_of_day_url))
     register_link(PageLink(place="board", label="End of day", url=end_of_day_url))
     for place in ("flight", "case"):

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, Individual
@@ -27,7 +28,8 @@ class IncidentCategory(models.TextChoices):
     OTHER = "other", "Other"
 
 
-# Seen only by the reporter, the port's officers and Operations HQ (reports.queries.incidents).
+# Routed apart from the port's staff (reports.queries.incidents): protection/PSEA reports to the
+# office's protection focal points, minor concerns to the port's officers and HQ as well.
 SENSITIVE_CATEGORIES = frozenset({IncidentCategory.PROTECTION, IncidentCategory.MINOR_CONCERN})
 
 
@@ -36,6 +38,9 @@ class IncidentSeverity(models.TextChoices):
     MEDIUM = "medium", "Medium"
     HIGH = "high", "High"
     CRITICAL = "critical", "Critical"
+
+
+READ_BEFORE_APPROVING = frozenset({IncidentSeverity.HIGH, IncidentSeverity.CRITICAL})
 
 
 class IncidentReport(Reviewable):
@@ -70,6 +75,14 @@ class IncidentReport(Reviewable):
     individuals = models.ManyToManyField(
         Individual, blank=True, related_name="incidents", verbose_name="people involved"
     )
+    staff_concerned = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        verbose_name="staff the report is about",
+        help_text="Members of staff the report is about (a PSEA or conduct concern). They never "
+        "see it, whatever their role.",
+    )
     category = models.CharField(
         max_length=20, choices=IncidentCategory.choices, blank=True, db_index=True
     )
@@ -87,9 +100,26 @@ class IncidentReport(Reviewable):
     def __str__(self) -> str:
         return f"#{self.pk}" if self.pk else "(new)"
 
+    def get_absolute_url(self) -> str:
+        return reverse("reports:incident", args=[self.pk])
+
     @property
     def is_sensitive(self) -> bool:
         return self.category in SENSITIVE_CATEGORIES
+
+    @property
+    def is_protection(self) -> bool:
+        return self.category == IncidentCategory.PROTECTION
+
+    @property
+    def is_medical(self) -> bool:
+        return self.category == IncidentCategory.MEDICAL
+
+    @property
+    def must_be_read_first(self) -> bool:
+        """High and critical reports are approved from their page, after reading them, never
+        from the inbox's list."""
+        return self.severity in READ_BEFORE_APPROVING
 
     @property
     def title(self) -> str:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages POE Ops needs, only those missing, never upgrading what is there.
 #   run  — what the quick start needs to render PDFs (Pango, HarfBuzz subsetting, fonts)
-#   test — the above plus PostgreSQL, Redis, Chromium and poppler (pdftoppm)
+#   test — the above plus PostgreSQL, Redis, Chromium, poppler (pdftoppm) and docker-compose
+#          (its `config` checks docker-compose.yml without a Docker engine)
 set -euo pipefail
 # runuser, initdb and friends live in sbin, which a minimal CI PATH may leave out.
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
@@ -9,7 +10,7 @@ profile=${1:-test}
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
 if [ "$profile" = test ]; then
-  packages+=(postgresql redis-server chromium poppler-utils)
+  packages+=(postgresql redis-server chromium poppler-utils docker-compose)
 fi
 
 missing=()

@@ -12,6 +12,7 @@ class StaffingConfig(AppConfig):
         from staffing.models import LeaveRequest, Timesheet
         from staffing.services.leave import decide_leave
         from staffing.services.timesheets import decide_timesheet
+        from staffing.views.leave import prepare_inbox_rows
 
         register(
             ApprovalSource(
@@ -29,6 +30,9 @@ class StaffingConfig(AppConfig):
                 model=LeaveRequest,
                 row_template="staffing/approvals/leave_row.html",
                 decide=decide_leave,
+                prepare=prepare_inbox_rows,
+                options=("release_shifts",),
+                approve_template="staffing/approvals/leave_approve.html",
             )
         )
         documents.register()

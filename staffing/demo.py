@@ -1,7 +1,8 @@
-"""Demo staffing for the quick start: profiles with badges and languages for each port's demo
-staff, and a roster for the current and next week. Today and tomorrow (the days with demo
-flights) are staffed to the projected arrivals except one hour where a large flight lands, and
-one arriving interpreter language has no rostered speaker. Invented people only.
+"""Demo staffing for the quick start: profiles with phones, badges and languages for each port's
+demo staff (at ATL one airport badge has expired: an officer renews it), a roster for the current
+and next week, and who is on call tonight and the nights after. Today and tomorrow (the days with
+demo flights) are staffed to the projected arrivals except one hour where a large flight lands,
+and one arriving interpreter language has no rostered speaker. Invented people only.
 
 ``seed_staffing`` is idempotent: a port whose current week already has shifts is left alone."""
 
@@ -14,7 +15,7 @@ from django.contrib.auth.models import User
 from cases.models import Individual
 from poe_ops import demo
 from poe_ops.languages import language_key
-from poe_ops.models import Port
+from poe_ops.models import OnCall, Port, night_of
 from staffing.models import (
     Credential,
     Position,
@@ -47,6 +48,10 @@ ROLE_OF = {
 }
 # A few languages every port's staff speak, whatever flies in.
 COMMON_LANGUAGES = ("en", "es", "fr", "ar", "sw")
+AREA_CODES = {"ATL": "404", "JFK": "718"}
+# Whose airport badge has expired in the demo: the officer renews it on the staff page, and the
+# roster then takes them airside again.
+EXPIRED_BADGE = "atl.ltorres"
 
 
 def _local(port: Port, day: dt.date, hour: int) -> dt.datetime:
@@ -89,9 +94,12 @@ def _profiles(
             continue
         suffix = user.username.split(".", 1)[1]
         profile.role = ROLE_OF.get(suffix, StaffRole.ASSOCIATE)
-        profile.save(update_fields=["role"])
-        # One badge about to expire per port, and one PSEA training due.
+        profile.phone = f"+1 {AREA_CODES.get(port.iata, '202')} 555 01{n + 10:02d}"
+        profile.save(update_fields=["role", "phone"])
+        # One badge about to expire per port, one expired at ATL, and one PSEA training due.
         expires = today + dt.timedelta(days=12 if n == 2 else 400 + 30 * n)
+        if user.username == EXPIRED_BADGE:
+            expires = today - dt.timedelta(days=6)
         Credential.objects.create(
             profile=profile,
             kind=Credential.Kind.AIRPORT_BADGE,
@@ -108,9 +116,14 @@ def _profiles(
             issued=today - dt.timedelta(days=340 if n == 1 else 100),
             expires=today + dt.timedelta(days=25 if n == 1 else 265),
         )
-        codes = {"en", COMMON_LANGUAGES[n % len(COMMON_LANGUAGES)], spoken[n % len(spoken)]}
-        for code in sorted(codes - {unspoken}):
-            StaffLanguage.objects.get_or_create(profile=profile, code=code)
+        # One code per language: "sw" and the arrivals' "swa" are both Swahili.
+        codes = {
+            language_key(code): code
+            for code in ("en", COMMON_LANGUAGES[n % len(COMMON_LANGUAGES)], spoken[n % len(spoken)])
+        }
+        for key, code in sorted(codes.items()):
+            if key != language_key(unspoken):
+                StaffLanguage.objects.get_or_create(profile=profile, code=code)
 
 
 def _try(
@@ -202,13 +215,12 @@ def _speakers_on_shift(port: Port, today: dt.date, unspoken: str) -> None:
         on_hand = Shift.objects.filter(
             port=port, start__lt=arrival.eta + window, end__gt=arrival.eta
         ).order_by("start", "staff_id")
-        speakers = StaffLanguage.objects.filter(
-            profile__user_id__in=on_hand.values("staff_id"), code=arrival.language
-        )
+        spoken = StaffLanguage.objects.filter(profile__user_id__in=on_hand.values("staff_id"))
         first = on_hand.first()
-        if first is not None and not speakers.exists():
+        if first is not None and not any(language_key(s.code) == arrival.language for s in spoken):
             profile = StaffProfile.objects.get(user_id=first.staff_id)
-            StaffLanguage.objects.get_or_create(profile=profile, code=arrival.language)
+            if not any(language_key(s.code) == arrival.language for s in profile.languages.all()):
+                StaffLanguage.objects.create(profile=profile, code=arrival.language)
 
 
 def seed_staffing(port: Port) -> int:
@@ -239,7 +251,35 @@ def seed_staffing(port: Port) -> int:
     return Shift.objects.filter(port=port).count() - before
 
 
+def seed_on_call(port: Port, nights: int = 7) -> int:
+    """Who is on call tonight and the next nights: the port's staff with a phone, in turn."""
+    officer, staff = _people(port)
+    with_phone = [
+        p
+        for p in StaffProfile.objects.filter(user__in=staff, home_ports=port)
+        .exclude(phone="")
+        .select_related("user")
+        .order_by("user__username")
+    ]
+    if officer is None or not with_phone:
+        return 0
+    made = 0
+    first = night_of(port)
+    for n in range(nights):
+        profile = with_phone[n % len(with_phone)]
+        _, created = OnCall.objects.get_or_create(
+            port=port,
+            night=first + dt.timedelta(days=n),
+            defaults={"person": profile.user, "phone": profile.phone, "set_by": officer},
+        )
+        made += created
+    return made
+
+
 def seed_demo() -> str:
-    """Staff profiles and this week's and next week's roster where there are demo staff."""
-    shifts = sum(seed_staffing(port) for port in demo.ports_with_demo_staff())
-    return f"{shifts} new shifts"
+    """Staff profiles, this week's and next week's roster and the on-call rota where there are
+    demo staff."""
+    ports = demo.ports_with_demo_staff()
+    shifts = sum(seed_staffing(port) for port in ports)
+    nights = sum(seed_on_call(port) for port in ports)
+    return f"{shifts} new shifts, {nights} on-call nights"

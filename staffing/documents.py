@@ -49,7 +49,7 @@ def timesheet_context(document: Document) -> dict[str, Any]:
         "totals": ts.totals(entries),
         "history": review.history(timesheet),
         "staff_name": display_name(timesheet.author),
-        "approver_name": display_name(timesheet.decided_by) if timesheet.decided_by else "",
+        "approver_name": review.decider_words(timesheet),
         "title": f"Timesheet · {display_name(timesheet.author)} · {timesheet.month:%B %Y}",
     }
 

@@ -1,4 +1,5 @@
-"""Forms for the roster, leave and timesheets. Times are typed in the port's local time."""
+"""Forms for the roster, leave, timesheets, staff profiles, credentials and the on-call rota.
+Times are typed in the port's local time."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ from django import forms
 from django.contrib.auth.models import User as Person
 from django.template.defaultfilters import floatformat
 
-from poe_ops.forms import in_table
+from poe_ops.forms import KeyedForm, in_table
 from poe_ops.localtime import LocalTimeError, to_utc
 from poe_ops.models import Port
 from poe_ops.text import display_name
-from staffing.models import LeaveRequest, Position, TimesheetEntry
+from staffing.models import Credential, LeaveRequest, Position, StaffLanguage, TimesheetEntry
 from staffing.services.timesheets import DayInput
 
 WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -176,3 +177,132 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Comment (required to return it)",
     )
+    release_shifts = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, shifts: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if shifts:
+            self.fields["release_shifts"].label = release_label(shifts)
+            self.fields["release_shifts"].initial = True
+        else:
+            del self.fields["release_shifts"]
+
+
+def release_label(shifts: int) -> str:
+    return (
+        f"When approving, take them off the {shifts} shift{'s' if shifts != 1 else ''} "
+        "rostered in it"
+    )
+
+
+class ReleaseShiftsForm(forms.Form):
+    """The choice offered beside Approve on a leave request that overlaps rostered shifts."""
+
+    release_shifts = forms.BooleanField(required=False, initial=True)
+
+    def __init__(self, *args: Any, shifts: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["release_shifts"].label = release_label(shifts)
+
+
+# --- staff, credentials, on-call ---------------------------------------------------------------
+
+DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
+SCAN_HELP = "A photo or scan of the card or certificate: JPEG, PNG, PDF or HEIC, at most 10 MB."
+
+
+class PhoneForm(forms.Form):
+    phone = forms.CharField(
+        required=False,
+        max_length=40,
+        label="Phone",
+        help_text="The number the port rings them on.",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+
+
+class LanguageForm(forms.Form):
+    code = forms.CharField(
+        max_length=60,
+        label="Language",
+        help_text="Its name (Dari, Pashto, Tigrinya) or ISO 639 code (prs).",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    level = forms.ChoiceField(choices=StaffLanguage.Level.choices, initial="fluent")
+
+
+class CredentialForm(KeyedForm):
+    kind = forms.ChoiceField(choices=Credential.Kind.choices)
+    title = forms.CharField(
+        required=False, max_length=120, help_text="For “Training: other”: which training."
+    )
+    number = forms.CharField(
+        required=False, max_length=60, label="Number", help_text="Badge or certificate number."
+    )
+    authority = forms.CharField(
+        required=False,
+        max_length=120,
+        label="Issuing authority",
+        help_text="e.g. ATL Airport Authority, CBP, IOM.",
+    )
+    issued = forms.DateField(required=False, **DATE)  # type: ignore[arg-type]
+    expires = forms.DateField(
+        required=False,
+        help_text="Empty: does not expire.",
+        **DATE,  # type: ignore[arg-type]
+    )
+    scan = forms.FileField(
+        required=False,
+        help_text=SCAN_HELP,
+        widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf,.heic"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        issued, expires = data.get("issued"), data.get("expires")
+        if issued and expires and expires < issued:
+            self.add_error("expires", "It expires before it was issued.")
+        return data
+
+
+class RenewForm(forms.Form):
+    expires = forms.DateField(label="New expiry", **DATE)  # type: ignore[arg-type]
+    issued = forms.DateField(required=False, label="Issued on", **DATE)  # type: ignore[arg-type]
+    number = forms.CharField(
+        required=False, max_length=60, help_text="Empty: the same number as before."
+    )
+    authority = forms.CharField(
+        required=False,
+        max_length=120,
+        label="Issuing authority",
+        help_text="Empty: the same as before.",
+    )
+    scan = forms.FileField(
+        required=False,
+        help_text=SCAN_HELP,
+        widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf,.heic"}),
+    )
+
+
+class OnCallForm(forms.Form):
+    """One night of the rota: who, and the number to ring (their profile's, unless typed)."""
+
+    person = forms.TypedChoiceField(label="On call", coerce=int)
+    phone = forms.CharField(
+        required=False,
+        max_length=40,
+        label="Phone to ring",
+        help_text="Empty: their number on the staff list.",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    note = forms.CharField(required=False, max_length=200)
+
+    def __init__(self, *args: Any, people: list[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = {u.pk: u for u in people}
+        person_field = self.fields["person"]
+        assert isinstance(person_field, forms.ChoiceField)
+        person_field.choices = [("", "Choose…"), *[(u.pk, display_name(u)) for u in people]]
+
+    def chosen(self) -> Person:
+        return self.people[self.cleaned_data["person"]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from typing import ClassVar
 
@@ -11,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from poe_ops.constraints import FieldCheck
 from poe_ops.languages import language_name, validate_language
 from poe_ops.models import Port, Reviewable
 
@@ -73,8 +75,16 @@ class StaffLanguage(models.Model):
         return language_name(self.code)
 
 
+def credential_scan_path(credential: Credential, filename: str) -> str:
+    """Private storage, never a public URL: ``credentials/<profile>/<random>/<name>``."""
+    return f"credentials/{credential.profile_id}/{uuid.uuid4().hex}/{filename}"
+
+
 class Credential(models.Model):
-    """A badge, clearance or training someone holds, with its expiry."""
+    """A badge, clearance or training someone holds, with its expiry. A renewal is a new
+    credential of the same kind that ``renews`` the one before, so the history stays: the
+    person's credentials of a kind, newest first. A scan of the card or certificate is kept as
+    a private file, served only by a view that checks the port."""
 
     class Kind(models.TextChoices):
         AIRPORT_BADGE = "airport_badge", "Airport badge (SIDA/ID)"
@@ -96,10 +106,40 @@ class Credential(models.Model):
     )
     issued = models.DateField(null=True, blank=True)
     expires = models.DateField(null=True, blank=True, help_text="Empty: does not expire.")
+    renews = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="renewal",
+        help_text="The credential this one replaces.",
+    )
+    scan = models.FileField(upload_to=credential_scan_path, blank=True, max_length=300)
+    scan_name = models.CharField(max_length=200, blank=True)
+    scan_type = models.CharField(max_length=40, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    # The add form's key: a double submit makes one (``poe_ops.keys``). Empty for rows made
+    # before keys, or in the admin.
+    idempotency_key = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["profile", "kind", "-expires"]
         indexes = [models.Index(fields=["kind", "expires"])]
+        constraints = [
+            FieldCheck(
+                condition=models.Q(expires__isnull=True)
+                | models.Q(issued__isnull=True)
+                | models.Q(expires__gte=models.F("issued")),
+                name="credential_expires_after_issue",
+                field="expires",
+                violation_error_message="It expires before it was issued.",
+            )
+        ]
 
     def __str__(self) -> str:
         label = self.title or self.get_kind_display()
@@ -153,7 +193,12 @@ class Shift(models.Model):
             models.Index(fields=["staff", "start"]),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="shift_ends")
+            FieldCheck(
+                condition=models.Q(end__gt=models.F("start")),
+                name="shift_ends",
+                field="end",
+                violation_error_message="The shift must end after it starts.",
+            )
         ]
 
     def __str__(self) -> str:
@@ -195,8 +240,11 @@ class LeaveRequest(Reviewable):
         ordering = ["-first_day", "-id"]
         verbose_name = "leave request"
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(last_day__gte=models.F("first_day")), name="leave_ends"
+            FieldCheck(
+                condition=models.Q(last_day__gte=models.F("first_day")),
+                name="leave_ends",
+                field="last_day",
+                violation_error_message="The last day of leave is before the first.",
             )
         ]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staffing.views import home, leave, payroll, roster, timesheets
+from staffing.views import home, leave, oncall, payroll, roster, staff, timesheets
 
 app_name = "staffing"
 
@@ -35,6 +35,35 @@ urlpatterns = [
     path(
         "staffing/timesheets/<int:pk>/decide/", timesheets.decide_timesheet, name="decide_timesheet"
     ),
+    path("staffing/<str:iata>/staff/", staff.staff, name="staff"),
+    path("staffing/<str:iata>/staff/<int:pk>/", staff.staff_member_page, name="staff_member"),
+    path(
+        "staffing/<str:iata>/staff/<int:pk>/languages/",
+        staff.add_language,
+        name="add_language",
+    ),
+    path(
+        "staffing/<str:iata>/staff/<int:pk>/languages/remove/",
+        staff.remove_language,
+        name="remove_language",
+    ),
+    path(
+        "staffing/<str:iata>/staff/<int:pk>/credentials/new/",
+        staff.add_credential,
+        name="add_credential",
+    ),
+    path(
+        "staffing/<str:iata>/staff/<int:pk>/credentials/<int:credential_pk>/renew/",
+        staff.renew_credential,
+        name="renew_credential",
+    ),
+    path(
+        "staffing/<str:iata>/staff/<int:pk>/credentials/<int:credential_pk>/scan/",
+        staff.credential_scan,
+        name="credential_scan",
+    ),
+    path("staffing/<str:iata>/on-call/", oncall.on_call, name="on_call"),
+    path("staffing/<str:iata>/on-call/<str:night>/", oncall.set_night, name="set_on_call"),
     path("staffing/<str:iata>/payroll/<str:month>/", payroll.payroll, name="payroll"),
     path("staffing/<str:iata>/payroll/<str:month>/csv/", payroll.payroll_csv, name="payroll_csv"),
     path(

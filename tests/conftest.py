@@ -1,16 +1,23 @@
 """Shared fixtures: the named users every permission test needs, one per role and port.
 
 Like healthchecks' base test: an ATL associate, senior and officer, a JFK associate and officer,
-DC and NY Operations HQ staff, and an outsider with an account but no port. Also private files
+DC and NY Operations HQ staff, DC's protection and medical focal points (and NY's protection
+focal point), and an outsider with an account but no port. Also private files
 in a directory of the test's own (``private_storage``) and the real broker (``broker``).
-Browser fixtures are in ``tests/browser/conftest.py``."""
+Browser fixtures are in ``tests/browser/conftest.py``.
+
+``client.force_login(user)`` signs ``user`` in completely: with the second factor too when their
+role needs one (``tests.second_factor.pass_second_factor``). Tests of the second factor itself
+sign in with the password (``client.login`` or the login form) and go through its pages."""
 
 from __future__ import annotations
 
+import glob
 import os
 import subprocess
 import time
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -18,8 +25,9 @@ from cases.models import ResettlementAgency
 from cases.reference import load_agencies
 from poe_ops.models import OperationsOffice, Port
 from poe_ops.reference import load_reference_data
-from poe_ops.roles import Role, add_to_office, sync_office_permissions
+from poe_ops.roles import Role, add_focal_point, add_to_office, sync_office_permissions
 from tests.factories import make_port_user, make_user
+from tests.second_factor import SignedInClient
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -27,6 +35,12 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         f"DATABASE_URL host: {os.environ.get('DATABASE_URL', 'unset (SQLite)').split('@')[-1]}",
         f"REDIS_URL: {os.environ.get('REDIS_URL', 'unset (eager tasks)')}",
     ]
+
+
+@pytest.fixture
+def client() -> SignedInClient:
+    """Django's test client, whose ``force_login`` also passes the second factor."""
+    return SignedInClient()
 
 
 @pytest.fixture
@@ -86,6 +100,29 @@ def dc_ops(reference_data):
 def ny_ops(reference_data):
     user = make_user("ny.ops")
     add_to_office(user, OperationsOffice.objects.get(code="NY"))
+    return user
+
+
+@pytest.fixture
+def dc_protection(reference_data):
+    """The protection focal point of Operations HQ DC (ATL's office)."""
+    user = make_user("dc.protection")
+    add_focal_point(user, OperationsOffice.objects.get(code="DC"), Role.PROTECTION)
+    return user
+
+
+@pytest.fixture
+def ny_protection(reference_data):
+    user = make_user("ny.protection")
+    add_focal_point(user, OperationsOffice.objects.get(code="NY"), Role.PROTECTION)
+    return user
+
+
+@pytest.fixture
+def dc_medical(reference_data):
+    """The medical focal point of Operations HQ DC."""
+    user = make_user("dc.medical")
+    add_focal_point(user, OperationsOffice.objects.get(code="DC"), Role.MEDICAL)
     return user
 
 
@@ -173,6 +210,75 @@ class Broker:
 def broker():
     """Stop and start the real broker; it is always running again after the test."""
     handle = Broker()
+    yield handle
+    if handle.down:
+        handle.start()
+
+
+class Database:
+    """The test run's own PostgreSQL (started by scripts/with-services.sh), stopped, started and
+    restarted for real (``pg_ctl`` as the postgres user when we are root), to show what a
+    restart does to the workers."""
+
+    def __init__(self) -> None:
+        self.work = os.environ["POE_TEST_WORK_DIR"]
+        self.port = str(urlparse(os.environ["DATABASE_URL"]).port)
+        self.pg_ctl = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))[-1]
+        self.down = False
+
+    def _pg_ctl(self, *args: str) -> None:
+        command = [self.pg_ctl, "-D", f"{self.work}/pg", "-l", f"{self.work}/pg.log", *args]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True, timeout=60)
+
+    def _forget_connections(self) -> None:
+        # This thread's connections died with the server; the next query opens a new one.
+        from django.db import connections
+
+        connections.close_all()
+
+    def restart(self) -> None:
+        """``pg_ctl restart -m fast``: every open connection is cut, as in production."""
+        self._pg_ctl("-m", "fast", "-w", "-t", "30", "restart")
+        self._forget_connections()
+
+    def stop(self) -> None:
+        self._pg_ctl("-m", "fast", "-w", "-t", "30", "stop")
+        self.down = True
+
+    def start(self) -> None:
+        # The options of the first start (port, socket directory, …) are kept in postmaster.opts;
+        # pg_ctl start does not reuse them, so they are read back from there.
+        opts = Path(self.work, "pg", "postmaster.opts").read_text().split(" ", 1)[1].strip()
+        self._pg_ctl("-w", "-t", "30", "-o", _options_of(opts), "start")
+        self.down = False
+        self._forget_connections()
+
+
+def _options_of(postmaster_opts: str) -> str:
+    """The server options in postmaster.opts (``"-D" "/…/pg" "-c" "…"``), without the data
+    directory pg_ctl passes itself."""
+    import shlex
+
+    words = shlex.split(postmaster_opts)
+    kept: list[str] = []
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+            continue
+        if word == "-D":
+            skip = True
+            continue
+        kept.append(word)
+    return shlex.join(kept)
+
+
+@pytest.fixture
+def database():
+    """Restart, stop and start the real PostgreSQL; it is always running again after the test."""
+    handle = Database()
     yield handle
     if handle.down:
         handle.start()

@@ -171,6 +171,20 @@ class VendorFactory(factory.django.DjangoModelFactory):
     name = factory.LazyAttributeSequence(lambda o, n: f"{o.port.iata} {o.kind} {n + 1}")
 
 
+class VendorRateFactory(factory.django.DjangoModelFactory):
+    """A hotel's room rate of $129 a night from 1 January 2026 until further notice (pass
+    ``vendor=`` or ``vendor__port=``)."""
+
+    class Meta:
+        model = "cases.VendorRate"
+
+    vendor = factory.SubFactory(VendorFactory)
+    unit = "room_night"
+    amount = Decimal("129.00")
+    valid_from = dt.date(2026, 1, 1)
+    created_by = factory.LazyAttribute(lambda o: _booker(o.vendor.port))
+
+
 class HotelBookingFactory(factory.django.DjangoModelFactory):
     """A requested night at a hotel of the case's port (pass ``case=`` or ``case__port=``)."""
 
@@ -389,6 +403,79 @@ class TimesheetFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     month = dt.date(2026, 10, 1)
     status = "submitted"
+
+
+# The port's operations: contacts, on-call, acting officer, the shift log, interpreters
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    """The CBP passenger operations desk at a port (pass ``port=``)."""
+
+    class Meta:
+        model = "poe_ops.Contact"
+
+    kind = "cbp"
+    name = "Passenger operations desk"
+    organisation = "CBP"
+    phone = "+1 404 555 0100"
+    updated_by = factory.LazyAttribute(lambda o: _booker(o.port))
+
+
+class OnCallFactory(factory.django.DjangoModelFactory):
+    """Tonight's on-call at a port (pass ``port=``)."""
+
+    class Meta:
+        model = "poe_ops.OnCall"
+
+    night = factory.LazyAttribute(lambda o: o.port.local_today())
+    person = factory.SubFactory(UserFactory)
+    phone = "+1 404 555 0199"
+    set_by = factory.SelfAttribute("person")
+
+
+class DelegationFactory(factory.django.DjangoModelFactory):
+    """Two port-local days of acting officer from today (pass ``port=``)."""
+
+    class Meta:
+        model = "poe_ops.Delegation"
+
+    officer = factory.SubFactory(UserFactory)
+    delegate = factory.SubFactory(UserFactory)
+    starts_at = factory.LazyAttribute(
+        lambda o: dt.datetime.combine(o.port.local_today(), dt.time.min, tzinfo=o.port.zone)
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(days=2))
+    idempotency_key = factory.LazyFunction(new_key)
+    created_by = factory.SelfAttribute("officer")
+
+
+class ShiftLogEntryFactory(factory.django.DjangoModelFactory):
+    """A line in a port's shift log, written now (pass ``port=``)."""
+
+    class Meta:
+        model = "arrivals.ShiftLogEntry"
+
+    text = "Belt 4 stopped at 23:10; bags for QR747 came out on belt 6."
+    author = factory.SubFactory(UserFactory)
+    idempotency_key = factory.LazyFunction(new_key)
+
+
+class InterpreterBookingFactory(factory.django.DjangoModelFactory):
+    """Two hours of a Dari interpreter in person for a flight now (pass ``port=``)."""
+
+    class Meta:
+        model = "arrivals.InterpreterBooking"
+
+    vendor = factory.SubFactory(
+        VendorFactory, port=factory.SelfAttribute("..port"), kind="interpreter"
+    )
+    flight = factory.SubFactory(FlightFactory, port=factory.SelfAttribute("..port"))
+    language = "prs"
+    starts_at = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC))
+    hours = Decimal("2")
+    cost = Decimal("120.00")
+    idempotency_key = factory.LazyFunction(new_key)
+    created_by = factory.LazyAttribute(lambda o: _booker(o.port))
 
 
 # Paperwork

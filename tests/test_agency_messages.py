@@ -363,14 +363,15 @@ def test_a_hotel_night_is_told_once_and_a_hospital_without_medical_details(atl, 
 
 
 @pytest.mark.django_db
-def test_an_approved_incident_is_told_without_protection_details(atl, atl_officer):
+def test_an_approved_incident_is_told_without_protection_details(atl, atl_officer, dc_protection):
     case, _people = family_on_flight(atl, size=1)
     case.agency_office = office()
     case.save()
     report = submitted_incident(atl, case=case, narrative="Secret narrative")
     decide_incident(atl_officer, report, approve=True)
     sensitive = submitted_incident(atl, case=case, category="protection", narrative="PSEA details")
-    decide_incident(atl_officer, sensitive, approve=True)
+    # A protection report is decided by the office's protection focal point (issue 19).
+    decide_incident(dc_protection, sensitive, approve=True)
     ordinary, protection = to_agency()
     assert "Secret narrative" not in ordinary.body
     assert report.get_category_display() in ordinary.body

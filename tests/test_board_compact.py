@@ -7,7 +7,8 @@ import datetime as dt
 
 import pytest
 
-from tests.factories import FlightFactory
+from poe_ops.models.oncall import night_of
+from tests.factories import FlightFactory, OnCallFactory, UserFactory
 from tests.scenarios import crowded_day, family_on_flight
 from tests.test_board import DAY, at
 
@@ -61,7 +62,7 @@ def test_the_compact_board_takes_no_more_queries(
 ):
     crowded_day(atl, DAY, 300)
     client.force_login(dc_ops)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):  # the full board's: 15, and tonight's on-call
         client.get(f"/board/?date={DAY}&view=compact")
 
 
@@ -76,3 +77,16 @@ def test_today_runs_from_an_hour_ago(client, atl, dc_ops):
     if soon.date() == now.date():
         assert f"next EK231 at {soon:%H:%M}" in tile
     assert ">now</text>" in tile
+
+
+def test_each_tile_says_who_is_on_call_tonight(client, atl, dc_ops):
+    # The full board's line (issue 17), kept in the compact tile: HQ rings the port from it.
+    person = UserFactory.create(first_name="Amara", last_name="Okafor")
+    OnCallFactory.create(port=atl, night=night_of(atl), person=person, phone="+1 404 555 0177")
+    page = _compact(client, dc_ops)
+    atl_tile = page.split('id="tile-ATL"')[1].split('<section class="panel tile')[0]
+    assert (
+        'On call tonight: <strong>Amara Okafor</strong> <a href="tel:+1 404 555 0177">' in atl_tile
+    )
+    ewr_tile = page.split('id="tile-EWR"')[1].split('<section class="panel tile')[0]
+    assert '<span class="alert-text">Nobody on call tonight</span>' in ewr_tile

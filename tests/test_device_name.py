@@ -64,10 +64,16 @@ def test_an_unnamed_tablet_is_recorded_in_a_few_words(client, atl, atl_associate
 
 def test_a_blank_name_is_refused_in_words_and_changes_nothing(client, atl_associate):
     client.force_login(atl_associate)
-    response = name_tablet(client, "  \x00\t ")
+    response = name_tablet(client, "  \t ")
     assert response.status_code == 200
     html = response.content.decode()
     assert "Nothing was saved" in html
+    assert "poe_device" not in response.cookies
+    # A control character is refused before the form, like in every input (issue 19).
+    response = name_tablet(client, "  \x00\t ")
+    assert response.status_code == 400
+    assert "The text in “name” contains a control character" in response.content.decode()
+    assert "Nothing was saved" in response.content.decode()
     assert "poe_device" not in response.cookies
 
 

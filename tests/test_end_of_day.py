@@ -221,3 +221,46 @@ def test_the_overview_reads_a_fixed_number_of_queries(
     client.get(url)
     with django_assert_num_queries(19):
         client.get(url)
+
+
+def test_restricted_reports_are_counted_not_listed(
+    client, day_at_atl, atl, atl_associate, atl_officer
+):
+    # Issue 19's routing: a protection/PSEA report, a minor concern and one naming a member of
+    # staff are their authors' and their readers' alone. Everyone who views the port reads the
+    # end of day, so they are one counted item there: no number, author or category of one.
+    author = _author()
+    named = atl_associate
+    protection = IncidentReport.objects.create(
+        port=atl, author=author, category="protection", created_at=at(NEW_YORK, 2026, 3, 10, 8, 0)
+    )
+    minor = IncidentReport.objects.create(
+        port=atl,
+        author=author,
+        category="minor_concern",
+        status="returned",
+        created_at=at(NEW_YORK, 2026, 3, 9, 20, 0),
+    )
+    conduct = IncidentReport.objects.create(
+        port=atl, author=author, category="security", created_at=at(NEW_YORK, 2026, 3, 10, 9, 0)
+    )
+    conduct.staff_concerned.add(named)
+    items = port_day(atl, DAY).items
+    keys = [i.key for i in items]
+    assert f"draft:{day_at_atl['draft'].pk}" in keys  # an ordinary draft is still listed
+    for report in (protection, minor, conduct):
+        assert f"draft:{report.pk}" not in keys
+    [restricted] = [i for i in items if i.key == "draft:restricted"]
+    assert restricted.text.startswith("3 restricted incident reports not submitted")
+    # The person the conduct report names, an associate, reads the page without learning of it.
+    url = reverse("reports:end_of_day", args=["ATL"]) + "?day=2026-03-10"
+    client.force_login(named)
+    page = client.get(url).content.decode()
+    assert "3 restricted incident reports not submitted" in page
+    for report in (protection, minor, conduct):
+        assert f"Incident #{report.pk} " not in page
+    assert "Protection / PSEA" not in page and "Unaccompanied-minor concern" not in page
+    # It is signed off with one note, like any other item.
+    notes = {i.key: "Followed up" for i in items}
+    signed = sign_off_day(atl_officer, atl, DAY, notes, idempotency_key=new_key())
+    assert len(signed.items) == len(items) == 7

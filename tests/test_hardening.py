@@ -227,6 +227,9 @@ ALLOWED_URL_PARAMETERS = {
     "key",
     "attachment_pk",
     "month",
+    "rate_pk",
+    "credential_pk",
+    "night",
     "step",
     "table",  # which statistics table: ports, agency, nationality, …
     "fmt",  # csv or xlsx

@@ -137,7 +137,15 @@ def test_the_issues_acceptance_flow(
     assert report.status == "submitted"
     assert Notification.objects.filter(kind=NotificationKind.INCIDENT).count() == 1
 
+    # A critical report is approved from its page, once read: not from the inbox's list.
     client.force_login(atl_officer)
+    inbox = client.get(reverse("approvals")).content.decode()
+    assert f'href="/incidents/{report.pk}/">Open to decide</a>' in inbox
+    refused = _decide(client, report, "approve").content.decode()
+    assert "critical severity: open it and read it before approving" in refused
+    report.refresh_from_db()
+    assert report.status == "submitted"
+    client.get(reverse("reports:incident", args=[report.pk]))
     assert "Approved by you" in _decide(client, report, "approve").content.decode()
     report.refresh_from_db()
     assert report.status == "approved" and report.decided_by == atl_officer
@@ -145,7 +153,8 @@ def test_the_issues_acceptance_flow(
     actions = list(
         AuditEvent.objects.for_object(report).order_by("at", "pk").values_list("action", flat=True)
     )
-    assert [a for a in actions if a != "poe.personal_data.viewed"] == [
+    opened = {"poe.personal_data.viewed", "poe.incident.opened_to_decide"}
+    assert [a for a in actions if a not in opened] == [
         "poe.incident.created",
         "poe.incident.submitted",
         "poe.incident.returned",

@@ -70,6 +70,87 @@ def test_documents_move_to_the_core_with_their_case_and_their_audit_trail(refere
     assert Document._meta.db_table == "poe_ops_document"
 
 
+def test_stored_names_are_folded_again_so_search_finds_other_letter_forms(reference_data):
+    """cases 0009: names folded the old way (Persian ی and Arabic ي apart, Ø kept) are folded
+    again, so search finds them whichever keyboard typed the query."""
+    from poe_ops.text import fold
+
+    migrate([("cases", "0003_bookings_vendors_escorts_custody")])
+    executor = MigrationExecutor(connection)
+    old = executor.loader.project_state(("cases", "0003_bookings_vendors_escorts_custody")).apps
+    Case = old.get_model("cases", "Case")
+    Individual = old.get_model("cases", "Individual")
+    port_id = old.get_model("poe_ops", "Port").objects.get(iata="ATL").pk
+    case = Case.objects.create(case_number="AF100300", abn_number="ABN1", port_id=port_id)
+    names = {"P1": ("Amina", "رحيمي"), "P2": ("Øyvind", "Sæther"), "P3": ("Jean", "Habimana")}
+    for number, (given, surname) in names.items():
+        # name_folded as the old fold wrote it: accents gone, letter forms untouched.
+        Individual.objects.create(
+            case=case,
+            person_number=number,
+            given_names=given,
+            surname=surname,
+            name_folded=f"{given} {surname}".lower(),
+        )
+
+    migrate(latest())
+
+    from cases.models import Individual as Current
+
+    folded = dict(
+        Current.objects.filter(case_id=case.pk).values_list("person_number", "name_folded")
+    )
+    assert folded == {n: fold(f"{g} {s}") for n, (g, s) in names.items()}
+    assert folded["P1"] == "amina رحیمی" and folded["P2"] == "oyvind saether"
+
+
+def test_whoever_supervised_a_port_also_manages_it_after_the_upgrade(reference_data):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+    from guardian.models import GroupObjectPermission, UserObjectPermission
+
+    from poe_ops.models import Port
+    from poe_ops.scoping import has_port_perm
+
+    migrate([("poe_ops", "0009_document_table")])
+    with connection.cursor() as cursor:  # the Port model has columns this schema has not yet
+        cursor.execute("SELECT id FROM poe_ops_port WHERE iata = 'ATL'")
+        (atl_id,) = cursor.fetchone()
+    officer = get_user_model().objects.create(username="old.officer")
+    associate = get_user_model().objects.create(username="old.associate")
+    group = Group.objects.create(name="Old supervisors")
+    supervise = Permission.objects.get(codename="supervise_port")
+    operate = Permission.objects.get(codename="operate_port")
+    UserObjectPermission.objects.filter(permission__codename="manage_port").delete()
+    GroupObjectPermission.objects.filter(permission__codename="manage_port").delete()
+    # bulk_create: guardian's save() would load the port through today's model.
+    UserObjectPermission.objects.bulk_create(
+        UserObjectPermission(
+            user=user, permission=perm, content_type=supervise.content_type, object_pk=str(atl_id)
+        )
+        for user, perm in ((officer, supervise), (associate, operate))
+    )
+    GroupObjectPermission.objects.bulk_create(
+        [
+            GroupObjectPermission(
+                group=group,
+                permission=supervise,
+                content_type=supervise.content_type,
+                object_pk=str(atl_id),
+            )
+        ]
+    )
+
+    migrate(latest())
+
+    atl = Port.objects.get(pk=atl_id)
+    assert has_port_perm(officer, atl, "manage_port")
+    assert not has_port_perm(associate, atl, "manage_port")
+    assert GroupObjectPermission.objects.filter(
+        group=group, permission__codename="manage_port", object_pk=str(atl.pk)
+    ).exists()
+
+
 def test_imports_recorded_before_previews_keep_what_they_showed(client, reference_data):
     """Summaries and problems written before the preview (issue 16) take the new shape, and
     their pages still show what they did; the people imported then get no packet and stay on

@@ -90,3 +90,21 @@ def test_any_period_on_request_for_those_who_may_read_it(client, jfk, atl, ny_op
     assert "PDF report" not in page.content.decode()
     assert client.post(url + "&port=JFK").status_code == 404
     assert client.get(reverse("document", args=[document.pk])).status_code == 404
+
+
+def test_focal_points_are_not_hq_for_the_report(
+    client, jfk, atl, ny_ops, ny_protection, dc_protection, dc_medical
+):
+    # Issue 19's focal points view every port of their office, but the report counts every
+    # incident: it stays the officers' and HQ's, and a focal point is neither.
+    client.force_login(ny_ops)
+    client.post(reverse("reports:statistics_report") + "?period=month&start=2026-03-01")
+    document = Document.objects.get(kind=STATISTICS_REPORT)
+    for focal, iata in ((ny_protection, "JFK"), (dc_protection, "ATL"), (dc_medical, "ATL")):
+        client.force_login(focal)
+        query = f"?period=month&start=2026-03-01&port={iata}"
+        page = client.get(reverse("reports:statistics") + query)
+        assert page.status_code == 200 and "PDF report" not in page.content.decode()
+        assert client.post(reverse("reports:statistics_report") + query).status_code == 404
+        assert client.get(reverse("document", args=[document.pk])).status_code == 404
+    assert Document.objects.filter(kind=STATISTICS_REPORT).count() == 1

@@ -137,6 +137,10 @@ def test_it_never_mutes_emergencies(atl, dc_ops):
         "rebooking",
         "review",
         "credential",
+        "delegation",
+        "on_call",
+        "shift_log",
+        "timesheets_due",
         "case_change",
         "report",
     }
@@ -195,6 +199,10 @@ def test_it_saves_email_mutes_but_keeps_emergencies_on(client, dc_ops):
         "rebooking",
         "review",
         "credential",
+        "delegation",
+        "on_call",
+        "shift_log",
+        "timesheets_due",
         "case_change",
         "report",
     }

@@ -19,7 +19,7 @@ from cases.models.bookings import HotelBooking
 from poe_ops.keys import new_key
 from poe_ops.models import Notification, NotificationKind
 from poe_ops.pdf import render_pdf_pages
-from tests.factories import FlightFactory, VendorFactory
+from tests.factories import FlightFactory, VendorFactory, VendorRateFactory
 from tests.pdfs import pdf_text
 from tests.scenarios import TO_THE_GATE, family_on_flight, onward, walk
 
@@ -420,6 +420,7 @@ def test_a_transport_booking_tells_hq(atl, atl_associate):
 
     case, _people = family_on_flight(atl, size=2)
     company = VendorFactory.create(port=atl, kind="ground_transport", name="Peach Shuttles")
+    VendorRateFactory.create(vendor=company, unit="ride", amount="65.00")  # a ride costs its rate
     pickup = soon(2)
     book_transport(
         atl_associate,

@@ -74,7 +74,7 @@ def test_a_stray_validation_error_is_answered_in_words(client, atl_associate, re
 def test_the_page_lets_htmx_swap_refusals_but_not_other_errors(client, atl_associate):
     client.force_login(atl_associate)
     page = client.get("/ports/ATL/today/").content.decode()
-    assert '"code": "(400|409|422)", "swap": true' in page
+    assert '"code": "(400|409|422|429)", "swap": true' in page
     assert '"code": "[45]..", "swap": false, "error": true' in page
     assert 'id="announcer"' in page
 

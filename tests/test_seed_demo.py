@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from poe_ops.demo import DEMO_PASSWORD
+from tests.second_factor import totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +24,8 @@ DEMO_HOMES = {
     "jfk.officer": "/ports/JFK/today/",
     "dc.ops": "/board/",
     "ny.ops": "/board/",
+    "dc.protection": "/incidents/",
+    "dc.medical": "/incidents/",
 }
 
 
@@ -56,12 +60,48 @@ def test_it_is_idempotent():
     assert (get_user_model().objects.count(), UserObjectPermission.objects.count()) == counts
 
 
+# Everyone but the associates signs in with a second factor; the demo's secrets are printed.
+WITH_SECOND_FACTOR = set(DEMO_HOMES) - {"atl.associate", "jfk.associate"}
+
+
+def printed_secret(output: str, username: str) -> str:
+    found = re.search(
+        rf"^  {re.escape(username)} .* · authenticator secret ([A-Z2-7]+)$",
+        output,
+        re.MULTILINE,
+    )
+    assert found, f"no secret printed for {username}"
+    return found.group(1)
+
+
+def test_demo_staff_list_each_language_once_whatever_its_code():
+    """The staff screen read "Swahili (Fluent) · Swahili (Fluent)": a common "sw" and the
+    arrivals' "swa" were both given to one person."""
+    from poe_ops.languages import language_key
+    from staffing.models import StaffLanguage
+
+    seed(force=True)
+    spoken: dict[int, list[str]] = {}
+    for profile_id, code in StaffLanguage.objects.values_list("profile_id", "code"):
+        spoken.setdefault(profile_id, []).append(language_key(code))
+    assert spoken
+    assert all(len(keys) == len(set(keys)) for keys in spoken.values())
+
+
 @pytest.mark.parametrize(("username", "home"), sorted(DEMO_HOMES.items()))
 def test_every_demo_user_signs_in_and_lands_home(client, username, home):
-    seed(force=True)
+    output = seed(force=True)
     response = client.post("/accounts/login/", {"username": username, "password": DEMO_PASSWORD})
     assert response.status_code == 302
-    assert client.get("/").headers["Location"] == home
+    landing = client.get("/")
+    if username in WITH_SECOND_FACTOR:
+        assert landing.headers["Location"].startswith("/accounts/second-factor/")
+        code = totp_code(printed_secret(output, username))
+        assert client.post("/accounts/second-factor/", {"code": code}).status_code == 302
+        landing = client.get("/")
+    else:
+        assert "authenticator" not in output.split(f"  {username} ")[1].split("\n")[0]
+    assert landing.headers["Location"] == home
 
 
 def test_it_gives_offices_and_demo_staff_addresses_so_notifications_show_in_make_run():
@@ -105,7 +145,9 @@ def test_it_seeds_incident_reports_at_atl_and_jfk_once(client):
         ("ATL", "draft"),
         ("JFK", "returned"),
     }
-    assert IncidentReport.objects.count() == 4
+    assert IncidentReport.objects.count() == 5
+    protection = IncidentReport.objects.get(category="protection")
+    assert protection.status == "submitted"
     client.force_login(get_user_model().objects.get(username="atl.officer"))
     inbox = client.get("/approvals/").content.decode()
     assert "Medical emergency / hospital" in inbox
@@ -133,7 +175,7 @@ def test_the_quick_start_seeds_on_sqlite(tmp_path):
         )
         assert done.returncode == 0, done.stderr[-3000:]
     lines = done.stdout.strip().splitlines()
-    assert lines[0].startswith("Demo data ready (8 new users,")
+    assert lines[0].startswith("Demo data ready (10 new users,")
     assert "atl.associate" in done.stdout and len(lines) < 15
     assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) < 5
     assert list((tmp_path / "var" / "mail").iterdir())  # the demo's notifications, as files

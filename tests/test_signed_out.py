@@ -145,6 +145,7 @@ def test_the_session_endpoint_signs_in_over_the_page(atl_associate):
     state = client.get("/accounts/session/").json()
     assert state == {
         "authenticated": False,
+        "second_factor": "",
         "user": None,
         "name": "",
         "csrf_token": state["csrf_token"],

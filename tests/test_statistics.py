@@ -10,11 +10,13 @@ from decimal import Decimal
 import pytest
 
 from poe_ops.languages import language_name
-from poe_ops.models import Port
+from poe_ops.models import OperationsOffice, Port
+from poe_ops.roles import Role, add_focal_point
 from poe_ops.scoping import ports_for
 from reports.queries import statistics
-from reports.queries.incidents import visibility
+from reports.queries.incidents import counted
 from reports.queries.periods import CUSTOM, MONTH, QUARTER, WEEK, Period, period_of
+from tests.factories import make_user
 from tests.statistics_month import EXPECTED, build_march
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +66,7 @@ def test_periods_of_each_kind():
 
 @pytest.mark.parametrize("iata", ["JFK", "ORD"])
 def test_the_hand_counted_month(march, ny_ops, iata):
-    stats = statistics.build_statistics(ports_for(ny_ops), MARCH, incidents=visibility(ny_ops))
+    stats = statistics.build_statistics(ports_for(ny_ops), MARCH, incidents=counted(ny_ops))
     got = _figures(stats, iata)
     want = EXPECTED[iata]
     assert {
@@ -87,7 +89,7 @@ def test_the_hand_counted_month(march, ny_ops, iata):
 
 
 def test_the_months_totals_breakdowns_and_causes(march, ny_ops):
-    stats = statistics.build_statistics(ports_for(ny_ops), MARCH, incidents=visibility(ny_ops))
+    stats = statistics.build_statistics(ports_for(ny_ops), MARCH, incidents=counted(ny_ops))
     assert [p.iata for p in stats.ports] == ["JFK", "LAX", "ORD"]
     assert dict(statistics.as_mapping(stats)) == {
         "people": 16,
@@ -146,16 +148,38 @@ def test_arrivals_per_local_day_across_the_clock_change(march, ny_ops):
 
 
 def test_a_reader_sees_only_their_ports_and_the_incidents_they_may(
-    march, jfk, jfk_associate, dc_ops
+    march, jfk, jfk_associate, jfk_officer, ny_protection, dc_ops
 ):
     mine = statistics.build_statistics(
-        ports_for(jfk_associate), MARCH, incidents=visibility(jfk_associate)
+        ports_for(jfk_associate), MARCH, incidents=counted(jfk_associate)
     )
     assert [f.name for f in mine.by_port] == ["JFK"]
     assert mine.total.people == 10
     # The protection report is sensitive: an associate who did not write it does not count it.
     assert mine.total.incidents == 1
-    dc = statistics.build_statistics(ports_for(dc_ops), MARCH, incidents=visibility(dc_ops))
+    # Issue 19 routes the protection report to the protection focal points: the port's officers
+    # and HQ may not read it, but count it (numbers only, as in the monthly report they may have).
+    officer = statistics.build_statistics(
+        ports_for(jfk_officer), MARCH, incidents=counted(jfk_officer)
+    )
+    assert officer.total.incidents == 2
+    assert ("JFK", "Protection / PSEA concern", "High", 1) in officer.incidents
+    # A focal point is not HQ: NY's protection focal point counts the protection report (it is
+    # routed to them), NY's medical focal point counts only what they may read.
+    protection = statistics.build_statistics(
+        ports_for(ny_protection), MARCH, incidents=counted(ny_protection)
+    )
+    assert _figures(protection, "JFK").incidents == 2
+    ny_medical = make_user("ny.medical")
+    add_focal_point(ny_medical, OperationsOffice.objects.get(code="NY"), Role.MEDICAL)
+    medical = statistics.build_statistics(
+        ports_for(ny_medical), MARCH, incidents=counted(ny_medical)
+    )
+    assert _figures(medical, "JFK").incidents == 1
+    assert [row[1] for row in medical.incidents if row[0] == "JFK"] == [
+        "Medical emergency / hospital"
+    ]
+    dc = statistics.build_statistics(ports_for(dc_ops), MARCH, incidents=counted(dc_ops))
     assert [f.name for f in dc.by_port] == ["ATL", "EWR", "IAD", "IAH"]
     assert dc.total.people == 1 and _figures(dc, "ATL").people == 1
 

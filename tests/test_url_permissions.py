@@ -24,21 +24,27 @@ from tests.factories import (
     AgencyOfficeFactory,
     CarriedDocumentFactory,
     CaseFactory,
+    ContactFactory,
+    CredentialFactory,
     CustodyHandoverFactory,
+    DelegationFactory,
     DocumentFactory,
     FlightFactory,
     GroundTransportBookingFactory,
     HotelBookingFactory,
     ImportBatchFactory,
     IndividualFactory,
+    InterpreterBookingFactory,
     LeaveRequestFactory,
     ShiftFactory,
     StepEventFactory,
     TimesheetFactory,
     VendorFactory,
     VendorProblemFactory,
+    VendorRateFactory,
+    make_user,
 )
-from tests.scenarios import attachment_on, signed_handover, submitted_incident
+from tests.scenarios import PNG, attachment_on, signed_handover, staff, submitted_incident
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +70,10 @@ SIGNED_IN: set[str] = {
     "reports:end_of_day_overview",
     "approvals",
     "staffing:home",
+    # The second factor's own pages (tests/test_second_factor.py)
+    "second_factor",
+    "second_factor_setup",
+    "second_factor_recovery_codes",
     "device",
     # Agencies and their offices belong to no port: everyone reads them, HQ keeps them.
     "cases:agencies",
@@ -121,6 +131,13 @@ POST_ONLY: set[str] = {
     "staffing:decide_leave",
     "staffing:submit_timesheet",
     "staffing:decide_timesheet",
+    # Officers' screens (issue 17)
+    "end_delegation",
+    "cases:add_rate",
+    "cases:end_rate",
+    "arrivals:interpreter_status",
+    "staffing:add_language",
+    "staffing:remove_language",
     "arrivals:import_confirm",
     "arrivals:import_discard",
     "cases:document_status",
@@ -208,6 +225,40 @@ def _port_month(port: Port) -> dict[str, Any]:
     return {"iata": port.iata, "month": "2026-10"}
 
 
+def _port(port: Port) -> dict[str, Any]:
+    return {"iata": port.iata}
+
+
+def _vendor_at(port: Port) -> dict[str, Any]:
+    return {"iata": port.iata, "pk": VendorFactory.create(port=port).pk}
+
+
+def _rate_at(port: Port) -> dict[str, Any]:
+    rate = VendorRateFactory.create(vendor__port=port)
+    return {"iata": port.iata, "pk": rate.vendor_id, "rate_pk": rate.pk}
+
+
+def _staff_member_at(port: Port) -> dict[str, Any]:
+    person = make_user(f"{port.iata.lower()}.staffer")
+    from staffing.models import StaffLanguage
+
+    # Asked for again within one test (every URL of a port in turn): the same staffer.
+    if not StaffLanguage.objects.filter(profile__user=person).exists():
+        staff(person, port, languages=("prs",))
+    return {"iata": port.iata, "pk": person.pk}
+
+
+def _credential_at(port: Port) -> dict[str, Any]:
+    from django.core.files.base import ContentFile
+
+    found = _staff_member_at(port)
+    credential = CredentialFactory.create(
+        profile__user_id=found["pk"], kind="cbp_seal", scan_name="seal.png", scan_type="image/png"
+    )
+    credential.scan.save("seal.png", ContentFile(PNG), save=True)
+    return {**found, "credential_pk": credential.pk}
+
+
 # name -> builds the URL's kwargs for an object that belongs to ``port``.
 PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
     "arrivals:port_today": lambda port: {"iata": port.iata},
@@ -293,6 +344,38 @@ PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
     "reports:end_of_day": lambda port: {"iata": port.iata},
     "approvals_approve": _awaiting_incident_at,
     "approvals_return": _awaiting_incident_at,
+    # Officers' screens (issue 17)
+    "delegations": _port,
+    "end_delegation": lambda port: {
+        "iata": port.iata,
+        "pk": DelegationFactory.create(port=port).pk,
+    },
+    "cases:new_vendor": _port,
+    "cases:edit_vendor": _vendor_at,
+    "cases:add_rate": _vendor_at,
+    "cases:end_rate": _rate_at,
+    "cases:directory": _port,
+    "cases:new_contact": _port,
+    "cases:edit_contact": lambda port: {
+        "iata": port.iata,
+        "pk": ContactFactory.create(port=port).pk,
+    },
+    "arrivals:shift_log": _port,
+    "arrivals:interpreters": _port,
+    "arrivals:book_interpreter": _port,
+    "arrivals:interpreter_status": lambda port: {
+        "iata": port.iata,
+        "pk": InterpreterBookingFactory.create(port=port).pk,
+    },
+    "staffing:staff": _port,
+    "staffing:staff_member": _staff_member_at,
+    "staffing:add_language": _staff_member_at,
+    "staffing:remove_language": _staff_member_at,
+    "staffing:add_credential": _staff_member_at,
+    "staffing:renew_credential": _credential_at,
+    "staffing:credential_scan": _credential_at,
+    "staffing:on_call": _port,
+    "staffing:set_on_call": lambda port: {"iata": port.iata, "night": f"{port.local_today()}"},
 }
 
 
@@ -414,3 +497,61 @@ def test_the_harness_catches_a_port_url_that_forgets_its_check(client, request, 
     monkeypatch.delitem(PORT_SCOPED, "leak")
     with override_settings(ROOT_URLCONF=module), pytest.raises(AssertionError, match="leak"):
         test_every_url_is_classified()
+
+
+# --- Incident reports routed apart: the protection focal point and a report's subject ----------
+
+# Every URL of one incident report (its page, edit, submit, photos, PDF, the inbox's decisions).
+INCIDENT_URLS = sorted(
+    name
+    for name, build in PORT_SCOPED.items()
+    if build in (_incident_at, _incident_attachment_at, _awaiting_incident_at)
+)
+
+
+def _incident_urls(report) -> dict[str, str]:
+    attachment = attachment_on(report)
+    kwargs: dict[Any, dict[str, Any]] = {
+        _incident_at: {"pk": report.pk},
+        _incident_attachment_at: {"pk": report.pk, "attachment_pk": attachment.pk},
+        _awaiting_incident_at: {"key": "incident", "pk": report.pk},
+    }
+    return {name: reverse(name, kwargs=kwargs[PORT_SCOPED[name]]) for name in INCIDENT_URLS}
+
+
+def test_the_incident_urls_are_all_here():
+    assert len(INCIDENT_URLS) == 8
+
+
+@pytest.mark.usefixtures("private_storage")
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_reports_subject_gets_404_from_every_url_of_it(client, atl, atl_officer, method):
+    """An officer named in a report is, for that report, an outsider."""
+    report = submitted_incident(atl, category="security", staff_concerned=[atl_officer])
+    client.force_login(atl_officer)
+    for name, url in _incident_urls(report).items():
+        response = getattr(client, method)(url)
+        expected = 405 if name in POST_ONLY and method == "get" else 404
+        assert response.status_code == expected, f"{method.upper()} {url}"
+
+
+@pytest.mark.usefixtures("private_storage")
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("outsider_fixture", ["atl_officer", "dc_ops", "ny_protection"])
+def test_a_protection_report_is_a_404_for_everyone_but_its_focal_point(
+    client, request, atl, dc_protection, outsider_fixture, method
+):
+    report = submitted_incident(atl, category="protection", severity="high")
+    client.force_login(request.getfixturevalue(outsider_fixture))
+    for name, url in _incident_urls(report).items():
+        response = getattr(client, method)(url)
+        expected = 405 if name in POST_ONLY and method == "get" else 404
+        assert response.status_code == expected, f"{method.upper()} {url}"
+
+
+@pytest.mark.usefixtures("private_storage")
+def test_the_protection_focal_point_reaches_every_url_of_it(client, atl, dc_protection):
+    report = submitted_incident(atl, category="protection", severity="high")
+    client.force_login(dc_protection)
+    for url in _incident_urls(report).values():
+        assert client.get(url).status_code in {200, 302, 405}, url

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from poe_ops.services.second_factor import requires_second_factor
 from tests.factories import PASSWORD
+from tests.second_factor import app_of, fresh_code
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +36,14 @@ def test_the_login_page_is_served(client):
 )
 def test_each_role_lands_on_its_home_after_login(client, request, fixture, home):
     user = request.getfixturevalue(fixture)
+    app = app_of(user) if requires_second_factor(user) else None
     response = login(client, user)
     assert response.status_code == 302
+    if app is not None:  # their authenticator app's code, after the password
+        asked = client.get(response["Location"])
+        assert asked["Location"].startswith("/accounts/second-factor/?")
+        response = client.post(asked["Location"], {"code": fresh_code(app)})
+        assert response.status_code == 302
     response = client.get(response["Location"])
     assert response.status_code == 302
     assert response["Location"] == home
@@ -89,10 +97,23 @@ def test_hq_board_lists_only_its_offices_ports(client, dc_ops, ny_ops):
     assert 'id="port-ATL"' not in content
 
 
-def test_healthz_reports_database_and_broker(client):
+def test_healthz_reports_database_broker_worker_and_backlog(client):
+    from django.utils import timezone
+
+    from poe_ops.models import Heartbeat
+
+    Heartbeat.objects.create(name="worker", at=timezone.now())
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    health = response.json()
+    assert {k: health[k] for k in ("status", "database", "broker", "worker", "backlog")} == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "ok",
+        "worker": "ok",
+        "backlog": "ok",
+    }
+    assert health["oldest_pending_notification_seconds"] is None
 
 
 def test_healthz_is_503_when_the_broker_is_unreachable(client, settings):

@@ -1,6 +1,8 @@
-"""Demo bookings for the quick start: hotels, transport companies and an interpreter service at
-ATL and JFK, and a few overnight transits with hotel, meals and a ride. Idempotent: vendors are
-found by name and bookings by fixed idempotency keys, so a second run adds nothing."""
+"""Demo bookings for the quick start: hotels, transport companies, an interpreter service and a
+meal provider at ATL and JFK with their contracted rates, and a few overnight transits with
+hotel, meals and a ride whose costs come from those rates. Idempotent: vendors are found by
+name, rates by vendor and unit, and bookings by fixed idempotency keys, so a second run adds
+nothing."""
 
 from __future__ import annotations
 
@@ -10,24 +12,37 @@ from typing import Any
 
 from arrivals.models import Segment
 from cases.models import Case
-from cases.models.bookings import MealOrder, Vendor
+from cases.models.bookings import MealOrder, Vendor, VendorRate
 from cases.services.bookings import MealLine, book_hotel, book_transport
 from poe_ops.models import Port
 
 VENDORS: dict[str, list[tuple[str, str, str, str]]] = {
-    # kind, name, phone, contracted rates
+    # kind, name, phone, contract notes
     "ATL": [
-        ("hotel", "Airport Gateway Inn", "+1 404 555 0141", "Room $129/night; meals $14 each"),
-        ("hotel", "Peachtree Suites College Park", "+1 404 555 0187", "Room $149/night"),
-        ("ground_transport", "Peach State Shuttles", "+1 404 555 0122", "$85 per ride in metro"),
-        ("ground_transport", "Hartsfield Accessible Rides", "+1 404 555 0166", "$110 ADA van"),
-        ("interpreter", "Language Line South", "+1 800 555 0100", "$2.10 per minute"),
+        ("hotel", "Airport Gateway Inn", "+1 404 555 0141", "Free cancellation until 18:00."),
+        ("hotel", "Peachtree Suites College Park", "+1 404 555 0187", "Shuttle every 30 min."),
+        ("ground_transport", "Peach State Shuttles", "+1 404 555 0122", "Metro Atlanta only."),
+        ("ground_transport", "Hartsfield Accessible Rides", "+1 404 555 0166", "ADA vans."),
+        ("interpreter", "Language Line South", "+1 800 555 0100", "On site within 45 min."),
+        ("meal_provider", "Halal Kitchen ATL", "+1 404 555 0112", "Delivers to both hotels."),
     ],
     "JFK": [
-        ("hotel", "Jamaica Bay Airport Hotel", "+1 718 555 0133", "Room $179/night; meals $16"),
-        ("ground_transport", "Queens Community Cars", "+1 718 555 0190", "$95 per ride"),
-        ("interpreter", "Metro Interpreting NY", "+1 212 555 0150", "$2.40 per minute"),
+        ("hotel", "Jamaica Bay Airport Hotel", "+1 718 555 0133", "Free cancellation until 16:00."),
+        ("ground_transport", "Queens Community Cars", "+1 718 555 0190", "NYC five boroughs."),
+        ("interpreter", "Metro Interpreting NY", "+1 212 555 0150", "Phone within 5 min."),
     ],
+}
+# vendor name -> (unit, amount): the contracted rates, valid from the start of the year.
+RATES: dict[str, list[tuple[str, str]]] = {
+    "Airport Gateway Inn": [("room_night", "129.00"), ("meal", "14.00")],
+    "Peachtree Suites College Park": [("room_night", "149.00")],
+    "Peach State Shuttles": [("ride", "85.00")],
+    "Hartsfield Accessible Rides": [("ride", "110.00")],
+    "Language Line South": [("interpreter_hour", "95.00")],
+    "Halal Kitchen ATL": [("meal", "12.50")],
+    "Jamaica Bay Airport Hotel": [("room_night", "179.00"), ("meal", "16.00")],
+    "Queens Community Cars": [("ride", "95.00")],
+    "Metro Interpreting NY": [("interpreter_hour", "110.00")],
 }
 TRANSITS_PER_PORT = 2
 
@@ -50,6 +65,25 @@ def seed_vendors(port: Port) -> list[Vendor]:
     return made
 
 
+def seed_rates(vendors: list[Vendor], actor: Any, today: dt.date) -> int:
+    """Each demo vendor's contracted rates from 1 January of this year (until further notice)."""
+    made = 0
+    for vendor in vendors:
+        for unit, amount in RATES.get(vendor.name, []):
+            _, created = VendorRate.objects.get_or_create(
+                vendor=vendor,
+                unit=unit,
+                defaults={
+                    "amount": Decimal(amount),
+                    "valid_from": today.replace(month=1, day=1),
+                    "created_by": actor,
+                    "notes": "Contract 2026",
+                },
+            )
+            made += created
+    return made
+
+
 def _transit_cases(port: Port, day: dt.date) -> list[Case]:
     """Cases of the day with an onward leg: the ones that stay overnight in the demo."""
     prefix = f"DEMO-{port.iata}-{day:%Y%m%d}-"
@@ -68,6 +102,7 @@ def seed_demo_bookings(port: Port, actor: Any) -> int:
         return 0
     made = 0
     today = port.local_today()
+    seed_rates(vendors, actor, today)
     for n, case in enumerate(_transit_cases(port, today)):
         people = list(case.individuals.order_by("person_number"))
         meals = [
@@ -89,9 +124,7 @@ def seed_demo_bookings(port: Port, actor: Any) -> int:
             idempotency_key=f"demo-hotel-{case.case_number}",
             meals=meals,
             crib=any(m.meal == MealOrder.Meal.CHILD for m in meals),
-            cost=Decimal("129.00") * max(1, (len(people) + 2) // 3),
-            meal_cost=Decimal("14.00") * 3 * len(people),
-        )
+        )  # room and meal costs from the contracted rates
         pickup = dt.datetime.combine(today, dt.time(22, 30), tzinfo=port.zone)
         book_transport(
             actor,
@@ -104,10 +137,9 @@ def seed_demo_bookings(port: Port, actor: Any) -> int:
             idempotency_key=f"demo-ride-{case.case_number}",
             luggage_count=2 * len(people),
             child_seats=sum(1 for m in meals if m.meal == MealOrder.Meal.CHILD),
-            cost=Decimal("85.00"),
-        )
+        )  # the ride's cost from the company's rate
         made += 0 if saved.repeated else 1
     return made
 
 
-__all__ = ["seed_demo_bookings", "seed_vendors"]
+__all__ = ["seed_demo_bookings", "seed_rates", "seed_vendors"]

@@ -271,7 +271,7 @@ class _DayBuilder:
         elif need == "medical":
             who.medical = True
             who.ssr_codes = [*who.ssr_codes, "MEDA"]
-            who.vulnerability_notes = self.rng.choice(MEDICAL_NOTES)
+            who.medical_notes = self.rng.choice(MEDICAL_NOTES)
 
     # --- the day ---------------------------------------------------------------------------
 
@@ -408,7 +408,7 @@ class _DayBuilder:
             if member.tb_class:
                 kinds.append(CarriedDocument.Kind.XRAYS)
             papers += [CarriedDocument(individual=member, kind=kind) for kind in kinds]
-            if "oxygen" in member.vulnerability_notes:
+            if "oxygen" in member.medical_notes:
                 member.ssr_codes = [*member.ssr_codes, "OXYG"]
                 case.medical_escort = True
                 case.medical_escort_name = "IOM medical escort (Dr. Leyla Demir)"
@@ -488,9 +488,11 @@ def seed_demo_day(
 
 def seed_demo() -> str:
     """Today and tomorrow (port-local) at every port, a day already seeded skipped; then vendors
-    and a few overnight transits with bookings at ATL and JFK."""
+    with their rates, a few overnight transits with bookings, the directory and the shift log at
+    ATL and JFK."""
     from arrivals.demo.bookings import seed_demo_bookings
     from arrivals.demo.imports import seed_demo_imports
+    from arrivals.demo.operations import seed_contacts, seed_shift_log
 
     admin = demo.user("admin")
     created = 0
@@ -500,7 +502,11 @@ def seed_demo() -> str:
         for day in (today, today + dt.timedelta(days=1)):
             created += seed_demo_day(port, day, actor=actor)
     for port in Port.objects.filter(iata__in=["ATL", "JFK"]):
+        associate = demo.user(f"{port.iata.lower()}.associate")
         with transaction.atomic():
-            seed_demo_bookings(port, demo.user(f"{port.iata.lower()}.associate"))
+            seed_demo_bookings(port, associate)
+            if associate is not None:
+                seed_contacts(port, demo.user(f"{port.iata.lower()}.officer") or associate)
+                seed_shift_log(port, associate)
     imports = seed_demo_imports()
     return f"{created} new cases, {imports} manifest uploads"

@@ -89,6 +89,7 @@ def rows_of(case: Case, version: int, poe: str = "") -> list[dict[str, Any]]:
                     if flag
                 ),
                 "notes": person.vulnerability_notes,
+                "medical_notes": person.medical_notes,
                 "a_number": person.a_number,
                 "immigration_category": person.immigration_category,
                 "documents_carried": "; ".join(

@@ -62,6 +62,7 @@ PERSON_FIELDS = (
     "single_parent",
     "other_vulnerability",
     "vulnerability_notes",
+    "medical_notes",
     "a_number",
     "immigration_category",
     "tb_class",
@@ -516,6 +517,8 @@ def _plan_people(plan: Plan, change: CaseChange, stored: dict[str, Individual]) 
         values = person_values(row)
         values["removed_in_version"] = None
         person_changes = changed_fields({f: getattr(person, f) for f in values}, values)
+        if "medical_notes" in person_changes:
+            person_changes["medical_notes"] = _medical_change(*person_changes["medical_notes"])
         documents = plan.stored_documents.get(person.pk, {})
         wanted = row.values["documents"]
         if set(documents) != set(wanted):
@@ -533,6 +536,16 @@ def _plan_people(plan: Plan, change: CaseChange, stored: dict[str, Individual]) 
         if number not in listed and person.removed_in_version is None:
             change.removed.append(person)
             change.changes[f"person {number}"] = ["listed", f"not on version {version} (kept)"]
+
+
+def _medical_change(before: Any, after: Any) -> list[Any]:
+    """A change of medical notes as the preview and the audit log show it: that they changed,
+    never what they say (the preview is read by coordinators and the case page's audit by the
+    whole port; the notes themselves only by those ``scoping.may_read_medical_details`` lets)."""
+    return [
+        "(medical notes)" if before else None,
+        "(medical notes, changed)" if after else "(removed)",
+    ]
 
 
 def _plan_legs(current: list[Segment], legs: list[FlightLeg]) -> LegsChange | None:

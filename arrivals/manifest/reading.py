@@ -73,6 +73,7 @@ OPTIONAL_COLUMNS = (
     "programme_status",
     "vulnerabilities",
     "notes",
+    "medical_notes",
     "a_number",
     "immigration_category",
     "documents_carried",
@@ -499,7 +500,7 @@ def parse_manifest(
             progress(done)
         problems_before, warnings_before = len(problems), len(warnings)
         reader = RowReader(number, cells, problems, warnings, port, agency_codes)
-        case_number = reader.text("case_number", 32, required=True)
+        case_number = reader.case_number()
         case_values = reader.case_values()
         inbound = reader.inbound_leg()
         onward = reader.onward_legs(inbound)

@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from cases import ssr
-from cases.models import CarriedDocument, ImmigrationCategory, Individual, ProgrammeStatus, TBClass
+from cases.models import (
+    CASE_NUMBER_PATTERN,
+    CASE_NUMBER_RULE,
+    CarriedDocument,
+    ImmigrationCategory,
+    Individual,
+    ProgrammeStatus,
+    TBClass,
+)
 from cases.reference import AGENCY_ALIASES, ENDED
 from cases.services.receivers import programme_status_problem
 from poe_ops.localtime import LocalTimeError, parse_offset, to_utc
@@ -83,6 +91,7 @@ LEG_COLUMNS = tuple(
     dict(zip(ONWARD_FIELDS, onward_columns(leg), strict=True)) for leg in range(1, ONWARD_LEGS + 1)
 )
 
+CASE_NUMBER_RE = re.compile(CASE_NUMBER_PATTERN)
 FLIGHT_RE = re.compile(r"^([A-Z0-9]{2})\s*([0-9]{1,4}[A-Z]?)$")
 YES = {"yes", "y", "true", "1", "x"}
 NO = {"no", "n", "false", "0", ""}
@@ -298,6 +307,14 @@ class RowReader:
             self.problem(column, "is empty; every row needs it.")
         elif len(value) > max_length:
             self.problem(column, f"is {len(value)} characters long; at most {max_length}.")
+            return ""
+        return value
+
+    def case_number(self) -> str:
+        """The case number, refused unless it has the documented shape (``CASE_NUMBER_RULE``)."""
+        value = self.text("case_number", 32, required=True)
+        if value and not CASE_NUMBER_RE.match(value):
+            self.problem("case_number", f"“{value}” is not a case number. {CASE_NUMBER_RULE}")
             return ""
         return value
 
@@ -711,6 +728,7 @@ class RowReader:
             **flags,
             "programme_status": status,
             "vulnerability_notes": self.text("notes", 2000),
+            "medical_notes": self.text("medical_notes", 2000),
             **self.travel_packet(),
         }
 

@@ -30,7 +30,7 @@ from cases.models import ProgrammeStatus
 from cases.steps import ArrivalStep
 from poe_ops.languages import language_name
 from poe_ops.localtime import local_day_bounds
-from poe_ops.models import Port
+from poe_ops.models import OnCall, Port
 
 # What makes a flight stand out (CBP secondary is routine: it shows in the steps, not here).
 EXCEPTION_STEPS = (
@@ -150,6 +150,8 @@ class BoardPort:
     departures: list[BoardDeparture] = field(default_factory=list)
 
     show_all_at_risk: bool = False
+    # Who answers the port's phone tonight (poe_ops.queries.oncall; set by the board's view).
+    on_call: OnCall | None = None
 
     @property
     def people(self) -> int:

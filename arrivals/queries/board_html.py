@@ -127,7 +127,9 @@ def flight_rows(rows: Iterable[BoardFlightLike], iata: str, zone: zoneinfo.ZoneI
             '<span class="narrow-label">cases · people</span></td>'
             f"<td>{_steps_cell(row)}</td><td>{_needs_cell(row)}</td></tr>"
         )
-    return mark_safe("\n".join(html))  # noqa: S308 (every value escaped or an integer)
+    # Reviewed (bandit B308/B703): every value is escaped by _e or formatted as an integer
+    # (tests/test_board.py checks hostile names and codes arrive escaped).
+    return mark_safe("\n".join(html))  # noqa: S308  # nosec B308 B703
 
 
 def at_risk_rows(
@@ -164,7 +166,9 @@ def at_risk_rows(
             f"<td>{_e(arrives)}</td><td>{onward}</td>"
             f"<td>{departs}</td><td>{_e(r.words(min_connection))}</td></tr>"
         )
-    return mark_safe("\n".join(html))  # noqa: S308 (every value escaped or an integer)
+    # Reviewed (bandit B308/B703): every value is escaped by _e or is a time _hhmm formatted
+    # (tests/test_board.py checks hostile names and codes arrive escaped).
+    return mark_safe("\n".join(html))  # noqa: S308  # nosec B308 B703
 
 
 def _departure_cell(flight: Flight, zone: zoneinfo.ZoneInfo) -> str:
@@ -208,7 +212,9 @@ def departure_rows(
             '<span class="narrow-label">people</span></td>'
             f'<td><span class="step-counts">{counts}</span></td></tr>'
         )
-    return mark_safe("\n".join(html))  # noqa: S308 (every value escaped or an integer)
+    # Reviewed (bandit B308/B703): every value is escaped by _e or formatted as an integer
+    # (tests/test_board.py checks hostile names and codes arrive escaped).
+    return mark_safe("\n".join(html))  # noqa: S308  # nosec B308 B703
 
 
 # Structural types, so this module needs nothing from board.py (which imports it).

@@ -159,24 +159,16 @@ def update_flight(
     if not errors:
         if status == Flight.Status.LANDED and actual is None:
             actual = now
-        if actual is not None and status not in {Flight.Status.LANDED, Flight.Status.DIVERTED}:
-            errors["actual_arrival"] = (
-                "An actual arrival time means the flight has landed: set the status to Landed, "
-                "or clear the actual time."
-            )
-        elif actual is not None and actual > now + CLOCK_SLACK:
-            local = timezone.localtime(actual, flight.port.zone)
-            errors["actual_arrival"] = (
-                f"Actual arrival {local:%d %b %H:%M} is in the future. For a flight still in "
-                "the air, set the estimated arrival instead."
-            )
-        reference = flight.scheduled_arrival
-        for field, value in (("estimated_arrival", estimated), ("actual_arrival", actual)):
-            if reference and value and abs(value - reference) > MAX_DRIFT and field not in errors:
-                errors[field] = (
-                    f"{FIELD_LABELS[field]} is more than two days from the scheduled arrival; "
-                    "check the date."
-                )
+        _time_errors(
+            flight,
+            "arrival",
+            estimated,
+            actual,
+            status in {Flight.Status.LANDED, Flight.Status.DIVERTED},
+            ("landed", "Landed", "in the air"),
+            errors,
+            now,
+        )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -213,22 +205,50 @@ def _departure_errors(
         errors["gate"] = f"Gate: “{gate}” is not a gate; letters and digits, e.g. B12 or 34A."
     if errors:
         return
-    if actual is not None and status != Flight.Status.DEPARTED:
-        errors["actual_departure"] = (
-            "An actual departure time means the flight has left: set the status to Departed, "
-            "or clear the actual time."
+    _time_errors(
+        flight,
+        "departure",
+        estimated,
+        actual,
+        status == Flight.Status.DEPARTED,
+        ("left", "Departed", "at the gate"),
+        errors,
+        now,
+    )
+
+
+def _time_errors(
+    flight: Flight,
+    end: str,
+    estimated: dt.datetime | None,
+    actual: dt.datetime | None,
+    status_allows_actual: bool,
+    words: tuple[str, str, str],
+    errors: dict[str, str],
+    now: dt.datetime,
+) -> None:
+    """The checks an arrival's and a departure's times share (``end``: "arrival" or
+    "departure"): an actual time only with the status that says so, never in the future, and
+    neither time more than two days from the schedule. ``words``: what the flight has done, the
+    status that says it, and where a flight is until then."""
+    done, status_label, until = words
+    actual_field, estimated_field = f"actual_{end}", f"estimated_{end}"
+    if actual is not None and not status_allows_actual:
+        errors[actual_field] = (
+            f"An actual {end} time means the flight has {done}: set the status to "
+            f"{status_label}, or clear the actual time."
         )
     elif actual is not None and actual > now + CLOCK_SLACK:
         local = timezone.localtime(actual, flight.port.zone)
-        errors["actual_departure"] = (
-            f"Actual departure {local:%d %b %H:%M} is in the future. For a flight still at the "
-            "gate, set the estimated departure instead."
+        errors[actual_field] = (
+            f"Actual {end} {local:%d %b %H:%M} is in the future. For a flight still {until}, "
+            f"set the estimated {end} instead."
         )
-    reference = flight.scheduled_departure
-    for field, value in (("estimated_departure", estimated), ("actual_departure", actual)):
+    reference = getattr(flight, f"scheduled_{end}")
+    for field, value in ((estimated_field, estimated), (actual_field, actual)):
         if reference and value and abs(value - reference) > MAX_DRIFT and field not in errors:
             errors[field] = (
-                f"{FIELD_LABELS[field]} is more than two days from the scheduled departure; "
+                f"{FIELD_LABELS[field]} is more than two days from the scheduled {end}; "
                 "check the date."
             )
 

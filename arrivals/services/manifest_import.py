@@ -30,7 +30,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AccountUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, close_old_connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -56,6 +56,7 @@ from poe_ops.refusals import Conflict, Refusal
 from poe_ops.roles import COORDINATE
 from poe_ops.scoping import has_port_perm, require_port_perm
 from poe_ops.services.audit import log_action
+from poe_ops.worker import INFRASTRUCTURE_ERRORS
 
 User = AbstractBaseUser | AnonymousUser
 log = logging.getLogger(__name__)
@@ -214,9 +215,24 @@ def check_upload(batch_id: int) -> str:
     try:
         with _many_rows():
             return _check(batch, now)
+    except INFRASTRUCTURE_ERRORS:
+        # The database or Redis went away, not the file's fault: give the claim back (when the
+        # database answers again) and let the task be retried; the sweep finds it otherwise.
+        _give_back(batch_id)
+        raise
     except Exception:  # a bug, not the file: say so, and keep the upload listed as refused
         log.exception("Upload %s could not be checked", batch_id)
         return _finish_refused(batch, [Problem(None, "File", UNEXPECTED)], 0, [])
+
+
+def _give_back(batch_id: int) -> None:
+    close_old_connections()  # the one that failed is unusable
+    try:
+        ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.CHECKING).update(
+            check_started_at=None
+        )
+    except INFRASTRUCTURE_ERRORS:
+        log.warning("Upload %s: claim not given back; its lease runs out", batch_id)
 
 
 UNEXPECTED = (

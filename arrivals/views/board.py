@@ -20,6 +20,7 @@ from cases.steps import ArrivalStep
 from poe_ops.exports import safe_row
 from poe_ops.http import HtmxHttpRequest
 from poe_ops.models import Port
+from poe_ops.queries.oncall import on_call_now
 from poe_ops.scoping import ports_for
 
 
@@ -45,6 +46,9 @@ def _board_for(request: HtmxHttpRequest) -> tuple[Board, list[Port], str]:
 @login_required
 def board(request: HtmxHttpRequest) -> HttpResponse:
     data, ports, error = _board_for(request)
+    on_call = on_call_now([bp.port for bp in data.ports])  # one query for every port
+    for board_port in data.ports:
+        board_port.on_call = on_call.get(board_port.port.pk)
     context: dict[str, Any] = {
         "board": data,
         "day": data.day,

@@ -16,13 +16,15 @@ from cases.queries import case_bookings
 from cases.queries.cases import case_for
 from cases.queries.receiving import receiving
 from poe_ops.http import HtmxHttpRequest
+from poe_ops.ratelimit import rate_limited
 from poe_ops.roles import OPERATE
-from poe_ops.scoping import get_port_or_404, has_port_perm
+from poe_ops.scoping import get_port_or_404, has_port_perm, may_read_medical_details
 from poe_ops.services.audit import log_personal_data_access
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("search")
 def search(request: HtmxHttpRequest, iata: str) -> HttpResponse:
     """The query comes by POST so that names never sit in URLs, history or access logs."""
     port = get_port_or_404(request.user, iata)
@@ -55,6 +57,10 @@ def detail(request: HtmxHttpRequest, case_number: str) -> HttpResponse:
     log_personal_data_access(request.user, case, port=case.port, purpose="case page")
     page = case_page(case)
     people = [row.individual for row in page.people]
+    medical = any(person.medical_notes for person in people)
+    shows_medical_notes = medical and may_read_medical_details(request.user, case.port)
+    if shows_medical_notes:
+        log_personal_data_access(request.user, case, port=case.port, purpose="medical details")
     may_operate = has_port_perm(request.user, case.port, OPERATE)
     # Who may check people in gets the flight page's buttons here too, read from the steps
     # the page shows anyway.
@@ -73,6 +79,7 @@ def detail(request: HtmxHttpRequest, case_number: str) -> HttpResponse:
         "receiving": receiving(case),
         "timelines": case_bookings.custody_timelines(bookings.custody, people),
         "may_operate": may_operate,
+        "shows_medical_notes": shows_medical_notes,
         "people_block": block,
         "rows": block.rows if block is not None else page.people,
         "step_moves": moves_table() if may_operate else None,

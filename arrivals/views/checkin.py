@@ -34,7 +34,8 @@ from poe_ops.http import HtmxHttpRequest, device_of, post_only
 from poe_ops.models import Port
 from poe_ops.refusals import Refusal
 from poe_ops.roles import OPERATE
-from poe_ops.scoping import get_port_or_404, get_scoped_or_404
+from poe_ops.scoping import get_port_or_404, get_scoped_or_404, may_read_medical_details
+from poe_ops.services.audit import log_personal_data_access
 
 TAP_HEADER = "X-POE-Tap"
 # What answers a whole-case tap in each place: the flight's case block, the case page's people,
@@ -52,6 +53,20 @@ def _tapped(response: HttpResponse, message: str, refused: bool) -> HttpResponse
         {"outcome": "refused" if refused else "recorded", "message": message}
     )
     return response
+
+
+def _shows_medical_notes(
+    request: HtmxHttpRequest, port: Port, case: Case, people: list[Individual]
+) -> bool:
+    """Whether the case page's rows, drawn again after a tap, show the people's medical notes:
+    as the case page itself decides (the port's officers, the medical focal point, HQ), and
+    audited as a read of them. No query when nobody on the rows has medical notes."""
+    if not any(person.medical_notes for person in people):
+        return False
+    if not may_read_medical_details(request.user, port):
+        return False
+    log_personal_data_access(request.user, case, port=port, purpose="medical details")
+    return True
 
 
 def _back(request: HtmxHttpRequest, port: Port, case: Case | None, anchor: str) -> HttpResponse:
@@ -130,6 +145,10 @@ def _person_answer(
         "block": block,
         "oob": True,
     }
+    if view == "case":
+        context["shows_medical_notes"] = _shows_medical_notes(
+            request, port, row.individual.case, [row.individual]
+        )
     response = render(request, "arrivals/_tap_reply.html", context)
     return _tapped(response, message, refused)
 
@@ -235,6 +254,10 @@ def _case_response(
     context["block"] = context["people_block"] = block
     context["rows"] = block.rows
     context["case"] = case
+    if view == "case":
+        context["shows_medical_notes"] = _shows_medical_notes(
+            request, port, case, [row.individual for row in block.rows]
+        )
     if view == "search":
         context["result"] = result_for_case(case)
     response = render(request, CASE_TEMPLATES[view], context)

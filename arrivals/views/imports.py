@@ -17,6 +17,7 @@ from arrivals.models import ImportBatch
 from arrivals.queries.imports import headline, import_page
 from arrivals.services import manifest_import
 from poe_ops.http import HtmxHttpRequest
+from poe_ops.ratelimit import rate_limited
 from poe_ops.refusals import Refusal
 from poe_ops.roles import COORDINATE
 from poe_ops.scoping import get_scoped_or_404, ports_for, scope
@@ -29,6 +30,7 @@ PAGE = "arrivals/import_detail.html"
 
 
 @login_required
+@rate_limited("import")
 def imports(request: HtmxHttpRequest) -> HttpResponse:
     ports = ports_for(request.user, COORDINATE)
     may_import = ports.exists()
@@ -85,6 +87,7 @@ def import_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+@rate_limited("import")
 def import_confirm(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
     try:

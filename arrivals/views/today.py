@@ -16,8 +16,9 @@ from arrivals.queries.at_risk import cancelled_flights
 from arrivals.queries.cancelled import cancelled_on_flight
 from arrivals.queries.onward import Leg
 from arrivals.queries.portday import flight_at
+from arrivals.queries.shift_log import interpreters_for_flight, port_operations
 from poe_ops.http import HtmxHttpRequest
-from poe_ops.roles import COORDINATE, OPERATE, SUPERVISE
+from poe_ops.roles import COORDINATE, MANAGE, OPERATE, SUPERVISE
 from poe_ops.scoping import get_port_or_404, has_port_perm
 from poe_ops.services.audit import log_personal_data_access
 
@@ -58,7 +59,11 @@ def port_today(request: HtmxHttpRequest, iata: str) -> HttpResponse:
         "may_supervise": has_port_perm(request.user, port, SUPERVISE),
         "refresh_seconds": settings.POE_TABLET_REFRESH_SECONDS,
         "step_moves": portday.moves_table(),
+        "may_manage": has_port_perm(request.user, port, MANAGE),
     }
+    if not request.htmx:
+        # Outside the live part (the shift log, tonight's on-call): a refresh does not redraw it.
+        context["ops"] = port_operations(port)
     # The page keeps itself current (static/js/live.js): htmx asks again for the flight list.
     template = f"{DAY_PAGE}#live" if request.htmx else DAY_PAGE
     return render(request, template, context)
@@ -98,4 +103,5 @@ def flight(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
         context["at_risk"] = at_risk
         context["cancelled_legs"] = cancelled_flights(at_risk)
         context["cancelled"] = cancelled_on_flight(the_flight)
+        context["interpreters"] = interpreters_for_flight(the_flight.pk)
     return render(request, f"{FLIGHT_PAGE}#live" if request.htmx else FLIGHT_PAGE, context)

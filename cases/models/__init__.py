@@ -11,9 +11,12 @@ from cases.models.bookings import (
     MealOrder,
     Vendor,
     VendorProblem,
+    VendorRate,
     VendorRating,
 )
 from cases.models.cases import (
+    CASE_NUMBER_PATTERN,
+    CASE_NUMBER_RULE,
     CUSTODY_STATUSES,
     ESCORT_STATUSES,
     MINOR_STATUSES,
@@ -24,6 +27,7 @@ from cases.models.cases import (
     ProgrammeStatus,
     ResettlementAgency,
     TBClass,
+    validate_case_number,
     validate_ssr_codes,
 )
 from cases.models.custody import FINAL_RECEIVERS, ONWARD_RECEIVERS, CustodyHandover
@@ -31,6 +35,8 @@ from cases.models.packet import CarriedDocument
 from cases.models.receivers import AgencyOffice, ExpectedReceiver, USTie
 
 __all__ = [
+    "CASE_NUMBER_PATTERN",
+    "CASE_NUMBER_RULE",
     "CUSTODY_STATUSES",
     "ESCORT_STATUSES",
     "FINAL_RECEIVERS",
@@ -54,6 +60,8 @@ __all__ = [
     "USTie",
     "Vendor",
     "VendorProblem",
+    "VendorRate",
     "VendorRating",
+    "validate_case_number",
     "validate_ssr_codes",
 ]

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 
 from cases.models.cases import Case, Individual
+from poe_ops.constraints import FieldCheck
 from poe_ops.models import Port
 
 
@@ -30,12 +31,14 @@ def money(name: str) -> models.DecimalField[Decimal, Decimal]:
 
 
 class Vendor(models.Model):
-    """A hotel, ground-transport company or interpreter service a port works with."""
+    """A hotel, ground-transport company, interpreter service or meal provider a port works
+    with. What it charges is in its ``rates`` (``VendorRate``)."""
 
     class Kind(models.TextChoices):
         HOTEL = "hotel", "Hotel"
         GROUND_TRANSPORT = "ground_transport", "Ground transport"
         INTERPRETER = "interpreter", "Interpreter service"
+        MEAL_PROVIDER = "meal_provider", "Meal provider"
 
     port = models.ForeignKey(Port, on_delete=models.PROTECT, related_name="vendors")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -45,9 +48,16 @@ class Vendor(models.Model):
     email = models.EmailField(blank=True)
     address = models.CharField(max_length=250, blank=True)
     contracted_rates = models.TextField(
-        blank=True, help_text="As contracted, e.g. “Room $129/night; meals $14 per person”."
+        "contract notes",
+        blank=True,
+        help_text="Terms beyond the prices (cancellation, shuttle…). Prices are rates below.",
     )
     active = models.BooleanField(default=True)
+    # The add form's key: a double submit makes one (``poe_ops.keys``). Empty for rows made
+    # before keys, or in the admin.
+    idempotency_key = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["port", "kind", "name"]
@@ -59,12 +69,86 @@ class Vendor(models.Model):
         return self.name
 
 
-class Booking(models.Model):
-    """What hotel and transport bookings share: the case, who, the vendor, status and cost.
+class VendorRate(models.Model):
+    """A price contracted with a vendor, from ``valid_from`` to ``valid_until`` (inclusive;
+    open-ended when empty). Booking costs are computed from the rate valid on each day
+    (``cases.queries.rates``); a vendor has one rate of a unit on any day."""
 
+    class Unit(models.TextChoices):
+        ROOM_NIGHT = "room_night", "Room, per night"
+        MEAL = "meal", "Meal, per person"
+        RIDE = "ride", "Ride, per trip"
+        INTERPRETER_HOUR = "interpreter_hour", "Interpreter, per hour"
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="rates")
+    unit = models.CharField(max_length=16, choices=Unit.choices)
+    amount = money("amount")
+    valid_from = models.DateField("valid from")
+    valid_until = models.DateField("valid until", null=True, blank=True)
+    notes = models.CharField(max_length=200, blank=True)
+    # The add form's key: a double submit makes one (``poe_ops.keys``). Empty for rows made
+    # before keys, or in the admin.
+    idempotency_key = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["vendor", "unit", "-valid_from"]
+        indexes = [models.Index(fields=["vendor", "unit", "valid_from"])]
+        constraints = [
+            FieldCheck(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="rate_ends_after_it_starts",
+                field="valid_until",
+                violation_error_message="The rate ends before it starts.",
+            ),
+            FieldCheck(
+                condition=models.Q(amount__gt=0),
+                name="rate_is_positive",
+                field="amount",
+                violation_error_message="A rate is more than $0.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        until = f"{self.valid_until:%d %b %Y}" if self.valid_until else "further notice"
+        return (
+            f"{self.get_unit_display()}: ${self.amount} from {self.valid_from:%d %b %Y} "
+            f"until {until}"
+        )
+
+    def covers(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+
+# Which units a vendor of each kind charges in.
+UNITS_OF_KIND: dict[str, tuple[str, ...]] = {
+    Vendor.Kind.HOTEL: (VendorRate.Unit.ROOM_NIGHT, VendorRate.Unit.MEAL),
+    Vendor.Kind.GROUND_TRANSPORT: (VendorRate.Unit.RIDE,),
+    Vendor.Kind.INTERPRETER: (VendorRate.Unit.INTERPRETER_HOUR,),
+    Vendor.Kind.MEAL_PROVIDER: (VendorRate.Unit.MEAL,),
+}
+
+
+class Booking(models.Model):
+    """What bookings share: status, cost and who booked it.
+
+    ``cost`` is what is paid. ``computed_cost`` is what the vendor's contracted rates gave
+    (empty when no rate covered it); when the two differ, ``cost_override_reason`` says why.
     ``idempotency_key`` comes from the form: a double submit makes one booking."""
 
     cost = money("cost")
+    computed_cost = models.DecimalField(
+        "cost from the contracted rates", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    cost_override_reason = models.CharField(
+        "why the cost differs from the rates", max_length=300, blank=True
+    )
     notes = models.TextField(blank=True)
     idempotency_key = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(
@@ -102,13 +186,33 @@ class HotelBooking(Booking):
     accessible_room = models.BooleanField(default=False)
     crib = models.BooleanField(default=False)
     meal_cost = money("meal cost")
+    computed_meal_cost = models.DecimalField(
+        "meal cost from the contracted rates",
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    meal_cost_override_reason = models.CharField(
+        "why the meal cost differs from the rates", max_length=300, blank=True
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.REQUESTED)
 
     class Meta:
         ordering = ["-check_in", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(nights__gte=1), name="hotel_nights_min"),
-            models.CheckConstraint(condition=models.Q(rooms__gte=1), name="hotel_rooms_min"),
+            FieldCheck(
+                condition=models.Q(nights__gte=1),
+                name="hotel_nights_min",
+                field="nights",
+                violation_error_message="A hotel booking is for at least one night.",
+            ),
+            FieldCheck(
+                condition=models.Q(rooms__gte=1),
+                name="hotel_rooms_min",
+                field="rooms",
+                violation_error_message="A hotel booking is for at least one room.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -219,8 +323,11 @@ class VendorRating(models.Model):
     class Meta:
         ordering = ["-rated_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(rating__gte=1, rating__lte=5), name="rating_one_to_five"
+            FieldCheck(
+                condition=models.Q(rating__gte=1, rating__lte=5),
+                name="rating_one_to_five",
+                field="rating",
+                violation_error_message="A rating is from 1 (poor) to 5 (excellent).",
             )
         ]
 

@@ -50,6 +50,18 @@ class ResettlementAgency(models.Model):
         return self.code
 
 
+# A case number is 1–32 letters, digits and hyphens, starting with a letter or a digit
+# ("AF260311", "KE-1234567"). It is part of the case page's address (/cases/<number>/) and is
+# written into CSV and XLSX exports, so "/" (an unreachable page) and a leading "=", "+", "@"
+# (a spreadsheet formula) never get in. docs/abn-manifest.md documents it for the importers.
+CASE_NUMBER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$"
+CASE_NUMBER_RULE = (
+    "A case number is 1 to 32 letters, digits and hyphens, starting with a letter or a digit "
+    "(for example AF260311)."
+)
+validate_case_number = RegexValidator(CASE_NUMBER_PATTERN, CASE_NUMBER_RULE, code="case_number")
+
+
 class Case(models.Model):
     """A family or person travelling together, known to the POE through an ABN."""
 
@@ -59,7 +71,9 @@ class Case(models.Model):
         COMPLETED = "completed", "Completed"
         CANCELLED = "cancelled", "Cancelled"
 
-    case_number = models.CharField(max_length=32, unique=True)
+    case_number = models.CharField(
+        max_length=32, unique=True, validators=[validate_case_number], help_text=CASE_NUMBER_RULE
+    )
     abn_number = models.CharField("ABN number", max_length=32, db_index=True)
     abn_version = models.PositiveIntegerField("ABN version", default=1)
     port = models.ForeignKey(Port, on_delete=models.PROTECT, related_name="cases")
@@ -102,6 +116,12 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    anonymised_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the retention run removed its people's personal data "
+        "(docs/retention.md); the case, its steps and its counts stay.",
+    )
 
     class Meta:
         ordering = ["case_number"]
@@ -248,6 +268,11 @@ class Individual(models.Model):
     single_parent = models.BooleanField(default=False)
     other_vulnerability = models.BooleanField("other vulnerability", default=False)
     vulnerability_notes = models.TextField(blank=True)
+    medical_notes = models.TextField(
+        blank=True,
+        help_text="Medical details (conditions, medication, escort needs). Read only by the "
+        "port's officers, the medical focal point and Operations HQ; every read is audited.",
+    )
 
     # The travel packet: the person's papers, as the ABN gives them.
     a_number = models.CharField(

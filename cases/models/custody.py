@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from cases.models.cases import Case, Individual
 from cases.models.receivers import AgencyOffice, USTie
+from poe_ops.constraints import FieldCheck
 from poe_ops.models import Port
 
 
@@ -129,31 +130,48 @@ class CustodyHandover(models.Model):
     class Meta:
         ordering = ["at", "id"]
         constraints = [
-            models.CheckConstraint(
+            FieldCheck(
                 condition=~Q(to_name="") & ~Q(to_organisation=""),
                 name="custody_names_the_receiver",
+                field="to_name",
+                violation_error_message="Say who received them: a name and an organisation.",
             ),
             # A final receiver, and anyone receiving a minor from IOM, is identified and
             # reachable. (Hand-overs recorded before this rule carry no check and no minor.)
-            models.CheckConstraint(
+            FieldCheck(
                 condition=(Q(receiver_check="") & Q(of_minor=False))
                 | (~Q(to_id_type="") & ~Q(to_id_last_digits="") & ~Q(to_phone="")),
                 name="custody_identifies_the_receiver",
+                field="to_id_last_digits",
+                violation_error_message=(
+                    "The receiver's ID (its type and last digits) and phone number are needed."
+                ),
             ),
-            models.CheckConstraint(
+            FieldCheck(
                 condition=Q(of_minor=False) | (~Q(from_signature="") & ~Q(to_signature="")),
                 name="custody_of_a_minor_is_signed",
+                field="to_signature",
+                violation_error_message="A minor is handed over with both signatures.",
             ),
-            models.CheckConstraint(
+            FieldCheck(
                 condition=Q(of_minor=False)
                 | ~Q(to_kind__in=["agency", "us_tie"])
                 | Q(receiver_check="expected")
                 | (Q(receiver_check="override") & Q(override_by__isnull=False)),
                 name="custody_of_a_minor_to_the_expected_receiver",
+                field="receiver_check",
+                violation_error_message=(
+                    "A minor goes to the expected receiver, or to another one an officer"
+                    " authorised."
+                ),
             ),
-            models.CheckConstraint(
+            FieldCheck(
                 condition=~Q(receiver_check__in=["other", "override"]) | ~Q(receiver_reason=""),
                 name="custody_another_receiver_has_a_reason",
+                field="receiver_reason",
+                violation_error_message=(
+                    "Say why someone other than the expected receiver took them."
+                ),
             ),
         ]
 

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from cases.models.cases import Case, ResettlementAgency
+from poe_ops.constraints import FieldCheck
 from poe_ops.keys import new_key
 from poe_ops.models import Port
 
@@ -134,9 +135,11 @@ class ExpectedReceiver(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(
+            FieldCheck(
                 condition=~models.Q(name="") & ~models.Q(organisation=""),
                 name="expected_receiver_named",
+                field="name",
+                violation_error_message="Name the receiver and their organisation.",
             )
         ]
 

@@ -15,7 +15,9 @@ from django.db import transaction
 
 from cases.models import Case, Individual
 from cases.models.bookings import GroundTransportBooking, HotelBooking, MealOrder, Vendor
+from cases.queries import rates
 from cases.services import agency_messages
+from cases.services.costs import settle
 from poe_ops.keys import Saved, check_key, once
 from poe_ops.models import NotificationKind
 from poe_ops.refusals import Refusal
@@ -34,13 +36,6 @@ def _vendor(case: Case, vendor: Vendor | None, kind: str, what: str) -> Vendor:
     if not vendor.active:
         raise Refusal(f"{vendor} is no longer in use at {case.port.iata}; choose another.")
     return vendor
-
-
-def _money(value: Decimal | None, what: str) -> Decimal:
-    value = Decimal("0") if value is None else value
-    if value < 0:
-        raise Refusal(f"The {what} cannot be negative.")
-    return value
 
 
 HOTEL_MOVES: dict[str, frozenset[str]] = {
@@ -115,10 +110,14 @@ def book_hotel(
     crib: bool = False,
     cost: Decimal | None = None,
     meal_cost: Decimal | None = None,
+    cost_reason: str = "",
+    meal_cost_reason: str = "",
     notes: str = "",
 ) -> Saved:
     """Book a hotel for the case (or ``individuals`` of it) with each person's meals; tells HQ
-    of the overnight transit."""
+    of the overnight transit. The room cost is nights × rooms × the contracted room rate, the
+    meal cost the meals ordered × the meal rate (``cases.queries.rates``), unless a cost is
+    typed with a reason (``cases.services.costs.settle``)."""
     require_port_perm(user, case.port, OPERATE)
     check_key(idempotency_key)
     hotel = _vendor(case, vendor, Vendor.Kind.HOTEL, "hotel")
@@ -136,6 +135,21 @@ def book_hotel(
         if not 0 <= line.count <= 60:
             raise Refusal(f"Meals for {line.individual}: between 0 and 60.")
     actor = signed_in(user)
+    room_quote = rates.hotel_rooms(hotel, check_in, nights, rooms)
+    rooms_cost = settle(
+        cost, cost_reason, room_quote, what="room cost", field="cost", reason_field="cost_reason"
+    )
+    eaten = sum(line.count for line in meals if line.meal != MealOrder.Meal.NONE)
+    meal_quote = rates.meals_for_stay(hotel, check_in, eaten)
+    meals_cost = settle(
+        meal_cost,
+        meal_cost_reason,
+        meal_quote,
+        what="meal cost",
+        field="meal_cost",
+        reason_field="meal_cost_reason",
+        required=False,  # a hotel with no meal rate (meals included) costs no meals
+    )
 
     booking = HotelBooking(
         case=case,
@@ -145,8 +159,12 @@ def book_hotel(
         rooms=rooms,
         accessible_room=accessible_room,
         crib=crib,
-        cost=_money(cost, "room cost"),
-        meal_cost=_money(meal_cost, "meal cost"),
+        cost=rooms_cost.cost,
+        computed_cost=rooms_cost.computed,
+        cost_override_reason=rooms_cost.reason,
+        meal_cost=meals_cost.cost,
+        computed_meal_cost=meals_cost.computed,
+        meal_cost_override_reason=meals_cost.reason,
         notes=notes,
         idempotency_key=idempotency_key,
         created_by=actor,
@@ -179,6 +197,8 @@ def book_hotel(
                 "meals": {str(line.individual.pk): [line.meal, line.count] for line in meals},
                 "cost": booking.cost,
                 "meal_cost": booking.meal_cost,
+                "room_cost": rooms_cost.audit(room_quote.how),
+                "meals_cost": meals_cost.audit(meal_quote.how),
             },
         )
         transit_notice(case, check_in, hotel.name, actor)
@@ -244,8 +264,11 @@ def book_transport(
     child_seats: int = 0,
     luggage_count: int = 0,
     cost: Decimal | None = None,
+    cost_reason: str = "",
     notes: str = "",
 ) -> Saved:
+    """Book a ride for the case (or ``individuals`` of it). Its cost is the company's contracted
+    ride rate on the day of pickup unless a cost is typed with a reason."""
     require_port_perm(user, case.port, OPERATE)
     check_key(idempotency_key)
     company = _vendor(case, vendor, Vendor.Kind.GROUND_TRANSPORT, "ground-transport company")
@@ -263,6 +286,10 @@ def book_transport(
         raise Refusal("Child seats: 0 to 10; luggage: 0 to 60 pieces.")
     people = case.members(individuals)
     actor = signed_in(user)
+    ride_quote = rates.ride(company, pickup_at.astimezone(case.port.zone).date())
+    ride_cost = settle(
+        cost, cost_reason, ride_quote, what="cost", field="cost", reason_field="cost_reason"
+    )
 
     booking = GroundTransportBooking(
         case=case,
@@ -274,7 +301,9 @@ def book_transport(
         wheelchair_accessible=wheelchair_accessible,
         child_seats=child_seats,
         luggage_count=luggage_count,
-        cost=_money(cost, "cost"),
+        cost=ride_cost.cost,
+        computed_cost=ride_cost.computed,
+        cost_override_reason=ride_cost.reason,
         notes=notes,
         idempotency_key=idempotency_key,
         created_by=actor,
@@ -294,6 +323,7 @@ def book_transport(
                 "dropoff": dropoff,
                 "people": [p.pk for p in people] or "whole case",
                 "cost": booking.cost,
+                "ride_cost": ride_cost.audit(ride_quote.how),
             },
         )
         transport_notice(booking, people, actor)

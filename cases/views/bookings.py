@@ -28,6 +28,7 @@ from cases.queries.cases import case_for
 from cases.services import bookings as booking_services
 from cases.services import custody as custody_services
 from cases.services import escorts as escort_services
+from poe_ops.forms import refusal_on_field
 from poe_ops.http import HtmxHttpRequest
 from poe_ops.refusals import Refusal
 from poe_ops.registry import page_url
@@ -82,7 +83,7 @@ def book_hotel(request: HtmxHttpRequest, case_number: str) -> HttpResponse:
                 **form.service_kwargs(),
             )
         except Refusal as error:
-            refusal = str(error)
+            refusal = refusal_on_field(form, error)
         else:
             messages.success(request, f"Hotel booked: {saved.obj.vendor}.")
             return _to_case(case, "case-bookings")
@@ -104,7 +105,7 @@ def book_transport(request: HtmxHttpRequest, case_number: str) -> HttpResponse:
                 **form.service_kwargs(),
             )
         except Refusal as error:
-            refusal = str(error)
+            refusal = refusal_on_field(form, error)
         else:
             messages.success(request, f"Ground transport booked: {saved.obj.vendor}.")
             return _to_case(case, "case-bookings")

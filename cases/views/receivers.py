@@ -134,7 +134,11 @@ def custody_signature(request: HtmxHttpRequest, pk: int, side: str) -> HttpRespo
     file = handover.from_signature if side == "from" else handover.to_signature
     if not file:
         raise Http404("Not signed.")
-    response = FileResponse(file.open("rb"), content_type="image/png")
+    try:
+        opened = file.open("rb")
+    except FileNotFoundError:  # deleted by the retention run (docs/retention.md)
+        raise Http404("This signature was deleted after the retention period.") from None
+    response = FileResponse(opened, content_type="image/png")
     response["Content-Disposition"] = f'inline; filename="signature-{side}-{handover.pk}.png"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store, private"

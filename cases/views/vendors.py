@@ -1,5 +1,5 @@
-"""The port's vendors: quality over a period for officers, and feedback on any vendor from
-associates."""
+"""The port's vendors: the officers' (and HQ's) list with quality over a period, adding and
+changing vendors and their contracted rates, and feedback on any vendor from associates."""
 
 from __future__ import annotations
 
@@ -7,23 +7,29 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.forms import (
+    EndRateForm,
     PeriodForm,
+    RateForm,
     ResolveForm,
     VendorFeedbackForm,
+    VendorForm,
     record_feedback,
 )
 from cases.models.bookings import Vendor, VendorProblem
 from cases.queries.vendors import period_bounds, vendor_quality
 from cases.services import vendors as vendor_services
+from poe_ops.forms import refusal_on_field, with_key
 from poe_ops.http import HtmxHttpRequest
+from poe_ops.models import Port
 from poe_ops.refusals import Refusal
 from poe_ops.registry import page_url
-from poe_ops.roles import OPERATE, SUPERVISE
+from poe_ops.roles import MANAGE, OPERATE
 from poe_ops.scoping import get_port_or_404, get_scoped_or_404
 
 
@@ -68,7 +74,7 @@ def _period(request: HtmxHttpRequest, today: dt.date) -> tuple[PeriodForm, dt.da
 
 @login_required
 def vendors(request: HtmxHttpRequest, iata: str) -> HttpResponse:
-    port = get_port_or_404(request.user, iata, SUPERVISE)
+    port = get_port_or_404(request.user, iata, MANAGE)
     form, start, end = _period(request, port.local_today())
     return render(
         request,
@@ -84,16 +90,35 @@ def vendors(request: HtmxHttpRequest, iata: str) -> HttpResponse:
     )
 
 
+def _vendor(request: HtmxHttpRequest, iata: str, pk: int) -> tuple[Port, Vendor]:
+    port = get_port_or_404(request.user, iata, MANAGE)
+    vendor = get_scoped_or_404(Vendor.objects.filter(port=port), request.user, MANAGE, pk=pk)
+    return port, vendor
+
+
 @login_required
-def vendor_detail(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
-    port = get_port_or_404(request.user, iata, SUPERVISE)
-    vendor = get_scoped_or_404(Vendor.objects.filter(port=port), request.user, SUPERVISE, pk=pk)
+def vendor_detail(
+    request: HtmxHttpRequest,
+    iata: str,
+    pk: int,
+    rate_form: RateForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    port, vendor = _vendor(request, iata, pk)
     form, start, end = _period(request, port.local_today())
     since, until = period_bounds(port, start, end)
+    today = port.local_today()
+    rates = list(vendor.rates.select_related("created_by").order_by("unit", "-valid_from"))
     return render(
         request,
         "cases/vendor_detail.html",
         {
+            "rates": [
+                (rate, rate.covers(today), EndRateForm(auto_id=f"rate-{rate.pk}-%s"))
+                for rate in rates
+            ],
+            "rate_form": rate_form or RateForm(vendor=vendor),
+            "today": today,
             "port": port,
             "current_port": port,
             "vendor": vendor,
@@ -117,7 +142,102 @@ def vendor_detail(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
             .select_related("reported_by", "resolved_by")
             .order_by("-reported_at")[:200],
         },
+        status=status,
     )
+
+
+VENDOR_FORM = "cases/vendor_form.html"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_vendor(request: HtmxHttpRequest, iata: str) -> HttpResponse:
+    port = get_port_or_404(request.user, iata, MANAGE)
+    form = with_key(VendorForm(request.POST or None, initial={"active": True}))
+    refusal = ""
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        key = data.pop("key")
+        try:
+            vendor = vendor_services.add_vendor(request.user, port, idempotency_key=key, **data)
+        except Refusal as error:
+            refusal = refusal_on_field(form, error)
+        else:
+            messages.success(request, f"{vendor} added. Now add its contracted rates.")
+            return redirect("cases:vendor", iata=port.iata, pk=vendor.pk)
+    return render(
+        request,
+        VENDOR_FORM,
+        {"port": port, "current_port": port, "form": form, "refusal": refusal},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_vendor(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
+    port, vendor = _vendor(request, iata, pk)
+    form = VendorForm(request.POST or None, instance=vendor)
+    refusal = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            vendor_services.change_vendor(request.user, vendor, **form.cleaned_data)
+        except Refusal as error:
+            refusal = refusal_on_field(form, error)
+        else:
+            messages.success(request, f"{vendor.name}: saved.")
+            return redirect("cases:vendor", iata=port.iata, pk=vendor.pk)
+    vendor.refresh_from_db()
+    return render(
+        request,
+        VENDOR_FORM,
+        {"port": port, "current_port": port, "vendor": vendor, "form": form, "refusal": refusal},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@login_required
+def add_rate(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
+    port, vendor = _vendor(request, iata, pk)
+    form = RateForm(request.POST, vendor=vendor)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        key = data.pop("key")
+        try:
+            rate = vendor_services.add_rate(request.user, vendor, idempotency_key=key, **data)
+        except Refusal as error:
+            top = refusal_on_field(form, error)
+            if top:
+                form.add_error(None, top)
+        else:
+            messages.success(request, f"{vendor.name}: rate added — {rate}.")
+            return redirect(f"{_vendor_url(port, vendor)}#rates")
+    return vendor_detail(request, port.iata, vendor.pk, rate_form=form, status=400)
+
+
+@require_POST
+@login_required
+def end_rate(request: HtmxHttpRequest, iata: str, pk: int, rate_pk: int) -> HttpResponse:
+    port, vendor = _vendor(request, iata, pk)
+    rate = vendor.rates.filter(pk=rate_pk).first()
+    if rate is None:
+        raise Http404("No such rate.")
+    form = EndRateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the rate's last day as a date.")
+    else:
+        try:
+            vendor_services.end_rate(request.user, rate, form.cleaned_data["last_day"])
+        except Refusal as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"{vendor.name}: {rate.get_unit_display().lower()} ends.")
+    return redirect(f"{_vendor_url(port, vendor)}#rates")
+
+
+def _vendor_url(port: Port, vendor: Vendor) -> str:
+    return reverse("cases:vendor", args=[port.iata, vendor.pk])
 
 
 @require_POST
@@ -126,7 +246,7 @@ def resolve_problem(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     problem = get_scoped_or_404(
         VendorProblem.objects.select_related("vendor__port"),
         request.user,
-        SUPERVISE,
+        MANAGE,
         via="vendor__port",
         pk=pk,
     )

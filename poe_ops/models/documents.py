@@ -8,6 +8,7 @@ know what a hotel form or a timesheet is."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -15,6 +16,10 @@ from django.db import models
 from django.utils import timezone
 
 from poe_ops.models.ports import Port
+
+# A PDF normally takes seconds; pending longer than this, its page says the paperwork is
+# delayed instead of "Preparing…" for ever (the worker or the broker is behind or away).
+DELAYED_AFTER = dt.timedelta(minutes=1)
 
 
 def document_path(document: Document, filename: str) -> str:
@@ -29,6 +34,7 @@ class Document(models.Model):
         PENDING = "pending", "Preparing"
         READY = "ready", "Ready"
         FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Removed after its retention period"
 
     kind = models.CharField(
         max_length=32, help_text="A registered kind (poe_ops.registry.DOCUMENT_KINDS)."
@@ -73,6 +79,14 @@ class Document(models.Model):
 
         kind = document_kind(self.kind)
         return kind.label if kind else self.kind.replace("_", " ").capitalize()
+
+    @property
+    def is_delayed(self) -> bool:
+        """Pending for longer than ``DELAYED_AFTER``."""
+        return (
+            self.status == self.Status.PENDING
+            and timezone.now() - self.requested_at > DELAYED_AFTER
+        )
 
     @property
     def record_id(self) -> int:

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from poe_ops.constraints import FieldCheck
 from poe_ops.models.ports import OperationsOffice, Port
 
 
@@ -20,6 +21,10 @@ class NotificationKind(models.TextChoices):
     INCIDENT = "incident", "Incident report"
     REVIEW = "review", "Approved or returned"
     CREDENTIAL = "credential", "Credential expiring"
+    DELEGATION = "delegation", "Acting officer"
+    ON_CALL = "on_call", "On call"
+    SHIFT_LOG = "shift_log", "Shift log for the supervisor"
+    TIMESHEETS_DUE = "timesheets_due", "Timesheets due"
     CASE_CHANGE = "case_change", "Case moved to another port or cancelled"
     AGENCY = "agency", "Message to an agency"
     REPORT = "report", "Statistics report ready to read"
@@ -111,14 +116,20 @@ class Notification(models.Model):
                 name="notification_dedupe_key_unique",
             ),
             # One addressee: a user, an outside address, or (neither) the port's office.
-            models.CheckConstraint(
+            FieldCheck(
                 condition=models.Q(recipient__isnull=True) | models.Q(recipient_email=""),
                 name="notification_one_addressee",
+                field="recipient_email",
+                violation_error_message="A notification goes to a user or to an address, not both.",
             ),
             # Outside addressees' messages are seen only by HQ and the port's officers.
-            models.CheckConstraint(
+            FieldCheck(
                 condition=models.Q(recipient_email="") | models.Q(restricted=True),
                 name="notification_external_is_restricted",
+                field="restricted",
+                violation_error_message=(
+                    "A message to an outside address is restricted to HQ and the port's officers."
+                ),
             ),
         ]
 

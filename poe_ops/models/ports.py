@@ -14,6 +14,11 @@ from django.db import models
 from django.utils import timezone
 
 HQ_GROUP_PREFIX = "Operations HQ "
+# Focal points work at HQ, one group per office each: protection/PSEA reports go to the
+# office's protection focal points (not the port's officers); the medical focal points read the
+# medical details of the office's ports.
+PROTECTION_GROUP_PREFIX = "Protection focal point "
+MEDICAL_GROUP_PREFIX = "Medical focal point "
 
 
 class OperationsOffice(models.Model):
@@ -40,6 +45,18 @@ class OperationsOffice(models.Model):
     def hq_group_name(self) -> str:
         """The group whose members hold ``view_port`` on every port this office oversees."""
         return f"{HQ_GROUP_PREFIX}{self.code}"
+
+    @property
+    def protection_group_name(self) -> str:
+        """The office's protection focal points: they receive and decide protection/PSEA reports
+        of the office's ports (and hold ``view_port`` on them)."""
+        return f"{PROTECTION_GROUP_PREFIX}{self.code}"
+
+    @property
+    def medical_group_name(self) -> str:
+        """The office's medical focal points: they read the medical details of the office's
+        ports (and hold ``view_port`` on them)."""
+        return f"{MEDICAL_GROUP_PREFIX}{self.code}"
 
     def recipient_list(self) -> list[str]:
         return [line.strip() for line in self.notification_emails.splitlines() if line.strip()]
@@ -158,6 +175,10 @@ class Port(models.Model):
             ("operate_port", "Can check in, book and file incidents at the port"),
             ("coordinate_port", "Can import manifests, update flights and keep rosters"),
             ("supervise_port", "Can approve timesheets, leave and incidents at the port"),
+            (
+                "manage_port",
+                "Can manage staff, credentials, vendors, contacts and on-call at the port",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -43,6 +43,15 @@ class Reviewable(models.Model):
     decision_comment = models.TextField(
         blank=True, help_text="The officer's words: required when returning."
     )
+    decided_acting_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="acting for",
+        help_text="The officer whose approvals the decider held by delegation, if any.",
+    )
 
     class Meta:
         abstract = True

@@ -18,7 +18,7 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models, transaction
 
 from poe_ops.models import AuditEvent, Port
 
@@ -148,3 +148,29 @@ def log_actions(
         )
     AuditEvent.objects.bulk_create(events, batch_size=1000)
     return len(events)
+
+
+RETENTION_SCRUBBED = "(removed after the retention period)"
+
+
+def scrub_events(model: type[models.Model], object_ids: Iterable[Any]) -> int:
+    """Blank what the audit events about these records say about people — the record's name
+    (``object_repr``), the changed values and the extra data — once the retention run has
+    anonymised the records themselves. Who did what, when, to which record stays.
+
+    The audit log is append-only, in the database too: the trigger lets an UPDATE through only
+    inside a transaction that set ``poe_ops.retention``, and only one that keeps the event's
+    who, what, when and which (migration poe_ops 0014). Call inside the run's transaction."""
+    ids = [str(pk) for pk in object_ids]
+    if not ids:
+        return 0
+    content_type = ContentType.objects.get_for_model(model)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL poe_ops.retention = 'on'")
+        events = AuditEvent.objects.filter(content_type=content_type, object_id__in=ids)
+        # QuerySet.update itself: AuditEventQuerySet refuses updates to everyone else.
+        return models.QuerySet.update(
+            events, object_repr=RETENTION_SCRUBBED, changes={}, data={"retention": "scrubbed"}
+        )

@@ -13,6 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
 from django.http import Http404
 
+from poe_ops import ratelimit
 from poe_ops.dispatch import send_on_commit
 from poe_ops.models import Document, Port
 from poe_ops.registry import document_kind
@@ -36,6 +37,7 @@ def request_document(
     record ``object_id``) and queue its rendering once the request commits. 404 for a port the
     user may not view."""
     require_port_perm(user, port, VIEW)
+    ratelimit.check(user, "pdf")  # one user cannot keep every worker rendering
     if document_kind(kind) is None:
         raise ValueError(f"Unknown kind of document: {kind!r}.")
     if not subject:

@@ -11,6 +11,7 @@ message but before the row was marked sent.)
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import models
+from django.db import DatabaseError, models
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -230,6 +231,11 @@ def deliver(notification_id: int) -> Delivery:
         to = recipients(notification)
         if to:
             _send(notification, to)
+    except DatabaseError:
+        # The database, not the delivery, failed: nothing can be recorded now. The task is
+        # retried (poe_ops.worker); the row stays claimed until then, or until the sweep.
+        release(notification_id)
+        raise
     except Exception as error:  # SMTP, DNS, templates: all mean "try again later"
         text = f"{type(error).__name__}: {error}"[:1000]
         final = notification.attempts >= MAX_ATTEMPTS
@@ -249,6 +255,16 @@ def deliver(notification_id: int) -> Delivery:
         attempt_log=_log(notification, outcome),
     )
     return Delivery(outcome)
+
+
+def release(notification_id: int) -> None:
+    """Give back a claim that could not be worked on (the database failed mid-delivery), so a
+    retry can take it at once; if the database is still away, the claim lapses after
+    ``CLAIM_TIMEOUT`` and the sweep hands it on."""
+    with contextlib.suppress(DatabaseError):  # else the sweep's stale-claim rule covers it
+        Notification.objects.filter(pk=notification_id, state=Notification.State.SENDING).update(
+            state=Notification.State.PENDING, attempts=F("attempts") - 1
+        )
 
 
 def due_for_delivery(limit: int = SWEEP_BATCH) -> list[int]:

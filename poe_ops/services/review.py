@@ -19,6 +19,7 @@ and when — the healthchecks ``sendalerts`` habit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -33,6 +34,7 @@ from poe_ops.refusals import Conflict
 from poe_ops.scoping import ensure_may_approve
 from poe_ops.services.audit import log_action
 from poe_ops.services.notifications import notify
+from poe_ops.text import display_name
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -46,7 +48,7 @@ def _already(record: Reviewable) -> Conflict:
     record.refresh_from_db()
     what = _describe(record).capitalize()
     if record.status in (ReviewStatus.APPROVED, ReviewStatus.RETURNED) and record.decided_by:
-        who = record.decided_by.get_full_name() or record.decided_by.get_username()
+        who = decider_words(record)
         at = timezone.localtime(record.decided_at, record.port.zone) if record.decided_at else None
         when = f" at {at:%H:%M}" if at else ""
         verb = "approved" if record.status == ReviewStatus.APPROVED else "returned"
@@ -87,13 +89,29 @@ def submit(actor: User, record: Reviewable, *, data: dict[str, Any] | None = Non
     return record
 
 
-def decide(actor: User, record: Reviewable, *, approve: bool, comment: str = "") -> Reviewable:
-    """An officer of the record's port approves it, or returns it with a comment.
+def decide(
+    actor: User,
+    record: Reviewable,
+    *,
+    approve: bool,
+    comment: str = "",
+    check: Callable[[User, Any], None] | None = None,
+) -> Reviewable:
+    """An officer of the record's port approves it, or returns it with a comment; a senior
+    associate acting as officer (a running delegation) may too, and the record keeps whom they
+    acted for (``decided_acting_for``, and ``acting_for`` in the audit event).
 
-    Refused (``PermissionDenied``) for anyone who does not supervise the port or who wrote it;
-    ``ValidationError`` when returning without a comment; ``Conflict`` when it is no
-    longer awaiting a decision (another officer was first)."""
-    ensure_may_approve(actor, record.port, record.author)
+    Refused (``PermissionDenied``) for anyone who may not approve at the port now or who wrote
+    it (or, when the app routes the record to others, by its own ``check``: a protection report
+    goes to the office's protection focal points, who act for no one); ``ValidationError`` when
+    returning without a comment; ``Conflict`` when it is no longer awaiting a decision (another
+    officer was first)."""
+    acting_for: Any
+    if check is not None:
+        check(actor, record)
+        acting_for = None
+    else:
+        acting_for = ensure_may_approve(actor, record.port, record.author)
     comment = comment.strip()
     if not approve and not comment:
         raise ValidationError({"comment": "Say what needs changing before returning it."})
@@ -103,21 +121,41 @@ def decide(actor: User, record: Reviewable, *, approve: bool, comment: str = "")
         won = (
             type(record)
             ._default_manager.filter(pk=record.pk, status=ReviewStatus.SUBMITTED)
-            .update(status=new, decided_by=actor, decided_at=now, decision_comment=comment)
+            .update(
+                status=new,
+                decided_by=actor,
+                decided_at=now,
+                decision_comment=comment,
+                decided_acting_for=acting_for,
+            )
         )
         if not won:
             raise _already(record)
         record.status, record.decided_at, record.decision_comment = new, now, comment
         record.decided_by = actor  # type: ignore[assignment,unused-ignore]
+        record.decided_acting_for = acting_for
+        data: dict[str, Any] = {"comment": comment} if comment else {}
+        if acting_for is not None:
+            data["acting_for"] = {"id": acting_for.pk, "name": display_name(acting_for)}
         log_action(
             actor,
             f"poe.{record.audit_name}.{'approved' if approve else 'returned'}",
             record,
             port=record.port,
             changes={"status": [ReviewStatus.SUBMITTED, new]},
-            data={"comment": comment} if comment else None,
+            data=data or None,
         )
     return record
+
+
+def decider_words(record: Reviewable) -> str:
+    """Who decided ``record``, as the pages say it: "Daniel Okafor (acting for Grace Mwangi)"."""
+    if record.decided_by is None:
+        return ""
+    who = display_name(record.decided_by)
+    if record.decided_acting_for is not None:
+        return f"{who} (acting for {display_name(record.decided_acting_for)})"
+    return who
 
 
 def tell_author(
@@ -133,7 +171,9 @@ def tell_author(
     officer's comment. Call inside the decision's transaction, after ``decide``. ``what`` names
     the record in the author's words ("timesheet for October 2026")."""
     verb = "approved" if record.status == ReviewStatus.APPROVED else "returned"
-    who = actor.get_full_name() or actor.get_username()  # type: ignore[union-attr]
+    who = display_name(actor)
+    if record.decided_acting_for is not None:
+        who = f"{who}, acting for {display_name(record.decided_acting_for)},"
     rows = list(details or [])
     if record.decision_comment:
         rows.append(["Comment", record.decision_comment])

@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 
 from poe_ops import registry
 from poe_ops.http import device_label
+from poe_ops.services.review import decider_words
 
 register = template.Library()
 
@@ -71,3 +72,10 @@ def page_links(context: template.Context, place: str, css: str = "", **objects: 
             for link, url, aria in registry.links_for(place, objects)
         ),
     )
+
+
+@register.filter
+def decider(record: Any) -> str:
+    """``{{ report|decider }}``: who decided a reviewed record, with "acting for" the officer
+    when they decided by delegation."""
+    return decider_words(record)

@@ -1,5 +1,6 @@
 """Signing in: the sign-in page, and the session endpoint that the sign-in dialog uses to sign
-in again over the page it is on (static/js/taps.js), without leaving it."""
+in again over the page it is on (static/js/taps.js), without leaving it — with the second
+factor's code when the account has one."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from django.views.decorators.http import require_http_methods
 
 from poe_ops.forms import LoginForm, SignInDialogForm
 from poe_ops.http import accepts_get
+from poe_ops.refusals import Refusal
+from poe_ops.services import second_factor
 from poe_ops.text import display_name
 
 
@@ -38,8 +41,13 @@ class SignInView(LoginView):
 def _state(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     signed_in = user.is_authenticated
+    # What the session must still pass: "code" (the dialog asks for it), "setup" (the app is
+    # enrolled on the sign-in page, not in a dialog), or "".
+    needs = second_factor.still_needed(request) if signed_in else ""
     return {
-        "authenticated": signed_in,
+        # May use the site: signed in and, for the roles that need it, past the second factor.
+        "authenticated": signed_in and not needs,
+        "second_factor": needs,
         "user": user.pk if signed_in else None,
         "name": display_name(user) if signed_in else "",
         # The page's token after a sign-in (which rotates it) or a CSRF failure.
@@ -47,19 +55,35 @@ def _state(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+def _refused(request: HttpRequest, errors: list[str]) -> JsonResponse:
+    return JsonResponse({**_state(request), "errors": errors}, status=400)
+
+
 @never_cache
 @ensure_csrf_cookie
 @require_http_methods(["GET", "POST"])
 def session(request: HttpRequest) -> JsonResponse:
-    """GET: whether this browser is signed in, and a valid CSRF token for the page. POST
-    (username, password): sign in as the sign-in page does (throttled by django-axes the same
-    way); 400 with the form's errors in words when refused."""
+    """GET: whether this browser is signed in (and past the second factor), and a valid CSRF
+    token for the page. POST (username, password; and the code once the account needs it):
+    sign in as the sign-in page and the code page do — throttled by django-axes and by
+    django-otp the same way, audited the same way; 400 with the errors in words when refused.
+    A session that has the password but still needs the code posts the code alone."""
     if request.method == "POST":
         form = SignInDialogForm(request, data=request.POST)
-        if not form.is_valid():
-            errors = [str(e) for e in form.non_field_errors()]
-            for name in ("username", "password"):
-                errors += [f"{form.fields[name].label}: {e}" for e in form.errors.get(name, [])]
-            return JsonResponse({**_state(request), "errors": errors}, status=400)
-        auth_login(request, form.get_user())
+        password_step = not request.user.is_authenticated or bool(
+            request.POST.get(form.add_prefix("password"))
+        )
+        if password_step:
+            if not form.is_valid():
+                errors = [str(e) for e in form.non_field_errors()]
+                for name in ("username", "password"):
+                    errors += [f"{form.fields[name].label}: {e}" for e in form.errors.get(name, [])]
+                return _refused(request, errors)
+            auth_login(request, form.get_user())
+        code = request.POST.get(form.add_prefix("code"), "")
+        if second_factor.still_needed(request) == "code" and (code.strip() or not password_step):
+            try:
+                second_factor.verify(request, code)
+            except Refusal as refusal:
+                return _refused(request, [f"{form.fields['code'].label}: {refusal.message}"])
     return JsonResponse(_state(request))

@@ -19,10 +19,12 @@ from poe_ops.forms import ReturnForm
 from poe_ops.http import HtmxHttpRequest
 from poe_ops.models import Reviewable
 from poe_ops.queries.approvals import awaiting
-from poe_ops.refusals import Conflict
+from poe_ops.queries.delegations import acting_officer_of
+from poe_ops.refusals import Refusal
 from poe_ops.registry import SOURCES, ApprovalSource
 from poe_ops.roles import VIEW
 from poe_ops.scoping import scope
+from poe_ops.text import display_name
 
 INBOX = "approvals/inbox.html"
 
@@ -32,10 +34,17 @@ def _return_form(source: ApprovalSource, record: Reviewable, comment: str = "") 
     return ReturnForm(initial={"comment": comment}, auto_id=f"%s-{source.key}-{record.pk}")
 
 
+def _opens_first(source: ApprovalSource, record: Reviewable) -> str:
+    return source.open_first(record) if source.open_first is not None else ""
+
+
 @login_required
 def inbox(request: HtmxHttpRequest) -> HttpResponse:
-    items = [(source, item, _return_form(source, item)) for source, item in awaiting(request.user)]
-    return render(request, INBOX, {"items": items})
+    items = [
+        (source, item, _return_form(source, item), _opens_first(source, item))
+        for source, item in awaiting(request.user)
+    ]
+    return render(request, INBOX, {"items": items, "acting": acting_officer_of(request.user)})
 
 
 def _record(source: ApprovalSource, request: HtmxHttpRequest, pk: int) -> Reviewable:
@@ -57,13 +66,21 @@ def _decide(request: HtmxHttpRequest, key: str, pk: int, approve: bool) -> HttpR
     if source is None:
         raise Http404("Nothing of that kind awaits approval.")
     record = _record(source, request, pk)
+    if source.prepare is not None:
+        source.prepare([record])
     comment = request.POST.get("comment", "")
     form = _return_form(source, record, comment)
-    row: dict[str, Any] = {"source": source, "item": record, "return_form": form}
+    row: dict[str, Any] = {
+        "source": source,
+        "item": record,
+        "return_form": form,
+        "opens_first": _opens_first(source, record),
+    }
+    options = {name: request.POST.get(name) == "on" for name in source.options} if approve else {}
     try:  # PermissionDenied (not an officer here, or their own record) is a 403
-        record = source.decide(request.user, record, approve, comment)
-    except Conflict as conflict:
-        row["refusal"] = str(conflict)
+        record = source.decide(request.user, record, approve, comment, **options)
+    except Refusal as refusal:  # another officer was first; a report to open before approving
+        row["refusal"] = str(refusal)
     except ValidationError as error:
         row["error"] = " ".join(error.messages)
         row["return_form"] = form = ReturnForm(
@@ -74,6 +91,8 @@ def _decide(request: HtmxHttpRequest, key: str, pk: int, approve: bool) -> HttpR
     else:
         row["item"] = record
         row["outcome"] = "Approved by you" if approve else "Returned by you"
+        if record.decided_acting_for is not None:
+            row["outcome"] += f", acting for {display_name(record.decided_acting_for)}"
     if request.htmx:
         return render(request, f"{INBOX}#row", row)
     if "outcome" in row:

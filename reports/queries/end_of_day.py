@@ -11,12 +11,13 @@ which the sign-off's note names. A fixed number of queries for any number of por
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
+from django.template.defaultfilters import pluralize
 
 from arrivals.models import Flight, Segment, StepEvent
 from cases.models import Case, CustodyHandover, Individual
@@ -24,7 +25,7 @@ from cases.models.custody import FINAL_RECEIVERS
 from cases.steps import ArrivalStep, in_words
 from poe_ops.localtime import local_day_bounds
 from poe_ops.models import Port, ReviewStatus
-from reports.models import DaySignOff, IncidentReport
+from reports.models import SENSITIVE_CATEGORIES, DaySignOff, IncidentReport
 
 Step = ArrivalStep
 LOOKBACK_DAYS = 14
@@ -251,14 +252,26 @@ def _unsigned_custody(ports: Sequence[Port], day: dt.date) -> dict[int, list[Ope
 
 
 def _drafts(ports: Sequence[Port], day: dt.date) -> dict[int, list[OpenItem]]:
+    """Reports never submitted (draft or returned). Those routed apart from the port's staff
+    (protection/PSEA, minor concerns) or naming a member of staff are counted, not listed: the
+    list is read by everyone who views the port, and such a report is its author's and its
+    readers' alone (``reports.queries.incidents``) — not even its number or author is shown."""
     by_id = {p.pk: p for p in ports}
     found: dict[int, list[OpenItem]] = defaultdict(list)
+    restricted: Counter[int] = Counter()
+    names_staff = IncidentReport.staff_concerned.through.objects.filter(
+        incidentreport_id=OuterRef("pk")
+    )
     for report in (
         IncidentReport.objects.filter(_window(ports, day, "port_id", "created_at"))
         .filter(status__in=[ReviewStatus.DRAFT, ReviewStatus.RETURNED])
+        .annotate(names_staff=Exists(names_staff))
         .select_related("author")
         .order_by("created_at")
     ):
+        if report.category in SENSITIVE_CATEGORIES or report.names_staff:  # type: ignore[attr-defined]
+            restricted[report.port_id] += 1
+            continue
         local = _local_day(by_id[report.port_id], report.created_at, day)
         author = report.author.get_full_name() or report.author.get_username()
         what = report.get_category_display() or "Category not chosen"
@@ -269,6 +282,16 @@ def _drafts(ports: Sequence[Port], day: dt.date) -> dict[int, list[OpenItem]]:
                 f"Incident #{report.pk} ({what}) by {author}, started {local:%a %d %b}: "
                 f"{report.get_status_display().lower()}",
                 local,
+            )
+        )
+    for port_id, count in restricted.items():
+        found[port_id].append(
+            OpenItem(
+                f"{DRAFT}:restricted",
+                DRAFT,
+                f"{count} restricted incident report{pluralize(count)} not submitted "
+                "(protection/PSEA, a minor concern or naming staff): counted here, not shown",
+                day,
             )
         )
     return found

@@ -50,6 +50,9 @@ def history_rows(report: IncidentReport) -> list[HistoryRow]:
         action = event.action.rsplit(".", 1)[-1]
         actor = event.actor
         who = (actor.get_full_name() or actor.get_username()) if actor else "the system"
+        acting = event.data.get("acting_for") if isinstance(event.data, dict) else None
+        if acting:
+            who = f"{who} (acting for {acting.get('name', '')})"
         fields = sorted(FIELD_LABELS.get(name, name) for name in event.changes)
         if action == "attachment_added":
             fields = [str(event.data.get("name", ""))]
@@ -83,4 +86,5 @@ FIELD_LABELS = {
     "narrative": "what happened",
     "actions_taken": "actions taken",
     "follow_up_needed": "follow-up",
+    "staff_concerned": "staff the report is about",
 }

@@ -32,7 +32,8 @@ What is counted, and where (the definitions are on the page too, ``DEFINITIONS``
 - **Staff hours**: hours and overtime on timesheets submitted or approved, for days in the
   period.
 - **Incidents**: reports submitted (not drafts) that happened in the period, those the reader
-  may see (``reports.queries.incidents.visibility``).
+  counts (``reports.queries.incidents.counted``: those they may see, and every one at the ports
+  they supervise or are HQ of — by category and severity only, never a report).
 - **Time from landing** to hand-over and to departure: from the flight's landing to the person's
   "handed over" or "departed" step, median and 90th percentile per port (percentiles by linear
   interpolation, as PostgreSQL's ``percentile_cont``).
@@ -479,7 +480,7 @@ def build_statistics(
     ports: Iterable[Port], period: Period, *, incidents: Q | None = None
 ) -> Statistics:
     """The period's figures at ``ports`` (already scoped by the caller). ``incidents`` narrows
-    the incident reports counted to those the reader may see (``visibility``); None counts every
+    the incident reports counted to those the reader counts (``counted``); None counts every
     submitted report (the monthly report for an office's HQ)."""
     ports = sorted(ports, key=lambda p: p.iata)
     by_id = {port.pk: port for port in ports}

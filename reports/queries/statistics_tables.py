@@ -202,7 +202,10 @@ def incidents_table(stats: Statistics) -> Table:
         ],
         [list(row) for row in stats.incidents],
         ["All ports", "", "", stats.total.incidents],
-        note="Submitted reports you may see, by when they happened.",
+        note=(
+            "Submitted reports by when they happened, numbers only. A port's officers and its "
+            "Operations HQ count every report; others count those they may read."
+        ),
     )
 
 

@@ -1,12 +1,9 @@
-"""Incident reports: who may see them, and the services that write them.
+"""Incident reports: the services that write them.
 
-Every view, the approvals inbox, the PDF and the attachments find incident reports through
-``visible_incidents`` — the one place that says who sees what:
-
-- the port's staff (``view_port``) see its submitted, returned and approved reports;
-- a draft is its author's alone until it is submitted;
-- protection/PSEA and unaccompanied-minor concerns are seen only by their reporter, the port's
-  officers (``supervise_port``) and the Operations HQ office the port reports to.
+Who sees a report, reads its medical details and decides it is one rule in
+``reports.queries.incidents`` (``visibility``): protection/PSEA reports go to the protection
+focal points of the port's office instead of the port's officers, and staff a report names never
+see it.
 """
 
 from __future__ import annotations
@@ -19,25 +16,27 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case
 from cases.services.agency_messages import tell_agency
 from poe_ops.keys import once
-from poe_ops.models import NotificationKind, Port, ReviewStatus
-from poe_ops.refusals import Conflict
+from poe_ops.models import AuditEvent, NotificationKind, Port, ReviewStatus
+from poe_ops.refusals import Conflict, Refusal
 from poe_ops.roles import OPERATE
 from poe_ops.scoping import require_port_perm
 from poe_ops.services import review
 from poe_ops.services.audit import changed_fields, log_action
 from poe_ops.services.notifications import notify
+from poe_ops.text import display_name
 from reports.models import (
     IncidentCategory,
     IncidentReport,
     IncidentSeverity,
 )
+from reports.queries.incidents import may_decide, protection_focal_points
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -47,6 +46,7 @@ FIELDS = (
     "flight",
     "case",
     "individuals",
+    "staff_concerned",
     "category",
     "severity",
     "narrative",
@@ -62,22 +62,29 @@ ALERT_SEVERITIES = frozenset({IncidentSeverity.HIGH, IncidentSeverity.CRITICAL})
 # --- Drafts ----------------------------------------------------------------------------------
 
 
+MANY = ("individuals", "staff_concerned")
+
+
 def _state(report: IncidentReport) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        name: getattr(report, name) for name in FIELDS if name != "individuals"
-    }
+    values: dict[str, Any] = {name: getattr(report, name) for name in FIELDS if name not in MANY}
     values["flight"], values["case"] = report.flight_id, report.case_id
-    values["individuals"] = (
-        sorted(report.individuals.values_list("pk", flat=True)) if report.pk else []
-    )
+    for name in MANY:
+        related = getattr(report, name)
+        values[name] = sorted(related.values_list("pk", flat=True)) if report.pk else []
     return values
 
 
 def _apply(report: IncidentReport, data: Mapping[str, Any]) -> None:
     for name, value in data.items():
-        if name not in FIELDS or name == "individuals":
+        if name not in FIELDS or name in MANY:
             continue
         setattr(report, name, value)
+
+
+def _set_many(report: IncidentReport, data: Mapping[str, Any]) -> None:
+    for name in MANY:
+        if name in data:
+            getattr(report, name).set(data[name] or [])
 
 
 def _check_links(port: Port, data: Mapping[str, Any]) -> None:
@@ -91,6 +98,32 @@ def _check_links(port: Port, data: Mapping[str, Any]) -> None:
     for person in data.get("individuals") or []:
         if person.case.port_id != port.pk:
             raise ValidationError({"individuals": f"{person} is not on a case at {port.iata}."})
+    staff = list(data.get("staff_concerned") or [])
+    if staff:
+        at_port = set(
+            staff_of(port).filter(pk__in=[s.pk for s in staff]).values_list("pk", flat=True)
+        )
+        strangers = [display_name(s) for s in staff if s.pk not in at_port]
+        if strangers:
+            raise ValidationError(
+                {"staff_concerned": f"Not staff of {port.iata}: {', '.join(strangers)}."}
+            )
+
+
+def staff_of(port: Port) -> models.QuerySet[Any]:
+    """Everyone who works at ``port`` (holds a permission there themselves): whom a report may
+    name as the staff it is about."""
+    from django.contrib.auth import get_user_model
+    from guardian.models import UserObjectPermission
+
+    holders = UserObjectPermission.objects.filter(
+        object_pk=str(port.pk), content_type__app_label="poe_ops", content_type__model="port"
+    ).values("user_id")
+    return (
+        get_user_model()
+        .objects.filter(pk__in=holders, is_active=True)
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 def create_draft(
@@ -106,9 +139,13 @@ def create_draft(
         report.draft_key = draft_key
     _apply(report, data)
 
+    if any(s.pk == user.pk for s in data.get("staff_concerned") or []):
+        raise ValidationError(
+            {"staff_concerned": "You cannot name yourself; a report is about someone else."}
+        )
+
     def created(report: IncidentReport) -> None:
-        if data.get("individuals"):
-            report.individuals.set(data["individuals"])
+        _set_many(report, data)
         log_action(
             user,
             "poe.incident.created",
@@ -140,10 +177,13 @@ def update_draft(user: User, report: IncidentReport, data: Mapping[str, Any]) ->
         if not locked.is_editable:
             status = ReviewStatus(locked.status).label.lower()
             raise Conflict(f"Incident report {locked} is {status}; changes here were not saved.")
+        if any(s.pk == user.pk for s in data.get("staff_concerned") or []):
+            raise ValidationError(
+                {"staff_concerned": "You cannot name yourself; a report is about someone else."}
+            )
         before = _state(locked)
         _apply(locked, data)
-        if "individuals" in data:
-            locked.individuals.set(data["individuals"] or [])
+        _set_many(locked, data)
         after = _state(locked)
         changes = changed_fields(before, after)
         if changes:
@@ -174,8 +214,66 @@ def _path(report: IncidentReport) -> str:
     return reverse("reports:incident", args=[report.pk])
 
 
+def _alert_protection_focal_points(report: IncidentReport, details: list[list[str]]) -> None:
+    """Every protection/PSEA report, whatever its severity, goes to the protection focal points
+    of the port's office, each by name; not to the office's list, not to the port. An office
+    with none is told (without the report) that one must be named."""
+    label = report.get_category_display()
+    focal_points = list(protection_focal_points(report))
+    for person in focal_points:
+        notify(
+            NotificationKind.INCIDENT,
+            report.port,
+            report,
+            f"{report.port.iata} protection report for you: {label}",
+            {
+                "summary": f"A protection/PSEA report was filed at {report.port.iata} and "
+                f"awaits you as protection focal point; incident report {report}.",
+                "details": details,
+                "path": _path(report),
+            },
+            dedupe_key=f"incident:{report.pk}:protection:{person.pk}",
+            recipient=person,
+            restricted=True,
+        )
+    if not focal_points:
+        _ask_hq_to_name_a_focal_point(report)
+
+
+def _ask_hq_to_name_a_focal_point(report: IncidentReport) -> None:
+    """An office with no protection focal point: its HQ staff are told, each by name, that one
+    must be named — that a report waits, not what it says (the port's officers are not told)."""
+    from django.contrib.auth import get_user_model
+
+    office = report.port.office
+    hq = get_user_model().objects.filter(groups__name=office.hq_group_name, is_active=True)
+    for person in hq.order_by("pk"):
+        notify(
+            NotificationKind.INCIDENT,
+            report.port,
+            None,
+            f"{report.port.iata}: a protection report awaits a protection focal point",
+            {
+                "summary": f"A protection/PSEA report was filed at {report.port.iata}, but "
+                f"{office.name} has no protection focal point to receive it. An administrator "
+                f"must add someone to the group “{office.protection_group_name}”; they will "
+                "then see it.",
+                "details": [["Port", report.port.iata]],
+                "path": "",
+            },
+            dedupe_key=f"incident:{report.pk}:protection:unrouted:{person.pk}",
+            recipient=person,
+            restricted=True,
+        )
+
+
 def _alert_office(report: IncidentReport) -> None:
-    """High and critical incidents and every medical emergency reach the office at once."""
+    """High and critical incidents and every medical emergency reach the office at once;
+    protection/PSEA reports reach the office's protection focal points instead."""
+    if report.is_protection:
+        details = [["Port", report.port.iata], ["Severity", report.get_severity_display()]]
+        _alert_protection_focal_points(report, details)
+        return
     if report.severity not in ALERT_SEVERITIES and report.category != IncidentCategory.MEDICAL:
         return
     label = report.get_category_display()
@@ -226,13 +324,66 @@ def submit_incident(user: User, report: IncidentReport) -> IncidentReport:
     return locked
 
 
+def _ensure_may_decide(actor: User, record: Any) -> None:
+    if not may_decide(actor, record):
+        who = (
+            "the protection focal points of this office"
+            if record.is_protection
+            else "an officer of this port"
+        )
+        if actor.is_authenticated and actor.pk == record.author_id:
+            raise PermissionDenied("You cannot approve your own submission; another officer must.")
+        raise PermissionDenied(f"Only {who} can decide this report.")
+
+
+OPENED = "poe.incident.opened_to_decide"
+
+
+def note_opened(user: User, report: IncidentReport) -> None:
+    """Record that ``user``, who may decide ``report``, has opened it: a high-severity report
+    can be approved only by someone who has (``decide_incident``)."""
+    log_action(user, OPENED, report, port=report.port)
+
+
+def read_first(report: IncidentReport) -> str:
+    """Why the inbox must not offer Approve on ``report`` ("" when it may)."""
+    if not report.must_be_read_first:
+        return ""
+    return f"{report.get_severity_display()} severity: read the report before approving it."
+
+
+def _opened_since_submitted(user: User, report: IncidentReport) -> bool:
+    events = AuditEvent.objects.for_object(report).filter(actor_id=user.pk, action=OPENED)
+    if report.submitted_at is not None:
+        events = events.filter(at__gte=report.submitted_at)
+    return events.exists()
+
+
 def decide_incident(
     actor: User, report: IncidentReport, *, approve: bool, comment: str = ""
 ) -> IncidentReport:
-    """An officer of the port approves the report or returns it with a comment; the reporter
-    is told either way. Refusals as ``poe_ops.services.review.decide``."""
+    """An officer of the port — or a senior associate acting as officer there — (for a
+    protection/PSEA report: a protection focal point of the port's office) approves the report
+    or returns it with a comment; the reporter is told either way. Refusals as
+    ``poe_ops.services.review.decide``; a high-severity report is approved only by someone who
+    has opened it since it was (re)submitted."""
+    _ensure_may_decide(actor, report)  # a 403 before any word on it
+    if approve and report.must_be_read_first and not _opened_since_submitted(actor, report):
+        raise Refusal(
+            f"Incident report {report} is {report.get_severity_display().lower()} severity: "
+            "open it and read it before approving. Nothing was changed.",
+            code="read_first",
+        )
     with transaction.atomic():
-        decided = review.decide(actor, report, approve=approve, comment=comment)
+        # A protection report is the focal points' (its own check); any other goes through the
+        # port's approvers, so an acting officer's decision records whom they acted for.
+        decided = review.decide(
+            actor,
+            report,
+            approve=approve,
+            comment=comment,
+            check=_ensure_may_decide if report.is_protection else None,
+        )
         assert isinstance(decided, IncidentReport)
         category = decided.get_category_display() or "no category"
         review.tell_author(

@@ -133,7 +133,7 @@ def _save_and_maybe_submit(
     request: HtmxHttpRequest, port: Port, report: IncidentReport | None
 ) -> HttpResponse:
     """The form posted without htmx: save the draft, then submit it if that was the button."""
-    form = IncidentForm(request.POST, port=port)
+    form = IncidentForm(request.POST, port=port, author=request.user)
     form.is_valid()
     key = report.draft_key if report else _draft_key(request.POST.get("draft_key"))
     try:
@@ -152,7 +152,7 @@ def _save_and_maybe_submit(
     try:
         incidents.submit_incident(request.user, report)
     except ValidationError as error:
-        form = IncidentForm(request.POST, port=port)
+        form = IncidentForm(request.POST, port=port, author=request.user)
         form.is_valid()
         for field, problems in error.message_dict.items():
             name = "case_number" if field == "case" else field
@@ -178,7 +178,7 @@ def new_incident(request: HtmxHttpRequest, iata: str) -> HttpResponse:
     initial, dropped = _prefill(port, request.GET)
     for problem in dropped:
         messages.warning(request, f"Left out of the report: {problem}")
-    form = IncidentForm(initial=initial, port=port)
+    form = IncidentForm(initial=initial, port=port, author=request.user)
     return render(request, FORM, _form_context(request, port, form, None, uuid.uuid4()))
 
 
@@ -193,7 +193,7 @@ def edit_incident(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return redirect("reports:incident", pk=report.pk)
     if request.method == "POST":
         return _save_and_maybe_submit(request, port, report)
-    form = IncidentForm(initial=IncidentForm.initial_for(report), port=port)
+    form = IncidentForm(initial=IncidentForm.initial_for(report), port=port, author=request.user)
     return render(request, FORM, _form_context(request, port, form, report, report.draft_key))
 
 
@@ -205,7 +205,7 @@ def autosave(request: HtmxHttpRequest, iata: str) -> HttpResponse:
     port = get_port_or_404(request.user, iata, OPERATE)
     key = _draft_key(request.POST.get("draft_key"))
     existed = IncidentReport.objects.filter(draft_key=key, author_id=request.user.pk).exists()
-    form = IncidentForm(request.POST, port=port)
+    form = IncidentForm(request.POST, port=port, author=request.user)
     form.is_valid()
     context: dict[str, Any] = {"port": port, "form": form}
     try:

@@ -22,12 +22,13 @@ from django.views.decorators.http import require_POST
 from poe_ops.forms import ReturnForm
 from poe_ops.http import HtmxHttpRequest
 from poe_ops.refusals import Conflict
-from poe_ops.roles import OPERATE, SUPERVISE
-from poe_ops.scoping import has_port_perm, ports_for
+from poe_ops.roles import OPERATE
+from poe_ops.scoping import ports_for
 from poe_ops.services.audit import log_personal_data_access
 from poe_ops.views.documents import answer
 from reports.documents import request_incident_pdf
 from reports.forms import IncidentFilters, errors_text
+from reports.models import IncidentReport
 from reports.queries import incident_history
 from reports.queries import incidents as incident_queries
 from reports.services import attachments, incidents
@@ -38,6 +39,12 @@ PER_PAGE = 50
 
 
 # --- The list --------------------------------------------------------------------------------
+
+
+def _details_shown(report: IncidentReport) -> bool:
+    """What happened (and its photos) is shown unless it is a medical incident's details and
+    the user may not read those (``reports.queries.incidents``)."""
+    return not report.is_medical or bool(getattr(report, "shows_medical_details", False))
 
 
 @login_required
@@ -71,24 +78,27 @@ def incident_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     report = incident_queries.incident_for(request.user, pk)
     if request.method not in {"GET", "HEAD"}:
         return HttpResponseNotAllowed(["GET"])
-    if report.individuals.exists():
+    medical = report.is_medical and report.shows_medical_details  # type: ignore[attr-defined]
+    if medical:
+        log_personal_data_access(request.user, report, port=report.port, purpose="medical details")
+    elif report.individuals.exists():
         log_personal_data_access(request.user, report, port=report.port, purpose="incident report")
-    may_decide = (
-        report.awaits_decision
-        and report.author_id != request.user.pk
-        and has_port_perm(request.user, report.port, SUPERVISE)
-    )
+    may_decide = report.awaits_decision and incident_queries.may_decide(request.user, report)
     context = {
         "report": report,
         "port": report.port,
         "current_port": report.port,
         "people": list(report.individuals.select_related("case")),
-        "attachments": list(report.attachments.all()),
+        "attachments": list(report.attachments.all()) if _details_shown(report) else [],
         "history": incident_history.history_rows(report),
+        "details_hidden": not _details_shown(report),
+        "staff_concerned": list(report.staff_concerned.all()),
         "is_author": report.author_id == request.user.pk,
         "may_decide": may_decide,
         "return_form": ReturnForm(),
     }
+    if may_decide:
+        incidents.note_opened(request.user, report)
     return render(request, DETAIL, context)
 
 
@@ -131,9 +141,10 @@ def attachment(request: HtmxHttpRequest, pk: int, attachment_pk: int) -> HttpRes
     if request.method not in {"GET", "HEAD"}:
         return HttpResponseNotAllowed(["GET"])
     found = report.attachments.filter(pk=attachment_pk).first()
-    if found is None:
+    if found is None or not _details_shown(report):
         raise Http404("No such attachment.")
-    log_personal_data_access(request.user, report, port=report.port, purpose="incident attachment")
+    purpose = "medical details (attachment)" if report.is_medical else "incident attachment"
+    log_personal_data_access(request.user, report, port=report.port, purpose=purpose)
     response = FileResponse(
         found.file.open("rb"),
         as_attachment=not found.is_image,

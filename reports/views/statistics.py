@@ -16,7 +16,7 @@ from poe_ops.scoping import ports_for
 from reports.documents import may_have_report, request_statistics_pdf
 from reports.forms import StatisticsFilters
 from reports.queries import statistics_tables
-from reports.queries.incidents import visibility
+from reports.queries.incidents import counted
 from reports.queries.periods import CUSTOM, MONTH, Period
 from reports.queries.statistics import Statistics, build_statistics
 
@@ -41,7 +41,7 @@ def _read(request: HtmxHttpRequest) -> tuple[StatisticsFilters, Statistics | Non
             raise Http404("No such port.")
         return filters, None
     stats = build_statistics(
-        filters.chosen_ports(ports), filters.chosen_period(), incidents=visibility(request.user)
+        filters.chosen_ports(ports), filters.chosen_period(), incidents=counted(request.user)
     )
     return filters, stats
 

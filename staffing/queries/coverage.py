@@ -52,6 +52,7 @@ class Arrival:
     eta: dt.datetime
     weight: int
     language: str  # ISO 639 key, only when an interpreter is needed
+    flight_id: int = 0
     until: dt.datetime | None = None  # None: an arrival, until the CBP allowance has passed
     departing: bool = False
 
@@ -93,6 +94,8 @@ class UnspokenLanguage:
     name: str
     people: int
     flights: list[str]
+    # (flight id, code) of each flight bringing them: the page offers an interpreter for each.
+    on_flights: list[tuple[int, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -161,6 +164,7 @@ def projected_arrivals(port: Port, start: dt.datetime, end: dt.datetime) -> list
                     eta=flight.etd - walk if leaves else flight.eta,
                     weight=weight(port, person),
                     language=language_key(person["primary_language"]) if needs_interpreter else "",
+                    flight_id=flight.pk,
                     until=flight.etd if leaves else None,
                     departing=leaves,
                 )
@@ -280,6 +284,7 @@ def _unspoken(
             name=language_name(code) or code,
             people=len(people),
             flights=sorted({a.flight for a in people}),
+            on_flights=sorted({(a.flight_id, a.flight) for a in people}, key=lambda f: f[1]),
         )
         for code, people in sorted(missing.items(), key=lambda item: language_name(item[0]))
     ]

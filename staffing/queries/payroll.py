@@ -54,12 +54,44 @@ class NotApproved:
     timesheet: Timesheet | None
 
 
+# A month's timesheets are due on this day of the following month; officers are reminded of
+# the missing ones from REMIND_DAYS before it.
+DUE_DAY = 3
+REMIND_DAYS = 3
+
+
+def due_date(month: dt.date) -> dt.date:
+    """When the timesheets of ``month`` are due: the 3rd of the month after."""
+    following = (month.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return following.replace(day=DUE_DAY)
+
+
+def month_due_around(today: dt.date) -> dt.date | None:
+    """The month whose timesheets fall due within ``REMIND_DAYS`` from ``today`` (the due day
+    itself included), or ``None``."""
+    for months_back in (0, 1):
+        first = today.replace(day=1)
+        for _ in range(months_back):
+            first = (first - dt.timedelta(days=1)).replace(day=1)
+        due = due_date(first)
+        if 0 <= (due - today).days <= REMIND_DAYS:
+            return first
+    return None
+
+
 @dataclass
 class Payroll:
     port: Port
     month: dt.date
     rows: list[PayrollRow]
     not_approved: list[NotApproved]
+
+    @property
+    def due(self) -> dt.date:
+        return due_date(self.month)
+
+    def days_left(self, today: dt.date) -> int:
+        return (self.due - today).days
 
 
 def _leave_days(port: Port, month: dt.date) -> dict[int, int]:

@@ -13,11 +13,12 @@ from django.urls import reverse
 
 from poe_ops.models import Port, ReviewStatus
 from poe_ops.refusals import Conflict
-from poe_ops.roles import OPERATE
-from poe_ops.scoping import require_port_perm
+from poe_ops.roles import COORDINATE, OPERATE
+from poe_ops.scoping import has_port_perm, require_port_perm
 from poe_ops.services import review
 from poe_ops.services.audit import changed_fields, log_action, snapshot
 from staffing.models import LeaveRequest
+from staffing.services import rosters
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -110,15 +111,37 @@ def resubmit_leave(
 
 
 def decide_leave(
-    actor: User, leave: LeaveRequest, approve: bool, comment: str = ""
+    actor: User,
+    leave: LeaveRequest,
+    approve: bool,
+    comment: str = "",
+    *,
+    release_shifts: bool = False,
 ) -> LeaveRequest:
-    """Approve or return (with a comment); the author is told. One decision wins."""
+    """Approve or return (with a comment); the author is told. One decision wins.
+
+    With ``release_shifts``, an approval also takes the author off the shifts rostered in the
+    leave (``rosters.release_shift``, each audited), in the same transaction: both or neither.
+    The released shifts are on ``leave.released_shifts`` (as words) for the page to say."""
     with transaction.atomic():
         review.decide(actor, leave, approve=approve, comment=comment)
+        released: list[str] = []
+        if approve and release_shifts:
+            for shift in rosters.shifts_during_leave(leave, lock=True):
+                # A shift at a port whose roster the decider does not keep stays for its own
+                # officers, who see the approved leave on their roster.
+                if has_port_perm(actor, shift.port, COORDINATE):
+                    rosters.release_shift(
+                        actor, shift, reason=f"approved leave {leave}", leave=leave
+                    )
+                    released.append(str(shift))
+        leave.released_shifts = released  # type: ignore[attr-defined]
+        details = [["Shifts released", "; ".join(released)]] if released else None
         review.tell_author(
             leave,
             actor,
             what=f"{leave.get_kind_display().lower()} ({leave})",
             path=reverse("staffing:leave_detail", args=[leave.pk]),
+            details=details,
         )
     return leave

@@ -260,18 +260,63 @@ def delete_shift(actor: User, shift: Shift) -> None:
         shift.delete()
 
 
-def shifts_during_leave(leave: LeaveRequest) -> list[Shift]:
-    """The author's shifts (at any port) on the days of ``leave``, port-local to the leave's
-    port: what the roster must change if the leave is approved."""
+def _leave_span(leave: LeaveRequest) -> tuple[dt.datetime, dt.datetime]:
     start = dt.datetime.combine(leave.first_day, dt.time.min, tzinfo=leave.port.zone)
     end = dt.datetime.combine(
         leave.last_day + dt.timedelta(days=1), dt.time.min, tzinfo=leave.port.zone
     )
-    return list(
-        Shift.objects.filter(staff_id=leave.author_id, start__lt=end, end__gt=start)
+    return start, end
+
+
+def shifts_during_leave(leave: LeaveRequest, *, lock: bool = False) -> list[Shift]:
+    """The author's shifts (at any port) on the days of ``leave``, port-local to the leave's
+    port: what the roster must change if the leave is approved."""
+    start, end = _leave_span(leave)
+    shifts = Shift.objects.filter(staff_id=leave.author_id, start__lt=end, end__gt=start)
+    if lock:
+        shifts = shifts.select_for_update(of=("self",))
+    return list(shifts.select_related("port", "staff").order_by("start"))
+
+
+def shifts_during_leaves(leaves: list[LeaveRequest]) -> dict[int, list[Shift]]:
+    """``shifts_during_leave`` for many requests in one query (the inbox's leave rows)."""
+    spans = {leave.pk: (leave.author_id, *_leave_span(leave)) for leave in leaves}
+    if not spans:
+        return {}
+    first = min(start for _a, start, _e in spans.values())
+    last = max(end for _a, _s, end in spans.values())
+    candidates = list(
+        Shift.objects.filter(
+            staff_id__in={author for author, _s, _e in spans.values()},
+            start__lt=last,
+            end__gt=first,
+        )
         .select_related("port")
         .order_by("start")
     )
+    return {
+        pk: [s for s in candidates if s.staff_id == author and s.start < end and s.end > start]
+        for pk, (author, start, end) in spans.items()
+    }
+
+
+def release_shift(
+    actor: User, shift: Shift, *, reason: str, leave: LeaveRequest | None = None
+) -> None:
+    """Take a shift off the roster because its person will not work it (approved leave):
+    recorded as ``poe.shift.released`` with the reason, the roster and coverage show the gap.
+    Refused for someone who may not keep the shift's port's roster."""
+    require_port_perm(actor, shift.port, COORDINATE)
+    with transaction.atomic():
+        log_action(
+            actor,
+            "poe.shift.released",
+            shift,
+            port=shift.port,
+            changes=changed_fields(snapshot(shift, SHIFT_FIELDS), {}),
+            data={"reason": reason, "leave": leave.pk if leave else None},
+        )
+        shift.delete()
 
 
 def staff_of(port: Port) -> list[Person]:

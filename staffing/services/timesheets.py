@@ -23,7 +23,7 @@ from django.urls import reverse
 
 from poe_ops.models import Port
 from poe_ops.refusals import Conflict
-from poe_ops.roles import OPERATE, SUPERVISE
+from poe_ops.roles import APPROVE, OPERATE
 from poe_ops.scoping import has_port_perm, require_port_perm
 from poe_ops.services import review
 from poe_ops.services.audit import log_action
@@ -131,8 +131,8 @@ def open_timesheet(actor: User, port: Port, month: dt.date) -> Timesheet:
 
 
 def may_see(user: User, timesheet: Timesheet) -> bool:
-    """Its author, and the officers of its port."""
-    return user.pk == timesheet.author_id or has_port_perm(user, timesheet.port, SUPERVISE)
+    """Its author, the officers of its port and, while a delegation runs, the acting officer."""
+    return user.pk == timesheet.author_id or has_port_perm(user, timesheet.port, APPROVE)
 
 
 def _decimal(raw: str, label: str, day: dt.date) -> Decimal:

@@ -11,10 +11,11 @@ from django.shortcuts import render
 
 from poe_ops.http import HtmxHttpRequest
 from poe_ops.queries.approvals import awaiting
-from poe_ops.roles import OPERATE, SUPERVISE, VIEW
+from poe_ops.roles import MANAGE, OPERATE, SUPERVISE, VIEW
 from poe_ops.scoping import has_port_perm, ports_for
 from staffing.models import LeaveRequest, Shift, Timesheet
 from staffing.queries.credentials import expiring
+from staffing.queries.payroll import month_due_around
 
 
 @login_required
@@ -22,11 +23,13 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     user = request.user
     ports = list(ports_for(user, VIEW))
     supervised = [p for p in ports if has_port_perm(user, p, SUPERVISE)]
+    managed = [p for p in ports if has_port_perm(user, p, MANAGE)]
     operated = [p for p in ports if has_port_perm(user, p, OPERATE)]
     today = dt.date.today()
     context: dict[str, object] = {
         "ports": ports,
         "supervised": supervised,
+        "managed": managed,
         "operated": operated,
         "expiring": expiring(supervised, today) if supervised else [],
         "awaiting": [
@@ -37,6 +40,8 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         if supervised
         else [],
         "this_month": today.replace(day=1),
+        # Until the month's timesheets are due, payroll opens on the month they are due for.
+        "payroll_month": month_due_around(today) or today.replace(day=1),
         "today": today,
     }
     if operated:

@@ -12,13 +12,13 @@ from django.views.decorators.http import require_POST
 from poe_ops.http import HtmxHttpRequest
 from poe_ops.models import ReviewStatus
 from poe_ops.refusals import Conflict
-from poe_ops.roles import OPERATE, SUPERVISE
+from poe_ops.roles import APPROVE, OPERATE
 from poe_ops.scoping import get_port_or_404, get_scoped_or_404, has_port_perm
 from poe_ops.services import review
-from staffing.forms import DecisionForm, LeaveForm
+from staffing.forms import DecisionForm, LeaveForm, ReleaseShiftsForm
 from staffing.models import LeaveRequest
 from staffing.services import leave as leave_services
-from staffing.services.rosters import shifts_during_leave
+from staffing.services.rosters import shifts_during_leave, shifts_during_leaves
 from staffing.views.decisions import decide_from_page, may_decide
 
 LEAVE = "staffing/leave.html"
@@ -52,9 +52,7 @@ def _leave_for(request: HtmxHttpRequest, pk: int) -> LeaveRequest:
     leave = get_scoped_or_404(
         LeaveRequest.objects.select_related("port", "author", "decided_by"), request.user, pk=pk
     )
-    if request.user.pk != leave.author_id and not has_port_perm(
-        request.user, leave.port, SUPERVISE
-    ):
+    if request.user.pk != leave.author_id and not has_port_perm(request.user, leave.port, APPROVE):
         raise Http404("No leave request matches.")
     return leave
 
@@ -78,6 +76,8 @@ def leave_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         leave.refresh_from_db()
     elif request.method == "POST":
         return HttpResponseNotAllowed(["GET"])
+    clashing = shifts_during_leave(leave) if leave.status != ReviewStatus.RETURNED else []
+    may_decide_it = may_decide(request, leave)
     return render(
         request,
         LEAVE,
@@ -87,18 +87,32 @@ def leave_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             "current_port": leave.port,
             "form": form,
             "history": review.history(leave),
-            "may_decide": may_decide(request, leave),
-            "decision_form": DecisionForm(),
-            "clashing_shifts": shifts_during_leave(leave)
-            if leave.status != ReviewStatus.RETURNED
-            else [],
+            "may_decide": may_decide_it,
+            "decision_form": DecisionForm(shifts=len(clashing) if may_decide_it else 0),
+            "clashing_shifts": clashing,
         },
     )
+
+
+def prepare_inbox_rows(leaves: list[LeaveRequest]) -> None:
+    """The inbox's leave rows: the shifts each request overlaps (one query for all) and, when
+    there are some, the choice to release them on approval (``ApprovalSource.prepare``)."""
+    found = shifts_during_leaves(leaves)
+    for leave in leaves:
+        shifts = found.get(leave.pk, [])
+        leave.overlapping_shifts = shifts  # type: ignore[attr-defined]
+        leave.release_form = (  # type: ignore[attr-defined]
+            ReleaseShiftsForm(shifts=len(shifts), auto_id=f"%s-leave-{leave.pk}")
+            if shifts
+            else None
+        )
 
 
 @require_POST
 @login_required
 def decide_leave(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     leave = _leave_for(request, pk)
-    decide_from_page(request, leave, leave_services.decide_leave)
+    decide_from_page(
+        request, leave, leave_services.decide_leave, shifts=len(shifts_during_leave(leave))
+    )
     return redirect("staffing:leave_detail", pk=leave.pk)

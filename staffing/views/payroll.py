@@ -30,11 +30,15 @@ def payroll(request: HtmxHttpRequest, iata: str, month: str) -> HttpResponse:
     data = _payroll_month(request, iata, month)
     previous = (data.month - dt.timedelta(days=1)).replace(day=1)
     following = (data.month + dt.timedelta(days=32)).replace(day=1)
+    today = data.port.local_today()
     return render(
         request,
         "staffing/payroll.html",
         {
             "payroll": data,
+            "today": today,
+            "days_left": data.days_left(today),
+            "remind_days": payroll_services.REMIND_DAYS,
             "port": data.port,
             "current_port": data.port,
             "previous": previous,

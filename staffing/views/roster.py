@@ -17,7 +17,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from poe_ops.http import HtmxHttpRequest
 from poe_ops.models import Port
-from poe_ops.roles import COORDINATE, SUPERVISE
+from poe_ops.roles import COORDINATE, MANAGE, OPERATE, SUPERVISE
 from poe_ops.scoping import get_port_or_404, get_scoped_or_404, has_port_perm
 from staffing.forms import ShiftForm, iso_week, parse_week
 from staffing.models import Shift
@@ -35,20 +35,42 @@ def _roster_url(port_iata: str, monday: dt.date) -> str:
     return f"{reverse('staffing:roster', args=[port_iata])}?week={iso_week(monday)}"
 
 
+# From Friday on, the week being rostered is the next one: most of this one has passed.
+NEXT_WEEK_FROM = 4  # Friday
+
+
+def default_week(today: dt.date) -> dt.date:
+    """The Monday of the week the roster opens on: this week until Thursday, the next week
+    from Friday on."""
+    monday = today - dt.timedelta(days=today.weekday())
+    return monday + dt.timedelta(days=7) if today.weekday() >= NEXT_WEEK_FROM else monday
+
+
+def _remembered(request: HtmxHttpRequest, port: Port) -> str:
+    return f"roster_week:{port.iata}"
+
+
 @login_required
 def roster(request: HtmxHttpRequest, iata: str) -> HttpResponse:
+    """The week asked for (``?week=2026-W48``, then remembered for this port); without one, the
+    last week viewed unless it is past, else this week — the next from Friday on."""
     port = get_port_or_404(request.user, iata)
+    today = port.local_today()
+    this_week = today - dt.timedelta(days=today.weekday())
     raw = request.GET.get("week", "")
     monday = parse_week(raw) if raw else None
     week_error = ""
     if raw and monday is None:
-        week_error = (
-            f"“{raw}” is not a week in the form YYYY-Www (e.g. 2026-W48); showing this week."
-        )
-    if monday is None:
-        today = port.local_today()
-        monday = today - dt.timedelta(days=today.weekday())
-    week = roster_week(port, monday, port.local_today())
+        week_error = f"“{raw}” is not a week in the form YYYY-Www (e.g. 2026-W48)."
+    if monday is not None:
+        if request.session.get(_remembered(request, port)) != iso_week(monday):
+            request.session[_remembered(request, port)] = iso_week(monday)  # a write only then
+    else:
+        last = parse_week(request.session.get(_remembered(request, port), ""))
+        monday = last if last is not None and last >= this_week else default_week(today)
+    if week_error:
+        week_error += f" Showing week {iso_week(monday)}."
+    week = roster_week(port, monday, today)
     with timezone.override(port.zone):
         return _render_roster(request, port, week, monday, week_error)
 
@@ -68,6 +90,7 @@ def _render_roster(
             "next_week": iso_week(monday + dt.timedelta(days=7)),
             "week_error": week_error,
             "may_edit": has_port_perm(request.user, port, COORDINATE),
+            "may_manage": has_port_perm(request.user, port, MANAGE),
             "today": port.local_today(),
         },
     )
@@ -251,5 +274,6 @@ def _render_coverage(
             "week_label": iso_week(monday),
             "previous_day": day - dt.timedelta(days=1),
             "next_day": day + dt.timedelta(days=1),
+            "may_operate": has_port_perm(request.user, port, OPERATE),
         },
     )

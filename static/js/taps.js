@@ -8,7 +8,8 @@
 // twice (an answer lost on the way back) changes nothing.
 //
 // Also here: the sign-in dialog that opens over the page when its session has ended (for taps
-// and for any htmx request), a fresh CSRF token after a long idle, the banner saying how many
+// and for any htmx request) — or, for an account with a second factor whose session still needs
+// it, asks for the authenticator app's code (X-POE-Second-Factor) —, a fresh CSRF token after a long idle, the banner saying how many
 // taps wait, the service worker that keeps the flight and day pages for offline reading
 // (static/js/sw.js), and forgetting those pages at sign-out.
 // A file, not an inline script: the Content-Security-Policy allows scripts from 'self' only.
@@ -19,6 +20,9 @@
   var userId = body.getAttribute("data-user") || "";
   var PAGES_CACHE = "poe-pages-v1";
   var RETRY_SECONDS = [2, 5, 10, 20, 30];
+  // What the sign-in dialog asks for: "password", "code" (the second factor, after the password
+  // or when only it has lapsed) or "setup" (no authenticator app yet: the sign-in page does it).
+  var signInStep = "password";
 
   // ---- the queue, in IndexedDB (in memory if the browser refuses it) ---------------------------
   var memory = { next: 1, taps: {} };
@@ -317,7 +321,8 @@
     release(tap.target);
     if (status === 401 || (response.redirected && /\/accounts\/login\//.test(response.url))) {
       sendingId = null;
-      return response.text().then(function (text) { signOutSeen(text); });
+      var needs = response.headers.get("X-POE-Second-Factor") || "";
+      return response.text().then(function (text) { signOutSeen(text, needs); });
     }
     if (status === 403 && response.headers.get("X-POE-CSRF-Failed") && (tap.renewed || 0) < 2) {
       // The page's token had expired (a long idle, a sign-in in another tab): a fresh one, and
@@ -325,7 +330,7 @@
       sendingId = null;
       tap.renewed = (tap.renewed || 0) + 1;
       return renewToken().then(function (state) {
-        if (state && state.authenticated) { pump(); } else { signOutSeen(""); }
+        if (state && state.authenticated) { pump(); } else { signOutSeen("", state && state.second_factor); }
       });
     }
     if (status >= 500 || status === 0) {
@@ -373,12 +378,38 @@
             function () { return null; });
   }
 
-  function signOutSeen(message) {
+  function signOutSeen(message, needs) {
     signedOut = true;
+    signInStep = needs || "password";
     queue.forEach(function (t) { release(t.target); });
     decorate();
     banner();
     openSignIn(message);
+  }
+
+  // Show the dialog's step: the password (with the username), the code, or the way to set up
+  // the app; the field to type in next is returned.
+  function showStep(step) {
+    signInStep = step;
+    var passwordStep = document.getElementById("signin-password-step");
+    var codeStep = document.getElementById("signin-code-step");
+    var link = document.getElementById("signin-page-link");
+    var submit = document.querySelector("#signin-form button[type=submit]");
+    if (!passwordStep || !codeStep) { return null; }
+    passwordStep.hidden = step !== "password";
+    codeStep.hidden = step !== "code";
+    if (submit) { submit.hidden = step === "setup"; }
+    if (link) {
+      if (!link.hasAttribute("data-signin-href")) { link.setAttribute("data-signin-href", link.getAttribute("href")); }
+      link.setAttribute("href", link.getAttribute(step === "setup" ? "data-setup-href" : "data-signin-href"));
+      link.textContent = step === "setup" ? "Set up the app" : "Sign-in page";
+    }
+    var code = codeStep.querySelector("input");
+    if (step === "code") { code.value = ""; return code; }
+    if (step === "setup") { return link; }
+    var password = passwordStep.querySelector("input[type=password]");
+    var username = passwordStep.querySelector("input[name$=username]");
+    return (username && !username.value) ? username : password || username;
   }
 
   function waitingCount() {
@@ -406,9 +437,8 @@
     if (!dialog.open) {
       if (dialog.showModal) { dialog.showModal(); } else { dialog.setAttribute("open", ""); }
     }
-    var password = dialog.querySelector("input[type=password]");
-    var username = dialog.querySelector("input[name$=username]");
-    ((username && !username.value) ? username : password || username).focus();
+    var next = showStep(signInStep);
+    if (next) { next.focus(); }
   }
 
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
@@ -439,8 +469,8 @@
     }).then(function (answer) {
       button.disabled = false;
       var state = answer.state;
+      if (state && state.csrf_token) { setCsrfToken(state.csrf_token); }
       if (state && state.authenticated) {
-        setCsrfToken(state.csrf_token);
         form.querySelector("input[type=password]").value = "";
         errors.hidden = true;
         if (String(state.user) !== userId) {
@@ -457,6 +487,25 @@
         pump();
         return;
       }
+      if (state && (state.second_factor === "code" || state.second_factor === "setup")) {
+        // The password was right (or only the code had lapsed): now the code, on this dialog.
+        form.querySelector("input[type=password]").value = "";
+        var why = document.getElementById("signin-why");
+        if (why) {
+          why.textContent = state.second_factor === "code"
+            ? "Type the code your authenticator app shows for POE Ops, or a recovery code."
+            : "Your account needs an authenticator app first: set it up, then sign in again here.";
+        }
+        var field = showStep(state.second_factor);
+        if (!(state.errors && state.errors.length)) {
+          errors.hidden = true;
+          if (field) { field.focus(); }
+          return;
+        }
+      } else if (state && !state.authenticated && signInStep !== "password") {
+        // The session ended before the code was typed: the password again.
+        showStep("password");
+      }
       var words = state && state.errors && state.errors.length ? state.errors :
         answer.status === 429 || answer.status === 403
           ? ["Too many failed sign-ins: this account is locked on this tablet for a while. Ask your officer."]
@@ -468,6 +517,7 @@
         errors.appendChild(p);
       });
       errors.hidden = false;
+      if (signInStep === "code") { document.querySelector("#signin-code-step input").focus(); }
     }, function () {
       button.disabled = false;
       errors.textContent = "No network: sign in again when it is back. Your taps stay on this tablet.";
@@ -494,10 +544,10 @@
     var xhr = event.detail.xhr;
     if (!xhr) { return; }
     if (xhr.status === 401 && xhr.getResponseHeader("X-POE-Signed-Out")) {
-      signOutSeen(xhr.responseText);
+      signOutSeen(xhr.responseText, xhr.getResponseHeader("X-POE-Second-Factor"));
     } else if (xhr.status === 403 && xhr.getResponseHeader("X-POE-CSRF-Failed")) {
       renewToken().then(function (state) {
-        if (!state || !state.authenticated) { signOutSeen(""); return; }
+        if (!state || !state.authenticated) { signOutSeen("", state && state.second_factor); return; }
         var announcer = document.getElementById("announcer");
         if (announcer && !/refresh/.test(event.detail.requestConfig && event.detail.requestConfig.triggeringEvent ? event.detail.requestConfig.triggeringEvent.type : "")) {
           announcer.textContent = "";

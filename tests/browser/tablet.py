@@ -7,19 +7,49 @@ from pathlib import Path
 from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from poe_ops.services.second_factor import requires_second_factor
 from tests.factories import PASSWORD
+from tests.second_factor import app_of, fresh_code
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TABLET_SIZES = [(1024, 768), (768, 1024)]
 
 
 def sign_in(page: Any, live_server: Any, username: str) -> None:
+    """Sign in with the password and, for the roles that need it, the code of the person's
+    authenticator app (computed from its secret, as the app on their phone would)."""
+    person = get_user_model().objects.get(username=username)
+    device = app_of(person) if requires_second_factor(person) else None
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
+    if device is not None:
+        page.wait_for_url("**/accounts/second-factor/**")
+        page.fill("input[name=code]", fresh_code(device))
+        page.click("form[action$='/second-factor/'] button[type=submit]")
+        page.wait_for_load_state()
+
+
+def sign_in_from_dialog(page: Any, device: Any = None, password: str = PASSWORD) -> None:
+    """Sign in again from the dialog that opened over the page (static/js/taps.js): the
+    password when it asks for it and then, for an account with an authenticator app
+    (``device``), the code it asks for next; the dialog closes."""
+    dialog = page.locator("#signin-dialog")
+    expect(dialog).to_be_visible()
+    if dialog.get_by_label("Password").is_visible():
+        dialog.get_by_label("Password").fill(password)
+        dialog.get_by_role("button", name="Sign in").click()
+    if device is not None:
+        code = dialog.get_by_label("Code", exact=True)
+        expect(code).to_be_visible()
+        expect(dialog.get_by_label("Password")).to_be_hidden()
+        code.fill(fresh_code(device))
+        dialog.get_by_role("button", name="Sign in").click()
+    expect(dialog).to_be_hidden()
 
 
 def small_targets(page: Any) -> list[str]:

@@ -100,11 +100,14 @@ def test_an_associate_files_from_the_flight_and_the_officer_approves_in_place(
     officer.goto(f"{live_server.url}/approvals/")
     assert officer.inner_text(".nav-count") == "3" or "3" in officer.inner_text(".topbar")
     row = f"#approval-incident-{report.pk}"
+    low = f"#approval-incident-{waiting[1].pk}"
     officer.fill(f"#comment-incident-{waiting[0].pk}", "Say which gate.")
     officer.screenshot(path=str(ARTIFACTS / f"approvals-{width}x{height}.png"), full_page=True)
-    officer.click(f"{row} button:has-text('Approve')")
-    officer.wait_for_selector(f"{row}.is-decided")
-    assert "Approved by you" in officer.inner_text(row)
+    # The critical report is not approvable from the list: it is opened and read first.
+    assert officer.locator(f"{row} button:has-text('Approve')").count() == 0
+    officer.click(f"{low} button:has-text('Approve')")
+    officer.wait_for_selector(f"{low}.is-decided")
+    assert "Approved by you" in officer.inner_text(low)
     # Still on the inbox, the other rows untouched (a typed comment kept).
     assert officer.url == f"{live_server.url}/approvals/"
     assert officer.input_value(f"#comment-incident-{waiting[0].pk}") == "Say which gate."
@@ -114,6 +117,11 @@ def test_an_associate_files_from_the_flight_and_the_officer_approves_in_place(
         path=str(ARTIFACTS / f"approvals-decided-{width}x{height}.png"), full_page=True
     )
     assert officer.evaluate("document.documentElement.scrollWidth") <= width
+    officer.click(f"{row} a:has-text('Open to decide')")
+    officer.wait_for_url(f"{live_server.url}/incidents/{report.pk}/")
+    officer.click(".decide-panel button:has-text('Approve')")
+    officer.wait_for_load_state()
+    assert "approved" in officer.inner_text(".messages").lower()
     report.refresh_from_db()
     assert report.status == "approved"
     officer.goto(f"{live_server.url}/incidents/?port=ATL&category=medical")

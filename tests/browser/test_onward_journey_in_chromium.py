@@ -15,7 +15,7 @@ from arrivals.models import Flight
 from cases.models import Individual
 from poe_ops.models import Notification
 from tests.browser.tablet import shoot, sign_in
-from tests.factories import FlightFactory, VendorFactory
+from tests.factories import FlightFactory, VendorFactory, VendorRateFactory
 from tests.scenarios import family_on_flight, onward
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,7 +40,8 @@ def journey(atl):
         person.given_names = name
         person.save()
     leg = onward(case, now + dt.timedelta(hours=3), number="1234", destination="BOI")
-    VendorFactory.create(port=atl, kind="hotel", name="Airport Gateway Inn")
+    gateway = VendorFactory.create(port=atl, kind="hotel", name="Airport Gateway Inn")
+    VendorRateFactory.create(vendor=gateway)  # the group's rooms cost the contracted rate
     return inbound, case, people, leg
 
 

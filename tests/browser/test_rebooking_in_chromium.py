@@ -62,13 +62,17 @@ def test_an_associate_rebooks_a_family_with_hotel_and_transport_on_a_tablet(
     page.get_by_label("Flight number").fill("1234")
     page.get_by_label("Departs (local time)").fill("08:30")
     page.get_by_label("Book a hotel for the night").check()
-    page.get_by_label("Hotel", exact=True).select_option(label="Airport Gateway Inn")
+    page.get_by_label("Hotel", exact=True).select_option(
+        label="Airport Gateway Inn (no contracted rate today)"
+    )
     page.get_by_label("Crib").check()
     page.fill("input[name=hotel-cost]", "129.00")
     page.select_option(f"select[name=hotel-meal_{people[0].pk}]", "halal")
     page.fill(f"input[name=hotel-allergies_{people[2].pk}]", "Peanuts")
     page.get_by_label("Book ground transport").check()
-    page.get_by_label("Company").select_option(label="Peach State Shuttles")
+    page.get_by_label("Company").select_option(
+        label="Peach State Shuttles (no contracted rate today)"
+    )
     page.get_by_label("Pickup time").fill("22:30")
     page.fill("input[name=ride-cost]", "85.00")
     shoot(page, "rebook-form")

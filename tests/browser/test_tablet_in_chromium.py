@@ -11,7 +11,7 @@ import time
 
 import pytest
 from django.contrib.sessions.models import Session
-from playwright.sync_api import expect
+from playwright.sync_api import APIResponse, Route, expect
 
 from arrivals.models import StepEvent
 from arrivals.services import checkin
@@ -378,9 +378,9 @@ def test_a_refresh_that_left_before_a_form_was_saved_does_not_put_back_the_old_b
     block = page.locator(f"#case-{case_id}")
     expect(block.locator(".person-row.step-cbp_cleared")).to_have_count(3)
 
-    held = []
+    held: list[tuple[Route, APIResponse]] = []
 
-    def hold_the_first_refresh(route):
+    def hold_the_first_refresh(route: Route) -> None:
         if route.request.headers.get("x-poe-live") and not held:
             held.append((route, route.fetch()))  # drawn now, before the bags
         else:

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('poe_ops', '0012_notification_outside_addressee'),
-        ('reports', '0005_document_moved_to_poe_ops'),
+        ('reports', '0007_incident_acting_for'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
