@@ -269,7 +269,7 @@ def _drafts(ports: Sequence[Port], day: dt.date) -> dict[int, list[OpenItem]]:
         .select_related("author")
         .order_by("created_at")
     ):
-        if report.category in SENSITIVE_CATEGORIES or report.names_staff:  # type: ignore[attr-defined]
+        if report.category in SENSITIVE_CATEGORIES or report.names_staff:
             restricted[report.port_id] += 1
             continue
         local = _local_day(by_id[report.port_id], report.created_at, day)
