@@ -10,8 +10,10 @@ as the superuser (every port), each best of ``REPEATS`` p50:
 - ``build_statistics`` of a month, a quarter and a year at all seven ports (the page's and the
   monthly report's queries);
 - the monthly report's figures of one office (NY, three ports);
-- the ``/statistics/`` page of a month and a quarter through the Django test client, against
-  the floor (a one-row update through the same client, ``bench/urls.py``).
+- the ``/statistics/`` page of a month, a quarter and a year through the Django test client,
+  against the floor (a one-row update through the same client, ``bench/urls.py``);
+- for comparison (no target), a quarter and a year counted row by row in Python
+  (``counting=PYTHON``: the demo's SQLite path, and how every database counted before).
 
 Target: every one p50 ≤ 1 s.
 """
@@ -352,10 +354,10 @@ def populate() -> dict[str, int]:
     }
 
 
-def _p50(call: Callable[[], Any]) -> float:
+def _p50(call: Callable[[], Any], repeats: int = REPEATS) -> float:
     call()  # warm up
     times = []
-    for _ in range(REPEATS):
+    for _ in range(repeats):
         started = time.perf_counter()
         call()
         times.append(time.perf_counter() - started)
@@ -397,7 +399,7 @@ def run() -> int:
 
     from poe_ops.models import Port
     from reports.queries.periods import CUSTOM, MONTH, QUARTER, period_of
-    from reports.queries.statistics import build_statistics
+    from reports.queries.statistics import PYTHON, build_statistics
 
     started = time.perf_counter()
     sizes = populate()
@@ -457,6 +459,18 @@ def run() -> int:
     measure(
         "stats_year", "statistics of a year, 7 ports, p50", lambda: build_statistics(ports, year)
     )
+    # The same figures counted row by row in Python (the demo's SQLite path, and how every
+    # database counted before issue 18's point 5): the "before", under the same load.
+    for key, what, period in (
+        ("stats_quarter_python", "statistics of a quarter, counted in Python, p50", quarter),
+        ("stats_year_python", "statistics of a year, counted in Python, p50", year),
+    ):
+
+        def in_python(period: Any = period) -> Any:
+            return build_statistics(ports, period, counting=PYTHON)
+
+        p50 = _p50(in_python, 3)
+        _row(key, what, round(p50, 3), "s", "", None, ratio=f"{p50 / floor:,.0f}× floor")
     measure(
         "stats_office",
         "monthly report's figures, NY office (3 ports), p50",
@@ -472,6 +486,11 @@ def run() -> int:
             "stats_page_quarter",
             "/statistics/ page, a quarter, 7 ports, p50",
             "period=quarter&start=2026-07-01",
+        ),
+        (
+            "stats_page_year",
+            "/statistics/ page, a year (custom, 366 days at most), 7 ports, p50",
+            "period=custom&start=2025-11-01&end=2026-10-31",
         ),
     ):
 

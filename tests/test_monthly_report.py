@@ -108,3 +108,16 @@ def test_focal_points_are_not_hq_for_the_report(
         assert client.post(reverse("reports:statistics_report") + query).status_code == 404
         assert client.get(reverse("document", args=[document.pk])).status_code == 404
     assert Document.objects.filter(kind=STATISTICS_REPORT).count() == 1
+
+
+def test_beat_asks_for_the_task_that_exists_on_the_first_of_each_month(settings):
+    from celery.schedules import crontab
+
+    from poe_ops.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["reports.make_monthly_reports"]
+    # The name beat sends is a task the worker knows (a typo would be a month without a report).
+    assert entry["task"] == monthly_reports.name
+    assert entry["task"] in app.tasks
+    # 12:00 UTC on the 1st: the month has ended at every port, Los Angeles included.
+    assert entry["schedule"] == crontab(day_of_month=1, hour=12, minute=0)
