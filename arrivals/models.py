@@ -211,7 +211,27 @@ class StepEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["individual", "at"])]
+        indexes = [
+            models.Index(fields=["individual", "at"]),
+            # The statistics of a period (reports.queries.statistics) read the hand-overs,
+            # departures, misconnections and hospital cases that stand from this index alone:
+            # a year is ~5 % of the events.
+            models.Index(
+                fields=["at"],
+                include=["individual", "to_step", "id"],
+                condition=models.Q(
+                    to_step__in=[
+                        ArrivalStep.HANDED_OVER,
+                        ArrivalStep.DEPARTED,
+                        ArrivalStep.NEEDS_REBOOKING,
+                        ArrivalStep.HOSPITAL,
+                    ],
+                    accepted=True,
+                    undoes__isnull=True,
+                ),
+                name="stepevent_outcomes_at",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.individual}: {self.from_step} → {self.to_step}"

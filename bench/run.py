@@ -32,9 +32,13 @@ BENCHES = [
     "bench_pdf.py",
     "bench_replay.py",
     "bench_handover.py",
+    "bench_statistics.py",
 ]
 # Benchmarks whose table is a section of its own (the others share SECTION).
-SECTIONS = {"bench_replay.py": "## Taps replayed after an outage (issue 13)"}
+SECTIONS = {
+    "bench_replay.py": "## Taps replayed after an outage (issue 13)",
+    "bench_statistics.py": "## Statistics over three years of national history (issue 18)",
+}
 
 
 def _machine() -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.http import HttpRequest
@@ -20,29 +21,37 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
 
+    @functools.cache
     def nav_ports() -> list[Any]:
         return list(ports_for(user))
 
+    @functools.cache
     def is_hq() -> bool:
         return user.is_superuser or bool(hq_offices(user))
 
+    @functools.cache
     def may_import() -> bool:
         return ports_for(user, COORDINATE).exists()
 
+    @functools.cache
     def unread_notifications() -> int:
         return unread_count(user)
 
+    @functools.cache
     def decides() -> bool:
         return decides_anything(user)
 
+    @functools.cache
     def awaiting_approval() -> int:
         return awaiting_count(user)
 
+    @functools.cache
     def second_factor_pending() -> bool:
         # The code pages show no navigation: every link would lead back to them.
         return not second_factor.is_verified(request) and second_factor.requires_second_factor(user)
 
-    # Callables: evaluated only when a template uses them (the login page does not).
+    # Callables: evaluated only when a template uses them (the login page does not), and once
+    # however often it does.
     return {
         "nav_ports": nav_ports,
         "nav_is_hq": is_hq,

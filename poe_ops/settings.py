@@ -214,6 +214,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "staffing.remind_missing_timesheets",
         "schedule": crontab(hour=11, minute=5),
     },
+    # Each office's statistics of the month just ended, on the 1st (12:00 UTC: the month has
+    # ended at every port, Los Angeles included).
+    "reports.make_monthly_reports": {
+        "task": "reports.make_monthly_reports",
+        "schedule": crontab(day_of_month=1, hour=12, minute=0),
+    },
 }
 
 # --- Retention (docs/retention.md): how many days each kind of record is kept ------------------

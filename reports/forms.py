@@ -15,10 +15,12 @@ from django.utils.html import format_html
 
 from arrivals.models import Flight
 from cases.models import Case, Individual
+from poe_ops.forms import KeyedForm
 from poe_ops.localtime import LocalTimeError, to_utc
 from poe_ops.models import Port, ReviewStatus
 from poe_ops.text import display_name
 from reports.models import IncidentCategory, IncidentReport, IncidentSeverity
+from reports.queries import periods
 from reports.services import attachments
 from reports.services.incidents import staff_of
 
@@ -312,3 +314,92 @@ def errors_text(error: ValidationError) -> list[str]:
     if hasattr(error, "error_dict"):
         return [m for messages_ in error.message_dict.values() for m in messages_]
     return list(error.messages)
+
+
+class StatisticsFilters(forms.Form):
+    """The filters of ``/statistics/``, all in the URL: a period (any day in it; a custom one
+    from ``start`` to ``end``) and, optionally, one of the reader's ports."""
+
+    period = forms.ChoiceField(
+        choices=[
+            (periods.WEEK, "Week"),
+            (periods.MONTH, "Month"),
+            (periods.QUARTER, "Quarter"),
+            (periods.CUSTOM, "From … to …"),
+        ],
+        required=False,
+    )
+    start = forms.DateField(
+        required=False,
+        label="Day in the period",
+        help_text="Any day of the week, month or quarter; the first day of your own.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    end = forms.DateField(
+        required=False,
+        label="To (your own period)",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    port = PortChoice(queryset=Port.objects.none(), required=False, to_field_name="iata")
+
+    def __init__(self, *args: Any, ports: QuerySet[Port], today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["port"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = ports
+        field.empty_label = "All my ports"
+        field.error_messages["invalid_choice"] = "That is not one of your ports."
+        self.today = today
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("period") or periods.MONTH
+        start, end = data.get("start"), data.get("end")
+        if kind == periods.CUSTOM:
+            if not start:
+                self.add_error("start", "Give the first day of the period.")
+            elif not end:
+                self.add_error("end", "Give the last day of the period.")
+            elif end < start:
+                self.add_error("end", "The last day is before the first.")
+            elif (end - start).days + 1 > periods.LONGEST_CUSTOM_DAYS:
+                self.add_error(
+                    "end",
+                    f"A period is at most {periods.LONGEST_CUSTOM_DAYS} days; "
+                    "choose a shorter one.",
+                )
+        return data
+
+    def chosen_period(self) -> periods.Period:
+        """The period asked for (this month when nothing is asked); call once valid."""
+        data = self.cleaned_data
+        kind = data.get("period") or periods.MONTH
+        start = data.get("start") or self.today
+        return periods.period_of(kind, start, last=data.get("end"))
+
+    def chosen_ports(self, ports: QuerySet[Port]) -> list[Port]:
+        port = self.cleaned_data.get("port")
+        return [port] if port else list(ports)
+
+
+class SignOffForm(KeyedForm):
+    """Signing a day off: a note for each open item (``note-<item key>``), built from the
+    items the page shows."""
+
+    def __init__(self, *args: Any, items: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            self.fields[f"note-{item.key}"] = forms.CharField(
+                required=False,
+                max_length=500,
+                label=item.text,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def notes(self) -> dict[str, str]:
+        return {item.key: self.cleaned_data.get(f"note-{item.key}") or "" for item in self.items}
+
+    def grouped(self, groups: list[tuple[str, list[Any]]]) -> list[tuple[str, list[Any]]]:
+        """``(label, [(item, its note field)])`` for each group of items the page shows."""
+        return [(label, [(i, self[f"note-{i.key}"]) for i in items]) for label, items in groups]

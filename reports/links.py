@@ -1,6 +1,6 @@
 """What ``reports`` offers on the pages of the apps below it (``poe_ops.registry.PageLink``):
 "Report incident" on the flight page, the case page and each person's row, for those who may
-operate the port."""
+operate the port; "End of day" on a port's day and on the board."""
 
 from __future__ import annotations
 
@@ -34,9 +34,21 @@ def new_incident_url(objects: Mapping[str, Any]) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
+def end_of_day_url(objects: Mapping[str, Any]) -> str:
+    """A port's end of day (on its day page), or, on the board, which ports signed off."""
+    port, day = objects.get("port"), objects.get("day")
+    if port is None:
+        url = reverse("reports:end_of_day_overview")
+    else:
+        url = reverse("reports:end_of_day", args=[port.iata])
+    return f"{url}?day={day:%Y-%m-%d}" if day else url
+
+
 def register() -> None:
     # Where a focal point, who works at no port, lands after signing in.
     register_page("incidents", lambda: reverse("reports:incidents"))
+    register_link(PageLink(place="port_day", label="End of day", url=end_of_day_url))
+    register_link(PageLink(place="board", label="End of day", url=end_of_day_url))
     for place in ("flight", "case"):
         register_link(PageLink(place=place, label="Report incident", url=new_incident_url))
     register_link(

@@ -154,3 +154,27 @@ class IncidentAttachment(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type in {"image/jpeg", "image/png"}
+
+
+class DaySignOff(models.Model):
+    """A port's day signed off by its senior associate or officer: what was still open then,
+    each with the note that explains it (``items``: [{key, kind, text, note}]). One per port
+    and day; ``reports.services.end_of_day.sign_off_day`` writes it."""
+
+    port = models.ForeignKey(Port, on_delete=models.PROTECT, related_name="day_sign_offs")
+    day = models.DateField(help_text="The port's local day.")
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(default=timezone.now)
+    items = models.JSONField(
+        default=list, blank=True, help_text="The open items when it was signed, with notes."
+    )
+    idempotency_key = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-day", "port"]
+        constraints = [models.UniqueConstraint(fields=["port", "day"], name="day_signed_off_once")]
+
+    def __str__(self) -> str:
+        return f"{self.port.iata} {self.day:%Y-%m-%d}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import drafts, incidents
+from reports.views import drafts, end_of_day, incidents, statistics
 
 app_name = "reports"
 
@@ -26,4 +26,13 @@ urlpatterns = [
         name="incident_attachment",
     ),
     path("incidents/<int:pk>/pdf/", incidents.request_pdf, name="incident_pdf"),
+    path("statistics/", statistics.statistics_page, name="statistics"),
+    path("statistics/report/", statistics.request_report, name="statistics_report"),
+    path("end-of-day/", end_of_day.end_of_day_overview, name="end_of_day_overview"),
+    path("ports/<str:iata>/end-of-day/", end_of_day.end_of_day, name="end_of_day"),
+    path(
+        "statistics/<slug:table>.<slug:fmt>",
+        statistics.statistics_download,
+        name="statistics_download",
+    ),
 ]

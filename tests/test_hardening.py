@@ -231,6 +231,8 @@ ALLOWED_URL_PARAMETERS = {
     "credential_pk",
     "night",
     "step",
+    "table",  # which statistics table: ports, agency, nationality, …
+    "fmt",  # csv or xlsx
 }
 
 

@@ -142,6 +142,7 @@ def test_it_never_mutes_emergencies(atl, dc_ops):
         "shift_log",
         "timesheets_due",
         "case_change",
+        "report",
     }
     emergency = _notice(atl, kind=NotificationKind.EMERGENCY)
     assert notifications.recipients(emergency) == ["dc.ops@example.org"]
@@ -203,6 +204,7 @@ def test_it_saves_email_mutes_but_keeps_emergencies_on(client, dc_ops):
         "shift_log",
         "timesheets_due",
         "case_change",
+        "report",
     }
     page = client.get(reverse("notification_settings"))
     assert 'value="rebooking" id="email-rebooking">' in page.text

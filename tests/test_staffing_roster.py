@@ -92,6 +92,31 @@ def test_the_hour_by_hour_page_weights_needs(client, team, atl_officer, atl_asso
     assert "short 1" in page and "QR33, QR747" in page
 
 
+def test_the_hour_by_hour_page_draws_needed_against_rostered(
+    client, team, atl_officer, atl_associate
+):
+    atl = team
+    atl.people_per_staff = 4
+    atl.save()
+    day = next_monday(atl)
+    flight_with_people(atl, local(atl, day, 9, 30), 2, programme_status="urm")
+    add(atl_officer, atl, atl_associate, day, 6, 14)
+    client.force_login(atl_officer)
+    page = client.get(f"/staffing/ATL/coverage/?date={day.isoformat()}").content.decode()
+    chart = page.split('<figure class="coverage-chart">')[1].split("</figure>")[0]
+    (result,) = coverage(atl, day)
+    bars = sum(1 for h in result.hours if h.needed) + sum(1 for h in result.hours if h.rostered)
+    assert bars == 2 + 8 and chart.count("<rect") == 2 + bars  # and the legend's two swatches
+    assert (
+        f"Staff needed and rostered at ATL, hour by hour, {day:%a %d %b}: "
+        "short at 09:00 (needed 2, rostered 1)" in chart
+    )
+    assert (
+        "<title>09, Staff needed: 2</title>" in chart and "<title>09, Rostered: 1</title>" in chart
+    )
+    assert "<title>13, Rostered: 1</title>" in chart and "<title>14, Rostered" not in chart
+
+
 def test_it_refuses_an_overlapping_shift_and_saves_nothing(team, atl_officer, atl_associate):
     atl = team
     day = next_monday(atl)

@@ -63,6 +63,11 @@ SIGNED_IN: set[str] = {
     "notifications_read",
     "notification_settings",
     "reports:incidents",
+    # Statistics count only the reader's ports; naming another port in the filter is a 404
+    # (tests/test_statistics_page.py).
+    "reports:statistics",
+    "reports:statistics_report",
+    "reports:end_of_day_overview",
     "approvals",
     "staffing:home",
     # The second factor's own pages (tests/test_second_factor.py)
@@ -93,6 +98,8 @@ GLOBAL_RECORDS: dict[str, Callable[[], dict[str, Any]]] = {
     "cases:agency_edit": _agency,
     "cases:agency_office": _agency_office,
     "cases:agency_office_edit": _agency_office,
+    # A statistics table: over the reader's own ports (tests/test_statistics_page.py).
+    "reports:statistics_download": lambda: {"table": "ports", "fmt": "csv"},
 }
 # Of those (and SIGNED_IN), the pages only Operations HQ may open: others get 403.
 HQ_ONLY = {"cases:agency_new", "cases:agency_office_new", "cases:agency_edit",
@@ -113,6 +120,7 @@ POST_ONLY: set[str] = {
     "cases:booking_status",
     "cases:resolve_problem",
     "reports:incident_autosave",
+    "reports:statistics_report",
     "reports:incident_submit",
     "reports:incident_add_attachment",
     "reports:incident_pdf",
@@ -333,6 +341,7 @@ PORT_SCOPED: dict[str, Callable[[Port], dict[str, Any]]] = {
     "reports:incident_add_attachment": _incident_at,
     "reports:incident_attachment": _incident_attachment_at,
     "reports:incident_pdf": _incident_at,
+    "reports:end_of_day": lambda port: {"iata": port.iata},
     "approvals_approve": _awaiting_incident_at,
     "approvals_return": _awaiting_incident_at,
     # Officers' screens (issue 17)

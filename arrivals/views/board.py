@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import logging
 import time
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,7 @@ from django.utils.safestring import mark_safe
 
 from arrivals.forms import BoardFiltersForm
 from arrivals.queries.board import FLAGS, Board, BoardFilters, build_board
+from arrivals.queries.board_compact import tiles
 from arrivals.queries.portday import STEP_ORDER
 from arrivals.views.today import requested_date
 from cases.steps import ArrivalStep
@@ -75,28 +77,39 @@ def _body_key(ports: list[Port], day: dt.date, query: str) -> str | None:
     return "board:body:" + hashlib.sha256(what.encode()).hexdigest()
 
 
-def _body(request: HtmxHttpRequest, ports: list[Port], day: dt.date, filters: BoardFilters) -> str:
+def _body(
+    request: HtmxHttpRequest, ports: list[Port], day: dt.date, filters: BoardFilters, compact: bool
+) -> tuple[str, dict[str, int]]:
+    """The board body (the full board, or one tile per port when ``compact``) and the day's
+    totals the compact page's heading names, from the cache when current."""
     query = request.GET.urlencode()
     key = _body_key(ports, day, query)  # read before the data, so a change in between re-keys
-    body: str | None = _cache_get(key)
-    if body is None:
+    cached = _cache_get(key)
+    if cached is None:
         data = build_board(ports, day, filters)
         on_call = on_call_now([bp.port for bp in data.ports])  # one query for every port
         for board_port in data.ports:
             board_port.on_call = on_call.get(board_port.port.pk)
-        context = {
+        context: dict[str, Any] = {
             "board": data,
             "day": data.day,
             "refresh_seconds": settings.POE_BOARD_REFRESH_SECONDS,
             "query": query,
             "csrf_token": _CSRF_SLOT,
+            "compact": compact,
         }
-        body = render_to_string("arrivals/board.html#board_body", context)
-        _cache_set(key, body)
-    return mark_safe(body.replace(_CSRF_SLOT, get_token(request)))  # noqa: S308 - our render
+        if compact:
+            context["tiles"] = tiles(data)
+        cached = {
+            "body": render_to_string("arrivals/board.html#board_body", context),
+            "totals": {"people": data.people, "at_risk": data.at_risk},
+        }
+        _cache_set(key, cached)
+    body = cached["body"].replace(_CSRF_SLOT, get_token(request))
+    return mark_safe(body), cached["totals"]  # noqa: S308  # nosec B308 B703 — our own render
 
 
-def _cache_get(key: str | None) -> str | None:
+def _cache_get(key: str | None) -> dict[str, Any] | None:
     if key is None:
         return None
     try:
@@ -104,10 +117,10 @@ def _cache_get(key: str | None) -> str | None:
     except Exception:  # without the cache the board is rendered, not refused
         logger.warning("board cache unavailable", exc_info=True)
         return None
-    return found if isinstance(found, str) else None
+    return found if isinstance(found, dict) and isinstance(found.get("body"), str) else None
 
 
-def _cache_set(key: str | None, body: str) -> None:
+def _cache_set(key: str | None, body: dict[str, Any]) -> None:
     if key is None:
         return
     try:
@@ -119,13 +132,23 @@ def _cache_set(key: str | None, body: str) -> None:
 @login_required
 def board(request: HtmxHttpRequest) -> HttpResponse:
     """The board, its body rendered once per port set, filters and refresh interval until one
-    of its ports changes (``_body_key``): every HQ screen polls it every 30 s."""
+    of its ports changes (``_body_key``): every HQ screen polls it every 30 s. Compact
+    (``?view=compact``): one tile per port, four to a screen; the toggle keeps the rest."""
     ports, day, filters, error = _filters_for(request)
-    body = _body(request, ports, day, filters)
+    compact = request.GET.get("view") == "compact"
+    body, totals = _body(request, ports, day, filters, compact)
     if request.htmx:
         return HttpResponse(body)
-    context = {
+    other = request.GET.copy()
+    if compact:
+        other.pop("view", None)
+    else:
+        other["view"] = "compact"
+    context: dict[str, Any] = {
         "board_body": body,
+        "totals": totals,
+        "compact": compact,
+        "other_view": other.urlencode(),
         "day": day,
         "date_error": error,
         "filters": BoardFiltersForm(

@@ -27,6 +27,7 @@ class NotificationKind(models.TextChoices):
     TIMESHEETS_DUE = "timesheets_due", "Timesheets due"
     CASE_CHANGE = "case_change", "Case moved to another port or cancelled"
     AGENCY = "agency", "Message to an agency"
+    REPORT = "report", "Statistics report ready to read"
 
 
 # Written to someone outside POE Ops (an agency office), never emailed to POE Ops users: not a

@@ -56,6 +56,21 @@ def visibility(user: User, *, medical_details: bool = False) -> Q:
     return rule
 
 
+def counted(user: User) -> Q:
+    """The incident reports ``user`` counts in the statistics: those they may see
+    (``visibility``) and, as numbers only, every report at the ports they supervise or whose
+    Operations HQ they are — the figures of the monthly report they may have
+    (``reports.documents.may_have_report``). So protection/PSEA reports and minor concerns are
+    counted for the port's officers and its HQ by category and severity, never listed: the
+    statistics show no report, no narrative, no name."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    every_report = Q(port__in=ports_for(user, SUPERVISE)) | Q(
+        port__office__code__in=office_codes(user, Role.HQ)
+    )
+    return visibility(user) | (Q(port__in=ports_for(user)) & every_report)
+
+
 def restrict_visible(
     queryset: models.QuerySet[IncidentReport], user: User
 ) -> models.QuerySet[IncidentReport]:

@@ -22,6 +22,7 @@ from poe_ops.scoping import get_port_or_404, get_scoped_or_404, has_port_perm
 from staffing.forms import ShiftForm, iso_week, parse_week
 from staffing.models import Shift
 from staffing.queries.coverage import DayCoverage, coverage
+from staffing.queries.coverage_chart import coverage_chart
 from staffing.queries.roster_week import RosterWeek, roster_week
 from staffing.services import rosters
 from staffing.services.rosters import ShiftRefused, week_start
@@ -268,6 +269,7 @@ def _render_coverage(
             "current_port": port,
             "day": day,
             "coverage": result,
+            "chart": coverage_chart(result, port.iata),
             "date_error": date_error,
             "week_label": iso_week(monday),
             "previous_day": day - dt.timedelta(days=1),

@@ -1,0 +1,515 @@
+"""Benchmark: statistics over three years of national history (issue 18, point 5).
+
+`make bench` runs it on a throwaway PostgreSQL (see bench/README.md). It writes, with COPY,
+three years (2023-12-01 to 2026-11-30) at the seven ports: ~300,000 people in ~100,000 cases on
+~15,000 inbound flights, onward legs for half the cases, ~2 million step events (met, CBP,
+bags, customs, then the connection to "departed" or the hand-over; some needing rebooking,
+some to hospital, some taps undone), hotel bookings and incident reports. Then it measures,
+as the superuser (every port), each best of ``REPEATS`` p50:
+
+- ``build_statistics`` of a month, a quarter and a year at all seven ports (the page's and the
+  monthly report's queries);
+- the monthly report's figures of one office (NY, three ports);
+- the ``/statistics/`` page of a month, a quarter and a year through the Django test client,
+  against the floor (a one-row update through the same client, ``bench/urls.py``);
+- for comparison (no target), a quarter and a year counted row by row in Python
+  (``counting=PYTHON``: the demo's SQLite path, and how every database counted before).
+
+Target: every one p50 ≤ 1 s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+from bench._setup import on_throwaway_database  # noqa: E402
+
+LAST = dt.date(2026, 11, 30)
+# BENCH_STATISTICS_DAYS=40 tries the script on a small history first.
+FIRST = LAST - dt.timedelta(days=int(os.environ.get("BENCH_STATISTICS_DAYS", 3 * 365)) - 1)
+PEOPLE_PER_PORT_DAY = 39  # 300,000 people / (3 × 365 days × 7 ports)
+REPEATS = 7
+TARGET_S = 1.0
+
+
+def _row(
+    key: str, what: str, value: float, unit: str, target: str, ok: bool | None, **extra: Any
+) -> None:
+    row = {"key": key, "what": what, "value": value, "unit": unit, "target": target, "ok": ok}
+    print("BENCH-ROW " + json.dumps({**row, **extra}), flush=True)  # for bench/run.py
+
+
+def _copy(table: str, columns: list[str], rows: Any) -> int:
+    from django.db import connection
+
+    count = 0
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # psycopg 3
+        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                count += 1
+    return count
+
+
+def _defaults(model: Any, given: dict[str, Any]) -> tuple[list[str], list[Any]]:
+    """Every concrete column of ``model`` but the ones in ``given``, with its default, so that a
+    new non-null field does not break the benchmark."""
+    columns, values = [], []
+    for field in model._meta.concrete_fields:
+        if field.column in given or field.primary_key:
+            continue
+        default = field.get_default()
+        if isinstance(default, dict | list):
+            default = json.dumps(default)
+        if default is None and not field.null:
+            internal = field.get_internal_type()
+            stamp = dt.datetime(2026, 11, 30, tzinfo=dt.UTC)
+            default = {"DateTimeField": stamp, "DateField": stamp.date()}.get(internal, "")
+        columns.append(field.column)
+        values.append(default)
+    return columns, values
+
+
+def _writer(model: Any, names: list[str]) -> Callable[[Any], Any]:
+    columns, fixed = _defaults(model, dict.fromkeys(names))
+    table = model._meta.db_table
+
+    def write(rows: Any) -> int:
+        return _copy(table, ["id", *names, *columns], (tuple(r) + tuple(fixed) for r in rows))
+
+    return write
+
+
+def populate() -> dict[str, int]:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from arrivals.models import Flight, Segment, StepEvent
+    from cases.models import Case, HotelBooking, Individual, Vendor
+    from poe_ops.models import Port
+    from reports.models import IncidentReport
+
+    rng = random.Random(18)
+    actor = get_user_model().objects.create_user("bench.staff")
+    ports = list(Port.objects.order_by("iata"))
+    vendors = {
+        p.pk: Vendor.objects.create(port=p, kind="hotel", name=f"{p.iata} hotel").pk for p in ports
+    }
+    nationalities = ["AF", "SY", "CD", "UA", "SO", "ER", "MM", "IQ", "VE", "SD"]
+    languages = ["prs", "ara", "swa", "ukr", "som", "tir", "mya", "kin", "spa", "pus"]
+    categories = ["refugee", "refugee", "refugee", "siv", "parolee", "follow_to_join"]
+    now = dt.datetime(2026, 11, 30, 23, tzinfo=dt.UTC)
+    rows: dict[str, list[tuple[Any, ...]]] = {
+        k: [] for k in ("flights", "cases", "people", "segments", "events", "hotels", "incidents")
+    }
+    flights, cases, people, segments = (
+        rows["flights"],
+        rows["cases"],
+        rows["people"],
+        rows["segments"],
+    )
+    events, hotels, incidents = rows["events"], rows["hotels"], rows["incidents"]
+    ids = {"flight": 0, "case": 0, "person": 0, "segment": 0, "event": 0, "hotel": 0, "inc": 0}
+
+    def next_id(kind: str) -> int:
+        ids[kind] += 1
+        return ids[kind]
+
+    day = FIRST
+    while day <= LAST:
+        for port in ports:
+            base = dt.datetime.combine(day, dt.time(6), tzinfo=port.zone).astimezone(dt.UTC)
+            inbound = []
+            for n in range(2):
+                fid = next_id("flight")
+                landing = base + dt.timedelta(hours=4 + 8 * n, minutes=rng.randrange(60))
+                late = rng.random() < 0.2
+                flights.append(
+                    (
+                        fid,
+                        "QR",
+                        str(fid % 9000 + 1),
+                        day,
+                        port.pk,
+                        "DOH",
+                        port.iata,
+                        landing - dt.timedelta(hours=14),
+                        landing,
+                        landing + dt.timedelta(minutes=45 if late else 0),
+                        "landed",
+                    )
+                )
+                inbound.append((fid, landing + dt.timedelta(minutes=45 if late else 0)))
+            onward_id = next_id("flight")
+            departs = base + dt.timedelta(hours=15)
+            flights.append(
+                (
+                    onward_id,
+                    "DL",
+                    str(onward_id % 9000 + 1),
+                    day,
+                    port.pk,
+                    port.iata,
+                    "BOI",
+                    departs,
+                    departs + dt.timedelta(hours=4),
+                    None,
+                    "cancelled" if rng.random() < 0.03 else "departed",
+                )
+            )
+            left = PEOPLE_PER_PORT_DAY + rng.randrange(-8, 9)
+            while left > 0:
+                size = min(left, rng.choice([1, 2, 3, 4, 5]))
+                left -= size
+                cid = next_id("case")
+                fid, landed = rng.choice(inbound)
+                connecting = rng.random() < 0.5
+                cases.append((cid, f"B{cid:08d}", f"ABN{cid:08d}", port.pk, "completed", now, now))
+                segments.append((next_id("segment"), cid, fid, None, "inbound", now))
+                if connecting:
+                    segments.append((next_id("segment"), cid, onward_id, None, "onward", now))
+                nat = rng.randrange(len(nationalities))
+                for p in range(size):
+                    pid = next_id("person")
+                    t = landed + dt.timedelta(minutes=10)
+                    path = ["met", "cbp_cleared", "bags_claimed", "customs_cleared"]
+                    roll = rng.random()
+                    if connecting and roll < 0.06:
+                        path += [
+                            "needs_rebooking",
+                            "hotel",
+                            "bags_rechecked",
+                            "at_gate",
+                            "departed",
+                        ]
+                    elif connecting:
+                        path += ["bags_rechecked", "through_security", "at_gate", "departed"]
+                    elif roll < 0.01:
+                        path += ["hospital", "handed_over"]
+                    else:
+                        path += ["handed_over"]
+                    previous = "expected"
+                    for step in path:
+                        t += dt.timedelta(minutes=rng.randrange(10, 50))
+                        eid = next_id("event")
+                        events.append((eid, pid, port.pk, previous, step, t, actor.pk, f"b{eid}"))
+                        previous = step
+                    if rng.random() < 0.05:  # a tap undone and done again
+                        eid = next_id("event")
+                        events.append(
+                            (eid, pid, port.pk, "expected", "met", landed, actor.pk, f"b{eid}")
+                        )
+                    people.append(
+                        (
+                            pid,
+                            cid,
+                            f"P{p + 1}",
+                            "Given",
+                            f"Family{cid}",
+                            "F",
+                            nationalities[nat],
+                            languages[nat],
+                            rng.choice(categories),
+                            "urm" if rng.random() < 0.004 else "",
+                            previous,
+                            t,
+                            f"given family{cid}",
+                        )
+                    )
+                if connecting and rng.random() < 0.05:
+                    hotels.append(
+                        (
+                            next_id("hotel"),
+                            cid,
+                            vendors[port.pk],
+                            day,
+                            1,
+                            1,
+                            129,
+                            42,
+                            "checked_out",
+                            f"h{cid}",
+                            actor.pk,
+                            now,
+                            now,
+                        )
+                    )
+            if rng.random() < 0.3:
+                iid = next_id("inc")
+                incidents.append(
+                    (
+                        iid,
+                        port.pk,
+                        base + dt.timedelta(hours=5),
+                        "lost_luggage",
+                        "low",
+                        "submitted",
+                        actor.pk,
+                        now,
+                        now,
+                        uuid.uuid4(),
+                    )
+                )
+        day += dt.timedelta(days=1)
+
+    _writer(
+        Flight,
+        [
+            "carrier",
+            "number",
+            "scheduled_date",
+            "port_id",
+            "origin",
+            "destination",
+            "scheduled_departure",
+            "scheduled_arrival",
+            "actual_arrival",
+            "status",
+        ],
+    )(flights)
+    _writer(Case, ["case_number", "abn_number", "port_id", "status", "created_at", "updated_at"])(
+        cases
+    )
+    _writer(
+        Individual,
+        [
+            "case_id",
+            "person_number",
+            "given_names",
+            "surname",
+            "sex",
+            "nationality",
+            "primary_language",
+            "immigration_category",
+            "programme_status",
+            "current_step",
+            "current_step_at",
+            "name_folded",
+        ],
+    )(people)
+    _writer(Segment, ["case_id", "flight_id", "replaced_by_id", "direction", "created_at"])(
+        segments
+    )
+    _writer(
+        StepEvent,
+        ["individual_id", "port_id", "from_step", "to_step", "at", "actor_id", "idempotency_key"],
+    )(events)
+    _writer(
+        HotelBooking,
+        [
+            "case_id",
+            "vendor_id",
+            "check_in",
+            "nights",
+            "rooms",
+            "cost",
+            "meal_cost",
+            "status",
+            "idempotency_key",
+            "created_by_id",
+            "created_at",
+            "updated_at",
+        ],
+    )(hotels)
+    _writer(
+        IncidentReport,
+        [
+            "port_id",
+            "occurred_at",
+            "category",
+            "severity",
+            "status",
+            "author_id",
+            "created_at",
+            "updated_at",
+            "draft_key",
+        ],
+    )(incidents)
+    with connection.cursor() as cursor:
+        for model in (Flight, Case, Individual, Segment, StepEvent, HotelBooking, IncidentReport):
+            table = model._meta.db_table
+            highest = f"SELECT max(id) FROM {table}"  # noqa: S608 — a model's table name
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence(%s, 'id'), ({highest}))", [table])
+        cursor.execute("ANALYZE")
+    return {
+        "people": len(people),
+        "events": len(events),
+        "cases": len(cases),
+        "flights": len(flights),
+    }
+
+
+def _p50(call: Callable[[], Any], repeats: int = REPEATS) -> float:
+    call()  # warm up
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def _profile(call: Callable[[], Any]) -> None:
+    """Each query's time and the rest (BENCH_STATISTICS_PROFILE=1)."""
+    from django.db import connection
+
+    spent: list[tuple[float, str]] = []
+
+    def timed(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent.append((time.perf_counter() - started, sql[:150]))
+
+    call()
+    started = time.perf_counter()
+    with connection.execute_wrapper(timed):
+        call()
+    total = time.perf_counter() - started
+    for seconds, sql in spent:
+        print(f"  {seconds * 1000:8.1f} ms  {sql}", flush=True)
+    print(f"  total {total * 1000:.0f} ms, queries {sum(s for s, _ in spent) * 1000:.0f} ms")
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.runcall(call)
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(14)
+
+
+def run() -> int:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from poe_ops.models import Port
+    from poe_ops.services.second_factor import APP_DEVICE_NAME
+    from reports.queries.periods import CUSTOM, MONTH, QUARTER, period_of
+    from reports.queries.statistics import PYTHON, build_statistics
+
+    started = time.perf_counter()
+    sizes = populate()
+    print(f"populated in {time.perf_counter() - started:.0f} s: {sizes}", flush=True)
+    _row("stats_people", "statistics: people in the history", sizes["people"], "people", "", None)
+    _row(
+        "stats_events",
+        "statistics: step events in the history",
+        sizes["events"],
+        "events",
+        "",
+        None,
+    )
+
+    ports = list(Port.objects.order_by("iata"))
+    ny = [p for p in ports if p.office.code == "NY"]
+    month = period_of(MONTH, dt.date(2026, 10, 1))
+    quarter = period_of(QUARTER, dt.date(2026, 7, 1))
+    year = period_of(CUSTOM, dt.date(2025, 11, 1), last=dt.date(2026, 10, 31))
+    if os.environ.get("BENCH_STATISTICS_PROFILE"):
+        _profile(lambda: build_statistics(ports, quarter))
+    admin = get_user_model().objects.create_superuser("bench.hq", "hq@example.org", "x" * 16)
+    client = Client()
+    client.force_login(admin)
+    # HQ signs in with a second factor (issue 19): the session is marked past it, as the code
+    # page would (tests/second_factor.py does the same).
+    device = TOTPDevice.objects.create(user=admin, name=APP_DEVICE_NAME, confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    floor = _p50(lambda: client.post("/bench/floor/"))
+    _row(
+        "stats_floor",
+        "floor (one row update), Django test client, p50",
+        round(floor * 1000, 2),
+        "ms",
+        "",
+        None,
+    )
+
+    def measure(key: str, what: str, call: Callable[[], Any]) -> None:
+        p50 = _p50(call)
+        _row(
+            key,
+            what,
+            round(p50, 3),
+            "s",
+            f"p50 ≤ {TARGET_S:g} s",
+            p50 <= TARGET_S,
+            ratio=f"{p50 / floor:,.0f}× floor",
+        )
+
+    measure(
+        "stats_month",
+        "statistics of a month, 7 ports (queries and counting), p50",
+        lambda: build_statistics(ports, month),
+    )
+    measure(
+        "stats_quarter",
+        "statistics of a quarter, 7 ports, p50",
+        lambda: build_statistics(ports, quarter),
+    )
+    measure(
+        "stats_year", "statistics of a year, 7 ports, p50", lambda: build_statistics(ports, year)
+    )
+    # The same figures counted row by row in Python (the demo's SQLite path, and how every
+    # database counted before issue 18's point 5): the "before", under the same load.
+    for key, what, period in (
+        ("stats_quarter_python", "statistics of a quarter, counted in Python, p50", quarter),
+        ("stats_year_python", "statistics of a year, counted in Python, p50", year),
+    ):
+
+        def in_python(period: Any = period) -> Any:
+            return build_statistics(ports, period, counting=PYTHON)
+
+        p50 = _p50(in_python, 3)
+        _row(key, what, round(p50, 3), "s", "", None, ratio=f"{p50 / floor:,.0f}× floor")
+    measure(
+        "stats_office",
+        "monthly report's figures, NY office (3 ports), p50",
+        lambda: build_statistics(ny, month),
+    )
+    for key, what, query in (
+        (
+            "stats_page_month",
+            "/statistics/ page, a month, 7 ports, p50",
+            "period=month&start=2026-10-01",
+        ),
+        (
+            "stats_page_quarter",
+            "/statistics/ page, a quarter, 7 ports, p50",
+            "period=quarter&start=2026-07-01",
+        ),
+        (
+            "stats_page_year",
+            "/statistics/ page, a year (custom, 366 days at most), 7 ports, p50",
+            "period=custom&start=2025-11-01&end=2026-10-31",
+        ),
+    ):
+
+        def page(query: str = query) -> None:
+            response = client.get(f"/statistics/?{query}")
+            assert response.status_code == 200, (response.status_code, response.get("Location"))
+
+        measure(key, what, page)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(on_throwaway_database(run))
