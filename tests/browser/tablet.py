@@ -102,3 +102,15 @@ def draw_signature(page: Any, box_id: str, wiggle: int = 16) -> None:
         page.mouse.move(x + step * (area["width"] - 60) / 15, y + (-1) ** step * wiggle)
     page.mouse.up()
     expect(canvas.locator("xpath=..")).to_have_class("signature-box is-signed")
+
+
+def errors_not_caused_on_purpose(page: Any) -> list[str]:
+    """The page's console errors (``watched_page``) other than the reports of a request the test
+    made fail on purpose — no network, a session it ended: the browser's "Failed to load
+    resource" and htmx's "Response Status Error Code 401" (the page refreshing itself while
+    signed out, which opens the sign-in dialog)."""
+    return [
+        e
+        for e in page.console_errors
+        if "Failed to load resource" not in e and "Response Status Error Code 401 " not in e
+    ]

@@ -15,7 +15,13 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from playwright.sync_api import expect
 
 from arrivals.models import StepEvent
-from tests.browser.tablet import ARTIFACTS, TABLET_SIZES, sign_in, sign_in_from_dialog
+from tests.browser.tablet import (
+    ARTIFACTS,
+    TABLET_SIZES,
+    errors_not_caused_on_purpose,
+    sign_in,
+    sign_in_from_dialog,
+)
 from tests.factories import FlightFactory
 from tests.scenarios import family_on_flight
 from tests.second_factor import app_of
@@ -106,4 +112,4 @@ def test_a_tap_waits_for_the_code_in_the_dialog_and_is_then_recorded_once(
     assert page.url == url
     assert page.evaluate("window.__samePage") is True, "the page was not reloaded"
     # The answers the test caused on purpose (401s, the wrong code's 400) are the only errors.
-    assert [e for e in page.console_errors if "Failed to load resource" not in e] == []
+    assert errors_not_caused_on_purpose(page) == []

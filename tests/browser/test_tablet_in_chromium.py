@@ -17,7 +17,14 @@ from arrivals.models import StepEvent
 from arrivals.services import checkin
 from cases.models import Individual
 from poe_ops.keys import new_key
-from tests.browser.tablet import ARTIFACTS, TABLET_SIZES, serious_findings, shoot, sign_in
+from tests.browser.tablet import (
+    ARTIFACTS,
+    TABLET_SIZES,
+    errors_not_caused_on_purpose,
+    serious_findings,
+    shoot,
+    sign_in,
+)
 from tests.factories import PASSWORD, FlightFactory, VendorFactory
 from tests.scenarios import family_on_flight
 
@@ -51,9 +58,7 @@ def two_flights(atl):
 
 
 def real_errors(page) -> list[str]:
-    """Console errors other than the browser reporting a request the test made fail on purpose
-    (no network, a signed-out session)."""
-    return [e for e in page.console_errors if "Failed to load resource" not in e]
+    return errors_not_caused_on_purpose(page)
 
 
 def worker_ready(page) -> None:
