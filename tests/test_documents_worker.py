@@ -11,7 +11,7 @@ from django.utils import timezone
 from arrivals.documents import request_case_sheet, request_manifest
 from poe_ops import tasks
 from poe_ops.models import Document
-from tests.pdfs import pdf_text
+from tests.pdfs import finished, pdf_text
 from tests.scenarios import port_day
 from tests.workers import running_worker
 
@@ -22,21 +22,11 @@ pytestmark = [
 ]
 
 
-def _wait_until_finished(document: Document, seconds: float = 30) -> Document:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        document.refresh_from_db()
-        if document.status != Document.Status.PENDING:
-            return document
-        time.sleep(0.2)
-    raise AssertionError(f"document {document.pk} still pending after {seconds} s")
-
-
 def test_a_worker_renders_a_requested_manifest(atl, atl_associate):
     data = port_day(atl)
     with running_worker():
         document = request_manifest(atl_associate, atl, data.day)
-        document = _wait_until_finished(document)
+        document = finished(document)
     assert document.status == Document.Status.READY, document.error
     with document.file.open("rb") as handle:
         text = "".join(pdf_text(handle.read()))
@@ -66,7 +56,7 @@ def test_a_document_asked_for_while_the_broker_is_down_is_rendered_once_it_is_ba
     broker.start()
     with running_worker():
         assert tasks.sweep_documents() == 1
-        document = _wait_until_finished(document)
+        document = finished(document)
     assert document.status == Document.Status.READY, document.error
     with document.file.open("rb") as handle:
         assert "Haidari" in "".join(pdf_text(handle.read()))

@@ -13,21 +13,11 @@ from django.urls import reverse
 from poe_ops.models import Document, Notification, Port
 from reports.documents import STATISTICS_REPORT
 from reports.tasks import monthly_reports
-from tests.pdfs import pdf_text
+from tests.pdfs import finished, pdf_text
 from tests.statistics_month import build_march
 from tests.workers import running_worker
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("private_storage")]
-
-
-def _finished(document: Document, seconds: float = 60) -> Document:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        document.refresh_from_db()
-        if document.status != Document.Status.PENDING:
-            return document
-        time.sleep(0.2)
-    raise AssertionError(f"document {document.pk} still pending after {seconds} s")
 
 
 def _made(seconds: float = 30, **lookup: str) -> Document:
@@ -45,8 +35,8 @@ def test_the_first_of_the_month_makes_each_offices_report_in_the_worker(jfk, atl
     build_march(jfk, Port.objects.get(iata="ORD"), atl)
     with running_worker():
         monthly_reports.delay("2026-04-01")  # as beat sends it
-        ny = _finished(_made(object_id__startswith="JFK,LAX,ORD|"))
-        dc = _finished(_made(object_id__startswith="ATL,"))
+        ny = finished(_made(object_id__startswith="JFK,LAX,ORD|"))
+        dc = finished(_made(object_id__startswith="ATL,"))
     assert ny.status == Document.Status.READY, ny.error
     assert dc.status == Document.Status.READY, dc.error
     assert ny.object_id == "JFK,LAX,ORD|2026-03-01|2026-03-31|month"
