@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from arrivals.forms import RebookForm
+from arrivals.forms.rebooking import RebookForm
 from arrivals.models import Segment
 from reports.forms import IncidentForm
 from tests.factories import FlightFactory

@@ -18,7 +18,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from arrivals.forms import BoardFiltersForm
+from arrivals.forms.board import BoardFiltersForm
 from arrivals.queries.board import FLAGS, Board, BoardFilters, build_board
 from arrivals.queries.board_compact import tiles
 from arrivals.queries.portday import STEP_ORDER

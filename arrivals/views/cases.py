@@ -7,7 +7,7 @@ from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from arrivals.forms import SearchForm
+from arrivals.forms.days import SearchForm
 from arrivals.queries import search as services
 from arrivals.queries import step_rows
 from arrivals.queries.case_page import case_page

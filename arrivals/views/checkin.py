@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import reswap, retarget
 
-from arrivals.forms import DETAIL_FORMS, StepDetailForm
+from arrivals.forms.steps import DETAIL_FORMS, StepDetailForm
 from arrivals.models import Flight, StepEvent
 from arrivals.queries import portday, step_rows
 from arrivals.queries.onward import Leg, case_on_flight

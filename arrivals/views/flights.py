@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from arrivals.forms import DepartureStatusForm, FlightStatusForm
+from arrivals.forms.flights import DepartureStatusForm, FlightStatusForm
 from arrivals.models import Flight
 from arrivals.services.flights import update_departure, update_flight
 from poe_ops.http import HtmxHttpRequest, device_of

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from arrivals.forms import ManifestUploadForm
+from arrivals.forms.imports import ManifestUploadForm
 from arrivals.models import ImportBatch
 from arrivals.queries.imports import headline, import_page
 from arrivals.services import manifest_import

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from arrivals.forms import GroupRebookForm, RebookForm
+from arrivals.forms.rebooking import GroupRebookForm, RebookForm
 from arrivals.models import Flight, Segment
 from arrivals.services import group_rebooking, rebooking
 from cases.queries.cases import case_for

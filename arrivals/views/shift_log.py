@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from arrivals.forms import InterpreterForm, ShiftLogForm
+from arrivals.forms.shift_log import InterpreterForm, ShiftLogForm
 from arrivals.models import Flight, InterpreterBooking
 from arrivals.queries.shift_log import entries_of_day, interpreters_of_day
 from arrivals.services import interpreters as interpreter_services

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from arrivals.forms import DayForm, SearchForm
+from arrivals.forms.days import DayForm, SearchForm
 from arrivals.queries import connections, portday, progress
 from arrivals.queries.at_risk import cancelled_flights
 from arrivals.queries.cancelled import cancelled_on_flight
