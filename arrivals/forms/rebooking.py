@@ -11,7 +11,7 @@ from django import forms
 from arrivals.models import Flight, Segment
 from arrivals.services.group_rebooking import GroupHotel, GroupRide
 from arrivals.services.rebooking import NewFlight
-from cases.forms import HotelForm, TransportForm
+from cases.forms.bookings import HotelForm, TransportForm
 from cases.models import Case, Individual, Vendor
 from poe_ops.forms import KeyedForm, PeopleField, local_instant
 

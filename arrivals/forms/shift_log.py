@@ -11,7 +11,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from arrivals.models import Flight, InterpreterBooking
-from cases.forms import VendorChoiceField
+from cases.forms.vendors import VendorChoiceField
 from cases.models import Case, Vendor
 from poe_ops.forms import KeyedForm, local_instant
 from poe_ops.models import Port

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods
 
 from arrivals.queries.handover import handover_page
 from arrivals.services import handover as handing
+from cases.forms.handover import HandOverForm
 from cases.models import Individual
-from cases.receiver_forms import HandOverForm
 from cases.services.custody import Giver, Signatures
 from poe_ops.http import HtmxHttpRequest, device_of
 from poe_ops.refusals import Refusal

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from arrivals.queries.case_page import arrival_day
+from cases.forms.people import ProgrammeStatusForm
 from cases.queries.cases import case_for
-from cases.receiver_forms import ProgrammeStatusForm
 from cases.services import receivers
 from poe_ops.http import HtmxHttpRequest
 from poe_ops.refusals import Refusal

@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from cases.forms.agencies import AgencyForm, AgencyOfficeForm
 from cases.models import AgencyOffice, ResettlementAgency
 from cases.queries.agencies import agencies_with_offices, messages_to_agencies
-from cases.receiver_forms import AgencyForm, AgencyOfficeForm
 from cases.services import agencies as keeping
 from poe_ops.http import HtmxHttpRequest
 

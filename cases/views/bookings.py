@@ -14,14 +14,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from guardian.shortcuts import get_users_with_perms
 
-from cases.forms import (
-    CustodyForm,
-    EscortForm,
-    FeedbackForm,
-    HotelForm,
-    TransportForm,
-    record_feedback,
-)
+from cases.forms.bookings import CustodyForm, EscortForm, HotelForm, TransportForm
+from cases.forms.feedback import FeedbackForm, record_feedback
 from cases.models import Case
 from cases.models.bookings import GroundTransportBooking, HotelBooking
 from cases.queries.cases import case_for

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from cases.forms import ContactForm, DirectorySearchForm
+from cases.forms.directory import ContactForm, DirectorySearchForm
 from cases.queries.directory import directory as directory_entries
 from cases.queries.directory import kinds
 from poe_ops.forms import refusal_on_field, with_key

@@ -11,9 +11,9 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from cases.forms.receivers import CaseOfficeForm, ExpectedReceiverForm, USTieForm
 from cases.models import Case, CustodyHandover
 from cases.queries.cases import case_for
-from cases.receiver_forms import CaseOfficeForm, ExpectedReceiverForm, USTieForm
 from cases.services import receivers
 from poe_ops.http import HtmxHttpRequest
 from poe_ops.refusals import Refusal

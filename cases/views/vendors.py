@@ -12,15 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.forms import (
-    EndRateForm,
-    PeriodForm,
-    RateForm,
-    ResolveForm,
-    VendorFeedbackForm,
-    VendorForm,
-    record_feedback,
-)
+from cases.forms.feedback import VendorFeedbackForm, record_feedback
+from cases.forms.vendors import EndRateForm, PeriodForm, RateForm, ResolveForm, VendorForm
 from cases.models.bookings import Vendor, VendorProblem
 from cases.queries.vendors import period_bounds, vendor_quality
 from cases.services import vendors as vendor_services

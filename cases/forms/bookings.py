@@ -1,5 +1,5 @@
-"""Forms for bookings, escorts, custody and vendor feedback. Times are typed in the port's local
-time and checked against its daylight-saving changes."""
+"""A case's bookings: hotel, ground transport, escort and the custody record. Times are typed in
+the port's local time and checked against its daylight-saving changes."""
 
 from __future__ import annotations
 
@@ -10,24 +10,24 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from cases import ssr
-from cases.models import ESCORT_STATUSES, Case, CustodyHandover, Individual
+from cases.forms.signatures import SignatureField
+from cases.forms.vendors import VendorChoiceField
+from cases.models import (
+    ESCORT_STATUSES,
+    Case,
+    CustodyHandover,
+    Individual,
+)
 from cases.models.bookings import (
-    UNITS_OF_KIND,
     EscortAssignment,
     GroundTransportBooking,
     MealOrder,
     Vendor,
-    VendorProblem,
-    VendorRate,
 )
-from cases.queries import rates
-from cases.receiver_forms import SignatureField
-from cases.services import vendors as vendor_services
 from cases.services.bookings import MealLine
 from cases.services.custody import Giver, Receiver
 from poe_ops.forms import KeyedForm, PeopleField, in_table, local_instant
-from poe_ops.models import Contact, Port
-from poe_ops.refusals import Refusal
+from poe_ops.models import Port
 
 
 def _people_field(case: Case, label: str, required: bool = False) -> PeopleField:
@@ -37,30 +37,6 @@ def _people_field(case: Case, label: str, required: bool = False) -> PeopleField
         label=label,
         help_text="" if required else "Tick none for the whole case.",
     )
-
-
-class VendorChoiceField(forms.ModelChoiceField[Vendor]):
-    """A port's active vendors of a kind, each named with the rates valid today, so the person
-    booking sees what the cost will be computed from."""
-
-    def __init__(self, port: Port, kind: str) -> None:
-        vendors = list(Vendor.objects.filter(port=port, kind=kind, active=True).order_by("name"))
-        self.today_rates = rates.current_rates(vendors, port.local_today())
-        super().__init__(
-            queryset=Vendor.objects.filter(pk__in=[v.pk for v in vendors]).order_by("name"),
-            empty_label="Choose…",
-            error_messages={
-                "required": "Choose one.",
-                "invalid_choice": "Choose one of the list.",
-            },
-        )
-
-    def label_from_instance(self, obj: Vendor) -> str:
-        found = self.today_rates.get(obj.pk, [])
-        if not found:
-            return f"{obj.name} (no contracted rate today)"
-        prices = ", ".join(f"${r.amount} {r.get_unit_display().split(', ')[1]}" for r in found)
-        return f"{obj.name} ({prices})"
 
 
 def _vendors(port: Port, kind: str) -> VendorChoiceField:
@@ -331,185 +307,3 @@ class CustodyForm(KeyedForm):
                 id_last_digits=data["to_id_last_digits"],
             ),
         )
-
-
-class FeedbackForm(forms.Form):
-    rating = forms.TypedChoiceField(
-        choices=[("", "No rating")] + [(str(n), f"{n} / 5") for n in range(5, 0, -1)],
-        coerce=int,
-        required=False,
-        empty_value=None,
-    )
-    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    problem = forms.ChoiceField(
-        choices=[("", "No problem"), *list(VendorProblem.Kind.choices)],
-        required=False,
-        label="Problem",
-    )
-    description = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="What happened"
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("rating") is None and not data.get("problem"):
-            raise forms.ValidationError("Give a rating, log a problem, or both.")
-        if data.get("problem") and not (data.get("description") or "").strip():
-            self.add_error("description", "Say in a few words what happened.")
-        return data
-
-
-class VendorFeedbackForm(FeedbackForm):
-    """Feedback on a vendor that was not booked here (an interpreter service, typically)."""
-
-    field_order = ["vendor", "rating", "comment", "problem", "description"]
-
-    def __init__(self, *args: Any, port: Port, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["vendor"] = forms.ModelChoiceField(
-            queryset=Vendor.objects.filter(port=port, active=True).order_by("kind", "name"),
-            empty_label="Choose…",
-            label="Vendor",
-        )
-        self.order_fields(self.field_order)
-
-
-class ResolveForm(forms.Form):
-    resolution = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="What was done")
-
-
-class PeriodForm(forms.Form):
-    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            raise forms.ValidationError("The period starts after it ends.")
-        return data
-
-
-def record_feedback(request: Any, form: FeedbackForm, target: Any) -> str:
-    """Record the rating and/or the problem a valid feedback form gives about ``target`` (a
-    booking or a vendor), together; the refusal's words, or "" when recorded."""
-    data = form.cleaned_data
-    try:
-        vendor_services.record_feedback(
-            request.user,
-            target,
-            rating=data["rating"],
-            comment=data["comment"],
-            problem=data["problem"],
-            description=data["description"],
-        )
-    except Refusal as error:
-        return str(error)
-    return ""
-
-
-# --- vendors, their rates, the port's directory --------------------------------------------------
-
-
-class VendorForm(forms.ModelForm[Vendor]):
-    """A vendor's details; ``cases.services.vendors`` checks the name is the port's only one."""
-
-    class Meta:
-        model = Vendor
-        fields = [
-            "kind",
-            "name",
-            "contact_name",
-            "phone",
-            "email",
-            "address",
-            "contracted_rates",
-            "active",
-        ]
-        labels = {"active": "In use (offered on booking forms)"}
-        widgets = {
-            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-            "contracted_rates": forms.Textarea(attrs={"rows": 2}),
-        }
-
-
-class RateForm(KeyedForm):
-    """A contracted rate: the units offered are those the vendor's kind is paid in."""
-
-    unit = forms.ChoiceField(label="Charged per")
-    amount = forms.DecimalField(
-        label="Amount (USD)",
-        min_value=Decimal("0.01"),
-        max_digits=10,
-        decimal_places=2,
-        error_messages={"min_value": "A rate is more than $0."},
-    )
-    valid_from = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    valid_until = forms.DateField(
-        label="Until (last day)",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Empty: until further notice. A rate already running until further notice "
-        "ends the day before this one starts.",
-    )
-    notes = forms.CharField(required=False, max_length=200, label="Notes (contract reference)")
-
-    def __init__(self, *args: Any, vendor: Vendor, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        units = UNITS_OF_KIND.get(vendor.kind, ())
-        unit_field = self.fields["unit"]
-        assert isinstance(unit_field, forms.ChoiceField)
-        unit_field.choices = [(u, VendorRate.Unit(u).label) for u in units]
-        if not self.is_bound:
-            self.initial.setdefault("valid_from", vendor.port.local_today())
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("valid_from"), data.get("valid_until")
-        if start and end and end < start:
-            self.add_error("valid_until", "The rate ends before it starts.")
-        return data
-
-
-class EndRateForm(forms.Form):
-    last_day = forms.DateField(label="Last day", widget=forms.DateInput(attrs={"type": "date"}))
-
-
-class ContactForm(forms.ModelForm[Contact]):
-    class Meta:
-        model = Contact
-        fields = [
-            "kind",
-            "name",
-            "organisation",
-            "role",
-            "phone",
-            "after_hours_phone",
-            "email",
-            "notes",
-            "active",
-        ]
-        labels = {"active": "Listed in the directory"}
-        widgets = {
-            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-            "after_hours_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-            "notes": forms.Textarea(attrs={"rows": 2}),
-        }
-
-
-class DirectorySearchForm(forms.Form):
-    """The directory's search box and kind filter (what the view already reads)."""
-
-    q = forms.CharField(
-        required=False,
-        max_length=100,
-        label="Search the directory",
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-        help_text="A name, organisation, airline or phone number.",
-    )
-    kind = forms.ChoiceField(required=False, label="Kind", choices=[])
-
-    def __init__(self, *args: Any, kinds: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        kind_field = self.fields["kind"]
-        assert isinstance(kind_field, forms.ChoiceField)
-        kind_field.choices = [("", "All kinds"), *kinds]
