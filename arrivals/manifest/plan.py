@@ -21,8 +21,9 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q
 
+from arrivals.manifest.cells import Problem
+from arrivals.manifest.legs import FlightLeg
 from arrivals.manifest.reading import CaseRows, Manifest, PersonRow
-from arrivals.manifest.values import FlightLeg, Problem
 from arrivals.models import Flight, Segment
 from cases.models import CarriedDocument, Case, ExpectedReceiver, Individual, USTie
 from cases.steps import ArrivalStep

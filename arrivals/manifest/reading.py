@@ -19,16 +19,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from arrivals.manifest.values import (
+from arrivals.manifest.cells import PortRules, Problem, RowCells
+from arrivals.manifest.columns import (
     CASE_COLUMNS,
     INBOUND_COLUMNS,
     ONWARD_COLUMNS,
     RECEIVER_COLUMNS,
-    FlightLeg,
-    PortRules,
-    Problem,
-    RowReader,
 )
+from arrivals.manifest.legs import FlightLeg, inbound_leg, onward_legs
+from arrivals.manifest.values import case_values as read_case_values
+from arrivals.manifest.values import person_values as read_person_values
 from poe_ops.refusals import Refusal
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -499,13 +499,13 @@ def parse_manifest(
         if progress is not None and done % PROGRESS_EVERY == 0:
             progress(done)
         problems_before, warnings_before = len(problems), len(warnings)
-        reader = RowReader(number, cells, problems, warnings, port, agency_codes)
-        case_number = reader.case_number()
-        case_values = reader.case_values()
-        inbound = reader.inbound_leg()
-        onward = reader.onward_legs(inbound)
-        person_number = reader.text("person_number", 32, required=True)
-        person_values = reader.person_values()
+        row = RowCells(number, cells, problems, warnings, port, agency_codes)
+        case_number = row.case_number()
+        case_values = read_case_values(row)
+        inbound = inbound_leg(row)
+        onward = onward_legs(row, inbound)
+        person_number = row.text("person_number", 32, required=True)
+        person_values = read_person_values(row)
         name = " ".join(
             str(cells.get(c, ""))[:60] for c in ("given_names", "surname") if cells.get(c)
         )

@@ -35,6 +35,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from arrivals.manifest.apply import apply_plan
+from arrivals.manifest.cells import PortRules, Problem
 from arrivals.manifest.plan import plan_manifest
 from arrivals.manifest.reading import (
     MAX_UPLOAD_BYTES,
@@ -47,7 +48,6 @@ from arrivals.manifest.reading import (
     table_from_json,
     table_to_json,
 )
-from arrivals.manifest.values import PortRules, Problem
 from arrivals.models import ImportBatch, ImportBatchCase, ImportFile
 from cases.models import ResettlementAgency
 from poe_ops.dispatch import send_on_commit
