@@ -89,8 +89,9 @@ def test_people_at_the_hotel_overnight_are_counted_on_their_own_not_as_done(
     # What the page's script counts again from when a tap redraws a row (static/js/live.js).
     progress = re.search(r'<div class="flight-progress" id="flight-progress"([^>]*)>', html)
     assert progress
-    people = json.loads(unescape(re.search(r'data-people="([^"]*)"', progress[1])[1]))
-    figures = json.loads(unescape(re.search(r'data-figures="([^"]*)"', progress[1])[1]))
+    data = dict(re.findall(r'data-(people|figures)="([^"]*)"', progress[1]))
+    people = json.loads(unescape(data["people"]))
+    figures = json.loads(unescape(data["figures"]))
     assert {people[str(p.pk)][0] for p in at_hotel} == {"hotel"}
     assert len(people) == 9
     assert figures["hotel"] == ["met", "cleared", "hotel", "still_to_do"]
