@@ -99,6 +99,19 @@ def test_people_at_the_hotel_overnight_are_counted_on_their_own_not_as_done(
     assert figures["no_show"] == []
 
 
+def test_someone_who_missed_their_connection_counts_as_met_and_cleared(
+    client, atl_associate, nine
+):
+    flight, families = nine
+    missed = families[2][1][1]  # still expected in ``nine``: met, admitted, then missed it
+    missed.current_step = "needs_rebooking"
+    missed.save()
+    client.force_login(atl_associate)
+    html = flight_page(client, flight).content.decode()
+    assert words(html) == "6 of 9 met · 4 cleared · 2 done"
+    assert words(html, "nav", "progress-filter") == "Everyone (9) Still to do (6)"
+
+
 def test_still_to_do_leaves_out_the_people_who_are_finished(client, atl_associate, nine):
     flight, families = nine
     client.force_login(atl_associate)

@@ -20,9 +20,10 @@ from arrivals.queries.portday import CaseBlock
 from cases.steps import EXCEPTIONS, OUTCOMES, ArrivalStep
 
 _ORDER = list(ArrivalStep.values)
-# Not met (yet, or at all): still expected, did not turn up, or moved to another flight. Named
-# by value so that steps added later (e.g. "needs rebooking") can join without a code change.
-NOT_MET = frozenset({"expected", "no_show", "needs_rebooking", "rebooked"})
+# Not met (yet, or at all): still expected, did not turn up, or moved to another flight. Someone
+# who needs rebooking missed their onward flight (cases.steps: after customs, the connection, the
+# hotel or the hospital): met, and admitted.
+NOT_MET = frozenset({"expected", "no_show", "rebooked"})
 # Nothing more to do for this flight: an outcome reached, or the person is not coming on it.
 FINISHED = OUTCOMES | frozenset({"no_show", "rebooked"})
 
@@ -32,7 +33,7 @@ def is_met(step: str) -> bool:
 
 
 # Admitted, though off the normal path: counts as through CBP.
-ADMITTED_OFF_PATH = frozenset({"deferred_inspection"})
+ADMITTED_OFF_PATH = frozenset({"deferred_inspection", "needs_rebooking"})
 
 
 def is_cleared(step: str) -> bool:
