@@ -99,9 +99,7 @@ def test_people_at_the_hotel_overnight_are_counted_on_their_own_not_as_done(
     assert figures["no_show"] == []
 
 
-def test_someone_who_missed_their_connection_counts_as_met_and_cleared(
-    client, atl_associate, nine
-):
+def test_someone_who_missed_their_connection_counts_as_met_and_cleared(client, atl_associate, nine):
     flight, families = nine
     missed = families[2][1][1]  # still expected in ``nine``: met, admitted, then missed it
     missed.current_step = "needs_rebooking"
