@@ -60,7 +60,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_decides": decides,
         "nav_awaiting_approval": awaiting_approval,
         "nav_second_factor_pending": second_factor_pending,
-        # The sign-in dialog every page holds for when its session ends (static/js/taps.js).
+        # The sign-in dialog every page holds for when its session ends (static/js/signin.js).
         "signin_form": lambda: SignInDialogForm(request, initial={"username": user.get_username()}),
         # The name this tablet was given (poe_ops.views.device), shown beside the user's.
         "device_name": device_name(request),

@@ -56,7 +56,7 @@ class LoginForm(AuthenticationForm):
 class SignInDialogForm(LoginForm):
     """The sign-in form of the dialog that opens over a page when its session has ended: its own
     ids (``signin-…``), and no autofocus — the dialog focuses it when it opens. Its ``code``
-    field is shown (static/js/taps.js) only once the server says the account needs its second
+    field is shown (static/js/signin.js) only once the server says the account needs its second
     factor; the session endpoint reads it, not this form."""
 
     prefix = "signin"

@@ -22,8 +22,8 @@ ViewT = TypeVar("ViewT", bound=Callable[..., Any])
 # tablet, so every tap carries it — from the tap queue and from a form posted without script.
 DEVICE_COOKIE = "poe_device"
 DEVICE_LABEL_MAX = 40
-# Answers the page's script reads (static/js/taps.js): the session has ended, or the CSRF token
-# the page holds is no longer valid.
+# Answers the page's scripts read (static/js/taps.js, static/js/signin.js): the session has
+# ended, or the CSRF token the page holds is no longer valid.
 SIGNED_OUT_HEADER = "X-POE-Signed-Out"
 # With SIGNED_OUT_HEADER on a 401: the session is signed in but has not passed the second factor;
 # the dialog asks for the "code" (or, with no authenticator app enrolled yet, says "setup").

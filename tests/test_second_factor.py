@@ -326,7 +326,7 @@ def test_disabling_an_account_ends_its_sessions_for_good(client, atl_associate):
     assert response["Location"].startswith("/accounts/login/")
 
 
-# --- The tablet's sign-in dialog (static/js/taps.js) ----------------------------------------------
+# --- The tablet's sign-in dialog (static/js/signin.js) --------------------------------------------
 
 
 @pytest.fixture

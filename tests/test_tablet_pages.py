@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from html import unescape
 
 import pytest
 from django.db import connection
@@ -42,6 +43,15 @@ def flight_page(client, flight, query="", **headers):
     return client.get(f"/ports/ATL/flights/{flight.pk}/{query}", **headers)
 
 
+def words(html: str, tag: str = "p", css_class: str = "progress-counts") -> str:
+    """The words of the first ``tag`` with ``css_class`` as a reader sees them: its hidden
+    parts and the tags left out."""
+    found = re.search(rf'<{tag} class="{css_class}[^"]*"[^>]*>(.*?)</{tag}>', html, re.S)
+    assert found, css_class
+    shown = re.sub(r"<(\w+)[^>]*\bhidden\b[^>]*>.*?</\1>", "", found.group(1), flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", "", shown).split())
+
+
 def tap(client, person, step, key=None, view="flight", flight=None):
     data = {"step": step, "key": key or new_key(), "view": view}
     if flight is not None:
@@ -58,9 +68,46 @@ def test_the_flight_page_says_how_many_are_met_cleared_and_done(client, atl_asso
     html = flight_page(client, flight).content.decode()
     # met: everyone but the no-show and the three still expected; cleared: CBP cleared and the
     # two outcomes; done: the outcomes; still to do: all but the outcomes and the no-show.
-    assert "<b>5 of 9</b> met · <b>3</b> cleared · <b>2</b> done" in html
-    assert "Still to do (6)" in html
-    assert "Everyone (9)" in html
+    assert words(html) == "5 of 9 met · 3 cleared · 2 done"
+    assert "at the hotel" not in words(html)
+    assert words(html, "nav", "progress-filter") == "Everyone (9) Still to do (6)"
+
+
+def test_people_at_the_hotel_overnight_are_counted_on_their_own_not_as_done(
+    client, atl_associate, nine
+):
+    flight, families = nine
+    at_hotel = families[2][1][1:]  # the two still expected: at the hotel since last night
+    for person in at_hotel:
+        person.current_step = "hotel"
+        person.save()
+    client.force_login(atl_associate)
+    html = flight_page(client, flight).content.decode()
+    # Cleared (they went through CBP), not done (tomorrow's connection), still to do.
+    assert words(html) == "7 of 9 met · 5 cleared · 2 done · 2 at the hotel overnight"
+    assert words(html, "nav", "progress-filter") == "Everyone (9) Still to do (6)"
+    # What the page's script counts again from when a tap redraws a row (static/js/live.js).
+    progress = re.search(r'<div class="flight-progress" id="flight-progress"([^>]*)>', html)
+    assert progress
+    data = dict(re.findall(r'data-(people|figures)="([^"]*)"', progress[1]))
+    people = json.loads(unescape(data["people"]))
+    figures = json.loads(unescape(data["figures"]))
+    assert {people[str(p.pk)][0] for p in at_hotel} == {"hotel"}
+    assert len(people) == 9
+    assert figures["hotel"] == ["met", "cleared", "hotel", "still_to_do"]
+    assert figures["departed"] == ["met", "cleared", "done"]
+    assert figures["no_show"] == []
+
+
+def test_someone_who_missed_their_connection_counts_as_met_and_cleared(client, atl_associate, nine):
+    flight, families = nine
+    missed = families[2][1][1]  # still expected in ``nine``: met, admitted, then missed it
+    missed.current_step = "needs_rebooking"
+    missed.save()
+    client.force_login(atl_associate)
+    html = flight_page(client, flight).content.decode()
+    assert words(html) == "6 of 9 met · 4 cleared · 2 done"
+    assert words(html, "nav", "progress-filter") == "Everyone (9) Still to do (6)"
 
 
 def test_still_to_do_leaves_out_the_people_who_are_finished(client, atl_associate, nine):
@@ -76,7 +123,7 @@ def test_still_to_do_leaves_out_the_people_who_are_finished(client, atl_associat
     }
     assert len(shown) == 6
     assert not shown & finished
-    assert 'aria-current="page">Still to do (6)' in html
+    assert words(html, "a", "button is-current") == "Still to do (6)"
     # The second family (handed over, departed, no-show) has nobody left: its block goes.
     assert f'id="case-{families[1][0].pk}"' not in html
 

@@ -245,15 +245,21 @@ class CaseBlock:
         return [r.individual.pk for r in self.rows]
 
     @property
+    def latest_event_id(self) -> int:
+        """The newest step event of the people drawn (0 when none, or drawn without rows): the
+        block's message is about the family as it was then, and static/js/live.js takes it
+        away once a row shows a newer one (someone in the family moved since)."""
+        return max(
+            (getattr(r.individual, "latest_event_id", None) or 0 for r in self.rows), default=0
+        )
+
+    @property
     def moves_version(self) -> str:
         """What the "All N → …" buttons show, led by the newest step event of the people drawn
         (as a row's version is): a page refreshing itself never puts back buttons older than
         those shown (static/js/live.js, ``older``). 0 when the block was drawn without rows."""
-        latest = max(
-            (getattr(r.individual, "latest_event_id", None) or 0 for r in self.rows), default=0
-        )
         counts = ".".join(f"{step}{count}" for step, _, count, _ in self.case_moves)
-        return f"moves.{latest}.{counts}"
+        return f"moves.{self.latest_event_id}.{counts}"
 
 
 def _age(born: dt.date | None, today: dt.date) -> int | None:

@@ -1,5 +1,5 @@
 """Signing in: the sign-in page, and the session endpoint that the sign-in dialog uses to sign
-in again over the page it is on (static/js/taps.js), without leaving it — with the second
+in again over the page it is on (static/js/signin.js), without leaving it — with the second
 factor's code when the account has one."""
 
 from __future__ import annotations

@@ -25,7 +25,7 @@
     if (event.target !== form()) { return; }
     var xhr = event.detail && event.detail.xhr;
     if (xhr && xhr.status === 401) {
-      // The sign-in dialog opens over the form (static/js/taps.js); it saves again after.
+      // The sign-in dialog opens over the form (static/js/signin.js); it saves again after.
       say("Not saved: you were signed out. Sign in again — what you typed stays here and is saved then.", true);
       return;
     }

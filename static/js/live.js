@@ -152,6 +152,7 @@
       return;
     }
     mergeList(live, blocks, mergeBlock, live.querySelector("#flight-progress"));
+    afterRedraw();
   }
 
   function mergeDay(live, fresh) {
@@ -169,6 +170,76 @@
     }
     mergeList(list, items(freshList, ":scope > li[id]"), replace, null);
   }
+
+  // ---- after a row was redrawn: the family's message and the flight's count ---------------------
+  // A row's version carries the id of the person's latest step event ("met.412.412.0"): newer
+  // is larger, whichever tablet made it.
+  function eventOf(el) {
+    var id = parseInt((el.getAttribute("data-version") || "").split(".")[1], 10);
+    return isNaN(id) ? 0 : id;
+  }
+
+  // A family's message ("Met: all 3 …", the answer to an "All N" tap) is about the family as it
+  // was then (data-event: the newest step event of its people when it was said). Once a row of
+  // the family shows a newer one — someone in it moved since, on this tablet or another — the
+  // message is no longer true of the family and goes; that person's row says what happened.
+  function dropStaleMessages() {
+    document.querySelectorAll(".case-message[data-event]").forEach(function (message) {
+      var block = message.parentElement && message.parentElement.closest("[data-case]");
+      if (!block) { return; }
+      var said = parseInt(message.getAttribute("data-event"), 10) || 0;
+      var rows = block.querySelectorAll("[data-person][data-version]");
+      if (Array.prototype.some.call(rows, function (row) { return eventOf(row) > said; })) {
+        message.remove();
+      }
+    });
+  }
+
+  // "4 of 9 met · 2 cleared · 1 done": counted again here from each person's step, as the server
+  // last drew it (#flight-progress data-people: id → [step, event]) or as a newer row shows it
+  // (a tap's answer), with the figures each step counts in (data-figures, from
+  // arrivals.queries.progress). So the count moves with the tap's answer, and the page's next
+  // refresh (another tablet's taps) replaces the lot. People the "still to do" view leaves off
+  // the page are still counted.
+  function recount() {
+    var progress = document.getElementById("flight-progress");
+    var live = region();
+    if (!progress || !live || !progress.hasAttribute("data-people")) { return; }
+    var people, figures;
+    try {
+      people = JSON.parse(progress.getAttribute("data-people"));
+      figures = JSON.parse(progress.getAttribute("data-figures"));
+    } catch (e) { return; }
+    live.querySelectorAll("[data-person][data-step]").forEach(function (row) {
+      var known = people[row.getAttribute("data-person")];
+      if (known && eventOf(row) > known[1]) { known[0] = row.getAttribute("data-step"); }
+    });
+    var counts = {};
+    Object.keys(people).forEach(function (pk) {
+      (figures[people[pk][0]] || []).forEach(function (name) { counts[name] = (counts[name] || 0) + 1; });
+    });
+    progress.querySelectorAll("[data-figure]").forEach(function (el) {
+      var text = String(counts[el.getAttribute("data-figure")] || 0);
+      if (el.textContent !== text) { el.textContent = text; }
+    });
+    progress.querySelectorAll("[data-figure-shown]").forEach(function (el) {
+      el.hidden = !counts[el.getAttribute("data-figure-shown")];
+    });
+  }
+
+  // Once per run of redraws (a refresh replaces many rows at once).
+  var catchingUp = false;
+  function afterRedraw() {
+    if (catchingUp) { return; }
+    catchingUp = true;
+    Promise.resolve().then(function () {
+      catchingUp = false;
+      dropStaleMessages();
+      recount();
+    });
+  }
+  document.addEventListener("htmx:afterSettle", afterRedraw);
+  document.addEventListener("poe:redrawn", afterRedraw);
 
   // The page's own refresh, told apart by the element that asked (htmx also tells an element's
   // nearest ancestor still on the page, here often the live region, about a request whose element

@@ -7,11 +7,10 @@
 // banner; nothing is dropped silently. The server records a repeated key once, so sending a tap
 // twice (an answer lost on the way back) changes nothing.
 //
-// Also here: the sign-in dialog that opens over the page when its session has ended (for taps
-// and for any htmx request) — or, for an account with a second factor whose session still needs
-// it, asks for the authenticator app's code (X-POE-Second-Factor) —, a fresh CSRF token after a long idle, the banner saying how many
-// taps wait, the service worker that keeps the flight and day pages for offline reading
-// (static/js/sw.js), and forgetting those pages at sign-out.
+// When the session has ended the queue waits for the sign-in dialog over the page
+// (static/js/signin.js, loaded first: it also keeps the CSRF token fresh). Also here: the banner
+// saying how many taps wait, the service worker that keeps the flight and day pages for offline
+// reading (static/js/sw.js), and forgetting those pages at sign-out.
 // A file, not an inline script: the Content-Security-Policy allows scripts from 'self' only.
 (function () {
   "use strict";
@@ -20,9 +19,6 @@
   var userId = body.getAttribute("data-user") || "";
   var PAGES_CACHE = "poe-pages-v1";
   var RETRY_SECONDS = [2, 5, 10, 20, 30];
-  // What the sign-in dialog asks for: "password", "code" (the second factor, after the password
-  // or when only it has lapsed) or "setup" (no authenticator app yet: the sign-in page does it).
-  var signInStep = "password";
 
   // ---- the queue, in IndexedDB (in memory if the browser refuses it) ---------------------------
   var memory = { next: 1, taps: {} };
@@ -106,21 +102,6 @@
     return moves;
   }
 
-  function csrfToken() {
-    try { return JSON.parse(body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || ""; } catch (e) { return ""; }
-  }
-
-  function setCsrfToken(token) {
-    if (!token) { return; }
-    var headers = {};
-    try { headers = JSON.parse(body.getAttribute("hx-headers") || "{}"); } catch (e) { headers = {}; }
-    headers["X-CSRFToken"] = token;
-    body.setAttribute("hx-headers", JSON.stringify(headers));
-    document.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach(function (input) {
-      input.value = token;
-    });
-  }
-
   function newKey() {
     if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
     var bytes = new Uint8Array(16);
@@ -140,7 +121,9 @@
   // ---- state ---------------------------------------------------------------------------------
   var queue = [];          // this tablet's taps, all users, in order
   var sendingId = null;    // the tap on its way to the server
-  var signedOut = false;
+  // The session: its CSRF token, and the sign-in dialog over the page (static/js/signin.js).
+  var session = window.poeSignIn;
+  function signedOut() { return session.isSignedOut(); }
   var waitReason = "";     // "network" | "server" | "" — why the queue is not moving
   var retryTimer = null;
   var retryIndex = 0;
@@ -258,7 +241,7 @@
       who: isCase ? "case " + (where.getAttribute("data-case-number") || "") : (where.getAttribute("data-name") || ""),
       at: Date.now(),
       state: "queued",
-      waited: waitReason !== "" || signedOut || navigator.onLine === false,
+      waited: waitReason !== "" || signedOut() || navigator.onLine === false,
     };
     if (kind === "undo") {
       var undoForm = where.querySelector("form[data-tap=undo]");
@@ -282,7 +265,7 @@
 
   // ---- sending, in order ----------------------------------------------------------------------
   function pump() {
-    if (sendingId !== null || signedOut || !userId) { return; }
+    if (sendingId !== null || signedOut() || !userId) { return; }
     var next = queue.filter(function (t) { return mine(t) && t.state === "queued"; })[0];
     if (!next) {
       waitReason = "";
@@ -300,7 +283,7 @@
     banner();
     var payload = new URLSearchParams();
     Object.keys(next.fields).forEach(function (name) { payload.append(name, next.fields[name]); });
-    var headers = { "HX-Request": "true", "X-CSRFToken": csrfToken() };
+    var headers = { "HX-Request": "true", "X-CSRFToken": session.csrfToken() };
     fetch(next.url, { method: "POST", body: payload, headers: headers, credentials: "same-origin" })
       .then(function (response) { return answered(next, response); },
             function () { sendingId = null; wait("network"); });
@@ -328,15 +311,15 @@
     if (status === 401 || (response.redirected && /\/accounts\/login\//.test(response.url))) {
       sendingId = null;
       var needs = response.headers.get("X-POE-Second-Factor") || "";
-      return response.text().then(function (text) { signOutSeen(text, needs); });
+      return response.text().then(function (text) { session.signedOut(text, needs); });
     }
     if (status === 403 && response.headers.get("X-POE-CSRF-Failed") && (tap.renewed || 0) < 2) {
       // The page's token had expired (a long idle, a sign-in in another tab): a fresh one, and
       // the same tap again — twice at most, then it is a refusal like any other.
       sendingId = null;
       tap.renewed = (tap.renewed || 0) + 1;
-      return renewToken().then(function (state) {
-        if (state && state.authenticated) { pump(); } else { signOutSeen("", state && state.second_factor); }
+      return session.renewToken().then(function (state) {
+        if (state && state.authenticated) { pump(); } else { session.signedOut("", state && state.second_factor); }
       });
     }
     if (status >= 500 || status === 0) {
@@ -377,160 +360,11 @@
     return plain.length < 300 && plain ? plain : "The server refused this tap (HTTP " + status + ").";
   }
 
-  // ---- signed out, expired token -----------------------------------------------------------------
-  function renewToken() {
-    return fetch(body.getAttribute("data-session-url"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
-      .then(function (response) { return response.json(); })
-      .then(function (state) { setCsrfToken(state.csrf_token); return state; },
-            function () { return null; });
-  }
-
-  function signOutSeen(message, needs) {
-    signedOut = true;
-    signInStep = needs || "password";
-    queue.forEach(function (t) { release(t.target); });
-    decorate();
-    banner();
-    openSignIn(message);
-  }
-
-  // Show the dialog's step: the password (with the username), the code, or the way to set up
-  // the app; the field to type in next is returned.
-  function showStep(step) {
-    signInStep = step;
-    var passwordStep = document.getElementById("signin-password-step");
-    var codeStep = document.getElementById("signin-code-step");
-    var link = document.getElementById("signin-page-link");
-    var submit = document.querySelector("#signin-form button[type=submit]");
-    if (!passwordStep || !codeStep) { return null; }
-    passwordStep.hidden = step !== "password";
-    codeStep.hidden = step !== "code";
-    if (submit) { submit.hidden = step === "setup"; }
-    if (link) {
-      if (!link.hasAttribute("data-signin-href")) { link.setAttribute("data-signin-href", link.getAttribute("href")); }
-      link.setAttribute("href", link.getAttribute(step === "setup" ? "data-setup-href" : "data-signin-href"));
-      link.textContent = step === "setup" ? "Set up the app" : "Sign-in page";
-    }
-    var code = codeStep.querySelector("input");
-    if (step === "code") { code.value = ""; return code; }
-    if (step === "setup") { return link; }
-    var password = passwordStep.querySelector("input[type=password]");
-    var username = passwordStep.querySelector("input[name$=username]");
-    return (username && !username.value) ? username : password || username;
-  }
-
   function waitingCount() {
     return queue.filter(function (t) { return mine(t) && pending(t); }).length;
   }
 
-  function openSignIn(message) {
-    var dialog = document.getElementById("signin-dialog");
-    var template = document.getElementById("signin-template");
-    if (!dialog && template) {
-      body.appendChild(document.importNode(template.content, true));
-      dialog = document.getElementById("signin-dialog");
-    }
-    if (!dialog) { return; }
-    var why = document.getElementById("signin-why");
-    if (why && message) { why.textContent = message; }
-    var waiting = document.getElementById("signin-waiting");
-    var count = waitingCount();
-    if (waiting) {
-      waiting.hidden = false;
-      waiting.textContent = count
-        ? plural(count, "tap is", "taps are") + " kept on this tablet and will be sent as soon as you are signed in. The page stays as it is."
-        : "The page stays as it is: sign in and go on where you were.";
-    }
-    if (!dialog.open) {
-      if (dialog.showModal) { dialog.showModal(); } else { dialog.setAttribute("open", ""); }
-    }
-    var next = showStep(signInStep);
-    if (next) { next.focus(); }
-  }
-
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
-
-  function signIn(event) {
-    var form = event.target;
-    if (!form || form.id !== "signin-form") { return; }
-    event.preventDefault();
-    var errors = document.getElementById("signin-errors");
-    var button = form.querySelector("button[type=submit]");
-    button.disabled = true;
-    var send = function () {
-      return fetch(form.getAttribute("action"), {
-        method: "POST",
-        body: new URLSearchParams(new FormData(form)),
-        credentials: "same-origin",
-        headers: { "X-CSRFToken": csrfToken(), "X-Requested-With": "XMLHttpRequest", "Accept": "application/json" },
-      });
-    };
-    send().then(function (response) {
-      if (response.status === 403 && response.headers.get("X-POE-CSRF-Failed")) {
-        return renewToken().then(send);  // the token had expired too: once more with a fresh one
-      }
-      return response;
-    }).then(function (response) {
-      return response.json().then(function (state) { return { status: response.status, state: state }; },
-                                  function () { return { status: response.status, state: null }; });
-    }).then(function (answer) {
-      button.disabled = false;
-      var state = answer.state;
-      if (state && state.csrf_token) { setCsrfToken(state.csrf_token); }
-      if (state && state.authenticated) {
-        form.querySelector("input[type=password]").value = "";
-        errors.hidden = true;
-        if (String(state.user) !== userId) {
-          // Someone else signed in: their page, not this one. The taps already waiting stay on
-          // the tablet for the person who made them.
-          window.location.reload();
-          return;
-        }
-        document.getElementById("signin-dialog").close();
-        signedOut = false;
-        retryIndex = 0;
-        banner();
-        body.dispatchEvent(new CustomEvent("poe:signed-in", { bubbles: true }));
-        pump();
-        return;
-      }
-      if (state && (state.second_factor === "code" || state.second_factor === "setup")) {
-        // The password was right (or only the code had lapsed): now the code, on this dialog.
-        form.querySelector("input[type=password]").value = "";
-        var why = document.getElementById("signin-why");
-        if (why) {
-          why.textContent = state.second_factor === "code"
-            ? "Type the code your authenticator app shows for POE Ops, or a recovery code."
-            : "Your account needs an authenticator app first: set it up, then sign in again here.";
-        }
-        var field = showStep(state.second_factor);
-        if (!(state.errors && state.errors.length)) {
-          errors.hidden = true;
-          if (field) { field.focus(); }
-          return;
-        }
-      } else if (state && !state.authenticated && signInStep !== "password") {
-        // The session ended before the code was typed: the password again.
-        showStep("password");
-      }
-      var words = state && state.errors && state.errors.length ? state.errors :
-        answer.status === 429 || answer.status === 403
-          ? ["Too many failed sign-ins: this account is locked on this tablet for a while. Ask your officer."]
-          : ["Could not sign in just now. Check the network and try again."];
-      errors.textContent = "";
-      words.forEach(function (text) {
-        var p = document.createElement("p");
-        p.textContent = text;
-        errors.appendChild(p);
-      });
-      errors.hidden = false;
-      if (signInStep === "code") { document.querySelector("#signin-code-step input").focus(); }
-    }, function () {
-      button.disabled = false;
-      errors.textContent = "No network: sign in again when it is back. Your taps stay on this tablet.";
-      errors.hidden = false;
-    });
-  }
 
   function signingOut(event, form) {
     var count = waitingCount();
@@ -546,32 +380,10 @@
     if (window.caches) { window.caches.delete(PAGES_CACHE); }
   }
 
-  // htmx requests other than taps (the page refreshing itself, a form saving itself).
-  document.addEventListener("htmx:responseError", function (event) {
-    var xhr = event.detail.xhr;
-    if (!xhr) { return; }
-    if (xhr.status === 401 && xhr.getResponseHeader("X-POE-Signed-Out")) {
-      signOutSeen(xhr.responseText, xhr.getResponseHeader("X-POE-Second-Factor"));
-    } else if (xhr.status === 403 && xhr.getResponseHeader("X-POE-CSRF-Failed")) {
-      renewToken().then(function (state) {
-        if (!state || !state.authenticated) { signOutSeen("", state && state.second_factor); return; }
-        var announcer = document.getElementById("announcer");
-        if (announcer && !/refresh/.test(event.detail.requestConfig && event.detail.requestConfig.triggeringEvent ? event.detail.requestConfig.triggeringEvent.type : "")) {
-          announcer.textContent = "";
-          var p = document.createElement("p");
-          p.className = "refusal";
-          p.setAttribute("role", "alert");
-          p.textContent = "Nothing was saved: the page had expired. It has been renewed — please do it again.";
-          announcer.appendChild(p);
-        }
-      });
-    }
-  });
-
   // ---- drawing waiting taps on the page ---------------------------------------------------------
   function stateWords(tap) {
     if (tap.id === sendingId) { return "sending…"; }
-    if (signedOut) { return "waiting for you to sign in"; }
+    if (signedOut()) { return "waiting for you to sign in"; }
     if (waitReason === "server") { return "waiting for the server"; }
     return "waiting for network";
   }
@@ -705,7 +517,7 @@
     if (waiting.length) {
       var n = plural(waiting.length, "tap waits", "taps wait");
       var one = waiting.length === 1;
-      if (signedOut) {
+      if (signedOut()) {
         lines.push(["Signed out: " + n + " on this tablet until you sign in again.", "signin"]);
       } else if (offline || waitReason === "network") {
         lines.push(["No network: " + n + " on this tablet and " + (one ? "is" : "are") +
@@ -734,7 +546,7 @@
       p.className = "tap-banner-line";
       p.textContent = line[0] + " ";
       if (line[1] === "signin") {
-        p.appendChild(button("Sign in", "button-small", function () { openSignIn(""); }));
+        p.appendChild(button("Sign in", "button-small", function () { session.open(""); }));
       } else if (line[1] === "retry" && !offline) {
         p.appendChild(button("Send now", "button-small", function () { clearTimeout(retryTimer); retryIndex = 0; waitReason = ""; pump(); }));
       }
@@ -786,8 +598,20 @@
     var copy = document.getElementById("offline-copy");
     if (copy && isOfflineCopy()) { copy.hidden = false; }
     document.addEventListener("submit", onSubmit, true);
-    document.addEventListener("submit", signIn);
     window.addEventListener("online", function () { retryIndex = 0; waitReason = ""; banner(); pump(); });
+    // The session ended under a tap or a refresh (static/js/signin.js opens its dialog): the
+    // queue waits, and says so. Signed in again: it is sent — after the other listeners (the
+    // page asking for its fresh copy first, as it did before the dialog had a file of its own).
+    document.addEventListener("poe:signed-out", function () {
+      queue.forEach(function (t) { release(t.target); });
+      decorate();
+      banner();
+    });
+    document.addEventListener("poe:signed-in", function () {
+      retryIndex = 0;
+      banner();
+      Promise.resolve().then(pump);
+    });
     window.addEventListener("offline", function () { banner(); decorate(); });
     window.addEventListener("pageshow", function (event) { if (event.persisted) { refresh().then(pump); } });
     // Rows redrawn by the page refreshing itself or by an answer get their waiting taps back.
@@ -801,7 +625,8 @@
     isSending: function () { return sendingId !== null; },
     answeredSince: function (time) { return lastAnswerAt >= time; },
     waitingFor: function (el) { return el.classList.contains("is-queued") || (sendingId !== null && queue.some(function (t) { return t.id === sendingId && t.target === el.id; })); },
-    isSignedOut: function () { return signedOut; },
+    isSignedOut: signedOut,
+    waitingCount: function () { return waitingCount(); },
   };
 
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }

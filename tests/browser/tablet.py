@@ -35,7 +35,7 @@ def sign_in(page: Any, live_server: Any, username: str) -> None:
 
 
 def sign_in_from_dialog(page: Any, device: Any = None, password: str = PASSWORD) -> None:
-    """Sign in again from the dialog that opened over the page (static/js/taps.js): the
+    """Sign in again from the dialog that opened over the page (static/js/signin.js): the
     password when it asks for it and then, for an account with an authenticator app
     (``device``), the code it asks for next; the dialog closes."""
     dialog = page.locator("#signin-dialog")
