@@ -61,9 +61,14 @@ CHECKIN_P95_RATIO = 2.5  # tap p95 ≤ 2.5× the floor's p95 at 32 clients
 # twice as many, taking turns (normal, double, double, normal) on people of their own.
 SCALE_PASSES = ("normal", "double", "double", "normal")
 SCALE_PEOPLE_PER_CLIENT = 10  # a pass: 20 taps a client, 640 in all
-SCALE_SEED_PEOPLE = 2800  # ATL only, ≈ 60% still expected: enough for four passes
-SCALE_RATE_RATIO = 0.8  # 2× the workers keep ≥ 0.8× the taps/s (no throughput lost to locks)
-SCALE_LOCK_WAITS = 0.25  # backends waiting on a lock, on average over the run, at most
+SCALE_SEED_PEOPLE = 3200  # ATL only, ≈ 60% still expected: 40 a client for four passes
+# The verdict is about locks (docs/decisions.md, 2026-11-30): backends waiting on a lock, on
+# average over the passes of each server, at most this — about none. The taps/s ratio of 2× the
+# workers to the normal count is printed beside it; where it falls below SCALE_RATE_RATIO with
+# no lock waits, the lost rate is CPU contention (the load client, both gunicorns and
+# PostgreSQL on the same cores), not locking, and the output says so.
+SCALE_LOCK_WAITS = 0.1
+SCALE_RATE_RATIO = 0.8
 LOCK_SAMPLE_SECONDS = 0.05
 
 
@@ -629,6 +634,10 @@ def _scale_run(day: dt.date, sessions: list[Session], normal_port: int) -> None:
     counted = _integrity(normal.log + double.log)
     rate_ratio = double.rate / normal.rate
     locks_ok = max(waits["normal"].mean, waits["double"].mean) <= SCALE_LOCK_WAITS
+    concurrency = {
+        kind: statistics.fmean(found.in_transaction) if found.in_transaction else 0.0
+        for kind, found in waits.items()
+    }
     for kind, pooled_result in (("normal", normal), ("double", double)):
         workers = WORKERS * (2 if kind == "double" else 1)
         emit(
@@ -640,32 +649,45 @@ def _scale_run(day: dt.date, sessions: list[Session], normal_port: int) -> None:
             p95=round(pooled_result.latencies.p95_ms, 1),
             detail=str(waits[kind]),
         )
-    ok = rate_ratio >= SCALE_RATE_RATIO and locks_ok and counted.ok
+    ok = locks_ok and counted.ok
     emit(
         "scale_ratio",
         f"check-in with {2 * WORKERS} workers ÷ with {WORKERS}: taps/s (p95 ratio); "
         "lock waits; lost / doubled",
         rate_ratio,
         "×",
-        f"≥ {SCALE_RATE_RATIO:g}×, lock waits ≤ {SCALE_LOCK_WAITS:g} on average, 0 lost/doubled",
+        f"lock waits ≤ {SCALE_LOCK_WAITS:g} backends on average, 0 lost/doubled "
+        "(the ratio beside it: no speed-up on 2 shared cores)",
         ok,
         ratio=f"p95 {double.latencies.p95_ms / normal.latencies.p95_ms:.2f}×",
-        detail=str(counted),
+        detail=(
+            f"{counted}; in a transaction at once, mean {concurrency['normal']:.2f} with "
+            f"{WORKERS} workers, {concurrency['double']:.2f} with {2 * WORKERS}"
+        ),
     )
-    verdict = (
-        "taps scale with processes, not with locks"
-        if ok
-        else "NOT shown: see the lock waits and the ratio above"
-    )
+    if not ok:
+        verdict = "NOT shown: taps waited on locks, or were lost or doubled (see above)"
+    elif rate_ratio >= SCALE_RATE_RATIO:
+        verdict = (
+            "taps scale with processes, not with locks: no tap waited on a lock, and twice "
+            "the workers kept the rate"
+        )
+    else:
+        verdict = (
+            f"no tap waited on a lock, yet twice the workers gave {rate_ratio:.2f}× the rate: "
+            "with no lock waits that is contention for the CPU (more processes on the same "
+            "cores), not locking"
+        )
     print(
         f"scale: {2 * WORKERS} workers {double.rate:.1f} taps/s (p95 "
         f"{double.latencies.p95_ms:.0f} ms) vs {WORKERS} workers {normal.rate:.1f} taps/s (p95 "
         f"{normal.latencies.p95_ms:.0f} ms) = {rate_ratio:.2f}×; lock waits mean "
-        f"{waits['normal'].mean:.2f} / {waits['double'].mean:.2f}; {counted}.\n"
+        f"{waits['normal'].mean:.2f} / {waits['double'].mean:.2f}; taps inside a transaction "
+        f"at once, mean {concurrency['normal']:.2f} / {concurrency['double']:.2f}; {counted}.\n"
         f"  {verdict}. On a machine whose {os.cpu_count()} cores also run the load client and "
         "PostgreSQL, more workers cannot add CPU, so no speed-up is expected here; what this "
-        "shows is that the taps did not queue on locks and that twice the processes lost no "
-        "throughput to locking. On separate hosts the rate grows with the cores given to them.",
+        "shows is whether the taps queued on locks. On separate hosts the rate grows with the "
+        "cores given to the web processes until PostgreSQL's CPU is the limit.",
         flush=True,
     )
 
