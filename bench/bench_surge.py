@@ -8,8 +8,10 @@ from the repository root, with DATABASE_URL, REDIS_URL, SECRET_KEY and ALLOWED_H
 It creates a throwaway test database, seeds the surge day (``bench/surge.py``) and a quiet day
 of 30 people, then measures (see bench/README.md): the board through the Django test client and
 through gunicorn on loopback, the floor (a signed-in POST doing one row update), and check-in
-taps from 32 signed-in clients; it counts lost and doubled steps in the database, stops gunicorn
-and destroys the database. Each figure is printed as a ``BENCH-ROW`` JSON line for the runner.
+taps from 32 signed-in clients; it counts lost and doubled steps in the database; then (issue 20
+point 5) the same check-in against the running gunicorn and a second one with twice the workers,
+in turns, with lock waits sampled from PostgreSQL; it stops both gunicorns and destroys the
+database. Each figure is printed as a ``BENCH-ROW`` JSON line for the runner.
 """
 
 from __future__ import annotations
