@@ -599,6 +599,7 @@ def _scale_run(day: dt.date, sessions: list[Session], normal_port: int) -> None:
     taps do not queue on locks and 2× the processes lose no throughput to locking."""
     from bench.surge import seed_day
 
+    began = time.perf_counter()
     seeded = seed_day(
         day, SCALE_SEED_PEOPLE, 700, 40, prefix="SCALE", shares={"ATL": 1.0}, seed=7
     ).expected_atl
@@ -689,7 +690,8 @@ def _scale_run(day: dt.date, sessions: list[Session], normal_port: int) -> None:
         f"  {verdict}. On a machine whose {os.cpu_count()} cores also run the load client and "
         "PostgreSQL, more workers cannot add CPU, so no speed-up is expected here; what this "
         "shows is whether the taps queued on locks. On separate hosts the rate grows with the "
-        "cores given to the web processes until PostgreSQL's CPU is the limit.",
+        "cores given to the web processes until PostgreSQL's CPU is the limit.\n"
+        f"  (the scale run took {time.perf_counter() - began:.0f} s, seeding included)",
         flush=True,
     )
 
