@@ -34,6 +34,8 @@ BENCHES = [
     "bench_handover.py",
     "bench_statistics.py",
 ]
+# Benchmarks that take --profile (``make bench BENCH_ARGS=--profile``).
+PROFILED = {"bench_surge.py", "bench_pdf.py"}
 # Benchmarks whose table is a section of its own (the others share SECTION).
 SECTIONS = {
     "bench_replay.py": "## Taps replayed after an outage (issue 13)",
@@ -178,7 +180,7 @@ def main() -> int:
         if only and script not in only:
             continue
         if (ROOT / "bench" / script).exists():
-            found, status = _run(script, args if script == "bench_surge.py" else [])
+            found, status = _run(script, args if script in PROFILED else [])
             by_section.setdefault(SECTIONS.get(script, SECTION), []).extend(found)
             if status:
                 failed.append(script)

@@ -52,12 +52,18 @@ def render_pdf_pages(template_name: str, context: dict[str, Any], *, port: Port)
     """Render ``template_name`` with ``context`` for ``port``; the PDF and its page count.
 
     Dates and times in the template are shown in the port's local time."""
-    from weasyprint import HTML
-
     with timezone.override(port.zone):
         html = render_to_string(
             template_name, {**context, "port": port, "generated_at": port.local_now()}
         )
+    return pdf_of_html(html)
+
+
+def pdf_of_html(html: str) -> RenderedPdf:
+    """WeasyPrint's PDF of an HTML page already rendered (``render_pdf_pages`` renders the
+    template first): stylesheets and fonts from ``static/`` only, nothing from the network."""
+    from weasyprint import HTML
+
     document = HTML(string=html, base_url=f"{STATIC_DIR}/", url_fetcher=_local_fetcher()).render()
     return RenderedPdf(content=document.write_pdf(), page_count=len(document.pages))
 
