@@ -402,7 +402,7 @@ def run() -> int:
     from poe_ops.models import Port
     from poe_ops.services.second_factor import APP_DEVICE_NAME
     from reports.queries.periods import CUSTOM, MONTH, QUARTER, period_of
-    from reports.queries.statistics import PYTHON, build_statistics
+    from reports.queries.statistics.build import PYTHON, build_statistics
 
     started = time.perf_counter()
     sizes = populate()

@@ -12,7 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from poe_ops.models import Port
-from reports.queries.statistics_tables import BUILDERS
+from reports.queries.statistics.tables import BUILDERS
 from tests.factories import CaseFactory, FlightFactory, IndividualFactory, SegmentFactory
 from tests.statistics_month import EXPECTED, build_march
 

@@ -1,4 +1,4 @@
-"""How a statistics cell is shown (``reports.queries.statistics_tables.Column.kind``)."""
+"""How a statistics cell is shown (``reports.queries.statistics.tables.Column.kind``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from reports.queries import statistics_tables as t
+from reports.queries.statistics import tables as t
 
 register = template.Library()
 

@@ -1,0 +1,285 @@
+"""The people of a period counted by PostgreSQL (``count``): the same definitions as
+``python_count``, grouped in the database so that a year at seven ports returns a few thousand
+rows, not the hundreds of thousands of people in it."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from django.db import connection, transaction
+
+from arrivals.models import Flight, Segment, StepEvent
+from cases.models import Case, Individual, ProgrammeStatus, ResettlementAgency
+from poe_ops.models import Port
+from reports.queries.periods import Period
+from reports.queries.statistics import reading
+from reports.queries.statistics.definitions import BREAKDOWNS, MINORS, NOT_ARRIVED, UMNR, Step
+from reports.queries.statistics.figures import Arrivals, Row
+from reports.queries.statistics.python_count import minor_counts
+
+# PostgreSQL's memory for sorting and grouping while counting a period (the default 4 MB spills
+# a year of people to temporary files).
+WORK_MEM = "64MB"
+
+# The same definitions as ``python_count``, grouped by PostgreSQL so that a year at seven
+# ports returns a few thousand rows, not the hundreds of thousands of people in it. ``person``
+# is everyone on a current inbound segment that landed in the period at one of the ports (the
+# segment's named people, or all the case's people when it names none), each at their first
+# landing; ``arrived`` are those past "expected" (not no-show, not rebooked).
+
+_PEOPLE = """
+WITH port (id, start_at, end_at, iata, tz) AS (VALUES {ports}),
+landing AS (
+    SELECT s.id, s.case_id, f.port_id,
+           COALESCE(f.actual_arrival, f.estimated_arrival, f.scheduled_arrival) AS landed,
+           EXISTS (SELECT 1 FROM {named} n WHERE n.segment_id = s.id) AS names
+    FROM {segment} s
+    JOIN {flight} f ON f.id = s.flight_id
+    JOIN port p ON p.id = f.port_id
+    WHERE s.direction = %(inbound)s AND s.replaced_by_id IS NULL
+      AND f.status <> %(flight_cancelled)s
+      AND COALESCE(f.actual_arrival, f.estimated_arrival, f.scheduled_arrival) >= p.start_at
+      AND COALESCE(f.actual_arrival, f.estimated_arrival, f.scheduled_arrival) < p.end_at
+),
+case_first AS (
+    SELECT DISTINCT ON (case_id) case_id, landed, port_id
+    FROM landing WHERE NOT names ORDER BY case_id, landed, port_id
+),
+named_first AS (
+    SELECT DISTINCT ON (n.individual_id) n.individual_id, l.case_id, l.landed, l.port_id
+    FROM landing l JOIN {named} n ON n.segment_id = l.id
+    WHERE l.names ORDER BY n.individual_id, l.landed, l.port_id
+),
+first AS (
+    SELECT i.id, i.case_id, i.current_step, i.nationality, i.primary_language,
+           i.immigration_category, i.programme_status, i.ssr_codes, c.agency_id,
+           nf.individual_id IS NULL
+             OR (cf.case_id IS NOT NULL AND (cf.landed, cf.port_id) <= (nf.landed, nf.port_id))
+             AS by_case,
+           cf.landed AS case_landed, cf.port_id AS case_port,
+           nf.landed AS named_landed, nf.port_id AS named_port
+    FROM (SELECT DISTINCT case_id FROM landing) landed
+    JOIN {case} c ON c.id = landed.case_id
+    JOIN {individual} i ON i.case_id = landed.case_id
+    LEFT JOIN case_first cf ON cf.case_id = i.case_id
+    LEFT JOIN named_first nf ON nf.individual_id = i.id AND nf.case_id = i.case_id
+    WHERE c.status <> %(case_cancelled)s AND i.removed_in_version IS NULL
+      AND (cf.case_id IS NOT NULL OR nf.individual_id IS NOT NULL)
+),
+person AS MATERIALIZED (
+    SELECT first.id, first.case_id,
+           CASE WHEN by_case THEN case_port ELSE named_port END AS port_id,
+           CASE WHEN by_case THEN case_landed ELSE named_landed END AS landed,
+           first.current_step AS step,
+           first.current_step <> ALL(%(not_arrived)s) AS arrived,
+           COALESCE(first.nationality, '') AS nationality,
+           COALESCE(first.primary_language, '') AS language,
+           COALESCE(first.immigration_category, '') AS category,
+           COALESCE(first.programme_status, '') AS programme,
+           COALESCE(first.ssr_codes @> %(umnr)s::jsonb, false) AS umnr,
+           COALESCE(a.code, '') AS agency
+    FROM first LEFT JOIN {agency} a ON a.id = first.agency_id
+)
+"""
+
+# Each arrival's first booked departure from the port (rebooked or not) that carries them (a
+# segment that names nobody carries the whole case); the day they landed, in the port's time
+# zone. Grouped by port, by port and day, by each breakdown's value, and all together.
+#
+# Then each arrival's first hand-over and departure that stands (accepted, not an undo, not
+# undone), looked for from the period's start to OUTCOME_DAYS after its end, in seconds from
+# landing: one row each.
+_COUNTS = """,
+case_out AS (
+    SELECT s.case_id, f.origin, min(f.scheduled_departure) AS departs
+    FROM {segment} s JOIN {flight} f ON f.id = s.flight_id
+    WHERE s.direction = %(onward)s AND f.scheduled_departure IS NOT NULL
+      AND s.case_id IN (SELECT case_id FROM landing)
+      AND NOT EXISTS (SELECT 1 FROM {named} n WHERE n.segment_id = s.id)
+    GROUP BY s.case_id, f.origin
+),
+person_out AS (
+    SELECT n.individual_id, f.origin, min(f.scheduled_departure) AS departs
+    FROM {segment} s
+    JOIN {flight} f ON f.id = s.flight_id
+    JOIN {named} n ON n.segment_id = s.id
+    WHERE s.direction = %(onward)s AND f.scheduled_departure IS NOT NULL
+      AND s.case_id IN (SELECT case_id FROM landing)
+    GROUP BY n.individual_id, f.origin
+),
+counted AS MATERIALIZED (
+    SELECT person.*, (person.landed AT TIME ZONE p.tz)::date AS day, p.tz,
+           CASE WHEN person.arrived THEN LEAST(co.departs, po.departs) END AS first_out
+    FROM person
+    JOIN port p ON p.id = person.port_id
+    LEFT JOIN case_out co ON co.case_id = person.case_id AND co.origin = p.iata
+    LEFT JOIN person_out po ON po.individual_id = person.id AND po.origin = p.iata
+),
+outcome AS (
+    SELECT e.individual_id, e.to_step, min(e.at) AS at
+    FROM {event} e
+    WHERE e.to_step = ANY(%(outcomes)s) AND e.at >= %(earliest)s AND e.at < %(latest)s
+      AND e.accepted AND e.undoes_id IS NULL
+      AND NOT EXISTS (SELECT 1 FROM {event} u WHERE u.undoes_id = e.id)
+    GROUP BY e.individual_id, e.to_step
+)
+SELECT 'port', port_id, NULL::date, NULL::text,
+       count(*) FILTER (WHERE arrived), count(DISTINCT case_id) FILTER (WHERE arrived),
+       count(*) FILTER (WHERE step = %(no_show)s), count(first_out),
+       count(*) FILTER (WHERE (first_out AT TIME ZONE tz)::date = day),
+       count(*) FILTER (WHERE arrived AND programme = %(urm)s),
+       count(*) FILTER (WHERE arrived AND programme = %(separated)s),
+       count(*) FILTER (WHERE arrived AND umnr), NULL::text
+FROM counted GROUP BY port_id
+UNION ALL
+SELECT 'all', NULL, NULL, NULL, NULL, count(DISTINCT case_id), NULL, NULL, NULL,
+       count(*) FILTER (WHERE programme = %(urm)s),
+       count(*) FILTER (WHERE programme = %(separated)s), count(*) FILTER (WHERE umnr), NULL
+FROM counted WHERE arrived
+UNION ALL
+SELECT 'day', port_id, day, NULL, count(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+FROM counted WHERE arrived GROUP BY port_id, day
+{breakdowns}
+UNION ALL
+SELECT 'outcome', person.port_id, NULL, o.to_step, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+       NULL, string_agg(EXTRACT(EPOCH FROM o.at - person.landed)::float8::text, ',')
+FROM outcome o JOIN person ON person.id = o.individual_id
+WHERE person.arrived AND o.at >= person.landed
+GROUP BY person.port_id, o.to_step
+"""
+
+# People and cases by a breakdown's value (the cases counted per value, then the values').
+_BREAKDOWN = """
+UNION ALL
+SELECT '{column}', NULL, NULL, value, sum(people)::bigint, count(*), NULL, NULL, NULL, NULL,
+       NULL, NULL, NULL
+FROM (SELECT {column} AS value, case_id, count(*) AS people FROM counted WHERE arrived
+      GROUP BY {column}, case_id) per_case
+GROUP BY value
+"""
+
+# A breakdown whose different values read the same (two codes, one name) counts its cases once.
+_CASES_OF = """
+SELECT count(DISTINCT case_id) FROM person WHERE arrived AND {column} = ANY(%(values)s)
+"""
+
+
+def _sql(template: str, ports: Sequence[Port]) -> str:
+    tables = {
+        "segment": Segment._meta.db_table,
+        "flight": Flight._meta.db_table,
+        "case": Case._meta.db_table,
+        "individual": Individual._meta.db_table,
+        "agency": ResettlementAgency._meta.db_table,
+        "named": Segment.individuals.through._meta.db_table,
+        "event": StepEvent._meta.db_table,
+    }
+    values = ", ".join(
+        f"(%(port{n})s::bigint, %(start{n})s::timestamptz, %(end{n})s::timestamptz, "
+        f"%(iata{n})s::text, %(tz{n})s::text)"
+        for n in range(len(ports))
+    )
+    breakdowns = "".join(_BREAKDOWN.format(column=name) for name in BREAKDOWNS)
+    return template.format(
+        ports=values,
+        breakdowns=breakdowns,
+        **{k: connection.ops.quote_name(v) for k, v in tables.items()},
+    )
+
+
+def _parameters(ports: Sequence[Port], period: Period) -> dict[str, Any]:
+    earliest, latest = reading.searched(ports, period)
+    parameters: dict[str, Any] = {
+        "inbound": Segment.Direction.INBOUND,
+        "onward": Segment.Direction.ONWARD,
+        "flight_cancelled": Flight.Status.CANCELLED,
+        "case_cancelled": Case.Status.CANCELLED,
+        "not_arrived": sorted(NOT_ARRIVED),
+        "no_show": Step.NO_SHOW,
+        "urm": ProgrammeStatus.URM,
+        "separated": ProgrammeStatus.SEPARATED,
+        "umnr": json.dumps([UMNR]),
+        "outcomes": [Step.HANDED_OVER, Step.DEPARTED],
+        "earliest": earliest,
+        "latest": latest,
+    }
+    for n, port in enumerate(ports):
+        start, end = period.bounds(port)
+        parameters |= {
+            f"port{n}": port.pk,
+            f"start{n}": start,
+            f"end{n}": end,
+            f"iata{n}": port.iata,
+            f"tz{n}": port.zone.key,
+        }
+    return parameters
+
+
+def count(ports: Sequence[Port], period: Period) -> Arrivals:
+    """The people of the period counted by PostgreSQL: one query (and one more for each name
+    two values of a breakdown share), a few thousand rows whatever the period — the minutes
+    from landing come as one string of numbers per port and step."""
+    parameters = _parameters(ports, period)
+    result = Arrivals({}, {}, {}, {}, {}, {}, 0, minor_counts([]), {}, {}, {})
+    raw: dict[str, dict[str, tuple[int, int]]] = {name: {} for name in BREAKDOWNS}
+    with transaction.atomic(), connection.cursor() as cursor:
+        # A year's people are sorted and grouped in memory, not in temporary files.
+        cursor.execute("SET LOCAL work_mem = %s", [WORK_MEM])
+        cursor.execute(_sql(_PEOPLE + _COUNTS, ports), parameters)
+        minutes: dict[tuple[int, str], list[float]] = {}
+        for row in cursor.fetchall():
+            kind, port_id, day, value, people, cases, no_shows, transits, same_day = row[:9]
+            minors = dict(zip(MINORS, row[9:12], strict=True))
+            if kind == "outcome":  # hand-overs or departures: seconds after landing
+                minutes[(port_id, value)] = [float(n) / 60 for n in row[12].split(",")]
+            elif kind == "port":
+                if people:
+                    result.people[port_id], result.cases[port_id] = people, cases
+                    result.minors[port_id] = minors
+                for counts, n in (
+                    (result.no_shows, no_shows),
+                    (result.transits, transits),
+                    (result.same_day, same_day),
+                ):
+                    if n:
+                        counts[port_id] = n
+            elif kind == "day":
+                result.daily.setdefault(port_id, {})[day] = people
+            elif kind == "all":
+                result.total_cases, result.total_minors = cases, minors
+            else:
+                raw[kind][value] = (people, cases)
+        for name, (_title, label) in BREAKDOWNS.items():
+            result.breakdowns[name] = named_rows(cursor, name, raw[name], label, ports, parameters)
+    result.minutes = {key: sorted(values) for key, values in minutes.items()}
+    return result
+
+
+def named_rows(
+    cursor: Any,
+    name: str,
+    values: Mapping[str, tuple[int, int]],
+    label: Callable[[str], str],
+    ports: Sequence[Port],
+    parameters: dict[str, Any],
+) -> list[Row]:
+    """A breakdown's rows, each value named once; values that read the same are one row (their
+    cases counted once, by asking the database again)."""
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for value in values:
+        by_name[label(value)].append(value)
+    rows = []
+    for named, same in by_name.items():
+        people = sum(values[v][0] for v in same)
+        cases = values[same[0]][1]
+        if len(same) > 1:
+            cursor.execute(
+                _sql(_PEOPLE + _CASES_OF.replace("{column}", name), ports),
+                parameters | {"values": list(same)},
+            )
+            cases = cursor.fetchone()[0]
+        rows.append(Row(named, people, cases))
+    return sorted(rows, key=lambda row: (-row.people, row.label))
