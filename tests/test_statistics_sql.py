@@ -42,7 +42,7 @@ def ord_(reference_data) -> Port:
     return Port.objects.get(iata="ORD")
 
 
-def _everything(stats: Statistics) -> dict[str, Any]:
+def every_figure(stats: Statistics) -> dict[str, Any]:
     """Every figure the page, the downloads and the PDF show."""
 
     def figures(row: PortFigures) -> dict[str, Any]:
@@ -84,7 +84,7 @@ def _everything(stats: Statistics) -> dict[str, Any]:
 def _both(ports: list[Port], period: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     in_sql = build_statistics(ports, period, counting=SQL)
     in_python = build_statistics(ports, period, counting=PYTHON)
-    return _everything(in_sql), _everything(in_python)
+    return every_figure(in_sql), every_figure(in_python)
 
 
 def test_the_hand_counted_month_is_the_same_either_way(jfk, ord_, atl):
