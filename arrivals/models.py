@@ -290,6 +290,9 @@ class Landing(models.Model):
     # The first domestic flight out of the landing airport the person was booked on (rebooked
     # or not): its scheduled departure.
     first_out = models.DateTimeField(null=True)
+    # The person's only current landing (nearly everyone): counted as it is, without looking
+    # for an earlier landing of theirs in the period.
+    alone = models.BooleanField(default=True)
 
     class Meta:
         constraints = [
@@ -297,6 +300,10 @@ class Landing(models.Model):
         ]
         indexes = [
             models.Index(fields=["port", "landed"], name="landing_port_landed"),
+            # The few people with more than one current landing, looked at apart.
+            models.Index(
+                fields=["landed"], condition=models.Q(alone=False), name="landing_not_alone"
+            ),
             models.Index(fields=["case"], name="landing_case"),
         ]
 

@@ -27,7 +27,7 @@ BEGIN
     DELETE FROM arrivals_landing WHERE case_id = ANY(cases);
     INSERT INTO arrivals_landing (
         individual_id, segment_id, case_id, port_id, landed, step, nationality, language,
-        category, programme, umnr, agency_id, first_out
+        category, programme, umnr, agency_id, first_out, alone
     )
     SELECT i.id, s.id, c.id, f.port_id,
            COALESCE(f.actual_arrival, f.estimated_arrival, f.scheduled_arrival),
@@ -41,7 +41,8 @@ BEGIN
               AND (NOT EXISTS (SELECT 1 FROM arrivals_segment_individuals n
                                WHERE n.segment_id = os.id)
                    OR EXISTS (SELECT 1 FROM arrivals_segment_individuals n
-                              WHERE n.segment_id = os.id AND n.individual_id = i.id)))
+                              WHERE n.segment_id = os.id AND n.individual_id = i.id))),
+           count(*) OVER (PARTITION BY i.id) = 1
     FROM cases_case c
     JOIN cases_individual i ON i.case_id = c.id
     JOIN arrivals_segment s ON s.case_id = c.id

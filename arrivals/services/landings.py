@@ -13,7 +13,7 @@ from arrivals.models import Landing
 
 _COLUMNS = (
     "individual_id, segment_id, case_id, port_id, landed, step, nationality, language, "
-    "category, programme, umnr, agency_id, first_out"
+    "category, programme, umnr, agency_id, first_out, alone"
 )
 
 

@@ -35,64 +35,74 @@ WORK_MEM = "64MB"
 _PEOPLE = """
 WITH port (id, start_at, end_at, iata, tz) AS (VALUES {ports}),
 person AS MATERIALIZED (
-    SELECT DISTINCT ON (l.individual_id)
-           l.individual_id AS id, l.case_id, l.port_id, l.landed, l.step,
-           l.step <> ALL(%(not_arrived)s) AS arrived, l.nationality, l.language, l.category,
-           l.programme, l.umnr, COALESCE(a.code, '') AS agency, l.first_out AS booked_out
-    FROM {landing} l
-    JOIN port p ON p.id = l.port_id
-    LEFT JOIN {agency} a ON a.id = l.agency_id
-    WHERE l.landed >= p.start_at AND l.landed < p.end_at
+    SELECT {person_columns}
+    FROM {landing} l JOIN port p ON p.id = l.port_id LEFT JOIN {agency} a ON a.id = l.agency_id
+    WHERE l.alone AND l.landed >= p.start_at AND l.landed < p.end_at
       AND l.landed >= %(span_start)s AND l.landed < %(span_end)s
-    ORDER BY l.individual_id, l.landed, l.port_id
+    UNION ALL
+    (SELECT DISTINCT ON (l.individual_id) {person_columns}
+     FROM {landing} l JOIN port p ON p.id = l.port_id LEFT JOIN {agency} a ON a.id = l.agency_id
+     WHERE NOT l.alone AND l.landed >= p.start_at AND l.landed < p.end_at
+       AND l.landed >= %(span_start)s AND l.landed < %(span_end)s
+     ORDER BY l.individual_id, l.landed, l.port_id)
 )
 """
 
 # Each arrival's first booked departure from the port (rebooked or not) that carries them (a
 # segment that names nobody carries the whole case), kept on their landing; the day they
-# landed, in the port's time zone. Grouped by port, by port and day, by each breakdown's value,
-# and all together.
+# landed, in the port's time zone. Grouped by port (and, apart, the cases of each port, counted
+# by hashing rather than sorting), by port and day, by each breakdown's value, and all together.
 #
 # Then each arrival's first hand-over and departure that stands (accepted, not an undo, not
 # undone: the undos are read from their own small index), looked for from the period's start
 # to OUTCOME_DAYS after its end, in seconds from landing: one row each.
 _COUNTS = """,
-counted AS MATERIALIZED (
-    SELECT person.*, (person.landed AT TIME ZONE p.tz)::date AS day, p.tz,
-           CASE WHEN person.arrived THEN person.booked_out END AS first_out
-    FROM person JOIN port p ON p.id = person.port_id
-),
 outcome AS (
-    SELECT e.individual_id, e.to_step, min(e.at) AS at
-    FROM {event} e
-    WHERE e.to_step = ANY(%(outcomes)s) AND e.at >= %(earliest)s AND e.at < %(latest)s
+    SELECT person.port_id, e.to_step, person.landed, min(e.at) AS at
+    FROM person JOIN {event} e ON e.individual_id = person.id
+    WHERE person.arrived
+      AND e.to_step = ANY(%(outcomes)s) AND e.at >= %(earliest)s AND e.at < %(latest)s
       AND e.accepted AND e.undoes_id IS NULL
       AND e.id NOT IN (SELECT u.undoes_id FROM {event} u WHERE u.undoes_id IS NOT NULL)
-    GROUP BY e.individual_id, e.to_step
+    GROUP BY person.id, person.port_id, person.landed, e.to_step
 )
 SELECT 'port', port_id, NULL::date, NULL::text,
-       count(*) FILTER (WHERE arrived), count(DISTINCT case_id) FILTER (WHERE arrived),
+       count(*) FILTER (WHERE arrived), NULL::bigint,
        count(*) FILTER (WHERE step = %(no_show)s), count(first_out),
-       count(*) FILTER (WHERE (first_out AT TIME ZONE tz)::date = day),
+       count(*) FILTER (WHERE out_day = day AND first_out IS NOT NULL),
        count(*) FILTER (WHERE arrived AND programme = %(urm)s),
        count(*) FILTER (WHERE arrived AND programme = %(separated)s),
        count(*) FILTER (WHERE arrived AND umnr), NULL::text
-FROM counted GROUP BY port_id
+FROM person GROUP BY port_id
 UNION ALL
-SELECT 'all', NULL, NULL, NULL, NULL, count(DISTINCT case_id), NULL, NULL, NULL,
+SELECT 'port cases', port_id, NULL, NULL, NULL, count(*), NULL, NULL, NULL, NULL, NULL, NULL,
+       NULL
+FROM (SELECT DISTINCT port_id, case_id FROM person WHERE arrived) port_case GROUP BY port_id
+UNION ALL
+SELECT 'all', NULL, NULL, NULL, NULL, (SELECT count(*) FROM (SELECT DISTINCT case_id FROM person
+                                                              WHERE arrived) arrived_case),
+       NULL, NULL, NULL,
        count(*) FILTER (WHERE programme = %(urm)s),
        count(*) FILTER (WHERE programme = %(separated)s), count(*) FILTER (WHERE umnr), NULL
-FROM counted WHERE arrived
+FROM person WHERE arrived
 UNION ALL
 SELECT 'day', port_id, day, NULL, count(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
-FROM counted WHERE arrived GROUP BY port_id, day
+FROM person WHERE arrived GROUP BY port_id, day
 {breakdowns}
 UNION ALL
-SELECT 'outcome', person.port_id, NULL, o.to_step, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       NULL, string_agg(EXTRACT(EPOCH FROM o.at - person.landed)::float8::text, ',')
-FROM outcome o JOIN person ON person.id = o.individual_id
-WHERE person.arrived AND o.at >= person.landed
-GROUP BY person.port_id, o.to_step
+SELECT 'outcome', port_id, NULL, to_step, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+       NULL, string_agg(EXTRACT(EPOCH FROM at - landed)::float8::text, ',')
+FROM outcome WHERE at >= landed
+GROUP BY port_id, to_step
+"""
+
+# Each person's figures from their landing (``l``) at the port (``p``).
+_PERSON_COLUMNS = """
+l.individual_id AS id, l.case_id, l.port_id, l.landed, l.step,
+l.step <> ALL(%(not_arrived)s) AS arrived, l.nationality, l.language, l.category, l.programme,
+l.umnr, COALESCE(a.code, '') AS agency, (l.landed AT TIME ZONE p.tz)::date AS day,
+CASE WHEN l.step <> ALL(%(not_arrived)s) THEN l.first_out END AS first_out,
+(l.first_out AT TIME ZONE p.tz)::date AS out_day
 """
 
 # People and cases by a breakdown's value (the cases counted per value, then the values').
@@ -100,7 +110,7 @@ _BREAKDOWN = """
 UNION ALL
 SELECT '{column}', NULL, NULL, value, sum(people)::bigint, count(*), NULL, NULL, NULL, NULL,
        NULL, NULL, NULL
-FROM (SELECT {column} AS value, case_id, count(*) AS people FROM counted WHERE arrived
+FROM (SELECT {column} AS value, case_id, count(*) AS people FROM person WHERE arrived
       GROUP BY {column}, case_id) per_case
 GROUP BY value
 """
@@ -125,6 +135,7 @@ def _sql(template: str, ports: Sequence[Port]) -> str:
     breakdowns = "".join(_BREAKDOWN.format(column=name) for name in BREAKDOWNS)
     return template.format(
         ports=values,
+        person_columns=_PERSON_COLUMNS,
         breakdowns=breakdowns,
         **{k: connection.ops.quote_name(v) for k, v in tables.items()},
     )
@@ -166,10 +177,11 @@ def count(ports: Sequence[Port], period: Period) -> Arrivals:
     raw: dict[str, dict[str, tuple[int, int]]] = {name: {} for name in BREAKDOWNS}
     with transaction.atomic(), connection.cursor() as cursor:
         # A year's people are sorted and grouped in memory, not in temporary files.
-        cursor.execute("SET LOCAL work_mem = %s", [WORK_MEM])
-        # Compiling the statement (PostgreSQL's JIT, for its estimated cost) takes longer than
-        # running it.
-        cursor.execute("SET LOCAL jit = off")
+        # Nor is the statement compiled (PostgreSQL's JIT, for its estimated cost): that takes
+        # longer than running it. One round trip for both.
+        cursor.execute(
+            "SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)", [WORK_MEM]
+        )
         cursor.execute(_sql(_PEOPLE + _COUNTS, ports), parameters)
         minutes: dict[tuple[int, str], list[float]] = {}
         for row in cursor.fetchall():
@@ -177,9 +189,11 @@ def count(ports: Sequence[Port], period: Period) -> Arrivals:
             minors = dict(zip(MINORS, row[9:12], strict=True))
             if kind == "outcome":  # hand-overs or departures: seconds after landing
                 minutes[(port_id, value)] = [float(n) / 60 for n in row[12].split(",")]
+            elif kind == "port cases":
+                result.cases[port_id] = cases
             elif kind == "port":
                 if people:
-                    result.people[port_id], result.cases[port_id] = people, cases
+                    result.people[port_id] = people
                     result.minors[port_id] = minors
                 for counts, n in (
                     (result.no_shows, no_shows),
