@@ -58,43 +58,98 @@ END
 $$;
 """
 
-# (table, event, which transition tables, the cases they touched)
+
+def _refresh(touched: str) -> str:
+    return f"PERFORM arrivals_landings_refresh(ARRAY({touched}));"
+
+
+# A person's row but their step and its time, to tell a tap from any other change.
+_REST = "(to_jsonb({row}) - 'current_step' - 'current_step_at')"
+_OTHERWISE_CHANGED = (
+    "SELECT {pick} FROM changed n JOIN before b ON b.id = n.id "
+    f"WHERE {_REST.format(row='n')} IS DISTINCT FROM {_REST.format(row='b')}"
+)
+
+# A tap changes a person's step (and its time) only: their rows take the new step, the case
+# locked first as the refresh locks it. Any other change to a person makes their case's rows
+# again (both cases, should they have moved).
+PERSON_UPDATED = f"""
+    PERFORM 1 FROM cases_case WHERE id IN (SELECT case_id FROM changed) ORDER BY id
+        FOR NO KEY UPDATE;
+    UPDATE arrivals_landing l SET step = n.current_step
+    FROM changed n JOIN before b ON b.id = n.id
+    WHERE l.individual_id = n.id AND l.step IS DISTINCT FROM n.current_step
+      AND {_REST.format(row='n')} IS NOT DISTINCT FROM {_REST.format(row='b')};
+    {_refresh(_OTHERWISE_CHANGED.format(pick="n.case_id") + " UNION "
+              + _OTHERWISE_CHANGED.format(pick="b.case_id"))}
+"""
+
+# (table, event, which transition tables, what is done)
 TRIGGERS = [
-    ("cases_case", "UPDATE", "NEW TABLE AS changed", "SELECT id FROM changed"),
-    ("cases_case", "DELETE", "OLD TABLE AS changed", "SELECT id FROM changed"),
-    ("cases_individual", "INSERT", "NEW TABLE AS changed", "SELECT case_id FROM changed"),
+    # A case's status (cancelled or not) and agency are on its people's rows; its port is not
+    # (people count where their flight landed).
     (
-        "cases_individual",
+        "cases_case",
         "UPDATE",
         "OLD TABLE AS before NEW TABLE AS changed",
-        "SELECT case_id FROM changed UNION SELECT case_id FROM before",
+        _refresh(
+            "SELECT n.id FROM changed n JOIN before b ON b.id = n.id "
+            "WHERE (n.status, n.agency_id) IS DISTINCT FROM (b.status, b.agency_id)"
+        ),
     ),
-    ("cases_individual", "DELETE", "OLD TABLE AS changed", "SELECT case_id FROM changed"),
-    ("arrivals_segment", "INSERT", "NEW TABLE AS changed", "SELECT case_id FROM changed"),
+    ("cases_case", "DELETE", "OLD TABLE AS changed", _refresh("SELECT id FROM changed")),
+    (
+        "cases_individual",
+        "INSERT",
+        "NEW TABLE AS changed",
+        _refresh("SELECT case_id FROM changed"),
+    ),
+    ("cases_individual", "UPDATE", "OLD TABLE AS before NEW TABLE AS changed", PERSON_UPDATED),
+    (
+        "cases_individual",
+        "DELETE",
+        "OLD TABLE AS changed",
+        _refresh("SELECT case_id FROM changed"),
+    ),
+    (
+        "arrivals_segment",
+        "INSERT",
+        "NEW TABLE AS changed",
+        _refresh("SELECT case_id FROM changed"),
+    ),
     (
         "arrivals_segment",
         "UPDATE",
         "OLD TABLE AS before NEW TABLE AS changed",
-        "SELECT case_id FROM changed UNION SELECT case_id FROM before",
+        _refresh("SELECT case_id FROM changed UNION SELECT case_id FROM before"),
     ),
-    ("arrivals_segment", "DELETE", "OLD TABLE AS changed", "SELECT case_id FROM changed"),
+    (
+        "arrivals_segment",
+        "DELETE",
+        "OLD TABLE AS changed",
+        _refresh("SELECT case_id FROM changed"),
+    ),
     (
         "arrivals_segment_individuals",
         "INSERT",
         "NEW TABLE AS changed",
-        "SELECT s.case_id FROM changed JOIN arrivals_segment s ON s.id = changed.segment_id",
+        _refresh(
+            "SELECT s.case_id FROM changed JOIN arrivals_segment s ON s.id = changed.segment_id"
+        ),
     ),
     (
         "arrivals_segment_individuals",
         "DELETE",
         "OLD TABLE AS changed",
-        "SELECT s.case_id FROM changed JOIN arrivals_segment s ON s.id = changed.segment_id",
+        _refresh(
+            "SELECT s.case_id FROM changed JOIN arrivals_segment s ON s.id = changed.segment_id"
+        ),
     ),
     (
         "arrivals_flight",
         "UPDATE",
         "NEW TABLE AS changed",
-        "SELECT s.case_id FROM changed JOIN arrivals_segment s ON s.flight_id = changed.id",
+        _refresh("SELECT s.case_id FROM changed JOIN arrivals_segment s ON s.flight_id = changed.id"),
     ),
 ]
 
@@ -107,11 +162,11 @@ def _install(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute(REFRESH)
-    for table, event, transitions, touched in TRIGGERS:
+    for table, event, transitions, body in TRIGGERS:
         name = _name(table, event)
         schema_editor.execute(
             f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            f"PERFORM arrivals_landings_refresh(ARRAY({touched})); RETURN NULL; END $$;"
+            f"{body} RETURN NULL; END $$;"
         )
         schema_editor.execute(
             f"CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {transitions} "
@@ -124,7 +179,7 @@ def _install(apps, schema_editor):
 def _remove(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for table, event, _transitions, _touched in TRIGGERS:
+    for table, event, _transitions, _body in TRIGGERS:
         name = _name(table, event)
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
         schema_editor.execute(f"DROP FUNCTION IF EXISTS {name}()")
