@@ -105,15 +105,28 @@ CASE WHEN l.step <> ALL(%(not_arrived)s) THEN l.first_out END AS first_out,
 (l.first_out AT TIME ZONE p.tz)::date AS out_day
 """
 
-# People and cases by a breakdown's value (the cases counted per value, then the values').
-_BREAKDOWN = """
+# People and cases by each breakdown's value (the cases counted per value, then the values'):
+# every breakdown in one pass over the people (grouping sets), not one pass each.
+_BREAKDOWNS = """
 UNION ALL
-SELECT '{column}', NULL, NULL, value, sum(people)::bigint, count(*), NULL, NULL, NULL, NULL,
+SELECT breakdown, NULL, NULL, value, sum(people)::bigint, count(*), NULL, NULL, NULL, NULL,
        NULL, NULL, NULL
-FROM (SELECT {column} AS value, case_id, count(*) AS people FROM person WHERE arrived
-      GROUP BY {column}, case_id) per_case
-GROUP BY value
+FROM (SELECT CASE {which} END AS breakdown, CASE {value} END AS value, case_id,
+             count(*) AS people
+      FROM person WHERE arrived
+      GROUP BY GROUPING SETS ({sets})) per_case
+GROUP BY breakdown, value
 """
+
+
+def _breakdowns() -> str:
+    names = list(BREAKDOWNS)
+    return _BREAKDOWNS.format(
+        which=" ".join(f"WHEN GROUPING({n}) = 0 THEN '{n}'" for n in names),
+        value=" ".join(f"WHEN GROUPING({n}) = 0 THEN {n}" for n in names),
+        sets=", ".join(f"({n}, case_id)" for n in names),
+    )
+
 
 # A breakdown whose different values read the same (two codes, one name) counts its cases once.
 _CASES_OF = """
@@ -132,11 +145,10 @@ def _sql(template: str, ports: Sequence[Port]) -> str:
         f"%(iata{n})s::text, %(tz{n})s::text)"
         for n in range(len(ports))
     )
-    breakdowns = "".join(_BREAKDOWN.format(column=name) for name in BREAKDOWNS)
     return template.format(
         ports=values,
         person_columns=_PERSON_COLUMNS,
-        breakdowns=breakdowns,
+        breakdowns=_breakdowns(),
         **{k: connection.ops.quote_name(v) for k, v in tables.items()},
     )
 
