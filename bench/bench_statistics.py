@@ -4,7 +4,9 @@
 three years (2023-12-01 to 2026-11-30) at the seven ports: ~300,000 people in ~100,000 cases on
 ~15,000 inbound flights, onward legs for half the cases, ~2 million step events (met, CBP,
 bags, customs, then the connection to "departed" or the hand-over; some needing rebooking,
-some to hospital, some taps undone), hotel bookings and incident reports. Then it measures,
+some to hospital, some taps undone), hotel bookings and incident reports; the landings the
+statistics count (``arrivals.Landing``) are made by the database's triggers as the rows are
+copied, as they would be by any other writer. Then it measures,
 as the superuser (every port), each best of ``REPEATS`` p50:
 
 - ``build_statistics`` of a month, a quarter and a year at all seven ports (the page's and the
