@@ -231,6 +231,11 @@ class StepEvent(models.Model):
                 ),
                 name="stepevent_outcomes_at",
             ),
+            # The undos alone (a few in a hundred events): the statistics leave out what was
+            # undone by reading these, not the whole unique index on ``undoes``.
+            models.Index(
+                fields=["undoes"], condition=models.Q(undoes__isnull=False), name="stepevent_undos"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -239,6 +244,71 @@ class StepEvent(models.Model):
     @property
     def detail_text(self) -> str:
         return describe_detail(self.to_step, self.detail)
+
+
+class Landing(models.Model):
+    """One person on one current inbound segment: where and when they landed, where they are
+    now and what the statistics break them down by, and their first booked connection out of
+    that airport — what a period's statistics count, one narrow row per person and landing
+    (``reports.queries.statistics.sql_count``; docs/decisions.md, 2026-11-30).
+
+    Derived, never written by the application: PostgreSQL keeps it in the same transaction as
+    every change to the facts it is made of (triggers on cases, people, segments, the people a
+    segment names and flights; migration ``arrivals.0011``), whoever writes them — a tap, an
+    undo, a manifest import, a rebooking, a case moved between ports, the admin, a bulk load.
+    ``manage.py rebuild_landings`` makes it again from the facts (a repair). A row exists for
+    a person still on the ABN, of a case not cancelled, on an inbound segment not replaced, on
+    a flight not cancelled, that carries them (names them, or names nobody)."""
+
+    individual = models.ForeignKey(
+        Individual, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    segment = models.ForeignKey(
+        Segment, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    case = models.ForeignKey(
+        Case, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    port = models.ForeignKey(
+        Port, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    # The flight's actual arrival, else its estimate, else its schedule.
+    landed = models.DateTimeField()
+    step = models.CharField(max_length=STEP_MAX_LENGTH)
+    nationality = models.TextField(blank=True)
+    language = models.TextField(blank=True)
+    category = models.TextField(blank=True)
+    programme = models.TextField(blank=True)
+    umnr = models.BooleanField(default=False)
+    agency = models.ForeignKey(
+        "cases.ResettlementAgency",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    # The first domestic flight out of the landing airport the person was booked on (rebooked
+    # or not): its scheduled departure.
+    first_out = models.DateTimeField(null=True)
+    # The person's only current landing (nearly everyone): counted as it is, without looking
+    # for an earlier landing of theirs in the period.
+    alone = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["individual", "segment"], name="landing_once")
+        ]
+        indexes = [
+            models.Index(fields=["port", "landed"], name="landing_port_landed"),
+            # The few people with more than one current landing, looked at apart.
+            models.Index(
+                fields=["landed"], condition=models.Q(alone=False), name="landing_not_alone"
+            ),
+            models.Index(fields=["case"], name="landing_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.individual_id} landed at {self.port_id} {self.landed:%Y-%m-%d %H:%M}"
 
 
 class ImportBatch(models.Model):

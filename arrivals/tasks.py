@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from arrivals.services import manifest_import
+from arrivals.services import landings, manifest_import
 from poe_ops.dispatch import send_now
 from poe_ops.worker import RETRY_OPTIONS
 
@@ -29,3 +29,11 @@ def sweep_imports() -> int:
             break  # the broker is still down: the next sweep tries again
         queued += 1
     return queued
+
+
+@shared_task(name="arrivals.rebuild_landings", **RETRY_OPTIONS)
+def rebuild_landings_task() -> str:
+    """``manage.py rebuild_landings`` in the background (a repair, asked for by hand): how many
+    rows there are now and how many were wrong."""
+    done = landings.rebuild()
+    return f"{done.rows} rows, {done.wrong} were wrong"

@@ -20,8 +20,8 @@ from reports.models import IncidentReport
 from reports.queries.incident_history import FIELD_LABELS, history_rows
 from reports.queries.incidents import may_see, visible_incidents
 from reports.queries.periods import Period
-from reports.queries.statistics import build_statistics
-from reports.queries.statistics_tables import all_tables
+from reports.queries.statistics.build import build_statistics
+from reports.queries.statistics.tables import all_tables
 
 INCIDENT_REPORT = "incident_report"
 

@@ -388,3 +388,67 @@ def test_connected_and_cbp_referral_become_the_new_steps_and_nothing_is_lost(ref
     statuses = dict(NewCase.objects.values_list("case_number", "status"))
     assert statuses["MIG1"] == "completed" and statuses["MIG2"] == "in_progress"
     assert not NewIndividual.objects.filter(current_step__in=["connected", "cbp_referral"])
+
+
+def test_the_landings_are_built_for_what_is_already_there(reference_data):
+    """Issue 18 point 5: arrivals 0011 builds the statistics' landings for the cases, people,
+    segments and flights already there (a person named on a segment, the whole case on
+    another), and from then on the database keeps them."""
+    import datetime as dt
+
+    before = [("arrivals", "0009_stepevent_outcomes_index")]
+    migrate(before)
+    old = MigrationExecutor(connection).loader.project_state(before).apps
+    Port, Case, Individual = (old.get_model(*m) for m in (("poe_ops", "Port"), *(
+        ("cases", name) for name in ("Case", "Individual")
+    )))  # fmt: skip
+    Flight, Segment = (old.get_model("arrivals", name) for name in ("Flight", "Segment"))
+    jfk = Port.objects.get(iata="JFK")
+    landed = dt.datetime(2026, 3, 1, 5, 0, tzinfo=dt.UTC)
+    inbound = Flight.objects.create(
+        carrier="QR", number="701", scheduled_date=landed.date(), port=jfk, origin="DOH",
+        destination="JFK", scheduled_arrival=landed, status="landed",
+    )  # fmt: skip
+    onward = Flight.objects.create(
+        carrier="DL", number="1820", scheduled_date=landed.date(), port=jfk, origin="JFK",
+        destination="BOI", scheduled_departure=landed + dt.timedelta(hours=5),
+    )  # fmt: skip
+    case = Case.objects.create(case_number="MIG18", abn_number="M18", port=jfk)
+    people = [
+        Individual.objects.create(
+            case=case,
+            person_number=f"P{n}",
+            given_names="Old",
+            surname=f"P{n}",
+            current_step="met",
+            name_folded=f"p{n}",
+            nationality="AF",
+        )
+        for n in (1, 2)
+    ]
+    Segment.objects.create(case=case, flight=inbound, direction="inbound")
+    Segment.objects.create(case=case, flight=onward, direction="onward").individuals.add(people[0])
+    gone = Case.objects.create(case_number="MIG19", abn_number="M19", port=jfk, status="cancelled")
+    Individual.objects.create(
+        case=gone, person_number="P9", given_names="Old", surname="P9", name_folded="p9"
+    )
+    Segment.objects.create(case=gone, flight=inbound, direction="inbound")
+
+    migrate(latest())
+
+    from arrivals.models import Landing
+    from cases.models import Individual as NewIndividual
+
+    rows = {row.individual_id: row for row in Landing.objects.all()}
+    assert set(rows) == {people[0].pk, people[1].pk}  # not the cancelled case's
+    first, second = rows[people[0].pk], rows[people[1].pk]
+    assert (first.port_id, first.landed, first.step, first.nationality) == (
+        jfk.pk,
+        landed,
+        "met",
+        "AF",
+    )
+    assert first.first_out == landed + dt.timedelta(hours=5)  # the connection names them
+    assert second.first_out is None  # but not the other
+    NewIndividual.objects.filter(pk=people[1].pk).update(current_step="handed_over")
+    assert Landing.objects.get(individual_id=people[1].pk).step == "handed_over"

@@ -13,9 +13,10 @@ from poe_ops.languages import language_name
 from poe_ops.models import OperationsOffice, Port
 from poe_ops.roles import Role, add_focal_point
 from poe_ops.scoping import ports_for
-from reports.queries import statistics
 from reports.queries.incidents import counted
 from reports.queries.periods import CUSTOM, MONTH, QUARTER, WEEK, Period, period_of
+from reports.queries.statistics.build import build_statistics
+from reports.queries.statistics.figures import PortFigures, Statistics, as_mapping, percentile
 from tests.factories import make_user
 from tests.statistics_month import EXPECTED, build_march
 
@@ -34,7 +35,7 @@ def march(jfk, ord_, atl) -> None:
     build_march(jfk, ord_, atl)
 
 
-def _figures(stats: statistics.Statistics, iata: str) -> statistics.PortFigures:
+def _figures(stats: Statistics, iata: str) -> PortFigures:
     return next(f for f in stats.by_port if f.name == iata)
 
 
@@ -66,7 +67,7 @@ def test_periods_of_each_kind():
 
 @pytest.mark.parametrize("iata", ["JFK", "ORD"])
 def test_the_hand_counted_month(march, ny_ops, iata):
-    stats = statistics.build_statistics(ports_for(ny_ops), MARCH, incidents=counted(ny_ops))
+    stats = build_statistics(ports_for(ny_ops), MARCH, incidents=counted(ny_ops))
     got = _figures(stats, iata)
     want = EXPECTED[iata]
     assert {
@@ -89,9 +90,9 @@ def test_the_hand_counted_month(march, ny_ops, iata):
 
 
 def test_the_months_totals_breakdowns_and_causes(march, ny_ops):
-    stats = statistics.build_statistics(ports_for(ny_ops), MARCH, incidents=counted(ny_ops))
+    stats = build_statistics(ports_for(ny_ops), MARCH, incidents=counted(ny_ops))
     assert [p.iata for p in stats.ports] == ["JFK", "LAX", "ORD"]
-    assert dict(statistics.as_mapping(stats)) == {
+    assert dict(as_mapping(stats)) == {
         "people": 16,
         "cases": 9,
         "no_shows": 1,
@@ -134,7 +135,7 @@ def test_the_months_totals_breakdowns_and_causes(march, ny_ops):
 
 
 def test_arrivals_per_local_day_across_the_clock_change(march, ny_ops):
-    stats = statistics.build_statistics(ports_for(ny_ops), MARCH)
+    stats = build_statistics(ports_for(ny_ops), MARCH)
     jfk = stats.daily["JFK"]
     # 1 March 00:30 EST, 8 March 03:30 EDT (the first hour of daylight time), 31 March 23:30 EDT.
     assert (jfk[0], jfk[7], jfk[30]) == (3, 1, 2)
@@ -150,43 +151,35 @@ def test_arrivals_per_local_day_across_the_clock_change(march, ny_ops):
 def test_a_reader_sees_only_their_ports_and_the_incidents_they_may(
     march, jfk, jfk_associate, jfk_officer, ny_protection, dc_ops
 ):
-    mine = statistics.build_statistics(
-        ports_for(jfk_associate), MARCH, incidents=counted(jfk_associate)
-    )
+    mine = build_statistics(ports_for(jfk_associate), MARCH, incidents=counted(jfk_associate))
     assert [f.name for f in mine.by_port] == ["JFK"]
     assert mine.total.people == 10
     # The protection report is sensitive: an associate who did not write it does not count it.
     assert mine.total.incidents == 1
     # Issue 19 routes the protection report to the protection focal points: the port's officers
     # and HQ may not read it, but count it (numbers only, as in the monthly report they may have).
-    officer = statistics.build_statistics(
-        ports_for(jfk_officer), MARCH, incidents=counted(jfk_officer)
-    )
+    officer = build_statistics(ports_for(jfk_officer), MARCH, incidents=counted(jfk_officer))
     assert officer.total.incidents == 2
     assert ("JFK", "Protection / PSEA concern", "High", 1) in officer.incidents
     # A focal point is not HQ: NY's protection focal point counts the protection report (it is
     # routed to them), NY's medical focal point counts only what they may read.
-    protection = statistics.build_statistics(
-        ports_for(ny_protection), MARCH, incidents=counted(ny_protection)
-    )
+    protection = build_statistics(ports_for(ny_protection), MARCH, incidents=counted(ny_protection))
     assert _figures(protection, "JFK").incidents == 2
     ny_medical = make_user("ny.medical")
     add_focal_point(ny_medical, OperationsOffice.objects.get(code="NY"), Role.MEDICAL)
-    medical = statistics.build_statistics(
-        ports_for(ny_medical), MARCH, incidents=counted(ny_medical)
-    )
+    medical = build_statistics(ports_for(ny_medical), MARCH, incidents=counted(ny_medical))
     assert _figures(medical, "JFK").incidents == 1
     assert [row[1] for row in medical.incidents if row[0] == "JFK"] == [
         "Medical emergency / hospital"
     ]
-    dc = statistics.build_statistics(ports_for(dc_ops), MARCH, incidents=counted(dc_ops))
+    dc = build_statistics(ports_for(dc_ops), MARCH, incidents=counted(dc_ops))
     assert [f.name for f in dc.by_port] == ["ATL", "EWR", "IAD", "IAH"]
     assert dc.total.people == 1 and _figures(dc, "ATL").people == 1
 
 
 def test_february_and_april_hold_the_neighbours(march, ny_ops):
-    february = statistics.build_statistics(ports_for(ny_ops), MARCH.previous())
-    april = statistics.build_statistics(ports_for(ny_ops), MARCH.following())
+    february = build_statistics(ports_for(ny_ops), MARCH.previous())
+    april = build_statistics(ports_for(ny_ops), MARCH.following())
     # C4 landed 28 Feb 23:30 EST (1 March in UTC); C3 1 April 00:30 EDT.
     assert _figures(february, "JFK").people == 1
     assert _figures(april, "JFK").people == 1
@@ -198,7 +191,7 @@ def test_february_and_april_hold_the_neighbours(march, ny_ops):
 
 
 def test_percentiles_interpolate_like_postgresql():
-    assert statistics.percentile([], 0.5) is None
-    assert statistics.percentile([10.0], 0.9) == 10.0
-    assert statistics.percentile([60.0, 120.0, 150.0, 180.0], 0.5) == 135.0
-    assert statistics.percentile([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0], 0.9) == 9.1
+    assert percentile([], 0.5) is None
+    assert percentile([10.0], 0.9) == 10.0
+    assert percentile([60.0, 120.0, 150.0, 180.0], 0.5) == 135.0
+    assert percentile([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0], 0.9) == 9.1

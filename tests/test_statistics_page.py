@@ -12,7 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from poe_ops.models import Port
-from reports.queries.statistics_tables import BUILDERS
+from reports.queries.statistics.tables import BUILDERS
 from tests.factories import CaseFactory, FlightFactory, IndividualFactory, SegmentFactory
 from tests.statistics_month import EXPECTED, build_march
 
@@ -204,3 +204,16 @@ def test_the_page_draws_its_charts_with_their_words(client, march, ny_ops):
         "Misconnections by cause, 3 people: Inbound flight landed late: 1; "
         "Onward flight delayed or cancelled: 1; Time in CBP and the airport: 1."
     ) in page
+
+
+def test_a_hostile_value_in_a_table_arrives_escaped(client, march, ny_ops):
+    """The tables' rows are written in Python (``stat_rows``), not by the template language:
+    every cell is still escaped."""
+    from cases.models import Case, ResettlementAgency
+
+    hostile = ResettlementAgency.objects.create(code='<i x="1">', name="Hostile")
+    Case.objects.filter(port__iata="JFK").update(agency=hostile)
+    client.force_login(ny_ops)
+    page = client.get(f"{URL}?{MARCH}").content.decode()
+    assert "&lt;i x=&quot;1&quot;&gt;" in page
+    assert '<i x="1">' not in page

@@ -18,8 +18,9 @@ import pytest
 from arrivals.models import Flight, Segment, StepEvent
 from cases.models import Case, Individual, ResettlementAgency
 from poe_ops.models import Port
-from reports.queries import statistics
 from reports.queries.periods import CUSTOM, MONTH, WEEK, period_of
+from reports.queries.statistics.build import PYTHON, SQL, build_statistics
+from reports.queries.statistics.figures import PortFigures, Statistics
 from tests.factories import (
     CaseFactory,
     FlightFactory,
@@ -41,10 +42,10 @@ def ord_(reference_data) -> Port:
     return Port.objects.get(iata="ORD")
 
 
-def _everything(stats: statistics.Statistics) -> dict[str, Any]:
+def every_figure(stats: Statistics) -> dict[str, Any]:
     """Every figure the page, the downloads and the PDF show."""
 
-    def figures(row: statistics.PortFigures) -> dict[str, Any]:
+    def figures(row: PortFigures) -> dict[str, Any]:
         return {
             name: getattr(row, name)
             for name in (
@@ -81,9 +82,9 @@ def _everything(stats: statistics.Statistics) -> dict[str, Any]:
 
 
 def _both(ports: list[Port], period: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    in_sql = statistics.build_statistics(ports, period, counting=statistics.SQL)
-    in_python = statistics.build_statistics(ports, period, counting=statistics.PYTHON)
-    return _everything(in_sql), _everything(in_python)
+    in_sql = build_statistics(ports, period, counting=SQL)
+    in_python = build_statistics(ports, period, counting=PYTHON)
+    return every_figure(in_sql), every_figure(in_python)
 
 
 def test_the_hand_counted_month_is_the_same_either_way(jfk, ord_, atl):
@@ -234,7 +235,7 @@ def test_a_generated_month_is_counted_the_same_in_sql_and_in_python(generated, p
 
 
 def test_two_codes_that_read_the_same_are_one_row_with_their_cases_counted_once(generated):
-    stats = statistics.build_statistics(generated, MARCH, counting=statistics.SQL)
+    stats = build_statistics(generated, MARCH, counting=SQL)
     languages = {row.label: (row.people, row.cases) for row in stats.breakdowns["language"]}
     persian = list(
         Individual.objects.filter(
@@ -253,5 +254,5 @@ def test_an_empty_period_and_no_ports(generated):
     in_sql, in_python = _both(generated, empty)
     assert in_sql == in_python
     assert in_sql["total"]["people"] == 0 and in_sql["breakdowns"]["language"] == []
-    nothing = statistics.build_statistics([], MARCH, counting=statistics.SQL)
+    nothing = build_statistics([], MARCH, counting=SQL)
     assert nothing.by_port == [] and nothing.total.people == 0

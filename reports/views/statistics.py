@@ -15,10 +15,11 @@ from poe_ops.http import HtmxHttpRequest
 from poe_ops.scoping import ports_for
 from reports.documents import may_have_report, request_statistics_pdf
 from reports.forms import StatisticsFilters
-from reports.queries import statistics_tables
 from reports.queries.incidents import counted
 from reports.queries.periods import CUSTOM, MONTH, Period
-from reports.queries.statistics import Statistics, build_statistics
+from reports.queries.statistics import tables as statistics_tables
+from reports.queries.statistics.build import build_statistics
+from reports.queries.statistics.figures import Statistics
 
 PAGE = "reports/statistics.html"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

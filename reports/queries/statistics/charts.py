@@ -5,7 +5,7 @@ made people miss their connections."""
 from __future__ import annotations
 
 from poe_ops.charts import PALETTE, Chart, Series, bar_chart, hbar_chart, line_chart
-from reports.queries.statistics import Statistics
+from reports.queries.statistics.figures import Statistics
 
 # Time from landing to hand-over, in buckets (upper bounds in minutes).
 BUCKETS = ((60, "under 1 h"), (120, "1–2 h"), (180, "2–3 h"), (240, "3–4 h"), (360, "4–6 h"),

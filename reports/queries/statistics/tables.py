@@ -14,8 +14,9 @@ from decimal import Decimal
 from typing import Any
 
 from poe_ops.exports import safe_row
-from reports.queries.statistics import BREAKDOWNS, PortFigures, Statistics
-from reports.queries.statistics_charts import CHARTS
+from reports.queries.statistics.charts import CHARTS
+from reports.queries.statistics.definitions import BREAKDOWNS
+from reports.queries.statistics.figures import PortFigures, Statistics
 
 TEXT, COUNT, MONEY, MINUTES, RATIO, HOURS = "text", "count", "money", "minutes", "ratio", "hours"
 
@@ -240,7 +241,7 @@ BUILDERS = {
 
 
 def all_tables(stats: Statistics) -> dict[str, Table]:
-    """Every table, those with a picture carrying it (``statistics_charts``)."""
+    """Every table, those with a picture carrying it (``charts``)."""
     tables = {key: build(stats) for key, build in BUILDERS.items()}
     for key, draw in CHARTS.items():
         tables[key].chart = draw(stats)

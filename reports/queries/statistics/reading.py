@@ -1,0 +1,187 @@
+"""What both counts read with the ORM: the period's landings (``inbound``), the step events
+that stand (``events``), every leg of some cases (``legs``) with the first connection from the
+port and why a connection was missed (``misconnect_cause``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
+
+from arrivals.models import Flight, Segment, StepEvent
+from cases.models import Case
+from poe_ops.models import Port
+from reports.queries.periods import Period
+from reports.queries.statistics.definitions import (
+    CBP_TIME,
+    INBOUND_LATE,
+    LATE_MINUTES,
+    ONWARD_DISRUPTED,
+    OUTCOME_DAYS,
+)
+
+
+def landed() -> Coalesce:
+    return Coalesce(
+        "flight__actual_arrival", "flight__estimated_arrival", "flight__scheduled_arrival"
+    )
+
+
+def within(ports: Iterable[Port], period: Period, port_field: str, when: str) -> Q:
+    """Rows whose ``when`` falls in the period as ``port_field``'s port counts it."""
+    condition = Q(pk__in=[])
+    bounds = [period.bounds(port) for port in ports]
+    for port, (start, end) in zip(ports, bounds, strict=True):
+        condition |= Q(**{port_field: port.pk, f"{when}__gte": start, f"{when}__lt": end})
+    if bounds:  # the whole span too, so that an index on ``when`` is read over that span only
+        span = {f"{when}__gte": min(b[0] for b in bounds), f"{when}__lt": max(b[1] for b in bounds)}
+        condition &= Q(**span)
+    return condition
+
+
+def effective(queryset: QuerySet[StepEvent]) -> QuerySet[StepEvent]:
+    """Step events that stand: accepted, not an undo, and not undone."""
+    return queryset.filter(accepted=True, undoes__isnull=True, undone_by__isnull=True)
+
+
+def inbound(ports: Sequence[Port], period: Period) -> QuerySet[Segment]:
+    return (
+        Segment.objects.filter(direction=Segment.Direction.INBOUND, replaced_by__isnull=True)
+        .exclude(flight__status=Flight.Status.CANCELLED)
+        .exclude(case__status=Case.Status.CANCELLED)
+        .annotate(landed=landed())
+        .filter(within(ports, period, "flight__port_id", "landed"))
+    )
+
+
+@dataclass
+class Leg:
+    segment_id: int
+    case_id: int
+    direction: str
+    replaced: bool
+    origin: str
+    scheduled_departure: dt.datetime | None
+    latest_departure: dt.datetime | None
+    status: str
+    scheduled_arrival: dt.datetime | None
+    landed: dt.datetime | None
+    people: set[int]
+
+    def carries(self, individual_id: int) -> bool:
+        return not self.people or individual_id in self.people
+
+
+_FULL = (
+    "flight__estimated_departure",
+    "flight__actual_departure",
+    "flight__status",
+    "flight__scheduled_arrival",
+    "flight__estimated_arrival",
+    "flight__actual_arrival",
+)
+
+
+def legs(cases: Q, *, onward_only: bool = False) -> dict[int, list[Leg]]:
+    """Every segment of the ``cases`` (a condition on segments), replaced ones included (as
+    first booked), with their flights' times; ``onward_only``: the onward ones with their
+    departure only (all a transit needs — the misconnections' causes read the rest). Two
+    queries."""
+    segments = Segment.objects.filter(cases)
+    if onward_only:
+        segments = segments.filter(direction=Segment.Direction.ONWARD)
+    named: dict[int, set[int]] = defaultdict(set)
+    for segment_id, individual_id in Segment.individuals.through.objects.filter(
+        segment__in=segments
+    ).values_list("segment_id", "individual_id"):
+        named[segment_id].add(individual_id)
+    fields = ["pk", "case_id", "direction", "replaced_by_id", "flight__origin"]
+    fields += ["flight__scheduled_departure", *(() if onward_only else _FULL)]
+    legs: dict[int, list[Leg]] = defaultdict(list)
+    for row in segments.values(*fields).order_by("flight__scheduled_departure", "pk"):
+        get = row.get
+        legs[row["case_id"]].append(
+            Leg(
+                row["pk"],
+                row["case_id"],
+                row["direction"],
+                row["replaced_by_id"] is not None,
+                row["flight__origin"],
+                row["flight__scheduled_departure"],
+                get("flight__actual_departure")
+                or get("flight__estimated_departure")
+                or row["flight__scheduled_departure"],
+                get("flight__status", ""),
+                get("flight__scheduled_arrival"),
+                get("flight__actual_arrival")
+                or get("flight__estimated_arrival")
+                or get("flight__scheduled_arrival"),
+                named[row["pk"]],
+            )
+        )
+    return legs
+
+
+def first_connection(legs: Sequence[Leg], individual_id: int, iata: str) -> Leg | None:
+    """The first domestic flight out of ``iata`` the person was booked on (rebooked or not)."""
+    out = [
+        leg
+        for leg in legs
+        if leg.direction == Segment.Direction.ONWARD
+        and leg.origin == iata
+        and leg.carries(individual_id)
+        and leg.scheduled_departure is not None
+    ]
+    return min(out, key=lambda leg: leg.scheduled_departure or dt.datetime.max) if out else None
+
+
+def late(scheduled: dt.datetime | None, latest: dt.datetime | None) -> bool:
+    if scheduled is None or latest is None:
+        return False
+    return latest - scheduled >= dt.timedelta(minutes=LATE_MINUTES)
+
+
+def misconnect_cause(legs: Sequence[Leg], individual_id: int, iata: str) -> str:
+    """Why the person missed their connection at ``iata``: the onward flight (cancelled or
+    delayed) comes first, then an inbound flight that landed late, else the time in CBP."""
+    connection = first_connection(legs, individual_id, iata)
+    if connection is not None and (
+        connection.status == Flight.Status.CANCELLED
+        or connection.status == Flight.Status.DELAYED
+        or late(connection.scheduled_departure, connection.latest_departure)
+    ):
+        return ONWARD_DISRUPTED
+    inbound = [
+        leg
+        for leg in legs
+        if leg.direction == Segment.Direction.INBOUND and leg.carries(individual_id)
+    ]
+    if any(late(leg.scheduled_arrival, leg.landed) for leg in inbound if not leg.replaced):
+        return INBOUND_LATE
+    return CBP_TIME
+
+
+def events(
+    queryset: QuerySet[StepEvent], steps: Iterable[str]
+) -> list[tuple[int, int, str, int, dt.datetime]]:
+    return list(
+        effective(queryset.filter(to_step__in=list(steps)))
+        .order_by("at", "pk")
+        .values_list("individual_id", "individual__case_id", "to_step", "port_id", "at")
+    )
+
+
+def minutes_between(later: dt.datetime, earlier: dt.datetime) -> float:
+    return (later - earlier).total_seconds() / 60
+
+
+def searched(ports: Sequence[Port], period: Period) -> tuple[dt.datetime, dt.datetime]:
+    """Where hand-overs and departures are looked for: from the period's start to OUTCOME_DAYS
+    after its end."""
+    earliest = min(period.bounds(p)[0] for p in ports)
+    latest = max(period.bounds(p)[1] for p in ports) + dt.timedelta(days=OUTCOME_DAYS)
+    return earliest, latest
