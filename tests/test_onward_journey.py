@@ -525,4 +525,4 @@ def test_the_taps_reply_reads_whom_the_flight_carries_and_the_legs_as_the_pages_
     assert legs[0].named == {people[0].pk, people[1].pk}
     assert legs[0].departure == soon(3) and legs[0].departure.tzinfo is not None
     named_on_first, _ = case_on_flight(case.pk, first.pk)
-    assert sorted(named_on_first) == sorted([people[0].pk, people[1].pk])
+    assert set(named_on_first) == {people[0].pk, people[1].pk}

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone
 
 from arrivals.models import Flight, Segment
@@ -203,41 +203,43 @@ def connection_at(legs: list[Leg], individual_id: int, iata: str) -> Leg | None:
     return next((leg for leg in legs_of(legs, individual_id) if leg.origin == iata), None)
 
 
+def _column(model: type[models.Model], name: str) -> str:
+    """The quoted column of ``model``'s field ``name`` (``pk``: its primary key)."""
+    field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+    assert isinstance(field, models.Field) and field.column is not None, name
+    return connection.ops.quote_name(field.column)
+
+
 def _columns() -> list[str]:
     """The columns of ``_FIELDS`` for the plain statement of ``case_on_flight``: the segment's
     (``s``), the flight's (``f``) and the person a segment names (``n``)."""
-    quote = connection.ops.quote_name
+    through = Segment.individuals.through
     columns = []
     for name in _FIELDS:
         if name == "individuals":
-            person = Segment.individuals.through._meta.get_field("individual").column
-            columns.append(f"n.{quote(person)}")
+            columns.append(f"n.{_column(through, 'individual')}")
         elif name.startswith("flight__"):
-            column = Flight._meta.get_field(name.removeprefix("flight__")).column
-            columns.append(f"f.{quote(column)}")
+            columns.append(f"f.{_column(Flight, name.removeprefix('flight__'))}")
         else:
-            field = Segment._meta.pk if name == "pk" else Segment._meta.get_field(name)
-            columns.append(f"s.{quote(field.column)}")
+            columns.append(f"s.{_column(Segment, name)}")
     return columns
 
 
 @functools.cache
 def _case_on_flight_sql() -> str:
     quote = connection.ops.quote_name
-    segment, through = Segment._meta, Segment.individuals.through._meta
+    through = Segment.individuals.through
     case, flight, direction, replaced_by = (
-        quote(segment.get_field(name).column)
-        for name in ("case", "flight", "direction", "replaced_by")
+        _column(Segment, name) for name in ("case", "flight", "direction", "replaced_by")
     )
-    names_segment = quote(through.get_field("segment").column)
     # Reviewed (bandit B608): table and column names from the models' metadata; every value a
     # parameter.
     return (
         f"SELECT s.{direction}, {', '.join(_columns())} "  # noqa: S608  # nosec B608
-        f"FROM {quote(segment.db_table)} s "
-        f"JOIN {quote(Flight._meta.db_table)} f ON f.{quote(Flight._meta.pk.column)} = s.{flight} "
-        f"LEFT JOIN {quote(through.db_table)} n "
-        f"ON n.{names_segment} = s.{quote(segment.pk.column)} "
+        f"FROM {quote(Segment._meta.db_table)} s "
+        f"JOIN {quote(Flight._meta.db_table)} f ON f.{_column(Flight, 'pk')} = s.{flight} "
+        f"LEFT JOIN {quote(through._meta.db_table)} n "
+        f"ON n.{_column(through, 'segment')} = s.{_column(Segment, 'pk')} "
         f"WHERE s.{case} = %s AND s.{replaced_by} IS NULL "
         f"AND (s.{flight} = %s OR s.{direction} = %s)"
     )
