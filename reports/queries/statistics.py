@@ -944,8 +944,9 @@ def _count_in_sql(ports: Sequence[Port], period: Period) -> _Arrivals:
     result = _Arrivals({}, {}, {}, {}, {}, {}, 0, minor_counts([]), {}, {}, {})
     raw: dict[str, dict[str, tuple[int, int]]] = {name: {} for name in BREAKDOWNS}
     with transaction.atomic(), connection.cursor() as cursor:
-        # A year's people are sorted and grouped in memory, not in temporary files.
-        cursor.execute("SET LOCAL work_mem = %s", [WORK_MEM])
+        # A year's people are sorted and grouped in memory, not in temporary files. (SET LOCAL
+        # as a function: PostgreSQL binds the parameters, and SET takes none.)
+        cursor.execute("SELECT set_config('work_mem', %s, true)", [WORK_MEM])
         cursor.execute(_sql(_PEOPLE + _COUNTS, ports), parameters)
         minutes: dict[tuple[int, str], list[float]] = {}
         for row in cursor.fetchall():
