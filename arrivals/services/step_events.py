@@ -17,10 +17,10 @@ from arrivals.models import StepEvent
 from arrivals.services import notices
 from cases.models import Case, Individual
 from cases.steps import FINISHED, ArrivalStep, in_words
-from poe_ops.keys import claim
-from poe_ops.models import Port
+from poe_ops.keys import claim, claim_insert, first_with_key
+from poe_ops.models import AuditEvent, Port
 from poe_ops.refusals import Refusal
-from poe_ops.services.audit import log_action
+from poe_ops.services.audit import log_action, unsaved_event, written
 from poe_ops.text import display_name
 
 User = AbstractBaseUser | AnonymousUser
@@ -89,6 +89,8 @@ def record_and_apply(
     """Record ``event`` (a move or an undo) and, when accepted, put the person on its step and
     write the audit event. A key another request saved first is answered with that request's
     result. The caller holds the locks on the case and the person."""
+    if event.accepted and connection.vendor == "postgresql":
+        return _record_and_apply_at_once(user, event, action, data)
     # One statement: the key's unique constraint decides, without a savepoint around a plain
     # insert (two more round trips on every tap).
     saved, created = claim(event)
@@ -109,6 +111,75 @@ def record_and_apply(
             data={**(data or {}), "step_event": saved.pk, "device": saved.device},
         )
     return StepResult(event=saved, individual=person)
+
+
+@functools.cache
+def _at_once_statement(claim_sql: str) -> str:
+    """``claim_sql`` (the step event's idempotent insert) with the person's new step and the
+    audit event as data-modifying CTEs that run only when the insert did: one statement, one
+    round trip. The audit event's ``data`` is merged in SQL with the step event's id, which only
+    the insert knows."""
+    quote = connection.ops.quote_name
+    person = Individual._meta
+    audit_fields = _audit_fields()
+    data_at = [f.name for f in audit_fields].index("data")
+    values = ["%s"] * len(audit_fields)
+    step_event_pk = quote(StepEvent._meta.pk.column)
+    values[data_at] = f"(CAST(%s AS jsonb) || jsonb_build_object('step_event', e.{step_event_pk}))"
+    # Reviewed (bandit B608): table and column names from the models' metadata; every value a
+    # parameter.
+    sql = (
+        f"WITH e AS ({claim_sql}), "  # noqa: S608  # nosec B608
+        f"p AS (UPDATE {quote(person.db_table)} "
+        f"SET {_column(Individual, 'current_step')} = %s, "
+        f"{_column(Individual, 'current_step_at')} = %s "
+        f"WHERE {_column(Individual, 'pk')} = %s AND EXISTS (SELECT 1 FROM e)), "
+        f"a AS (INSERT INTO {quote(AuditEvent._meta.db_table)} "
+        f"({', '.join(quote(str(f.column)) for f in audit_fields)}) "
+        f"SELECT {', '.join(values)} FROM e) "
+        f"SELECT e.{step_event_pk} FROM e"
+    )
+    return sql
+
+
+@functools.cache
+def _audit_fields() -> list[models.Field[Any, Any]]:
+    return [f for f in AuditEvent._meta.local_concrete_fields if not f.primary_key]
+
+
+def _record_and_apply_at_once(
+    user: User, event: StepEvent, action: str, data: dict[str, Any] | None
+) -> StepResult:
+    """``record_and_apply`` of an accepted move in one statement (PostgreSQL): the same rows as
+    ``claim``, ``Individual.save`` and ``log_action`` write one after the other — the step
+    event, the person on its step, the audit event (its ``data`` gets the step event's id in
+    SQL) — and the same after-commit count (``written``)."""
+    person = event.individual
+    claim_sql, values = claim_insert(event)  # sets the event's time
+    sql = _at_once_statement(claim_sql)
+    audit = unsaved_event(
+        user,
+        action,
+        person,
+        port=event.port,
+        changes={"current_step": [person.current_step, event.to_step]},
+        data={**(data or {}), "device": event.device},
+    )
+    audit_values = [
+        f.get_db_prep_save(f.pre_save(audit, add=True), connection) for f in _audit_fields()
+    ]
+    at = Individual._meta.get_field("current_step_at").get_db_prep_save(event.at, connection)
+    values += [event.to_step, at, person.pk, *audit_values]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:  # the key was used first by another request: its result, nothing written
+        return repeated_result(first_with_key(event), event.individual_id, event.to_step)
+    event.pk = row[0]
+    event._state.adding, event._state.db = False, connection.alias
+    person.current_step, person.current_step_at = event.to_step, event.at
+    written(audit)
+    return StepResult(event=event, individual=person)
 
 
 def sync_case_status(
@@ -216,15 +287,21 @@ def _lock_statement(
     ports, which filters) and how to read its rows. ``vendor``: the statement differs where the
     database cannot lock rows (SQLite, ``make run``)."""
     del vendor  # part of the cache key only: the features below are the connection's
-    case, port, person = _Columns.of(Case, "c"), _Columns.of(Port, "p"), _Columns.of(Individual, "i")
+    case, port = _Columns.of(Case, "c"), _Columns.of(Port, "p")
+    person = _Columns.of(Individual, "i")
     quote = connection.ops.quote_name
+    case_pk, case_port = _column(Case, "pk"), _column(Case, "port")
+    person_pk, person_case = _column(Individual, "pk"), _column(Individual, "case")
+    people = quote(Individual._meta.db_table)
+    # Reviewed (bandit B608): table and column names from the models' metadata; every value a
+    # parameter.
     where = [
-        f"c.{_column(Case, 'pk')} = (SELECT {_column(Individual, 'case')} "
-        f"FROM {quote(Individual._meta.db_table)} WHERE {_column(Individual, 'pk')} = %s)",
-        f"c.{_column(Case, 'port')} IN ({', '.join(['%s'] * ports)})",
+        f"c.{case_pk} = (SELECT {person_case} FROM {people} "  # noqa: S608  # nosec B608
+        f"WHERE {person_pk} = %s)",
+        f"c.{case_port} IN ({', '.join(['%s'] * ports)})",
     ]
     if by_port:
-        where.append(f"c.{_column(Case, 'port')} = %s")
+        where.append(f"c.{case_port} = %s")
     if by_iata:
         where.append(f"p.{_column(Port, 'iata')} = %s")
     lock = ""
@@ -235,10 +312,10 @@ def _lock_statement(
     sql = (
         f"SELECT {', '.join(case.sql + port.sql + person.sql)} "  # noqa: S608  # nosec B608
         f"FROM {quote(Case._meta.db_table)} c "
-        f"JOIN {quote(Port._meta.db_table)} p ON p.{_column(Port, 'pk')} = c.{_column(Case, 'port')} "
-        f"JOIN {quote(Individual._meta.db_table)} i ON i.{_column(Individual, 'case')} = c.{_column(Case, 'pk')} "
+        f"JOIN {quote(Port._meta.db_table)} p ON p.{_column(Port, 'pk')} = c.{case_port} "
+        f"JOIN {people} i ON i.{person_case} = c.{case_pk} "
         f"WHERE {' AND '.join(where)} "
-        f"ORDER BY i.{_column(Individual, 'pk')}{lock}"
+        f"ORDER BY i.{person_pk}{lock}"
     )
     return sql, case, port, person
 
