@@ -117,12 +117,25 @@ def _partial_index_condition(model: type[models.Model], key_field: str) -> str:
     raise LookupError(f"{model.__name__}.{key_field} is not unique: nothing to claim a key on.")
 
 
+def claim_insert(obj: models.Model, key_field: str = "idempotency_key") -> tuple[str, list[Any]]:
+    """The statement ``claim`` sends for ``obj`` and its values (``INSERT … ON CONFLICT (key)
+    DO NOTHING RETURNING pk``), for a caller that makes it part of a larger statement of its own
+    (the check-in tap: its step event, the person and the audit event in one); the text is the
+    same for every object of the model."""
+    sql, fields = _claim_statement(type(obj), key_field)
+    return sql, [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
+
+
+def first_with_key(obj: M, key_field: str = "idempotency_key") -> M:
+    """The row that holds ``obj``'s key, when a claim found it taken."""
+    return type(obj)._default_manager.get(**{key_field: getattr(obj, key_field)})
+
+
 def claim(obj: M, key_field: str = "idempotency_key") -> tuple[M, bool]:
     """Save ``obj`` unless another row holds its key: ``(obj, True)`` when saved, ``(the row
     that holds the key, False)`` otherwise. Any other constraint still raises. Many-to-many
     fields and anything else the record needs are the caller's to add when it was saved."""
-    sql, fields = _claim_statement(type(obj), key_field)
-    values = [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
+    sql, values = claim_insert(obj, key_field)
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         row = cursor.fetchone()
@@ -130,9 +143,7 @@ def claim(obj: M, key_field: str = "idempotency_key") -> tuple[M, bool]:
         obj.pk = row[0]
         obj._state.adding, obj._state.db = False, connection.alias
         return obj, True
-    model = type(obj)
-    first = model._default_manager.get(**{key_field: getattr(obj, key_field)})
-    return first, False
+    return first_with_key(obj, key_field), False
 
 
 def once(

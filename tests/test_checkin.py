@@ -16,6 +16,7 @@ from cases.models import Case
 from poe_ops.keys import new_key
 from poe_ops.models import AuditEvent
 from poe_ops.refusals import Refusal
+from poe_ops.services.audit import current_request_id, log_action
 from tests.factories import IndividualFactory
 from tests.scenarios import THROUGH_CUSTOMS, family_on_flight, receiver_named, walk
 
@@ -45,6 +46,44 @@ def test_it_moves_a_person_and_records_the_event_and_the_audit(atl_associate, pe
     audit = AuditEvent.objects.get(action="poe.individual.step.met")
     assert audit.changes == {"current_step": ["expected", "met"]}
     assert audit.port == person.case.port
+
+
+def test_the_taps_one_statement_writes_the_audit_event_log_action_writes(atl_associate, person):
+    """The tap writes its step event, the person and the audit event in one statement (issue
+    20): the audit row is the one ``log_action`` writes for the same change, field by field."""
+    token = current_request_id.set("tap-request-1")
+    try:
+        result = move_individual(
+            atl_associate, person.pk, "met", idempotency_key=new_key(), device="iPad"
+        )
+        expected = log_action(
+            atl_associate,
+            "poe.individual.step.met",
+            person,
+            port=person.case.port,
+            changes={"current_step": ["expected", "met"]},
+            data={"step_event": result.event.pk, "device": "iPad"},
+        )
+    finally:
+        current_request_id.reset(token)
+    columns = [
+        "actor",
+        "action",
+        "content_type",
+        "object_id",
+        "object_repr",
+        "port",
+        "changes",
+        "data",
+        "request_id",
+    ]
+    tapped = AuditEvent.objects.exclude(pk=expected.pk).get(action="poe.individual.step.met")
+    written = AuditEvent.objects.filter(pk=tapped.pk).values(*columns).get()
+    by_log_action = AuditEvent.objects.filter(pk=expected.pk).values(*columns).get()
+    assert written == by_log_action
+    assert written["data"] == {"step_event": result.event.pk, "device": "iPad"}
+    assert written["object_repr"] == "Amina Karimi"
+    assert written["request_id"] == "tap-request-1"
 
 
 def test_it_refuses_handed_over_before_met_and_records_the_refusal(atl_associate, person):

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from arrivals.models import Flight, Rebooking, Segment, StepEvent
 from arrivals.queries.daily_manifest import manifest_context
+from arrivals.queries.onward import case_on_flight, legs_of_cases
 from arrivals.services.checkin import move_case, move_individual
 from arrivals.services.flights import update_departure, update_flight
 from cases.models import Individual
@@ -502,3 +503,26 @@ def test_a_cancelled_departure_leaves_alone_whom_the_abn_no_longer_lists(
     assert notice.subject.endswith("cancelled, 2 need rebooking")
     assert str(rahimi[0]) not in notice.body
     assert rahimi[0].case_id not in {s.case_id for s in group_on(leg)}, "nor rebooked with them"
+
+
+def test_the_taps_reply_reads_whom_the_flight_carries_and_the_legs_as_the_pages_do(atl, landed):
+    """The reply to a tap reads the case's segments in one plain statement (issue 20): the same
+    legs, times and named people as ``legs_of_cases`` (the pages' query), a replaced leg left
+    out, and whom the tapped flight carries."""
+    case, people = family_on_flight(atl, landed, size=3)
+    first = onward(case, soon(3), individuals=people[:2])
+    onward(case, soon(4), number="88", individuals=people[2:])
+    old = onward(case, soon(2), number="77")
+    Segment.objects.filter(flight=old).update(
+        replaced_by=Segment.objects.filter(flight=first).get()
+    )
+
+    named, legs = case_on_flight(case.pk, landed.pk)
+
+    assert named == [None]  # the inbound segment carries the whole case
+    assert [leg.code for leg in legs] == ["DL1234", "DL88"]
+    assert legs == legs_of_cases([case.pk])[case.pk]
+    assert legs[0].named == {people[0].pk, people[1].pk}
+    assert legs[0].departure == soon(3) and legs[0].departure.tzinfo is not None
+    named_on_first, _ = case_on_flight(case.pk, first.pk)
+    assert set(named_on_first) == {people[0].pk, people[1].pk}

@@ -172,7 +172,7 @@ def test_a_connection_tap_stays_a_small_fixed_number_of_queries(
     tap = {"flight": flight.pk}
     first = {**tap, "step": "bags_rechecked", "key": new_key()}
     client.post(f"/ports/ATL/individuals/{people[1].pk}/step/", first, **HTMX)
-    with django_assert_max_num_queries(12):  # the onward legs, for the rule and the row
+    with django_assert_max_num_queries(8):  # the onward legs, for the rule and the row
         response = client.post(
             f"/ports/ATL/individuals/{people[0].pk}/step/",
             {**tap, "step": "bags_rechecked", "key": new_key()},

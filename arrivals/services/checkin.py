@@ -25,7 +25,7 @@ from arrivals.services.step_events import (
     StepResult,
     latest_accepted,
     lock_case_and_people,
-    lock_people,
+    lock_case_and_people_of,
     record_and_apply,
     sync_case_status,
     who_and_when,
@@ -177,23 +177,19 @@ def move_locked(
 
 def _lock_case_of(
     user: User, individual_id: int, port: Port | None, iata: str | None = None
-) -> Case:
+) -> tuple[Case, list[Individual]]:
     """Lock and return the case of a person the user may check in (at ``port``, or the port
-    with code ``iata``, if given): 404 when it is not among the ports they may view, 403 when
-    they may only view it."""
+    with code ``iata``, if given) with all its people: 404 when it is not among the ports they
+    may view, 403 when they may only view it. One statement (``lock_case_and_people_of``)."""
     visible = [pk for pk, perms in port_permissions(user).items() if VIEW in perms]
-    cases = Case.objects.select_for_update(of=("self",)).select_related("port")
-    cases = cases.filter(individuals__pk=individual_id, port_id__in=visible)
-    if port is not None:
-        cases = cases.filter(port=port)
-    if iata is not None:
-        cases = cases.filter(port__iata=iata.upper())
-    found = list(cases.order_by())  # a person has one case: no ORDER BY … LIMIT needed
-    if not found:
+    found = lock_case_and_people_of(
+        individual_id, visible, port_id=port.pk if port is not None else None, iata=iata
+    )
+    if found is None:
         raise Http404("No individual matches.")
-    case = found[0]
+    case, everyone = found
     require_port_perm(user, case.port, OPERATE)
-    return case
+    return case, everyone
 
 
 def move_individual(
@@ -214,10 +210,9 @@ def move_individual(
     comes back with its port (``individual.case.port``)."""
     cleaned = _check_input(to_step, idempotency_key, detail)
     with transaction.atomic():
-        case = _lock_case_of(user, individual_id, port, iata)
-        # The whole family is locked (taps in one case are serialised by the case lock anyway):
-        # their steps, needed for the case's status and buttons, come with the lock.
-        everyone = lock_people(case)
+        # The whole family is locked with the case (taps in one case are serialised by the case
+        # lock anyway): their steps, needed for the case's status and buttons, come with it.
+        case, everyone = _lock_case_of(user, individual_id, port, iata)
         (person,) = [p for p in everyone if p.pk == individual_id]
         # A resent key meets the unique constraint on insert and gets the first result back; the
         # locks make a resend that arrives while the first is still at work wait for it.

@@ -4,21 +4,23 @@ its audit event, and the case's status that follows."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import functools
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection, models
 
 from arrivals.models import StepEvent
 from arrivals.services import notices
 from cases.models import Case, Individual
 from cases.steps import FINISHED, ArrivalStep, in_words
-from poe_ops.keys import claim
-from poe_ops.models import Port
+from poe_ops.keys import claim, claim_insert, first_with_key
+from poe_ops.models import AuditEvent, Port
 from poe_ops.refusals import Refusal
-from poe_ops.services.audit import log_action
+from poe_ops.services.audit import log_action, unsaved_event, written
 from poe_ops.text import display_name
 
 User = AbstractBaseUser | AnonymousUser
@@ -87,6 +89,8 @@ def record_and_apply(
     """Record ``event`` (a move or an undo) and, when accepted, put the person on its step and
     write the audit event. A key another request saved first is answered with that request's
     result. The caller holds the locks on the case and the person."""
+    if event.accepted and connection.vendor == "postgresql":
+        return _record_and_apply_at_once(user, event, action, data)
     # One statement: the key's unique constraint decides, without a savepoint around a plain
     # insert (two more round trips on every tap).
     saved, created = claim(event)
@@ -107,6 +111,75 @@ def record_and_apply(
             data={**(data or {}), "step_event": saved.pk, "device": saved.device},
         )
     return StepResult(event=saved, individual=person)
+
+
+@functools.cache
+def _at_once_statement(claim_sql: str) -> str:
+    """``claim_sql`` (the step event's idempotent insert) with the person's new step and the
+    audit event as data-modifying CTEs that run only when the insert did: one statement, one
+    round trip. The audit event's ``data`` is merged in SQL with the step event's id, which only
+    the insert knows."""
+    quote = connection.ops.quote_name
+    person = Individual._meta
+    audit_fields = _audit_fields()
+    data_at = [f.name for f in audit_fields].index("data")
+    values = ["%s"] * len(audit_fields)
+    step_event_pk = quote(StepEvent._meta.pk.column)
+    values[data_at] = f"(CAST(%s AS jsonb) || jsonb_build_object('step_event', e.{step_event_pk}))"
+    # Reviewed (bandit B608): table and column names from the models' metadata; every value a
+    # parameter.
+    sql = (
+        f"WITH e AS ({claim_sql}), "  # noqa: S608  # nosec B608
+        f"p AS (UPDATE {quote(person.db_table)} "
+        f"SET {_column(Individual, 'current_step')} = %s, "
+        f"{_column(Individual, 'current_step_at')} = %s "
+        f"WHERE {_column(Individual, 'pk')} = %s AND EXISTS (SELECT 1 FROM e)), "
+        f"a AS (INSERT INTO {quote(AuditEvent._meta.db_table)} "
+        f"({', '.join(quote(str(f.column)) for f in audit_fields)}) "
+        f"SELECT {', '.join(values)} FROM e) "
+        f"SELECT e.{step_event_pk} FROM e"
+    )
+    return sql
+
+
+@functools.cache
+def _audit_fields() -> list[models.Field[Any, Any]]:
+    return [f for f in AuditEvent._meta.local_concrete_fields if not f.primary_key]
+
+
+def _record_and_apply_at_once(
+    user: User, event: StepEvent, action: str, data: dict[str, Any] | None
+) -> StepResult:
+    """``record_and_apply`` of an accepted move in one statement (PostgreSQL): the same rows as
+    ``claim``, ``Individual.save`` and ``log_action`` write one after the other — the step
+    event, the person on its step, the audit event (its ``data`` gets the step event's id in
+    SQL) — and the same after-commit count (``written``)."""
+    person = event.individual
+    claim_sql, values = claim_insert(event)  # sets the event's time
+    sql = _at_once_statement(claim_sql)
+    audit = unsaved_event(
+        user,
+        action,
+        person,
+        port=event.port,
+        changes={"current_step": [person.current_step, event.to_step]},
+        data={**(data or {}), "device": event.device},
+    )
+    audit_values = [
+        f.get_db_prep_save(f.pre_save(audit, add=True), connection) for f in _audit_fields()
+    ]
+    at = Individual._meta.get_field("current_step_at").get_db_prep_save(event.at, connection)
+    values += [event.to_step, at, person.pk, *audit_values]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:  # the key was used first by another request: its result, nothing written
+        return repeated_result(first_with_key(event), event.individual_id, event.to_step)
+    event.pk = row[0]
+    event._state.adding, event._state.db = False, connection.alias
+    person.current_step, person.current_step_at = event.to_step, event.at
+    written(audit)
+    return StepResult(event=event, individual=person)
 
 
 def sync_case_status(
@@ -157,3 +230,133 @@ def lock_case_and_people(
     # at a port wait for every other).
     case = Case.objects.select_for_update(of=("self",)).select_related("port").get(pk=case_id)
     return case, lock_people(case, individual_ids)
+
+
+# --- The tap's one lock: a person's case, its port and its people in one statement ----------
+
+Converter = Callable[[Any, Any, Any], Any]
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """How a model's rows come back from a plain statement: its quoted columns under ``alias``
+    and the converters the ORM would apply to each (JSON, aware datetimes on SQLite, custom
+    fields), so the instances are the ones a queryset would have built."""
+
+    model: type[models.Model]
+    names: tuple[str, ...]  # attnames, in column order
+    sql: tuple[str, ...]
+    converters: tuple[tuple[tuple[Converter, ...], Any], ...]  # (converters, expression)
+
+    @classmethod
+    def of(cls, model: type[models.Model], alias: str) -> _Columns:
+        fields = model._meta.concrete_fields
+        quote = connection.ops.quote_name
+        converters = []
+        for field in fields:
+            column = field.get_col(alias)
+            found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+            converters.append((tuple(found), column))
+        return cls(
+            model,
+            tuple(field.attname for field in fields),
+            tuple(f"{alias}.{quote(str(field.column))}" for field in fields),
+            tuple(converters),
+        )
+
+    def build(self, values: Sequence[Any]) -> Any:
+        converted = []
+        for value, (converters, expression) in zip(values, self.converters, strict=True):
+            for converter in converters:
+                value = converter(value, expression, connection)
+            converted.append(value)
+        return self.model.from_db(connection.alias, list(self.names), converted)
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+    assert isinstance(field, models.Field) and field.column is not None, name
+    return connection.ops.quote_name(field.column)
+
+
+@functools.cache
+def _lock_statement(
+    vendor: str, ports: int, by_port: bool, by_iata: bool
+) -> tuple[str, _Columns, _Columns, _Columns]:
+    """The text of ``lock_case_and_people_of``'s statement (built once per shape: how many
+    ports, which filters) and how to read its rows. ``vendor``: the statement differs where the
+    database cannot lock rows (SQLite, ``make run``)."""
+    del vendor  # part of the cache key only: the features below are the connection's
+    case, port = _Columns.of(Case, "c"), _Columns.of(Port, "p")
+    person = _Columns.of(Individual, "i")
+    quote = connection.ops.quote_name
+    case_pk, case_port = _column(Case, "pk"), _column(Case, "port")
+    person_pk, person_case = _column(Individual, "pk"), _column(Individual, "case")
+    people = quote(Individual._meta.db_table)
+    # Reviewed (bandit B608): table and column names from the models' metadata; every value a
+    # parameter.
+    where = [
+        f"c.{case_pk} = (SELECT {person_case} FROM {people} "  # noqa: S608  # nosec B608
+        f"WHERE {person_pk} = %s)",
+        f"c.{case_port} IN ({', '.join(['%s'] * ports)})",
+    ]
+    if by_port:
+        where.append(f"c.{case_port} = %s")
+    if by_iata:
+        where.append(f"p.{_column(Port, 'iata')} = %s")
+    lock = ""
+    if connection.features.has_select_for_update_of:
+        lock = " FOR UPDATE OF c, i"  # not the port: every tap at a port would wait for another
+    # Reviewed (bandit B608): table and column names from the models' metadata; every value a
+    # parameter.
+    sql = (
+        f"SELECT {', '.join(case.sql + port.sql + person.sql)} "  # noqa: S608  # nosec B608
+        f"FROM {quote(Case._meta.db_table)} c "
+        f"JOIN {quote(Port._meta.db_table)} p ON p.{_column(Port, 'pk')} = c.{case_port} "
+        f"JOIN {people} i ON i.{person_case} = c.{case_pk} "
+        f"WHERE {' AND '.join(where)} "
+        f"ORDER BY i.{person_pk}{lock}"
+    )
+    return sql, case, port, person
+
+
+def lock_case_and_people_of(
+    individual_id: int,
+    port_ids: Collection[int],
+    *,
+    port_id: int | None = None,
+    iata: str | None = None,
+) -> tuple[Case, list[Individual]] | None:
+    """Lock the case of the person ``individual_id`` and all its people, in one statement, if
+    the case is at one of ``port_ids`` (and at ``port_id`` / the port coded ``iata``, if
+    given); ``None`` otherwise. The case comes with its port (not locked), every person with
+    the case. The order is the one every check-in keeps (``lock_case_and_people``): PostgreSQL
+    locks the rows of a ``SELECT … ORDER BY … FOR UPDATE`` as it returns them, sorted, each
+    row's case before its person — the case with the first row, then the people by id. One
+    round trip and a statement prepared once per connection instead of two compiled by the ORM
+    on every tap (issue 20)."""
+    if not port_ids:
+        return None
+    sql, case_columns, port_columns, person_columns = _lock_statement(
+        connection.vendor, len(port_ids), port_id is not None, iata is not None
+    )
+    params: list[Any] = [individual_id, *sorted(port_ids)]
+    if port_id is not None:
+        params.append(port_id)
+    if iata is not None:
+        params.append(iata.upper())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    widths = len(case_columns.names), len(port_columns.names)
+    first = rows[0]
+    case = case_columns.build(first[: widths[0]])
+    case.port = port_columns.build(first[widths[0] : sum(widths)])
+    people = []
+    for row in rows:
+        person = person_columns.build(row[sum(widths) :])
+        person.case = case  # already loaded and locked: spare a query for whoever reads it
+        people.append(person)
+    return case, people

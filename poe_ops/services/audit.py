@@ -82,6 +82,24 @@ def log_action(
 ) -> AuditEvent:
     """Record that ``actor`` did ``action`` to ``obj`` (at ``port``). Call inside the service's
     transaction so the event and the change it describes commit or roll back together."""
+    event = unsaved_event(actor, action, obj, port=port, changes=changes, data=data)
+    event.save()
+    written(event)
+    return event
+
+
+def unsaved_event(
+    actor: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    port: Port | None = None,
+    changes: Mapping[str, Any] | None = None,
+    data: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """The event ``log_action`` would save, checked and not yet saved (its time set), for a
+    hot path that writes it within a statement of its own (a check-in tap writes its step, the
+    person and this event in one); that caller calls ``written(event)`` once it is inserted."""
     if port is None and isinstance(obj, Port):
         port = obj
     elif port is None and obj is not None:
@@ -99,10 +117,14 @@ def log_action(
         event.object_id = str(obj.pk)
         event.object_repr = str(obj)[:200]
     _check_action(action)
-    event.save()
-    if action != PERSONAL_DATA_VIEWED:  # a change: what is cached of its port is not current
-        versions.changed([event.port_id])
     return event
+
+
+def written(event: AuditEvent) -> None:
+    """What follows an audit event's insert: a change (not a read of personal data) makes what
+    is cached of its port stale (``poe_ops.versions``, counted after commit)."""
+    if event.action != PERSONAL_DATA_VIEWED:
+        versions.changed([event.port_id])
 
 
 def log_personal_data_access(
