@@ -14,7 +14,12 @@ from tests.browser.tablet import draw_signature, shoot, sign_in
 from tests.factories import FlightFactory, GroundTransportBookingFactory, VendorFactory
 from tests.scenarios import family_on_flight
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    # The family landed an hour ago, today at ATL: a day told in hours, not at midnight.
+    pytest.mark.local_clock("America/New_York", "11:00"),
+]
 
 
 def test_a_urm_without_an_expected_receiver_is_handed_to_nobody(

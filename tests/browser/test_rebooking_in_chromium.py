@@ -16,7 +16,12 @@ from tests.browser.tablet import serious_findings, shoot, sign_in
 from tests.factories import FlightFactory, VendorFactory
 from tests.scenarios import family_on_flight
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    # The family landed three hours ago, today at ATL: a day told in hours, not at midnight.
+    pytest.mark.local_clock("America/New_York", "11:00"),
+]
 
 
 @pytest.fixture

@@ -28,7 +28,12 @@ from tests.browser.tablet import (
 from tests.factories import PASSWORD, FlightFactory, VendorFactory
 from tests.scenarios import family_on_flight
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    # Flights land and leave minutes and hours from now, today at ATL: not across midnight.
+    pytest.mark.local_clock("America/New_York", "11:00"),
+]
 
 OFFLINE_SECONDS = 60
 
