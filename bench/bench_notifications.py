@@ -15,6 +15,7 @@ Email goes to Django's in-memory backend, so the figure is our own cost, not a m
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 import time
@@ -57,6 +58,8 @@ def _drain(app: Any, done: Callable[[], bool]) -> float:
     """Start one solo worker in this process; seconds until ``done()`` (at most 120)."""
     from celery.contrib.testing.worker import start_worker
 
+    # One "Task … succeeded" line per task would bury the table under 2,000 lines.
+    logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
     started = time.perf_counter()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         while not done():
