@@ -159,7 +159,8 @@ if REDIS_URL is None and not DEBUG and not env_bool("ALLOW_EAGER_TASKS", False):
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, keeping one client per connection pool (poe_ops.cache).
+            "BACKEND": "poe_ops.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "poe",
         }

@@ -152,7 +152,7 @@ def test_with_the_cache_down_taps_and_the_board_still_work(
 ):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "poe_ops.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens on the discard port
         }
     }
