@@ -27,7 +27,11 @@ from tests.factories import CaseFactory, FlightFactory, IndividualFactory, Segme
 from tests.htmx import HTMX
 from tests.scenarios import onward, walk
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    # Flights land now and leave in hours: the same day at ATL whatever hour the suite runs.
+    pytest.mark.local_clock("America/New_York", "11:00"),
+]
 
 GOLDEN = Path(__file__).parent / "golden" / "tap_replies"
 WRITE = os.environ.get("POE_WRITE_GOLDEN") == "1"
