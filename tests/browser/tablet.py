@@ -78,6 +78,20 @@ def shoot(page: Any, name: str, sizes: list[tuple[int, int]] = TABLET_SIZES) -> 
     page.set_viewport_size(before)
 
 
+def shoot_screen(page: Any, name: str) -> None:
+    """What the tablet's screen shows now (not the full page: a banner or a dialog sits where
+    the screen is), at each tablet size, each checked for horizontal scrolling; the page is left
+    at the size it had."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    before = page.viewport_size
+    for width, height in TABLET_SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(150)
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}x{height}.png"))
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, "horizontal scroll"
+    page.set_viewport_size(before)
+
+
 def serious_findings(page: Any) -> list[str]:
     """axe-core's serious and critical findings on the page, with the elements they name."""
     violations = Axe().run(page).response["violations"]

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from arrivals.services import checkin
 from poe_ops.keys import new_key
-from tests.browser.tablet import ARTIFACTS, TABLET_SIZES, sign_in
+from tests.browser.tablet import shoot_screen, sign_in
 from tests.factories import FlightFactory
 from tests.scenarios import BAGS, THROUGH_CUSTOMS, family_on_flight, walk
 
@@ -70,15 +70,8 @@ def hold_refreshes(page: Any) -> dict[str, bool]:
 
 def shoot_top(page: Any, name: str) -> None:
     """What the tablet shows at the top of the page, at both tablet sizes."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    before = page.viewport_size
     page.evaluate("window.scrollTo(0, 0)")
-    for width, height in TABLET_SIZES:
-        page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(150)
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}x{height}.png"))
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
-    page.set_viewport_size(before)
+    shoot_screen(page, name)
 
 
 def open_flight(page: Any, live_server: Any, flight: Any, query: str = "") -> str:

@@ -16,9 +16,8 @@ from playwright.sync_api import expect
 
 from arrivals.models import StepEvent
 from tests.browser.tablet import (
-    ARTIFACTS,
-    TABLET_SIZES,
     errors_not_caused_on_purpose,
+    shoot_screen,
     sign_in,
     sign_in_from_dialog,
 )
@@ -45,17 +44,6 @@ def lapse_second_factor() -> None:
         store = SessionStore(session_key=row.session_key)
         store.pop(DEVICE_ID_SESSION_KEY, None)
         store.save()
-
-
-def shoot_dialog(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    before = page.viewport_size
-    for width, height in TABLET_SIZES:
-        page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(150)
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}x{height}.png"))
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
-    page.set_viewport_size(before)
 
 
 def test_a_tap_waits_for_the_code_in_the_dialog_and_is_then_recorded_once(
@@ -85,7 +73,7 @@ def test_a_tap_waits_for_the_code_in_the_dialog_and_is_then_recorded_once(
         "Met · waiting for you to sign in"
     )
     assert not StepEvent.objects.exists()
-    shoot_dialog(page, "tablet-sign-in-dialog-code")
+    shoot_screen(page, "tablet-sign-in-dialog-code")
     dialog.get_by_label("Code", exact=True).fill("000000")
     dialog.get_by_role("button", name="Sign in").click()
     expect(page.locator("#signin-errors")).to_contain_text("That code is not right")

@@ -18,11 +18,10 @@ from arrivals.services import checkin
 from cases.models import Individual
 from poe_ops.keys import new_key
 from tests.browser.tablet import (
-    ARTIFACTS,
-    TABLET_SIZES,
     errors_not_caused_on_purpose,
     serious_findings,
     shoot,
+    shoot_screen,
     sign_in,
 )
 from tests.factories import PASSWORD, FlightFactory, VendorFactory
@@ -80,19 +79,6 @@ def controlled(page) -> None:
     raise AssertionError("the service worker never took charge of the page")
 
 
-def shoot_state(page, name: str) -> None:
-    """A screenshot of what the tablet shows now, at both tablet sizes (not full page: the
-    banner sits at the bottom of the screen)."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    before = page.viewport_size
-    for width, height in TABLET_SIZES:
-        page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(150)
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}x{height}.png"))
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
-    page.set_viewport_size(before)
-
-
 def test_a_minute_offline_loses_no_tap_and_doubles_none(
     watched_page, live_server, atl, atl_associate, two_flights
 ):
@@ -124,7 +110,7 @@ def test_a_minute_offline_loses_no_tap_and_doubles_none(
         row.locator("button[value=met]").click()
         expect(row.locator(".tap-status")).to_have_text("Met · waiting for network")
     expect(page.locator("#tap-banner")).to_contain_text("5 taps wait on this tablet")
-    shoot_state(page, "tablet-offline-queued")
+    shoot_screen(page, "tablet-offline-queued")
     assert not StepEvent.objects.exists(), "nothing reached the server while offline"
     time.sleep(max(0, OFFLINE_SECONDS - (time.monotonic() - cut)))
 
@@ -175,7 +161,7 @@ def test_a_tap_after_the_session_ended_is_sent_once_signed_in_from_the_dialog(
     )
     expect(dialog.get_by_label("Username")).to_have_value("atl.associate")
     assert not StepEvent.objects.exists()
-    shoot_state(page, "tablet-sign-in-dialog")
+    shoot_screen(page, "tablet-sign-in-dialog")
 
     dialog.get_by_label("Password").fill("not the password")
     dialog.get_by_role("button", name="Sign in").click()
@@ -254,7 +240,7 @@ def test_a_waiting_tap_refused_on_replay_is_said_in_words(
     expect(row.locator(".step-message.is-refusal")).to_contain_text("Cannot mark no-show")
     banner = page.locator("#tap-banner")
     expect(banner).to_contain_text(f"Not recorded — No-show for {person}")
-    shoot_state(page, "tablet-refused-on-replay")
+    shoot_screen(page, "tablet-refused-on-replay")
     refused = StepEvent.objects.get(accepted=False)
     assert (refused.actor, refused.to_step) == (atl_associate, "no_show")
     assert Individual.objects.get(pk=person.pk).current_step == "met"
