@@ -133,6 +133,10 @@ def test_every_change_the_application_makes_is_counted_at_once(jfk, ewr, jfk_off
     assert _figures(ports)["ports"]["JFK"]["people"] == 2
     Case.objects.filter(pk=third.pk).update(status=Case.Status.CANCELLED)
     assert _figures(ports)["ports"]["EWR"]["people"] == 0
+    # Cancelled by mistake: counted again (a status change that is no cancellation, such as
+    # a tap's "in progress", leaves the rows as they are: arrivals 0012).
+    Case.objects.filter(pk=third.pk).update(status=Case.Status.IN_PROGRESS)
+    assert _figures(ports)["ports"]["EWR"]["people"] == 2
 
 
 def test_rebuilding_the_landings_repairs_a_row_gone_wrong(jfk, jfk_officer):
