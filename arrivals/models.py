@@ -187,7 +187,10 @@ class StepEvent(models.Model):
     already made. Refused moves are recorded too (``accepted=False`` with the reason), so the
     history explains what the tablet showed."""
 
-    individual = models.ForeignKey(Individual, on_delete=models.PROTECT, related_name="steps")
+    # Found through the (individual, at) index below, which begins with it: no index of its own.
+    individual = models.ForeignKey(
+        Individual, on_delete=models.PROTECT, related_name="steps", db_index=False
+    )
     port = models.ForeignKey(Port, on_delete=models.PROTECT, related_name="+")
     from_step = models.CharField(max_length=STEP_MAX_LENGTH, choices=ArrivalStep.choices)
     to_step = models.CharField(max_length=STEP_MAX_LENGTH, choices=ArrivalStep.choices)

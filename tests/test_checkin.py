@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.http import Http404
 
 from arrivals.models import StepEvent
@@ -84,6 +85,30 @@ def test_the_taps_one_statement_writes_the_audit_event_log_action_writes(atl_ass
     assert written["data"] == {"step_event": result.event.pk, "device": "iPad"}
     assert written["object_repr"] == "Amina Karimi"
     assert written["request_id"] == "tap-request-1"
+
+
+def _updates_of(table: str) -> tuple[int, int]:
+    """This transaction's updates of ``table``, and how many of them were HOT (no index
+    touched), as PostgreSQL counts them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relname = %s",
+            [table],
+        )
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else (0, 0)
+
+
+def test_a_tap_updates_the_person_without_touching_an_index(atl_associate, person):
+    """Issue 20: the person's step is not indexed, so the tap's update of their row is a HOT
+    update and none of the table's indexes is written (cases 0014)."""
+    assert connection.vendor == "postgresql"
+    before = _updates_of("cases_individual")
+    for step in ("met", "cbp_secondary", "cbp_cleared"):
+        assert move_individual(atl_associate, person.pk, step, idempotency_key=new_key()).accepted
+    updated, hot = (now - then for now, then in zip(_updates_of("cases_individual"), before))
+    assert updated == 3
+    assert hot == 3
 
 
 def test_it_refuses_handed_over_before_met_and_records_the_refusal(atl_associate, person):

@@ -298,12 +298,13 @@ class Individual(models.Model):
         "and left out of the day's lists.",
     )
 
-    # Derived from the step events (arrivals.StepEvent) and kept in sync for fast lists.
+    # Derived from the step events (arrivals.StepEvent) and kept in sync for fast lists. Not
+    # indexed: every list reads it for a case, a flight or a port's day, never alone, and a tap
+    # that changes no indexed column is a HOT update (no index touched: cases 0014).
     current_step = models.CharField(
         max_length=STEP_MAX_LENGTH,
         choices=ArrivalStep.choices,
         default=ArrivalStep.EXPECTED,
-        db_index=True,
     )
     current_step_at = models.DateTimeField(null=True, blank=True)
     name_folded = models.CharField(max_length=250, editable=False, db_index=True)
