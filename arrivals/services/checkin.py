@@ -27,6 +27,7 @@ from arrivals.services.step_events import (
     lock_case_and_people,
     lock_case_and_people_of,
     record_and_apply,
+    repeated_result,
     sync_case_status,
     who_and_when,
 )
@@ -117,10 +118,13 @@ def onward_refusal(person: Individual, to_step: str, port: Port, legs: list[Leg]
     return ""
 
 
-def _explain_refusal(individual: Individual, to_step: str, reason: str, port: Port) -> str:
-    """The plain reason, with who set the person's current step and when, so the associate
-    whose tap lost a race to another tablet understands what happened."""
-    who = who_and_when(latest_accepted(individual), port)
+def _explain_refusal(
+    individual: Individual, to_step: str, reason: str, port: Port, latest: StepEvent | None
+) -> str:
+    """The plain reason, with who set the person's current step and when (``latest``: their
+    latest accepted step), so the associate whose tap lost a race to another tablet
+    understands what happened."""
+    who = who_and_when(latest, port)
     if not who:
         return reason
     if individual.current_step == to_step:
@@ -157,6 +161,17 @@ def move_locked(
     already checked by the caller; ``quiet``: the caller tells HQ itself, once for many)."""
     if reason is None:
         reason = why_not(individual, to_step, port, legs)
+    refusal = ""
+    if reason:
+        latest = latest_accepted(individual)
+        if latest is not None and latest.idempotency_key == key:
+            # The same tap sent again (its answer lost on the way back, a queue replayed) and
+            # still the person's latest step: its first result, with no more queries.
+            if latest.port_id == port.pk:
+                latest.port = port
+            result = repeated_result(latest, individual.pk, to_step, individual)
+            return replace(result, event_is_latest=True)
+        refusal = _explain_refusal(individual, to_step, reason, port, latest)
     event = StepEvent(
         individual=individual,
         port=port,
@@ -164,7 +179,7 @@ def move_locked(
         to_step=to_step,
         detail={} if reason else _detail_at(port, to_step, detail or {}),
         accepted=not reason,
-        refusal_reason=_explain_refusal(individual, to_step, reason, port) if reason else "",
+        refusal_reason=refusal,
         actor=signed_in(user),
         device=device[:300],
         idempotency_key=key,
@@ -221,6 +236,8 @@ def move_individual(
         )
         if result.accepted and not result.repeated:
             result = replace(result, case_steps=sync_case_status(user, case, everyone))
+        else:  # nothing moved: where everyone is, as locked
+            result = replace(result, case_steps={p.pk: p.current_step for p in everyone})
         return result
 
 
@@ -258,7 +275,12 @@ def move_case(
             if reason or result.repeated:
                 reason = reason or "not part of the first tap; tap again to move."
                 result.not_moved.append(
-                    (person, _explain_refusal(person, to_step, reason, case.port))
+                    (
+                        person,
+                        _explain_refusal(
+                            person, to_step, reason, case.port, latest_accepted(person)
+                        ),
+                    )
                 )
                 continue
             result.moved.append(

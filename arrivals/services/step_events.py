@@ -36,6 +36,10 @@ class StepResult:
     # Where everyone in the case is after this tap ({person id: step}); read for the case status
     # anyway, and handed to the page so it can refresh the case's buttons without asking again.
     case_steps: dict[int, str] | None = None
+    # Whether ``event`` is the person's latest accepted step (so the page can draw their row,
+    # Undo included, without asking): always for a move just made, and for a tap sent again
+    # whose first sending is still the latest.
+    event_is_latest: bool = False
 
     @property
     def accepted(self) -> bool:
@@ -74,13 +78,19 @@ def event_with_key(idempotency_key: str) -> StepEvent | None:
     )
 
 
-def repeated_result(event: StepEvent, individual_id: int, to_step: str) -> StepResult:
+def repeated_result(
+    event: StepEvent, individual_id: int, to_step: str, individual: Individual | None = None
+) -> StepResult:
+    """The answer to a key seen before: the first result, or a refusal when the key was used
+    for another move. ``individual``: the person as already read (locked), sparing a query."""
     if event.individual_id != individual_id or event.to_step != to_step:
         raise Refusal(
             "This form was already used for another move; reload the page and tap again.",
             code="reused_key",
         )
-    return StepResult(event=event, individual=event.individual, repeated=True)
+    if individual is None:
+        individual = event.individual
+    return StepResult(event=event, individual=individual, repeated=True)
 
 
 def record_and_apply(
@@ -179,7 +189,7 @@ def _record_and_apply_at_once(
     event._state.adding, event._state.db = False, connection.alias
     person.current_step, person.current_step_at = event.to_step, event.at
     written(audit)
-    return StepResult(event=event, individual=person)
+    return StepResult(event=event, individual=person, event_is_latest=True)
 
 
 def sync_case_status(

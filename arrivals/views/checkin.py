@@ -92,8 +92,9 @@ def _row_on_flight(
 ) -> tuple[portday.PersonRow, portday.CaseBlock | None]:
     """A person's row after a tap on a flight page, with the onward legs and whom the flight
     carries read in one query, and the case's all-at-once buttons for that flight."""
-    if result is not None and result.accepted and not result.repeated:
-        # The tap just made the person's latest step: the row needs nothing more from the DB.
+    if result is not None and result.accepted and result.event_is_latest:
+        # The tap made (or, sent again, had made) the person's latest step: the row needs
+        # nothing more from the DB.
         person = result.individual
         person.latest_event_id = result.event.pk  # type: ignore[attr-defined]
         events: dict[int, StepEvent] | None = {result.event.pk: result.event}
