@@ -16,6 +16,11 @@ the floor (a signed-in POST doing one row update) 50 times each at once: the rep
 tap is given as a ratio to the floor's p95 (both floor runs pooled, as the load of a shared
 machine drifts).
 
+The whole of it (the floor, the replay, the floor) is done in three rounds, each with other
+people, and the verdict is the median round's ratio: one round is 10 seconds, and a shared
+machine's load moves in seconds (a busy neighbour's burst made one round's p95 twice another's);
+each round's ratio is printed beside it.
+
 Counted in the database afterwards: every key answered 2xx has exactly one StepEvent (else
 *lost*), no person got the same step twice (else *doubled*), and nothing was refused (the queue
 keeps the order, so "CBP cleared" never arrives before "Met").
@@ -51,6 +56,7 @@ FLOOR_PER_CLIENT = 50
 WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "3"))
 PASSWORD = "bench-password-not-secret"  # noqa: S105
 TARGET_RATIO = 4.0
+ROUNDS = int(os.environ.get("BENCH_REPLAY_ROUNDS", "3"))  # the verdict is the median round's
 
 
 def emit(
@@ -80,23 +86,29 @@ def _associates() -> list[Any]:
 Tap = tuple[str, int, int, str]  # key, person, flight, step
 
 
-def _queues(expected: dict[int, list[tuple[int, int]]]) -> list[list[Tap]]:
-    """Each tablet's queue: its own families (cases dealt round-robin), 25 people, Met then
-    CBP cleared for each, in the order an associate taps them (a family's Met, then later their
-    CBP cleared)."""
+def _queues(expected: dict[int, list[tuple[int, int]]], rounds: int) -> list[list[list[Tap]]]:
+    """For each round, each tablet's queue: its own families (cases dealt round-robin; other
+    people in each round), 25 people, Met then CBP cleared for each, in the order an associate
+    taps them (a family's Met, then later their CBP cleared)."""
     cases = sorted(expected.items())
     people_each = TAPS_PER_TABLET // 2
-    if sum(len(p) for _c, p in cases) < people_each * TABLETS:
+    shares = [
+        [person for _case, people in cases[i::TABLETS] for person in people] for i in range(TABLETS)
+    ]
+    if min(len(share) for share in shares) < people_each * rounds:
         raise RuntimeError("not enough people still expected at ATL for the replay")
-    queues = []
-    for i in range(TABLETS):
-        mine = [person for _case, people in cases[i::TABLETS] for person in people][:people_each]
-        met = [(str(uuid.uuid4()), pk, flight, "met") for pk, flight in mine]
-        cleared = [(str(uuid.uuid4()), pk, flight, "cbp_cleared") for pk, flight in mine]
-        # Met for the first half, then CBP cleared for them while the others are met, ...
-        half = len(mine) // 2
-        queues.append(met[:half] + cleared[:half] + met[half:] + cleared[half:])
-    return queues
+    by_round = []
+    for n in range(rounds):
+        queues = []
+        for share in shares:
+            mine = share[n * people_each : (n + 1) * people_each]
+            met = [(str(uuid.uuid4()), pk, flight, "met") for pk, flight in mine]
+            cleared = [(str(uuid.uuid4()), pk, flight, "cbp_cleared") for pk, flight in mine]
+            # Met for the first half, then CBP cleared for them while the others are met, ...
+            half = len(mine) // 2
+            queues.append(met[:half] + cleared[:half] + met[half:] + cleared[half:])
+        by_round.append(queues)
+    return by_round
 
 
 def _send(session: Session, tap: Tap) -> tuple[int, float]:
@@ -108,13 +120,15 @@ def _send(session: Session, tap: Tap) -> tuple[int, float]:
 
 
 def run() -> int:
-    from bench.surge import seed_surge
+    from bench.surge import seed_day, seed_surge
 
     surge = seed_surge(dt.date.today())
+    # More families at ATL, so that every round taps other people.
+    more = seed_day(dt.date.today(), 1000, 250, 12, prefix="REPLAY", shares={"ATL": 1.0}, seed=8)
     associates = _associates()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    queues = _queues(surge.expected_atl)
+    by_round = _queues({**surge.expected_atl, **more.expected_atl}, ROUNDS)
 
     process, port = start_gunicorn(WORKERS)
     try:
@@ -122,39 +136,10 @@ def run() -> int:
         for i, session in enumerate(sessions):
             session.cookies["poe_device"] = f"ATL%20tablet%20{i + 1}"
             session.post("/bench/floor/", {}, htmx=False)  # warm the worker and the session
-        # Before the outage: the server had these taps; the tablets never saw the answer.
-        for session, queue in zip(sessions, queues, strict=True):
-            for tap in queue[:ANSWER_LOST]:
-                status, _elapsed = _send(session, tap)
-                assert status == 200, status
-
-        def floor_task(i: int) -> list[Callable[[], tuple[str, int, float]]]:
-            def one() -> tuple[str, int, float]:
-                status, elapsed = sessions[i].post("/bench/floor/", {}, htmx=False)
-                return "", status, elapsed
-
-            return [one] * FLOOR_PER_CLIENT
-
-        # The floor just before and just after the replay, pooled: on a shared machine the load
-        # drifts, and the replay is compared with the floor of its own minute.
-        floor_before = run_clients(sessions, floor_task)
-
-        def replay_task(i: int) -> list[Callable[[], tuple[str, int, float]]]:
-            def sender(tap: Tap) -> Callable[[], tuple[str, int, float]]:
-                def call() -> tuple[str, int, float]:
-                    status, elapsed = _send(sessions[i], tap)
-                    return json.dumps(tap), status, elapsed
-
-                return call
-
-            return [sender(tap) for tap in queues[i]]
-
-        replay = run_clients(sessions, replay_task, deadline_seconds=120)
-        floor_after = run_clients(sessions, floor_task)
-        floor = Floor(floor_before.latencies.seconds + floor_after.latencies.seconds)
+        rounds = [_round(sessions, queues) for queues in by_round]
     finally:
         stop_gunicorn(process)
-    return _report(replay, floor, queues)
+    return _report(rounds, by_round)
 
 
 @dataclass
@@ -166,11 +151,56 @@ class Floor:
         return Latencies(self.seconds)
 
 
-def _report(replay: Any, floor: Any, queues: list[list[Tap]]) -> int:
+@dataclass
+class Round:
+    replay: Any
+    floor: Floor
+
+    @property
+    def ratio(self) -> float:
+        return self.replay.latencies.p95_ms / self.floor.latencies.p95_ms
+
+
+def _round(sessions: list[Session], queues: list[list[Tap]]) -> Round:
+    # Before the outage: the server had these taps; the tablets never saw the answer.
+    for session, queue in zip(sessions, queues, strict=True):
+        for tap in queue[:ANSWER_LOST]:
+            status, _elapsed = _send(session, tap)
+            assert status == 200, status
+
+    def floor_task(i: int) -> list[Callable[[], tuple[str, int, float]]]:
+        def one() -> tuple[str, int, float]:
+            status, elapsed = sessions[i].post("/bench/floor/", {}, htmx=False)
+            return "", status, elapsed
+
+        return [one] * FLOOR_PER_CLIENT
+
+    # The floor just before and just after the replay, pooled: on a shared machine the load
+    # drifts, and the replay is compared with the floor of its own minute.
+    floor_before = run_clients(sessions, floor_task)
+
+    def replay_task(i: int) -> list[Callable[[], tuple[str, int, float]]]:
+        def sender(tap: Tap) -> Callable[[], tuple[str, int, float]]:
+            def call() -> tuple[str, int, float]:
+                status, elapsed = _send(sessions[i], tap)
+                return json.dumps(tap), status, elapsed
+
+            return call
+
+        return [sender(tap) for tap in queues[i]]
+
+    replay = run_clients(sessions, replay_task, deadline_seconds=120)
+    floor_after = run_clients(sessions, floor_task)
+    return Round(replay, Floor(floor_before.latencies.seconds + floor_after.latencies.seconds))
+
+
+def _report(rounds: list[Round], by_round: list[list[list[Tap]]]) -> int:
     from arrivals.models import StepEvent
 
-    sent = [(json.loads(label), status) for label, status in replay.log if label]
-    keys = [tap[0] for queue in queues for tap in queue]
+    sent = [
+        (json.loads(label), status) for one in rounds for label, status in one.replay.log if label
+    ]
+    keys = [tap[0] for queues in by_round for queue in queues for tap in queue]
     answered = {key for (key, _pk, _f, _s), status in sent if 200 <= status < 300}
     events = list(
         StepEvent.objects.filter(idempotency_key__in=keys).values(
@@ -186,33 +216,34 @@ def _report(replay: Any, floor: Any, queues: list[list[Tap]]) -> int:
     )
     refused = sum(1 for e in events if not e["accepted"])
     named = sum(1 for e in events if e["device"].startswith("ATL tablet "))
-    p95, p50 = replay.latencies.p95_ms, replay.latencies.p50_ms
-    floor_p95 = floor.latencies.p95_ms
-    ratio = p95 / floor_p95
+    median = sorted(rounds, key=lambda one: one.ratio)[len(rounds) // 2]
+    each = ", ".join(f"{one.ratio:.1f}×" for one in rounds)
     emit(
         "replay_floor",
         f"floor, gunicorn, {TABLETS} clients × {FLOOR_PER_CLIENT} at once, just before and "
-        "just after the replay: p95 (p50)",
-        floor_p95,
+        "just after the replay: p95 (p50), of the median round",
+        median.floor.latencies.p95_ms,
         "ms",
-        p50=round(floor.latencies.p50_ms, 1),
+        p50=round(median.floor.latencies.p50_ms, 1),
     )
     emit(
         "replay_p95",
-        f"replay: {TABLETS} tablets × {TAPS_PER_TABLET} queued taps at once, p95 per tap (p50)",
-        p95,
+        f"replay: {TABLETS} tablets × {TAPS_PER_TABLET} queued taps at once, p95 per tap (p50), "
+        f"the median of {len(rounds)} rounds",
+        median.replay.latencies.p95_ms,
         "ms",
         "≤ 4× floor p95",
-        ratio <= TARGET_RATIO,
-        p50=round(p50, 1),
-        ratio=f"{ratio:.1f}× floor p95",
+        median.ratio <= TARGET_RATIO,
+        p50=round(median.replay.latencies.p50_ms, 1),
+        ratio=f"{median.ratio:.1f}× floor p95 (rounds: {each})",
     )
+    elapsed = sum(one.replay.elapsed for one in rounds) / len(rounds)
     emit(
         "replay_time",
-        "replay: until the last tablet's queue was empty",
-        replay.elapsed,
+        "replay: until the last tablet's queue was empty (a round, on average)",
+        elapsed,
         "s",
-        detail=f"{len(sent)} taps, {len(sent) / replay.elapsed:.0f} taps/s",
+        detail=f"{len(sent) // len(rounds)} taps, {len(sent) / len(rounds) / elapsed:.0f} taps/s",
     )
     emit(
         "replay_integrity",
@@ -223,8 +254,8 @@ def _report(replay: Any, floor: Any, queues: list[list[Tap]]) -> int:
         lost == 0 and doubled == 0 and refused == 0 and unanswered == 0,
         detail=(
             f"{lost} lost, {doubled} doubled, {refused} refused, {unanswered} unanswered of "
-            f"{len(keys)} taps ({TABLETS * ANSWER_LOST} of them sent twice); "
-            f"{named} recorded with their tablet's name"
+            f"{len(keys)} taps in {len(rounds)} rounds ({TABLETS * ANSWER_LOST} a round sent "
+            f"twice); {named} recorded with their tablet's name"
         ),
     )
     return 0
