@@ -43,6 +43,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench._setup import on_throwaway_database  # noqa: E402
+from bench.cpu import Snapshot, added, per_request  # noqa: E402
+from bench.cpu import in_words as cpu_in_words  # noqa: E402
 from bench.load import LoadResult, Session, interleaved, login, pooled, run_clients  # noqa: E402
 from bench.server import start_gunicorn, stop_gunicorn  # noqa: E402
 from tests.second_factor import SignedInClient  # noqa: E402
@@ -349,10 +351,30 @@ def run() -> int:
         floor_task = _floor_posts(sessions, FLOOR_PER_CLIENT)
         # Half the floor's load just before the taps and half just after, pooled: the taps'
         # ratios are to a floor that saw the same machine (bench_replay.py does the same).
+        # The CPU each kind of process spends per request (bench/cpu.py), to say which side a
+        # tap's cost is on.
+        cpu = [Snapshot.take()]
         floor_before = run_clients(sessions, floor_task)
+        cpu.append(Snapshot.take())
         checkin = run_clients(sessions, _checkin_task(sessions, surge.expected_atl))
+        cpu.append(Snapshot.take())
         floor_after = run_clients(sessions, floor_task)
+        cpu.append(Snapshot.take())
         floor_load = pooled(floor_before, floor_after)
+        floor_cpu = per_request(
+            added(cpu[1].since(cpu[0]), cpu[3].since(cpu[2])),
+            len(floor_before.latencies.seconds) + len(floor_after.latencies.seconds),
+        )
+        tap_cpu = per_request(cpu[2].since(cpu[1]), len(checkin.latencies.seconds))
+        if any(tap_cpu.values()):
+            emit(
+                "checkin_cpu",
+                "check-in: CPU per tap by process, ms (the floor's per request)",
+                sum(tap_cpu.values()),
+                "ms",
+                ratio=f"{sum(tap_cpu.values()) / max(sum(floor_cpu.values()), 1e-9):.2f}× floor",
+                detail=cpu_in_words(tap_cpu, floor_cpu),
+            )
         emit(
             "floor_load",
             f"floor, gunicorn, {CLIENTS} clients: requests/s (p95), before and after the taps",

@@ -1,0 +1,95 @@
+"""Where a request's CPU goes: seconds of CPU used by each kind of process on the machine
+(gunicorn's workers, PostgreSQL's backends, Redis, the load client itself) between two
+snapshots, read from ``/proc`` (Linux; elsewhere the snapshots are empty).
+
+Wall-clock ratios say whether a target is met; this says which side to work on. A tap that costs
+three floors in gunicorn and five in PostgreSQL calls for other work than the reverse, and a
+profile of the Python alone cannot tell them apart (issue 20)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+_PROC = Path("/proc")
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+KINDS = ("gunicorn", "postgres", "redis", "client")
+
+
+def _kind(pid: str) -> str | None:
+    try:
+        command = (
+            (_PROC / pid / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        )
+    except OSError:
+        return None
+    if int(pid) == os.getpid():
+        return "client"
+    if "gunicorn" in command:
+        return "gunicorn"
+    if command.startswith("postgres") or "/postgres " in command or "postgres:" in command:
+        return "postgres"
+    if command.startswith("redis-server") or "/redis-server" in command:
+        return "redis"
+    return None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """CPU seconds so far, by process id, with each process's kind."""
+
+    seconds: dict[str, tuple[str, float]]
+
+    @classmethod
+    def take(cls) -> Snapshot:
+        found: dict[str, tuple[str, float]] = {}
+        if not _PROC.is_dir():
+            return cls(found)
+        for entry in _PROC.iterdir():
+            pid = entry.name
+            if not pid.isdigit():
+                continue
+            kind = _kind(pid)
+            if kind is None:
+                continue
+            try:
+                # After the command's closing parenthesis: utime and stime are fields 14 and 15.
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            found[pid] = (kind, (int(fields[11]) + int(fields[12])) / _TICKS)
+        return cls(found)
+
+    def since(self, earlier: Snapshot) -> dict[str, float]:
+        """CPU seconds used by each kind from ``earlier`` to this one (processes that started
+        in between count from zero)."""
+        used = dict.fromkeys(KINDS, 0.0)
+        for pid, (kind, seconds) in self.seconds.items():
+            used[kind] += seconds - earlier.seconds.get(pid, (kind, 0.0))[1]
+        return used
+
+
+def per_request(used: dict[str, float], requests: int) -> dict[str, float]:
+    """Milliseconds of CPU per request, by kind."""
+    return {kind: 1000 * seconds / max(requests, 1) for kind, seconds in used.items()}
+
+
+def added(*parts: dict[str, float]) -> dict[str, float]:
+    total = dict.fromkeys(KINDS, 0.0)
+    for part in parts:
+        for kind, seconds in part.items():
+            total[kind] += seconds
+    return total
+
+
+def in_words(tap: dict[str, float], floor: dict[str, float]) -> str:
+    """``gunicorn 7.6 (floor 2.9), postgres 3.0 (0.6), …`` in ms a request."""
+    return (
+        ", ".join(
+            f"{kind} {tap[kind]:.2f} ({floor[kind]:.2f})"
+            for kind in KINDS
+            if tap[kind] or floor[kind]
+        )
+        + f"; all {sum(tap.values()):.2f} ({sum(floor.values()):.2f})"
+    )
