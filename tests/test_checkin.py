@@ -87,6 +87,35 @@ def test_the_taps_one_statement_writes_the_audit_event_log_action_writes(atl_ass
     assert written["request_id"] == "tap-request-1"
 
 
+def test_the_case_status_written_with_the_tap_is_the_one_sync_writes(atl_associate, person):
+    """The first of a family met: the case goes to "in progress" in the tap's own statement
+    (issue 20), with the audit event ``log_action`` writes for it, field by field."""
+    case = person.case
+    assert case.status == Case.Status.EXPECTED
+    token = current_request_id.set("tap-request-2")
+    try:
+        move_individual(atl_associate, person.pk, "met", idempotency_key=new_key())
+        expected = log_action(
+            atl_associate,
+            "poe.case.status",
+            case,
+            changes={"status": [Case.Status.EXPECTED, Case.Status.IN_PROGRESS]},
+        )
+    finally:
+        current_request_id.reset(token)
+    case.refresh_from_db()
+    assert case.status == Case.Status.IN_PROGRESS
+    columns = ["actor", "action", "content_type", "object_id", "object_repr", "port"]
+    columns += ["changes", "data", "request_id"]
+    tapped = AuditEvent.objects.exclude(pk=expected.pk).get(action="poe.case.status")
+    written = AuditEvent.objects.filter(pk=tapped.pk).values(*columns).get()
+    assert written == AuditEvent.objects.filter(pk=expected.pk).values(*columns).get()
+    assert written["changes"] == {"status": ["expected", "in_progress"]}
+    # Recorded after the person's step, as when the case's status was written after it.
+    step = AuditEvent.objects.get(action="poe.individual.step.met")
+    assert step.at < tapped.at
+
+
 def _updates_of(table: str) -> tuple[int, int]:
     """This transaction's updates of ``table``, and how many of them were HOT (no index
     touched), as PostgreSQL counts them."""
@@ -106,7 +135,9 @@ def test_a_tap_updates_the_person_without_touching_an_index(atl_associate, perso
     before = _updates_of("cases_individual")
     for step in ("met", "cbp_secondary", "cbp_cleared"):
         assert move_individual(atl_associate, person.pk, step, idempotency_key=new_key()).accepted
-    updated, hot = (now - then for now, then in zip(_updates_of("cases_individual"), before))
+    updated, hot = (
+        now - then for now, then in zip(_updates_of("cases_individual"), before, strict=True)
+    )
     assert updated == 3
     assert hot == 3
 

@@ -23,6 +23,7 @@ from arrivals.queries.onward import Leg, connection_at, legs_of_cases
 from arrivals.services import notices
 from arrivals.services.step_events import (
     StepResult,
+    case_status_of,
     latest_accepted,
     lock_case_and_people,
     lock_case_and_people_of,
@@ -156,9 +157,11 @@ def move_locked(
     legs: list[Leg] | None = None,
     reason: str | None = None,
     quiet: bool = False,
+    case_status: tuple[Case, str] | None = None,
 ) -> StepResult:
     """The move itself, with the case and person rows already locked by the caller (``reason``:
-    already checked by the caller; ``quiet``: the caller tells HQ itself, once for many)."""
+    already checked by the caller; ``quiet``: the caller tells HQ itself, once for many;
+    ``case_status``: the case's status once the move is made, if it changes)."""
     if reason is None:
         reason = why_not(individual, to_step, port, legs)
     refusal = ""
@@ -184,7 +187,9 @@ def move_locked(
         device=device[:300],
         idempotency_key=key,
     )
-    result = record_and_apply(user, event, f"poe.individual.step.{to_step}")
+    result = record_and_apply(
+        user, event, f"poe.individual.step.{to_step}", case_status=case_status
+    )
     if result.accepted and not result.repeated and not quiet:
         notices.person_moved(result.event)
     return result
@@ -229,10 +234,23 @@ def move_individual(
         # lock anyway): their steps, needed for the case's status and buttons, come with it.
         case, everyone = _lock_case_of(user, individual_id, port, iata)
         (person,) = [p for p in everyone if p.pk == individual_id]
+        # The case's status once the move is made, written with it (not after it) when it
+        # changes: the first of a family met, the last one's outcome.
+        status = case_status_of(
+            to_step if other.pk == person.pk else other.current_step for other in everyone
+        )
+        changes_case = case.status not in (status, Case.Status.CANCELLED)
         # A resent key meets the unique constraint on insert and gets the first result back; the
         # locks make a resend that arrives while the first is still at work wait for it.
         result = move_locked(
-            user, person, to_step, idempotency_key, device, case.port, detail=cleaned
+            user,
+            person,
+            to_step,
+            idempotency_key,
+            device,
+            case.port,
+            detail=cleaned,
+            case_status=(case, status) if changes_case else None,
         )
         if result.accepted and not result.repeated:
             result = replace(result, case_steps=sync_case_status(user, case, everyone))

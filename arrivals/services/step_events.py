@@ -5,13 +5,14 @@ its audit event, and the case's status that follows."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, models
+from django.utils import timezone
 
 from arrivals.models import StepEvent
 from arrivals.services import notices
@@ -24,6 +25,7 @@ from poe_ops.services.audit import log_action, unsaved_event, written
 from poe_ops.text import display_name
 
 User = AbstractBaseUser | AnonymousUser
+CASE_STATUS_ACTION = "poe.case.status"
 
 
 @dataclass(frozen=True)
@@ -94,13 +96,20 @@ def repeated_result(
 
 
 def record_and_apply(
-    user: User, event: StepEvent, action: str, data: dict[str, Any] | None = None
+    user: User,
+    event: StepEvent,
+    action: str,
+    data: dict[str, Any] | None = None,
+    *,
+    case_status: tuple[Case, str] | None = None,
 ) -> StepResult:
     """Record ``event`` (a move or an undo) and, when accepted, put the person on its step and
     write the audit event. A key another request saved first is answered with that request's
-    result. The caller holds the locks on the case and the person."""
+    result. The caller holds the locks on the case and the person. ``case_status``: the case
+    and the status the accepted move gives it, written in the same statement where it can be
+    (otherwise ``sync_case_status`` writes it after)."""
     if event.accepted and connection.vendor == "postgresql":
-        return _record_and_apply_at_once(user, event, action, data)
+        return _record_and_apply_at_once(user, event, action, data, case_status)
     # One statement: the key's unique constraint decides, without a savepoint around a plain
     # insert (two more round trips on every tap).
     saved, created = claim(event)
@@ -124,18 +133,20 @@ def record_and_apply(
 
 
 @functools.cache
-def _at_once_statement(claim_sql: str) -> str:
+def _at_once_statement(claim_sql: str, with_case: bool) -> str:
     """``claim_sql`` (the step event's idempotent insert) with the person's new step and the
     audit event as data-modifying CTEs that run only when the insert did: one statement, one
     round trip. The audit event's ``data`` is merged in SQL with the step event's id, which only
-    the insert knows."""
+    the insert knows. ``with_case``: the case's new status and its audit event too."""
     quote = connection.ops.quote_name
     person = Individual._meta
     audit_fields = _audit_fields()
+    audit_columns = ", ".join(quote(str(f.column)) for f in audit_fields)
     data_at = [f.name for f in audit_fields].index("data")
     values = ["%s"] * len(audit_fields)
     step_event_pk = quote(StepEvent._meta.pk.column)
     values[data_at] = f"(CAST(%s AS jsonb) || jsonb_build_object('step_event', e.{step_event_pk}))"
+    audit = quote(AuditEvent._meta.db_table)
     # Reviewed (bandit B608): table and column names from the models' metadata; every value a
     # parameter.
     sql = (
@@ -144,12 +155,19 @@ def _at_once_statement(claim_sql: str) -> str:
         f"SET {_column(Individual, 'current_step')} = %s, "
         f"{_column(Individual, 'current_step_at')} = %s "
         f"WHERE {_column(Individual, 'pk')} = %s AND EXISTS (SELECT 1 FROM e)), "
-        f"a AS (INSERT INTO {quote(AuditEvent._meta.db_table)} "
-        f"({', '.join(quote(str(f.column)) for f in audit_fields)}) "
-        f"SELECT {', '.join(values)} FROM e) "
-        f"SELECT e.{step_event_pk} FROM e"
+        f"a AS (INSERT INTO {audit} ({audit_columns}) SELECT {', '.join(values)} FROM e) "
     )
-    return sql
+    if with_case:
+        # Reviewed (bandit B608): as above.
+        sql += (
+            f", c AS (UPDATE {quote(Case._meta.db_table)} "  # noqa: S608  # nosec B608
+            f"SET {_column(Case, 'status')} = %s, {_column(Case, 'updated_at')} = %s "
+            f"WHERE {_column(Case, 'pk')} = %s AND EXISTS (SELECT 1 FROM e)), "
+            f"ca AS (INSERT INTO {audit} ({audit_columns}) "
+            f"SELECT {', '.join(['%s'] * len(audit_fields))} FROM e) "
+        )
+    # Reviewed (bandit B608): the step event's primary key column, from the model's metadata.
+    return sql + f"SELECT e.{step_event_pk} FROM e"  # noqa: S608  # nosec B608
 
 
 @functools.cache
@@ -157,16 +175,25 @@ def _audit_fields() -> list[models.Field[Any, Any]]:
     return [f for f in AuditEvent._meta.local_concrete_fields if not f.primary_key]
 
 
+def _audit_values(audit: AuditEvent) -> list[Any]:
+    return [f.get_db_prep_save(f.pre_save(audit, add=True), connection) for f in _audit_fields()]
+
+
 def _record_and_apply_at_once(
-    user: User, event: StepEvent, action: str, data: dict[str, Any] | None
+    user: User,
+    event: StepEvent,
+    action: str,
+    data: dict[str, Any] | None,
+    case_status: tuple[Case, str] | None = None,
 ) -> StepResult:
     """``record_and_apply`` of an accepted move in one statement (PostgreSQL): the same rows as
     ``claim``, ``Individual.save`` and ``log_action`` write one after the other — the step
     event, the person on its step, the audit event (its ``data`` gets the step event's id in
-    SQL) — and the same after-commit count (``written``)."""
+    SQL), and with ``case_status`` the case's new status and its audit event, as
+    ``sync_case_status`` writes them — and the same after-commit count (``written``)."""
     person = event.individual
     claim_sql, values = claim_insert(event)  # sets the event's time
-    sql = _at_once_statement(claim_sql)
+    sql = _at_once_statement(claim_sql, case_status is not None)
     audit = unsaved_event(
         user,
         action,
@@ -175,11 +202,17 @@ def _record_and_apply_at_once(
         changes={"current_step": [person.current_step, event.to_step]},
         data={**(data or {}), "device": event.device},
     )
-    audit_values = [
-        f.get_db_prep_save(f.pre_save(audit, add=True), connection) for f in _audit_fields()
-    ]
     at = Individual._meta.get_field("current_step_at").get_db_prep_save(event.at, connection)
-    values += [event.to_step, at, person.pk, *audit_values]
+    values += [event.to_step, at, person.pk, *_audit_values(audit)]
+    case_audit = None
+    if case_status is not None:
+        case, status = case_status
+        updated_at = timezone.now()
+        case_audit = unsaved_event(
+            user, CASE_STATUS_ACTION, case, changes={"status": [case.status, status]}
+        )
+        updated = Case._meta.get_field("updated_at").get_db_prep_save(updated_at, connection)
+        values += [status, updated, case.pk, *_audit_values(case_audit)]
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         row = cursor.fetchone()
@@ -189,6 +222,9 @@ def _record_and_apply_at_once(
     event._state.adding, event._state.db = False, connection.alias
     person.current_step, person.current_step_at = event.to_step, event.at
     written(audit)
+    if case_status is not None and case_audit is not None:
+        case.status, case.updated_at = status, updated_at
+        written(case_audit)
     return StepResult(event=event, individual=person, event_is_latest=True)
 
 
@@ -206,18 +242,24 @@ def sync_case_status(
         return case_steps
     steps = set(case_steps.values())
     notices.case_progressed(case, steps)
-    if not steps or steps == {ArrivalStep.EXPECTED}:
-        status = Case.Status.EXPECTED
-    elif steps <= FINISHED:
-        status = Case.Status.COMPLETED
-    else:
-        status = Case.Status.IN_PROGRESS
+    status = case_status_of(steps)
     if status != case.status:
         before = case.status
         case.status = status
         case.save(update_fields=["status", "updated_at"])
-        log_action(user, "poe.case.status", case, changes={"status": [before, status]})
+        log_action(user, CASE_STATUS_ACTION, case, changes={"status": [before, status]})
     return case_steps
+
+
+def case_status_of(steps: Iterable[str]) -> str:
+    """A case's status from where its people are: expected until anyone has been met,
+    completed when everyone reached an outcome, in progress in between."""
+    found = set(steps)
+    if not found or found == {ArrivalStep.EXPECTED}:
+        return Case.Status.EXPECTED
+    if found <= FINISHED:
+        return Case.Status.COMPLETED
+    return Case.Status.IN_PROGRESS
 
 
 def lock_people(case: Case, individual_ids: Collection[int] | None = None) -> list[Individual]:
