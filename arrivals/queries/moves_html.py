@@ -1,0 +1,186 @@
+"""The step buttons of a person's row and a case's "All N → …" buttons, rendered in Python
+instead of template tags (``{% person_moves %}`` and ``{% case_moves %}``, in
+``arrivals/templatetags/moves.py``).
+
+They are the same wherever a person is shown — a flight's page, a case's page, search results —
+and every tap's reply draws them again: the person's buttons and undo, and the case's "All N"
+buttons out of band (static/js/taps.js compares their ``data-version``). In the template
+language they were two thirds of a reply's render (a loop, two conditions and five look-ups per
+button, five ``{% url %}`` a row); here each is a few f-strings, as the board's rows are
+(``arrivals.queries.board_html``). Every text value goes through ``_e`` (``html.escape``, quotes
+included, as Django's ``escape``), numbers are formatted with ``:d``, and the CSRF field is
+Django's own ``{% csrf_token %}`` output, passed in. ``tests/test_moves_html.py`` checks that
+hostile values arrive escaped; ``tests/test_tap_reply_html.py`` that the replies are the ones the
+templates wrote.
+
+URLs with ids are ``reverse``'s own, reversed once per process for each URL name and text
+arguments (the port's code, a step) with markers where the ids go, and the ids written in as
+``reverse`` writes an ``int``; the URLconf stays the only source of their shape
+(``tests/test_moves_html.py`` compares them with ``reverse`` for every name used here).
+
+The forms post without JavaScript; with it, static/js/taps.js keeps each tap on the tablet until
+the server has it (``data-tap``: what kind of tap, for the queue).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.safestring import SafeString, mark_safe
+
+if TYPE_CHECKING:
+    from arrivals.queries.portday import CaseBlock, PersonRow
+
+# Digits no id reaches, so that splitting a reversed URL at them finds only the markers.
+_MARKER = 987_654_321_987_654_321
+
+
+def _e(value: object) -> str:
+    """Escape for HTML text and attribute values, as Django's ``escape`` does (quotes too)."""
+    return html.escape(str(value), quote=True)
+
+
+@lru_cache(maxsize=512)
+def _shape(name: str, args: tuple[object, ...], prefix: str, urlconf: object) -> tuple[str, ...]:
+    parts = tuple(reverse(name, args=args, urlconf=urlconf).split(str(_MARKER)))  # type: ignore[arg-type]
+    if len(parts) != sum(1 for arg in args if arg is _MARKER) + 1:
+        raise ValueError(f"{name}: the marker does not split its URL cleanly")
+    return parts
+
+
+def id_url(name: str, *args: str | int) -> str:
+    """``reverse(name, args=args)``: the integer arguments (ids, never negative) written into
+    the URL reversed once with markers in their place, for this name, text arguments, script
+    prefix and URLconf."""
+    if not all(isinstance(arg, str) or (type(arg) is int and arg >= 0) for arg in args):
+        return reverse(name, args=args)
+    shape_args = tuple(_MARKER if isinstance(arg, int) else arg for arg in args)
+    parts = _shape(name, shape_args, get_script_prefix(), get_urlconf())
+    ids = iter(str(arg) for arg in args if isinstance(arg, int))
+    return parts[0] + "".join(next(ids) + part for part in parts[1:])
+
+
+def flight_pk(flight: object) -> object:
+    """The flight's id as the templates name it (``flight.pk``): a Flight, or ``{"pk": …}`` in a
+    tap's reply; None without a flight."""
+    if not flight:
+        return None
+    return flight["pk"] if isinstance(flight, Mapping) else getattr(flight, "pk", None)
+
+
+def _hidden_fields(csrf_input: str, key: str, view: str, flight: object) -> str:
+    fields = (
+        f"\n  {csrf_input}\n"
+        f'  <input type="hidden" name="key" value="{_e(key)}">\n'
+        f'  <input type="hidden" name="view" value="{_e(view)}">\n'
+    )
+    if flight is not None:
+        fields += f'  <input type="hidden" name="flight" value="{_e(flight)}">\n'
+    return fields
+
+
+def _detail_query(view: str, flight: object) -> str:
+    """Where a step's small form goes back to: the flight, or the view it was opened from."""
+    return f"?flight={flight}" if flight is not None else f"?view={view}"
+
+
+def person_moves(
+    row: PersonRow, iata: str, view: str, flight: object, csrf_input: str
+) -> SafeString:
+    """A person's step buttons (the normal path's first, the normal next step filled; then
+    the exceptions) and the undo of their latest step. ``flight``: the flight's id on a
+    flight's page, else None; ``csrf_input``: the ``{% csrf_token %}`` field."""
+    person_pk: int = row.individual.pk
+    parts = []
+    if row.big_moves or row.small_moves:
+        step_url = id_url("arrivals:individual_step", iata, person_pk)
+        query = _e(_detail_query(view, flight))
+        buttons = []
+        for moves, css in ((row.big_moves, "step-button"), (row.small_moves, "step-exception")):
+            for step, label, form in moves:
+                classes = f"button {css}"
+                if css == "step-button" and step == row.primary:
+                    classes += " button-primary"
+                if form:
+                    detail = _e(id_url("arrivals:individual_step_detail", iata, person_pk, step))
+                    buttons.append(
+                        f'<a class="{classes}" href="{detail}{query}" hx-get="{detail}{query}"'
+                        f' hx-target="#step-form-{person_pk:d}" hx-swap="innerHTML">'
+                        f"{_e(label)}…</a>"
+                    )
+                else:
+                    buttons.append(
+                        f'<button type="submit" class="{classes}" name="step"'
+                        f' value="{_e(step)}">{_e(label)}</button>'
+                    )
+        parts.append(
+            f'<form class="person-moves" method="post" action="{_e(step_url)}"'
+            f' data-tap="person">{_hidden_fields(csrf_input, row.key, view, flight)}  '
+            + "\n  ".join(buttons)
+            + "\n</form>"
+        )
+    if row.undo_event is not None:
+        undo_url = id_url("arrivals:undo_step", iata, row.undo_event.pk)
+        parts.append(
+            f'<form class="person-undo" method="post" action="{_e(undo_url)}" data-tap="undo"'
+            f' data-undo-to="{_e(row.undo_event.from_step)}">'
+            f"{_hidden_fields(csrf_input, row.undo_key, view, flight)}"
+            f'  <button type="submit" class="button button-undo">{_e(row.undo_label)}</button>\n'
+            "</form>"
+        )
+    # Reviewed (bandit B308/B703): every value is escaped by _e or formatted as an integer, the
+    # CSRF field is Django's own (tests/test_moves_html.py checks hostile values arrive escaped).
+    return mark_safe("\n".join(parts))  # noqa: S308  # nosec B308 B703
+
+
+def case_moves(
+    block: CaseBlock,
+    iata: str,
+    view: str,
+    flight: object,
+    csrf_input: str,
+    *,
+    may_operate: bool,
+    oob: bool = False,
+) -> SafeString:
+    """A case's "All N → …" buttons (``CaseBlock.case_moves``) in their wrapper, whose
+    ``data-version`` says which counts they show. On a flight's page (``flight``: its id) only
+    the case's people on that flight move. ``oob``: redrawn out of band after one person's tap,
+    since the counts depend on everyone's step."""
+    case_pk: int = block.case.pk
+    swap = ' hx-swap-oob="true"' if oob else ""
+    opening = (
+        f'<div class="case-moves-wrap" id="case-moves-{case_pk:d}"'
+        f' data-version="{_e(block.moves_version)}"{swap}>'
+    )
+    if not (may_operate and block.case_moves):
+        return mark_safe(f"{opening}\n</div>")  # noqa: S308  # nosec B308 B703
+    query = _e(_detail_query(view, flight))
+    buttons = []
+    for step, label, count, form in block.case_moves:
+        if form:
+            # A step that asks for details (the family's bags) opens its small form first.
+            detail = _e(id_url("arrivals:case_step_detail", iata, case_pk, step))
+            buttons.append(
+                f'<a class="button case-button" href="{detail}{query}" hx-get="{detail}{query}"'
+                f' hx-target="#case-form-{case_pk:d}" hx-swap="innerHTML">'
+                f"All {count:d} → {_e(label)}…</a>"
+            )
+        else:
+            buttons.append(
+                f'<button type="submit" class="button case-button" name="step"'
+                f' value="{_e(step)}" data-count="{count:d}">All {count:d} → {_e(label)}</button>'
+            )
+    action = _e(id_url("arrivals:case_step", iata, case_pk))
+    # Reviewed (bandit B308/B703): every value is escaped by _e or formatted as an integer, the
+    # CSRF field is Django's own (tests/test_moves_html.py checks hostile values arrive escaped).
+    return mark_safe(  # noqa: S308  # nosec B308 B703
+        f'{opening}\n<form class="case-moves" method="post" action="{action}" data-tap="case">'
+        f"{_hidden_fields(csrf_input, block.key, view, flight)}  "
+        + "\n  ".join(buttons)
+        + "\n</form>\n</div>"
+    )

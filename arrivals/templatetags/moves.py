@@ -1,0 +1,51 @@
+"""``{% person_moves %}`` and ``{% case_moves %}``: a person's step buttons and undo, and a case's
+"All N → …" buttons, the same on a flight's page, a case's page and in search results
+(``arrivals.queries.moves_html``, where they are written and why in Python).
+
+Both read what they need from the context — ``row`` or ``block``, ``port``, ``view`` (``"flight"``,
+``"case"`` or ``"search"``: which container a tap's answer redraws), on a flight's page ``flight``,
+for the case's buttons ``may_operate`` and ``oob`` — and take any of them as an argument instead:
+``{% person_moves view="search" port=row.individual.case.port %}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.template.defaulttags import CsrfTokenNode
+from django.utils.safestring import SafeString
+
+from arrivals.queries import moves_html
+
+register = template.Library()
+
+_CSRF = CsrfTokenNode()
+
+
+def _value(context: template.Context, given: dict[str, Any], name: str) -> Any:
+    return given[name] if name in given else context.get(name)
+
+
+@register.simple_tag(takes_context=True)
+def person_moves(context: template.Context, **given: Any) -> SafeString:
+    row = _value(context, given, "row")
+    return moves_html.person_moves(
+        row,
+        _value(context, given, "port").iata,
+        _value(context, given, "view"),
+        moves_html.flight_pk(_value(context, given, "flight")),
+        _CSRF.render(context),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def case_moves(context: template.Context, **given: Any) -> SafeString:
+    return moves_html.case_moves(
+        _value(context, given, "block"),
+        _value(context, given, "port").iata,
+        _value(context, given, "view"),
+        moves_html.flight_pk(_value(context, given, "flight")),
+        _CSRF.render(context),
+        may_operate=bool(_value(context, given, "may_operate")),
+        oob=bool(_value(context, given, "oob")),
+    )

@@ -1,0 +1,87 @@
+"""The step buttons written in Python (``arrivals.queries.moves_html``): their URLs are the very
+ones ``reverse`` writes, under another script prefix too, and every value they show arrives
+escaped, whatever it holds."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import NoReverseMatch, reverse, set_script_prefix
+
+from arrivals.models import StepEvent
+from arrivals.queries.moves_html import case_moves, id_url, person_moves
+from arrivals.queries.portday import CaseBlock, PersonRow
+from cases.models import Case, Individual
+
+ROW_URLS = [
+    ("arrivals:individual_step", ("ATL", 7)),
+    ("arrivals:individual_step", ("JFK", 1234567)),
+    ("arrivals:individual_step_detail", ("ATL", 42, "bags_claimed")),
+    ("arrivals:individual_step_detail", ("ATL", 42, "hospital")),
+    ("arrivals:undo_step", ("IAD", 9)),
+    ("arrivals:hand_over", ("ATL", 0)),
+    ("arrivals:case_step", ("SFO", 31)),
+    ("arrivals:case_step_detail", ("SFO", 31, "bags_claimed")),
+]
+
+
+@pytest.mark.parametrize(("name", "args"), ROW_URLS)
+def test_an_id_url_is_what_reverse_writes(name, args):
+    assert id_url(name, *args) == reverse(name, args=args)
+    assert id_url(name, *args) == reverse(name, args=args)  # the second time from its shape
+
+
+def test_an_id_url_follows_the_script_prefix():
+    id_url("arrivals:undo_step", "ATL", 5)
+    set_script_prefix("/poe/")
+    try:
+        assert id_url("arrivals:undo_step", "ATL", 5) == "/poe/ports/ATL/steps/5/undo/"
+        assert id_url("arrivals:undo_step", "ATL", 5) == reverse(
+            "arrivals:undo_step", args=["ATL", 5]
+        )
+    finally:
+        set_script_prefix("/")
+
+
+def test_what_an_id_url_cannot_write_is_left_to_reverse():
+    # A port code that reverse quotes goes through reverse in its shape; a negative number is
+    # no id, and reverse refuses it as it always did.
+    assert id_url("arrivals:undo_step", "A T", 5) == reverse("arrivals:undo_step", args=["A T", 5])
+    with pytest.raises(NoReverseMatch):
+        id_url("arrivals:undo_step", "ATL", -1)
+
+
+HOSTILE = '<b x="1">\'&'
+ESCAPED = "&lt;b x=&quot;1&quot;&gt;&#x27;&amp;"
+
+
+def hostile_row() -> PersonRow:
+    person = Individual(pk=5, case_id=3, current_step="met", given_names="A", surname="B")
+    undo = StepEvent(pk=8, from_step=HOSTILE, to_step="met")
+    moves = [("cbp_cleared", HOSTILE, False), ("bags_claimed", HOSTILE, True)]
+    row = PersonRow(person, 30, moves, [(HOSTILE, HOSTILE, False)], undo, key=HOSTILE)
+    row.undo_key = HOSTILE
+    return row
+
+
+def test_a_persons_buttons_escape_every_value():
+    html = person_moves(hostile_row(), "ATL", HOSTILE, HOSTILE, "<csrf>")
+    assert "<b x" not in html and '"1"' not in html
+    # 3 labels, a step, 2 keys, 2 views, 2 flights and 2 in the link, the undo's step
+    assert html.count(ESCAPED) == 13
+    assert f'<input type="hidden" name="flight" value="{ESCAPED}">' in html
+    assert f'href="/ports/ATL/individuals/5/step/bags_claimed/?flight={ESCAPED}"' in html
+    assert html.count("<csrf>") == 2  # Django's own field, put in as given
+    assert "Undo met" in html
+
+
+def test_a_cases_buttons_escape_every_value():
+    block = CaseBlock(
+        Case(pk=3), [], [(HOSTILE, HOSTILE, 2, False), ("bags_claimed", "B", 2, True)]
+    )
+    block.key = HOSTILE
+    html = case_moves(block, "ATL", HOSTILE, None, "<csrf>", may_operate=True, oob=True)
+    assert "<b x" not in html and '"1"' not in html
+    assert f'value="{ESCAPED}" data-count="2">All 2 → {ESCAPED}</button>' in html
+    assert f'href="/ports/ATL/cases/3/step/bags_claimed/?view={ESCAPED}"' in html
+    assert 'name="flight"' not in html and 'hx-swap-oob="true"' in html
+    assert f'data-version="moves.0.{ESCAPED}2.bags_claimed2"' in html
