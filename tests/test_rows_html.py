@@ -1,16 +1,22 @@
-"""The step buttons written in Python (``arrivals.queries.moves_html``): their URLs are the very
+"""The step buttons written in Python (``arrivals.queries.rows_html``): their URLs are the very
 ones ``reverse`` writes, under another script prefix too, and every value they show arrives
 escaped, whatever it holds."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import NoReverseMatch, reverse, set_script_prefix
+from django.utils.safestring import mark_safe
 
 from arrivals.models import StepEvent
-from arrivals.queries.moves_html import case_moves, id_url, person_moves
+from arrivals.queries import rows_html
+from arrivals.queries.onward import Leg
 from arrivals.queries.portday import CaseBlock, PersonRow
+from arrivals.queries.rows_html import case_moves, id_url, person_moves
 from cases.models import Case, Individual
+from poe_ops.models import Port
 
 ROW_URLS = [
     ("arrivals:individual_step", ("ATL", 7)),
@@ -85,3 +91,38 @@ def test_a_cases_buttons_escape_every_value():
     assert f'href="/ports/ATL/cases/3/step/bags_claimed/?view={ESCAPED}"' in html
     assert 'name="flight"' not in html and 'hx-swap-oob="true"' in html
     assert f'data-version="moves.0.{ESCAPED}2.bags_claimed2"' in html
+
+
+def test_a_flight_row_escapes_every_value():
+    case = Case(pk=3, case_number="AF1")
+    person = Individual(
+        pk=5,
+        case=case,
+        current_step="bags_claimed",
+        current_step_at=dt.datetime(2026, 11, 30, 16, 5, tzinfo=dt.UTC),
+        given_names=HOSTILE,
+        surname=HOSTILE,
+        ssr_codes=[HOSTILE],
+        relationship="PA",
+    )
+    person.escort_missing = True
+    leg = Leg(
+        *(1, 3, 2, HOSTILE, dt.date(2026, 11, 30), "ATL", HOSTILE),
+        *(dt.datetime(2026, 11, 30, 20, 0, tzinfo=dt.UTC), None, None, HOSTILE, "delayed"),
+        *(None, None, None, dt.datetime(2026, 11, 29, tzinfo=dt.UTC)),
+    )
+    row = PersonRow(person, 30, [], [], None, legs=[leg], step_detail=HOSTILE)
+    row.message, row.is_refusal = HOSTILE, True
+    port = Port(iata="ATL", time_zone="America/New_York")
+    html = rows_html.flight_person_row(
+        row, port, HOSTILE, "<csrf>", may_operate=True, links=mark_safe("<a>incident</a>")
+    )
+    assert "<b x" not in html and '"1"' not in html
+    # the name twice, the flag, the leg's code twice, its destination and gate, the detail, the
+    # message, the flight
+    assert html.count(ESCAPED) == 2 * 2 + 1 + 2 + 2 + 1 + 1 + 1
+    assert f'<li class="flag">{ESCAPED}</li><li class="flag flag-warning"' in html
+    assert f"→{ESCAPED} Mon 15:00 · gate {ESCAPED} · delayed</span>" in html
+    assert '<span class="step-time">11:05</span>' in html  # Atlanta's time
+    assert f'class="step-message is-refusal" role="alert">{ESCAPED}</p>' in html
+    assert "<a>incident</a>" in html  # the higher apps' links, HTML already

@@ -1,6 +1,6 @@
 """The step buttons of a person's row and a case's "All N → …" buttons, rendered in Python
 instead of template tags (``{% person_moves %}`` and ``{% case_moves %}``, in
-``arrivals/templatetags/moves.py``).
+``arrivals/templatetags/rows.py``).
 
 They are the same wherever a person is shown — a flight's page, a case's page, search results —
 and every tap's reply draws them again: the person's buttons and undo, and the case's "All N"
@@ -9,14 +9,14 @@ language they were two thirds of a reply's render (a loop, two conditions and fi
 button, five ``{% url %}`` a row); here each is a few f-strings, as the board's rows are
 (``arrivals.queries.board_html``). Every text value goes through ``_e`` (``html.escape``, quotes
 included, as Django's ``escape``), numbers are formatted with ``:d``, and the CSRF field is
-Django's own ``{% csrf_token %}`` output, passed in. ``tests/test_moves_html.py`` checks that
+Django's own ``{% csrf_token %}`` output, passed in. ``tests/test_rows_html.py`` checks that
 hostile values arrive escaped; ``tests/test_tap_reply_html.py`` that the replies are the ones the
 templates wrote.
 
 URLs with ids are ``reverse``'s own, reversed once per process for each URL name and text
 arguments (the port's code, a step) with markers where the ids go, and the ids written in as
 ``reverse`` writes an ``int``; the URLconf stays the only source of their shape
-(``tests/test_moves_html.py`` compares them with ``reverse`` for every name used here).
+(``tests/test_rows_html.py`` compares them with ``reverse`` for every name used here).
 
 The forms post without JavaScript; with it, static/js/taps.js keeps each tap on the tablet until
 the server has it (``data-tap``: what kind of tap, for the queue).
@@ -29,18 +29,25 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from django.template.defaultfilters import date as date_filter
+from django.templatetags.tz import do_timezone
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString, mark_safe
 
 if TYPE_CHECKING:
+    from arrivals.queries.onward import Leg
     from arrivals.queries.portday import CaseBlock, PersonRow
+    from poe_ops.models import Port
 
 # Digits no id reaches, so that splitting a reversed URL at them finds only the markers.
 _MARKER = 987_654_321_987_654_321
 
 
 def _e(value: object) -> str:
-    """Escape for HTML text and attribute values, as Django's ``escape`` does (quotes too)."""
+    """Escape for HTML text and attribute values as the templates did (Django's
+    ``conditional_escape``: ``html.escape``, quotes too, unless the value is already HTML)."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
     return html.escape(str(value), quote=True)
 
 
@@ -133,7 +140,7 @@ def person_moves(
             "</form>"
         )
     # Reviewed (bandit B308/B703): every value is escaped by _e or formatted as an integer, the
-    # CSRF field is Django's own (tests/test_moves_html.py checks hostile values arrive escaped).
+    # CSRF field is Django's own (tests/test_rows_html.py checks hostile values arrive escaped).
     return mark_safe("\n".join(parts))  # noqa: S308  # nosec B308 B703
 
 
@@ -177,10 +184,125 @@ def case_moves(
             )
     action = _e(id_url("arrivals:case_step", iata, case_pk))
     # Reviewed (bandit B308/B703): every value is escaped by _e or formatted as an integer, the
-    # CSRF field is Django's own (tests/test_moves_html.py checks hostile values arrive escaped).
+    # CSRF field is Django's own (tests/test_rows_html.py checks hostile values arrive escaped).
     return mark_safe(  # noqa: S308  # nosec B308 B703
         f'{opening}\n<form class="case-moves" method="post" action="{action}" data-tap="case">'
         f"{_hidden_fields(csrf_input, block.key, view, flight)}  "
         + "\n  ".join(buttons)
         + "\n</form>\n</div>"
     )
+
+
+def _onward(legs: list[Leg]) -> str:
+    """A person's onward legs, in the order they leave; each time in its own airport's time."""
+    if not legs:
+        return ""
+    spans = []
+    for leg in legs:
+        state = ""
+        if leg.cancelled:
+            state = " is-cancelled"
+        elif leg.delayed:
+            state = " is-delayed"
+        elif leg.departed:
+            state = " is-departed"
+        text = f"<b>{_e(leg.code)}</b> {_e(leg.origin)}→{_e(leg.destination)}"
+        if leg.departure:
+            text += f" {_e(date_filter(do_timezone(leg.departure, leg.origin_tz), 'D H:i'))}"
+        if leg.gate:
+            text += f" · gate {_e(leg.gate)}"
+        if leg.cancelled or leg.delayed or leg.departed:
+            text += f" · {_e(str(leg.status_label).lower())}"
+        spans.append(f'\n<span class="onward-leg{state}" data-leg="{_e(leg.code)}">{text}</span>')
+    return f'<p class="person-onward"><span class="onward-label">Onward</span>{"".join(spans)}</p>'
+
+
+def flight_person_row(
+    row: PersonRow,
+    port: Port,
+    flight: object,
+    csrf_input: str,
+    *,
+    may_operate: bool,
+    links: str,
+) -> SafeString:
+    """A person's row on a flight's page (``{% flight_person_row %}``; a tap's reply there):
+    who they are, their needs and onward legs, their step, the tap's message, and for those who
+    may operate the port their buttons and links (``links``: what higher apps offer here,
+    ``{% page_links "person" %}``). ``flight``: the flight's id, or None in a reply for a
+    case that is not on it."""
+    person = row.individual
+    pk: int = person.pk
+    step = person.current_step
+    step_url = id_url("arrivals:individual_step", port.iata, pk) if may_operate else ""
+    shown_flight = "" if flight is None else _e(flight)
+    parts = [
+        f'<li class="person-row step-{_e(step)}" id="person-{pk:d}" data-person="{pk:d}"'
+        f' data-case="{person.case_id:d}" data-step="{_e(step)}" data-name="{_e(person)}"'
+        f' data-version="{_e(row.version)}" data-view="flight" data-flight="{shown_flight}"'
+        f' data-step-url="{_e(step_url)}">',
+        f'  <div class="person-info">\n    <p class="person-name">{_e(person)}</p>',
+    ]
+    meta = f"{row.age:d} yrs · " if row.age is not None else ""
+    meta += _e(person.get_relationship_display())
+    language = person.language_name
+    if language:
+        meta += f" · {_e(language)}"
+    parts.append(f'    <p class="person-meta">{meta}</p>')
+    parts.append(f"    {_onward(row.legs)}")
+    flags = person.flags
+    escort_missing = bool(getattr(person, "escort_missing", False))
+    if flags:
+        items = "".join(
+            f'<li class="flag{" flag-urm" if flag in ("URM", "Separated minor") else ""}">'
+            f"{_e(flag)}</li>"
+            for flag in flags
+        )
+        if escort_missing:
+            items += '<li class="flag flag-warning" data-warning="no-escort">No escort</li>'
+        parts.append(f'    <ul class="person-flags">{items}</ul>')
+    parts.append("  </div>")
+    line = f'<span class="step-badge step-{_e(step)}">{_e(row.step_label)}</span>'
+    if person.current_step_at:
+        since = "since " if step == "cbp_secondary" else ""
+        at = date_filter(do_timezone(person.current_step_at, port.time_zone), "H:i")
+        line += f' <span class="step-time">{since}{_e(at)}</span>'
+    if row.step_detail:
+        line += f'<span class="step-detail">{_e(row.step_detail)}</span>'
+    parts.append(f'  <p class="person-step">{line}</p>')
+    if row.message:
+        refusal = ' is-refusal" role="alert' if row.is_refusal else '" role="status'
+        parts.append(f'  <p class="step-message{refusal}">{_e(row.message)}</p>')
+    if may_operate:
+        case_number = person.case.case_number
+        primary = " button-primary" if step == "needs_rebooking" else ""
+        rebook = reverse("arrivals:rebook", args=[case_number])
+        parts += [
+            '  <div class="person-actions">',
+            person_moves(row, port.iata, "flight", flight, csrf_input),
+            '    <div class="person-links">',
+            f'      <a class="button button-small{primary}"'
+            f' href="{_e(rebook)}?person={pk:d}">Rebook / hotel</a>',
+        ]
+        if escort_missing:
+            escort = reverse("cases:assign_escort", args=[case_number])
+            parts.append(
+                f'      <a class="button button-small" href="{_e(escort)}">Assign escort</a>'
+            )
+        if row.may_hand_over:
+            hand_over = id_url("arrivals:hand_over", port.iata, pk)
+            parts.append(
+                f'      <a class="button button-small button-handover" href="{_e(hand_over)}">'
+                "Hand over…</a>"
+            )
+        parts += [
+            f"      {_e(links)}",
+            "    </div>",
+            "  </div>",
+            f'  <div class="step-form-slot" id="step-form-{pk:d}"></div>',
+        ]
+    parts.append("</li>")
+    # Reviewed (bandit B308/B703): every value is escaped by _e or formatted as an integer; the
+    # CSRF field and the links are Django's own HTML (tests/test_rows_html.py checks hostile
+    # values arrive escaped).
+    return mark_safe("\n".join(parts))  # noqa: S308  # nosec B308 B703
