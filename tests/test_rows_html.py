@@ -14,9 +14,10 @@ from arrivals.models import StepEvent
 from arrivals.queries import rows_html
 from arrivals.queries.onward import Leg
 from arrivals.queries.portday import CaseBlock, PersonRow
-from arrivals.queries.rows_html import case_moves, id_url, person_moves
+from arrivals.queries.rows_html import case_moves, person_moves
 from cases.models import Case, Individual
 from poe_ops.models import Port
+from poe_ops.reversing import id_url
 
 ROW_URLS = [
     ("arrivals:individual_step", ("ATL", 7)),
@@ -27,6 +28,7 @@ ROW_URLS = [
     ("arrivals:hand_over", ("ATL", 0)),
     ("arrivals:case_step", ("SFO", 31)),
     ("arrivals:case_step_detail", ("SFO", 31, "bags_claimed")),
+    ("reports:incident_new", ("ATL",)),
 ]
 
 
@@ -105,7 +107,7 @@ def test_a_flight_row_escapes_every_value():
         ssr_codes=[HOSTILE],
         relationship="PA",
     )
-    person.escort_missing = True
+    person.escort_missing = True  # type: ignore[attr-defined]
     leg = Leg(
         *(1, 3, 2, HOSTILE, dt.date(2026, 11, 30), "ATL", HOSTILE),
         *(dt.datetime(2026, 11, 30, 20, 0, tzinfo=dt.UTC), None, None, HOSTILE, "delayed"),

@@ -1,10 +1,12 @@
-"""``{% person_moves %}`` and ``{% case_moves %}``: a person's step buttons and undo, and a case's
-"All N → …" buttons, the same on a flight's page, a case's page and in search results
+"""``{% person_moves %}``, ``{% case_moves %}`` and ``{% flight_person_row %}``: a person's
+step buttons and undo, a case's "All N → …" buttons (both the same on a flight's page, a case's
+page and in search results), and a person's row on a flight's page
 (``arrivals.queries.rows_html``, where they are written and why in Python).
 
-Both read what they need from the context — ``row`` or ``block``, ``port``, ``view`` (``"flight"``,
-``"case"`` or ``"search"``: which container a tap's answer redraws), on a flight's page ``flight``,
-for the case's buttons ``may_operate`` and ``oob`` — and take any of them as an argument instead:
+They read what they need from the context — ``row`` or ``block``, ``port``, ``view``
+(``"flight"``, ``"case"`` or ``"search"``: which container a tap's answer redraws), on a
+flight's page ``flight``, ``may_operate``, and for the case's buttons ``oob`` (redrawn out of
+band) — and the moves take any of them as an argument instead:
 ``{% person_moves view="search" port=row.individual.case.port %}``."""
 
 from __future__ import annotations
