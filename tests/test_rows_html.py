@@ -16,8 +16,11 @@ from arrivals.queries.onward import Leg
 from arrivals.queries.portday import CaseBlock, PersonRow
 from arrivals.queries.rows_html import case_moves, person_moves
 from cases.models import Case, Individual
+from poe_ops.keys import new_key
 from poe_ops.models import Port
 from poe_ops.reversing import id_url
+from tests.factories import CaseFactory, FlightFactory, IndividualFactory, SegmentFactory
+from tests.htmx import HTMX
 
 ROW_URLS = [
     ("arrivals:individual_step", ("ATL", 7)),
@@ -128,3 +131,24 @@ def test_a_flight_row_escapes_every_value():
     assert '<span class="step-time">11:05</span>' in html  # Atlanta's time
     assert f'class="step-message is-refusal" role="alert">{ESCAPED}</p>' in html
     assert "<a>incident</a>" in html  # the higher apps' links, HTML already
+
+
+@pytest.mark.django_db
+@pytest.mark.local_clock("America/New_York", "11:00")
+def test_a_hostile_name_stays_text_on_the_flight_page_and_in_a_taps_reply(
+    client, atl, atl_associate
+):
+    flight = FlightFactory.create(
+        port=atl, carrier="QR", number="747", scheduled_arrival=dt.datetime.now(dt.UTC)
+    )
+    case = CaseFactory.create(port=atl, case_number="AF900009")
+    person = IndividualFactory.create(case=case, given_names='<b x="1">\'&', surname="Noori")
+    SegmentFactory.create(case=case, flight=flight)
+    client.force_login(atl_associate)
+    page = client.get(f"/ports/ATL/flights/{flight.pk}/").content.decode()
+    data = {"step": "met", "key": new_key(), "view": "flight", "flight": flight.pk}
+    reply = client.post(f"/ports/ATL/individuals/{person.pk}/step/", data, **HTMX)
+    for html in (page, reply.content.decode()):
+        assert f'data-name="{ESCAPED} Noori"' in html
+        assert f'<p class="person-name">{ESCAPED} Noori</p>' in html
+        assert "<b x" not in html
