@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from poe_ops.registry import PageLink, register_link, register_page
+from poe_ops.reversing import id_url
 from poe_ops.roles import OPERATE
 from poe_ops.scoping import has_port_perm
 
@@ -30,7 +31,7 @@ def new_incident_url(objects: Mapping[str, Any]) -> str:
         query["case"] = case.case_number
     if objects.get("person") is not None:
         query["person"] = objects["person"].pk
-    url = reverse("reports:incident_new", args=[port.iata])
+    url = id_url("reports:incident_new", port.iata)  # a row's link: reversed once per port
     return f"{url}?{urlencode(query)}" if query else url
 
 
