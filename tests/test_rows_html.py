@@ -5,6 +5,7 @@ escaped, whatever it holds."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import NoReverseMatch, reverse, set_script_prefix
@@ -152,3 +153,21 @@ def test_a_hostile_name_stays_text_on_the_flight_page_and_in_a_taps_reply(
         assert f'data-name="{ESCAPED} Noori"' in html
         assert f'<p class="person-name">{ESCAPED} Noori</p>' in html
         assert "<b x" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.local_clock("America/New_York", "11:00")
+def test_a_babys_and_a_toddlers_age_read_as_words_on_the_flight_page(client, atl, atl_associate):
+    """A baby is "under 1" and a one-year-old "1 yr" on their row, not "0 yrs" / "1 yrs"."""
+    flight = FlightFactory.create(port=atl, scheduled_arrival=dt.datetime.now(dt.UTC))
+    case = CaseFactory.create(port=atl)
+    today = dt.date.today()
+    for name, born in [("Baby", today - dt.timedelta(days=100)),
+                       ("Toddler", today - dt.timedelta(days=365 + 100)),
+                       ("Child", today - dt.timedelta(days=3 * 365 + 100))]:  # fmt: skip
+        IndividualFactory.create(case=case, given_names=name, surname="Safi", date_of_birth=born)
+    SegmentFactory.create(case=case, flight=flight)
+    client.force_login(atl_associate)
+    page = client.get(f"/ports/ATL/flights/{flight.pk}/").content.decode()
+    metas = re.findall(r'<p class="person-meta">([^<·]*) ·', page)
+    assert sorted(metas) == ["1 yr", "3 yrs", "under 1"]

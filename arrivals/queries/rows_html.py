@@ -197,6 +197,13 @@ def _onward(legs: list[Leg]) -> str:
     return f'<p class="person-onward"><span class="onward-label">Onward</span>{"".join(spans)}</p>'
 
 
+def age_in_words(age: int) -> str:
+    """A person's age as a row shows it: "under 1" for a baby, "1 yr", "9 yrs"."""
+    if age < 1:
+        return "under 1"
+    return "1 yr" if age == 1 else f"{age:d} yrs"
+
+
 def flight_person_row(
     row: PersonRow,
     port: Port,
@@ -223,7 +230,7 @@ def flight_person_row(
         f' data-step-url="{_e(step_url)}">',
         f'  <div class="person-info">\n    <p class="person-name">{_e(person)}</p>',
     ]
-    meta = f"{row.age:d} yrs · " if row.age is not None else ""
+    meta = f"{age_in_words(row.age)} · " if row.age is not None else ""
     meta += _e(person.get_relationship_display())
     language = person.language_name
     if language:
