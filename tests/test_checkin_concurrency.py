@@ -55,7 +55,7 @@ def test_a_tap_in_one_family_never_waits_for_another_family_at_the_same_port(atl
     must not hold up the tablet meeting another family at the same port."""
     from django.db import transaction
 
-    from arrivals.services.step_events import lock_case_and_people
+    from arrivals.services.locks import lock_case_and_people
 
     held, other = (IndividualFactory.create(case__port=atl) for _ in range(2))
     locked, release = threading.Event(), threading.Event()

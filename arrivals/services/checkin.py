@@ -21,12 +21,11 @@ from django.http import Http404
 from arrivals.models import Flight, Segment, StepEvent
 from arrivals.queries.onward import Leg, connection_at, legs_of_cases
 from arrivals.services import notices
+from arrivals.services.locks import lock_case_and_people, lock_case_and_people_of
 from arrivals.services.step_events import (
     StepResult,
     case_status_of,
     latest_accepted,
-    lock_case_and_people,
-    lock_case_and_people_of,
     record_and_apply,
     repeated_result,
     sync_case_status,

@@ -15,7 +15,8 @@ from typing import Any
 from django.db import transaction
 
 from arrivals.services import agency_notices, checkin
-from arrivals.services.step_events import StepResult, lock_case_and_people
+from arrivals.services.locks import lock_case_and_people
+from arrivals.services.step_events import StepResult
 from cases.models import Case, CustodyHandover
 from cases.services.custody import (
     EXPECTED_RECEIVER,

@@ -1,11 +1,11 @@
-"""Recording a step event, shared by the check-in taps, undo and rebooking: the locks (the case,
-then its people in id order), the idempotent insert, putting the person on their new step with
-its audit event, and the case's status that follows."""
+"""Recording a step event, shared by the check-in taps, undo and rebooking: the idempotent
+insert, putting the person on their new step with its audit event, and the case's status that
+follows. The locks every caller takes first are in ``arrivals.services.locks``."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -170,6 +170,12 @@ def _at_once_statement(claim_sql: str, with_case: bool) -> str:
     return sql + f"SELECT e.{step_event_pk} FROM e"  # noqa: S608  # nosec B608
 
 
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+    assert isinstance(field, models.Field) and field.column is not None, name
+    return connection.ops.quote_name(field.column)
+
+
 @functools.cache
 def _audit_fields() -> list[models.Field[Any, Any]]:
     return [f for f in AuditEvent._meta.local_concrete_fields if not f.primary_key]
@@ -260,155 +266,3 @@ def case_status_of(steps: Iterable[str]) -> str:
     if found <= FINISHED:
         return Case.Status.COMPLETED
     return Case.Status.IN_PROGRESS
-
-
-def lock_people(case: Case, individual_ids: Collection[int] | None = None) -> list[Individual]:
-    """Lock the case's people (or some of them) in id order, after the case."""
-    people = Individual.objects.select_for_update().filter(case=case).order_by("pk")
-    if individual_ids is not None:
-        people = people.filter(pk__in=individual_ids)
-    locked = list(people)
-    for person in locked:
-        person.case = case  # already loaded and locked: spare a query for whoever reads it
-    return locked
-
-
-def lock_case_and_people(
-    case_id: int, individual_ids: Collection[int] | None = None
-) -> tuple[Case, list[Individual]]:
-    """Lock the case row, then its people in id order: every check-in takes locks in this order,
-    so two tablets cannot deadlock, and moves within one case are serialised."""
-    # of=("self",): lock the case only, not the port row joined in (that would make every tap
-    # at a port wait for every other).
-    case = Case.objects.select_for_update(of=("self",)).select_related("port").get(pk=case_id)
-    return case, lock_people(case, individual_ids)
-
-
-# --- The tap's one lock: a person's case, its port and its people in one statement ----------
-
-Converter = Callable[[Any, Any, Any], Any]
-
-
-@dataclass(frozen=True)
-class _Columns:
-    """How a model's rows come back from a plain statement: its quoted columns under ``alias``
-    and the converters the ORM would apply to each (JSON, aware datetimes on SQLite, custom
-    fields), so the instances are the ones a queryset would have built."""
-
-    model: type[models.Model]
-    names: tuple[str, ...]  # attnames, in column order
-    sql: tuple[str, ...]
-    converters: tuple[tuple[tuple[Converter, ...], Any], ...]  # (converters, expression)
-
-    @classmethod
-    def of(cls, model: type[models.Model], alias: str) -> _Columns:
-        fields = model._meta.concrete_fields
-        quote = connection.ops.quote_name
-        converters = []
-        for field in fields:
-            column = field.get_col(alias)
-            found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-            converters.append((tuple(found), column))
-        return cls(
-            model,
-            tuple(field.attname for field in fields),
-            tuple(f"{alias}.{quote(str(field.column))}" for field in fields),
-            tuple(converters),
-        )
-
-    def build(self, values: Sequence[Any]) -> Any:
-        converted = []
-        for value, (converters, expression) in zip(values, self.converters, strict=True):
-            for converter in converters:
-                value = converter(value, expression, connection)
-            converted.append(value)
-        return self.model.from_db(connection.alias, list(self.names), converted)
-
-
-def _column(model: type[models.Model], name: str) -> str:
-    field = model._meta.pk if name == "pk" else model._meta.get_field(name)
-    assert isinstance(field, models.Field) and field.column is not None, name
-    return connection.ops.quote_name(field.column)
-
-
-@functools.cache
-def _lock_statement(
-    vendor: str, ports: int, by_port: bool, by_iata: bool
-) -> tuple[str, _Columns, _Columns, _Columns]:
-    """The text of ``lock_case_and_people_of``'s statement (built once per shape: how many
-    ports, which filters) and how to read its rows. ``vendor``: the statement differs where the
-    database cannot lock rows (SQLite, ``make run``)."""
-    del vendor  # part of the cache key only: the features below are the connection's
-    case, port = _Columns.of(Case, "c"), _Columns.of(Port, "p")
-    person = _Columns.of(Individual, "i")
-    quote = connection.ops.quote_name
-    case_pk, case_port = _column(Case, "pk"), _column(Case, "port")
-    person_pk, person_case = _column(Individual, "pk"), _column(Individual, "case")
-    people = quote(Individual._meta.db_table)
-    # Reviewed (bandit B608): table and column names from the models' metadata; every value a
-    # parameter.
-    where = [
-        f"c.{case_pk} = (SELECT {person_case} FROM {people} "  # noqa: S608  # nosec B608
-        f"WHERE {person_pk} = %s)",
-        f"c.{case_port} IN ({', '.join(['%s'] * ports)})",
-    ]
-    if by_port:
-        where.append(f"c.{case_port} = %s")
-    if by_iata:
-        where.append(f"p.{_column(Port, 'iata')} = %s")
-    lock = ""
-    if connection.features.has_select_for_update_of:
-        lock = " FOR UPDATE OF c, i"  # not the port: every tap at a port would wait for another
-    # Reviewed (bandit B608): table and column names from the models' metadata; every value a
-    # parameter.
-    sql = (
-        f"SELECT {', '.join(case.sql + port.sql + person.sql)} "  # noqa: S608  # nosec B608
-        f"FROM {quote(Case._meta.db_table)} c "
-        f"JOIN {quote(Port._meta.db_table)} p ON p.{_column(Port, 'pk')} = c.{case_port} "
-        f"JOIN {people} i ON i.{person_case} = c.{case_pk} "
-        f"WHERE {' AND '.join(where)} "
-        f"ORDER BY i.{person_pk}{lock}"
-    )
-    return sql, case, port, person
-
-
-def lock_case_and_people_of(
-    individual_id: int,
-    port_ids: Collection[int],
-    *,
-    port_id: int | None = None,
-    iata: str | None = None,
-) -> tuple[Case, list[Individual]] | None:
-    """Lock the case of the person ``individual_id`` and all its people, in one statement, if
-    the case is at one of ``port_ids`` (and at ``port_id`` / the port coded ``iata``, if
-    given); ``None`` otherwise. The case comes with its port (not locked), every person with
-    the case. The order is the one every check-in keeps (``lock_case_and_people``): PostgreSQL
-    locks the rows of a ``SELECT … ORDER BY … FOR UPDATE`` as it returns them, sorted, each
-    row's case before its person — the case with the first row, then the people by id. One
-    round trip and a statement prepared once per connection instead of two compiled by the ORM
-    on every tap (issue 20)."""
-    if not port_ids:
-        return None
-    sql, case_columns, port_columns, person_columns = _lock_statement(
-        connection.vendor, len(port_ids), port_id is not None, iata is not None
-    )
-    params: list[Any] = [individual_id, *sorted(port_ids)]
-    if port_id is not None:
-        params.append(port_id)
-    if iata is not None:
-        params.append(iata.upper())
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if not rows:
-        return None
-    widths = len(case_columns.names), len(port_columns.names)
-    first = rows[0]
-    case = case_columns.build(first[: widths[0]])
-    case.port = port_columns.build(first[widths[0] : sum(widths)])
-    people = []
-    for row in rows:
-        person = person_columns.build(row[sum(widths) :])
-        person.case = case  # already loaded and locked: spare a query for whoever reads it
-        people.append(person)
-    return case, people

@@ -9,12 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from arrivals.models import StepEvent
+from arrivals.services.locks import lock_case_and_people
 from arrivals.services.step_events import (
     StepResult,
     User,
     event_with_key,
     latest_accepted,
-    lock_case_and_people,
     record_and_apply,
     repeated_result,
     sync_case_status,
