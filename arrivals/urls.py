@@ -11,6 +11,7 @@ from arrivals.views import (
     people,
     rebooking,
     shift_log,
+    step_details,
     today,
 )
 
@@ -27,13 +28,13 @@ urlpatterns = [
     ),
     path(
         "ports/<str:iata>/individuals/<int:pk>/step/<str:step>/",
-        checkin.individual_step_detail,
+        step_details.individual_step_detail,
         name="individual_step_detail",
     ),
     path("ports/<str:iata>/cases/<int:pk>/step/", checkin.case_step, name="case_step"),
     path(
         "ports/<str:iata>/cases/<int:pk>/step/<str:step>/",
-        checkin.case_step_detail,
+        step_details.case_step_detail,
         name="case_step_detail",
     ),
     path("ports/<str:iata>/flights/<int:pk>/rebook/", rebooking.rebook_group, name="rebook_group"),
