@@ -47,6 +47,7 @@ from django.db import connection  # noqa: E402
 
 from bench._setup import on_throwaway_database  # noqa: E402
 from bench.load import Latencies, Session, login, run_clients  # noqa: E402
+from bench.report import emit  # noqa: E402
 from bench.server import start_gunicorn, stop_gunicorn  # noqa: E402
 
 TABLETS = 10
@@ -57,14 +58,6 @@ WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "3"))
 PASSWORD = "bench-password-not-secret"  # noqa: S105
 TARGET_RATIO = 4.0
 ROUNDS = int(os.environ.get("BENCH_REPLAY_ROUNDS", "3"))  # the verdict is the median round's
-
-
-def emit(
-    key: str, what: str, value: float, unit: str, target: str = "", ok: Any = None, **extra: Any
-) -> None:
-    row = {"key": key, "what": what, "value": round(value, 2), "unit": unit}
-    row.update(target=target, ok=ok, **extra)
-    print("BENCH-ROW " + json.dumps(row), flush=True)
 
 
 def _associates() -> list[Any]:

@@ -7,12 +7,22 @@ from typing import Any
 
 
 def emit(
-    key: str, what: str, value: float, unit: str, target: str = "", ok: Any = None, **extra: Any
+    key: str,
+    what: str,
+    value: float,
+    unit: str,
+    target: str = "",
+    ok: Any = None,
+    *,
+    digits: int = 2,
+    **extra: Any,
 ) -> None:
+    """One figure: ``target`` and ``ok`` (the verdict: ``None`` for a figure without one),
+    ``value`` rounded to ``digits``, anything else (a ratio, a detail) beside it."""
     row = {
         "key": key,
         "what": what,
-        "value": round(value, 2),
+        "value": round(value, digits),
         "unit": unit,
         "target": target,
         "ok": ok,
