@@ -15,10 +15,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 
 from arrivals.models import Flight, StepEvent
-from arrivals.queries import portday, step_rows
+from arrivals.queries import portday, rows_html, step_rows
 from arrivals.queries.onward import Leg, case_on_flight
 from arrivals.queries.portday import flight_at
 from arrivals.queries.search import result_for_case
@@ -32,6 +33,7 @@ from poe_ops.refusals import Refusal
 from poe_ops.roles import OPERATE
 from poe_ops.scoping import get_port_or_404, get_scoped_or_404, may_read_medical_details
 from poe_ops.services.audit import log_personal_data_access
+from poe_ops.templatetags.poe import links_html
 
 TAP_HEADER = "X-POE-Tap"
 # What answers a whole-case tap in each place: the flight's case block, the case page's people,
@@ -112,6 +114,31 @@ def _row_on_flight(
     return row, block
 
 
+def _flight_reply(
+    request: HtmxHttpRequest,
+    port: Port,
+    row: portday.PersonRow,
+    block: portday.CaseBlock | None,
+    flight_id: str,
+) -> str:
+    """A tap's answer on a flight's page: the person's row as the page draws it
+    (``{% flight_person_row %}``) and, out of band, the case's all-at-once buttons. Written
+    straight from ``rows_html`` (no template: the tap is the port's busiest request, and the
+    page's own partial is two tags around these calls). The forms need the flight's id only
+    if the case is on it."""
+    flight = rows_html.flight_pk({"pk": flight_id} if block is not None else None)
+    token = csrf_input(request)
+    links = links_html(
+        "person", request.user, port=port, flight=flight and {"pk": flight}, person=row.individual
+    )
+    html = rows_html.flight_person_row(row, port, flight, token, may_operate=True, links=links)
+    if block is not None:
+        html += rows_html.case_moves(
+            block, port.iata, "flight", flight, token, may_operate=True, oob=True
+        )
+    return html
+
+
 def person_answer(
     request: HtmxHttpRequest,
     port: Port,
@@ -128,6 +155,9 @@ def person_answer(
     flight_id = request.POST.get("flight", "")
     if view == "flight" and flight_id.isdigit() and len(flight_id) < 19:  # a bigint
         row, block = _row_on_flight(request, port, individual_id, result, int(flight_id))
+        row.message, row.is_refusal = message, refused
+        html = _flight_reply(request, port, row, block, flight_id)
+        return _tapped(HttpResponse(html), message, refused)
     else:
         row = step_rows.row_after_tap(request.user, port, individual_id, result)
         block = step_rows.case_moves_after_tap(port, view, flight_id, row.individual.case)

@@ -58,7 +58,12 @@ def page_links(context: template.Context, place: str, css: str = "", **objects: 
     higher apps offer at this place on the page (``poe_ops.registry.PageLink``); ``css``
     replaces the links' own classes where the page needs another look."""
     request = context.get("request")
-    objects.setdefault("user", getattr(request, "user", None))
+    return links_html(place, getattr(request, "user", None), css, **objects)
+
+
+def links_html(place: str, user: Any, css: str = "", **objects: Any) -> str:
+    """``page_links`` for a view that writes its answer without a template (a tap's reply)."""
+    objects.setdefault("user", user)
     return format_html_join(
         " ",
         '<a class="{}" href="{}"{}>{}</a>',
