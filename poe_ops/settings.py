@@ -121,16 +121,20 @@ if DATABASE_URL is None and not DEBUG and not env_bool("ALLOW_SQLITE", False):
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # Parameters bound by PostgreSQL, not pasted into the text by psycopg: a statement a
-        # connection sends a fifth time is prepared, so the tap's and every page's repeated
-        # statements (the session, the user, the locks, the writes) are parsed once per
-        # connection (CONN_MAX_AGE keeps it) instead of once per request.
-        # Each execution is still planned for its own values (plan_cache_mode): a plan cached
-        # for every value would be made once, while a table was small (a fresh database, an
-        # import in progress), and kept while it grows — a lookup by key turned into a scan of
-        # thousands of rows in the test suite. Parsing is what is saved.
+        # Parameters bound by PostgreSQL, not pasted into the text by psycopg, and a statement
+        # a connection sends a fifth time prepared (psycopg's prepare_threshold: Django turns
+        # it off unless asked, for the sake of connection poolers, and there is none here), so
+        # the tap's and every page's repeated statements (the session, the user, the locks, the
+        # writes) are parsed once per connection (CONN_MAX_AGE keeps it) instead of once per
+        # request.
+        # Each execution is still planned for its own values (plan_cache_mode), here and in
+        # triggers and foreign-key checks: a plan cached for every value would be made once,
+        # while a table was small (a fresh database, an import in progress), and kept while it
+        # grows — a lookup by key turned into a scan of thousands of rows in the test suite.
+        # The tap's transaction alone plans once (``arrivals.services.locks.PLAN_ONCE``).
         options = DATABASES["default"].setdefault("OPTIONS", {})
         options["server_side_binding"] = True
+        options.setdefault("prepare_threshold", 5)
         options["options"] = " ".join(
             filter(None, [options.get("options", ""), "-c plan_cache_mode=force_custom_plan"])
         )

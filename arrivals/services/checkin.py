@@ -19,7 +19,7 @@ from django.db import transaction
 from django.http import Http404
 
 from arrivals.models import Flight, Segment, StepEvent
-from arrivals.queries.onward import Leg, connection_at, legs_of_cases
+from arrivals.queries.onward import Leg, case_on_flight, connection_at, legs_of_cases
 from arrivals.services import notices
 from arrivals.services.locks import lock_case_and_people, lock_case_and_people_of
 from arrivals.services.step_events import (
@@ -221,12 +221,14 @@ def move_individual(
     port: Port | None = None,
     iata: str | None = None,
     detail: Mapping[str, Any] | None = None,
+    flight_id: int | None = None,
 ) -> StepResult:
     """Move one person to ``to_step`` (with the ``detail`` it carries: bags, the hospital).
     Another port's person (or, given ``port`` or its ``iata`` code, a person of any other port)
     is a 404, view-only a 403; a move that makes no sense is recorded as refused with the
     reason; a repeated key changes nothing and returns the first result. The person's case
-    comes back with its port (``individual.case.port``)."""
+    comes back with its port (``individual.case.port``). Given a ``flight_id`` (a tap on that
+    flight's page), ``on_flight`` carries what its answer shows of the case's journey."""
     cleaned = _check_input(to_step, idempotency_key, detail)
     with transaction.atomic():
         # The whole family is locked with the case (taps in one case are serialised by the case
@@ -255,6 +257,10 @@ def move_individual(
             result = replace(result, case_steps=sync_case_status(user, case, everyone))
         else:  # nothing moved: where everyone is, as locked
             result = replace(result, case_steps={p.pk: p.current_step for p in everyone})
+        if flight_id is not None:
+            # Read before the commit, where the tap's statements are planned once for all
+            # (``locks.lock_case_and_people_of``): it runs on every tap on a flight's page.
+            result = replace(result, on_flight=case_on_flight(case.pk, flight_id))
         return result
 
 

@@ -15,6 +15,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 from arrivals.models import StepEvent
+from arrivals.queries.onward import Leg
 from arrivals.services import notices
 from cases.models import Case, Individual
 from cases.steps import FINISHED, ArrivalStep, in_words
@@ -42,6 +43,10 @@ class StepResult:
     # Undo included, without asking): always for a move just made, and for a tap sent again
     # whose first sending is still the latest.
     event_is_latest: bool = False
+    # For a tap on a flight's page (``move_individual``'s ``flight_id``): whom of the case that
+    # flight carries and the case's onward legs (``onward.case_on_flight``), read in the tap's
+    # transaction.
+    on_flight: tuple[list[int | None], list[Leg]] | None = None
 
     @property
     def accepted(self) -> bool:

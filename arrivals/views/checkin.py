@@ -104,7 +104,10 @@ def _row_on_flight(
             )
         )
         events = None
-    named, case_legs = case_on_flight(people[0].case_id, flight_id)
+    if result is not None and result.on_flight is not None:
+        named, case_legs = result.on_flight  # read in the tap's transaction
+    else:
+        named, case_legs = case_on_flight(people[0].case_id, flight_id)
     legs: dict[int, list[Leg]] = {people[0].case_id: case_legs}
     row = portday.person_rows(request.user, port, people, events, legs=legs)[0]
     missing = escorts.without_escort([vars(row.individual)])  # adults cost no query
@@ -119,7 +122,7 @@ def _flight_reply(
     port: Port,
     row: portday.PersonRow,
     block: portday.CaseBlock | None,
-    flight_id: str,
+    flight_id: int,
 ) -> str:
     """A tap's answer on a flight's page: the person's row as the page draws it
     (``{% flight_person_row %}``) and, out of band, the case's all-at-once buttons. Written
@@ -139,6 +142,15 @@ def _flight_reply(
     return html
 
 
+def _answered_on_flight(request: HtmxHttpRequest) -> int | None:
+    """The flight whose page a tap's answer redraws (its row there shows the case's journey),
+    or None: a form posted without JavaScript, or from the case page or search."""
+    flight_id = request.POST.get("flight", "")
+    if not request.htmx or step_rows.view_of(request.POST.get("view")) != "flight":
+        return None
+    return int(flight_id) if flight_id.isdigit() and len(flight_id) < 19 else None  # a bigint
+
+
 def person_answer(
     request: HtmxHttpRequest,
     port: Port,
@@ -151,16 +163,16 @@ def person_answer(
         (messages.error if refused else messages.success)(request, message)
         case = result.individual.case if result is not None else None
         return _back(request, port, case, f"person-{individual_id}")
+    on_flight = _answered_on_flight(request)
+    if on_flight is not None:
+        row, block = _row_on_flight(request, port, individual_id, result, on_flight)
+        row.message, row.is_refusal = message, refused
+        html = _flight_reply(request, port, row, block, on_flight)
+        return _tapped(HttpResponse(html), message, refused)
     view = step_rows.view_of(request.POST.get("view"))
     flight_id = request.POST.get("flight", "")
-    if view == "flight" and flight_id.isdigit() and len(flight_id) < 19:  # a bigint
-        row, block = _row_on_flight(request, port, individual_id, result, int(flight_id))
-        row.message, row.is_refusal = message, refused
-        html = _flight_reply(request, port, row, block, flight_id)
-        return _tapped(HttpResponse(html), message, refused)
-    else:
-        row = step_rows.row_after_tap(request.user, port, individual_id, result)
-        block = step_rows.case_moves_after_tap(port, view, flight_id, row.individual.case)
+    row = step_rows.row_after_tap(request.user, port, individual_id, result)
+    block = step_rows.case_moves_after_tap(port, view, flight_id, row.individual.case)
     row.message, row.is_refusal = message, refused
     context = {
         "row": row,
@@ -194,6 +206,7 @@ def individual_step(request: HtmxHttpRequest, iata: str, pk: int) -> HttpRespons
             idempotency_key=request.POST.get("key", ""),
             device=device_of(request),
             iata=iata,
+            flight_id=_answered_on_flight(request),
         )
     except Refusal as error:
         port = get_port_or_404(request.user, iata, OPERATE)
