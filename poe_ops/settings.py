@@ -131,7 +131,7 @@ if DATABASE_URL:
         # triggers and foreign-key checks: a plan cached for every value would be made once,
         # while a table was small (a fresh database, an import in progress), and kept while it
         # grows — a lookup by key turned into a scan of thousands of rows in the test suite.
-        # The tap's transaction alone plans once (``arrivals.services.locks.PLAN_ONCE``).
+        # A tap's transaction alone plans once (``poe_ops.planning``).
         options = DATABASES["default"].setdefault("OPTIONS", {})
         options["server_side_binding"] = True
         options.setdefault("prepare_threshold", 5)

@@ -37,6 +37,7 @@ from cases.step_details import check_detail
 from cases.steps import CONNECTION, FINISHED, ArrivalStep, in_words, refusal_reason, skipped_at
 from poe_ops.keys import check_key, derive
 from poe_ops.models import Port
+from poe_ops.planning import atomic_planned_once
 from poe_ops.refusals import Refusal
 from poe_ops.roles import OPERATE, VIEW
 from poe_ops.scoping import (
@@ -230,7 +231,7 @@ def move_individual(
     comes back with its port (``individual.case.port``). Given a ``flight_id`` (a tap on that
     flight's page), ``on_flight`` carries what its answer shows of the case's journey."""
     cleaned = _check_input(to_step, idempotency_key, detail)
-    with transaction.atomic():
+    with atomic_planned_once():  # the port's busiest write
         # The whole family is locked with the case (taps in one case are serialised by the case
         # lock anyway): their steps, needed for the case's status and buttons, come with it.
         case, everyone = _lock_case_of(user, individual_id, port, iata)

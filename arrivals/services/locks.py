@@ -42,14 +42,6 @@ def lock_case_and_people(
 
 Converter = Callable[[Any, Any, Any], Any]
 
-# The rest of the tap's transaction (its write with the triggers and foreign-key checks it sets
-# off, the answer's read) is planned as PostgreSQL plans by default, not afresh on every
-# execution as the project's connections are (``plan_cache_mode`` in settings, for the reason
-# given there): those statements look rows up by key, so a plan made once per connection
-# serves every tap, and planning them was a third of PostgreSQL's time on a tap (issue 20).
-# Set by the lock statement itself, for its transaction only, at no extra round trip.
-PLAN_ONCE = "set_config('plan_cache_mode', 'force_generic_plan', true) IS NOT NULL"
-
 
 @dataclass(frozen=True)
 class _Columns:
@@ -121,8 +113,6 @@ def _lock_statement(
     lock = ""
     if connection.features.has_select_for_update_of:
         lock = " FOR UPDATE OF c, i"  # not the port: every tap at a port would wait for another
-    if connection.vendor == "postgresql":
-        where.append(PLAN_ONCE)
     # Reviewed (bandit B608): table and column names from the models' metadata; every value a
     # parameter.
     sql = (

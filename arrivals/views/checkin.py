@@ -1,8 +1,9 @@
 """The taps: a person's step, a whole case's step, an undo — from the flight page, the case page
 or a search result (the tap's ``view``); the small forms of the steps that carry details (bags,
-the hospital) are in ``step_details``, answered the same way. Each answers a script (htmx, or the tablet's tap queue in
-static/js/taps.js) with what it redraws there — the person (with the case's all-at-once buttons
-out of band) or the case — and a form posted without JavaScript with the page it came from.
+the hospital) are in ``step_details``, answered the same way. Each answers a script (htmx, or
+the tablet's tap queue in static/js/taps.js) with what it redraws there — the person (with the
+case's all-at-once buttons out of band) or the case — and a form posted without JavaScript with
+the page it came from.
 ``X-POE-Tap`` says whether the tap was recorded, so a queued tap replayed later can say in words
 what was refused."""
 
