@@ -21,7 +21,7 @@ from django.http import Http404
 from arrivals.models import Flight, Segment, StepEvent
 from arrivals.queries.onward import Leg, case_on_flight, connection_at, legs_of_cases
 from arrivals.services import notices
-from arrivals.services.locks import lock_case_and_people, lock_case_and_people_of
+from arrivals.services.locks import Locked, lock_case_and_people, lock_case_and_people_of
 from arrivals.services.step_events import (
     StepResult,
     case_status_of,
@@ -197,19 +197,18 @@ def move_locked(
 
 def _lock_case_of(
     user: User, individual_id: int, port: Port | None, iata: str | None = None
-) -> tuple[Case, list[Individual]]:
-    """Lock and return the case of a person the user may check in (at ``port``, or the port
-    with code ``iata``, if given) with all its people: 404 when it is not among the ports they
-    may view, 403 when they may only view it. One statement (``lock_case_and_people_of``)."""
+) -> Locked:
+    """Lock the case of a person the user may check in (at ``port``, or the port with code
+    ``iata``, if given) with all its people: 404 when it is not among the ports they may view,
+    403 when they may only view it. One statement (``lock_case_and_people_of``)."""
     visible = [pk for pk, perms in port_permissions(user).items() if VIEW in perms]
     found = lock_case_and_people_of(
         individual_id, visible, port_id=port.pk if port is not None else None, iata=iata
     )
     if found is None:
         raise Http404("No individual matches.")
-    case, everyone = found
-    require_port_perm(user, case.port, OPERATE)
-    return case, everyone
+    require_port_perm(user, found.case.port, OPERATE)
+    return found
 
 
 def move_individual(
@@ -234,13 +233,11 @@ def move_individual(
     with atomic_planned_once():  # the port's busiest write
         # The whole family is locked with the case (taps in one case are serialised by the case
         # lock anyway): their steps, needed for the case's status and buttons, come with it.
-        case, everyone = _lock_case_of(user, individual_id, port, iata)
-        (person,) = [p for p in everyone if p.pk == individual_id]
+        locked = _lock_case_of(user, individual_id, port, iata)
+        case, person = locked.case, locked.person
         # The case's status once the move is made, written with it (not after it) when it
         # changes: the first of a family met, the last one's outcome.
-        status = case_status_of(
-            to_step if other.pk == person.pk else other.current_step for other in everyone
-        )
+        status = case_status_of({**locked.steps, person.pk: to_step}.values())
         changes_case = case.status not in (status, Case.Status.CANCELLED)
         # A resent key meets the unique constraint on insert and gets the first result back; the
         # locks make a resend that arrives while the first is still at work wait for it.
@@ -254,10 +251,11 @@ def move_individual(
             detail=cleaned,
             case_status=(case, status) if changes_case else None,
         )
+        steps = locked.steps
         if result.accepted and not result.repeated:
-            result = replace(result, case_steps=sync_case_status(user, case, everyone))
-        else:  # nothing moved: where everyone is, as locked
-            result = replace(result, case_steps={p.pk: p.current_step for p in everyone})
+            steps = sync_case_status(user, case, {**steps, person.pk: person.current_step})
+        # Where everyone is now (as locked, if nothing moved).
+        result = replace(result, case_steps=steps)
         if flight_id is not None:
             # Read before the commit, where the tap's statements are planned once for all
             # (``locks.lock_case_and_people_of``): it runs on every tap on a flight's page.
@@ -385,5 +383,5 @@ def needs_rebooking_on(
                 rebooking.append(person)
                 moved = True
         if moved:
-            sync_case_status(user, case, everyone)
+            sync_case_status(user, case, {p.pk: p.current_step for p in everyone})
     return rebooking, staying

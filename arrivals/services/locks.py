@@ -85,6 +85,13 @@ def _column(model: type[models.Model], name: str) -> str:
     return connection.ops.quote_name(field.column)
 
 
+# The case, its port and the whole person come on the tapped person's row only (NULL on the
+# others'); every row carries its person's id and step, which decide the case's status and its
+# all-at-once buttons. A family of seven was read and built as seven copies of the case and the
+# port and six people nobody looked at (issue 20).
+_EVERY_ROW = ("id", "current_step")
+
+
 @functools.cache
 def _lock_statement(
     vendor: str, ports: int, by_port: bool, by_iata: bool
@@ -99,6 +106,11 @@ def _lock_statement(
     case_pk, case_port = _column(Case, "pk"), _column(Case, "port")
     person_pk, person_case = _column(Individual, "pk"), _column(Individual, "case")
     people = quote(Individual._meta.db_table)
+    every_row = [f"i.{_column(Individual, name)}" for name in _EVERY_ROW]
+    tapped_only = [
+        f"CASE WHEN i.{person_pk} = t.id THEN {column} END"
+        for column in case.sql + port.sql + person.sql
+    ]
     # Reviewed (bandit B608): table and column names from the models' metadata; every value a
     # parameter.
     where = [
@@ -116,8 +128,9 @@ def _lock_statement(
     # Reviewed (bandit B608): table and column names from the models' metadata; every value a
     # parameter.
     sql = (
-        f"SELECT {', '.join(case.sql + port.sql + person.sql)} "  # noqa: S608  # nosec B608
-        f"FROM {quote(Case._meta.db_table)} c "
+        f"SELECT {', '.join(every_row + tapped_only)} "  # noqa: S608  # nosec B608
+        "FROM (SELECT CAST(%s AS bigint) AS id) t "
+        f"CROSS JOIN {quote(Case._meta.db_table)} c "
         f"JOIN {quote(Port._meta.db_table)} p ON p.{_column(Port, 'pk')} = c.{case_port} "
         f"JOIN {people} i ON i.{person_case} = c.{case_pk} "
         f"WHERE {' AND '.join(where)} "
@@ -126,27 +139,36 @@ def _lock_statement(
     return sql, case, port, person
 
 
+@dataclass(frozen=True)
+class Locked:
+    """What ``lock_case_and_people_of`` locked: the case with its port, the person (with the
+    case) and where each of the family is, as locked (``{person id: step}``, in id order)."""
+
+    case: Case
+    person: Individual
+    steps: dict[int, str]
+
+
 def lock_case_and_people_of(
     individual_id: int,
     port_ids: Collection[int],
     *,
     port_id: int | None = None,
     iata: str | None = None,
-) -> tuple[Case, list[Individual]] | None:
+) -> Locked | None:
     """Lock the case of the person ``individual_id`` and all its people, in one statement, if
     the case is at one of ``port_ids`` (and at ``port_id`` / the port coded ``iata``, if
-    given); ``None`` otherwise. The case comes with its port (not locked), every person with
-    the case. The order is the one every check-in keeps (``lock_case_and_people``): PostgreSQL
-    locks the rows of a ``SELECT … ORDER BY … FOR UPDATE`` as it returns them, sorted, each
-    row's case before its person — the case with the first row, then the people by id. One
-    round trip and a statement prepared once per connection instead of two compiled by the ORM
-    on every tap (issue 20)."""
+    given); ``None`` otherwise. The case comes with its port (not locked). The order is the one
+    every check-in keeps (``lock_case_and_people``): PostgreSQL locks the rows of a ``SELECT …
+    ORDER BY … FOR UPDATE`` as it returns them, sorted, each row's case before its person — the
+    case with the first row, then the people by id. One round trip and a statement prepared
+    once per connection instead of two compiled by the ORM on every tap (issue 20)."""
     if not port_ids:
         return None
     sql, case_columns, port_columns, person_columns = _lock_statement(
         connection.vendor, len(port_ids), port_id is not None, iata is not None
     )
-    params: list[Any] = [individual_id, *sorted(port_ids)]
+    params: list[Any] = [individual_id, individual_id, *sorted(port_ids)]
     if port_id is not None:
         params.append(port_id)
     if iata is not None:
@@ -156,13 +178,13 @@ def lock_case_and_people_of(
         rows = cursor.fetchall()
     if not rows:
         return None
-    widths = len(case_columns.names), len(port_columns.names)
-    first = rows[0]
-    case = case_columns.build(first[: widths[0]])
-    case.port = port_columns.build(first[widths[0] : sum(widths)])
-    people = []
-    for row in rows:
-        person = person_columns.build(row[sum(widths) :])
-        person.case = case  # already loaded and locked: spare a query for whoever reads it
-        people.append(person)
-    return case, people
+    (tapped,) = [row for row in rows if row[0] == individual_id]
+    ends = (
+        len(_EVERY_ROW) + len(case_columns.names),
+        len(_EVERY_ROW) + len(case_columns.names) + len(port_columns.names),
+    )
+    case = case_columns.build(tapped[len(_EVERY_ROW) : ends[0]])
+    case.port = port_columns.build(tapped[ends[0] : ends[1]])
+    person = person_columns.build(tapped[ends[1] :])
+    person.case = case  # already loaded and locked: spare a query for whoever reads it
+    return Locked(case, person, {row[0]: row[1] for row in rows})

@@ -5,7 +5,7 @@ follows. The locks every caller takes first are in ``arrivals.services.locks``."
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -240,13 +240,13 @@ def _record_and_apply_at_once(
 
 
 def sync_case_status(
-    user: User, case: Case, everyone: list[Individual] | None = None
+    user: User, case: Case, steps: Mapping[int, str] | None = None
 ) -> dict[int, str]:
     """In progress once anyone has been met; completed when everyone reached an outcome.
-    Returns where everyone in the case now is (from ``everyone``, the case's people already
-    locked and up to date, when given)."""
-    if everyone is not None:
-        case_steps = {person.pk: person.current_step for person in everyone}
+    Returns where everyone in the case now is (from ``steps``, ``{person id: step}`` of the
+    case's people already locked and up to date, when given)."""
+    if steps is not None:
+        case_steps = dict(steps)
     else:
         case_steps = dict(case.individuals.values_list("pk", "current_step"))
     if case.status == Case.Status.CANCELLED:
