@@ -251,9 +251,9 @@ def sync_case_status(
         case_steps = dict(case.individuals.values_list("pk", "current_step"))
     if case.status == Case.Status.CANCELLED:
         return case_steps
-    steps = set(case_steps.values())
-    notices.case_progressed(case, steps)
-    status = case_status_of(steps)
+    present = set(case_steps.values())
+    notices.case_progressed(case, present)
+    status = case_status_of(present)
     if status != case.status:
         before = case.status
         case.status = status
