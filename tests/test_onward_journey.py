@@ -9,11 +9,13 @@ import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 
 from arrivals.models import Flight, Rebooking, Segment, StepEvent
 from arrivals.queries.daily_manifest import manifest_context
 from arrivals.queries.onward import case_on_flight, legs_of_cases
 from arrivals.services.checkin import move_case, move_individual
+from arrivals.services.locks import lock_case_and_people_of
 from arrivals.services.flights import update_departure, update_flight
 from cases.models import Individual
 from cases.models.bookings import HotelBooking
@@ -526,3 +528,32 @@ def test_the_taps_reply_reads_whom_the_flight_carries_and_the_legs_as_the_pages_
     assert legs[0].departure == soon(3) and legs[0].departure.tzinfo is not None
     named_on_first, _ = case_on_flight(case.pk, first.pk)
     assert set(named_on_first) == {people[0].pk, people[1].pk}
+
+
+def test_the_taps_lock_reads_the_same_journey_as_the_replys_own_statement(atl, landed):
+    """On PostgreSQL the tap's lock reads the case's journey as JSON in the same statement
+    (issue 20): the same people named, legs, dates and times (to the microsecond, in UTC) as
+    ``case_on_flight`` reads them on their own — here with a delay, a gate and an actual
+    departure."""
+    case, people = family_on_flight(atl, landed, size=3)
+    first = onward(case, soon(3), individuals=people[:2])
+    onward(case, soon(4), number="88", individuals=people[2:])
+    Flight.objects.filter(pk=first.pk).update(
+        estimated_departure=soon(3.5) + dt.timedelta(microseconds=123_456),
+        actual_departure=soon(3.6),
+        gate="B12",
+        status=Flight.Status.DELAYED,
+    )
+    expected = case_on_flight(case.pk, landed.pk)
+
+    with transaction.atomic():
+        locked = lock_case_and_people_of(people[1].pk, [atl.pk], flight_id=landed.pk)
+
+    assert locked is not None and locked.on_flight == expected
+    assert locked.person == people[1] and locked.case == case
+    assert locked.steps == {person.pk: "expected" for person in people}
+    estimated = expected[1][0].estimated_departure
+    assert estimated is not None and estimated.microsecond == 123_456
+    with transaction.atomic():  # a flight the case is not on: nobody named, the same legs
+        other = lock_case_and_people_of(people[0].pk, [atl.pk], flight_id=first.pk + 1000)
+    assert other is not None and other.on_flight == ([], expected[1])

@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -225,31 +225,45 @@ def _columns() -> list[str]:
     return columns
 
 
-@functools.cache
-def _case_on_flight_sql() -> str:
+def _on_flight_from(case: str) -> str:
+    """What ``case_on_flight`` reads, after its columns: the case's current segments that are
+    on the flight (``%s``) or onward (``%s``), with their flights and the people they name.
+    ``case``: the case's id, a parameter or a column of an enclosing statement."""
     quote = connection.ops.quote_name
     through = Segment.individuals.through
-    case, flight, direction, replaced_by = (
-        _column(Segment, name) for name in ("case", "flight", "direction", "replaced_by")
+    flight, direction, replaced_by = (
+        _column(Segment, name) for name in ("flight", "direction", "replaced_by")
     )
     # Reviewed (bandit B608): table and column names from the models' metadata; every value a
     # parameter.
     return (
-        f"SELECT s.{direction}, {', '.join(_columns())} "  # noqa: S608  # nosec B608
-        f"FROM {quote(Segment._meta.db_table)} s "
+        f"FROM {quote(Segment._meta.db_table)} s "  # nosec B608
         f"JOIN {quote(Flight._meta.db_table)} f ON f.{_column(Flight, 'pk')} = s.{flight} "
         f"LEFT JOIN {quote(through._meta.db_table)} n "
         f"ON n.{_column(through, 'segment')} = s.{_column(Segment, 'pk')} "
-        f"WHERE s.{case} = %s AND s.{replaced_by} IS NULL "
+        f"WHERE s.{_column(Segment, 'case')} = {case} AND s.{replaced_by} IS NULL "
         f"AND (s.{flight} = %s OR s.{direction} = %s)"
     )
 
 
-def _aware(value: Any) -> Any:
-    """A datetime as the ORM gives it: aware (SQLite hands a plain statement naive UTC)."""
-    if isinstance(value, dt.datetime) and timezone.is_naive(value):
-        return timezone.make_aware(value, dt.UTC)
-    return value
+@functools.cache
+def _case_on_flight_sql() -> str:
+    # Reviewed (bandit B608): column names from the models' metadata.
+    direction = _column(Segment, "direction")
+    return f"SELECT s.{direction}, {', '.join(_columns())} {_on_flight_from('%s')}"  # nosec B608
+
+
+def case_on_flight_subquery(case: str) -> str:
+    """``case_on_flight``'s rows as one JSON value, for a statement that reads them with its own
+    (PostgreSQL: the tap's lock, ``arrivals.services.locks``), with ``case_on_flight_params``;
+    read back by ``case_on_flight_from_json``. ``case``: the case's id column there."""
+    direction = _column(Segment, "direction")
+    rows = f"json_build_array(s.{direction}, {', '.join(_columns())})"
+    return f"(SELECT json_agg({rows}) {_on_flight_from(case)})"
+
+
+def case_on_flight_params(flight_id: int) -> list[Any]:
+    return [flight_id, Segment.Direction.ONWARD]
 
 
 def case_on_flight(case_id: int, flight_id: int) -> tuple[list[int | None], list[Leg]]:
@@ -259,8 +273,26 @@ def case_on_flight(case_id: int, flight_id: int) -> tuple[list[int | None], list
     every tap, and compiling it through the ORM cost more Python than PostgreSQL spends
     answering it (as ``legs_of_cases`` reads it, rows of ``_FIELDS``)."""
     with connection.cursor() as cursor:
-        cursor.execute(_case_on_flight_sql(), [case_id, flight_id, Segment.Direction.ONWARD])
+        cursor.execute(_case_on_flight_sql(), [case_id, *case_on_flight_params(flight_id)])
         rows = cursor.fetchall()
+    return _on_flight(rows, case_id, flight_id)
+
+
+def case_on_flight_from_json(
+    value: list[list[Any]] | None, case_id: int, flight_id: int
+) -> tuple[list[int | None], list[Leg]]:
+    """``case_on_flight`` from ``case_on_flight_subquery``'s JSON (dates and times as text)."""
+    readers = _json_readers()
+    rows = [
+        (direction, *(None if x is None else read(x) for read, x in zip(readers, leg, strict=True)))
+        for direction, *leg in value or []
+    ]
+    return _on_flight(rows, case_id, flight_id)
+
+
+def _on_flight(
+    rows: Iterable[Sequence[Any]], case_id: int, flight_id: int
+) -> tuple[list[int | None], list[Leg]]:
     named: list[int | None] = []
     onward = []
     for direction, *leg in rows:
@@ -269,3 +301,31 @@ def case_on_flight(case_id: int, flight_id: int) -> tuple[list[int | None], list
         if direction == Segment.Direction.ONWARD:
             onward.append(tuple(_aware(value) for value in leg))
     return named, _legs_from(onward).get(case_id, [])
+
+
+@functools.cache
+def _json_readers() -> tuple[Callable[[Any], Any], ...]:
+    """How each of ``_FIELDS`` comes back from JSON: dates and times as ISO text."""
+    readers: list[Callable[[Any], Any]] = []
+    for name in _FIELDS:
+        model: type[models.Model] = Flight if name.startswith("flight__") else Segment
+        name = name.removeprefix("flight__")
+        field = None if name in ("pk", "individuals") else model._meta.get_field(name)
+        if isinstance(field, models.DateTimeField):
+            readers.append(dt.datetime.fromisoformat)
+        elif isinstance(field, models.DateField):
+            readers.append(dt.date.fromisoformat)
+        else:
+            readers.append(_as_is)
+    return tuple(readers)
+
+
+def _as_is(value: Any) -> Any:
+    return value
+
+
+def _aware(value: Any) -> Any:
+    """A datetime as the ORM gives it: aware (SQLite hands a plain statement naive UTC)."""
+    if isinstance(value, dt.datetime) and timezone.is_naive(value):
+        return timezone.make_aware(value, dt.UTC)
+    return value

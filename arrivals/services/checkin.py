@@ -19,7 +19,7 @@ from django.db import transaction
 from django.http import Http404
 
 from arrivals.models import Flight, Segment, StepEvent
-from arrivals.queries.onward import Leg, case_on_flight, connection_at, legs_of_cases
+from arrivals.queries.onward import Leg, connection_at, legs_of_cases
 from arrivals.services import notices
 from arrivals.services.locks import Locked, lock_case_and_people, lock_case_and_people_of
 from arrivals.services.step_events import (
@@ -196,14 +196,22 @@ def move_locked(
 
 
 def _lock_case_of(
-    user: User, individual_id: int, port: Port | None, iata: str | None = None
+    user: User,
+    individual_id: int,
+    port: Port | None,
+    iata: str | None = None,
+    flight_id: int | None = None,
 ) -> Locked:
     """Lock the case of a person the user may check in (at ``port``, or the port with code
     ``iata``, if given) with all its people: 404 when it is not among the ports they may view,
     403 when they may only view it. One statement (``lock_case_and_people_of``)."""
     visible = [pk for pk, perms in port_permissions(user).items() if VIEW in perms]
     found = lock_case_and_people_of(
-        individual_id, visible, port_id=port.pk if port is not None else None, iata=iata
+        individual_id,
+        visible,
+        port_id=port.pk if port is not None else None,
+        iata=iata,
+        flight_id=flight_id,
     )
     if found is None:
         raise Http404("No individual matches.")
@@ -233,7 +241,7 @@ def move_individual(
     with atomic_planned_once():  # the port's busiest write
         # The whole family is locked with the case (taps in one case are serialised by the case
         # lock anyway): their steps, needed for the case's status and buttons, come with it.
-        locked = _lock_case_of(user, individual_id, port, iata)
+        locked = _lock_case_of(user, individual_id, port, iata, flight_id)
         case, person = locked.case, locked.person
         # The case's status once the move is made, written with it (not after it) when it
         # changes: the first of a family met, the last one's outcome.
@@ -256,10 +264,8 @@ def move_individual(
             steps = sync_case_status(user, case, {**steps, person.pk: person.current_step})
         # Where everyone is now (as locked, if nothing moved).
         result = replace(result, case_steps=steps)
-        if flight_id is not None:
-            # Read before the commit, where the tap's statements are planned once for all
-            # (``locks.lock_case_and_people_of``): it runs on every tap on a flight's page.
-            result = replace(result, on_flight=case_on_flight(case.pk, flight_id))
+        if locked.on_flight is not None:  # read with the lock
+            result = replace(result, on_flight=locked.on_flight)
         return result
 
 

@@ -12,6 +12,13 @@ from typing import Any
 
 from django.db import connection, models
 
+from arrivals.queries.onward import (
+    Leg,
+    case_on_flight,
+    case_on_flight_from_json,
+    case_on_flight_params,
+    case_on_flight_subquery,
+)
 from cases.models import Case, Individual
 from poe_ops.models import Port
 
@@ -94,11 +101,12 @@ _EVERY_ROW = ("id", "current_step")
 
 @functools.cache
 def _lock_statement(
-    vendor: str, ports: int, by_port: bool, by_iata: bool
+    vendor: str, ports: int, by_port: bool, by_iata: bool, on_flight: bool
 ) -> tuple[str, _Columns, _Columns, _Columns]:
     """The text of ``lock_case_and_people_of``'s statement (built once per shape: how many
-    ports, which filters) and how to read its rows. ``vendor``: the statement differs where the
-    database cannot lock rows (SQLite, ``make run``)."""
+    ports, which filters, whether it reads the case's journey on a flight) and how to read its
+    rows. ``vendor``: the statement differs where the database cannot lock rows (SQLite,
+    ``make run``)."""
     del vendor  # part of the cache key only: the features below are the connection's
     case, port = _Columns.of(Case, "c"), _Columns.of(Port, "p")
     person = _Columns.of(Individual, "i")
@@ -111,6 +119,10 @@ def _lock_statement(
         f"CASE WHEN i.{person_pk} = t.id THEN {column} END"
         for column in case.sql + port.sql + person.sql
     ]
+    if on_flight:  # last: the answer's read of the case's journey (onward.case_on_flight)
+        tapped_only.append(
+            f"CASE WHEN i.{person_pk} = t.id THEN {case_on_flight_subquery(f'c.{case_pk}')} END"
+        )
     # Reviewed (bandit B608): table and column names from the models' metadata; every value a
     # parameter.
     where = [
@@ -142,11 +154,14 @@ def _lock_statement(
 @dataclass(frozen=True)
 class Locked:
     """What ``lock_case_and_people_of`` locked: the case with its port, the person (with the
-    case) and where each of the family is, as locked (``{person id: step}``, in id order)."""
+    case) and where each of the family is, as locked (``{person id: step}``, in id order); and,
+    asked for a flight, whom of the case it carries and the case's onward legs
+    (``onward.case_on_flight``)."""
 
     case: Case
     person: Individual
     steps: dict[int, str]
+    on_flight: tuple[list[int | None], list[Leg]] | None = None
 
 
 def lock_case_and_people_of(
@@ -155,20 +170,27 @@ def lock_case_and_people_of(
     *,
     port_id: int | None = None,
     iata: str | None = None,
+    flight_id: int | None = None,
 ) -> Locked | None:
     """Lock the case of the person ``individual_id`` and all its people, in one statement, if
     the case is at one of ``port_ids`` (and at ``port_id`` / the port coded ``iata``, if
-    given); ``None`` otherwise. The case comes with its port (not locked). The order is the one
+    given); ``None`` otherwise. The case comes with its port (not locked); with ``flight_id``
+    (a tap on that flight's page), what its answer shows of the case's journey, read by the
+    same statement on PostgreSQL (one round trip less on every such tap). The order is the one
     every check-in keeps (``lock_case_and_people``): PostgreSQL locks the rows of a ``SELECT …
     ORDER BY … FOR UPDATE`` as it returns them, sorted, each row's case before its person — the
     case with the first row, then the people by id. One round trip and a statement prepared
     once per connection instead of two compiled by the ORM on every tap (issue 20)."""
     if not port_ids:
         return None
+    on_flight = flight_id is not None and connection.vendor == "postgresql"
     sql, case_columns, port_columns, person_columns = _lock_statement(
-        connection.vendor, len(port_ids), port_id is not None, iata is not None
+        connection.vendor, len(port_ids), port_id is not None, iata is not None, on_flight
     )
-    params: list[Any] = [individual_id, individual_id, *sorted(port_ids)]
+    params: list[Any] = []
+    if on_flight and flight_id is not None:  # its parameters come first: in the column list
+        params += case_on_flight_params(flight_id)
+    params += [individual_id, individual_id, *sorted(port_ids)]
     if port_id is not None:
         params.append(port_id)
     if iata is not None:
@@ -179,12 +201,18 @@ def lock_case_and_people_of(
     if not rows:
         return None
     (tapped,) = [row for row in rows if row[0] == individual_id]
-    ends = (
-        len(_EVERY_ROW) + len(case_columns.names),
-        len(_EVERY_ROW) + len(case_columns.names) + len(port_columns.names),
-    )
-    case = case_columns.build(tapped[len(_EVERY_ROW) : ends[0]])
-    case.port = port_columns.build(tapped[ends[0] : ends[1]])
-    person = person_columns.build(tapped[ends[1] :])
+    ends = [len(_EVERY_ROW)]
+    for columns in (case_columns, port_columns, person_columns):
+        ends.append(ends[-1] + len(columns.names))
+    case = case_columns.build(tapped[ends[0] : ends[1]])
+    case.port = port_columns.build(tapped[ends[1] : ends[2]])
+    person = person_columns.build(tapped[ends[2] : ends[3]])
     person.case = case  # already loaded and locked: spare a query for whoever reads it
-    return Locked(case, person, {row[0]: row[1] for row in rows})
+    journey = None
+    if flight_id is not None:
+        journey = (
+            case_on_flight_from_json(tapped[ends[3]], case.pk, flight_id)
+            if on_flight
+            else case_on_flight(case.pk, flight_id)  # SQLite: a statement of its own
+        )
+    return Locked(case, person, {row[0]: row[1] for row in rows}, journey)
