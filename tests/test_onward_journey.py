@@ -15,8 +15,8 @@ from arrivals.models import Flight, Rebooking, Segment, StepEvent
 from arrivals.queries.daily_manifest import manifest_context
 from arrivals.queries.onward import case_on_flight, legs_of_cases
 from arrivals.services.checkin import move_case, move_individual
-from arrivals.services.locks import lock_case_and_people_of
 from arrivals.services.flights import update_departure, update_flight
+from arrivals.services.locks import lock_case_and_people_of
 from cases.models import Individual
 from cases.models.bookings import HotelBooking
 from poe_ops.keys import new_key
