@@ -26,6 +26,7 @@ the server has it (``data-tap``: what kind of tap, for the queue).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -45,7 +46,11 @@ if TYPE_CHECKING:
 
 def _e(value: Any) -> str:
     """Every value written into a row: Django's own escaping, as the templates apply it
-    (quotes too; a value that is already HTML, such as the CSRF field, as it is)."""
+    (quotes too; a value that is already HTML, such as the CSRF field, as it is). A plain
+    ``str`` — most of a row's values — goes straight to ``html.escape``, which is what
+    ``conditional_escape`` comes to for it, without its wrappers (a row writes sixty values)."""
+    if type(value) is str:
+        return html.escape(value)
     return conditional_escape(value)
 
 
@@ -250,7 +255,7 @@ def flight_person_row(
     line = f'<span class="step-badge step-{_e(step)}">{_e(row.step_label)}</span>'
     if person.current_step_at:
         since = "since " if step == "cbp_secondary" else ""
-        at = date_filter(do_timezone(person.current_step_at, port.time_zone), "H:i")
+        at = person.current_step_at.astimezone(port.zone).strftime("%H:%M")  # "H:i"
         line += f' <span class="step-time">{since}{_e(at)}</span>'
     if row.step_detail:
         line += f'<span class="step-detail">{_e(row.step_detail)}</span>'
