@@ -40,7 +40,7 @@ trap cleanup EXIT INT TERM
 [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$WORK"
 as_pg "$PGBIN/initdb" -D "$WORK/pg" -U postgres -A trust -E UTF8 --no-locale --no-sync >"$WORK/initdb.log"
 as_pg "$PGBIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w -t 30 -o \
-  "-c listen_addresses=127.0.0.1 -p $PGPORT -k $WORK -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+  "-c listen_addresses=127.0.0.1 -p $PGPORT -k $WORK -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 ${POE_PG_OPTIONS:-}" \
   start >/dev/null
 redis-server --bind 127.0.0.1 --port "$REDISPORT" --daemonize yes --save '' --appendonly no \
   --dir "$WORK" --pidfile "$WORK/redis.pid" --logfile "$WORK/redis.log"
