@@ -32,8 +32,8 @@ def run_django(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[s
     )
 
 
-def load_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``code`` in a fresh interpreter with the project's settings and ``env``."""
     base = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -43,6 +43,11 @@ def load_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=60,
     )
+
+
+def load_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    return run_python(code, env)
 
 
 def test_it_passes_check_deploy_with_production_settings():
@@ -124,20 +129,7 @@ def test_it_falls_back_to_sqlite_and_eager_tasks_for_the_quick_start(tmp_path):
         "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'], "
         "s.CELERY_TASK_ALWAYS_EAGER, s.CACHES['default']['BACKEND'])"
     )
-    base = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={
-            **base,
-            "DJANGO_SETTINGS_MODULE": "poe_ops.settings",
-            "DEBUG": "true",
-            "POE_VAR_DIR": str(tmp_path),
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_python(code, {"DEBUG": "true", "POE_VAR_DIR": str(tmp_path)})
     assert result.returncode == 0, result.stderr
     engine, name, eager, cache = result.stdout.split()
     assert engine == "django.db.backends.sqlite3"
@@ -161,14 +153,6 @@ def test_a_web_process_loads_its_reference_tables_as_it_starts():
         "from poe_ops.models.ports import _airports_by_iata\n"
         "print(_airports_by_iata.cache_info().currsize, pycountry.languages._is_loaded)"
     )
-    base = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**base, **PRODUCTION, "DJANGO_SETTINGS_MODULE": "poe_ops.settings"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_python(code, PRODUCTION)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["1", "True"]
