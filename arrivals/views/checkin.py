@@ -106,7 +106,7 @@ def _row_on_flight(
         )
         events = None
     if result is not None and result.on_flight is not None:
-        named, case_legs = result.on_flight  # read in the tap's transaction
+        named, case_legs = result.on_flight  # read with the tap's lock
     else:
         named, case_legs = case_on_flight(people[0].case_id, flight_id)
     legs: dict[int, list[Leg]] = {people[0].case_id: case_legs}
