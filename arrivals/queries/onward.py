@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from arrivals.models import Flight, Segment
 from poe_ops.models import Port
+from poe_ops.sql import column
 
 _FIELDS = (
     "pk",
@@ -203,13 +204,6 @@ def connection_at(legs: list[Leg], individual_id: int, iata: str) -> Leg | None:
     return next((leg for leg in legs_of(legs, individual_id) if leg.origin == iata), None)
 
 
-def _column(model: type[models.Model], name: str) -> str:
-    """The quoted column of ``model``'s field ``name`` (``pk``: its primary key)."""
-    field = model._meta.pk if name == "pk" else model._meta.get_field(name)
-    assert isinstance(field, models.Field) and field.column is not None, name
-    return connection.ops.quote_name(field.column)
-
-
 def _columns() -> list[str]:
     """The columns of ``_FIELDS`` for the plain statement of ``case_on_flight``: the segment's
     (``s``), the flight's (``f``) and the person a segment names (``n``)."""
@@ -217,11 +211,11 @@ def _columns() -> list[str]:
     columns = []
     for name in _FIELDS:
         if name == "individuals":
-            columns.append(f"n.{_column(through, 'individual')}")
+            columns.append(f"n.{column(through, 'individual')}")
         elif name.startswith("flight__"):
-            columns.append(f"f.{_column(Flight, name.removeprefix('flight__'))}")
+            columns.append(f"f.{column(Flight, name.removeprefix('flight__'))}")
         else:
-            columns.append(f"s.{_column(Segment, name)}")
+            columns.append(f"s.{column(Segment, name)}")
     return columns
 
 
@@ -232,16 +226,16 @@ def _on_flight_from(case: str) -> str:
     quote = connection.ops.quote_name
     through = Segment.individuals.through
     flight, direction, replaced_by = (
-        _column(Segment, name) for name in ("flight", "direction", "replaced_by")
+        column(Segment, name) for name in ("flight", "direction", "replaced_by")
     )
     # Reviewed (bandit B608): table and column names from the models' metadata; every value a
     # parameter.
     return (
         f"FROM {quote(Segment._meta.db_table)} s "  # nosec B608
-        f"JOIN {quote(Flight._meta.db_table)} f ON f.{_column(Flight, 'pk')} = s.{flight} "
+        f"JOIN {quote(Flight._meta.db_table)} f ON f.{column(Flight, 'pk')} = s.{flight} "
         f"LEFT JOIN {quote(through._meta.db_table)} n "
-        f"ON n.{_column(through, 'segment')} = s.{_column(Segment, 'pk')} "
-        f"WHERE s.{_column(Segment, 'case')} = {case} AND s.{replaced_by} IS NULL "
+        f"ON n.{column(through, 'segment')} = s.{column(Segment, 'pk')} "
+        f"WHERE s.{column(Segment, 'case')} = {case} AND s.{replaced_by} IS NULL "
         f"AND (s.{flight} = %s OR s.{direction} = %s)"
     )
 
@@ -249,7 +243,7 @@ def _on_flight_from(case: str) -> str:
 @functools.cache
 def _case_on_flight_sql() -> str:
     # Reviewed (bandit B608): column names from the models' metadata.
-    direction = _column(Segment, "direction")
+    direction = column(Segment, "direction")
     return f"SELECT s.{direction}, {', '.join(_columns())} {_on_flight_from('%s')}"  # nosec B608
 
 
@@ -257,7 +251,7 @@ def case_on_flight_subquery(case: str) -> str:
     """``case_on_flight``'s rows as one JSON value, for a statement that reads them with its own
     (PostgreSQL: the tap's lock, ``arrivals.services.locks``), with ``case_on_flight_params``;
     read back by ``case_on_flight_from_json``. ``case``: the case's id column there."""
-    direction = _column(Segment, "direction")
+    direction = column(Segment, "direction")
     rows = f"json_build_array(s.{direction}, {', '.join(_columns())})"
     return f"(SELECT json_agg({rows}) {_on_flight_from(case)})"
 

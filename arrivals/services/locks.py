@@ -21,6 +21,7 @@ from arrivals.queries.onward import (
 )
 from cases.models import Case, Individual
 from poe_ops.models import Port
+from poe_ops.sql import column
 
 
 def lock_people(case: Case, individual_ids: Collection[int] | None = None) -> list[Individual]:
@@ -86,12 +87,6 @@ class _Columns:
         return self.model.from_db(connection.alias, list(self.names), converted)
 
 
-def _column(model: type[models.Model], name: str) -> str:
-    field = model._meta.pk if name == "pk" else model._meta.get_field(name)
-    assert isinstance(field, models.Field) and field.column is not None, name
-    return connection.ops.quote_name(field.column)
-
-
 # The case, its port and the whole person come on the tapped person's row only (NULL on the
 # others'); every row carries its person's id and step, which decide the case's status and its
 # all-at-once buttons. A family of seven was read and built as seven copies of the case and the
@@ -111,10 +106,10 @@ def _lock_statement(
     case, port = _Columns.of(Case, "c"), _Columns.of(Port, "p")
     person = _Columns.of(Individual, "i")
     quote = connection.ops.quote_name
-    case_pk, case_port = _column(Case, "pk"), _column(Case, "port")
-    person_pk, person_case = _column(Individual, "pk"), _column(Individual, "case")
+    case_pk, case_port = column(Case, "pk"), column(Case, "port")
+    person_pk, person_case = column(Individual, "pk"), column(Individual, "case")
     people = quote(Individual._meta.db_table)
-    every_row = [f"i.{_column(Individual, name)}" for name in _EVERY_ROW]
+    every_row = [f"i.{column(Individual, name)}" for name in _EVERY_ROW]
     tapped_only = [
         f"CASE WHEN i.{person_pk} = t.id THEN {column} END"
         for column in case.sql + port.sql + person.sql
@@ -133,7 +128,7 @@ def _lock_statement(
     if by_port:
         where.append(f"c.{case_port} = %s")
     if by_iata:
-        where.append(f"p.{_column(Port, 'iata')} = %s")
+        where.append(f"p.{column(Port, 'iata')} = %s")
     lock = ""
     if connection.features.has_select_for_update_of:
         lock = " FOR UPDATE OF c, i"  # not the port: every tap at a port would wait for another
@@ -143,7 +138,7 @@ def _lock_statement(
         f"SELECT {', '.join(every_row + tapped_only)} "  # noqa: S608  # nosec B608
         "FROM (SELECT CAST(%s AS bigint) AS id) t "
         f"CROSS JOIN {quote(Case._meta.db_table)} c "
-        f"JOIN {quote(Port._meta.db_table)} p ON p.{_column(Port, 'pk')} = c.{case_port} "
+        f"JOIN {quote(Port._meta.db_table)} p ON p.{column(Port, 'pk')} = c.{case_port} "
         f"JOIN {people} i ON i.{person_case} = c.{case_pk} "
         f"WHERE {' AND '.join(where)} "
         f"ORDER BY i.{person_pk}{lock}"

@@ -23,6 +23,7 @@ from poe_ops.keys import claim, claim_insert, first_with_key
 from poe_ops.models import AuditEvent, Port
 from poe_ops.refusals import Refusal
 from poe_ops.services.audit import log_action, unsaved_event, written
+from poe_ops.sql import column
 from poe_ops.text import display_name
 
 User = AbstractBaseUser | AnonymousUser
@@ -157,28 +158,22 @@ def _at_once_statement(claim_sql: str, with_case: bool) -> str:
     sql = (
         f"WITH e AS ({claim_sql}), "  # noqa: S608  # nosec B608
         f"p AS (UPDATE {quote(person.db_table)} "
-        f"SET {_column(Individual, 'current_step')} = %s, "
-        f"{_column(Individual, 'current_step_at')} = %s "
-        f"WHERE {_column(Individual, 'pk')} = %s AND EXISTS (SELECT 1 FROM e)), "
+        f"SET {column(Individual, 'current_step')} = %s, "
+        f"{column(Individual, 'current_step_at')} = %s "
+        f"WHERE {column(Individual, 'pk')} = %s AND EXISTS (SELECT 1 FROM e)), "
         f"a AS (INSERT INTO {audit} ({audit_columns}) SELECT {', '.join(values)} FROM e) "
     )
     if with_case:
         # Reviewed (bandit B608): as above.
         sql += (
             f", c AS (UPDATE {quote(Case._meta.db_table)} "  # noqa: S608  # nosec B608
-            f"SET {_column(Case, 'status')} = %s, {_column(Case, 'updated_at')} = %s "
-            f"WHERE {_column(Case, 'pk')} = %s AND EXISTS (SELECT 1 FROM e)), "
+            f"SET {column(Case, 'status')} = %s, {column(Case, 'updated_at')} = %s "
+            f"WHERE {column(Case, 'pk')} = %s AND EXISTS (SELECT 1 FROM e)), "
             f"ca AS (INSERT INTO {audit} ({audit_columns}) "
             f"SELECT {', '.join(['%s'] * len(audit_fields))} FROM e) "
         )
     # Reviewed (bandit B608): the step event's primary key column, from the model's metadata.
     return sql + f"SELECT e.{step_event_pk} FROM e"  # noqa: S608  # nosec B608
-
-
-def _column(model: type[models.Model], name: str) -> str:
-    field = model._meta.pk if name == "pk" else model._meta.get_field(name)
-    assert isinstance(field, models.Field) and field.column is not None, name
-    return connection.ops.quote_name(field.column)
 
 
 @functools.cache
