@@ -38,23 +38,21 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench._setup import on_throwaway_database  # noqa: E402
 from bench.checkin import (  # noqa: E402
+    CHECKIN_ROUNDS,
     CLIENTS,
     WORKERS,
-    checkin_task,
-    floor_posts,
+    checkin_rounds,
     report_checkin,
 )
-from bench.cpu import Snapshot, added, per_request  # noqa: E402
-from bench.cpu import in_words as cpu_in_words  # noqa: E402
-from bench.load import Session, interleaved, login, pooled, run_clients  # noqa: E402
+from bench.load import Session, interleaved, login  # noqa: E402
 from bench.report import emit  # noqa: E402
 from bench.scale import scale_run  # noqa: E402
 from bench.server import start_gunicorn, stop_gunicorn  # noqa: E402
 from tests.second_factor import SignedInClient  # noqa: E402
 
 REPEATS = 30
-TAPS_PER_CLIENT = 40  # 20 people each: expected → met → CBP cleared
-FLOOR_PER_CLIENT = 50  # before the taps, and again after them
+PEOPLE_PER_ROUND = 7  # each client's, a round: expected → met → CBP cleared (14 taps)
+FLOOR_PER_CLIENT = 25  # before the first round of taps, and after each
 PASSWORD = "bench-password-not-secret"  # noqa: S105
 PROFILE = "--profile" in sys.argv
 # Issue 20: every verdict a ratio to a floor measured in the same run.
@@ -319,45 +317,12 @@ def run() -> int:
             ratio=f"{quiet_gu.p50_ms / floor_seq.p50_ms:.0f}× floor",
         )
 
-        floor_task = floor_posts(sessions, FLOOR_PER_CLIENT)
-        # Half the floor's load just before the taps and half just after, pooled: the taps'
-        # ratios are to a floor that saw the same machine (bench_replay.py does the same).
-        # The CPU each kind of process spends per request (bench/cpu.py), to say which side a
-        # tap's cost is on.
-        cpu = [Snapshot.take()]
-        floor_before = run_clients(sessions, floor_task)
-        cpu.append(Snapshot.take())
-        checkin = run_clients(
-            sessions, checkin_task(sessions, surge.expected_atl, TAPS_PER_CLIENT // 2)
+        found = checkin_rounds(
+            sessions, surge.expected_atl, CHECKIN_ROUNDS, PEOPLE_PER_ROUND, FLOOR_PER_CLIENT
         )
-        cpu.append(Snapshot.take())
-        floor_after = run_clients(sessions, floor_task)
-        cpu.append(Snapshot.take())
-        floor_load = pooled(floor_before, floor_after)
-        floor_cpu = per_request(
-            added(cpu[1].since(cpu[0]), cpu[3].since(cpu[2])),
-            len(floor_before.latencies.seconds) + len(floor_after.latencies.seconds),
-        )
-        tap_cpu = per_request(cpu[2].since(cpu[1]), len(checkin.latencies.seconds))
-        if any(tap_cpu.values()):
-            emit(
-                "checkin_cpu",
-                "check-in: CPU per tap by process, ms (the floor's per request)",
-                sum(tap_cpu.values()),
-                "ms",
-                ratio=f"{sum(tap_cpu.values()) / max(sum(floor_cpu.values()), 1e-9):.2f}× floor",
-                detail=cpu_in_words(tap_cpu, floor_cpu),
-            )
-        emit(
-            "floor_load",
-            f"floor, gunicorn, {CLIENTS} clients: requests/s (p95), before and after the taps",
-            floor_load.rate,
-            "req/s",
-            p95=round(floor_load.latencies.p95_ms, 1),
-            errors=len(floor_load.latencies.seconds) - floor_load.ok,
-            detail=f"{floor_before.rate:.0f} before, {floor_after.rate:.0f} after",
-        )
-        status = report_checkin(checkin, floor_load)
+        for one in found.rounds:  # TEMP diagnostic
+            print("ROUND", f"{one.ratio:.3f}", f"elapsed {one.taps.elapsed:.2f}", f"first end {min(one.taps.ends):.2f}", f"floor {one.floor.rate:.0f}", flush=True)
+        status = report_checkin(found)
         scale_run(surge_day, sessions, port)
     finally:
         stop_gunicorn(process)
