@@ -42,6 +42,7 @@ from bench.checkin import (  # noqa: E402
     CLIENTS,
     WORKERS,
     checkin_rounds,
+    mixed_run,
     report_checkin,
 )
 from bench.load import Session, interleaved, login  # noqa: E402
@@ -51,7 +52,8 @@ from bench.server import start_gunicorn, stop_gunicorn  # noqa: E402
 from tests.second_factor import SignedInClient  # noqa: E402
 
 REPEATS = 30
-PEOPLE_PER_ROUND = 7  # each client's, a round: expected → met → CBP cleared (14 taps)
+PEOPLE_PER_ROUND = 6  # each client's, a round: expected → met → CBP cleared (12 taps)
+PEOPLE_MIXED = 12  # each client's, taps and floor requests taking turns (24 of each)
 FLOOR_PER_CLIENT = 25  # before the first round of taps, and after each
 PASSWORD = "bench-password-not-secret"  # noqa: S105
 PROFILE = "--profile" in sys.argv
@@ -320,9 +322,10 @@ def run() -> int:
         found = checkin_rounds(
             sessions, surge.expected_atl, CHECKIN_ROUNDS, PEOPLE_PER_ROUND, FLOOR_PER_CLIENT
         )
-        for one in found.rounds:  # TEMP diagnostic
-            print("ROUND", f"{one.ratio:.3f}", f"elapsed {one.taps.elapsed:.2f}", f"first end {min(one.taps.ends):.2f}", f"floor {one.floor.rate:.0f}", flush=True)
-        status = report_checkin(found)
+        mixed = mixed_run(
+            sessions, surge.expected_atl, PEOPLE_MIXED, skip=CHECKIN_ROUNDS * PEOPLE_PER_ROUND
+        )
+        status = report_checkin(found, mixed)
         scale_run(surge_day, sessions, port)
     finally:
         stop_gunicorn(process)

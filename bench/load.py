@@ -19,10 +19,15 @@ HOST = "127.0.0.1"
 _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
+APP_SECONDS = "X-Bench-App-Seconds"  # set by bench/wsgi.py: the application's time
+
+
 @dataclass
 class Session:
     port: int
     cookies: dict[str, str] = field(default_factory=dict)
+    # The last answer's time in the application (``bench/wsgi.py``), if it said.
+    app_seconds: float | None = None
 
     def request(
         self,
@@ -50,6 +55,8 @@ class Session:
         finally:
             conn.close()
         elapsed = time.perf_counter() - started
+        app = response.getheader(APP_SECONDS)
+        self.app_seconds = float(app) if app else None
         for cookie in response.msg.get_all("Set-Cookie") or []:
             name, _, rest = cookie.partition("=")
             self.cookies[name.strip()] = rest.split(";", 1)[0]

@@ -25,7 +25,8 @@ def _free_port() -> int:
 
 def start_gunicorn(workers: int) -> tuple[subprocess.Popen[bytes], int]:
     """gunicorn serving this checkout on a free loopback port, on the benchmark's throwaway
-    database, with the floor URL (``bench.settings``); returns the process and its port."""
+    database, with the floor URL (``bench.settings``) and each answer's time in the
+    application (``bench.wsgi``); returns the process and its port."""
     port = _free_port()
     url = urllib.parse.urlsplit(os.environ["DATABASE_URL"])
     test_db = connection.settings_dict["NAME"]
@@ -39,7 +40,7 @@ def start_gunicorn(workers: int) -> tuple[subprocess.Popen[bytes], int]:
             sys.executable,
             "-c",
             "import bench._checkout; from gunicorn.app.wsgiapp import run; run()",
-            "poe_ops.wsgi:application",
+            "bench.wsgi:application",  # the project's, timing each answer
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

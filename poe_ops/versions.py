@@ -64,13 +64,31 @@ _BUMP_SCRIPT = "redis.call('SET', KEYS[1], ARGV[1], 'NX') return redis.call('INC
 
 
 def _bump_in_redis(key: str) -> None:
-    """One command in one round trip (Django's ``incr`` is two, EXISTS then INCR; a pipeline of
-    SET NX and INCR cost the tap more Python than the script)."""
+    """One command (Django's ``incr`` is two, EXISTS then INCR; a pipeline of SET NX and INCR
+    cost the tap more Python than the script), sent without waiting for its answer: Redis is
+    told to skip it (``CLIENT REPLY SKIP``, in the same write), so the tap — the port's
+    busiest request — neither waits for Redis nor reads a reply it has no use for. Redis runs
+    a connection's commands in order, so whatever this process sends next on the connection is
+    answered after the bump; a reader elsewhere that gets in first reads the value before,
+    which keys newer data by an older value (never the reverse: the change is committed
+    already). A Redis that cannot be reached still raises here, and the caller logs it."""
     backend = caches["default"]
     assert isinstance(backend, RedisCache)
     full_key = backend.make_and_validate_key(key)
     client = backend._cache.get_client(full_key, write=True)  # type: ignore[attr-defined]
-    client.eval(_BUMP_SCRIPT, 1, full_key, _fresh())
+    pool = client.connection_pool
+    redis_connection = pool.get_connection()
+    try:
+        redis_connection.send_packed_command(
+            redis_connection.pack_commands(
+                [("CLIENT", "REPLY", "SKIP"), ("EVAL", _BUMP_SCRIPT, 1, full_key, _fresh())]
+            )
+        )
+    except Exception:
+        redis_connection.disconnect()  # a half-sent command must not meet the next one
+        raise
+    finally:
+        pool.release(redis_connection)
 
 
 def _read(keys: list[str]) -> list[int] | None:
