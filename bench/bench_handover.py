@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -133,33 +134,27 @@ def run() -> int:
     giver = Giver("staff", "Amina Haidari", "IOM")
     timings = []
     last = None
+
+    def hand(minor: Individual, signatures: Signatures) -> Any:
+        return hand_over(
+            user,
+            port,
+            minor.case_id,
+            individual_ids=[minor.pk],
+            receiver=receiver,
+            giver=giver,
+            place="Door 3",
+            signatures=signatures,
+            idempotency_key=new_key(),
+        )
+
     warm_up, *minors = minors  # the first call also loads the URL resolver and templates
-    hand_over(
-        user,
-        port,
-        warm_up.case_id,
-        individual_ids=[warm_up.pk],
-        receiver=receiver,
-        giver=giver,
-        place="Door 3",
-        signatures=Signatures(_signature(1), _signature(2)),
-        idempotency_key=new_key(),
-    )
+    hand(warm_up, Signatures(_signature(1), _signature(2)))
     with Beside(orm_update(user)) as floor:
         for n, minor in enumerate(minors):
             signatures = Signatures(_signature(n + 2), _signature(n + 3))
             started = time.perf_counter()
-            last = hand_over(
-                user,
-                port,
-                minor.case_id,
-                individual_ids=[minor.pk],
-                receiver=receiver,
-                giver=giver,
-                place="Door 3",
-                signatures=signatures,
-                idempotency_key=new_key(),
-            )
+            last = hand(minor, signatures)
             timings.append((time.perf_counter() - started) * 1000)
     assert last is not None and last.handover.signed
     median = statistics.median(timings)
