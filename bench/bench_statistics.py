@@ -381,12 +381,7 @@ def populate() -> dict[str, int]:
 
 def _p50(call: Callable[[], Any], repeats: int = REPEATS) -> float:
     call()  # warm up
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+    return statistics.median(timed(call, repeats))
 
 
 def _profile(call: Callable[[], Any]) -> None:

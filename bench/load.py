@@ -145,8 +145,6 @@ class LoadResult:
     latencies: Latencies
     statuses: dict[int, int]
     log: list[tuple[str, int]]  # (what the task recorded, HTTP status), in completion order
-    # Seconds from the start: when each client had done its list (in client order).
-    ends: list[float] = field(default_factory=list)
 
     @property
     def ok(self) -> int:
@@ -185,7 +183,6 @@ def run_clients(sessions: list[Session], task: Task, deadline_seconds: float = 6
     statuses: dict[int, int] = {}
     log: list[tuple[str, int]] = []
     plans = [task(i) for i in range(len(sessions))]
-    ends = [0.0] * len(sessions)
 
     def client(i: int) -> None:
         barrier.wait()
@@ -201,7 +198,6 @@ def run_clients(sessions: list[Session], task: Task, deadline_seconds: float = 6
                 seconds.append(elapsed)
                 statuses[status] = statuses.get(status, 0) + 1
                 log.append((label, status))
-        ends[i] = time.perf_counter()
 
     threads = [
         threading.Thread(target=client, args=(i,), daemon=True) for i in range(len(sessions))
@@ -213,5 +209,4 @@ def run_clients(sessions: list[Session], task: Task, deadline_seconds: float = 6
     for thread in threads:
         thread.join(deadline_seconds + 35)
     elapsed = time.perf_counter() - started
-    ends = [end - started for end in ends]
-    return LoadResult(len(sessions), elapsed, Latencies(seconds), statuses, log, ends)
+    return LoadResult(len(sessions), elapsed, Latencies(seconds), statuses, log)
