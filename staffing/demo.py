@@ -34,11 +34,13 @@ EXTRA_STAFF: dict[str, list[tuple[str, str, str]]] = {
         ("atl.fnoori", "Fatima", "Noori"),
         ("atl.jmensah", "John", "Mensah"),
         ("atl.ltorres", "Lucia", "Torres"),
+        ("atl.sbakr", "Samir", "Bakr"),
     ],
     "JFK": [
         ("jfk.hkarimi", "Hamid", "Karimi"),
         ("jfk.anduwimana", "Aline", "Nduwimana"),
         ("jfk.pgarcia", "Pablo", "Garcia"),
+        ("jfk.mtesfaye", "Meron", "Tesfaye"),
     ],
 }
 ROLE_OF = {
