@@ -218,10 +218,12 @@ class StepEvent(models.Model):
             models.Index(fields=["individual", "at"]),
             # The statistics of a period (reports.queries.statistics) read the hand-overs,
             # departures, misconnections and hospital cases that stand from this index alone:
-            # a year is ~5 % of the events.
+            # a year is ~5 % of the events, its misconnections and hospital cases ~0.2 %, read
+            # by step first (a year's misconnected cases in 35 ms, not 120 ms reading every
+            # outcome of the year and each one's port from the table).
             models.Index(
-                fields=["at"],
-                include=["individual", "to_step", "id"],
+                fields=["to_step", "at"],
+                include=["individual", "id", "port"],
                 condition=models.Q(
                     to_step__in=[
                         ArrivalStep.HANDED_OVER,
@@ -232,7 +234,7 @@ class StepEvent(models.Model):
                     accepted=True,
                     undoes__isnull=True,
                 ),
-                name="stepevent_outcomes_at",
+                name="stepevent_steps_at",
             ),
             # The undos alone (a few in a hundred events): the statistics leave out what was
             # undone by reading these, not the whole unique index on ``undoes``.

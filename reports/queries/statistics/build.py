@@ -73,13 +73,16 @@ def build_statistics(
                 daily[port.iata][days[day]] += count
     minutes = arrivals.minutes
 
-    # The misconnected and why; the hospital cases.
-    troubles = reading.events(
-        StepEvent.objects.filter(reading.within(ports, period, "port_id", "at")),
-        [Step.NEEDS_REBOOKING, Step.HOSPITAL],
+    # The misconnected and why; the hospital cases. The misconnected's cases are named to the
+    # database as the same query, not as thousands of ids.
+    in_period = StepEvent.objects.filter(reading.within(ports, period, "port_id", "at"))
+    troubles = reading.events(in_period, [Step.NEEDS_REBOOKING, Step.HOSPITAL])
+    missed = reading.effective(in_period.filter(to_step=Step.NEEDS_REBOOKING))
+    legs = (
+        reading.legs(Q(case_id__in=missed.values("individual__case_id")))
+        if any(row[2] == Step.NEEDS_REBOOKING for row in troubles)
+        else {}
     )
-    missed = {row[1] for row in troubles if row[2] == Step.NEEDS_REBOOKING}
-    legs = reading.legs(Q(case_id__in=list(missed))) if missed else {}
     causes: Counter[str] = Counter()
     counted: set[tuple[str, int]] = set()
     for individual_id, case_id, step, port_id, _at in troubles:

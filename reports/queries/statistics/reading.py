@@ -9,8 +9,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual
 
 from arrivals.models import Flight, Segment, StepEvent
 from cases.models import Case
@@ -58,6 +59,9 @@ def inbound(ports: Sequence[Port], period: Period) -> QuerySet[Segment]:
     )
 
 
+_FULL = ("flight__status", "left_late", "landed_late")
+
+
 @dataclass
 class Leg:
     segment_id: int
@@ -66,37 +70,47 @@ class Leg:
     replaced: bool
     origin: str
     scheduled_departure: dt.datetime | None
-    latest_departure: dt.datetime | None
     status: str
-    scheduled_arrival: dt.datetime | None
-    landed: dt.datetime | None
+    # Its flight left (or landed) LATE_MINUTES or more after its schedule: told by PostgreSQL,
+    # so that only one time of each leg is read (misconnections' causes; not ``onward_only``).
+    left_late: bool
+    landed_late: bool
     people: set[int]
 
     def carries(self, individual_id: int) -> bool:
         return not self.people or individual_id in self.people
 
 
-_FULL = (
-    "flight__estimated_departure",
-    "flight__actual_departure",
-    "flight__status",
-    "flight__scheduled_arrival",
-    "flight__estimated_arrival",
-    "flight__actual_arrival",
-)
+def _later_than_scheduled(scheduled: str, *latest: str) -> GreaterThanOrEqual:
+    """Whether the flight's latest known time is LATE_MINUTES or more after ``scheduled``
+    (NULL, so false, without a schedule)."""
+    return GreaterThanOrEqual(
+        Coalesce(*latest, scheduled) - F(scheduled), dt.timedelta(minutes=LATE_MINUTES)
+    )
 
 
 def legs(cases: Q, *, onward_only: bool = False) -> dict[int, list[Leg]]:
     """Every segment of the ``cases`` (a condition on segments), replaced ones included (as
-    first booked), with their flights' times; ``onward_only``: the onward ones with their
-    departure only (all a transit needs — the misconnections' causes read the rest). Two
-    queries."""
+    first booked), with their flights' schedules and whether they were late; ``onward_only``:
+    the onward ones with their departure only (all a transit needs — the misconnections'
+    causes read the rest). Two queries."""
     segments = Segment.objects.filter(cases)
     if onward_only:
         segments = segments.filter(direction=Segment.Direction.ONWARD)
+    else:
+        segments = segments.annotate(
+            left_late=_later_than_scheduled(
+                "flight__scheduled_departure",
+                "flight__actual_departure",
+                "flight__estimated_departure",
+            ),
+            landed_late=_later_than_scheduled(
+                "flight__scheduled_arrival", "flight__actual_arrival", "flight__estimated_arrival"
+            ),
+        )
     named: dict[int, set[int]] = defaultdict(set)
     for segment_id, individual_id in Segment.individuals.through.objects.filter(
-        segment__in=segments
+        segment__in=segments.values("pk")
     ).values_list("segment_id", "individual_id"):
         named[segment_id].add(individual_id)
     fields = ["pk", "case_id", "direction", "replaced_by_id", "flight__origin"]
@@ -112,14 +126,9 @@ def legs(cases: Q, *, onward_only: bool = False) -> dict[int, list[Leg]]:
                 row["replaced_by_id"] is not None,
                 row["flight__origin"],
                 row["flight__scheduled_departure"],
-                get("flight__actual_departure")
-                or get("flight__estimated_departure")
-                or row["flight__scheduled_departure"],
                 get("flight__status", ""),
-                get("flight__scheduled_arrival"),
-                get("flight__actual_arrival")
-                or get("flight__estimated_arrival")
-                or get("flight__scheduled_arrival"),
+                bool(get("left_late")),
+                bool(get("landed_late")),
                 named[row["pk"]],
             )
         )
@@ -139,12 +148,6 @@ def first_connection(legs: Sequence[Leg], individual_id: int, iata: str) -> Leg 
     return min(out, key=lambda leg: leg.scheduled_departure or dt.datetime.max) if out else None
 
 
-def late(scheduled: dt.datetime | None, latest: dt.datetime | None) -> bool:
-    if scheduled is None or latest is None:
-        return False
-    return latest - scheduled >= dt.timedelta(minutes=LATE_MINUTES)
-
-
 def misconnect_cause(legs: Sequence[Leg], individual_id: int, iata: str) -> str:
     """Why the person missed their connection at ``iata``: the onward flight (cancelled or
     delayed) comes first, then an inbound flight that landed late, else the time in CBP."""
@@ -152,7 +155,7 @@ def misconnect_cause(legs: Sequence[Leg], individual_id: int, iata: str) -> str:
     if connection is not None and (
         connection.status == Flight.Status.CANCELLED
         or connection.status == Flight.Status.DELAYED
-        or late(connection.scheduled_departure, connection.latest_departure)
+        or connection.left_late
     ):
         return ONWARD_DISRUPTED
     inbound = [
@@ -160,7 +163,7 @@ def misconnect_cause(legs: Sequence[Leg], individual_id: int, iata: str) -> str:
         for leg in legs
         if leg.direction == Segment.Direction.INBOUND and leg.carries(individual_id)
     ]
-    if any(late(leg.scheduled_arrival, leg.landed) for leg in inbound if not leg.replaced):
+    if any(leg.landed_late for leg in inbound if not leg.replaced):
         return INBOUND_LATE
     return CBP_TIME
 

@@ -50,8 +50,12 @@ person AS MATERIALIZED (
 
 # Each arrival's first booked departure from the port (rebooked or not) that carries them (a
 # segment that names nobody carries the whole case), kept on their landing; the day they
-# landed, in the port's time zone. Grouped by port (and, apart, the cases of each port, counted
-# by hashing rather than sorting), by port and day, by each breakdown's value, and all together.
+# landed, in the port's time zone. Grouped by port, by port and day, by each breakdown's value.
+#
+# The cases are counted from ``port_case``: each port's arrived cases once (a few in three of
+# the people), with their agency (a case's) and how many people — the cases per port, all
+# together and per agency read that, not every person again. The minors of all the ports are
+# the ports' added up (each person lands at one port in the counting).
 #
 # Then each arrival's first hand-over and departure that stands (accepted, not an undo, not
 # undone: the undos are read from their own small index), looked for from the period's start
@@ -65,6 +69,10 @@ outcome AS (
       AND e.accepted AND e.undoes_id IS NULL
       AND e.id NOT IN (SELECT u.undoes_id FROM {event} u WHERE u.undoes_id IS NOT NULL)
     GROUP BY person.id, person.port_id, person.landed, e.to_step
+),
+port_case AS MATERIALIZED (
+    SELECT port_id, case_id, min(agency) AS agency, count(*) AS people
+    FROM person WHERE arrived GROUP BY port_id, case_id
 )
 SELECT 'port', port_id, NULL::date, NULL::text,
        count(*) FILTER (WHERE arrived), NULL::bigint,
@@ -77,17 +85,18 @@ FROM person GROUP BY port_id
 UNION ALL
 SELECT 'port cases', port_id, NULL, NULL, NULL, count(*), NULL, NULL, NULL, NULL, NULL, NULL,
        NULL
-FROM (SELECT DISTINCT port_id, case_id FROM person WHERE arrived) port_case GROUP BY port_id
+FROM port_case GROUP BY port_id
 UNION ALL
-SELECT 'all', NULL, NULL, NULL, NULL, (SELECT count(*) FROM (SELECT DISTINCT case_id FROM person
-                                                              WHERE arrived) arrived_case),
-       NULL, NULL, NULL,
-       count(*) FILTER (WHERE programme = %(urm)s),
-       count(*) FILTER (WHERE programme = %(separated)s), count(*) FILTER (WHERE umnr), NULL
-FROM person WHERE arrived
+SELECT 'all', NULL, NULL, NULL, NULL, count(DISTINCT case_id), NULL, NULL, NULL, NULL, NULL,
+       NULL, NULL
+FROM port_case
 UNION ALL
 SELECT 'day', port_id, day, NULL, count(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM person WHERE arrived GROUP BY port_id, day
+UNION ALL
+SELECT 'agency', NULL, NULL, agency, sum(people)::bigint, count(DISTINCT case_id), NULL, NULL,
+       NULL, NULL, NULL, NULL, NULL
+FROM port_case GROUP BY agency
 {breakdowns}
 UNION ALL
 SELECT 'outcome', port_id, NULL, to_step, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
@@ -106,7 +115,8 @@ CASE WHEN l.step <> ALL(%(not_arrived)s) THEN l.first_out END AS first_out,
 """
 
 # People and cases by each breakdown's value (the cases counted per value, then the values'):
-# every breakdown in one pass over the people (grouping sets), not one pass each.
+# every breakdown of the people's own in one pass over them (grouping sets), not one pass each.
+# The agency is the case's: counted from ``port_case`` above.
 _BREAKDOWNS = """
 UNION ALL
 SELECT breakdown, NULL, NULL, value, sum(people)::bigint, count(*), NULL, NULL, NULL, NULL,
@@ -120,7 +130,7 @@ GROUP BY breakdown, value
 
 
 def _breakdowns() -> str:
-    names = list(BREAKDOWNS)
+    names = [name for name in BREAKDOWNS if name != "agency"]
     return _BREAKDOWNS.format(
         which=" ".join(f"WHEN GROUPING({n}) = 0 THEN '{n}'" for n in names),
         value=" ".join(f"WHEN GROUPING({n}) = 0 THEN {n}" for n in names),
@@ -217,9 +227,12 @@ def count(ports: Sequence[Port], period: Period) -> Arrivals:
             elif kind == "day":
                 result.daily.setdefault(port_id, {})[day] = people
             elif kind == "all":
-                result.total_cases, result.total_minors = cases, minors
+                result.total_cases = cases
             else:
                 raw[kind][value] = (people, cases)
+        result.total_minors = {
+            kind: sum(minors[kind] for minors in result.minors.values()) for kind in MINORS
+        }
         for name, (_title, label) in BREAKDOWNS.items():
             result.breakdowns[name] = named_rows(cursor, name, raw[name], label, ports, parameters)
     result.minutes = {key: sorted(values) for key, values in minutes.items()}
