@@ -116,20 +116,21 @@ def legs(cases: Q, *, onward_only: bool = False) -> dict[int, list[Leg]]:
     fields = ["pk", "case_id", "direction", "replaced_by_id", "flight__origin"]
     fields += ["flight__scheduled_departure", *(() if onward_only else _FULL)]
     legs: dict[int, list[Leg]] = defaultdict(list)
-    for row in segments.values(*fields).order_by("flight__scheduled_departure", "pk"):
-        get = row.get
-        legs[row["case_id"]].append(
+    rows = segments.values_list(*fields).order_by("flight__scheduled_departure", "pk")
+    for pk, case_id, direction, replaced_by, origin, scheduled, *full in rows:
+        status, left_late, landed_late = full or ("", False, False)
+        legs[case_id].append(
             Leg(
-                row["pk"],
-                row["case_id"],
-                row["direction"],
-                row["replaced_by_id"] is not None,
-                row["flight__origin"],
-                row["flight__scheduled_departure"],
-                get("flight__status", ""),
-                bool(get("left_late")),
-                bool(get("landed_late")),
-                named[row["pk"]],
+                pk,
+                case_id,
+                direction,
+                replaced_by is not None,
+                origin,
+                scheduled,
+                status,
+                bool(left_late),
+                bool(landed_late),
+                named[pk],
             )
         )
     return legs
