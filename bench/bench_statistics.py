@@ -35,6 +35,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 from bench._setup import on_throwaway_database  # noqa: E402
 from bench.floor import timed  # noqa: E402
 from bench.history import populate  # noqa: E402
+from bench.urls import LANDINGS_FLOOR_PATH  # noqa: E402
 
 REPEATS = 7
 FLOOR_TURNS = 3  # floor requests before each of a figure's repeats (and after the last)
@@ -141,18 +142,36 @@ def run() -> int:
         None,
     )
 
-    def measure(key: str, what: str, call: Callable[[], Any]) -> None:
+    def landings_get(period: Any) -> Callable[[], None]:
+        bounds = [period.bounds(port) for port in ports]
+        span = {
+            "start": min(b[0] for b in bounds).isoformat(),
+            "end": max(b[1] for b in bounds).isoformat(),
+        }
+
+        def get() -> None:
+            assert client.get(f"/{LANDINGS_FLOOR_PATH}", span).status_code == 200
+
+        return get
+
+    def measure(key: str, what: str, call: Callable[[], Any], period: Any) -> None:
         # Taking turns — the floor three times, the figure once, so many times — so that both
         # meet the same machine: a floor measured in one burst before and one after a figure
-        # of several seconds met another load than the figure did.
+        # of several seconds met another load than the figure did. Beside them, the plainest
+        # pass over the period's landings (a count by port), for the record: no verdict yet.
+        landings = landings_get(period)
         call()  # warm up
+        landings()
         times: list[float] = []
         floors: list[float] = []
+        counts: list[float] = []
         for _ in range(REPEATS):
             floors += timed(floor_post, FLOOR_TURNS)
+            counts += timed(landings, 1)
             times += timed(call, 1)
         floors += timed(floor_post, FLOOR_TURNS)
         p50, floor_p50 = statistics.median(times), statistics.median(floors)
+        count_p50 = statistics.median(counts)
         ratio = p50 / floor_p50
         _row(
             key,
@@ -162,20 +181,28 @@ def run() -> int:
             f"p50 ≤ {TARGET_RATIO}× floor (≤ {TARGET_S:g} s quiet)",
             ratio <= TARGET_RATIO,
             ratio=f"{ratio:,.0f}× floor ({floor_p50 * 1000:.2f} ms)",
+            detail=(
+                f"{p50 / count_p50:,.0f}× the period's landings counted ({count_p50 * 1000:.1f} ms)"
+            ),
         )
 
     measure(
         "stats_month",
         "statistics of a month, 7 ports (queries and counting), p50",
         lambda: build_statistics(ports, month),
+        month,
     )
     measure(
         "stats_quarter",
         "statistics of a quarter, 7 ports, p50",
         lambda: build_statistics(ports, quarter),
+        quarter,
     )
     measure(
-        "stats_year", "statistics of a year, 7 ports, p50", lambda: build_statistics(ports, year)
+        "stats_year",
+        "statistics of a year, 7 ports, p50",
+        lambda: build_statistics(ports, year),
+        year,
     )
     # The same figures counted row by row in Python (the demo's SQLite path, and how every
     # database counted before issue 18's point 5): the "before", under the same load.
@@ -193,22 +220,26 @@ def run() -> int:
         "stats_office",
         "monthly report's figures, NY office (3 ports), p50",
         lambda: build_statistics(ny, month),
+        month,
     )
-    for key, what, query in (
+    for key, what, query, period in (
         (
             "stats_page_month",
             "/statistics/ page, a month, 7 ports, p50",
             "period=month&start=2026-10-01",
+            month,
         ),
         (
             "stats_page_quarter",
             "/statistics/ page, a quarter, 7 ports, p50",
             "period=quarter&start=2026-07-01",
+            quarter,
         ),
         (
             "stats_page_year",
             "/statistics/ page, a year (custom, 366 days at most), 7 ports, p50",
             "period=custom&start=2025-11-01&end=2026-10-31",
+            year,
         ),
     ):
 
@@ -216,7 +247,7 @@ def run() -> int:
             response = client.get(f"/statistics/?{query}")
             assert response.status_code == 200, (response.status_code, response.get("Location"))
 
-        measure(key, what, page)
+        measure(key, what, page, period)
     return 0
 
 

@@ -1,4 +1,5 @@
-"""The project's URLs plus the benchmark floor: a minimal view doing one row update.
+"""The project's URLs plus the benchmark floors: a minimal view doing one row update, and one
+counting a period's landings by port (what the statistics read, at its plainest).
 
 Only ``bench.settings`` points here; ``poe_ops.urls`` (production) has no floor."""
 
@@ -6,14 +7,17 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from arrivals.models import Landing
 from poe_ops import urls as project_urls
 
 FLOOR_PATH = "bench/floor/"
+LANDINGS_FLOOR_PATH = "bench/landings/"
 
 
 @require_POST
@@ -27,7 +31,24 @@ def floor(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-urlpatterns = [path(FLOOR_PATH, floor, name="bench_floor"), *project_urls.urlpatterns]
+@login_required
+def landings_floor(request: HttpRequest) -> HttpResponse:
+    """The plainest pass over a period's people in PostgreSQL: the landings between ``start``
+    and ``end`` (ISO moments) counted by port. The statistics do this and much more on the same
+    rows; beside them it tells how fast this machine reads them at the moment."""
+    counted = (
+        Landing.objects.filter(landed__gte=request.GET["start"], landed__lt=request.GET["end"])
+        .values_list("port_id")
+        .annotate(people=Count("*"))
+    )
+    return HttpResponse(repr(sorted(counted)), content_type="text/plain")
+
+
+urlpatterns = [
+    path(FLOOR_PATH, floor, name="bench_floor"),
+    path(LANDINGS_FLOOR_PATH, landings_floor, name="bench_landings_floor"),
+    *project_urls.urlpatterns,
+]
 
 handler400 = project_urls.handler400
 handler403 = project_urls.handler403
