@@ -110,7 +110,17 @@ def family_on_flight(
     flight, on a new one landing now."""
     flight = flight or FlightFactory.create(port=port, scheduled_arrival=dt.datetime.now(dt.UTC))
     case = CaseFactory.create(port=port)
-    people = [IndividualFactory.create(case=case, **person_fields) for _ in range(size)]
+    people: list[Individual] = []
+    for _ in range(size):
+        person = IndividualFactory.build(case=case, **person_fields)
+        # Two of a family with one generated name would make "Meal for …" two fields: drawn
+        # again (unless the test named them).
+        while "given_names" not in person_fields and any(
+            p.given_names == person.given_names for p in people
+        ):
+            person.given_names = IndividualFactory.build(case=case).given_names
+        person.save()
+        people.append(person)
     SegmentFactory.create(case=case, flight=flight)
     return case, people
 
