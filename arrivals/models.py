@@ -298,6 +298,16 @@ class Landing(models.Model):
     # The person's only current landing (nearly everyone): counted as it is, without looking
     # for an earlier landing of theirs in the period.
     alone = models.BooleanField(default=True)
+    # The person's first "handed over" and first "departed" that stand (accepted, not an undo,
+    # not undone), wherever and whenever they were tapped: the statistics' time from landing
+    # (arrivals migration 0015 keeps them as step events are written).
+    handed_over_at = models.DateTimeField(null=True)
+    departed_at = models.DateTimeField(null=True)
+    # The local day at the port it landed, and whether the first connection was booked to
+    # leave on that day: set by PostgreSQL as the row is written, and again should the port's
+    # time zone change (arrivals migration 0015).
+    day = models.DateField(null=True)
+    same_day = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

@@ -141,10 +141,12 @@ def test_arrivals_per_local_day_across_the_clock_change(march, ny_ops):
     assert (jfk[0], jfk[7], jfk[30]) == (3, 1, 2)
     assert sum(jfk) == 10
     assert (stats.daily["ORD"][11], stats.daily["ORD"][30], sum(stats.daily["ORD"])) == (2, 4, 6)
-    assert stats.handover_minutes == {
-        "JFK": [60.0, 120.0, 150.0, 180.0],
-        "LAX": [],
-        "ORD": [60.0, 60.0],
+    # Hand-overs at 60, 120, 150 and 180 minutes at JFK, two at 60 at ORD: each bucket holds
+    # its lower bound, not its upper (under 1 h, 1–2 h, 2–3 h, 3–4 h, …).
+    assert stats.handover_buckets == {
+        "JFK": [0, 1, 2, 1, 0, 0, 0],
+        "LAX": [0, 0, 0, 0, 0, 0, 0],
+        "ORD": [0, 2, 0, 0, 0, 0, 0],
     }
 
 

@@ -11,12 +11,13 @@ import datetime as dt
 import uuid
 from io import StringIO
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from arrivals.models import ImportBatch, Landing, Segment
+from arrivals.models import ImportBatch, Landing, Segment, StepEvent
 from arrivals.services.checkin import move_individual
 from arrivals.services.flights import update_flight
 from arrivals.services.manifest_import import confirm_import, import_manifest, upload_manifest
@@ -28,7 +29,7 @@ from poe_ops.models import Port
 from poe_ops.roles import Role
 from reports.queries.periods import CUSTOM, period_of
 from reports.queries.statistics.build import PYTHON, SQL, build_statistics
-from tests.factories import make_port_user
+from tests.factories import StepEventFactory, make_port_user
 from tests.manifests import manifest_rows, to_csv, upload
 from tests.test_statistics_sql import every_figure
 
@@ -152,3 +153,89 @@ def test_rebuilding_the_landings_repairs_a_row_gone_wrong(jfk, jfk_officer):
 
     assert "4 rows; 1 were missing or wrong, 1 should not have been there" in out.getvalue()
     assert _figures([jfk]) == right
+
+
+def test_the_first_hand_over_and_departure_that_stand_are_kept_as_events_are_written(
+    jfk, jfk_officer
+):
+    """The time from landing is read from the landing's first hand-over and departure (arrivals
+    0015): kept by PostgreSQL whoever writes the step events — a tap, an undo, an event corrected
+    or deleted — and the same figures as counting the events themselves."""
+    import_manifest(jfk_officer, jfk, _manifest("JFK", 1, cases=1))
+    first, second = Individual.objects.order_by("person_number")
+    for person in (first, second):
+        _tap(jfk_officer, person.pk, ArrivalStep.MET)
+    landed = Landing.objects.get(individual=first).landed
+
+    def handed_over(person: Individual, minutes: int, **fields: Any) -> StepEvent:
+        return StepEventFactory.create(
+            individual=person,
+            port=jfk,
+            from_step=ArrivalStep.CUSTOMS_CLEARED,
+            to_step=ArrivalStep.HANDED_OVER,
+            at=landed + dt.timedelta(minutes=minutes),
+            **fields,
+        )
+
+    def times() -> tuple[int, float | None, float | None]:
+        return _figures([jfk])["total"]["handover"]
+
+    assert times() == (0, None, None)
+    early = handed_over(first, 90)
+    handed_over(first, 200)  # a second tap of the same: the first counts
+    handed_over(second, 150, accepted=False)  # refused: not counted
+    assert times() == (1, 90.0, 90.0)
+    assert Landing.objects.get(individual=first).handed_over_at == early.at
+
+    # The first is undone: the later one stands.
+    StepEventFactory.create(
+        individual=first, port=jfk, from_step=ArrivalStep.HANDED_OVER, to_step="customs_cleared",
+        at=landed + dt.timedelta(minutes=95), undoes=early,
+    )  # fmt: skip
+    assert times() == (1, 200.0, 200.0)
+
+    # The second person's tap corrected to accepted; then the later of the first's deleted.
+    StepEvent.objects.filter(individual=second, to_step=ArrivalStep.HANDED_OVER).update(
+        accepted=True
+    )
+    assert times() == (2, 175.0, 195.0)
+    StepEvent.objects.filter(individual=first, to_step=ArrivalStep.HANDED_OVER).exclude(
+        pk=early.pk
+    ).delete()
+    assert times() == (1, 150.0, 150.0)
+
+    # A departure: its own time, the same way.
+    StepEventFactory.create(
+        individual=first, port=jfk, from_step=ArrivalStep.AT_GATE, to_step=ArrivalStep.DEPARTED,
+        at=landed + dt.timedelta(minutes=300),
+    )  # fmt: skip
+    assert _figures([jfk])["total"]["departure"] == (1, 300.0, 300.0)
+
+    # What the triggers kept is what the facts make.
+    out = StringIO()
+    call_command("rebuild_landings", stdout=out)
+    assert "0 were missing or wrong, 0 should not have been there" in out.getvalue()
+
+
+def test_a_port_moved_to_another_time_zone_counts_its_arrivals_on_its_new_local_days(
+    jfk, jfk_officer
+):
+    """The local day of landing is kept on each landing (arrivals 0015): should a port's time
+    zone be corrected, its landings take the new zone's days at once."""
+    import_manifest(jfk_officer, jfk, _manifest("JFK", 1, cases=3))
+    for person in Individual.objects.all():
+        _tap(jfk_officer, person.pk, ArrivalStep.MET)
+    landed = Landing.objects.order_by("pk").first()
+    assert landed is not None
+    # A zone where the first landing falls on another local day than in New York's.
+    zone = next(
+        name
+        for name in ("Pacific/Kiritimati", "Pacific/Pago_Pago", "Asia/Tokyo")
+        if landed.landed.astimezone(ZoneInfo(name)).date()
+        != landed.landed.astimezone(jfk.zone).date()
+    )
+    before = _figures([jfk])["daily"]
+    jfk.time_zone = zone
+    jfk.save(update_fields=["time_zone"])
+    assert _figures([jfk])["daily"] != before
+    assert Landing.objects.get(pk=landed.pk).day == landed.landed.astimezone(ZoneInfo(zone)).date()

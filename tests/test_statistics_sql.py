@@ -77,7 +77,7 @@ def every_figure(stats: Statistics) -> dict[str, Any]:
         "causes": stats.causes,
         "incidents": stats.incidents,
         "daily": stats.daily,
-        "handover_minutes": stats.handover_minutes,
+        "handover_buckets": stats.handover_buckets,
     }
 
 

@@ -13,7 +13,8 @@ from arrivals.models import Landing
 
 _COLUMNS = (
     "individual_id, segment_id, case_id, port_id, landed, step, nationality, language, "
-    "category, programme, umnr, agency_id, first_out, alone"
+    "category, programme, umnr, agency_id, first_out, alone, handed_over_at, departed_at, "
+    "day, same_day"
 )
 
 

@@ -19,7 +19,13 @@ from reports.models import IncidentCategory, IncidentReport, IncidentSeverity
 from reports.queries.periods import Period
 from reports.queries.statistics import python_count, reading, sql_count
 from reports.queries.statistics.definitions import CAUSES, LONGEST_STAY, Step, label_of
-from reports.queries.statistics.figures import PortFigures, Spread, Statistics, sum_figures
+from reports.queries.statistics.figures import (
+    PortFigures,
+    Spread,
+    Statistics,
+    bucket_counts,
+    sum_figures,
+)
 from staffing.models import TimesheetEntry
 
 
@@ -71,7 +77,6 @@ def build_statistics(
         for day, count in arrivals.daily.get(port.pk, {}).items():
             if day in days:
                 daily[port.iata][days[day]] += count
-    minutes = arrivals.minutes
 
     # The misconnected and why; the hospital cases. The misconnected's cases are named to the
     # database as the same query, not as thousands of ids.
@@ -97,9 +102,10 @@ def build_statistics(
             causes[reading.misconnect_cause(legs.get(case_id, []), individual_id, iata)] += 1
 
     # From landing to hand-over and departure.
+    spreads = arrivals.spreads
     for port in ports:
-        figures[port.pk].to_handover = Spread.of(minutes.get((port.pk, Step.HANDED_OVER), []))
-        figures[port.pk].to_departure = Spread.of(minutes.get((port.pk, Step.DEPARTED), []))
+        figures[port.pk].to_handover = spreads.get((port.pk, Step.HANDED_OVER), Spread())
+        figures[port.pk].to_departure = spreads.get((port.pk, Step.DEPARTED), Spread())
 
     # Hotel nights and costs, at the port's vendors.
     for check_in, nights, rooms, cost, meals, port_id in (
@@ -159,12 +165,8 @@ def build_statistics(
     by_port = [figures[port.pk] for port in ports]
     total = sum_figures(by_port)
     total.minors = arrivals.total_minors
-    total.to_handover = Spread.of(
-        [m for (_p, step), values in minutes.items() if step == Step.HANDED_OVER for m in values]
-    )
-    total.to_departure = Spread.of(
-        [m for (_p, step), values in minutes.items() if step == Step.DEPARTED for m in values]
-    )
+    total.to_handover = spreads.get((None, Step.HANDED_OVER), Spread())
+    total.to_departure = spreads.get((None, Step.DEPARTED), Spread())
     total.cases = arrivals.total_cases
     return Statistics(
         period=period,
@@ -175,7 +177,7 @@ def build_statistics(
         causes=[(code, label, causes[code]) for code, label in CAUSES.items()],
         incidents=incident_rows,
         daily=daily,
-        handover_minutes={
-            port.iata: list(minutes.get((port.pk, Step.HANDED_OVER), [])) for port in ports
+        handover_buckets={
+            port.iata: arrivals.handover_buckets.get(port.pk, bucket_counts([])) for port in ports
         },
     )

@@ -4,14 +4,9 @@ made people miss their connections."""
 
 from __future__ import annotations
 
-from bisect import bisect_left
-
 from poe_ops.charts import PALETTE, Chart, Series, bar_chart, hbar_chart, line_chart
+from reports.queries.statistics.definitions import HANDOVER_BUCKETS
 from reports.queries.statistics.figures import Statistics
-
-# Time from landing to hand-over, in buckets (upper bounds in minutes).
-BUCKETS = ((60, "under 1 h"), (120, "1–2 h"), (180, "2–3 h"), (240, "3–4 h"), (360, "4–6 h"),
-           (720, "6–12 h"), (None, "12 h or more"))  # fmt: skip
 
 
 def _colour(stats: Statistics, iata: str) -> str:
@@ -41,25 +36,16 @@ def arrivals_chart(stats: Statistics) -> Chart:
     )
 
 
-def bucket_counts(minutes: list[float]) -> list[int]:
-    """How many of ``minutes`` fall in each bucket: found by bisecting them sorted (a year's
-    hand-overs at a port are tens of thousands; they come sorted)."""
-    ordered = sorted(minutes)
-    below = [bisect_left(ordered, upper) for upper, _label in BUCKETS if upper is not None]
-    below.append(len(ordered))
-    return [n - (below[k - 1] if k else 0) for k, n in enumerate(below)]
-
-
 def handover_chart(stats: Statistics) -> Chart:
-    labels = [label for _upper, label in BUCKETS]
-    per_port = {iata: bucket_counts(m) for iata, m in stats.handover_minutes.items() if m}
+    labels = [label for _upper, label in HANDOVER_BUCKETS]
+    per_port = {iata: counts for iata, counts in stats.handover_buckets.items() if any(counts)}
     series = [Series(iata, counts, _colour(stats, iata)) for iata, counts in per_port.items()]
-    together = [sum(c[n] for c in per_port.values()) for n in range(len(BUCKETS))]
+    together = [sum(c[n] for c in per_port.values()) for n in range(len(HANDOVER_BUCKETS))]
     described = "; ".join(f"{label}: {n}" for label, n in zip(labels, together, strict=True))
     return bar_chart(
         "Time from landing to hand-over",
         labels,
-        series or [Series("Handed over", [0] * len(BUCKETS))],
+        series or [Series("Handed over", [0] * len(HANDOVER_BUCKETS))],
         stacked=True,
         unit="people",
         alt=f"Time from landing to hand-over, {sum(together)} people: {described}.",

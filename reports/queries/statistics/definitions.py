@@ -30,8 +30,9 @@
   counts (``reports.queries.incidents.counted``: those they may see, and every one at the ports
   they supervise or are HQ of — by category and severity only, never a report).
 - **Time from landing** to hand-over and to departure: from the flight's landing to the person's
-  "handed over" or "departed" step, median and 90th percentile per port (percentiles by linear
-  interpolation, as PostgreSQL's ``percentile_cont``).
+  first "handed over" or "departed" step that stands (not undone), when it came after landing
+  and less than OUTCOME_DAYS after the period's end; median and 90th percentile per port
+  (percentiles by linear interpolation, as PostgreSQL's ``percentile_cont``).
 
 ``URM_STATUSES`` and ``minor_counts`` are the one place minors are counted, should the programme
 statuses change (``sql_count`` counts the same ``URM_STATUSES`` and ``UMNR``). A breakdown
@@ -59,6 +60,9 @@ LATE_MINUTES = 15
 OUTCOME_DAYS = 14
 # The longest hotel stay a booking may have (HotelBooking.nights).
 LONGEST_STAY = 30
+# Time from landing to hand-over, in buckets (upper bounds in minutes; the last has none).
+HANDOVER_BUCKETS = ((60, "under 1 h"), (120, "1–2 h"), (180, "2–3 h"), (240, "3–4 h"),
+                    (360, "4–6 h"), (720, "6–12 h"), (None, "12 h or more"))  # fmt: skip
 
 ONWARD_DISRUPTED = "onward"
 INBOUND_LATE = "inbound"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -12,6 +13,7 @@ from typing import Any
 
 from poe_ops.models import Port
 from reports.queries.periods import Period
+from reports.queries.statistics.definitions import HANDOVER_BUCKETS
 
 
 @dataclass
@@ -36,6 +38,29 @@ def percentile(ordered: Sequence[float], fraction: float) -> float | None:
     rank = fraction * (len(ordered) - 1)
     low, high = math.floor(rank), math.ceil(rank)
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def spreads_of(
+    minutes: Mapping[tuple[int, str], Sequence[float]],
+) -> dict[tuple[int | None, str], Spread]:
+    """Each (port, step)'s spread of minutes, and each step's at all the ports (None)."""
+    spreads: dict[tuple[int | None, str], Spread] = {}
+    pooled: dict[str, list[float]] = {}
+    for (port_id, step), values in minutes.items():
+        spreads[(port_id, step)] = Spread.of(values)
+        pooled.setdefault(step, []).extend(values)
+    for step, values in pooled.items():
+        spreads[(None, step)] = Spread.of(values)
+    return spreads
+
+
+def bucket_counts(minutes: Sequence[float]) -> list[int]:
+    """How many of ``minutes`` fall in each of ``HANDOVER_BUCKETS``: found by bisecting them
+    sorted."""
+    ordered = sorted(minutes)
+    below = [bisect_left(ordered, upper) for upper, _label in HANDOVER_BUCKETS if upper is not None]
+    below.append(len(ordered))
+    return [n - (below[k - 1] if k else 0) for k, n in enumerate(below)]
 
 
 @dataclass
@@ -98,7 +123,7 @@ class Statistics:
     causes: list[tuple[str, str, int]]  # (code, label, people)
     incidents: list[tuple[str, str, str, int]]  # (port, category label, severity label, count)
     daily: dict[str, list[int]]  # port → people arrived each day of the period
-    handover_minutes: dict[str, list[float]]  # port → each hand-over's minutes from landing
+    handover_buckets: dict[str, list[int]]  # port → hand-overs in each of HANDOVER_BUCKETS
 
     @property
     def empty(self) -> bool:
@@ -121,7 +146,9 @@ class Arrivals:
     total_minors: dict[str, int]
     daily: dict[int, dict[dt.date, int]]  # port → local day → people arrived
     breakdowns: dict[str, list[Row]]
-    minutes: dict[tuple[int, str], list[float]]  # (port, step) → minutes from landing, sorted
+    # (port, step) → the minutes from landing to the step; (None, step) for all the ports.
+    spreads: dict[tuple[int | None, str], Spread]
+    handover_buckets: dict[int, list[int]]  # port → hand-overs in each of HANDOVER_BUCKETS
 
 
 def sum_figures(rows: Sequence[PortFigures]) -> PortFigures:

@@ -24,7 +24,7 @@ from reports.queries.statistics.definitions import (
     URM_STATUSES,
     Step,
 )
-from reports.queries.statistics.figures import Arrivals, Row
+from reports.queries.statistics.figures import Arrivals, Row, bucket_counts, spreads_of
 
 
 @dataclass
@@ -133,7 +133,7 @@ def minor_counts(people: Iterable[Person]) -> dict[str, int]:
 def count(ports: Sequence[Port], period: Period) -> Arrivals:
     """The people of the period counted row by row (five queries): the demo's SQLite, and the
     plain count ``sql_count`` is held to in the tests."""
-    result = Arrivals({}, {}, {}, {}, {}, {}, 0, minor_counts([]), {}, {}, {})
+    result = Arrivals({}, {}, {}, {}, {}, {}, 0, minor_counts([]), {}, {}, {}, {})
     if not ports:
         result.breakdowns = {name: [] for name in BREAKDOWNS}
         return result
@@ -181,10 +181,11 @@ def count(ports: Sequence[Port], period: Period) -> Arrivals:
         ):
             result.same_day[person.port_id] = result.same_day.get(person.port_id, 0) + 1
 
-    # Looked for from the period's start to OUTCOME_DAYS after its end (the index on ``at``).
-    earliest, latest = reading.searched(ports, period)
+    # Each arrival's first hand-over and departure that stand, when they came after landing
+    # and before OUTCOME_DAYS after the period's end.
     searched = StepEvent.objects.filter(
-        individual__case_id__in=inbound.values("case_id"), at__gte=earliest, at__lt=latest
+        individual__case_id__in=inbound.values("case_id"),
+        at__lt=reading.searched_until(ports, period),
     )
     outcomes = reading.events(searched, [Step.HANDED_OVER, Step.DEPARTED])
     minutes: dict[tuple[int, str], list[float]] = defaultdict(list)
@@ -196,5 +197,10 @@ def count(ports: Sequence[Port], period: Period) -> Arrivals:
         who = arrived_ids.get(individual_id)
         if who is not None and at >= who.landed:
             minutes[(who.port_id, step)].append(reading.minutes_between(at, who.landed))
-    result.minutes = {key: sorted(values) for key, values in minutes.items()}
+    result.spreads = spreads_of(minutes)
+    result.handover_buckets = {
+        port_id: bucket_counts(values)
+        for (port_id, step), values in minutes.items()
+        if step == Step.HANDED_OVER
+    }
     return result

@@ -183,9 +183,7 @@ def minutes_between(later: dt.datetime, earlier: dt.datetime) -> float:
     return (later - earlier).total_seconds() / 60
 
 
-def searched(ports: Sequence[Port], period: Period) -> tuple[dt.datetime, dt.datetime]:
-    """Where hand-overs and departures are looked for: from the period's start to OUTCOME_DAYS
-    after its end."""
-    earliest = min(period.bounds(p)[0] for p in ports)
-    latest = max(period.bounds(p)[1] for p in ports) + dt.timedelta(days=OUTCOME_DAYS)
-    return earliest, latest
+def searched_until(ports: Sequence[Port], period: Period) -> dt.datetime:
+    """A person's first hand-over or departure counts when it came before this: OUTCOME_DAYS
+    after the period's end."""
+    return max(period.bounds(p)[1] for p in ports) + dt.timedelta(days=OUTCOME_DAYS)

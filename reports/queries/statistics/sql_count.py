@@ -15,8 +15,14 @@ from cases.models import ProgrammeStatus, ResettlementAgency
 from poe_ops.models import Port
 from reports.queries.periods import Period
 from reports.queries.statistics import reading
-from reports.queries.statistics.definitions import BREAKDOWNS, MINORS, NOT_ARRIVED, Step
-from reports.queries.statistics.figures import Arrivals, Row
+from reports.queries.statistics.definitions import (
+    BREAKDOWNS,
+    HANDOVER_BUCKETS,
+    MINORS,
+    NOT_ARRIVED,
+    Step,
+)
+from reports.queries.statistics.figures import Arrivals, Row, Spread
 from reports.queries.statistics.python_count import minor_counts
 
 # PostgreSQL's memory for sorting and grouping while counting a period (the default 4 MB spills
@@ -33,7 +39,7 @@ WORK_MEM = "64MB"
 # ``arrived`` are those past "expected" (not no-show, not rebooked).
 
 _PEOPLE = """
-WITH port (id, start_at, end_at, iata, tz) AS (VALUES {ports}),
+WITH port (id, start_at, end_at) AS (VALUES {ports}),
 person AS MATERIALIZED (
     SELECT {person_columns}
     FROM {landing} l JOIN port p ON p.id = l.port_id LEFT JOIN {agency} a ON a.id = l.agency_id
@@ -49,8 +55,9 @@ person AS MATERIALIZED (
 """
 
 # Each arrival's first booked departure from the port (rebooked or not) that carries them (a
-# segment that names nobody carries the whole case), kept on their landing; the day they
-# landed, in the port's time zone. Grouped by port, by port and day, by each breakdown's value.
+# segment that names nobody carries the whole case), the day they landed in the port's time zone
+# and whether that departure was booked for that day: all kept on their landing (arrivals
+# migrations 0011 and 0015). Grouped by port, by port and day, by each breakdown's value.
 #
 # The cases are counted from ``port_case``: each port's arrived cases once (a few in three of
 # the people), with their agency (a case's) and how many people — the cases per port, all
@@ -58,17 +65,19 @@ person AS MATERIALIZED (
 # the ports' added up (each person lands at one port in the counting).
 #
 # Then each arrival's first hand-over and departure that stands (accepted, not an undo, not
-# undone: the undos are read from their own small index), looked for from the period's start
-# to OUTCOME_DAYS after its end, in seconds from landing: one row each.
+# undone: kept on the landing, arrivals migration 0015) when it came after landing and before
+# OUTCOME_DAYS after the period's end, in minutes from landing: one row each, summed up per
+# port and step and per step at all the ports (None) — how many, the median and 90th
+# percentile, and how many in each of HANDOVER_BUCKETS — so that a year's 100,000 times stay
+# in the database.
 _COUNTS = """,
 outcome AS (
-    SELECT person.port_id, e.to_step, person.landed, min(e.at) AS at
-    FROM person JOIN {event} e ON e.individual_id = person.id
-    WHERE person.arrived
-      AND e.to_step = ANY(%(outcomes)s) AND e.at >= %(earliest)s AND e.at < %(latest)s
-      AND e.accepted AND e.undoes_id IS NULL
-      AND e.id NOT IN (SELECT u.undoes_id FROM {event} u WHERE u.undoes_id IS NOT NULL)
-    GROUP BY person.id, person.port_id, person.landed, e.to_step
+    SELECT port_id, %(handed_over)s::text AS to_step,
+           EXTRACT(EPOCH FROM handed_over_at - landed)::float8 / 60 AS minutes
+    FROM person WHERE arrived AND handed_over_at >= landed AND handed_over_at < %(latest)s
+    UNION ALL
+    SELECT port_id, %(departed)s::text, EXTRACT(EPOCH FROM departed_at - landed)::float8 / 60
+    FROM person WHERE arrived AND departed_at >= landed AND departed_at < %(latest)s
 ),
 port_case AS MATERIALIZED (
     SELECT port_id, case_id, min(agency) AS agency, count(*) AS people
@@ -77,10 +86,10 @@ port_case AS MATERIALIZED (
 SELECT 'port', port_id, NULL::date, NULL::text,
        count(*) FILTER (WHERE arrived), NULL::bigint,
        count(*) FILTER (WHERE step = %(no_show)s), count(first_out),
-       count(*) FILTER (WHERE out_day = day AND first_out IS NOT NULL),
+       count(*) FILTER (WHERE same_day AND first_out IS NOT NULL),
        count(*) FILTER (WHERE arrived AND programme = %(urm)s),
        count(*) FILTER (WHERE arrived AND programme = %(separated)s),
-       count(*) FILTER (WHERE arrived AND umnr), NULL::text
+       count(*) FILTER (WHERE arrived AND umnr), NULL::float8[]
 FROM person GROUP BY port_id
 UNION ALL
 SELECT 'port cases', port_id, NULL, NULL, NULL, count(*), NULL, NULL, NULL, NULL, NULL, NULL,
@@ -99,19 +108,19 @@ SELECT 'agency', NULL, NULL, agency, sum(people)::bigint, count(DISTINCT case_id
 FROM port_case GROUP BY agency
 {breakdowns}
 UNION ALL
-SELECT 'outcome', port_id, NULL, to_step, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       NULL, string_agg(EXTRACT(EPOCH FROM at - landed)::float8::text, ',')
-FROM outcome WHERE at >= landed
-GROUP BY port_id, to_step
+SELECT 'outcome', port_id, NULL, to_step, count(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+       percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY minutes)
+       || ARRAY[{buckets}]::float8[]
+FROM outcome GROUP BY GROUPING SETS ((port_id, to_step), (to_step))
 """
 
 # Each person's figures from their landing (``l``) at the port (``p``).
 _PERSON_COLUMNS = """
 l.individual_id AS id, l.case_id, l.port_id, l.landed, l.step,
 l.step <> ALL(%(not_arrived)s) AS arrived, l.nationality, l.language, l.category, l.programme,
-l.umnr, COALESCE(a.code, '') AS agency, (l.landed AT TIME ZONE p.tz)::date AS day,
+l.umnr, COALESCE(a.code, '') AS agency, l.day,
 CASE WHEN l.step <> ALL(%(not_arrived)s) THEN l.first_out END AS first_out,
-(l.first_out AT TIME ZONE p.tz)::date AS out_day
+l.same_day, l.handed_over_at, l.departed_at
 """
 
 # People and cases by each breakdown's value (the cases counted per value, then the values'):
@@ -144,6 +153,19 @@ SELECT count(DISTINCT case_id) FROM person WHERE arrived AND {column} = ANY(%(va
 """
 
 
+def _buckets() -> str:
+    """How many minutes fall in each of HANDOVER_BUCKETS (as ``figures.bucket_counts``)."""
+    counts, lower = [], None
+    for upper, _label in HANDOVER_BUCKETS:
+        within = [
+            f"minutes >= {lower}" if lower is not None else "",
+            f"minutes < {upper}" if upper is not None else "",
+        ]
+        counts.append(f"count(*) FILTER (WHERE {' AND '.join(w for w in within if w)})")
+        lower = upper
+    return ", ".join(counts)
+
+
 def _sql(template: str, ports: Sequence[Port]) -> str:
     tables = {
         "landing": Landing._meta.db_table,
@@ -151,32 +173,31 @@ def _sql(template: str, ports: Sequence[Port]) -> str:
         "event": StepEvent._meta.db_table,
     }
     values = ", ".join(
-        f"(%(port{n})s::bigint, %(start{n})s::timestamptz, %(end{n})s::timestamptz, "
-        f"%(iata{n})s::text, %(tz{n})s::text)"
+        f"(%(port{n})s::bigint, %(start{n})s::timestamptz, %(end{n})s::timestamptz)"
         for n in range(len(ports))
     )
     return template.format(
         ports=values,
         person_columns=_PERSON_COLUMNS,
         breakdowns=_breakdowns(),
+        buckets=_buckets(),
         **{k: connection.ops.quote_name(v) for k, v in tables.items()},
     )
 
 
 def _parameters(ports: Sequence[Port], period: Period) -> dict[str, Any]:
-    earliest, latest = reading.searched(ports, period)
     bounds = [period.bounds(port) for port in ports]
     parameters: dict[str, Any] = {
         "not_arrived": sorted(NOT_ARRIVED),
         "no_show": Step.NO_SHOW,
         "urm": ProgrammeStatus.URM,
         "separated": ProgrammeStatus.SEPARATED,
-        "outcomes": [Step.HANDED_OVER, Step.DEPARTED],
+        "handed_over": Step.HANDED_OVER,
+        "departed": Step.DEPARTED,
         # The whole span, so that the index on the landing is read over the period only.
         "span_start": min(start for start, _end in bounds),
         "span_end": max(end for _start, end in bounds),
-        "earliest": earliest,
-        "latest": latest,
+        "latest": reading.searched_until(ports, period),
     }
     for n, port in enumerate(ports):
         start, end = period.bounds(port)
@@ -184,18 +205,15 @@ def _parameters(ports: Sequence[Port], period: Period) -> dict[str, Any]:
             f"port{n}": port.pk,
             f"start{n}": start,
             f"end{n}": end,
-            f"iata{n}": port.iata,
-            f"tz{n}": port.zone.key,
         }
     return parameters
 
 
 def count(ports: Sequence[Port], period: Period) -> Arrivals:
     """The people of the period counted by PostgreSQL: one query (and one more for each name
-    two values of a breakdown share), a few thousand rows whatever the period — the minutes
-    from landing come as one string of numbers per port and step."""
+    two values of a breakdown share), a few thousand rows whatever the period."""
     parameters = _parameters(ports, period)
-    result = Arrivals({}, {}, {}, {}, {}, {}, 0, minor_counts([]), {}, {}, {})
+    result = Arrivals({}, {}, {}, {}, {}, {}, 0, minor_counts([]), {}, {}, {}, {})
     raw: dict[str, dict[str, tuple[int, int]]] = {name: {} for name in BREAKDOWNS}
     with transaction.atomic(), connection.cursor() as cursor:
         # A year's people are sorted and grouped in memory, not in temporary files.
@@ -205,12 +223,14 @@ def count(ports: Sequence[Port], period: Period) -> Arrivals:
             "SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)", [WORK_MEM]
         )
         cursor.execute(_sql(_PEOPLE + _COUNTS, ports), parameters)
-        minutes: dict[tuple[int, str], list[float]] = {}
         for row in cursor.fetchall():
             kind, port_id, day, value, people, cases, no_shows, transits, same_day = row[:9]
             minors = dict(zip(MINORS, row[9:12], strict=True))
-            if kind == "outcome":  # hand-overs or departures: seconds after landing
-                minutes[(port_id, value)] = [float(n) / 60 for n in row[12].split(",")]
+            if kind == "outcome":  # hand-overs or departures: minutes after landing
+                median, p90, *buckets = row[12]
+                result.spreads[(port_id, value)] = Spread(people, median, p90)
+                if value == Step.HANDED_OVER and port_id is not None:
+                    result.handover_buckets[port_id] = [int(n) for n in buckets]
             elif kind == "port cases":
                 result.cases[port_id] = cases
             elif kind == "port":
@@ -235,7 +255,6 @@ def count(ports: Sequence[Port], period: Period) -> Arrivals:
         }
         for name, (_title, label) in BREAKDOWNS.items():
             result.breakdowns[name] = named_rows(cursor, name, raw[name], label, ports, parameters)
-    result.minutes = {key: sorted(values) for key, values in minutes.items()}
     return result
 
 
