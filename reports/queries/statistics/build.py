@@ -81,7 +81,7 @@ def build_statistics(
     # The misconnected and why; the hospital cases. The misconnected's cases are named to the
     # database as the same query, not as thousands of ids.
     in_period = StepEvent.objects.filter(reading.within(ports, period, "port_id", "at"))
-    troubles = reading.events(in_period, [Step.NEEDS_REBOOKING, Step.HOSPITAL])
+    troubles = reading.who_and_where(in_period, [Step.NEEDS_REBOOKING, Step.HOSPITAL])
     missed = reading.effective(in_period.filter(to_step=Step.NEEDS_REBOOKING))
     legs = (
         reading.legs(Q(case_id__in=missed.values("individual__case_id")))
@@ -90,7 +90,7 @@ def build_statistics(
     )
     causes: Counter[str] = Counter()
     counted: set[tuple[str, int]] = set()
-    for individual_id, case_id, step, port_id, _at in troubles:
+    for individual_id, case_id, step, port_id in troubles:
         if (step, individual_id) in counted:
             continue
         counted.add((step, individual_id))

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
 
@@ -59,7 +59,7 @@ def inbound(ports: Sequence[Port], period: Period) -> QuerySet[Segment]:
     )
 
 
-_FULL = ("flight__status", "left_late", "landed_late")
+_FULL = ("departs", "flight__status", "left_late", "landed_late")
 
 
 @dataclass
@@ -69,6 +69,9 @@ class Leg:
     direction: str
     replaced: bool
     origin: str
+    # Whether its flight has a scheduled departure, and (``onward_only``) which: the legs come in
+    # its order, so the misconnections' causes read no times at all.
+    departs: bool
     scheduled_departure: dt.datetime | None
     status: str
     # Its flight left (or landed) LATE_MINUTES or more after its schedule: told by PostgreSQL,
@@ -99,6 +102,9 @@ def legs(cases: Q, *, onward_only: bool = False) -> dict[int, list[Leg]]:
         segments = segments.filter(direction=Segment.Direction.ONWARD)
     else:
         segments = segments.annotate(
+            departs=ExpressionWrapper(
+                Q(flight__scheduled_departure__isnull=False), output_field=BooleanField()
+            ),
             left_late=_later_than_scheduled(
                 "flight__scheduled_departure",
                 "flight__actual_departure",
@@ -114,11 +120,16 @@ def legs(cases: Q, *, onward_only: bool = False) -> dict[int, list[Leg]]:
     ).values_list("segment_id", "individual_id"):
         named[segment_id].add(individual_id)
     fields = ["pk", "case_id", "direction", "replaced_by_id", "flight__origin"]
-    fields += ["flight__scheduled_departure", *(() if onward_only else _FULL)]
+    fields += ["flight__scheduled_departure"] if onward_only else _FULL
     legs: dict[int, list[Leg]] = defaultdict(list)
     rows = segments.values_list(*fields).order_by("flight__scheduled_departure", "pk")
-    for pk, case_id, direction, replaced_by, origin, scheduled, *full in rows:
-        status, left_late, landed_late = full or ("", False, False)
+    for pk, case_id, direction, replaced_by, origin, *rest in rows:
+        if onward_only:
+            (scheduled,) = rest
+            departs, status, left_late, landed_late = scheduled is not None, "", False, False
+        else:
+            scheduled = None
+            departs, status, left_late, landed_late = rest
         legs[case_id].append(
             Leg(
                 pk,
@@ -126,6 +137,7 @@ def legs(cases: Q, *, onward_only: bool = False) -> dict[int, list[Leg]]:
                 direction,
                 replaced_by is not None,
                 origin,
+                departs,
                 scheduled,
                 status,
                 bool(left_late),
@@ -137,16 +149,19 @@ def legs(cases: Q, *, onward_only: bool = False) -> dict[int, list[Leg]]:
 
 
 def first_connection(legs: Sequence[Leg], individual_id: int, iata: str) -> Leg | None:
-    """The first domestic flight out of ``iata`` the person was booked on (rebooked or not)."""
-    out = [
-        leg
-        for leg in legs
-        if leg.direction == Segment.Direction.ONWARD
-        and leg.origin == iata
-        and leg.carries(individual_id)
-        and leg.scheduled_departure is not None
-    ]
-    return min(out, key=lambda leg: leg.scheduled_departure or dt.datetime.max) if out else None
+    """The first domestic flight out of ``iata`` the person was booked on (rebooked or not): the
+    first such leg, as ``legs`` come in the order of their scheduled departures."""
+    return next(
+        (
+            leg
+            for leg in legs
+            if leg.direction == Segment.Direction.ONWARD
+            and leg.origin == iata
+            and leg.carries(individual_id)
+            and leg.departs
+        ),
+        None,
+    )
 
 
 def misconnect_cause(legs: Sequence[Leg], individual_id: int, iata: str) -> str:
@@ -172,10 +187,23 @@ def misconnect_cause(legs: Sequence[Leg], individual_id: int, iata: str) -> str:
 def events(
     queryset: QuerySet[StepEvent], steps: Iterable[str]
 ) -> list[tuple[int, int, str, int, dt.datetime]]:
+    """The events of ``steps`` that stand, in the order they happened: who, their case, the
+    step, where and when."""
     return list(
         effective(queryset.filter(to_step__in=list(steps)))
         .order_by("at", "pk")
         .values_list("individual_id", "individual__case_id", "to_step", "port_id", "at")
+    )
+
+
+def who_and_where(
+    queryset: QuerySet[StepEvent], steps: Iterable[str]
+) -> list[tuple[int, int, str, int]]:
+    """As ``events``, without when (a year's misconnections: no time read)."""
+    return list(
+        effective(queryset.filter(to_step__in=list(steps)))
+        .order_by("at", "pk")
+        .values_list("individual_id", "individual__case_id", "to_step", "port_id")
     )
 
 
