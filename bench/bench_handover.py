@@ -203,7 +203,7 @@ def run() -> int:
         pdf_ok,
         ratio=f"{best / floor_best:.0f}× PDF floor ({floor_best * 1000:.0f} ms)",
     )
-    return 0 if handover_ok and pdf_ok else 1
+    return 0  # a missed target is the table's verdict, not a crash (bench/README.md)
 
 
 if __name__ == "__main__":
