@@ -286,7 +286,8 @@ def _check_zip(data: bytes) -> None:
                     "UTF-8."
                 )
             rows = _sheet_rows_declared(archive)
-            _refuse_declarations(archive, members)
+            if rows <= MAX_ROWS + 1 + ROW_LEEWAY:  # else refused below, in words
+                _refuse_declarations(archive, members)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise ManifestFileError(_NOT_A_WORKBOOK) from exc
     if rows > MAX_ROWS + 1 + ROW_LEEWAY:
