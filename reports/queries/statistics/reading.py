@@ -184,15 +184,19 @@ def misconnect_cause(legs: Sequence[Leg], individual_id: int, iata: str) -> str:
     return CBP_TIME
 
 
+def _standing_in_order(queryset: QuerySet[StepEvent], steps: Iterable[str]) -> QuerySet[StepEvent]:
+    return effective(queryset.filter(to_step__in=list(steps))).order_by("at", "pk")
+
+
 def events(
     queryset: QuerySet[StepEvent], steps: Iterable[str]
 ) -> list[tuple[int, int, str, int, dt.datetime]]:
     """The events of ``steps`` that stand, in the order they happened: who, their case, the
     step, where and when."""
     return list(
-        effective(queryset.filter(to_step__in=list(steps)))
-        .order_by("at", "pk")
-        .values_list("individual_id", "individual__case_id", "to_step", "port_id", "at")
+        _standing_in_order(queryset, steps).values_list(
+            "individual_id", "individual__case_id", "to_step", "port_id", "at"
+        )
     )
 
 
@@ -201,9 +205,9 @@ def who_and_where(
 ) -> list[tuple[int, int, str, int]]:
     """As ``events``, without when (a year's misconnections: no time read)."""
     return list(
-        effective(queryset.filter(to_step__in=list(steps)))
-        .order_by("at", "pk")
-        .values_list("individual_id", "individual__case_id", "to_step", "port_id")
+        _standing_in_order(queryset, steps).values_list(
+            "individual_id", "individual__case_id", "to_step", "port_id"
+        )
     )
 
 
