@@ -118,6 +118,24 @@ def draw_signature(page: Any, box_id: str, wiggle: int = 16) -> None:
     expect(canvas.locator("xpath=..")).to_have_class("signature-box is-signed")
 
 
+def go_offline(page: Any) -> None:
+    """Cut the tablet's network and wait until the page itself is cut off. Chromium applies
+    Playwright's offline emulation to the page and to its network asynchronously: a tap made
+    the moment ``set_offline`` returns could still reach the server, with its answer lost —
+    which the tablet survives (the key makes the resend a repeat), but which is not the minute
+    without network a test means. So: ``navigator.onLine`` false, and a request from the page
+    (the way a tap goes, past the service worker) failing."""
+    page.context.set_offline(True)
+    page.wait_for_function("navigator.onLine === false")
+    probe = """() => fetch("/healthz?offline-probe=" + Date.now(), {cache: "no-store"})
+        .then(() => "reached", () => "cut")"""
+    for _ in range(50):
+        if page.evaluate(probe) == "cut":
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("the page still reached the server after set_offline(True)")
+
+
 def errors_not_caused_on_purpose(page: Any) -> list[str]:
     """The page's console errors (``watched_page``) other than the reports of a request the test
     made fail on purpose — no network, a session it ended: the browser's "Failed to load

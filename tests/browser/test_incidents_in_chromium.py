@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from reports.models import IncidentReport
-from tests.browser.tablet import ARTIFACTS, TABLET_SIZES, sign_in, small_targets
+from tests.browser.tablet import ARTIFACTS, TABLET_SIZES, go_offline, sign_in, small_targets
 from tests.scenarios import family_on_flight, submitted_incident
 
 pytestmark = [
@@ -58,7 +58,7 @@ def test_an_associate_files_from_the_flight_and_the_officer_approves_in_place(
 
     # The connection drops: what is typed stays on the screen, and the status says it is not
     # saved; back online, it saves by itself.
-    page.context.set_offline(True)
+    go_offline(page)
     page.type("#id_actions_taken", "EMS called;", delay=20)
     page.wait_for_selector("#autosave-status .field-error", timeout=10_000)
     assert "Not saved" in page.inner_text("#autosave-status")

@@ -19,6 +19,7 @@ from cases.models import Individual
 from poe_ops.keys import new_key
 from tests.browser.tablet import (
     errors_not_caused_on_purpose,
+    go_offline,
     serious_findings,
     shoot,
     shoot_screen,
@@ -94,7 +95,7 @@ def test_a_minute_offline_loses_no_tap_and_doubles_none(
     page.goto(first_url)
     controlled(page)
 
-    page.context.set_offline(True)
+    go_offline(page)
     cut = time.monotonic()
     for person in on_first:
         row = page.locator(f"#person-{person.pk}")
@@ -230,7 +231,7 @@ def test_a_waiting_tap_refused_on_replay_is_said_in_words(
     sign_in(page, live_server, "atl.associate")
     page.wait_for_url(f"{live_server.url}/ports/ATL/today/")
     page.goto(f"{live_server.url}/ports/ATL/flights/{first.pk}/")
-    page.context.set_offline(True)
+    go_offline(page)
     page.locator(f"#person-{person.pk} button[value=no_show]").click()
     expect(page.locator(f"#person-{person.pk} .tap-status")).to_contain_text("waiting for network")
     # Meanwhile another associate meets the person (their tablet had network).
@@ -338,7 +339,7 @@ def test_the_tablets_pages_have_no_serious_accessibility_findings(
     page.wait_for_url(f"{live_server.url}/ports/ATL/today/")
     if where == "flight":
         page.goto(f"{live_server.url}/ports/ATL/flights/{first.pk}/")
-        page.context.set_offline(True)  # with a waiting tap and the banner on the page
+        go_offline(page)  # with a waiting tap and the banner on the page
         page.locator(f"#person-{on_first[0].pk} button[value=met]").click()
         expect(page.locator("#tap-banner")).to_be_visible()
     elif where == "case":
