@@ -72,6 +72,12 @@ def _text(x: float, y: float, words: str, *, anchor: str = "start", size: int = 
     )
 
 
+def _text_width(words: str, size: int) -> float:
+    """About how wide ``words`` are drawn at ``size`` (DejaVu Sans averages 0.6 em a
+    character): enough to tell whether two labels would overlap."""
+    return len(words) * size * 0.6
+
+
 def _coloured(series: Sequence[Series]) -> list[Series]:
     return [
         Series(s.name, list(s.values), s.colour or PALETTE[n % len(PALETTE)])
@@ -269,10 +275,12 @@ def timeline(
     alt: str,
     now: float | None = None,
     width: int = 640,
-    height: int = 74,
+    height: int = 86,
 ) -> Chart:
     """A strip of ``len(hours) - 1`` hours (``hours`` are the tick labels) with a dot per mark,
-    its label above (on two alternating rows, so neighbours do not collide), and "now"."""
+    its label above (on two alternating rows, so neighbours do not collide), and "now": its
+    line passes behind the labels (each on a white box), its word on a row of its own above
+    them."""
     left, right, axis_y = 10.0, width - 10.0, height - 22.0
     span = max(len(hours) - 1, 1)
     step = (right - left) / span
@@ -289,22 +297,40 @@ def timeline(
         )
         if i % every == 0:
             parts.append(_text(x, axis_y + 17, label, anchor="middle", size=11, colour=MUTED))
+    shown = [
+        (left + step * mark.at, axis_y - (16 if n % 2 == 0 else 34), mark)
+        for n, mark in enumerate(sorted(marks, key=lambda m: m.at))
+        if 0 <= mark.at <= span
+    ]
+    # Each label's box (left, right, top, bottom), painted white behind it: the "now" line
+    # passes behind a label instead of through its letters.
+    boxes = [
+        (x - _text_width(m.label, 11) / 2 - 2, x + _text_width(m.label, 11) / 2 + 2, y - 10, y + 3)
+        for x, y, m in shown
+    ]
+    now_at = None
     if now is not None and 0 <= now <= span:
-        x = left + step * now
+        now_at = left + step * now
         parts.append(
-            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="6" y2="{axis_y + 4}" stroke="{INK}" '
-            'stroke-width="1.5" stroke-dasharray="3 3"/>'
+            f'<line x1="{now_at:.1f}" x2="{now_at:.1f}" y1="2" y2="{axis_y + 4}" '
+            f'stroke="{INK}" stroke-width="1.5" stroke-dasharray="3 3"/>'
         )
-        parts.append(_text(x + 3, 14, "now", size=10, colour=INK))
-    for n, mark in enumerate(sorted(marks, key=lambda m: m.at)):
-        if not 0 <= mark.at <= span:
-            continue
-        x = left + step * mark.at
-        y = axis_y - (16 if n % 2 == 0 else 34)
+    for (x, y, mark), (x0, x1, y0, y1) in zip(shown, boxes, strict=True):
         opacity = ' fill-opacity="0.45"' if mark.faded else ""
         parts.append(
             f'<circle cx="{x:.1f}" cy="{axis_y}" r="5" fill="{mark.colour}"{opacity}>'
             f"<title>{escape(mark.label)}</title></circle>"
         )
+        parts.append(
+            f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" height="{y1 - y0:.1f}" '
+            'fill="#fff"/>'
+        )
         parts.append(_text(x, y, mark.label, anchor="middle", size=11, colour=INK))
+    if now_at is not None:
+        # The word on a row of its own above the labels, beside its line: on the right unless
+        # the strip ends there.
+        if now_at + 3 + _text_width("now", 10) <= width:
+            parts.append(_text(now_at + 3, 10, "now", size=10, colour=INK))
+        else:
+            parts.append(_text(now_at - 3, 10, "now", anchor="end", size=10, colour=INK))
     return _frame(title, alt, width, height, parts)

@@ -10,7 +10,15 @@ from typing import Any
 
 import pytest
 
-from poe_ops.charts import Series, bar_chart, hbar_chart, line_chart, nice_ceiling
+from poe_ops.charts import (
+    Mark,
+    Series,
+    bar_chart,
+    hbar_chart,
+    line_chart,
+    nice_ceiling,
+    timeline,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -94,3 +102,39 @@ def test_user_text_is_escaped_and_nothing_needs_script_or_inline_css():
     assert not re.search(r"<style|style=|javascript:|on[a-z]+=", markup)
     desc = _tree(chart).find(f"{SVG}desc")  # well-formed XML
     assert desc is not None and desc.text == f"{name}: 2"
+
+
+def test_a_flight_label_on_the_now_line_keeps_its_letters_clear():
+    """The board's strip (2026-11-30 screenshot): a flight landing minutes from now had its
+    label crossed by the dashed "now" line, and a label on the upper row could meet the word
+    "now". The word has a row of its own above the labels, and each label sits on a white box
+    drawn over the line."""
+    hours = [f"{h:02d}" for h in range(17, 27)]
+    marks = [Mark(1.0, "QR747 · 3"), Mark(1.95, "EK231 · 2"), Mark(2.05, "TK33 · 9")]
+    tree = _tree(timeline("t", hours, marks, alt="a", now=2))
+    texts = list(tree.iter(f"{SVG}text"))
+    (word,) = [t for t in texts if t.text == "now"]
+    labels = [t for t in texts if "·" in (t.text or "")]
+    assert [t.text for t in labels] == ["QR747 · 3", "EK231 · 2", "TK33 · 9"]
+    boxes = list(tree.iter(f"{SVG}rect"))
+    assert len(boxes) == len(labels)
+    # The word's baseline is above the top of every label's box.
+    assert _num(word, "y") < min(_num(box, "y") for box in boxes)
+    (now_line,) = [line for line in tree.iter(f"{SVG}line") if line.get("stroke-dasharray")]
+    line_x = _num(now_line, "x1")
+    drawn = list(tree)
+    for text, box in zip(labels, boxes, strict=True):
+        assert box.get("fill") == "#fff"
+        left, right = _num(box, "x"), _num(box, "x") + _num(box, "width")
+        assert left < _num(text, "x") < right
+        # Painted after the line (over it), before its own words.
+        assert drawn.index(now_line) < drawn.index(box) < drawn.index(text)
+    crossed = [t.text for t, b in zip(labels, boxes, strict=True)
+               if _num(b, "x") < line_x < _num(b, "x") + _num(b, "width")]  # fmt: skip
+    assert crossed == ["EK231 · 2", "TK33 · 9"]
+    assert word.get("text-anchor") == "start" and _num(word, "x") > line_x
+
+    # At the strip's right end the word goes to the left of its line.
+    late = _tree(timeline("t", hours, [], alt="a", now=len(hours) - 1))
+    (word,) = [t for t in late.iter(f"{SVG}text") if t.text == "now"]
+    assert word.get("text-anchor") == "end"
