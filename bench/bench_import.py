@@ -83,7 +83,7 @@ def big_xlsx(rows: list[dict[str, object]]) -> bytes:
     """A write-only workbook: how a 50,000-row sheet is made without holding it in cells."""
     import openpyxl
 
-    from arrivals.manifest.reading import ALL_COLUMNS
+    from arrivals.manifest.columns import ALL_COLUMNS
 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet()

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from arrivals.manifest.reading import ALL_COLUMNS
+from arrivals.manifest.columns import ALL_COLUMNS
 
 SAMPLES = Path(__file__).resolve().parent.parent / "docs" / "samples"
 SAMPLE_CSV = SAMPLES / "abn-manifest-sample.csv"

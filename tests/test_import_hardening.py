@@ -11,7 +11,7 @@ import zipfile
 
 import pytest
 
-from arrivals.manifest.reading import MAX_CELL_CHARS
+from arrivals.manifest.files import MAX_CELL_CHARS
 from arrivals.models import ImportBatch, ImportFile
 from arrivals.services.manifest_import import import_manifest
 from cases.models import Case, Individual

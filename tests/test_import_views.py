@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from arrivals.manifest.reading import MAX_UPLOAD_BYTES
+from arrivals.manifest.files import MAX_UPLOAD_BYTES
 from arrivals.models import ImportBatch, ImportFile
 from arrivals.services.manifest_import import import_manifest
 from cases.models import Case

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from arrivals.manifest.reading import ALL_COLUMNS
+from arrivals.manifest.columns import ALL_COLUMNS
 from arrivals.models import ImportBatch
 from arrivals.services.manifest_import import import_manifest, upload_manifest
 from cases import ssr

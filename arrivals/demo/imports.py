@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from arrivals.manifest.reading import ALL_COLUMNS
+from arrivals.manifest.columns import ALL_COLUMNS
 from arrivals.models import ImportBatch, Segment
 from arrivals.services.manifest_import import import_manifest, upload_manifest
 from cases.models import Case

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from arrivals.manifest.reading import MAX_UPLOAD_BYTES
+from arrivals.manifest.files import MAX_UPLOAD_BYTES
 from poe_ops.models import Port
 
 ACCEPTED = (".csv", ".xlsx")

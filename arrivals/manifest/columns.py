@@ -145,3 +145,50 @@ A_NUMBER_RE = re.compile(r"^A?([0-9]{7,9})$")
 # A travel date this far from today is worth a second look (a copied file, a wrong year).
 PAST_DAYS, FUTURE_DAYS = 2, 330
 OLDEST_AGE = 110
+
+# Every column a manifest may have; the required ones must be there.
+REQUIRED_COLUMNS = (
+    "case_number",
+    "abn_number",
+    "abn_version",
+    "poe",
+    "person_number",
+    "given_names",
+    "surname",
+    "inbound_flight",
+    "inbound_date",
+    "inbound_origin",
+    "inbound_arrival_local",
+)
+OPTIONAL_COLUMNS = (
+    "agency",
+    "local_affiliate",
+    "final_destination",
+    "case_status",
+    "medical_escort",
+    "medical_escort_name",
+    "date_of_birth",
+    "sex",
+    "nationality",
+    "primary_language",
+    "interpreter_needed",
+    "relationship",
+    "document_in_custody",
+    "ssr_codes",
+    "programme_status",
+    "vulnerabilities",
+    "notes",
+    "medical_notes",
+    "a_number",
+    "immigration_category",
+    "documents_carried",
+    "documents_other",
+    "tb_class",
+    "tb_followup",
+    "inbound_departure_local",
+    "inbound_departure_utc_offset",
+    "inbound_arrival_utc_offset",
+    *ONWARD_COLUMNS,
+    *RECEIVER_COLUMNS,
+)
+ALL_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS

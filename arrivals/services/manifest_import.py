@@ -37,17 +37,16 @@ from django.utils import timezone
 from arrivals.manifest.apply import apply_plan
 from arrivals.manifest.cells import PortRules, Problem
 from arrivals.manifest.plan import plan_manifest
-from arrivals.manifest.reading import (
+from arrivals.manifest.files import (
     MAX_UPLOAD_BYTES,
-    Manifest,
     ManifestFileError,
     Table,
-    parse_manifest,
     printable,
     read_table,
     table_from_json,
     table_to_json,
 )
+from arrivals.manifest.reading import Manifest, parse_manifest
 from arrivals.models import ImportBatch, ImportBatchCase, ImportFile
 from cases.models import ResettlementAgency
 from poe_ops.dispatch import send_on_commit
