@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
+from collections.abc import Iterable
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from poe_ops.models import Port
 from poe_ops.refusals import Refusal
@@ -92,6 +94,14 @@ def to_utc(naive: dt.datetime, zone_name: str, offset: dt.timedelta | None = Non
         f"{format_offset(after)} for the second).",
         LocalTimeError.REPEATED,
     )
+
+
+def today_everywhere(ports: Iterable[Port]) -> dt.date:
+    """ "Today" on a page over several ports (the statistics' month, HQ's end of day): the
+    earliest of their local dates — the day every one of them has reached, so a page opened at
+    New York's 19:40 on the 30th (already the 1st in UTC) shows the 30th and its month, not a
+    day that has begun nowhere the reader looks. The server's date when there is no port."""
+    return min((port.local_today() for port in ports), default=timezone.localdate())
 
 
 def local_day_bounds(port: Port, day: dt.date) -> tuple[dt.datetime, dt.datetime]:

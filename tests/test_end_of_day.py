@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from arrivals.models import Flight
@@ -211,6 +212,16 @@ def test_hq_sees_which_ports_signed_off(client, atl, atl_officer, dc_ops):
     page = client.get(reverse("reports:end_of_day_overview") + "?day=2026-03-10").content.decode()
     assert "1 of 4 ports signed off." in page
     assert page.count("Not signed off") == 3
+
+
+def test_hqs_overview_opens_on_the_day_its_ports_are_in(client, dc_ops):
+    """At 19:40 in Washington on 30 November (already the 1st in UTC) HQ's overview shows the
+    30th, the day being signed off, not a day none of its ports has begun."""
+    with time_machine.travel(dt.datetime(2026, 12, 1, 0, 40, tzinfo=dt.UTC), tick=False):
+        client.force_login(dc_ops)
+        response = client.get(reverse("reports:end_of_day_overview"))
+    assert response.context["day"] == dt.date(2026, 11, 30)
+    assert "30 November 2026" in response.content.decode()
 
 
 def test_the_overview_reads_a_fixed_number_of_queries(

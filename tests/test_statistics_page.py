@@ -4,9 +4,11 @@ table as CSV and XLSX with the page's figures, formula-safe, and bad filters ref
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -141,6 +143,29 @@ def test_every_table_downloads_as_csv_and_xlsx_with_the_pages_figures(client, ma
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert values[0] == ["Costs and staff hours · March 2026 · JFK, LAX, ORD"] + [None] * 9
     assert next(r for r in values if r[0] == "JFK")[5] == 611.0
+
+
+# 19:40 in New York on 30 November: already 1 December in UTC (the server's time zone).
+NEW_YORK_EVENING_OF_THE_30TH = dt.datetime(2026, 12, 1, 0, 40, tzinfo=dt.UTC)
+
+
+def test_this_month_is_the_month_at_the_readers_ports_not_in_utc(client, jfk, jfk_associate):
+    """Opened without a period on New York's evening of the 30th, the page is November's there,
+    with the family that landed at 18:00 — not an empty December that has begun nowhere the
+    reader looks (the CI met this between 00:00 and 05:00 UTC on the 1st)."""
+    with time_machine.travel(NEW_YORK_EVENING_OF_THE_30TH, tick=False):
+        case = CaseFactory.create(port=jfk)
+        IndividualFactory.create(case=case, current_step="met", immigration_category="P1")
+        landed = dt.datetime(2026, 11, 30, 23, 0, tzinfo=dt.UTC)  # 18:00 at JFK
+        SegmentFactory.create(
+            case=case, flight=FlightFactory.create(port=jfk, scheduled_arrival=landed)
+        )
+        client.force_login(jfk_associate)
+        page = client.get(URL).content.decode()
+        rows = _csv(client.get(reverse("reports:statistics_download", args=["category", "csv"])))
+    assert "November 2026" in page
+    assert "December 2026" not in page.split("<h1", 1)[1].split("</h1>", 1)[0]
+    assert [row[1:3] for row in rows[1:]] == [["1", "1"]]
 
 
 def test_a_value_that_looks_like_a_formula_stays_text(client, jfk, jfk_associate):

@@ -10,9 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from poe_ops.http import HtmxHttpRequest
+from poe_ops.localtime import today_everywhere
 from poe_ops.models import Port
 from poe_ops.refusals import Refusal
 from poe_ops.roles import COORDINATE
@@ -86,7 +86,7 @@ def end_of_day(request: HtmxHttpRequest, iata: str) -> HttpResponse:
 @login_required
 def end_of_day_overview(request: HtmxHttpRequest) -> HttpResponse:
     ports: list[Port] = list(ports_for(request.user).order_by("iata"))
-    day = _day(request.GET.get("day"), timezone.localdate())
+    day = _day(request.GET.get("day"), today_everywhere(ports))
     days = port_days(ports, day)
     return render(
         request,

@@ -8,10 +8,10 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from poe_ops.http import HtmxHttpRequest
+from poe_ops.localtime import today_everywhere
 from poe_ops.scoping import ports_for
 from reports.documents import may_have_report, request_statistics_pdf
 from reports.forms import StatisticsFilters
@@ -29,7 +29,7 @@ def _read(request: HtmxHttpRequest) -> tuple[StatisticsFilters, Statistics | Non
     """The filters and, when they are valid, the figures. A port the reader may not view is a
     404, as everywhere."""
     ports = ports_for(request.user).select_related("office").order_by("iata")
-    today = timezone.localdate()
+    today = today_everywhere(ports)
     data = request.GET.copy()
     # Nothing asked: this month, shown in the form as such.
     if not data.get("period"):
