@@ -74,7 +74,7 @@ def _text(x: float, y: float, words: str, *, anchor: str = "start", size: int = 
 
 def _text_width(words: str, size: int) -> float:
     """About how wide ``words`` are drawn at ``size`` (DejaVu Sans averages 0.6 em a
-    character): enough to tell whether two labels would overlap."""
+    character): enough for the white box under a label and the room left for "now"."""
     return len(words) * size * 0.6
 
 
@@ -302,12 +302,6 @@ def timeline(
         for n, mark in enumerate(sorted(marks, key=lambda m: m.at))
         if 0 <= mark.at <= span
     ]
-    # Each label's box (left, right, top, bottom), painted white behind it: the "now" line
-    # passes behind a label instead of through its letters.
-    boxes = [
-        (x - _text_width(m.label, 11) / 2 - 2, x + _text_width(m.label, 11) / 2 + 2, y - 10, y + 3)
-        for x, y, m in shown
-    ]
     now_at = None
     if now is not None and 0 <= now <= span:
         now_at = left + step * now
@@ -315,14 +309,16 @@ def timeline(
             f'<line x1="{now_at:.1f}" x2="{now_at:.1f}" y1="2" y2="{axis_y + 4}" '
             f'stroke="{INK}" stroke-width="1.5" stroke-dasharray="3 3"/>'
         )
-    for (x, y, mark), (x0, x1, y0, y1) in zip(shown, boxes, strict=True):
+    for x, y, mark in shown:
         opacity = ' fill-opacity="0.45"' if mark.faded else ""
         parts.append(
             f'<circle cx="{x:.1f}" cy="{axis_y}" r="5" fill="{mark.colour}"{opacity}>'
             f"<title>{escape(mark.label)}</title></circle>"
         )
+        # A white box under the label: the "now" line passes behind it, not through its letters.
+        half = _text_width(mark.label, 11) / 2 + 2
         parts.append(
-            f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" height="{y1 - y0:.1f}" '
+            f'<rect x="{x - half:.1f}" y="{y - 10:.1f}" width="{2 * half:.1f}" height="13" '
             'fill="#fff"/>'
         )
         parts.append(_text(x, y, mark.label, anchor="middle", size=11, colour=INK))
