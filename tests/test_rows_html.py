@@ -13,8 +13,8 @@ from django.utils.safestring import mark_safe
 
 from arrivals.models import StepEvent
 from arrivals.queries import rows_html
+from arrivals.queries.flight_rows import CaseBlock, PersonRow
 from arrivals.queries.onward import Leg
-from arrivals.queries.portday import CaseBlock, PersonRow
 from arrivals.queries.rows_html import case_moves, person_moves
 from cases.models import Case, Individual
 from poe_ops.keys import new_key

@@ -22,8 +22,8 @@ from django.utils.safestring import SafeString
 from arrivals.models import Flight
 from arrivals.queries import board_html
 from arrivals.queries.at_risk import AtRisk, may_be_at_risk, people_at_risk
+from arrivals.queries.moves import STEP_ORDER
 from arrivals.queries.onward import legs_of_cases
-from arrivals.queries.portday import STEP_ORDER
 from arrivals.queries.portday import people_by_flight as people_by_flight_of
 from cases import ssr
 from cases.models import ProgrammeStatus

@@ -17,8 +17,9 @@ from django.db.models import Q
 
 from arrivals.models import Flight
 from arrivals.queries.at_risk import AtRisk, cancelled_flights, people_at_risk
+from arrivals.queries.flight_rows import CaseBlock
 from arrivals.queries.onward import Leg, legs_of_cases
-from arrivals.queries.portday import CaseBlock, FlightSummary, people_by_flight, summarise
+from arrivals.queries.portday import FlightSummary, people_by_flight, summarise
 from poe_ops.localtime import local_day_bounds
 from poe_ops.models import Port
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from arrivals.queries.portday import CaseBlock
+from arrivals.queries.flight_rows import CaseBlock
 from cases.steps import EXCEPTIONS, OUTCOMES, ArrivalStep
 
 _ORDER = list(ArrivalStep.values)

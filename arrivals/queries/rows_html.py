@@ -39,8 +39,8 @@ from django.utils.safestring import SafeString, mark_safe
 from poe_ops.reversing import id_url
 
 if TYPE_CHECKING:
+    from arrivals.queries.flight_rows import CaseBlock, PersonRow
     from arrivals.queries.onward import Leg
-    from arrivals.queries.portday import CaseBlock, PersonRow
     from poe_ops.models import Port
 
 

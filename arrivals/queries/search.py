@@ -11,7 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q
 
 from arrivals.models import Segment
-from arrivals.queries.portday import CaseBlock
+from arrivals.queries.flight_rows import CaseBlock
 from arrivals.queries.step_rows import case_blocks
 from cases.models import Case, Individual
 from poe_ops.models import Port

@@ -1,6 +1,6 @@
 """The step buttons wherever people are shown — the flight page, the case page, search results —
 and what a tap's answer redraws on each. The buttons, their rules, idempotency keys and undo
-are the flight page's (``arrivals.queries.portday``); here they are built for a whole case (the
+are the flight page's (``arrivals.queries.flight_rows``); here they are built for a whole case (the
 case page, a search result) and for one person after a tap."""
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from arrivals.models import StepEvent
-from arrivals.queries import portday
+from arrivals.queries import flight_rows
+from arrivals.queries.flight_rows import CaseBlock, PersonRow, User
+from arrivals.queries.moves import moves_for_steps
 from arrivals.queries.onward import legs_of_cases
-from arrivals.queries.portday import CaseBlock, PersonRow, User
 from arrivals.services.step_events import StepResult
 from cases.models import Case, Individual
 from cases.queries import escorts
@@ -30,7 +31,7 @@ def view_of(raw: object) -> str:
 
 def latest_accepted(events: Iterable[StepEvent]) -> dict[int, StepEvent]:
     """Each person's latest accepted step among ``events`` (the case page reads them all
-    anyway), in the order ``portday.with_latest_event`` picks it."""
+    anyway), in the order ``flight_rows.with_latest_event`` picks it."""
     latest: dict[int, StepEvent] = {}
     for event in events:
         if not event.accepted:
@@ -55,7 +56,7 @@ def case_block_from_events(
     missing = escorts.without_escort(vars(p) for p in people)
     for person in people:
         person.escort_missing = person.pk in missing  # type: ignore[attr-defined]
-    return portday.case_block(user, case.port, case, people, {e.pk: e for e in latest.values()})
+    return flight_rows.case_block(user, case.port, case, people, {e.pk: e for e in latest.values()})
 
 
 def case_blocks(user: User, cases: list[Case]) -> dict[int, CaseBlock]:
@@ -66,11 +67,11 @@ def case_blocks(user: User, cases: list[Case]) -> dict[int, CaseBlock]:
     if not operable:
         return {}
     people = list(
-        portday.with_latest_event(
+        flight_rows.with_latest_event(
             Individual.objects.filter(case__in=operable).order_by("case_id", "person_number")
         )
     )
-    events = portday.latest_events(people)
+    events = flight_rows.latest_events(people)
     legs = legs_of_cases({c.pk for c in operable})  # every case's onward legs, one query
     by_case: dict[int, list[Individual]] = defaultdict(list)
     for person in people:
@@ -80,7 +81,7 @@ def case_blocks(user: User, cases: list[Case]) -> dict[int, CaseBlock]:
         for person in by_case[case.pk]:
             person.case = case
         may_coordinate = has_port_perm(user, case.port, COORDINATE)
-        blocks[case.pk] = portday.case_block(
+        blocks[case.pk] = flight_rows.case_block(
             user, case.port, case, by_case[case.pk], events, may_coordinate, legs
         )
     return blocks
@@ -90,7 +91,7 @@ def whole_case_block(user: User, port: Port, case: Case) -> CaseBlock:
     """A case's people with their buttons (after a whole-case tap on the case page or in
     search): three queries (the case page shows each person's travel packet too)."""
     people = list(
-        portday.with_latest_event(Individual.objects.filter(case=case))
+        flight_rows.with_latest_event(Individual.objects.filter(case=case))
         .order_by("person_number")
         .prefetch_related("carried_documents")
     )
@@ -99,7 +100,7 @@ def whole_case_block(user: User, port: Port, case: Case) -> CaseBlock:
     missing = escorts.without_escort(vars(p) for p in people)
     for person in people:
         person.escort_missing = person.pk in missing
-    return portday.case_block(user, port, case, people)
+    return flight_rows.case_block(user, port, case, people)
 
 
 def row_after_tap(
@@ -110,14 +111,14 @@ def row_after_tap(
     if result is not None and result.accepted and not result.repeated:
         person = result.individual
         person.latest_event_id = result.event.pk  # type: ignore[attr-defined]
-        rows = portday.person_rows(user, port, [person], {result.event.pk: result.event})
+        rows = flight_rows.person_rows(user, port, [person], {result.event.pk: result.event})
     else:
         people = list(
-            portday.with_latest_event(Individual.objects.filter(pk=individual_id)).select_related(
-                "case"
-            )
+            flight_rows.with_latest_event(
+                Individual.objects.filter(pk=individual_id)
+            ).select_related("case")
         )
-        rows = portday.person_rows(user, port, people)
+        rows = flight_rows.person_rows(user, port, people)
     row = rows[0]
     missing = escorts.without_escort([vars(row.individual)])  # adults cost no query
     row.individual.escort_missing = row.individual.pk in missing  # type: ignore[attr-defined]
@@ -131,11 +132,11 @@ def case_moves_after_tap(port: Port, view: str, flight_id: str, case: Case) -> C
     if view == "flight":
         if not (flight_id.isdigit() and len(flight_id) < 19):  # a bigint
             return None
-        return portday.case_moves_on_flight(port, int(flight_id), case)
+        return flight_rows.case_moves_on_flight(port, int(flight_id), case)
     if case.status == Case.Status.CANCELLED:
         return CaseBlock(case, [], [])
     steps = list(travelling_ids_and_steps(case).values())
-    return CaseBlock(case, [], portday.moves_for_steps(steps))
+    return CaseBlock(case, [], moves_for_steps(steps))
 
 
 def travelling_ids_and_steps(case: Case) -> dict[int, str]:

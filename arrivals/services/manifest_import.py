@@ -36,7 +36,6 @@ from django.utils import timezone
 
 from arrivals.manifest.apply import apply_plan
 from arrivals.manifest.cells import PortRules, Problem
-from arrivals.manifest.plan import plan_manifest
 from arrivals.manifest.files import (
     MAX_UPLOAD_BYTES,
     ManifestFileError,
@@ -46,6 +45,7 @@ from arrivals.manifest.files import (
     table_from_json,
     table_to_json,
 )
+from arrivals.manifest.plan import plan_manifest
 from arrivals.manifest.reading import Manifest, parse_manifest
 from arrivals.models import ImportBatch, ImportBatchCase, ImportFile
 from cases.models import ResettlementAgency

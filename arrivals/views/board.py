@@ -21,7 +21,7 @@ from django.utils.safestring import mark_safe
 from arrivals.forms.board import BoardFiltersForm
 from arrivals.queries.board import FLAGS, Board, BoardFilters, build_board
 from arrivals.queries.board_compact import tiles
-from arrivals.queries.portday import STEP_ORDER
+from arrivals.queries.moves import STEP_ORDER
 from arrivals.views.today import requested_date
 from cases.steps import ArrivalStep
 from poe_ops import versions

@@ -11,7 +11,7 @@ from arrivals.forms.days import SearchForm
 from arrivals.queries import search as services
 from arrivals.queries import step_rows
 from arrivals.queries.case_page import case_page
-from arrivals.queries.portday import moves_table
+from arrivals.queries.moves import moves_table
 from cases.queries import case_bookings
 from cases.queries.cases import case_for
 from cases.queries.receiving import receiving

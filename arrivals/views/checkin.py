@@ -20,7 +20,7 @@ from django.template.backends.utils import csrf_input
 from django.urls import reverse
 
 from arrivals.models import Flight, StepEvent
-from arrivals.queries import portday, rows_html, step_rows
+from arrivals.queries import flight_rows, rows_html, step_rows
 from arrivals.queries.onward import Leg, case_on_flight
 from arrivals.queries.portday import flight_at
 from arrivals.queries.search import result_for_case
@@ -88,7 +88,7 @@ def _row_on_flight(
     individual_id: int,
     result: checkin.StepResult | None,
     flight_id: int,
-) -> tuple[portday.PersonRow, portday.CaseBlock | None]:
+) -> tuple[flight_rows.PersonRow, flight_rows.CaseBlock | None]:
     """A person's row after a tap on a flight page, with the onward legs and whom the flight
     carries read in one query, and the case's all-at-once buttons for that flight."""
     if result is not None and result.accepted and result.event_is_latest:
@@ -100,9 +100,9 @@ def _row_on_flight(
         people = [person]
     else:
         people = list(
-            portday.with_latest_event(Individual.objects.filter(pk=individual_id)).select_related(
-                "case"
-            )
+            flight_rows.with_latest_event(
+                Individual.objects.filter(pk=individual_id)
+            ).select_related("case")
         )
         events = None
     if result is not None and result.on_flight is not None:
@@ -110,19 +110,20 @@ def _row_on_flight(
     else:
         named, case_legs = case_on_flight(people[0].case_id, flight_id)
     legs: dict[int, list[Leg]] = {people[0].case_id: case_legs}
-    row = portday.person_rows(request.user, port, people, events, legs=legs)[0]
+    row = flight_rows.person_rows(request.user, port, people, events, legs=legs)[0]
     missing = escorts.without_escort([vars(row.individual)])  # adults cost no query
     row.individual.escort_missing = row.individual.pk in missing  # type: ignore[attr-defined]
     case_steps = result.case_steps if result is not None else None
-    block = portday.case_moves_on_flight(port, flight_id, row.individual.case, case_steps, named)
+    case = row.individual.case
+    block = flight_rows.case_moves_on_flight(port, flight_id, case, case_steps, named)
     return row, block
 
 
 def _flight_reply(
     request: HtmxHttpRequest,
     port: Port,
-    row: portday.PersonRow,
-    block: portday.CaseBlock | None,
+    row: flight_rows.PersonRow,
+    block: flight_rows.CaseBlock | None,
     flight_id: int,
 ) -> str:
     """A tap's answer on a flight's page: the person's row as the page draws it
@@ -248,7 +249,7 @@ def case_step(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
     if view == "flight":
         # From a flight page: only the case's people on that flight.
         the_flight = flight_at(request.user, port, request.POST.get("flight"))
-        on_flight = portday.flight_blocks(request.user, the_flight, case_id=case.pk)
+        on_flight = flight_rows.flight_blocks(request.user, the_flight, case_id=case.pk)
         only = on_flight[0].individual_ids if on_flight else []
     else:
         # From the case page or search: everyone still travelling (not those a newer ABN left
@@ -288,7 +289,7 @@ def case_answer(
         "view": view,
     }
     if the_flight is not None:
-        block = portday.flight_blocks(request.user, the_flight, case_id=case.pk)[0]
+        block = flight_rows.flight_blocks(request.user, the_flight, case_id=case.pk)[0]
     else:
         block = step_rows.whole_case_block(request.user, port, case)
     block.message, block.is_refusal = message, refused

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import reswap, retarget
 
 from arrivals.forms.steps import DETAIL_FORMS, StepDetailForm
-from arrivals.queries import portday, step_rows
+from arrivals.queries import flight_rows, step_rows
 from arrivals.queries.portday import flight_at
 from arrivals.services import checkin
 from arrivals.views.checkin import case_answer, person_answer
@@ -110,9 +110,9 @@ def case_step_detail(request: HtmxHttpRequest, iata: str, pk: int, step: str) ->
         return HttpResponse("")
     form = _detail_form(step, request.POST)
     if request.method == "POST" and form.is_valid():
-        on_flight = (
-            portday.flight_blocks(request.user, the_flight, case_id=case.pk) if the_flight else []
-        )
+        on_flight: list[flight_rows.CaseBlock] = []
+        if the_flight:
+            on_flight = flight_rows.flight_blocks(request.user, the_flight, case_id=case.pk)
         try:
             result = checkin.move_case(
                 request.user,

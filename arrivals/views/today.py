@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from arrivals.forms.days import DayForm, SearchForm
-from arrivals.queries import connections, portday, progress
+from arrivals.queries import connections, flight_rows, moves, progress
 from arrivals.queries.at_risk import cancelled_flights
 from arrivals.queries.cancelled import cancelled_on_flight
 from arrivals.queries.onward import Leg
@@ -58,7 +58,7 @@ def port_today(request: HtmxHttpRequest, iata: str) -> HttpResponse:
         "may_coordinate": has_port_perm(request.user, port, COORDINATE),
         "may_supervise": has_port_perm(request.user, port, SUPERVISE),
         "refresh_seconds": settings.POE_TABLET_REFRESH_SECONDS,
-        "step_moves": portday.moves_table(),
+        "step_moves": moves.moves_table(),
         "may_manage": has_port_perm(request.user, port, MANAGE),
     }
     if not request.htmx:
@@ -80,7 +80,7 @@ def flight(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
             request.user, the_flight, port=port, purpose="flight arrivals list"
         )
     legs: dict[int, list[Leg]] = {}
-    blocks = portday.flight_blocks(request.user, the_flight, legs=legs)
+    blocks = flight_rows.flight_blocks(request.user, the_flight, legs=legs)
     show_todo = request.GET.get("show") == "todo"
     may_operate = has_port_perm(request.user, port, OPERATE)
     context = {
@@ -95,7 +95,7 @@ def flight(request: HtmxHttpRequest, iata: str, pk: int) -> HttpResponse:
         "day": the_flight.latest_arrival,
         "local_now": port.local_now(),
         "refresh_seconds": settings.POE_TABLET_REFRESH_SECONDS,
-        "step_moves": portday.moves_table() if may_operate else None,
+        "step_moves": moves.moves_table() if may_operate else None,
     }
     if not request.htmx:
         # Outside the live part: a refresh does not redraw them.

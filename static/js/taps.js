@@ -92,7 +92,7 @@
   }
 
   // ---- what the page holds -------------------------------------------------------------------
-  var moves = null;  // per step: label, button label, big and small moves (portday.moves_table)
+  var moves = null;  // per step: label, button label, big and small moves (arrivals/queries/moves.py, moves_table)
 
   function stepMoves() {
     if (moves === null) {
