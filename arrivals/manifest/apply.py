@@ -21,7 +21,7 @@ from django.contrib.auth.models import User as AccountUser
 from django.urls import reverse
 from django.utils import timezone
 
-from arrivals.manifest.plan import (
+from arrivals.manifest.changes import (
     CASE_FIELDS,
     PERSON_FIELDS,
     CaseChange,
