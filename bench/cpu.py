@@ -17,15 +17,19 @@ _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 KINDS = ("gunicorn", "postgres", "redis", "client")
 
 
-def _kind(pid: str) -> str | None:
+def _read(pid: str) -> tuple[str, int, float] | None:
+    """A process's command line, parent and CPU seconds so far; None once it is gone."""
+    entry = _PROC / pid
     try:
-        command = (
-            (_PROC / pid / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        )
-    except OSError:
+        command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        # After the command's closing parenthesis: ppid is field 4, utime and stime 14 and 15.
+        fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        return command, int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICKS
+    except (OSError, IndexError, ValueError):
         return None
-    if int(pid) == os.getpid():
-        return "client"
+
+
+def _kind(command: str) -> str | None:
     if "gunicorn" in command:
         return "gunicorn"
     if command.startswith("postgres") or "/postgres " in command or "postgres:" in command:
@@ -33,6 +37,23 @@ def _kind(pid: str) -> str | None:
     if command.startswith("redis-server") or "/redis-server" in command:
         return "redis"
     return None
+
+
+def _ours(command: str, kind: str, ancestors: list[str], commands: dict[str, str]) -> bool:
+    """Whether a process belongs to this run, not to someone else's on a shared machine:
+    PostgreSQL's server started on ``POE_TEST_WORK_DIR`` (scripts/with-services.sh) and its
+    backends, Redis on ``POE_TEST_REDIS_PORT``, and the gunicorn this client started. Without
+    those settings (a run against other services) every process of the kind counts."""
+    if kind == "gunicorn":
+        return str(os.getpid()) in ancestors
+    if kind == "postgres":
+        work = os.environ.get("POE_TEST_WORK_DIR")
+        if not work:
+            return True
+        data = f"{work.rstrip('/')}/pg"
+        return data in command or any(data in commands.get(pid, "") for pid in ancestors)
+    port = os.environ.get("POE_TEST_REDIS_PORT")
+    return not port or f":{port}" in command
 
 
 @dataclass(frozen=True)
@@ -46,19 +67,19 @@ class Snapshot:
         found: dict[str, tuple[str, float]] = {}
         if not _PROC.is_dir():
             return cls(found)
+        processes: dict[str, tuple[str, int, float]] = {}
         for entry in _PROC.iterdir():
-            pid = entry.name
-            if not pid.isdigit():
-                continue
-            kind = _kind(pid)
+            if entry.name.isdigit() and (read := _read(entry.name)) is not None:
+                processes[entry.name] = read
+        commands = {pid: command for pid, (command, _parent, _cpu) in processes.items()}
+        me = str(os.getpid())
+        for pid, (command, parent, seconds) in processes.items():
+            kind = "client" if pid == me else _kind(command)
             if kind is None:
                 continue
-            try:
-                # After the command's closing parenthesis: utime and stime are fields 14 and 15.
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except (OSError, IndexError):
-                continue
-            found[pid] = (kind, (int(fields[11]) + int(fields[12])) / _TICKS)
+            ancestors = _ancestors(str(parent), processes)
+            if kind == "client" or _ours(command, kind, ancestors, commands):
+                found[pid] = (kind, seconds)
         return cls(found)
 
     def since(self, earlier: Snapshot) -> dict[str, float]:
@@ -68,6 +89,14 @@ class Snapshot:
         for pid, (kind, seconds) in self.seconds.items():
             used[kind] += seconds - earlier.seconds.get(pid, (kind, 0.0))[1]
         return used
+
+
+def _ancestors(pid: str, processes: dict[str, tuple[str, int, float]]) -> list[str]:
+    chain: list[str] = []
+    while pid in processes and pid not in chain:
+        chain.append(pid)
+        pid = str(processes[pid][1])
+    return chain
 
 
 def per_request(used: dict[str, float], requests: int) -> dict[str, float]:
