@@ -337,7 +337,8 @@ class StatisticsFilters(forms.Form):
     )
     end = forms.DateField(
         required=False,
-        label="To (your own period)",
+        label="Last day",
+        help_text="For “From … to …”.",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     port = PortChoice(queryset=Port.objects.none(), required=False, to_field_name="iata")

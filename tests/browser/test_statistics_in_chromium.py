@@ -29,6 +29,12 @@ def test_the_statistics_page_draws_its_charts(watched_page, live_server, ny_ops,
         box = charts.nth(n).bounding_box()
         assert box is not None and box["width"] > 300 and box["height"] > 60
     assert page.locator(".stat-tiles dd").first.inner_text() == "16"
+    # The filters' inputs and the button in one line, whatever hint hangs below one of them.
+    tops = page.eval_on_selector_all(
+        ".stats-filters input, .stats-filters select, .stats-filters button",
+        "els => els.map(el => Math.round(el.getBoundingClientRect().top))",
+    )
+    assert len(tops) == 5 and max(tops) - min(tops) <= 2, tops
     assert page.evaluate("document.documentElement.scrollWidth") <= width, "horizontal scroll"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"statistics-{width}x{height}.png"), full_page=True)
