@@ -62,6 +62,15 @@ def two_flights(atl):
     return first, second, on_first, on_second
 
 
+def _events() -> list[tuple]:
+    """Every step event, with whom and when: what a failure says."""
+    return list(
+        StepEvent.objects.values_list(
+            "pk", "individual_id", "to_step", "at", "actor__username", "device", "idempotency_key"
+        )
+    )
+
+
 def real_errors(page) -> list[str]:
     return errors_not_caused_on_purpose(page)
 
@@ -84,6 +93,8 @@ def test_a_minute_offline_loses_no_tap_and_doubles_none(
     watched_page, live_server, atl, atl_associate, two_flights
 ):
     first, second, on_first, on_second = two_flights
+    # Left by an earlier test, it would read below as a tap that reached the server offline.
+    assert not StepEvent.objects.exists(), ("before the test", _events())
     page = watched_page
     page.set_viewport_size({"width": 768, "height": 1024})
     sign_in(page, live_server, "atl.associate")
@@ -115,10 +126,9 @@ def test_a_minute_offline_loses_no_tap_and_doubles_none(
     # Seen twice in a fresh-clone CI (2026-11-30, 2026-12-01), never alone: a step event here
     # although the page was offline before the first tap (``go_offline``) and logged no failed
     # POST. What reached the server, and when, says which path it took.
-    reached = list(
-        StepEvent.objects.values_list("individual_id", "to_step", "at", "device", "idempotency_key")
-    )
-    assert not reached, ("reached the server while offline", reached, cut, time.monotonic())
+    reached = _events()
+    ours = sorted(p.pk for p in on_first + on_second)
+    assert not reached, ("reached the server while offline", reached, ours, cut, time.monotonic())
     time.sleep(max(0, OFFLINE_SECONDS - (time.monotonic() - cut)))
 
     page.context.set_offline(False)
