@@ -46,3 +46,11 @@ def test_the_board_fits_the_screen(page, live_server, dc_ops, atl_associate, wid
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"board-demo-{width}x{height}.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= width, "horizontal scroll"
+    # Nor does any table inside it: each reads whole without a sideways swipe (the at-risk
+    # list and the flights become blocks on a tablet held upright).
+    cut = page.eval_on_selector_all(
+        ".table-wrap",
+        "els => els.filter(el => el.scrollWidth > el.clientWidth + 1)"
+        "          .map(el => el.querySelector('thead')?.innerText.slice(0, 40))",
+    )
+    assert cut == [], cut
