@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from arrivals.models import Segment, StepEvent
-from cases.models import Case
+from cases.models import Case, Individual
 from poe_ops.keys import new_key
 from tests.factories import FlightFactory, IndividualFactory, StepEventFactory
 from tests.htmx import HTMX
-from tests.scenarios import family_on_flight
+from tests.scenarios import family_on_flight, onward
 
 pytestmark = pytest.mark.django_db
 
@@ -251,6 +251,27 @@ def test_a_persons_tap_refreshes_the_cases_all_buttons_out_of_band(client, atl, 
     html = step(client, second, "met", new_key(), flight).content.decode()
     assert "All 2 → Admitted by CBP" in html
     assert "→ Met" not in html
+
+
+def test_the_cases_all_buttons_after_a_tap_offer_a_connection_only_to_those_who_have_one(
+    client, atl, atl_associate
+):
+    """Through customs, a family with no onward flight from ATL (a hotel night, a missed
+    connection) is offered no "Bags re-checked" on its rows: nor on the "All 2 → …" that the
+    answer to a tap redraws. A family booked onward is."""
+    flight = FlightFactory.create(port=atl, scheduled_arrival=at_atl(14))
+    staying, (first, second) = family_on_flight(atl, flight, size=2)
+    leaving, (third, fourth) = family_on_flight(atl, flight, size=2)
+    onward(leaving, at_atl(20))
+    Individual.objects.filter(case__in=[staying, leaving]).update(current_step="bags_claimed")
+    client.force_login(atl_associate)
+    step(client, first, "customs_cleared", new_key(), flight)
+    html = step(client, second, "customs_cleared", new_key(), flight).content.decode()
+    assert "All 2 → " in html
+    assert 'value="bags_rechecked"' not in html, "neither the row nor the family's buttons"
+    step(client, third, "customs_cleared", new_key(), flight)
+    html = step(client, fourth, "customs_cleared", new_key(), flight).content.decode()
+    assert "All 2 → Bags re-checked" in html
 
 
 def test_a_resent_tap_records_one_event_and_shows_the_same_result(client, atl, atl_associate):

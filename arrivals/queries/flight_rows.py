@@ -14,13 +14,12 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from arrivals.models import Flight, Segment, StepEvent
 from arrivals.queries.moves import BUTTON_LABELS, FORM_STEPS, STEP_ORDER, moves, moves_for_steps
-from arrivals.queries.onward import Leg, connection_at, legs_of, legs_of_cases
+from arrivals.queries.onward import Leg, case_on_flight, connection_at, legs_of, legs_of_cases
 from arrivals.services.undo import undo_refusal
 from cases.models import Case, Individual
 from cases.queries import escorts
@@ -155,12 +154,7 @@ def person_rows(
             if latest.to_step == person.current_step:
                 detail = describe_detail(latest.to_step, latest.detail)
         case_legs = legs.get(person.case_id, [])
-        connection = connection_at(case_legs, person.pk, port.iata)
-        connecting = (
-            connection is not None
-            and not connection.cancelled
-            and (not connection.departed or person.current_step == ArrivalStep.AT_GATE)
-        )
+        connecting = connects_onward(case_legs, person.pk, person.current_step, port.iata)
         big, small = moves(person.current_step, skipped, connecting)
         if not person.on_current_version:
             # No longer on the ABN: shown on the case page with their history, never moved.
@@ -171,6 +165,18 @@ def person_rows(
         row.may_hand_over = bool(FORM_STEPS & allowed_moves(person.current_step, skipped))
         rows.append(row)
     return rows
+
+
+def connects_onward(case_legs: list[Leg], person_id: int, step: str, port_iata: str) -> bool:
+    """Whether someone at ``step`` still has an onward flight to take from the port: one not
+    cancelled and not gone — unless they are at its gate, where its leaving is what they wait
+    for. Who does not gets no connection steps (bags re-checked, boarding pass, …)."""
+    connection = connection_at(case_legs, person_id, port_iata)
+    return (
+        connection is not None
+        and not connection.cancelled
+        and (not connection.departed or step == ArrivalStep.AT_GATE)
+    )
 
 
 def with_latest_event(people: Any) -> Any:
@@ -219,32 +225,28 @@ def case_moves_on_flight(
     case: Case,
     case_steps: dict[int, str] | None = None,
     named: list[int | None] | None = None,
+    legs: list[Leg] | None = None,
 ) -> CaseBlock | None:
     """Just the case's all-at-once buttons for one flight (for refreshing them after one
     person's tap, without rebuilding the whole block); None when the case is not booked on
-    that flight. One query, two without ``case_steps`` ({person id: step} for everyone in the
-    case), none but that with ``named`` (whom the flight carries, as
-    ``onward.case_on_flight`` reads it). The case is one of ``port``'s, so its segments are on
-    ``port``'s flights."""
+    that flight. The buttons are those of the people's own rows: the connection steps only for
+    whoever still has an onward flight. One query (``onward.case_on_flight``: whom the flight
+    carries and the case's onward legs), none with ``named`` and ``legs`` (read with the tap's
+    lock); one more without ``case_steps`` ({person id: step} for everyone in the case). The
+    case is one of ``port``'s, so its segments are on ``port``'s flights."""
     if named is None:
-        # Plain SQL: this runs on every tap, and the ORM cost more than running it.
-        segment, through = Segment._meta, Segment.individuals.through._meta
-        # Reviewed (bandit B608): table names from the models' metadata; every value a parameter.
-        sql = (
-            f"SELECT n.individual_id FROM {segment.db_table} s "  # noqa: S608  # nosec B608
-            f"LEFT JOIN {through.db_table} n ON n.segment_id = s.id "
-            "WHERE s.flight_id = %s AND s.case_id = %s AND s.replaced_by_id IS NULL"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [flight_id, case.pk])
-            named = [individual_id for (individual_id,) in cursor.fetchall()]
+        named, legs = case_on_flight(case.pk, flight_id)
     if not named:
         return None
     whole_case = None in named  # a segment without named people carries everyone
     if case_steps is None:
         case_steps = dict(Individual.objects.filter(case=case).values_list("pk", "current_step"))
-    steps = [step for pk, step in case_steps.items() if whole_case or pk in named]
-    return CaseBlock(case, [], moves_for_steps(steps, skipped_at(port)))
+    on_flight = [(pk, step) for pk, step in case_steps.items() if whole_case or pk in named]
+    connecting = None
+    if legs is not None:
+        connecting = [connects_onward(legs, pk, step, port.iata) for pk, step in on_flight]
+    steps = [step for _pk, step in on_flight]
+    return CaseBlock(case, [], moves_for_steps(steps, skipped_at(port), connecting))
 
 
 def flight_blocks(

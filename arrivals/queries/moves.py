@@ -78,14 +78,16 @@ def moves_table() -> dict[str, dict[str, Any]]:
 
 
 def moves_for_steps(
-    steps: list[str], skipped: frozenset[str] = frozenset()
+    steps: list[str], skipped: frozenset[str] = frozenset(), connecting: list[bool] | None = None
 ) -> list[tuple[str, str, int, bool]]:
-    """The "All N → …" buttons for people at ``steps``, without knowing who connects onward:
+    """The "All N → …" buttons for people at ``steps``; ``connecting``, in the same order, says
+    who still has an onward flight from the port (as their own rows' buttons do). Without it
     the connection steps count whoever could take them (check-in refuses anyone without an
     onward flight, in words)."""
     if len(steps) < 2:
         return []
     counts: Counter[str] = Counter()
-    for step in steps:
-        counts.update(s for s, _label, _form in moves(step, skipped)[0])
+    for n, step in enumerate(steps):
+        onward = True if connecting is None else connecting[n]
+        counts.update(s for s, _label, _form in moves(step, skipped, onward)[0])
     return [(s, BUTTON_LABELS[s], counts[s], s in NEEDS_DETAIL) for s in STEP_ORDER if counts[s]]

@@ -115,7 +115,7 @@ def _row_on_flight(
     row.individual.escort_missing = row.individual.pk in missing  # type: ignore[attr-defined]
     case_steps = result.case_steps if result is not None else None
     case = row.individual.case
-    block = flight_rows.case_moves_on_flight(port, flight_id, case, case_steps, named)
+    block = flight_rows.case_moves_on_flight(port, flight_id, case, case_steps, named, case_legs)
     return row, block
 
 
